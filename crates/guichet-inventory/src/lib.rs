@@ -1,0 +1,32 @@
+//! Hardware and software inventory for Guichet.
+//!
+//! * [`model`]: typed records for every category, each field documented with its unit.
+//! * Collection: [`collect`] runs one collector per category of the current OS in parallel
+//!   against one deadline; each collector fetches through a [`Probe`] (files, commands) and hands
+//!   the raw text to a pure parser in [`parse`]. Fetching is the only OS-specific part
+//!   (`cfg(target_os)`); Windows and macOS parsers are tested on Linux against recorded outputs.
+//! * Export: GLPI inventory JSON ([`to_glpi`]), native JSON (serde), CSV of software
+//!   ([`software_csv`]).
+//! * Change history: [`diff`] compares two inventories.
+
+pub mod model;
+pub mod parse;
+
+mod collect;
+mod diff;
+mod export;
+mod platform;
+mod probe;
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "windows")]
+mod windows;
+
+pub use collect::{collect, collect_with, merge, Collector, Options, Section, SourceError};
+pub use diff::{diff, Change, ChangeKind, InventoryDiff};
+pub use export::{software_csv, to_glpi, GlpiOptions};
+pub use model::*;
+pub use probe::{Probe, RunError};

@@ -1,0 +1,1 @@
+//! Parsers for the outputs macOS collectors fetch (`system_profiler`).

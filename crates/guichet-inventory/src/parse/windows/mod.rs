@@ -1,0 +1,1 @@
+//! Parsers for the outputs Windows collectors fetch (registry exports, WMI dumps).
