@@ -1,0 +1,128 @@
+//! Opening the database: location, pragmas, migrations under a file lock.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::StoreError;
+
+/// The migrations embedded from the top-level `migrations/` folder.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
+
+/// File name of the database inside the data directory.
+pub const DATABASE_FILE: &str = "guichet.db";
+
+/// The per-OS default data directory (XDG data dir on Linux: `~/.local/share/guichet`).
+pub fn default_data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "Guichet", "guichet").map(|d| d.data_dir().to_path_buf())
+}
+
+/// The local store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) pool: SqlitePool,
+    dir: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
+    pub async fn open(dir: &Path) -> Result<Store, StoreError> {
+        Self::open_with(dir, &MIGRATOR).await
+    }
+
+    /// Opens the store applying the given migration set (tests use an older subset).
+    pub async fn open_with(dir: &Path, migrator: &Migrator) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let db_path = dir.join(DATABASE_FILE);
+        let opts = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&db_path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            // Another process (the app, a timer run) may hold the write lock for a moment.
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(0)
+            .connect_with(opts)
+            .await?;
+
+        // sqlx cannot lock migrations on SQLite, so two processes opening a fresh store at once
+        // would both try to apply them. An exclusive lock on a side file serialises that.
+        let lock_path = dir.join("guichet.db.lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| StoreError::DataDir {
+                path: lock_path.clone(),
+                source,
+            })?;
+        let lock_file = lock_exclusive(lock, lock_path)?;
+        let applied = applied_versions(&pool).await?;
+        let known: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+        if applied.iter().any(|v| !known.contains(v)) {
+            return Err(StoreError::TooNew(db_path));
+        }
+        migrator.run(&pool).await?;
+        drop(lock_file);
+        Ok(Store {
+            pool,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The data directory of this store.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The underlying pool, for crates that add their own tables through migrations here.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Versions of the migrations applied to this database, in order.
+    pub async fn schema_versions(&self) -> Result<Vec<i64>, StoreError> {
+        applied_versions(&self.pool).await
+    }
+
+    /// Closes the pool, checkpointing the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
+
+async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>, StoreError> {
+    let exists: Option<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if exists.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1 ORDER BY version")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Takes an exclusive lock on `file` (std's portable `flock`/`LockFileEx`), waiting for another
+/// process to release it. Opening a store is rare and short, so blocking here is acceptable.
+fn lock_exclusive(file: File, path: PathBuf) -> Result<File, StoreError> {
+    file.lock()
+        .map(|_| file)
+        .map_err(|source| StoreError::DataDir { path, source })
+}

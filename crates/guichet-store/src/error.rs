@@ -1,0 +1,41 @@
+//! The store's error type.
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data directory could not be created or locked.
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No data directory could be determined (no home directory) and none was given.
+    #[error("no data directory: set --data-dir or GUICHET_DATA_DIR")]
+    NoDataDir,
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    /// A migration failed (the database is left as it was before that migration).
+    #[error("database upgrade failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database was written by a newer Guichet whose migrations this one does not know.
+    #[error("the database at {0} was created by a newer version of Guichet; upgrade Guichet")]
+    TooNew(std::path::PathBuf),
+    /// A stored document could not be decoded.
+    #[error("stored document {what} is corrupt: {detail}")]
+    Corrupt {
+        /// Which document.
+        what: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A reference (snapshot id…) matched nothing.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// A reference matched more than one row.
+    #[error("{0} is ambiguous: {1} matches")]
+    Ambiguous(String, usize),
+}
