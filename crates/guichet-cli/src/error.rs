@@ -1,0 +1,81 @@
+//! The CLI's error: an `anyhow` chain plus a stable machine-readable code and exit status.
+
+use guichet_store::StoreError;
+
+/// A command's failure.
+#[derive(Debug)]
+pub struct CliError {
+    code: &'static str,
+    exit: u8,
+    inner: anyhow::Error,
+}
+
+impl CliError {
+    /// An error with an explicit code (`usage`, `not_found`…) and exit status.
+    pub fn new(code: &'static str, exit: u8, inner: anyhow::Error) -> Self {
+        CliError { code, exit, inner }
+    }
+
+    /// A usage error (bad flag values, inconsistent arguments): exit status 2, like clap's.
+    pub fn usage(msg: impl Into<String>) -> Self {
+        CliError::new("usage", 2, anyhow::anyhow!(msg.into()))
+    }
+
+    /// Stable code for scripts.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// Process exit status.
+    pub fn exit_code(&self) -> u8 {
+        self.exit
+    }
+
+    /// The whole context chain, outermost first.
+    pub fn message(&self) -> String {
+        format!("{:#}", self.inner)
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(inner: anyhow::Error) -> Self {
+        // Classify by the root cause so contexts added on the way up keep the right code.
+        let (code, exit) = match inner.root_cause().downcast_ref::<StoreError>() {
+            Some(e) => store_code(e),
+            None => match inner.downcast_ref::<StoreError>() {
+                Some(e) => store_code(e),
+                None if inner
+                    .root_cause()
+                    .downcast_ref::<std::io::Error>()
+                    .is_some() =>
+                {
+                    ("io", 1)
+                }
+                None => ("failed", 1),
+            },
+        };
+        CliError { code, exit, inner }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        let (code, exit) = store_code(&e);
+        CliError {
+            code,
+            exit,
+            inner: e.into(),
+        }
+    }
+}
+
+fn store_code(e: &StoreError) -> (&'static str, u8) {
+    match e {
+        StoreError::NotFound(_) => ("not_found", 3),
+        StoreError::Ambiguous(..) => ("ambiguous", 3),
+        StoreError::TooNew(_) => ("store_too_new", 1),
+        StoreError::NoDataDir | StoreError::DataDir { .. } => ("data_dir", 1),
+        StoreError::Corrupt { .. } => ("store_corrupt", 1),
+        StoreError::Sql(_) | StoreError::Migrate(_) => ("store", 1),
+    }
+}

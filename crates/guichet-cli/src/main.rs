@@ -1,0 +1,122 @@
+//! `guichet`, Guichet's headless agent.
+//!
+//! Commands and flags named here are a public contract (admins script them): keep the names,
+//! add freely. stdout carries only the machine-readable result; progress, timings and errors go
+//! to stderr. With `--json`, errors are one JSON object `{"error":{"code","message"}}` on stderr.
+
+mod bench;
+mod error;
+mod inventory;
+mod output;
+mod table;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+
+/// Guichet: IT self-service and inventory agent.
+#[derive(Debug, Parser)]
+#[command(name = "guichet", version, about, propagate_version = true)]
+struct Cli {
+    /// Data directory holding the local store (default: the OS's per-user data directory).
+    #[arg(long, global = true, env = "GUICHET_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Log level on stderr: error, warn, info, debug, trace (or a tracing filter).
+    #[arg(long, global = true, env = "GUICHET_LOG", default_value = "warn")]
+    log_level: String,
+    /// Report errors as JSON on stderr.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Inventory this machine (hardware, software, …); `history` and `diff` for its change history.
+    Inventory(inventory::InventoryArgs),
+    /// Time a full inventory against FusionInventory's, side by side, and report peak memory.
+    Bench(bench::BenchArgs),
+    /// (internal) run a command and report its wall time and peak RSS as JSON.
+    #[command(name = "__measure", hide = true)]
+    Measure(bench::MeasureArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.log_level);
+    let json_errors = cli.json;
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            return report(
+                CliError::from(anyhow::Error::from(e).context("starting the runtime")),
+                json_errors,
+            )
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(e, json_errors),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Context {
+        data_dir: cli.data_dir,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Inventory(args) => inventory::run(&ctx, args).await,
+        Command::Bench(args) => bench::run(&ctx, args),
+        Command::Measure(args) => bench::measure(args),
+    }
+}
+
+/// What every command may need from the global flags.
+#[derive(Debug)]
+pub struct Context {
+    /// `--data-dir`, if given.
+    pub data_dir: Option<PathBuf>,
+    /// `--json`.
+    pub json: bool,
+}
+
+impl Context {
+    /// Opens the local store in the chosen data directory.
+    pub async fn store(&self) -> Result<guichet_store::Store, CliError> {
+        let dir = match &self.data_dir {
+            Some(d) => d.clone(),
+            None => {
+                guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
+            }
+        };
+        Ok(guichet_store::Store::open(&dir).await?)
+    }
+}
+
+fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+fn report(err: CliError, json: bool) -> ExitCode {
+    if json {
+        let body = serde_json::json!({"error": {"code": err.code(), "message": err.message()}});
+        eprintln!("{body}");
+    } else {
+        eprintln!("guichet: {}", err.message());
+    }
+    ExitCode::from(err.exit_code())
+}
