@@ -494,7 +494,7 @@ mod tests {
             install_date("20210724").map(|d| d.to_rfc3339()).as_deref(),
             Some("2021-07-24T00:00:00+00:00")
         );
-        assert!(install_date("2021072").is_some());
+        assert!(install_date("2021724").is_some());
         assert!(install_date("7/24/2021").is_some());
         assert!(install_date("20211340").is_none());
         assert!(install_date("").is_none());
