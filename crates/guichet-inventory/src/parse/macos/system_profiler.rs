@@ -126,7 +126,7 @@ pub fn size_bytes(s: &str) -> Option<u64> {
     let unit = s
         .trim()
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '.');
-    let mult: u64 = match unit.trim().split_whitespace().next()? {
+    let mult: u64 = match unit.split_whitespace().next()? {
         "KB" => 1 << 10,
         "MB" => 1 << 20,
         "GB" => 1 << 30,
