@@ -324,3 +324,20 @@ fn wmi_user_accounts() {
     assert_eq!(ad[0].login, "Administrateur");
     assert_eq!(ad[0].id, "S-1-5-21-115688116-1377296920-1994510132-500");
 }
+
+#[test]
+fn wmi_memory_totals() {
+    let os = wmi_file("win7-sp1-x64-Win32_OperatingSystem");
+    let m = wmi::memory(os.first(), None, &wmi_file("7-Win32_PhysicalMemory"));
+    // TotalVisibleMemorySize=2096696 KiB, FreePhysicalMemory=1663820 KiB.
+    assert_eq!(m.total_bytes, 2_096_696 * 1024);
+    assert_eq!(m.available_bytes, Some(1_663_820 * 1024));
+    assert_eq!(m.swap_total_bytes, 2_096_696 * 1024);
+    assert_eq!(m.swap_free_bytes, Some(2_096_696 * 1024));
+    assert_eq!(m.modules.len(), 2);
+    let cs = wmi_file("11-AzureAD-Win32_ComputerSystem");
+    assert_eq!(
+        wmi::memory(None, cs.first(), &[]).total_bytes,
+        16_863_318_016
+    );
+}

@@ -11,8 +11,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::model::{
-    Cpu, IpAddress, LocalUser, Machine, MemoryModule, NetworkInterface, OperatingSystem, PciDevice,
-    StorageDevice, Volume,
+    Cpu, IpAddress, LocalUser, Machine, Memory, MemoryModule, NetworkInterface, OperatingSystem,
+    PciDevice, StorageDevice, Volume,
 };
 use crate::parse::windows::text::decode;
 
@@ -423,6 +423,24 @@ fn form_factor(f: u64) -> Option<&'static str> {
         13 => "SRIMM",
         _ => return None,
     })
+}
+
+/// Memory totals from `Win32_ComputerSystem.TotalPhysicalMemory` (bytes; falls back to
+/// `Win32_OperatingSystem.TotalVisibleMemorySize`, KiB) and the page-file figures of
+/// `Win32_OperatingSystem` (KiB), plus the `Win32_PhysicalMemory` modules.
+pub fn memory(os: Option<&WmiRecord>, cs: Option<&WmiRecord>, modules: &[WmiRecord]) -> Memory {
+    let kib = |name: &str| os.and_then(|o| o.u64(name)).map(|k| k * 1024);
+    Memory {
+        total_bytes: cs
+            .and_then(|c| c.u64("TotalPhysicalMemory"))
+            .or_else(|| kib("TotalVisibleMemorySize"))
+            .unwrap_or(0),
+        available_bytes: kib("FreePhysicalMemory"),
+        swap_total_bytes: kib("SizeStoredInPagingFiles").unwrap_or(0),
+        swap_free_bytes: kib("FreeSpaceInPagingFiles"),
+        slots: None,
+        modules: memory_modules(modules),
+    }
 }
 
 /// `Win32_DiskDrive` instances to storage devices.
