@@ -1,9 +1,243 @@
 //! Windows collectors (fetch side only; parsing lives in `parse::windows`).
+//!
+//! WMI: one PowerShell call per category prints the requested classes in the
+//! `wmic … get /format:list` layout [`wmi`] parses (`wmic` itself is removed from recent
+//! Windows 11): `#class <Name>` marker, blank line between instances, `Property=Value`,
+//! arrays `{"a","b"}`, booleans `TRUE`/`FALSE`, dates as CIM datetimes in UTC, UTF-8.
+//! Software: `reg export` of each `Uninstall` key to a temporary file, parsed by [`registry`].
 
-use crate::collect::Collector;
-use crate::model::Category;
+use crate::collect::{Collector, Section, SourceError};
+use crate::model::{Category, CollectErrorKind};
+use crate::parse::windows::{registry, wmi};
+use crate::probe::Probe;
 
 /// The Windows collector of each category.
-pub fn collector(_cat: Category) -> Option<Collector> {
-    None
+pub fn collector(cat: Category) -> Option<Collector> {
+    Some(match cat {
+        Category::Os => os,
+        Category::Machine => machine,
+        Category::Cpus => cpus,
+        Category::Memory => memory,
+        Category::Storage => storage,
+        Category::Volumes => volumes,
+        Category::Network => network,
+        Category::Controllers => controllers,
+        Category::Users => users,
+        Category::Software => software,
+        _ => return None,
+    })
+}
+
+/// PowerShell printing each `(class, filter)` in the list layout.
+fn script(classes: &[(&str, &str)]) -> String {
+    let mut s = String::from(
+        "$ErrorActionPreference='SilentlyContinue';\
+         [Console]::OutputEncoding=[Text.Encoding]::UTF8;",
+    );
+    for (class, filter) in classes {
+        let filter = if filter.is_empty() {
+            String::new()
+        } else {
+            format!(" -Filter '{filter}'")
+        };
+        s.push_str(&format!(
+            "'#class {class}';\
+             foreach($o in Get-CimInstance -ClassName {class}{filter}){{'';\
+             foreach($p in $o.CimInstanceProperties){{$v=$p.Value;\
+             if($v -is [DateTime]){{$v=$v.ToUniversalTime().ToString('yyyyMMddHHmmss.ffffff')+'+000'}}\
+             elseif($v -is [bool]){{$v=if($v){{'TRUE'}}else{{'FALSE'}}}}\
+             elseif($v -is [Array]){{$v='{{'+(($v|ForEach-Object{{'\"'+$_+'\"'}}) -join ',')+'}}'}};\
+             $p.Name+'='+(([string]$v) -replace '[\\r\\n]+',' ')}}}};"
+        ));
+    }
+    s
+}
+
+/// Runs one PowerShell query for several classes; instances by class name.
+fn cim(
+    probe: &Probe,
+    classes: &[(&str, &str)],
+) -> Result<Vec<(String, Vec<wmi::WmiRecord>)>, SourceError> {
+    // -EncodedCommand (base64 of UTF-16LE) sidesteps every command-line quoting pitfall.
+    let utf16: Vec<u8> = script(classes)
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, utf16);
+    let out = probe.run_bytes(
+        "powershell",
+        &["-NoProfile", "-NonInteractive", "-EncodedCommand", &encoded],
+    )?;
+    Ok(wmi::parse_classes(&out))
+}
+
+fn class<'a>(all: &'a [(String, Vec<wmi::WmiRecord>)], name: &str) -> &'a [wmi::WmiRecord] {
+    all.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, r)| r.as_slice())
+        .unwrap_or(&[])
+}
+
+fn os(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(
+        probe,
+        &[("Win32_OperatingSystem", ""), ("Win32_ComputerSystem", "")],
+    )?;
+    let os = class(&all, "Win32_OperatingSystem")
+        .first()
+        .ok_or_else(|| {
+            SourceError::new(CollectErrorKind::Parse, "no Win32_OperatingSystem instance")
+        })?;
+    let mut s = Section::default();
+    s.found.os = Some(wmi::operating_system(
+        os,
+        class(&all, "Win32_ComputerSystem").first(),
+    ));
+    Ok(s)
+}
+
+fn machine(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(probe, &[("Win32_ComputerSystem", ""), ("Win32_BIOS", "")])?;
+    let mut s = Section::default();
+    s.found.machine = Some(wmi::machine(
+        class(&all, "Win32_ComputerSystem").first(),
+        class(&all, "Win32_BIOS").first(),
+    ));
+    Ok(s)
+}
+
+fn cpus(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(probe, &[("Win32_Processor", "")])?;
+    let mut s = Section::default();
+    s.found.cpus = wmi::cpus(class(&all, "Win32_Processor"));
+    Ok(s)
+}
+
+fn memory(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(
+        probe,
+        &[
+            ("Win32_OperatingSystem", ""),
+            ("Win32_ComputerSystem", ""),
+            ("Win32_PhysicalMemory", ""),
+        ],
+    )?;
+    let mut s = Section::default();
+    s.found.memory = Some(wmi::memory(
+        class(&all, "Win32_OperatingSystem").first(),
+        class(&all, "Win32_ComputerSystem").first(),
+        class(&all, "Win32_PhysicalMemory"),
+    ));
+    Ok(s)
+}
+
+fn storage(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(probe, &[("Win32_DiskDrive", "")])?;
+    let mut s = Section::default();
+    s.found.storage = wmi::storage(class(&all, "Win32_DiskDrive"));
+    Ok(s)
+}
+
+fn volumes(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(probe, &[("Win32_LogicalDisk", "")])?;
+    let mut s = Section::default();
+    s.found.volumes = wmi::volumes(class(&all, "Win32_LogicalDisk"));
+    Ok(s)
+}
+
+fn network(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(
+        probe,
+        &[
+            ("Win32_NetworkAdapterConfiguration", ""),
+            ("Win32_NetworkAdapter", ""),
+        ],
+    )?;
+    let configs = class(&all, "Win32_NetworkAdapterConfiguration");
+    let mut s = Section::default();
+    s.found.network = wmi::network(configs, class(&all, "Win32_NetworkAdapter"));
+    let (dns, gateways) = wmi::dns_and_gateways(configs);
+    s.found.dns_servers = dns;
+    s.found.gateways = gateways;
+    Ok(s)
+}
+
+fn controllers(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(probe, &[("Win32_VideoController", "")])?;
+    let mut s = Section::default();
+    s.found.controllers = wmi::video_controllers(class(&all, "Win32_VideoController"));
+    Ok(s)
+}
+
+fn users(probe: &Probe) -> Result<Section, SourceError> {
+    let all = cim(probe, &[("Win32_UserAccount", "LocalAccount=True")])?;
+    let mut s = Section::default();
+    s.found.users = wmi::users(class(&all, "Win32_UserAccount"));
+    Ok(s)
+}
+
+/// Arch of programs under the non-WOW `Uninstall` keys: the OS's native arch. A 32-bit agent
+/// on 64-bit Windows sees `x86` in `PROCESSOR_ARCHITECTURE` and the truth in `…W6432`.
+fn native_arch() -> &'static str {
+    let arch = std::env::var("PROCESSOR_ARCHITEW6432")
+        .or_else(|_| std::env::var("PROCESSOR_ARCHITECTURE"))
+        .unwrap_or_default();
+    match arch.as_str() {
+        "AMD64" => "x86_64",
+        "ARM64" => "aarch64",
+        "x86" => "x86",
+        _ => "x86_64",
+    }
+}
+
+/// Exports `key` with `reg export` to a temporary file and parses it; `Ok(None)` when the key
+/// does not exist (no WOW6432Node on 32-bit Windows, a user without per-user software).
+fn export(probe: &Probe, key: &str, n: usize) -> Result<Option<registry::RegFile>, SourceError> {
+    let file = std::env::temp_dir().join(format!("guichet-{}-{n}.reg", std::process::id()));
+    let path = file.to_string_lossy().into_owned();
+    let run = probe.run_bytes("reg", &["export", key, &path, "/y"]);
+    let bytes = std::fs::read(&file);
+    let _ = std::fs::remove_file(&file);
+    match run {
+        Ok(_) => {}
+        Err(crate::probe::RunError::Failed { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    let parsed = registry::parse_reg(&bytes?)
+        .map_err(|e| SourceError::new(CollectErrorKind::Parse, format!("{key}: {e}")))?;
+    Ok(Some(parsed))
+}
+
+fn software(probe: &Probe) -> Result<Section, SourceError> {
+    const UNINSTALL: &str = "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
+    const WOW: &str = "SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall";
+    let mut keys = vec![format!("HKLM\\{UNINSTALL}"), format!("HKLM\\{WOW}")];
+    // Loaded user hives (`HKU\S-1-5-21-…`, not their `_Classes` twins).
+    let mut s = Section::default();
+    match probe.run("reg", &["query", "HKU"]) {
+        Ok(out) => {
+            for line in out.lines().map(str::trim) {
+                if let Some(sid) = line.strip_prefix("HKEY_USERS\\") {
+                    if sid.starts_with("S-1-5-21-") && !sid.ends_with("_Classes") {
+                        keys.push(format!("HKU\\{sid}\\{UNINSTALL}"));
+                        keys.push(format!("HKU\\{sid}\\{WOW}"));
+                    }
+                }
+            }
+        }
+        Err(e) => s.error(Category::Software, "reg query HKU", e),
+    }
+    let arch = native_arch();
+    for (n, key) in keys.iter().enumerate() {
+        match export(probe, key, n) {
+            Ok(Some(reg)) => s
+                .found
+                .software
+                .extend(registry::uninstall_software(&reg, arch)),
+            Ok(None) => {}
+            Err(e) if n == 0 => return Err(e),
+            Err(e) => s.error(Category::Software, "reg export", e),
+        }
+    }
+    Ok(s)
 }
