@@ -183,11 +183,10 @@ fn interface(probe: &Probe, name: &str) -> NetworkInterface {
 /// The last `dddd:bb:dd.f` component of a sysfs device path.
 fn pci_slot_of(path: &str) -> Option<String> {
     path.split('/')
-        .filter(|c| {
+        .rfind(|c| {
             let b = c.as_bytes();
             b.len() == 12 && b[4] == b':' && b[7] == b':' && b[10] == b'.'
         })
-        .next_back()
         .map(str::to_string)
 }
 
