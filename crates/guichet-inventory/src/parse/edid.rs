@@ -221,8 +221,39 @@ mod tests {
     }
 
     /// (file, PNP id, manufacturer, name, serial, week, year), read from the bytes.
-    const CASES: &[(&str, &str, &str, &str, Option<&str>, Option<u8>, u16)] = &[
-        (
+    /// Expected identity of one fixture.
+    struct Case {
+        file: &'static str,
+        id: &'static str,
+        vendor: &'static str,
+        name: &'static str,
+        serial: Option<&'static str>,
+        week: Option<u8>,
+        year: u16,
+    }
+
+    const fn c(
+        file: &'static str,
+        id: &'static str,
+        vendor: &'static str,
+        name: &'static str,
+        serial: Option<&'static str>,
+        week: Option<u8>,
+        year: u16,
+    ) -> Case {
+        Case {
+            file,
+            id,
+            vendor,
+            name,
+            serial,
+            week,
+            year,
+        }
+    }
+
+    const CASES: &[Case] = &[
+        c(
             "lcd.dell-U2410",
             "DEL",
             "Dell",
@@ -231,7 +262,7 @@ mod tests {
             Some(42),
             2011,
         ),
-        (
+        c(
             "lcd.samsung-s22c450",
             "SAM",
             "Samsung",
@@ -240,7 +271,7 @@ mod tests {
             Some(6),
             2014,
         ),
-        (
+        c(
             "acer-b247y",
             "ACR",
             "Acer",
@@ -249,7 +280,7 @@ mod tests {
             Some(17),
             2021,
         ),
-        (
+        c(
             "benq-bl2420-tf",
             "BNQ",
             "BenQ",
@@ -258,7 +289,7 @@ mod tests {
             Some(5),
             2018,
         ),
-        (
+        c(
             "lenovo-LT2452",
             "LEN",
             "Lenovo",
@@ -267,7 +298,7 @@ mod tests {
             Some(51),
             2011,
         ),
-        (
+        c(
             "lcd.philips-288p6-hdmi",
             "PHL",
             "Philips",
@@ -276,7 +307,7 @@ mod tests {
             Some(30),
             2014,
         ),
-        (
+        c(
             "EV2785",
             "ENC",
             "EIZO",
@@ -285,7 +316,7 @@ mod tests {
             Some(28),
             2020,
         ),
-        (
+        c(
             "lcd.internal",
             "TOS",
             "Toshiba",
@@ -294,7 +325,7 @@ mod tests {
             Some(14),
             2006,
         ),
-        (
+        c(
             "lcd.lg.tv.22MT44DP-PZ",
             "GSM",
             "LG",
@@ -305,7 +336,7 @@ mod tests {
         ),
         // Serial descriptor "0" and numeric 0x01010101 are both placeholders; week 0xFF
         // flags a model year.
-        (
+        c(
             "iiyama-PL2779A",
             "IVM",
             "Iiyama",
@@ -318,7 +349,16 @@ mod tests {
 
     #[test]
     fn real_monitors_identity() {
-        for (file, id, vendor, name, serial, week, year) in CASES {
+        for Case {
+            file,
+            id,
+            vendor,
+            name,
+            serial,
+            week,
+            year,
+        } in CASES
+        {
             let e = fixture(file);
             assert!(e.checksum_ok, "{file}");
             assert_eq!(e.manufacturer_id, *id, "{file}");
