@@ -1,11 +1,17 @@
 //! Pure parsers: text or bytes in, model records out. No I/O here, so every parser is tested
 //! on any OS against recorded real outputs (see `tests/fixtures` and `third-party/`).
 
+pub mod cpuinfo;
+pub mod dmidecode;
+pub mod edid;
 pub mod ip_json;
+pub mod linux_os;
 pub mod lspci;
 pub mod macos;
+pub mod meminfo;
 pub mod mountinfo;
 pub mod net_files;
+pub mod os_release;
 pub mod pci_ids;
 pub mod udev;
 pub mod usb_ids;
