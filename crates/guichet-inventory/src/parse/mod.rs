@@ -6,6 +6,7 @@ pub mod flatpak;
 pub mod macos;
 pub mod nix;
 pub mod pacman;
+pub mod passwd;
 pub mod rpm;
 pub mod snap;
 pub mod windows;
