@@ -9,4 +9,5 @@ pub mod pacman;
 pub mod passwd;
 pub mod rpm;
 pub mod snap;
+pub mod virt;
 pub mod windows;
