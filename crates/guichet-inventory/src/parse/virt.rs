@@ -179,6 +179,16 @@ fn container(e: &VirtEvidence) -> Option<String> {
     None
 }
 
+/// Whether `/proc/cpuinfo` lists the `hypervisor` flag (x86 guests). Only the first
+/// processor's `flags` line is looked at: every CPU has the same.
+pub fn cpuinfo_has_hypervisor_flag(cpuinfo: &str) -> bool {
+    cpuinfo
+        .lines()
+        .find(|l| l.starts_with("flags"))
+        .and_then(|l| l.split_once(':'))
+        .is_some_and(|(_, f)| f.split_whitespace().any(|x| x == "hypervisor"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,14 +320,4 @@ mod tests {
             None
         );
     }
-}
-
-/// Whether `/proc/cpuinfo` lists the `hypervisor` flag (x86 guests). Only the first
-/// processor's `flags` line is looked at: every CPU has the same.
-pub fn cpuinfo_has_hypervisor_flag(cpuinfo: &str) -> bool {
-    cpuinfo
-        .lines()
-        .find(|l| l.starts_with("flags"))
-        .and_then(|l| l.split_once(':'))
-        .is_some_and(|(_, f)| f.split_whitespace().any(|x| x == "hypervisor"))
 }
