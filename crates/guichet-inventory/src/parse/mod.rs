@@ -2,4 +2,5 @@
 //! on any OS against recorded real outputs (see `tests/fixtures` and `third-party/`).
 
 pub mod macos;
+pub mod version;
 pub mod windows;
