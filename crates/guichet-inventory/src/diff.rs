@@ -31,7 +31,7 @@ pub struct InventoryDiff {
 }
 
 /// One change of one item.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// Inventory category of the item.
     pub category: Category,
@@ -171,7 +171,10 @@ pub fn diff(old: &Inventory, new: &Inventory) -> InventoryDiff {
     }
 
     let mut changes = d.0;
-    changes.sort();
+    changes.sort_by(|a, b| {
+        (a.category, &a.item, a.kind, &a.before, &a.after)
+            .cmp(&(b.category, &b.item, b.kind, &b.before, &b.after))
+    });
     changes.dedup();
     InventoryDiff {
         old_taken_at: old.collected_at,
