@@ -412,7 +412,7 @@ pub fn cpu_vendor(raw: &str) -> Option<String> {
 /// `None` when it is not a hex code or the code is not in the (small) table below.
 pub fn jedec_manufacturer(code: &str) -> Option<&'static str> {
     let t = code.trim();
-    if t.len() < 4 || t.len() % 2 != 0 || !t.chars().all(|c| c.is_ascii_hexdigit()) {
+    if t.len() < 4 || !t.len().is_multiple_of(2) || !t.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
     let bytes: Vec<u8> = (0..t.len())

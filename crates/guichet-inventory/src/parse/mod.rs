@@ -12,18 +12,6 @@ pub mod ip_json;
 pub mod linux_os;
 pub mod lspci;
 pub mod macos;
-
-pub mod clamav;
-pub mod cpuinfo;
-pub mod dmidecode;
-pub mod dpkg;
-pub mod edid;
-pub mod firewall;
-pub mod flatpak;
-pub mod ip_json;
-pub mod linux_os;
-pub mod lspci;
-pub mod macos;
 pub mod meminfo;
 pub mod mountinfo;
 pub mod net_files;
