@@ -35,11 +35,20 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+enum BenchWhat {
+    /// Time a full inventory against FusionInventory's, side by side, and report peak memory.
+    Inventory(bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
 enum Command {
     /// Inventory this machine (hardware, software, …); `history` and `diff` for its change history.
     Inventory(inventory::InventoryArgs),
-    /// Time a full inventory against FusionInventory's, side by side, and report peak memory.
-    Bench(bench::BenchArgs),
+    /// Benchmarks: `bench inventory` (against FusionInventory, side by side).
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// (internal) run a command and report its wall time and peak RSS as JSON.
     #[command(name = "__measure", hide = true)]
     Measure(bench::MeasureArgs),
@@ -74,7 +83,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     };
     match cli.command {
         Command::Inventory(args) => inventory::run(&ctx, args).await,
-        Command::Bench(args) => bench::run(&ctx, args),
+        Command::Bench { what } => match what {
+            BenchWhat::Inventory(args) => bench::run(&ctx, args),
+        },
         Command::Measure(args) => bench::measure(args),
     }
 }
