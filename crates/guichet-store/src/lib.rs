@@ -8,13 +8,17 @@
 //! * Snapshots: saved inventories, deflated, with summary columns for history
 //!   ([`Store::save_snapshot`], [`Store::snapshots`], [`Store::snapshot`]).
 //!
+//! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
+//!
 //! Secrets never enter this database: they live in the OS keyring.
 
+mod blobs;
 mod db;
 mod error;
 mod settings;
 mod snapshots;
 
+pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
 pub use snapshots::{SnapshotMeta, SnapshotRef};
