@@ -49,7 +49,7 @@ pub fn collect(probe: &Probe) -> Result<Section, SourceError> {
         }
     }
 
-    if probe.privileged() && probe.has_program("dmidecode") {
+    if super::dmidecode_usable(probe) {
         match probe.run("dmidecode", &["-t", "4"]) {
             Ok(out) => {
                 let dmi = dmidecode::parse(&out).processors();

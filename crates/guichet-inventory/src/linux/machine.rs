@@ -41,7 +41,7 @@ pub fn collect(probe: &Probe) -> Result<Section, SourceError> {
             .filter(|s| !s.is_empty());
     }
 
-    if probe.privileged() && probe.has_program("dmidecode") {
+    if super::dmidecode_usable(probe) {
         match probe.run("dmidecode", &["-t", "0", "-t", "1", "-t", "2", "-t", "3"]) {
             Ok(text) => overlay(&mut m, dmidecode::parse(&text).machine()),
             Err(e) => section.error(Category::Machine, "dmidecode", e),

@@ -15,7 +15,7 @@ pub fn collect(probe: &Probe) -> Result<Section, SourceError> {
     let mut mem = meminfo::parse(&text).ok_or_else(|| {
         SourceError::new(CollectErrorKind::Parse, "/proc/meminfo has no MemTotal")
     })?;
-    if probe.privileged() && probe.has_program("dmidecode") {
+    if super::dmidecode_usable(probe) {
         match probe.run("dmidecode", &["-t", "16", "-t", "17"]) {
             Ok(out) => {
                 let d = dmidecode::parse(&out);
