@@ -13,7 +13,7 @@
 //! Search snippets mark matched terms with `[` and `]` (FTS5 `snippet()` on the body text, `…`
 //! where text was cut), which reads well in a terminal; the app may re-style them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -121,8 +121,8 @@ pub struct ArticleHit {
     /// For a search, an extract of the body around the matches, terms between
     /// [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`]; for a listing, the summary or the body's start.
     pub snippet: String,
-    /// For a search, the bm25 score (FTS5's convention: negative, lower is more relevant;
-    /// results come best first); 0 in a listing.
+    /// For a search, the bm25 score within its tier (title matches, then the others; FTS5's
+    /// convention: negative, lower is more relevant; results come best first); 0 in a listing.
     pub rank: f64,
 }
 
@@ -130,7 +130,7 @@ pub struct ArticleHit {
 ///
 /// Every run of letters and digits becomes a quoted token (so FTS5 syntax such as `"`, `*`,
 /// `NEAR(`, `OR`, `-`, `:` is either dropped or searched as a plain word), tokens are AND-ed,
-/// and the last one is a prefix so that results follow typing.
+/// and the last one (if longer than one letter) is a prefix so that results follow typing.
 pub(crate) fn match_expression(input: &str) -> Option<String> {
     let tokens: Vec<&str> = input
         .split(|c: char| !c.is_alphanumeric())
@@ -139,7 +139,13 @@ pub(crate) fn match_expression(input: &str) -> Option<String> {
         .collect();
     let (last, rest) = tokens.split_last()?;
     let mut expr: Vec<String> = rest.iter().map(|t| format!("\"{t}\"")).collect();
-    expr.push(format!("\"{last}\"*"));
+    // A one-letter prefix would expand to a good part of the vocabulary (slow, and useless
+    // as a filter); it is matched as a word (the "d" of "d'accès").
+    if last.chars().count() > 1 {
+        expr.push(format!("\"{last}\"*"));
+    } else {
+        expr.push(format!("\"{last}\""));
+    }
     Some(expr.join(" "))
 }
 
@@ -168,6 +174,9 @@ type ArticleRow = (
 const ARTICLE_COLUMNS: &str = "id, connector, remote_id, title, summary, body_html, body_text, category, language, updated_at, remote_version";
 
 type HitRow = (String, String, Option<String>, Option<String>, String, f64);
+
+/// A listing row: id, title, summary, category, start of the body.
+type ListRow = (String, String, Option<String>, Option<String>, String);
 
 fn corrupt(id: &str, detail: impl ToString) -> StoreError {
     StoreError::Corrupt {
@@ -293,6 +302,10 @@ impl Store {
 
     /// Full-text search, best first (at most `limit`). Any input is accepted: an empty or
     /// all-punctuation query gives no results, FTS5 syntax in it is neutralised.
+    ///
+    /// Articles whose title holds every word come first, then the others, each tier by bm25
+    /// (title weighted most). Ranking the title tier alone first is what keeps common words fast:
+    /// when enough titles match, the (much larger) set of body matches is never scored.
     pub async fn search_articles(
         &self,
         query: &str,
@@ -301,6 +314,19 @@ impl Store {
         let Some(expr) = match_expression(query) else {
             return Ok(Vec::new());
         };
+        let mut hits = self
+            .ranked_hits(&format!("{{title}} : ({expr})"), limit)
+            .await?;
+        if hits.len() < limit {
+            let seen: HashSet<Uuid> = hits.iter().map(|h| h.id).collect();
+            let rest = self.ranked_hits(&expr, limit + seen.len()).await?;
+            hits.extend(rest.into_iter().filter(|h| !seen.contains(&h.id)));
+            hits.truncate(limit);
+        }
+        Ok(hits)
+    }
+
+    async fn ranked_hits(&self, expr: &str, limit: usize) -> Result<Vec<ArticleHit>, StoreError> {
         // `ORDER BY rank` (weights configured in the migration) lets FTS5 sort internally and
         // stop after `limit` rows, so snippets are only computed for the rows returned.
         let rows: Vec<HitRow> = sqlx::query_as(
@@ -313,7 +339,7 @@ impl Store {
         )
         .bind(SNIPPET_OPEN)
         .bind(SNIPPET_CLOSE)
-        .bind(&expr)
+        .bind(expr)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
@@ -414,7 +440,7 @@ impl Store {
     /// All articles, or those of one category (case-insensitive for ASCII), by title. The
     /// snippet is the summary, or the start of the body.
     pub async fn articles(&self, category: Option<&str>) -> Result<Vec<ArticleHit>, StoreError> {
-        let rows: Vec<(String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        let rows: Vec<ListRow> = sqlx::query_as(
             "SELECT id, title, summary, category, substr(body_text, 1, 400) FROM articles
              WHERE ?1 IS NULL OR category = ?1 COLLATE NOCASE
              ORDER BY title COLLATE NOCASE, id",
@@ -550,8 +576,9 @@ mod tests {
         );
         assert_eq!(
             match_expression(r#"a" OR NEAR(b*, c) -d:e ^f"#).as_deref(),
-            Some(r#""a" "OR" "NEAR" "b" "c" "d" "e" "f"*"#)
+            Some(r#""a" "OR" "NEAR" "b" "c" "d" "e" "f""#)
         );
+        assert_eq!(match_expression("wi fi").as_deref(), Some(r#""wi" "fi"*"#));
         assert_eq!(match_expression("  \"*:()- "), None);
         assert_eq!(match_expression(""), None);
     }
