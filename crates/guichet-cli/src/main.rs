@@ -9,6 +9,7 @@ mod error;
 mod inventory;
 mod output;
 mod table;
+mod ticket;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum BenchWhat {
 enum Command {
     /// Inventory this machine (hardware, software, …); `history` and `diff` for its change history.
     Inventory(inventory::InventoryArgs),
+    /// Report a problem and follow it: `ticket new|list|show|reply|submit` (works offline).
+    Ticket(ticket::TicketArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side).
     Bench {
         #[command(subcommand)]
@@ -83,6 +86,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     };
     match cli.command {
         Command::Inventory(args) => inventory::run(&ctx, args).await,
+        Command::Ticket(args) => ticket::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
         },

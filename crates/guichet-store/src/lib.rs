@@ -9,16 +9,26 @@
 //!   ([`Store::save_snapshot`], [`Store::snapshots`], [`Store::snapshot`]).
 //!
 //! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
+//! * Tickets, replies and attachments ([`Store::create_ticket`], [`Store::add_reply`]) and the
+//!   sync outbox, cursors and status ([`Store::outbox`], [`Store::apply_ticket_changes`]).
 //!
 //! Secrets never enter this database: they live in the OS keyring.
 
 mod blobs;
 mod db;
 mod error;
+mod outbox;
 mod settings;
 mod snapshots;
+mod tickets;
 
 pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
+pub use outbox::{OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use snapshots::{SnapshotMeta, SnapshotRef};
+pub use tickets::{
+    AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteReply,
+    RemoteTicketUpdate, Reply, ReplySide, ReplyState, Ticket, TicketState,
+    DEFAULT_ATTACHMENT_LIMIT,
+};
