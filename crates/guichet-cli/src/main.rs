@@ -8,6 +8,7 @@ mod bench;
 mod error;
 mod inventory;
 mod output;
+mod sync;
 mod table;
 mod ticket;
 
@@ -47,6 +48,10 @@ enum Command {
     Inventory(inventory::InventoryArgs),
     /// Report a problem and follow it: `ticket new|list|show|reply|submit` (works offline).
     Ticket(ticket::TicketArgs),
+    /// Configure the service-desk server (the secret is read from stdin, kept in the keyring).
+    Connect(sync::ConnectArgs),
+    /// Send queued tickets and replies, fetch answers; `--status` shows the queue.
+    Sync(sync::SyncArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side).
     Bench {
         #[command(subcommand)]
@@ -87,6 +92,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Inventory(args) => inventory::run(&ctx, args).await,
         Command::Ticket(args) => ticket::run(&ctx, args).await,
+        Command::Connect(args) => sync::connect(&ctx, args).await,
+        Command::Sync(args) => sync::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
         },

@@ -26,7 +26,7 @@ pub const ATTACHMENT_LIMIT_KEY: &str = "tickets.attachment_limit_bytes";
 
 /// Categories of the quick inventory attached by `--with-inventory`: enough for a technician
 /// to know the machine, quick to collect (no software list).
-const QUICK_CATEGORIES: [Category; 6] = [
+pub(crate) const QUICK_CATEGORIES: [Category; 6] = [
     Category::Os,
     Category::Machine,
     Category::Cpus,

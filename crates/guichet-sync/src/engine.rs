@@ -131,7 +131,7 @@ impl PassReport {
 pub struct Engine<'a> {
     store: &'a Store,
     connector: &'a dyn Connector,
-    kb: &'a dyn KbSink,
+    kb: Option<&'a dyn KbSink>,
     policy: RetryPolicy,
 }
 
@@ -143,11 +143,12 @@ enum Outcome {
 }
 
 impl<'a> Engine<'a> {
-    /// An engine writing tickets to `store` and articles to `kb`.
+    /// An engine writing tickets to `store` and articles to `kb`; without `kb` the knowledge
+    /// base is not pulled at all (its cursor stays where it is).
     pub fn new(
         store: &'a Store,
         connector: &'a dyn Connector,
-        kb: &'a dyn KbSink,
+        kb: Option<&'a dyn KbSink>,
         policy: RetryPolicy,
     ) -> Self {
         Engine {
@@ -462,6 +463,9 @@ impl<'a> Engine<'a> {
         rng: &mut (dyn RngCore + Send),
         report: &mut PassReport,
     ) -> Result<(), SyncError> {
+        let Some(kb) = self.kb else {
+            return Ok(());
+        };
         let name = self.connector.name();
         let cursor = self.store.sync_cursor(name, "kb").await?;
         let changes = match self.connector.pull_kb(cursor.as_deref()).await {
@@ -471,19 +475,19 @@ impl<'a> Engine<'a> {
                 return Ok(());
             }
         };
-        let mut versions = self.kb.versions(name).await?;
+        let mut versions = kb.versions(name).await?;
         for a in changes.upserts {
             if versions.get(&a.remote_id) == Some(&a.remote_version) {
                 continue;
             }
             versions.insert(a.remote_id.clone(), a.remote_version.clone());
             let new_id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
-            self.kb.upsert(a, new_id).await?;
+            kb.upsert(a, new_id).await?;
             report.articles_updated += 1;
         }
         for id in changes.deletions {
             if versions.remove(&id).is_some() {
-                self.kb.delete(name, &id).await?;
+                kb.delete(name, &id).await?;
                 report.articles_deleted += 1;
             }
         }

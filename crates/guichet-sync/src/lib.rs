@@ -11,12 +11,14 @@
 //!   optional extra CA file, proxies from the environment, timeouts on every request).
 //! * [`secret`]: credentials in the OS keyring, never in the database or config files.
 //! * [`config`]: the connector settings (URL, user, queue, CA file: never the secret).
-
+pub mod config;
 mod connector;
 mod engine;
 mod error;
-
+pub mod http;
 mod kb;
+pub mod rt;
+pub mod secret;
 
 pub use connector::{
     Connector, KbChanges, OutgoingFile, OutgoingInventory, OutgoingReply, OutgoingTicket,

@@ -283,7 +283,7 @@ async fn offline_is_a_clean_stop_that_leaves_the_queue_untouched() {
         Fault::Before(ConnectorError::Offline("connection refused".into())),
     );
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     let report = engine.pass(at(0), &mut rng()).await.unwrap();
     assert!(matches!(report.stopped, Some(Stop::Offline(_))));
     let e = &store.outbox().await.unwrap()[0];
@@ -323,7 +323,7 @@ async fn a_lost_answer_is_retried_without_creating_a_duplicate() {
         Fault::AfterCommit(ConnectorError::Transport("connection reset".into())),
     );
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     let r = engine.pass(at(0), &mut rng()).await.unwrap();
     assert_eq!(r.deferred.len(), 1);
     assert_eq!(
@@ -361,7 +361,7 @@ async fn backoff_grows_exponentially_with_bounded_jitter() {
         .unwrap();
     let server = FakeServer::default();
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     let mut now = at(0);
     let mut r = rng();
     for attempt in 0..4u32 {
@@ -406,7 +406,7 @@ async fn retry_after_is_honoured_and_stops_pushing_for_the_pass() {
         }),
     );
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     engine.pass(at(0), &mut rng()).await.unwrap();
     assert_eq!(server.calls(Op::Ticket), 1, "the second ticket waits too");
     let q = store.outbox().await.unwrap();
@@ -449,7 +449,7 @@ async fn a_permanent_refusal_parks_its_ticket_only() {
         }),
     );
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     let r = engine.pass(at(3), &mut rng()).await.unwrap();
     assert_eq!(r.pushed.len(), 1);
     assert_eq!(r.pushed[0].uuid, Uuid::from_u128(2));
@@ -487,7 +487,7 @@ async fn malformed_answers_are_retried_then_parked() {
         .unwrap();
     let server = FakeServer::default();
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     for i in 0..3 {
         server.fail(
             Op::Ticket,
@@ -516,7 +516,7 @@ async fn an_auth_failure_stops_the_pass_and_keeps_the_queue() {
         Fault::Before(ConnectorError::Auth("401 Unauthorized".into())),
     );
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     let r = engine.pass(at(0), &mut rng()).await.unwrap();
     assert!(matches!(r.stopped, Some(Stop::Auth(_))));
     assert!(!r.is_complete());
@@ -535,7 +535,7 @@ async fn pulls_bring_technician_replies_and_keep_unsent_local_ones() {
         .unwrap();
     let server = FakeServer::default();
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     engine.pass(at(1), &mut rng()).await.unwrap();
     server.technician_reply("1", "Have you tried turning it off and on again?");
     server.0.lock().unwrap().tickets[0].title = "Problem 1 (printer)".into();
@@ -589,7 +589,7 @@ async fn a_failed_ticket_pull_keeps_the_cursor_and_reports_the_error() {
         Fault::Before(ConnectorError::Malformed("truncated JSON".into())),
     );
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     let r = engine.pass(at(0), &mut rng()).await.unwrap();
     assert_eq!(r.errors.len(), 1);
     assert_eq!(store.sync_cursor("fake", "tickets").await.unwrap(), None);
@@ -612,7 +612,7 @@ async fn kb_articles_are_added_updated_and_removed() {
         ("Reset VPN".into(), "<p>Quit</p>".into(), false),
     );
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     let r = engine.pass(at(0), &mut rng()).await.unwrap();
     assert_eq!(r.articles_updated, 1);
     let first_id = kb.articles("fake")[0].0;
@@ -640,7 +640,7 @@ async fn inventory_is_pushed_as_one_record_per_machine() {
     let (_d, store) = store().await;
     let server = FakeServer::default();
     let kb = MemoryKb::new();
-    let engine = Engine::new(&store, &server, &kb, POLICY);
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
     for (n, host) in [(1u128, "pc-1"), (2, "pc-1-renamed")] {
         let mut inv = Inventory::new(at(0), "0.1.0");
         inv.os = Some(OperatingSystem {
