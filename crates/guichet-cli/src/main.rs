@@ -10,7 +10,9 @@ mod error;
 mod inventory;
 mod kb;
 mod output;
+mod sync;
 mod table;
+mod ticket;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +52,12 @@ enum Command {
     Inventory(inventory::InventoryArgs),
     /// Offline knowledge base: `search`, `show`, `list`, `categories`, `import`.
     Kb(kb::KbArgs),
+    /// Report a problem and follow it: `ticket new|list|show|reply|submit` (works offline).
+    Ticket(ticket::TicketArgs),
+    /// Configure the service-desk server (the secret is read from stdin, kept in the keyring).
+    Connect(sync::ConnectArgs),
+    /// Send queued tickets and replies, fetch answers; `--status` shows the queue.
+    Sync(sync::SyncArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
@@ -90,6 +98,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Inventory(args) => inventory::run(&ctx, args).await,
         Command::Kb(args) => kb::run(&ctx, args).await,
+        Command::Ticket(args) => ticket::run(&ctx, args).await,
+        Command::Connect(args) => sync::connect(&ctx, args).await,
+        Command::Sync(args) => sync::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
             BenchWhat::Kb(args) => bench_kb::run(&ctx, args).await,

@@ -11,6 +11,8 @@
 //! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
 //! * Knowledge base: sanitised articles with a full-text index ([`Store::upsert_article`],
 //!   [`Store::search_articles`]); the sanitiser is [`sanitize_html`].
+//! * Tickets, replies and attachments ([`Store::create_ticket`], [`Store::add_reply`]) and the
+//!   sync outbox, cursors and status ([`Store::outbox`], [`Store::apply_ticket_changes`]).
 //!
 //! Secrets never enter this database: they live in the OS keyring.
 
@@ -19,8 +21,10 @@ mod blobs;
 mod db;
 mod error;
 mod sanitize;
+mod outbox;
 mod settings;
 mod snapshots;
+mod tickets;
 
 pub use articles::{
     Article, ArticleHit, ArticleImage, ArticleInput, StoredImage, SNIPPET_CLOSE, SNIPPET_OPEN,
@@ -29,4 +33,10 @@ pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
 pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
+pub use outbox::{OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use snapshots::{SnapshotMeta, SnapshotRef};
+pub use tickets::{
+    AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteReply,
+    RemoteTicketUpdate, Reply, ReplySide, ReplyState, Ticket, TicketState,
+    DEFAULT_ATTACHMENT_LIMIT,
+};
