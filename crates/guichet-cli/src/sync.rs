@@ -199,8 +199,7 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     }
     let secret = guichet_sync::secret::load(&cfg.secret_account()).map_err(sync_error)?;
     let connector = rt_connector(&cfg, secret)?;
-    // The knowledge base is pulled once the store provides its KB side.
-    let engine = Engine::new(&store, &connector, None, RetryPolicy::default());
+    let engine = Engine::new(&store, &connector, Some(&store), RetryPolicy::default());
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
     let started = std::time::Instant::now();
     let report = engine.pass(now, &mut rng).await.map_err(sync_error)?;

@@ -20,8 +20,8 @@ mod articles;
 mod blobs;
 mod db;
 mod error;
-mod sanitize;
 mod outbox;
+mod sanitize;
 mod settings;
 mod snapshots;
 mod tickets;
@@ -32,8 +32,8 @@ pub use articles::{
 pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
-pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
 pub use outbox::{OutboxEntry, OutboxKind, OutboxState, SyncStatus};
+pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
 pub use snapshots::{SnapshotMeta, SnapshotRef};
 pub use tickets::{
     AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteReply,

@@ -17,6 +17,7 @@ mod engine;
 mod error;
 pub mod http;
 mod kb;
+mod kb_store;
 pub mod rt;
 pub mod secret;
 
