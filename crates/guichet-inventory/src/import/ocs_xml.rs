@@ -82,13 +82,12 @@ pub fn from_ocs_xml(xml: &str, fallback_time: DateTime<Utc>) -> Result<OcsDocume
         if SINGLE_SECTIONS.contains(&key.as_str()) {
             sections.insert(key, value);
         } else {
-            match sections
+            // A single section seen twice keeps its first record.
+            if let Value::Array(items) = sections
                 .entry(key)
                 .or_insert_with(|| Value::Array(Vec::new()))
             {
-                Value::Array(items) => items.push(value),
-                // A single section seen twice: keep the first.
-                _ => {}
+                items.push(value);
             }
         }
     }
