@@ -8,6 +8,8 @@
 //! * Snapshots: saved inventories, deflated, with summary columns for history
 //!   ([`Store::save_snapshot`], [`Store::snapshots`], [`Store::snapshot`]).
 //!
+//! * Site register: other machines' inventories, hand-entered assets, a change journal and the
+//!   scheduled agent's runs ([`site`]).
 //! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
 //!
 //! Secrets never enter this database: they live in the OS keyring.
@@ -16,9 +18,16 @@ mod blobs;
 mod db;
 mod error;
 mod settings;
+pub mod site;
 mod snapshots;
 
 pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
+pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};
+pub use site::assets::{Asset, AssetFilter, AssetPatch, AssetStatus, NewAsset};
+pub use site::{
+    ImportOutcome, ImportResult, MachineFilter, MatchKey, SiteChange, SiteImport, SiteMachine,
+    SiteSnapshotMeta, SoftwareHit, SoftwareSummary, VersionConstraint, VersionOp,
+};
 pub use snapshots::{SnapshotMeta, SnapshotRef};
