@@ -4,10 +4,12 @@
 //! add freely. stdout carries only the machine-readable result; progress, timings and errors go
 //! to stderr. With `--json`, errors are one JSON object `{"error":{"code","message"}}` on stderr.
 
+mod asset;
 mod bench;
 mod error;
 mod inventory;
 mod output;
+mod site;
 mod table;
 
 use std::path::PathBuf;
@@ -44,6 +46,10 @@ enum BenchWhat {
 enum Command {
     /// Inventory this machine (hardware, software, …); `history` and `diff` for its change history.
     Inventory(inventory::InventoryArgs),
+    /// The site register: import other machines' inventory files, search, export.
+    Site(site::SiteArgs),
+    /// Hand-entered equipment (printers, switches, phones…) and their QR-code labels.
+    Asset(asset::AssetArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side).
     Bench {
         #[command(subcommand)]
@@ -83,6 +89,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     };
     match cli.command {
         Command::Inventory(args) => inventory::run(&ctx, args).await,
+        Command::Site(args) => site::run(&ctx, args).await,
+        Command::Asset(args) => asset::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
         },

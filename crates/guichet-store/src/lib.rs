@@ -27,7 +27,8 @@ pub use error::StoreError;
 pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};
 pub use site::assets::{Asset, AssetFilter, AssetPatch, AssetStatus, NewAsset};
 pub use site::{
-    ImportOutcome, ImportResult, MachineFilter, MatchKey, SiteChange, SiteImport, SiteMachine,
-    SiteSnapshotMeta, SoftwareHit, SoftwareSummary, VersionConstraint, VersionOp,
+    installed_ram_estimate, ImportOutcome, ImportResult, MachineFilter, MatchKey, SiteChange,
+    SiteImport, SiteMachine, SiteSnapshotMeta, SoftwareHit, SoftwareSummary, VersionConstraint,
+    VersionOp,
 };
 pub use snapshots::{SnapshotMeta, SnapshotRef};

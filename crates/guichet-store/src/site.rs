@@ -271,7 +271,8 @@ pub struct MachineFilter {
     pub hostname: Option<String>,
     /// OS full name contains this (case-insensitive).
     pub os: Option<String>,
-    /// Physical memory strictly below this many bytes.
+    /// Memory strictly below this many bytes, comparing [`installed_ram_estimate`] (what the
+    /// kernel reports is a few percent below what is installed).
     pub ram_below: Option<u64>,
     /// Location equals this (case-insensitive).
     pub location: Option<String>,
@@ -309,6 +310,19 @@ pub struct SiteChange {
     pub payload: serde_json::Value,
     /// When.
     pub created_at: DateTime<Utc>,
+}
+
+/// The installed memory a machine most likely has, from the usable memory its OS reports: the
+/// kernel keeps a few percent for itself and the firmware, so an 8 GiB machine reports about
+/// 7.7 GiB. From 1 GiB up the amount is rounded up to a whole GiB, so that `--ram-below 8G`
+/// lists the 4 GiB machines and not the 8 GiB ones.
+pub fn installed_ram_estimate(reported_bytes: u64) -> u64 {
+    const GIB: u64 = 1 << 30;
+    if reported_bytes < GIB {
+        reported_bytes
+    } else {
+        reported_bytes.div_ceil(GIB) * GIB
+    }
 }
 
 /// Serials vendors leave in boards and VMs they did not personalise, compared case-insensitively.
@@ -665,9 +679,10 @@ impl Store {
             let mut m = row.into_machine()?;
             let keep = contains(Some(&m.hostname), &filter.hostname)
                 && contains(m.os.as_deref(), &filter.os)
-                && filter
-                    .ram_below
-                    .is_none_or(|max| m.ram_bytes.is_some_and(|r| (r as u64) < max))
+                && filter.ram_below.is_none_or(|max| {
+                    m.ram_bytes
+                        .is_some_and(|r| installed_ram_estimate(r.max(0) as u64) < max)
+                })
                 && filter.location.as_deref().is_none_or(|l| {
                     m.location
                         .as_deref()
@@ -1123,6 +1138,14 @@ mod tests {
             clean_smbios_uuid(Some("4C4C4544-0058-4B10-8032-B7C04F513533")).as_deref(),
             Some("4c4c4544-0058-4b10-8032-b7c04f513533")
         );
+    }
+
+    #[test]
+    fn reported_memory_is_rounded_up_to_the_installed_gib() {
+        let gib = 1u64 << 30;
+        assert_eq!(installed_ram_estimate(8_024_000_000), 8 * gib);
+        assert_eq!(installed_ram_estimate(16 * gib), 16 * gib);
+        assert_eq!(installed_ram_estimate(512 << 20), 512 << 20);
     }
 
     #[test]
