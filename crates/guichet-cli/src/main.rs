@@ -4,12 +4,14 @@
 //! add freely. stdout carries only the machine-readable result; progress, timings and errors go
 //! to stderr. With `--json`, errors are one JSON object `{"error":{"code","message"}}` on stderr.
 
+mod asset;
 mod bench;
 mod bench_kb;
 mod error;
 mod inventory;
 mod kb;
 mod output;
+mod site;
 mod sync;
 mod table;
 mod ticket;
@@ -58,6 +60,10 @@ enum Command {
     Connect(sync::ConnectArgs),
     /// Send queued tickets and replies, fetch answers; `--status` shows the queue.
     Sync(sync::SyncArgs),
+    /// The site register: import other machines' inventory files, search, export.
+    Site(site::SiteArgs),
+    /// Hand-entered equipment (printers, switches, phones…) and their QR-code labels.
+    Asset(asset::AssetArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
@@ -101,6 +107,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Ticket(args) => ticket::run(&ctx, args).await,
         Command::Connect(args) => sync::connect(&ctx, args).await,
         Command::Sync(args) => sync::run(&ctx, args).await,
+        Command::Site(args) => site::run(&ctx, args).await,
+        Command::Asset(args) => asset::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
             BenchWhat::Kb(args) => bench_kb::run(&ctx, args).await,

@@ -8,6 +8,8 @@
 //! * Snapshots: saved inventories, deflated, with summary columns for history
 //!   ([`Store::save_snapshot`], [`Store::snapshots`], [`Store::snapshot`]).
 //!
+//! * Site register: other machines' inventories, hand-entered assets, a change journal and the
+//!   scheduled agent's runs ([`site`]).
 //! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
 //! * Knowledge base: sanitised articles with a full-text index ([`Store::upsert_article`],
 //!   [`Store::search_articles`]); the sanitiser is [`sanitize_html`].
@@ -23,6 +25,7 @@ mod error;
 mod outbox;
 mod sanitize;
 mod settings;
+pub mod site;
 mod snapshots;
 mod tickets;
 
@@ -34,6 +37,13 @@ pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
 pub use outbox::{OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
+pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};
+pub use site::assets::{Asset, AssetFilter, AssetPatch, AssetStatus, NewAsset};
+pub use site::{
+    installed_ram_estimate, ImportOutcome, ImportResult, MachineFilter, MatchKey, SiteChange,
+    SiteImport, SiteMachine, SiteSnapshotMeta, SoftwareHit, SoftwareSummary, VersionConstraint,
+    VersionOp,
+};
 pub use snapshots::{SnapshotMeta, SnapshotRef};
 pub use tickets::{
     AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteReply,
