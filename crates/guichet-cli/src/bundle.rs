@@ -225,7 +225,10 @@ async fn import(
     let returned = match return_file {
         Some(path) => {
             let key = signer(&store)?;
-            let kb = sync.as_ref().and_then(|s| s.connector.clone());
+            let kb = guichet_sync::config::ConnectorConfig::load(&store)
+                .await
+                .map_err(crate::sync::sync_error)?
+                .map(|c| c.kind);
             Some(
                 store
                     .export_return_bundle(

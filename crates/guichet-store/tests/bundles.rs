@@ -302,6 +302,10 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
         .await
         .unwrap();
 
+    hub.store
+        .set_sync_cursor("rt", "kb", "pulled-once", at(33))
+        .await
+        .unwrap();
     let back = hub.dir.path().join("return.guichet");
     let w = hub
         .store
@@ -615,4 +619,53 @@ async fn export_writes_atomically_and_never_leaves_a_temporary_file() {
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[tokio::test]
+async fn a_return_bundle_from_a_hub_that_never_pulled_the_kb_erases_no_article_on_the_site() {
+    let site = busy_site().await;
+    let hub = Side::new(HUB, 2).await;
+    site.store
+        .upsert_article(
+            ArticleInput {
+                connector: "rt".into(),
+                remote_id: "5".into(),
+                title: "Printing from the tablet".into(),
+                summary: None,
+                body_html: "<p>Use the share menu.</p>".into(),
+                category: None,
+                language: None,
+                updated_at: at(0),
+                remote_version: "1".into(),
+                images: vec![],
+            },
+            id(500),
+        )
+        .await
+        .unwrap();
+    let b = read_bundle(&site.export("out.guichet", 1000, at(10)).await).unwrap();
+    hub.store
+        .import_bundle(&b, &hub.opts(), at(20))
+        .await
+        .unwrap();
+    let back = hub.dir.path().join("return.guichet");
+    hub.store
+        .export_return_bundle(&back, &hub.signer, id(2000), HUB, SITE, Some("rt"), at(40))
+        .await
+        .unwrap();
+    let rb = read_bundle(&back).unwrap();
+    assert!(
+        rb.returned().unwrap().kb.is_none(),
+        "no KB pulled on the hub yet"
+    );
+    let r = site
+        .store
+        .import_bundle(&rb, &site.opts(), at(50))
+        .await
+        .unwrap();
+    assert_eq!(r.articles_deleted, 0);
+    assert_eq!(
+        site.store.article("5").await.unwrap().title,
+        "Printing from the tablet"
+    );
 }

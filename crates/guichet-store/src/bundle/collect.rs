@@ -229,7 +229,8 @@ impl Store {
 
     /// The answer for the site `site`: the entries it sent that are now on the server, what
     /// the server says about its tickets, the site changes received, and, when `kb_connector`
-    /// is given, that connector's whole knowledge base. Reads only.
+    /// is given and this store has completed a knowledge-base pull from it, that connector's
+    /// whole knowledge base. Reads only.
     pub async fn return_payload(
         &self,
         site: &str,
@@ -297,6 +298,13 @@ impl Store {
         for (u,) in changes {
             p.confirmed_site_changes.push(super::apply::parse_uuid(&u)?);
         }
+        // The knowledge base travels complete (what is missing from it is removed on the site),
+        // so only a store that has pulled it at least once may send it: an empty KB on a hub
+        // that never reached the server must not erase the site's.
+        let kb_connector = match kb_connector {
+            Some(c) if self.sync_cursor(c, "kb").await?.is_some() => Some(c),
+            _ => None,
+        };
         if let Some(connector) = kb_connector {
             let ids: Vec<(String,)> =
                 sqlx::query_as("SELECT id FROM articles WHERE connector = ? ORDER BY remote_id")
