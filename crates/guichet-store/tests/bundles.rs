@@ -381,8 +381,24 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
     );
 }
 
-/// What the hub holds, to prove that a refused bundle applied nothing.
-async fn footprint(s: &Store) -> (usize, usize, usize, usize) {
+fn files_under(dir: &std::path::Path) -> usize {
+    match std::fs::read_dir(dir) {
+        Err(_) => 0,
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                if e.path().is_dir() {
+                    files_under(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum(),
+    }
+}
+
+/// What the hub holds, to prove that a refused bundle applied nothing (rows or files).
+async fn footprint(s: &Store) -> (usize, usize, usize, usize, usize) {
     let applied: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bundles_applied")
         .fetch_one(s.pool())
         .await
@@ -396,6 +412,7 @@ async fn footprint(s: &Store) -> (usize, usize, usize, usize) {
         s.tickets().await.unwrap().len(),
         applied.0 as usize,
         peers.0 as usize,
+        files_under(&s.dir().join("blobs")),
     )
 }
 
@@ -524,7 +541,32 @@ async fn a_bundle_re_signed_with_another_key_is_refused_unless_the_new_key_is_tr
         .await
         .unwrap();
 
-    // Same device id, same content, another key (a forger, or the site reinstalled).
+    // A new ticket whose attachment the hub has never seen: a refused bundle must not even
+    // leave its file behind.
+    site.store
+        .create_ticket(
+            &NewTicket {
+                id: id(7),
+                title: "Badge reader".into(),
+                description: "Dead.".into(),
+                description_format: DescriptionFormat::Text,
+                category: None,
+                urgency: 2,
+                requester: "bob".into(),
+                snapshot_uuid: None,
+                attachments: vec![NewAttachment {
+                    file_name: "reader.txt".into(),
+                    content_type: "text/plain".into(),
+                    bytes: b"ONLY-IN-THE-SECOND-BUNDLE".to_vec(),
+                }],
+                draft: false,
+            },
+            DEFAULT_ATTACHMENT_LIMIT,
+            at(11),
+        )
+        .await
+        .unwrap();
+    // Same device id, another key (a forger, or the site reinstalled).
     let forger_dir = tempfile::tempdir().unwrap();
     let forger = BundleSigner::load_or_create(forger_dir.path(), || [66; 32]).unwrap();
     let forged = site.dir.path().join("forged.guichet");
@@ -563,7 +605,11 @@ async fn a_bundle_re_signed_with_another_key_is_refused_unless_the_new_key_is_tr
     };
     let r = hub.store.import_bundle(&b, &opts, at(70)).await.unwrap();
     assert!(r.key_recorded);
-    assert_eq!(r.entries_queued, 0, "the entries were already received");
+    assert_eq!(
+        (r.entries_queued, r.entries_already_received),
+        (1, 3),
+        "only the new ticket is queued"
+    );
 }
 
 #[tokio::test]

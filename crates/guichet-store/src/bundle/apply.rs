@@ -93,16 +93,30 @@ impl Store {
         deviceid: &str,
         public_key: &str,
     ) -> Result<PeerTrust, StoreError> {
-        let known: Option<(String,)> =
+        Ok(match self.bundle_peer_key(deviceid).await? {
+            None => PeerTrust::FirstContact,
+            Some(k) if k == public_key => PeerTrust::Known,
+            Some(_) => PeerTrust::Changed,
+        })
+    }
+
+    /// Whether the bundle `uuid` was applied here.
+    pub async fn bundle_applied(&self, uuid: Uuid) -> Result<bool, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT uuid FROM bundles_applied WHERE uuid = ?")
+                .bind(uuid.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+
+    async fn bundle_peer_key(&self, deviceid: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> =
             sqlx::query_as("SELECT public_key FROM bundle_peers WHERE deviceid = ?")
                 .bind(deviceid)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(match known {
-            None => PeerTrust::FirstContact,
-            Some((k,)) if k == public_key => PeerTrust::Known,
-            Some(_) => PeerTrust::Changed,
-        })
+        Ok(row.map(|r| r.0))
     }
 
     /// Applies a verified bundle in ONE transaction: all of it or, on any error, nothing.
@@ -133,6 +147,22 @@ impl Store {
             source_deviceid: m.source_deviceid.clone(),
             ..BundleImport::default()
         };
+        // The cheap refusals first, before any file is written: a bundle applied before or
+        // signed by an unexpected key leaves no trace at all. (Checked again inside the
+        // transaction, where another process may have raced us.)
+        if self.bundle_applied(m.bundle_uuid).await? {
+            report.already_applied = true;
+            return Ok(report);
+        }
+        if let Some(known) = self.bundle_peer_key(&m.source_deviceid).await? {
+            if known != m.public_key && !opts.trust_new_key {
+                return Err(BundleError::KeyChanged {
+                    deviceid: m.source_deviceid.clone(),
+                    known,
+                    found: m.public_key.clone(),
+                });
+            }
+        }
         // Blobs are content-addressed files, written before the transaction: a failure later
         // leaves at most unreferenced files, never rows pointing at nothing.
         let mut prepared_articles = Vec::new();
