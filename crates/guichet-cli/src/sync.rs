@@ -71,7 +71,7 @@ const EXIT_OFFLINE: u8 = 4;
 /// Exit status when the credentials are refused.
 const EXIT_AUTH: u8 = 5;
 
-fn sync_error(e: SyncError) -> CliError {
+pub(crate) fn sync_error(e: SyncError) -> CliError {
     match e {
         SyncError::Store(s) => s.into(),
         SyncError::Config(m) => CliError::new("config", 2, anyhow::anyhow!(m)),
@@ -92,7 +92,7 @@ fn timeouts(secs: u64) -> Result<HttpOptions, CliError> {
     })
 }
 
-fn rt_connector(cfg: &ConnectorConfig, secret: String) -> Result<RtConnector, CliError> {
+pub(crate) fn rt_connector(cfg: &ConnectorConfig, secret: String) -> Result<RtConnector, CliError> {
     let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
     rt.http = HttpOptions {
         ca_file: cfg.ca_file.clone(),
@@ -335,4 +335,59 @@ async fn status(
     };
     output::write(None, &bytes)?;
     Ok(())
+}
+
+/// How a sync attempted on the side of another command (bundle import, scheduled run) ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct SyncAttempt {
+    /// `ok`, `offline`, `auth`, `incomplete`, `not_configured`, `failed`.
+    pub outcome: &'static str,
+    /// What went wrong, if anything.
+    pub message: Option<String>,
+    /// Entries sent.
+    pub pushed: usize,
+    /// Items pulled.
+    pub pulled: usize,
+    /// The connector's name, when one is configured.
+    pub connector: Option<String>,
+}
+
+/// Runs one sync pass with the configured connector, if there is one. Being offline, refused
+/// credentials or a missing keyring entry are outcomes, not errors: the queue is kept.
+pub(crate) async fn attempt(
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+) -> Result<SyncAttempt, CliError> {
+    let outcome = |outcome, message: Option<String>, connector: Option<String>| SyncAttempt {
+        outcome,
+        message,
+        pushed: 0,
+        pulled: 0,
+        connector,
+    };
+    let Some(cfg) = ConnectorConfig::load(store).await.map_err(sync_error)? else {
+        return Ok(outcome("not_configured", None, None));
+    };
+    let kind = Some(cfg.kind.clone());
+    let secret = match guichet_sync::secret::load(&cfg.secret_account()) {
+        Ok(s) => s,
+        Err(e) => return Ok(outcome("failed", Some(e.to_string()), kind)),
+    };
+    let connector = rt_connector(&cfg, secret)?;
+    let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    let report = engine.pass(now, &mut rng).await.map_err(sync_error)?;
+    let (name, message) = match &report.stopped {
+        Some(Stop::Offline(m)) => ("offline", Some(m.clone())),
+        Some(Stop::Auth(m)) => ("auth", Some(m.clone())),
+        None if !report.errors.is_empty() => ("incomplete", Some(report.errors.join("; "))),
+        None => ("ok", None),
+    };
+    Ok(SyncAttempt {
+        outcome: name,
+        message,
+        pushed: report.pushed.len(),
+        pulled: report.pulled(),
+        connector: kind,
+    })
 }
