@@ -63,7 +63,10 @@ impl Resp {
     pub fn json(status: u16, value: &serde_json::Value) -> Resp {
         Resp {
             status,
-            headers: vec![("Content-Type".into(), "application/json; charset=UTF-8".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json; charset=UTF-8".into(),
+            )],
             body: serde_json::to_vec(value).unwrap_or_default(),
         }
     }
@@ -107,7 +110,9 @@ pub struct Fault {
 }
 
 /// Binds 127.0.0.1 on a random port and serves until the returned task is aborted.
-pub async fn serve(shared: Arc<Shared>) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
+pub async fn serve(
+    shared: Arc<Shared>,
+) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {

@@ -39,12 +39,18 @@ fn respond(mode: Mode, status: u16, body: &Value, request_id: &str) -> Resp {
         Mode::Zlib => {
             let mut enc = ZlibEncoder::new(Vec::new(), flate2::Compression::default());
             let _ = enc.write_all(&raw);
-            ("application/x-compress-zlib", enc.finish().unwrap_or_default())
+            (
+                "application/x-compress-zlib",
+                enc.finish().unwrap_or_default(),
+            )
         }
         Mode::Gzip => {
             let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::default());
             let _ = enc.write_all(&raw);
-            ("application/x-compress-gzip", enc.finish().unwrap_or_default())
+            (
+                "application/x-compress-gzip",
+                enc.finish().unwrap_or_default(),
+            )
         }
         Mode::Json => ("application/json", raw),
     };
@@ -79,7 +85,10 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
             use rand::Rng;
             format!("{:08X}", rand::rng().random::<u32>())
         });
-    let ctype = req.header("Content-Type").unwrap_or("").to_ascii_lowercase();
+    let ctype = req
+        .header("Content-Type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let mode = if ctype.starts_with("application/x-compress-zlib") {
         Mode::Zlib
     } else if ctype.starts_with("application/x-compress-gzip") {
@@ -87,7 +96,13 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
     } else if ctype.starts_with("application/json") {
         Mode::Json
     } else {
-        return answer_error(Mode::Json, 400, "Content-Type not supported", expiration, &rid);
+        return answer_error(
+            Mode::Json,
+            400,
+            "Content-Type not supported",
+            expiration,
+            &rid,
+        );
     };
     if req.method != "POST" {
         return answer_error(mode, 405, "Method not allowed", expiration, &rid);
@@ -112,16 +127,26 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
     let raw = match mode {
         Mode::Zlib => {
             let mut out = Vec::new();
-            ZlibDecoder::new(&req.body[..]).read_to_end(&mut out).map(|_| out)
+            ZlibDecoder::new(&req.body[..])
+                .read_to_end(&mut out)
+                .map(|_| out)
         }
         Mode::Gzip => {
             let mut out = Vec::new();
-            GzDecoder::new(&req.body[..]).read_to_end(&mut out).map(|_| out)
+            GzDecoder::new(&req.body[..])
+                .read_to_end(&mut out)
+                .map(|_| out)
         }
         Mode::Json => Ok(req.body.to_vec()),
     };
     let Ok(raw) = raw else {
-        return answer_error(mode, 400, "Unable to uncompress the request", expiration, &rid);
+        return answer_error(
+            mode,
+            400,
+            "Unable to uncompress the request",
+            expiration,
+            &rid,
+        );
     };
     let Ok(msg) = serde_json::from_slice::<Value>(&raw) else {
         return answer_error(mode, 400, "Invalid JSON", expiration, &rid);
@@ -190,7 +215,10 @@ fn inventory(
         return answer_error(
             mode,
             400,
-            &format!("JSON does not validate. Violations: {}", violations.join("; ")),
+            &format!(
+                "JSON does not validate. Violations: {}",
+                violations.join("; ")
+            ),
             expiration,
             rid,
         );
@@ -246,5 +274,10 @@ fn inventory(
         entry.date_mod = now;
         entry.agent_id = agent_id;
     }
-    respond(mode, 200, &json!({"status": "ok", "expiration": expiration}), rid)
+    respond(
+        mode,
+        200,
+        &json!({"status": "ok", "expiration": expiration}),
+        rid,
+    )
 }

@@ -58,7 +58,10 @@ impl Default for EmulatorConfig {
             token_ttl_secs: 3600,
             inventory_expiration_hours: 24,
             max_range: 990,
-            start: Utc.with_ymd_and_hms(2026, 1, 5, 8, 0, 0).single().unwrap_or_default(),
+            start: Utc
+                .with_ymd_and_hms(2026, 1, 5, 8, 0, 0)
+                .single()
+                .unwrap_or_default(),
         }
     }
 }
@@ -81,7 +84,10 @@ impl Shared {
 
     /// A copy of the current configuration.
     pub fn config(&self) -> EmulatorConfig {
-        self.config.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.config
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The vendored inventory JSON schema.

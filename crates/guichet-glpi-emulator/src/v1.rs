@@ -26,7 +26,11 @@ pub fn handle(shared: &Shared, req: &Req, rest: &str) -> Resp {
     // apirest.md "Important": "GET requests must have an empty body … Failing to do so will
     // trigger an HTTP 400 response."
     if req.method == "GET" && !req.body.is_empty() {
-        return error(400, "ERROR_BAD_ARRAY", "GET requests must have an empty body");
+        return error(
+            400,
+            "ERROR_BAD_ARRAY",
+            "GET requests must have an empty body",
+        );
     }
 
     // apirest.md "Important": App-Token, when configured, must be passed in every call (header
@@ -84,7 +88,11 @@ pub fn handle(shared: &Shared, req: &Req, rest: &str) -> Resp {
             // apirest.md "Errors": ERROR_SESSION_TOKEN_INVALID, "You should redo an Init
             // session request". GLPI answers it with 401.
             st.sessions.remove(&token);
-            return error(401, "ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid");
+            return error(
+                401,
+                "ERROR_SESSION_TOKEN_INVALID",
+                "session_token seems invalid",
+            );
         }
     };
 
@@ -146,13 +154,7 @@ fn init_session(shared: &Shared, req: &Req) -> Resp {
         {
             Some(u) => u.id,
             // apirest.md "Errors": ERROR_GLPI_LOGIN.
-            None => {
-                return error(
-                    401,
-                    "ERROR_GLPI_LOGIN",
-                    "Incorrect username or password",
-                )
-            }
+            None => return error(401, "ERROR_GLPI_LOGIN", "Incorrect username or password"),
         }
     } else {
         // apirest.md "Errors": ERROR_LOGIN_PARAMETERS_MISSING.
@@ -344,11 +346,7 @@ fn paged(
     }
     // Never more than the configured maximum per page.
     let end = end.min(start + max.saturating_sub(1));
-    let page: Vec<Value> = rows
-        .into_iter()
-        .skip(start)
-        .take(end + 1 - start)
-        .collect();
+    let page: Vec<Value> = rows.into_iter().skip(start).take(end + 1 - start).collect();
     let last = if page.is_empty() {
         start
     } else {
@@ -356,20 +354,18 @@ fn paged(
     };
     let partial = total > 0 && last + 1 < total;
     let count = page.len();
-    Resp::json(if partial { 206 } else { 200 }, &wrap(page, start, last, total))
-        .with_header("Content-Range", format!("{start}-{last}/{total}"))
-        .with_header("Accept-Range", format!("{itemtype} {max}"))
-        .with_header("X-Emulator-Count", count.to_string())
+    Resp::json(
+        if partial { 206 } else { 200 },
+        &wrap(page, start, last, total),
+    )
+    .with_header("Content-Range", format!("{start}-{last}/{total}"))
+    .with_header("Accept-Range", format!("{itemtype} {max}"))
+    .with_header("X-Emulator-Count", count.to_string())
 }
 
 /// apirest.md "Get all items", with `searchText[field]=text` filters (a LIKE match; `^` and `$`
 /// anchor it, as in apirest.md "Search items" note ¹), `sort`/`order` left at id order.
-fn get_items(
-    st: &State,
-    req: &Req,
-    itemtype: &str,
-    config: &crate::EmulatorConfig,
-) -> Resp {
+fn get_items(st: &State, req: &Req, itemtype: &str, config: &crate::EmulatorConfig) -> Resp {
     let Some(mut rows) = rows(st, itemtype) else {
         return itemtype_unknown(itemtype);
     };
@@ -452,7 +448,9 @@ fn get_sub_items(
             .documents
             .values()
             .filter(|d| d.links.iter().any(|(t, i)| t == "Ticket" && *i == id))
-            .map(|d| json!({"id": d.id, "documents_id": d.id, "itemtype": "Ticket", "items_id": id}))
+            .map(
+                |d| json!({"id": d.id, "documents_id": d.id, "itemtype": "Ticket", "items_id": id}),
+            )
             .collect(),
         _ => return itemtype_unknown(sub),
     };
@@ -501,11 +499,18 @@ fn search(st: &State, req: &Req, itemtype: &str, config: &crate::EmulatorConfig)
     for c in criteria.values() {
         let field = c.get("field").and_then(Value::as_str).unwrap_or("");
         let Some(column) = search_field(itemtype, field) else {
-            return error(400, "ERROR_BAD_ARRAY", &format!("unknown search option {field}"));
+            return error(
+                400,
+                "ERROR_BAD_ARRAY",
+                &format!("unknown search option {field}"),
+            );
         };
         display.push(field.to_owned());
         let value = c.get("value").and_then(Value::as_str).unwrap_or("");
-        let kind = c.get("searchtype").and_then(Value::as_str).unwrap_or("contains");
+        let kind = c
+            .get("searchtype")
+            .and_then(Value::as_str)
+            .unwrap_or("contains");
         rows.retain(|r| {
             let cell = &r[column];
             let text = cell
@@ -536,12 +541,18 @@ fn search(st: &State, req: &Req, itemtype: &str, config: &crate::EmulatorConfig)
             Value::Object(m)
         })
         .collect();
-    paged(projected, req, itemtype, config.max_range, |page, start, last, total| {
-        json!({
-            "totalcount": total, "count": page.len(), "data": page,
-            "content-range": format!("{start}-{last}/{total}"),
-        })
-    })
+    paged(
+        projected,
+        req,
+        itemtype,
+        config.max_range,
+        |page, start, last, total| {
+            json!({
+                "totalcount": total, "count": page.len(), "data": page,
+                "content-range": format!("{start}-{last}/{total}"),
+            })
+        },
+    )
 }
 
 fn compare(a: &str, b: &str) -> std::cmp::Ordering {
@@ -560,7 +571,11 @@ fn add_item(st: &mut State, req: &Req, itemtype: &str, user: i64) -> Resp {
     }
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         // GLPI answers a body it cannot decode with ERROR_JSON_PAYLOAD_INVALID.
-        return error(400, "ERROR_JSON_PAYLOAD_INVALID", "JSON payload seems not valid");
+        return error(
+            400,
+            "ERROR_JSON_PAYLOAD_INVALID",
+            "JSON payload seems not valid",
+        );
     };
     let inputs: Vec<Value> = match body.get("input") {
         Some(Value::Array(a)) => a.clone(),
@@ -583,7 +598,8 @@ fn add_item(st: &mut State, req: &Req, itemtype: &str, user: i64) -> Resp {
     }
     if results.len() == 1 {
         let id = results[0]["id"].clone();
-        Resp::json(201, &results[0]).with_header("Location", format!("/apirest.php/{itemtype}/{id}"))
+        Resp::json(201, &results[0])
+            .with_header("Location", format!("/apirest.php/{itemtype}/{id}"))
     } else {
         Resp::json(207, &Value::Array(results))
     }
@@ -591,7 +607,11 @@ fn add_item(st: &mut State, req: &Req, itemtype: &str, user: i64) -> Resp {
 
 fn add_sub_item(st: &mut State, req: &Req, id: &str, sub: &str, user: i64) -> Resp {
     let Ok(mut body) = serde_json::from_slice::<Value>(&req.body) else {
-        return error(400, "ERROR_JSON_PAYLOAD_INVALID", "JSON payload seems not valid");
+        return error(
+            400,
+            "ERROR_JSON_PAYLOAD_INVALID",
+            "JSON payload seems not valid",
+        );
     };
     if let Some(input) = body.get_mut("input").and_then(Value::as_object_mut) {
         input.insert("itemtype".into(), json!("Ticket"));
@@ -626,7 +646,11 @@ fn add_one(st: &mut State, itemtype: &str, input: &Value, user: i64) -> Result<i
             // GLPI refuses a ticket without description ("Mandatory field: Description"),
             // reported as ERROR_GLPI_ADD (apirest.md "Errors").
             if str_field(input, "content").trim().is_empty() {
-                return Err(error(400, "ERROR_GLPI_ADD", "Mandatory fields are not filled. Please correct: Description"));
+                return Err(error(
+                    400,
+                    "ERROR_GLPI_ADD",
+                    "Mandatory fields are not filled. Please correct: Description",
+                ));
             }
             Ok(st.add_ticket(
                 str_field(input, "name"),
@@ -666,7 +690,11 @@ fn add_document(st: &mut State, req: &Req) -> Resp {
         .next()
         .map(|b| b.trim_matches('"').to_owned())
     else {
-        return error(400, "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE", "multipart/form-data expected");
+        return error(
+            400,
+            "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE",
+            "multipart/form-data expected",
+        );
     };
     let parts = parse_multipart(&req.body, &boundary);
     let manifest = parts
@@ -674,7 +702,11 @@ fn add_document(st: &mut State, req: &Req) -> Resp {
         .find(|p| p.name == "uploadManifest")
         .and_then(|p| serde_json::from_slice::<Value>(&p.data).ok());
     let Some(manifest) = manifest else {
-        return error(400, "ERROR_JSON_PAYLOAD_INVALID", "uploadManifest missing or not valid JSON");
+        return error(
+            400,
+            "ERROR_JSON_PAYLOAD_INVALID",
+            "uploadManifest missing or not valid JSON",
+        );
     };
     let Some(file) = parts.iter().find(|p| p.name == "filename[0]") else {
         return error(400, "ERROR_GLPI_ADD", "no file uploaded");
@@ -693,7 +725,10 @@ fn add_document(st: &mut State, req: &Req) -> Resp {
             id,
             name: str_field(&input, "name").to_owned(),
             filename: filename.clone(),
-            mime: file.content_type.clone().unwrap_or_else(|| "application/octet-stream".into()),
+            mime: file
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".into()),
             bytes: file.data.clone(),
             links,
         },

@@ -19,7 +19,10 @@ use serde_json::{json, Value};
 
 /// AbstractController::getErrorResponseBody: `{"status", "title", "detail"}`.
 fn error(status: u16, code: &str, title: &str) -> Resp {
-    Resp::json(status, &json!({"status": code, "title": title, "detail": null}))
+    Resp::json(
+        status,
+        &json!({"status": code, "title": title, "detail": null}),
+    )
 }
 
 /// OAuth2 error body (RFC 6749 §5.2, as GLPI's OAuth server answers).
@@ -48,8 +51,11 @@ pub fn handle(shared: &Shared, req: &Req, rest: &str) -> Resp {
 
 /// `v2`, `v2.1`, `v2.2`: the version segment of HL API paths.
 fn is_version(s: &str) -> bool {
-    s.strip_prefix("v2")
-        .is_some_and(|r| r.is_empty() || r.strip_prefix('.').is_some_and(|n| n.parse::<u32>().is_ok()))
+    s.strip_prefix("v2").is_some_and(|r| {
+        r.is_empty()
+            || r.strip_prefix('.')
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+    })
 }
 
 /// resources/api_doc.MD "Password Grant" (and the user documentation for client credentials):
@@ -57,7 +63,8 @@ fn is_version(s: &str) -> bool {
 /// `password`), `scope`; answers `{"token_type": "Bearer", "expires_in", "access_token"}`.
 fn token(shared: &Shared, req: &Req) -> Resp {
     let ctype = req.header("Content-Type").unwrap_or("");
-    let params: std::collections::HashMap<String, String> = if ctype.starts_with("application/json") {
+    let params: std::collections::HashMap<String, String> = if ctype.starts_with("application/json")
+    {
         serde_json::from_slice::<Value>(&req.body)
             .ok()
             .and_then(|v| v.as_object().cloned())
@@ -105,9 +112,19 @@ fn token(shared: &Shared, req: &Req) -> Resp {
         // The user documentation: client credentials only for the `inventory` scope.
         "client_credentials" if scope == "inventory" => None,
         "client_credentials" => {
-            return oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed")
+            return oauth_error(
+                400,
+                "invalid_scope",
+                "The requested scope is invalid, unknown, or malformed",
+            )
         }
-        _ => return oauth_error(400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server."),
+        _ => {
+            return oauth_error(
+                400,
+                "unsupported_grant_type",
+                "The authorization grant type is not supported by the authorization server.",
+            )
+        }
     };
     let access = crate::v1::random_token();
     let expires_at = st.now + Duration::seconds(config.token_ttl_secs);
@@ -158,11 +175,19 @@ fn api(shared: &Shared, req: &Req, path: &[&str]) -> Resp {
         }
         ("POST", ["Assistance", "Ticket"]) => {
             let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
-                return error(400, "ERROR_INVALID_PARAMETER", "One or more parameters are invalid");
+                return error(
+                    400,
+                    "ERROR_INVALID_PARAMETER",
+                    "One or more parameters are invalid",
+                );
             };
             let content = body.get("content").and_then(Value::as_str).unwrap_or("");
             if content.trim().is_empty() {
-                return error(400, "ERROR_INVALID_PARAMETER", "One or more parameters are invalid");
+                return error(
+                    400,
+                    "ERROR_INVALID_PARAMETER",
+                    "One or more parameters are invalid",
+                );
             }
             let name = body.get("name").and_then(Value::as_str).unwrap_or("");
             let new = st.add_ticket(name, content, "", user);
@@ -215,12 +240,22 @@ fn api(shared: &Shared, req: &Req, path: &[&str]) -> Resp {
                 return not_found();
             }
             let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
-                return error(400, "ERROR_INVALID_PARAMETER", "One or more parameters are invalid");
+                return error(
+                    400,
+                    "ERROR_INVALID_PARAMETER",
+                    "One or more parameters are invalid",
+                );
             };
             let content = body.get("content").and_then(Value::as_str).unwrap_or("");
-            let private = body.get("is_private").and_then(Value::as_bool).unwrap_or(false);
+            let private = body
+                .get("is_private")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let new = st.add_followup(tid, content, private, user);
-            created(new, &format!("/Assistance/Ticket/{tid}/Timeline/Followup/{new}"))
+            created(
+                new,
+                &format!("/Assistance/Ticket/{tid}/Timeline/Followup/{new}"),
+            )
         }
         ("GET", ["Knowledgebase", "Article"]) => {
             let rows = st
@@ -260,7 +295,10 @@ fn api(shared: &Shared, req: &Req, path: &[&str]) -> Resp {
 }
 
 fn user_name(st: &State, id: i64) -> String {
-    st.users.get(&id).map(|u| u.name.clone()).unwrap_or_default()
+    st.users
+        .get(&id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default()
 }
 
 fn not_found() -> Resp {
@@ -296,13 +334,27 @@ fn list(mut rows: Vec<Value>, req: &Req) -> Resp {
     if let Some(filter) = req.query("filter") {
         for clause in filter.split(';').filter(|c| !c.is_empty()) {
             let Some((field, op, value)) = split_clause(clause) else {
-                return error(400, "ERROR_INVALID_PARAMETER", "One or more parameters are invalid");
+                return error(
+                    400,
+                    "ERROR_INVALID_PARAMETER",
+                    "One or more parameters are invalid",
+                );
             };
-            rows.retain(|r| matches(r.pointer(&format!("/{}", field.replace('.', "/"))), op, value));
+            rows.retain(|r| {
+                matches(
+                    r.pointer(&format!("/{}", field.replace('.', "/"))),
+                    op,
+                    value,
+                )
+            });
         }
     }
     let start: usize = req.query("start").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let limit: usize = req.query("limit").and_then(|s| s.parse().ok()).unwrap_or(100).max(1);
+    let limit: usize = req
+        .query("limit")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100)
+        .max(1);
     let total = rows.len();
     let page: Vec<Value> = rows.into_iter().skip(start).take(limit).collect();
     let last = (start + page.len()).saturating_sub(1);
@@ -312,7 +364,9 @@ fn list(mut rows: Vec<Value>, req: &Req) -> Resp {
 }
 
 fn split_clause(clause: &str) -> Option<(&str, &str, &str)> {
-    for op in ["=like=", "=ilike=", "=gt=", "=ge=", "=lt=", "=le=", "==", "!="] {
+    for op in [
+        "=like=", "=ilike=", "=gt=", "=ge=", "=lt=", "=le=", "==", "!=",
+    ] {
         if let Some((f, v)) = clause.split_once(op) {
             return Some((f, op, v));
         }

@@ -22,7 +22,12 @@ async fn main() -> anyhow::Result<()> {
         .context("starting the GLPI emulator")?;
     println!("url={}", emulator.base_url());
     println!("app_token={app_token}");
-    println!("user={} password={} user_token={}", seed::USER, seed::PASSWORD, seed::USER_TOKEN);
+    println!(
+        "user={} password={} user_token={}",
+        seed::USER,
+        seed::PASSWORD,
+        seed::USER_TOKEN
+    );
     println!(
         "oauth api client={} secret={}; inventory client={} secret={}",
         seed::API_CLIENT_ID,
