@@ -40,6 +40,19 @@ impl TicketStatus {
         })
     }
 
+    /// GLPI's name for it, lower case (`new`, `assigned`, `planned`, `waiting`, `solved`,
+    /// `closed`), as stored locally.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::New => "new",
+            TicketStatus::Assigned => "assigned",
+            TicketStatus::Planned => "planned",
+            TicketStatus::Waiting => "waiting",
+            TicketStatus::Solved => "solved",
+            TicketStatus::Closed => "closed",
+        }
+    }
+
     /// Solved or closed: the technician considers the request handled.
     pub fn is_done(self) -> bool {
         matches!(self, TicketStatus::Solved | TicketStatus::Closed)
@@ -90,8 +103,12 @@ pub struct RemoteFollowup {
     pub content: String,
     /// Author's user id.
     pub author: i64,
+    /// Author's login, when the API gives it.
+    pub author_name: Option<String>,
     /// Creation.
     pub date: NaiveDateTime,
+    /// The client id of a follow-up Guichet sent (read from its marker).
+    pub client_uuid: Option<Uuid>,
 }
 
 /// A reply to send as a public follow-up; `uuid` makes the send idempotent (see
@@ -197,6 +214,13 @@ pub fn strip_marker(content: &str) -> String {
         }
         _ => content.to_owned(),
     }
+}
+
+/// The client id in a content's marker, if any.
+pub fn marker_uuid(content: &str) -> Option<Uuid> {
+    let start = content.rfind("[guichet:")? + "[guichet:".len();
+    let end = content[start..].find(']')? + start;
+    Uuid::parse_str(&content[start..end]).ok()
 }
 
 /// Parses GLPI's `YYYY-MM-DD HH:MM:SS`, or an RFC 3339 instant (high-level API), to naive UTC.

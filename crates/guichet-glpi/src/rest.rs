@@ -184,6 +184,14 @@ impl RestClient {
         }
     }
 
+    /// File names already attached to a ticket (empty with v2, which cannot upload).
+    pub async fn document_names(&self, ticket: i64) -> Result<Vec<String>> {
+        match self {
+            RestClient::V1(c) => c.document_names(ticket).await,
+            RestClient::V2(_) => Ok(Vec::new()),
+        }
+    }
+
     /// The visible knowledge base.
     pub async fn kb_snapshot(&self) -> Result<KbSnapshot> {
         both!(self, c => c.kb_snapshot().await)

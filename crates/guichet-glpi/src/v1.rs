@@ -412,6 +412,29 @@ impl RestClientV1 {
             .ok_or_else(|| GlpiError::Malformed("Document upload answer without id".into()))
     }
 
+    /// File names of the documents linked to a ticket (apirest.md "Get sub items"
+    /// `Ticket/:id/Document_Item`, then "Get an item" on each Document), so attachments are
+    /// not uploaded twice.
+    pub async fn document_names(&self, ticket: i64) -> Result<Vec<String>> {
+        let links = self
+            .get_all(&format!("Ticket/{ticket}/Document_Item"), &[])
+            .await?;
+        let mut names = Vec::new();
+        for l in links {
+            let Some(doc) = l.get("documents_id").and_then(as_i64) else {
+                continue;
+            };
+            let answer = self
+                .call(Method::GET, &format!("Document/{doc}"), &[], None)
+                .await?;
+            let v: Value = answer.json()?;
+            if let Some(name) = v.get("filename").and_then(Value::as_str) {
+                names.push(name.to_owned());
+            }
+        }
+        Ok(names)
+    }
+
     /// The whole visible knowledge base: KnowbaseItem, KnowbaseItemCategory and their link
     /// table KnowbaseItem_KnowbaseItemCategory (apirest.md "Get all items" on each).
     pub async fn kb_snapshot(&self) -> Result<KbSnapshot> {
@@ -522,10 +545,13 @@ fn is_private(r: &Value) -> bool {
 }
 
 fn followup_from(r: &Value) -> Option<RemoteFollowup> {
+    let raw = r.get("content").and_then(Value::as_str).unwrap_or("");
     Some(RemoteFollowup {
         id: r.get("id").and_then(as_i64)?,
-        content: strip_marker(r.get("content").and_then(Value::as_str).unwrap_or("")),
+        content: strip_marker(raw),
+        client_uuid: marker_uuid(raw),
         author: r.get("users_id").and_then(as_i64).unwrap_or(0),
+        author_name: None,
         date: r
             .get("date")
             .or_else(|| r.get("date_creation"))

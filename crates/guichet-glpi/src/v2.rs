@@ -216,10 +216,16 @@ impl RestClientV2 {
             .iter()
             .filter(|r| r.get("is_private").and_then(Value::as_bool) == Some(false))
             .filter_map(|r| {
+                let raw = r.get("content").and_then(Value::as_str).unwrap_or("");
                 Some(RemoteFollowup {
                     id: r.get("id").and_then(as_i64)?,
-                    content: strip_marker(r.get("content").and_then(Value::as_str).unwrap_or("")),
+                    content: strip_marker(raw),
+                    client_uuid: marker_uuid(raw),
                     author: r.pointer("/user/id").and_then(as_i64).unwrap_or(0),
+                    author_name: r
+                        .pointer("/user/name")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
                     date: r
                         .get("date")
                         .or_else(|| r.get("date_creation"))

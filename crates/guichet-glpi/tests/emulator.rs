@@ -410,6 +410,13 @@ async fn only_public_followups_come_back_and_replies_are_sent_once() {
             assert!(!mine[0].is_private);
         }
         let fups = client.public_followups(t.id).await.unwrap();
+        let mine = fups.iter().find(|f| f.content == "Rebooted, still down");
+        assert_eq!(
+            mine.map(|f| f.client_uuid),
+            Some(Some(Uuid::from_u128(77))),
+            "{api}"
+        );
+        assert_eq!(fups[0].client_uuid, None, "{api}: technician's follow-up");
         assert!(
             fups.iter().any(|f| f.content == "Rebooted, still down"),
             "{api}: marker stripped"
@@ -674,6 +681,7 @@ async fn document_upload_links_the_file_to_the_ticket() {
         assert_eq!(doc.bytes, b"\x89PNG fake");
         assert_eq!(doc.links, [("Ticket".to_owned(), t.id)]);
     }
+    assert_eq!(client.document_names(t.id).await.unwrap(), ["screen.png"]);
     let err = v2(&emu)
         .upload_document(t.id, "a.txt", "text/plain", vec![1])
         .await
