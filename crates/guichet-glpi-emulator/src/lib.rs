@@ -234,6 +234,13 @@ impl Emulator {
             .sum()
     }
 
+    /// Moves the emulator clock forward: sessions idle longer than `session_ttl_secs` and
+    /// tokens past `expires_in` then expire on their own.
+    pub fn advance(&self, secs: i64) {
+        let mut st = self.state();
+        st.now += chrono::Duration::seconds(secs);
+    }
+
     /// Forgets every v1 session (as GLPI does when PHP sessions expire).
     pub fn expire_sessions(&self) {
         self.state().sessions.clear();

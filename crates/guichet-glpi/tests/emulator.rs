@@ -538,6 +538,27 @@ async fn expired_token_is_renewed_once() {
     emu.expire_tokens();
     client.ticket(t.id).await.unwrap();
     assert_eq!(emu.requests("POST", "/api.php/token"), 2);
+    // Past `expires_in` (3600 s) the token is refused and renewed.
+    emu.advance(3601);
+    client.ticket(t.id).await.unwrap();
+    assert_eq!(emu.requests("POST", "/api.php/token"), 3);
+}
+
+#[tokio::test]
+async fn idle_session_times_out_and_is_renewed() {
+    let emu = emulator(|c| c.session_ttl_secs = 600).await;
+    let client = v1(&emu);
+    let t = client.ensure_ticket(&draft(1, "A")).await.unwrap();
+    emu.advance(599);
+    client.ticket(t.id).await.unwrap();
+    assert_eq!(
+        emu.requests("GET", "/apirest.php/initSession"),
+        1,
+        "still alive"
+    );
+    emu.advance(601);
+    client.ticket(t.id).await.unwrap();
+    assert_eq!(emu.requests("GET", "/apirest.php/initSession"), 2);
 }
 
 #[tokio::test]
