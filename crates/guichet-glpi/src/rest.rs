@@ -126,11 +126,11 @@ impl RestClient {
         }
     }
 
-    /// Opens a session (v1) or gets a token (v2) now, to check credentials.
+    /// Opens a session (v1) or gets a token (v2) now, unless one is held, to check credentials.
     pub async fn authenticate(&self) -> Result<()> {
         match self {
-            RestClient::V1(c) => c.init_session().await,
-            RestClient::V2(c) => c.authenticate().await,
+            RestClient::V1(c) => c.ensure_session().await,
+            RestClient::V2(c) => c.ensure_token().await,
         }
     }
 

@@ -108,6 +108,12 @@ impl RestClientV1 {
         Ok(())
     }
 
+    /// Opens a session unless one is held (a sync pass checks credentials without leaking a
+    /// session per pass).
+    pub async fn ensure_session(&self) -> Result<()> {
+        self.token().await.map(|_| ())
+    }
+
     /// Whether a session is currently open.
     pub async fn has_session(&self) -> bool {
         self.session.lock().await.is_some()

@@ -77,6 +77,11 @@ impl RestClientV2 {
         Ok(())
     }
 
+    /// Gets a token unless one is held.
+    pub async fn ensure_token(&self) -> Result<()> {
+        self.bearer().await.map(|_| ())
+    }
+
     async fn bearer(&self) -> Result<Secret> {
         if let Some(t) = self.token.lock().await.clone() {
             return Ok(t);
