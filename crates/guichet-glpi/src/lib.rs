@@ -6,12 +6,14 @@
 //! * [`RestClient`]: tickets, follow-ups, solutions, documents and the knowledge base through
 //!   the REST API v1 (`apirest.php`, GLPI 10) or the high-level API v2 (`api.php`, GLPI 11),
 //!   with [`detect`] choosing between them.
+//! * [`GlpiConnector`]: the sync engine's connector for GLPI, see [`connector`].
 //! * [`GlpiError`]: every failure, with a stable code, a transient/auth classification and
 //!   messages in French and English.
 //!
 //! Written from GLPI's documentation and tested against `guichet-glpi-emulator`, not a live
 //! server (see README.md).
 
+pub mod connector;
 pub mod error;
 pub mod inventory;
 pub mod model;
@@ -20,6 +22,7 @@ pub mod transport;
 pub mod v1;
 pub mod v2;
 
+pub use connector::{classify, GlpiConnector};
 pub use error::{GlpiError, Lang, Result};
 pub use inventory::{
     plan, request_id, Compression, InventoryClient, InventoryConfig, InventoryOAuth, InventoryPlan,
