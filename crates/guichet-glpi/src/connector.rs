@@ -12,8 +12,8 @@
 //!   and solutions as replies;
 //! * knowledge base: GLPI has no change feed, so the cursor is the JSON map `id → date_mod` of
 //!   what was seen last; upserts and deletions are the difference with the current list;
-//! * inventory: CONTACT then a full or partial INVENTORY; the last accepted content is kept in
-//!   memory, so the first push after a restart is a full one (always safe).
+//! * inventory: CONTACT then a full or partial INVENTORY, partial against the inventory the
+//!   engine says the server last accepted (`previous`); nothing at all when nothing changed.
 
 use crate::error::{GlpiError, Lang};
 use crate::inventory::{request_id, InventoryClient};
@@ -21,15 +21,13 @@ use crate::model::{parse_glpi_time, FollowupDraft, TicketDraft};
 use crate::rest::RestClient;
 use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeZone, Utc};
-use guichet_inventory::{to_glpi, GlpiOptions};
-use guichet_store::{RemoteReply, RemoteTicketUpdate};
+use guichet_inventory::{to_glpi, GlpiOptions, Inventory};
+use guichet_store::{InventoryMode, RemoteReply, RemoteTicketUpdate};
 use guichet_sync::{
     Connector, ConnectorError, KbArticle, KbChanges, OutgoingInventory, OutgoingReply,
-    OutgoingTicket, PushedTicket, TicketChanges,
+    OutgoingTicket, PushedInventory, PushedTicket, TicketChanges,
 };
-use serde_json::Value;
 use std::collections::BTreeMap;
-use tokio::sync::Mutex;
 
 /// The connector name under which cursors and remote ids are stored.
 pub const NAME: &str = "glpi";
@@ -39,17 +37,12 @@ pub const NAME: &str = "glpi";
 pub struct GlpiConnector {
     rest: RestClient,
     inventory: Option<InventoryClient>,
-    last_inventory: Mutex<Option<Value>>,
 }
 
 impl GlpiConnector {
     /// A connector; `inventory` is `None` when inventories are not sent to this server.
     pub fn new(rest: RestClient, inventory: Option<InventoryClient>) -> GlpiConnector {
-        GlpiConnector {
-            rest,
-            inventory,
-            last_inventory: Mutex::new(None),
-        }
+        GlpiConnector { rest, inventory }
     }
 
     /// The REST client (for `sync --status`).
@@ -290,7 +283,10 @@ impl Connector for GlpiConnector {
         })
     }
 
-    async fn push_inventory(&self, inv: &OutgoingInventory) -> Result<String, ConnectorError> {
+    async fn push_inventory(
+        &self,
+        inv: &OutgoingInventory,
+    ) -> Result<PushedInventory, ConnectorError> {
         let Some(client) = &self.inventory else {
             return Err(ConnectorError::Permanent {
                 status: 0,
@@ -298,25 +294,43 @@ impl Connector for GlpiConnector {
             });
         };
         let rid = request_id(inv.client_uuid.as_u128() as u32);
-        client
+        let contact = client
             .contact(&inv.deviceid, &["inventory"], &rid)
             .await
             .map_err(classify)?;
-        let doc = to_glpi(
-            &inv.inventory,
-            &GlpiOptions {
-                deviceid: inv.deviceid.clone(),
-                partial: false,
-            },
-        );
-        let mut last = self.last_inventory.lock().await;
-        if let Some(sub) = client
-            .submit(last.as_ref(), &doc, false, &rid)
+        let document = |i: &Inventory| {
+            to_glpi(
+                i,
+                &GlpiOptions {
+                    deviceid: inv.deviceid.clone(),
+                    partial: false,
+                },
+            )
+        };
+        let doc = document(&inv.inventory);
+        // What the server holds is the content of the last accepted inventory: the engine
+        // hands it back as `previous`, so partial inventories survive a restart.
+        let previous = inv
+            .previous
+            .as_ref()
+            .map(|p| document(p).get("content").cloned().unwrap_or_default());
+        let submitted = client
+            .submit(previous.as_ref(), &doc, false, &rid)
             .await
-            .map_err(classify)?
-        {
-            *last = Some(sub.accepted_content);
-        }
-        Ok(inv.deviceid.clone())
+            .map_err(classify)?;
+        let (mode, answer) = match submitted {
+            Some(sub) if sub.partial => (InventoryMode::Partial, sub.answer),
+            Some(sub) => (InventoryMode::Full, sub.answer),
+            None => (InventoryMode::Unchanged, contact),
+        };
+        Ok(PushedInventory {
+            remote_id: inv.deviceid.clone(),
+            mode,
+            // GLPI Agent's protocol: `expiration` is the delay in hours before the next contact.
+            next_contact: answer
+                .expiration_hours
+                .map(|h| std::time::Duration::from_secs(u64::from(h) * 3600)),
+            message: answer.message,
+        })
     }
 }

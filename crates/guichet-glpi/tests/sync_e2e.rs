@@ -9,7 +9,8 @@ use guichet_glpi::*;
 use guichet_glpi_emulator::{seed, Emulator, EmulatorConfig, FaultKind};
 use guichet_inventory::{Inventory, OperatingSystem, Software};
 use guichet_store::{
-    DescriptionFormat, NewTicket, ReplySide, Store, TicketState, DEFAULT_ATTACHMENT_LIMIT,
+    DescriptionFormat, InventoryMode, NewTicket, ReplySide, Store, TicketState,
+    DEFAULT_ATTACHMENT_LIMIT,
 };
 use guichet_sync::{Engine, MemoryKb, RetryPolicy, Stop};
 use rand::SeedableRng;
@@ -404,7 +405,12 @@ async fn inventory_full_then_partial_and_a_snapshot_is_sent_once() {
         assert_eq!(st.agents[deviceid].contacts, 1);
     }
 
-    // The same snapshot queued again: contact only, no second inventory.
+    let last = store.last_inventory_push("glpi").await.unwrap().unwrap();
+    assert_eq!(last.mode, InventoryMode::Full);
+    assert_eq!(last.contacted_at, at(1));
+    assert!(last.next_contact_secs.is_some_and(|s| s > 0), "{last:?}");
+
+    // The same snapshot queued again: nothing is sent at all.
     store
         .queue_inventory_push(Uuid::from_u128(202), s1, at(2))
         .await
@@ -414,9 +420,13 @@ async fn inventory_full_then_partial_and_a_snapshot_is_sent_once() {
         let st = emu.state();
         let c = &st.computers[deviceid];
         assert_eq!((c.full_count, c.partial_count), (1, 0));
+        assert_eq!(st.agents[deviceid].contacts, 1);
     }
 
-    // A newer snapshot with only software changed: partial.
+    // A newer snapshot with only software changed: partial, also from a new process (a fresh
+    // connector with nothing in memory).
+    let glpi = connector_for(&emu.base_url(), seed::USER_TOKEN);
+    let engine = Engine::new(&store, &glpi, Some(&kb), POLICY);
     let s2 = Uuid::from_u128(102);
     store
         .save_snapshot(&inventory("121.0"), deviceid, s2)
@@ -436,12 +446,21 @@ async fn inventory_full_then_partial_and_a_snapshot_is_sent_once() {
     }
     assert_eq!(
         emu.requests("POST", "/front/inventory.php"),
-        5,
-        "3 contacts + 2 inventories"
+        4,
+        "2 contacts + 2 inventories"
+    );
+    assert_eq!(
+        store
+            .last_inventory_push("glpi")
+            .await
+            .unwrap()
+            .unwrap()
+            .mode,
+        InventoryMode::Partial
     );
     assert_eq!(
         emu.requests("GET", "/apirest.php/initSession"),
-        1,
-        "one session for all passes"
+        2,
+        "one session per connector, reused across passes"
     );
 }

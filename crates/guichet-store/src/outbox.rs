@@ -104,6 +104,41 @@ pub struct SyncStatus {
     pub last_pulled: i64,
 }
 
+/// The `sync_cursors` stream holding a connector's [`InventoryPush`] record (JSON).
+const INVENTORY_PUSH_STREAM: &str = "inventory.push";
+
+/// How an inventory reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InventoryMode {
+    /// The whole inventory.
+    Full,
+    /// Only the categories that changed since the previous push.
+    Partial,
+    /// Nothing had changed since the previous push: only the contact was made.
+    Unchanged,
+}
+
+/// The record of a connector's latest completed inventory push, for `sync --status` and to
+/// plan the next push (partial against this snapshot; the same snapshot is never sent twice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryPush {
+    /// The server's id of this machine.
+    pub remote_id: String,
+    /// The snapshot that was sent.
+    pub snapshot_uuid: Uuid,
+    /// When the server accepted it (the last contact).
+    pub contacted_at: DateTime<Utc>,
+    /// Full, partial or unchanged.
+    pub mode: InventoryMode,
+    /// The delay before the next contact the server asked for, in seconds, if it gave one.
+    pub next_contact_secs: Option<i64>,
+    /// `contacted_at` plus that delay.
+    pub next_contact_at: Option<DateTime<Utc>>,
+    /// The server's message, if any.
+    pub message: Option<String>,
+}
+
 /// Inserts an outbox entry inside the caller's transaction.
 pub(crate) async fn enqueue(
     tx: &mut Transaction<'_, Sqlite>,
@@ -199,6 +234,13 @@ impl Store {
     }
 
     /// Queues an inventory snapshot for sending; `entry` is the push's client UUID.
+    ///
+    /// Only the newest inventory is worth sending, so the outbox holds at most one inventory
+    /// entry: an older one still waiting (pending or parked) is replaced in the same
+    /// transaction. The replacement keeps a pending entry's backoff (attempts and next attempt
+    /// time), so that a server that asked us to wait is not hammered because a new snapshot was
+    /// taken. Queuing the snapshot that is already waiting changes nothing and returns the
+    /// waiting entry's `seq`.
     pub async fn queue_inventory_push(
         &self,
         entry: Uuid,
@@ -206,6 +248,33 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
+        let waiting: Vec<(i64, Option<String>, i64, String, String)> = sqlx::query_as(
+            "SELECT seq, snapshot_uuid, attempts, next_attempt_at, state FROM outbox
+             WHERE kind = 'push_inventory' ORDER BY seq",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let same = snapshot.to_string();
+        if let Some(w) = waiting
+            .iter()
+            .find(|w| w.1.as_deref() == Some(same.as_str()) && w.4 == "pending")
+        {
+            let seq = w.0;
+            tx.commit().await?;
+            return Ok(seq);
+        }
+        // The backoff of the most recent pending entry carries over to its replacement.
+        let mut backoff: Option<(i64, DateTime<Utc>)> = None;
+        for w in &waiting {
+            if w.4 == "pending" {
+                let at = ts(&w.3, &format!("outbox entry {}", w.0))?;
+                backoff = Some((w.2, at.max(now)));
+            }
+            sqlx::query("DELETE FROM outbox WHERE seq = ?")
+                .bind(w.0)
+                .execute(&mut *tx)
+                .await?;
+        }
         let seq = enqueue(
             &mut tx,
             OutboxKind::PushInventory,
@@ -216,6 +285,14 @@ impl Store {
             now,
         )
         .await?;
+        if let Some((attempts, at)) = backoff {
+            sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE seq = ?")
+                .bind(attempts)
+                .bind(at.to_rfc3339())
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(seq)
     }
@@ -377,21 +454,51 @@ impl Store {
     }
 
     /// Removes a completed inventory push, remembering the server's id of this machine under
-    /// the `inventory` cursor of the connector.
+    /// the `inventory` cursor of the connector and what was sent (see [`InventoryPush`]), in
+    /// one transaction.
     pub async fn complete_inventory_push(
         &self,
         seq: i64,
         connector: &str,
-        remote_id: &str,
+        push: &InventoryPush,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(push)
+            .map_err(|e| StoreError::Invalid(format!("inventory push record: {e}")))?;
         let mut tx = self.pool.begin().await?;
-        set_cursor(&mut tx, connector, "inventory", remote_id, now).await?;
+        set_cursor(&mut tx, connector, "inventory", &push.remote_id, now).await?;
+        set_cursor(&mut tx, connector, INVENTORY_PUSH_STREAM, &json, now).await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?")
             .bind(seq)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// The latest inventory push a connector completed, if any.
+    pub async fn last_inventory_push(
+        &self,
+        connector: &str,
+    ) -> Result<Option<InventoryPush>, StoreError> {
+        match self.sync_cursor(connector, INVENTORY_PUSH_STREAM).await? {
+            None => Ok(None),
+            Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| {
+                StoreError::Invalid(format!(
+                    "the recorded inventory push of {connector} is unreadable: {e}"
+                ))
+            }),
+        }
+    }
+
+    /// Forgets what was last sent to a connector, so that the next inventory push is a full
+    /// one (and is sent even if it is the same snapshot).
+    pub async fn forget_inventory_push(&self, connector: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sync_cursors WHERE connector = ? AND stream = ?")
+            .bind(connector)
+            .bind(INVENTORY_PUSH_STREAM)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
