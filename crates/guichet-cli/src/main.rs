@@ -8,6 +8,7 @@ mod asset;
 mod bench;
 mod bench_kb;
 mod error;
+mod glpi;
 mod inventory;
 mod kb;
 mod output;

@@ -109,11 +109,13 @@ pub struct Fault {
     pub remaining: u32,
 }
 
-/// Binds 127.0.0.1 on a random port and serves until the returned task is aborted.
+/// Binds 127.0.0.1 on the configured port (0: a random one) and serves until the returned
+/// task is aborted.
 pub async fn serve(
     shared: Arc<Shared>,
 ) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let port = shared.config().port;
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {
         loop {

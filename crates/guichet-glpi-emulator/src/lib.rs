@@ -46,6 +46,9 @@ pub struct EmulatorConfig {
     pub max_range: usize,
     /// Clock start.
     pub start: DateTime<Utc>,
+    /// Port to listen on (127.0.0.1); 0 picks a free one. A fixed port lets a test configure
+    /// a client while the "server" is down, then start it at the same address.
+    pub port: u16,
 }
 
 impl Default for EmulatorConfig {
@@ -62,6 +65,7 @@ impl Default for EmulatorConfig {
                 .with_ymd_and_hms(2026, 1, 5, 8, 0, 0)
                 .single()
                 .unwrap_or_default(),
+            port: 0,
         }
     }
 }

@@ -6,7 +6,8 @@
 //! * [`RestClient`]: tickets, follow-ups, solutions, documents and the knowledge base through
 //!   the REST API v1 (`apirest.php`, GLPI 10) or the high-level API v2 (`api.php`, GLPI 11),
 //!   with [`detect`] choosing between them.
-//! * [`GlpiConnector`]: the sync engine's connector for GLPI, see [`connector`].
+//! * [`GlpiConnector`]: the sync engine's connector for GLPI, see [`connector`]; built from
+//!   the stored [`GlpiProfile`] (settings) and its secrets (keyring), see [`profile`].
 //! * [`GlpiError`]: every failure, with a stable code, a transient/auth classification and
 //!   messages in French and English.
 //!
@@ -17,6 +18,7 @@ pub mod connector;
 pub mod error;
 pub mod inventory;
 pub mod model;
+pub mod profile;
 pub mod rest;
 pub mod transport;
 pub mod v1;
@@ -29,6 +31,7 @@ pub use inventory::{
     ServerAnswer, Submission,
 };
 pub use model::*;
+pub use profile::{DetectedApi, GlpiProfile, GlpiSecrets, InventoryProfile};
 pub use rest::{detect, ApiDetection, ApiVersion, RestClient};
 pub use transport::{http_client, Secret, Timeouts};
 pub use v1::{RestClientV1, V1Auth, V1Config};

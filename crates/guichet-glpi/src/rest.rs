@@ -14,7 +14,8 @@ use chrono::NaiveDateTime;
 use std::fmt;
 
 /// Which API a client speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ApiVersion {
     /// Legacy REST API (`apirest.php`, GLPI ≥ 9.1).
     V1,
@@ -32,7 +33,7 @@ impl fmt::Display for ApiVersion {
 }
 
 /// The result of [`detect`], for `sync --status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApiDetection {
     /// Whether the server offers the high-level API.
     pub v2_offered: bool,
@@ -123,6 +124,15 @@ impl RestClient {
         match self {
             RestClient::V1(_) => ApiVersion::V1,
             RestClient::V2(_) => ApiVersion::V2,
+        }
+    }
+
+    /// Ends the pass: apirest.md asks clients to `killSession` when done; a v2 token simply
+    /// expires.
+    pub async fn end_session(&self) -> Result<()> {
+        match self {
+            RestClient::V1(c) => c.kill_session().await,
+            RestClient::V2(_) => Ok(()),
         }
     }
 
