@@ -145,6 +145,11 @@ async fn a_ticket_written_offline_reaches_glpi_exactly_once_and_the_inventory_is
     ok(&run(d, &["sync"], "").await);
     assert_eq!(emu.state().tickets.len(), 1, "exactly once");
     assert_eq!(emu.requests("POST", "/apirest.php/Ticket"), 1);
+    // apirest.md: each pass opens one session and kills it at the end.
+    assert_eq!(
+        emu.requests("GET", "/apirest.php/killSession"),
+        emu.requests("GET", "/apirest.php/initSession")
+    );
 
     let st: Value =
         serde_json::from_str(&ok(&run(d, &["sync", "--status", "--json"], "").await)).unwrap();
