@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use clap::Args;
 use guichet_glpi::{
     detect, ApiDetection, ApiVersion, DetectedApi, GlpiConnector, GlpiProfile, GlpiSecrets,
-    InventoryProfile, Secret,
+    InventoryProfile, Lang, Secret,
 };
 use guichet_store::{InventoryPush, Store};
 use guichet_sync::config::ConnectorConfig;
@@ -172,7 +172,8 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
         Ok(d) => {
             let connector = profile
                 .connector(&cfg, http, &secrets, d)
-                .map_err(|e| CliError::usage(e.to_string()))?;
+                .map_err(|e| CliError::usage(e.to_string()))?
+                .with_lang(lang_from_env());
             match connector.authenticate().await {
                 Ok(()) => eprintln!("connected to {} with GLPI API {}", cfg.url, d.used),
                 Err(e @ ConnectorError::Auth(_)) => {
@@ -249,7 +250,23 @@ pub async fn open(
     };
     profile
         .connector(cfg, http, &secrets, detection)
+        .map(|c| c.with_lang(lang_from_env()))
         .map_err(|e| CliError::new("config", 2, anyhow::anyhow!(e.to_string())))
+}
+
+/// The language of GLPI's error messages: French when the locale says so (POSIX order:
+/// `LC_ALL`, then `LC_MESSAGES`, then `LANG`), English otherwise.
+fn lang_from_env() -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    if locale.starts_with("fr") {
+        Lang::Fr
+    } else {
+        Lang::En
+    }
 }
 
 /// The GLPI part of `guichet sync --status`.

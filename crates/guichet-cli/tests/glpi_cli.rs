@@ -14,10 +14,17 @@ use guichet_glpi_emulator::{seed, Emulator, EmulatorConfig};
 use serde_json::Value;
 
 fn guichet(dir: &std::path::Path, args: &[&str], stdin: &str) -> Output {
+    guichet_in(dir, args, stdin, "C.UTF-8")
+}
+
+fn guichet_in(dir: &std::path::Path, args: &[&str], stdin: &str, locale: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))
         .args(args)
         .env("GUICHET_DATA_DIR", dir)
         .env("USER", "alice")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", locale)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -258,17 +265,22 @@ async fn a_refused_user_token_saves_nothing() {
     })
     .await
     .unwrap();
-    let out = run(
-        d,
-        &["connect", "glpi", "--url", &emu.base_url()],
-        "not-the-token\n",
-    )
-    .await;
-    assert_eq!(
-        out.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (dir_path, url) = (d.to_path_buf(), emu.base_url());
+    let out = tokio::task::spawn_blocking(move || {
+        guichet_in(
+            &dir_path,
+            &["connect", "glpi", "--url", &url],
+            "not-the-token\n",
+            "fr_FR.UTF-8",
+        )
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("GLPI a refusé le jeton utilisateur"),
+        "{stderr}"
     );
     let st: Value =
         serde_json::from_str(&ok(&run(d, &["sync", "--status", "--json"], "").await)).unwrap();

@@ -37,12 +37,27 @@ pub const NAME: &str = "glpi";
 pub struct GlpiConnector {
     rest: RestClient,
     inventory: Option<InventoryClient>,
+    lang: Lang,
 }
 
 impl GlpiConnector {
     /// A connector; `inventory` is `None` when inventories are not sent to this server.
     pub fn new(rest: RestClient, inventory: Option<InventoryClient>) -> GlpiConnector {
-        GlpiConnector { rest, inventory }
+        GlpiConnector {
+            rest,
+            inventory,
+            lang: Lang::En,
+        }
+    }
+
+    /// The language of the error messages the engine records and shows (English by default).
+    pub fn with_lang(mut self, lang: Lang) -> GlpiConnector {
+        self.lang = lang;
+        self
+    }
+
+    fn classify(&self, e: GlpiError) -> ConnectorError {
+        classify_in(e, self.lang)
     }
 
     /// The REST client (for `sync --status`).
@@ -51,9 +66,14 @@ impl GlpiConnector {
     }
 }
 
-/// Classifies a GLPI error for the engine.
+/// Classifies a GLPI error for the engine, with an English message.
 pub fn classify(e: GlpiError) -> ConnectorError {
-    let message = e.message(Lang::En);
+    classify_in(e, Lang::En)
+}
+
+/// Classifies a GLPI error for the engine, with the message in `lang`.
+pub fn classify_in(e: GlpiError, lang: Lang) -> ConnectorError {
+    let message = e.message(lang);
     if e.is_auth() {
         return ConnectorError::Auth(message);
     }
@@ -127,7 +147,7 @@ impl Connector for GlpiConnector {
     }
 
     async fn authenticate(&self) -> Result<(), ConnectorError> {
-        self.rest.authenticate().await.map_err(classify)
+        self.rest.authenticate().await.map_err(|e| self.classify(e))
     }
 
     async fn push_ticket(&self, t: &OutgoingTicket) -> Result<PushedTicket, ConnectorError> {
@@ -136,12 +156,19 @@ impl Connector for GlpiConnector {
             title: t.title.clone(),
             content: description(t),
         };
-        let r = self.rest.ensure_ticket(&draft).await.map_err(classify)?;
+        let r = self
+            .rest
+            .ensure_ticket(&draft)
+            .await
+            .map_err(|e| self.classify(e))?;
         if !t.attachments.is_empty() {
             let existing = if r.created {
                 Vec::new()
             } else {
-                self.rest.document_names(r.id).await.map_err(classify)?
+                self.rest
+                    .document_names(r.id)
+                    .await
+                    .map_err(|e| self.classify(e))?
             };
             for f in &t.attachments {
                 if existing.contains(&f.file_name) {
@@ -150,10 +177,10 @@ impl Connector for GlpiConnector {
                 self.rest
                     .upload_document(r.id, &f.file_name, &f.content_type, f.bytes.clone())
                     .await
-                    .map_err(classify)?;
+                    .map_err(|e| self.classify(e))?;
             }
         }
-        let ticket = self.rest.ticket(r.id).await.map_err(classify)?;
+        let ticket = self.rest.ticket(r.id).await.map_err(|e| self.classify(e))?;
         Ok(PushedTicket {
             remote_id: r.id.to_string(),
             status: Some(ticket.status.as_str().to_owned()),
@@ -170,7 +197,7 @@ impl Connector for GlpiConnector {
             .rest
             .add_followup(ticket, &draft)
             .await
-            .map_err(classify)?;
+            .map_err(|e| self.classify(e))?;
         Ok(id.to_string())
     }
 
@@ -184,7 +211,7 @@ impl Connector for GlpiConnector {
             .rest
             .tickets_changed_since(since)
             .await
-            .map_err(classify)?;
+            .map_err(|e| self.classify(e))?;
         let new_cursor = changed
             .iter()
             .map(|t| t.date_mod)
@@ -199,7 +226,7 @@ impl Connector for GlpiConnector {
                 .rest
                 .public_followups(t.id)
                 .await
-                .map_err(classify)?
+                .map_err(|e| self.classify(e))?
                 .into_iter()
                 .map(|f| RemoteReply {
                     remote_id: format!("followup-{}", f.id),
@@ -211,7 +238,12 @@ impl Connector for GlpiConnector {
                     client_uuid: f.client_uuid,
                 })
                 .collect();
-            for s in self.rest.solutions(t.id).await.map_err(classify)? {
+            for s in self
+                .rest
+                .solutions(t.id)
+                .await
+                .map_err(|e| self.classify(e))?
+            {
                 replies.push(RemoteReply {
                     remote_id: format!("solution-{}", s.id),
                     author: "GLPI".into(),
@@ -244,7 +276,11 @@ impl Connector for GlpiConnector {
                     .collect()
             })
             .unwrap_or_default();
-        let snap = self.rest.kb_snapshot().await.map_err(classify)?;
+        let snap = self
+            .rest
+            .kb_snapshot()
+            .await
+            .map_err(|e| self.classify(e))?;
         let changes = snap.changes_since(&known);
         let upserts = changes
             .upserted
@@ -297,7 +333,7 @@ impl Connector for GlpiConnector {
         let contact = client
             .contact(&inv.deviceid, &["inventory"], &rid)
             .await
-            .map_err(classify)?;
+            .map_err(|e| self.classify(e))?;
         let document = |i: &Inventory| {
             to_glpi(
                 i,
@@ -317,7 +353,7 @@ impl Connector for GlpiConnector {
         let submitted = client
             .submit(previous.as_ref(), &doc, false, &rid)
             .await
-            .map_err(classify)?;
+            .map_err(|e| self.classify(e))?;
         let (mode, answer) = match submitted {
             Some(sub) if sub.partial => (InventoryMode::Partial, sub.answer),
             Some(sub) => (InventoryMode::Full, sub.answer),

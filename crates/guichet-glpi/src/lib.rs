@@ -24,7 +24,7 @@ pub mod transport;
 pub mod v1;
 pub mod v2;
 
-pub use connector::{classify, GlpiConnector};
+pub use connector::{classify, classify_in, GlpiConnector};
 pub use error::{GlpiError, Lang, Result};
 pub use inventory::{
     plan, request_id, Compression, InventoryClient, InventoryConfig, InventoryOAuth, InventoryPlan,

@@ -225,7 +225,8 @@ impl GlpiProfile {
         })
     }
 
-    /// Builds the connector for the API `detection` chose.
+    /// Builds the connector for the API `detection` chose (error messages in English; see
+    /// [`GlpiConnector::with_lang`]).
     pub fn connector(
         &self,
         cfg: &ConnectorConfig,
