@@ -276,8 +276,9 @@ pub struct GlpiStatus {
     api: Option<DetectedApi>,
     /// The inventory endpoint, when inventories are sent.
     inventory_url: Option<String>,
-    /// The last inventory the server accepted.
-    inventory: Option<InventoryPush>,
+    /// The last inventory the server accepted, per machine (this one, and those relayed from
+    /// imported bundles), newest first.
+    inventories: Vec<InventoryPush>,
 }
 
 /// Reads the GLPI status (no network).
@@ -286,7 +287,7 @@ pub async fn status(store: &Store) -> Result<GlpiStatus, CliError> {
     Ok(GlpiStatus {
         api: DetectedApi::load(store).await.map_err(sync_error)?,
         inventory_url: profile.and_then(|p| p.inventory).map(|i| i.url),
-        inventory: store.last_inventory_push("glpi").await?,
+        inventories: store.inventory_pushes("glpi").await?,
     })
 }
 
@@ -307,31 +308,35 @@ pub fn status_text(s: &GlpiStatus) -> String {
         )),
         None => out.push_str("GLPI API: not detected yet (next sync)\n"),
     }
-    match (&s.inventory_url, &s.inventory) {
-        (None, _) => out.push_str("inventory: not sent to this server\n"),
-        (Some(url), None) => out.push_str(&format!("inventory: {url}, nothing submitted yet\n")),
-        (Some(url), Some(p)) => {
-            out.push_str(&format!(
-                "inventory: {url}, last contact {} ({}, accepted",
-                fmt(p.contacted_at),
-                match p.mode {
-                    guichet_store::InventoryMode::Full => "full",
-                    guichet_store::InventoryMode::Partial => "partial",
-                    guichet_store::InventoryMode::Unchanged => "unchanged, contact only",
-                }
-            ));
-            if let Some(m) = &p.message {
-                out.push_str(&format!(": {m}"));
+    match &s.inventory_url {
+        None => out.push_str("inventory: not sent to this server\n"),
+        Some(url) if s.inventories.is_empty() => {
+            out.push_str(&format!("inventory: {url}, nothing submitted yet\n"))
+        }
+        Some(url) => out.push_str(&format!("inventory: {url}\n")),
+    }
+    for p in &s.inventories {
+        out.push_str(&format!(
+            "  {}: last contact {} ({}, accepted",
+            p.deviceid,
+            fmt(p.contacted_at),
+            match p.mode {
+                guichet_store::InventoryMode::Full => "full",
+                guichet_store::InventoryMode::Partial => "partial",
+                guichet_store::InventoryMode::Unchanged => "unchanged, contact only",
             }
-            out.push_str(")\n");
-            match (p.next_contact_secs, p.next_contact_at) {
-                (Some(secs), Some(at)) => out.push_str(&format!(
-                    "next contact: from {} (the server asked for {} h)\n",
-                    fmt(at),
-                    secs / 3600
-                )),
-                _ => out.push_str("next contact: the server gave no delay\n"),
-            }
+        ));
+        if let Some(m) = &p.message {
+            out.push_str(&format!(": {m}"));
+        }
+        out.push_str(")\n");
+        match (p.next_contact_secs, p.next_contact_at) {
+            (Some(secs), Some(at)) => out.push_str(&format!(
+                "  next contact: from {} (the server asked for {} h)\n",
+                fmt(at),
+                secs / 3600
+            )),
+            _ => out.push_str("  next contact: the server gave no delay\n"),
         }
     }
     out

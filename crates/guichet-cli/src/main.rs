@@ -4,9 +4,11 @@
 //! add freely. stdout carries only the machine-readable result; progress, timings and errors go
 //! to stderr. With `--json`, errors are one JSON object `{"error":{"code","message"}}` on stderr.
 
+mod agent;
 mod asset;
 mod bench;
 mod bench_kb;
+mod bundle;
 mod error;
 mod glpi;
 mod inventory;
@@ -65,6 +67,10 @@ enum Command {
     Site(site::SiteArgs),
     /// Hand-entered equipment (printers, switches, phones…) and their QR-code labels.
     Asset(asset::AssetArgs),
+    /// The scheduled agent: `agent install|uninstall` (systemd timer), `agent run`, `agent status`.
+    Agent(agent::AgentArgs),
+    /// Sneakernet: `bundle export|import|inspect` carries the queue of an offline site in a signed file.
+    Bundle(bundle::BundleArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
@@ -110,6 +116,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sync(args) => sync::run(&ctx, args).await,
         Command::Site(args) => site::run(&ctx, args).await,
         Command::Asset(args) => asset::run(&ctx, args).await,
+        Command::Agent(args) => agent::run(&ctx, args).await,
+        Command::Bundle(args) => bundle::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
             BenchWhat::Kb(args) => bench_kb::run(&ctx, args).await,

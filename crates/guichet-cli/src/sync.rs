@@ -98,7 +98,7 @@ pub(crate) fn timeouts(secs: u64) -> Result<HttpOptions, CliError> {
     })
 }
 
-fn rt_connector(cfg: &ConnectorConfig, secret: String) -> Result<RtConnector, CliError> {
+pub(crate) fn rt_connector(cfg: &ConnectorConfig, secret: String) -> Result<RtConnector, CliError> {
     let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
     rt.http = HttpOptions {
         ca_file: cfg.ca_file.clone(),
@@ -213,33 +213,8 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
             .await?;
     }
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
     let started = std::time::Instant::now();
-    let report = match cfg.kind.as_str() {
-        "rt" => {
-            let secret = guichet_sync::secret::load(&cfg.secret_account()).map_err(sync_error)?;
-            let connector = rt_connector(&cfg, secret)?;
-            let engine = Engine::new(&store, &connector, Some(&store), RetryPolicy::default());
-            engine.pass(now, &mut rng).await.map_err(sync_error)?
-        }
-        "glpi" => {
-            let connector = crate::glpi::open(&store, &cfg, now).await?;
-            let engine = Engine::new(&store, &connector, Some(&store), RetryPolicy::default());
-            let report = engine.pass(now, &mut rng).await;
-            // apirest.md: close the session at the end, whatever happened.
-            if let Err(e) = connector.rest().end_session().await {
-                tracing::debug!(error = %e, "closing the GLPI session");
-            }
-            report.map_err(sync_error)?
-        }
-        other => {
-            return Err(CliError::new(
-                "config",
-                2,
-                anyhow::anyhow!("unknown connector `{other}`: run `guichet connect` again"),
-            ))
-        }
-    };
+    let report = pass(&store, &cfg, now).await?;
     tracing::info!(ms = started.elapsed().as_millis() as u64, "sync pass");
     let bytes = if ctx.json {
         let mut b = serde_json::to_vec_pretty(&report).context("encoding JSON")?;
@@ -266,6 +241,38 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             anyhow::anyhow!(report.errors.join("; ")),
         )),
         None => Ok(()),
+    }
+}
+
+/// One engine pass with the configured connector (Request Tracker or GLPI).
+pub(crate) async fn pass(
+    store: &Store,
+    cfg: &ConnectorConfig,
+    now: chrono::DateTime<Utc>,
+) -> Result<PassReport, CliError> {
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    match cfg.kind.as_str() {
+        "rt" => {
+            let secret = guichet_sync::secret::load(&cfg.secret_account()).map_err(sync_error)?;
+            let connector = rt_connector(cfg, secret)?;
+            let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
+            engine.pass(now, &mut rng).await.map_err(sync_error)
+        }
+        "glpi" => {
+            let connector = crate::glpi::open(store, cfg, now).await?;
+            let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
+            let report = engine.pass(now, &mut rng).await;
+            // apirest.md: close the session at the end, whatever happened.
+            if let Err(e) = connector.rest().end_session().await {
+                tracing::debug!(error = %e, "closing the GLPI session");
+            }
+            report.map_err(sync_error)
+        }
+        other => Err(CliError::new(
+            "config",
+            2,
+            anyhow::anyhow!("unknown connector `{other}`: run `guichet connect` again"),
+        )),
     }
 }
 
@@ -391,4 +398,59 @@ async fn status(
     };
     output::write(None, &bytes)?;
     Ok(())
+}
+
+/// How a sync attempted on the side of another command (bundle import, scheduled run) ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct SyncAttempt {
+    /// `ok`, `offline`, `auth`, `incomplete`, `not_configured`, `failed`.
+    pub outcome: &'static str,
+    /// What went wrong, if anything.
+    pub message: Option<String>,
+    /// Entries sent.
+    pub pushed: usize,
+    /// Items pulled.
+    pub pulled: usize,
+    /// The connector's name, when one is configured.
+    pub connector: Option<String>,
+}
+
+/// Runs one sync pass with the configured connector, if there is one. Being offline, refused
+/// credentials or a missing keyring entry are outcomes, not errors: the queue is kept.
+pub(crate) async fn attempt(
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+) -> Result<SyncAttempt, CliError> {
+    let outcome = |outcome, message: Option<String>, connector: Option<String>| SyncAttempt {
+        outcome,
+        message,
+        pushed: 0,
+        pulled: 0,
+        connector,
+    };
+    let Some(cfg) = ConnectorConfig::load(store).await.map_err(sync_error)? else {
+        return Ok(outcome("not_configured", None, None));
+    };
+    let kind = Some(cfg.kind.clone());
+    let report = match pass(store, &cfg, now).await {
+        Ok(r) => r,
+        // A missing keyring entry or unusable settings: the queue waits for `connect`.
+        Err(e) if matches!(e.code(), "keyring" | "config") => {
+            return Ok(outcome("failed", Some(e.message()), kind))
+        }
+        Err(e) => return Err(e),
+    };
+    let (name, message) = match &report.stopped {
+        Some(Stop::Offline(m)) => ("offline", Some(m.clone())),
+        Some(Stop::Auth(m)) => ("auth", Some(m.clone())),
+        None if !report.errors.is_empty() => ("incomplete", Some(report.errors.join("; "))),
+        None => ("ok", None),
+    };
+    Ok(SyncAttempt {
+        outcome: name,
+        message,
+        pushed: report.pushed.len(),
+        pulled: report.pulled(),
+        connector: kind,
+    })
 }

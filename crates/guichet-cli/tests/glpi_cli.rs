@@ -164,10 +164,10 @@ async fn a_ticket_written_offline_reaches_glpi_exactly_once_and_the_inventory_is
     assert_eq!(st["glpi"]["api"]["used"], "v1", "{st}");
     assert_eq!(st["glpi"]["api"]["endpoint"], "apirest.php");
     assert_eq!(st["glpi"]["api"]["v2_offered"], true);
-    assert_eq!(st["glpi"]["inventory"]["mode"], "full", "{st}");
-    assert_eq!(st["glpi"]["inventory"]["next_contact_secs"], 24 * 3600);
+    assert_eq!(st["glpi"]["inventories"][0]["mode"], "full", "{st}");
+    assert_eq!(st["glpi"]["inventories"][0]["next_contact_secs"], 24 * 3600);
     assert!(st["queue"].as_array().unwrap().is_empty(), "{st}");
-    let deviceid = st["glpi"]["inventory"]["remote_id"]
+    let deviceid = st["glpi"]["inventories"][0]["remote_id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -185,7 +185,7 @@ async fn a_ticket_written_offline_reaches_glpi_exactly_once_and_the_inventory_is
     ok(&run(d, &["sync", "--with-inventory"], "").await);
     let st: Value =
         serde_json::from_str(&ok(&run(d, &["sync", "--status", "--json"], "").await)).unwrap();
-    let mode = st["glpi"]["inventory"]["mode"]
+    let mode = st["glpi"]["inventories"][0]["mode"]
         .as_str()
         .unwrap()
         .to_string();
@@ -247,7 +247,7 @@ async fn glpi_11_uses_the_high_level_api_and_oauth_for_the_inventory() {
         serde_json::from_str(&ok(&run(d, &["sync", "--status", "--json"], "").await)).unwrap();
     assert_eq!(st["glpi"]["api"]["used"], "v2", "{st}");
     assert_eq!(st["glpi"]["api"]["endpoint"], "api.php");
-    assert_eq!(st["glpi"]["inventory"]["mode"], "full", "{st}");
+    assert_eq!(st["glpi"]["inventories"][0]["mode"], "full", "{st}");
     assert_eq!(emu.state().computers.len(), 1);
 }
 

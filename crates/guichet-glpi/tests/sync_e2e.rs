@@ -405,7 +405,11 @@ async fn inventory_full_then_partial_and_a_snapshot_is_sent_once() {
         assert_eq!(st.agents[deviceid].contacts, 1);
     }
 
-    let last = store.last_inventory_push("glpi").await.unwrap().unwrap();
+    let last = store
+        .last_inventory_push("glpi", deviceid)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(last.mode, InventoryMode::Full);
     assert_eq!(last.contacted_at, at(1));
     assert!(last.next_contact_secs.is_some_and(|s| s > 0), "{last:?}");
@@ -451,7 +455,7 @@ async fn inventory_full_then_partial_and_a_snapshot_is_sent_once() {
     );
     assert_eq!(
         store
-            .last_inventory_push("glpi")
+            .last_inventory_push("glpi", deviceid)
             .await
             .unwrap()
             .unwrap()

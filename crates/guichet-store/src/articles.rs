@@ -150,7 +150,7 @@ pub(crate) fn match_expression(input: &str) -> Option<String> {
 }
 
 /// An article ready to be written: sanitised, its images stored.
-struct Prepared {
+pub(crate) struct Prepared {
     input: ArticleInput,
     body_html: String,
     body_text: String,
@@ -246,7 +246,7 @@ impl Store {
         Ok(out)
     }
 
-    fn prepare_article(&self, mut input: ArticleInput) -> Result<Prepared, StoreError> {
+    pub(crate) fn prepare_article(&self, mut input: ArticleInput) -> Result<Prepared, StoreError> {
         let mut images = Vec::with_capacity(input.images.len());
         let mut by_url = HashMap::new();
         for img in std::mem::take(&mut input.images) {
@@ -467,7 +467,7 @@ impl Store {
     }
 }
 
-async fn write_article(
+pub(crate) async fn write_article(
     conn: &mut SqliteConnection,
     p: Prepared,
     new_id: Uuid,

@@ -16,10 +16,14 @@
 //! * Tickets, replies and attachments ([`Store::create_ticket`], [`Store::add_reply`]) and the
 //!   sync outbox, cursors and status ([`Store::outbox`], [`Store::apply_ticket_changes`]).
 //!
+//! * Sneakernet bundles: signed files carrying a site's outbox to a connected machine and the
+//!   answers back ([`bundle`]).
+//!
 //! Secrets never enter this database: they live in the OS keyring.
 
 mod articles;
 mod blobs;
+pub mod bundle;
 mod db;
 mod error;
 mod outbox;

@@ -104,8 +104,9 @@ pub struct SyncStatus {
     pub last_pulled: i64,
 }
 
-/// The `sync_cursors` stream holding a connector's [`InventoryPush`] record (JSON).
-const INVENTORY_PUSH_STREAM: &str = "inventory.push";
+/// Prefix of the `sync_cursors` streams holding a connector's [`InventoryPush`] records (JSON),
+/// followed by the device id.
+const INVENTORY_PUSH_STREAM: &str = "inventory.push:";
 
 /// How an inventory reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +124,9 @@ pub enum InventoryMode {
 /// plan the next push (partial against this snapshot; the same snapshot is never sent twice).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InventoryPush {
+    /// The machine (GLPI-style device id): one record per machine and connector, since a
+    /// relay also sends the inventories of the sites whose bundles it imported.
+    pub deviceid: String,
     /// The server's id of this machine.
     pub remote_id: String,
     /// The snapshot that was sent.
@@ -137,6 +141,14 @@ pub struct InventoryPush {
     pub next_contact_at: Option<DateTime<Utc>>,
     /// The server's message, if any.
     pub message: Option<String>,
+}
+
+fn parse_push(connector: &str, json: &str) -> Result<InventoryPush, StoreError> {
+    serde_json::from_str(json).map_err(|e| {
+        StoreError::Invalid(format!(
+            "the recorded inventory push of {connector} is unreadable: {e}"
+        ))
+    })
 }
 
 /// Inserts an outbox entry inside the caller's transaction.
@@ -235,9 +247,9 @@ impl Store {
 
     /// Queues an inventory snapshot for sending; `entry` is the push's client UUID.
     ///
-    /// Only the newest inventory is worth sending, so the outbox holds at most one inventory
-    /// entry: an older one still waiting (pending or parked) is replaced in the same
-    /// transaction. The replacement keeps a pending entry's backoff (attempts and next attempt
+    /// Only the newest inventory of a machine is worth sending, so the outbox holds at most one
+    /// inventory entry per machine (device id): an older one still waiting (pending or parked)
+    /// is replaced in the same transaction. The replacement keeps a pending entry's backoff (attempts and next attempt
     /// time), so that a server that asked us to wait is not hammered because a new snapshot was
     /// taken. Queuing the snapshot that is already waiting changes nothing and returns the
     /// waiting entry's `seq`.
@@ -248,10 +260,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Only this machine's entries: inventories relayed from other machines' bundles stay.
         let waiting: Vec<(i64, Option<String>, i64, String, String)> = sqlx::query_as(
-            "SELECT seq, snapshot_uuid, attempts, next_attempt_at, state FROM outbox
-             WHERE kind = 'push_inventory' ORDER BY seq",
+            "SELECT o.seq, o.snapshot_uuid, o.attempts, o.next_attempt_at, o.state
+             FROM outbox o JOIN snapshots s ON s.uuid = o.snapshot_uuid
+             WHERE o.kind = 'push_inventory'
+               AND s.deviceid = (SELECT deviceid FROM snapshots WHERE uuid = ?)
+             ORDER BY o.seq",
         )
+        .bind(snapshot.to_string())
         .fetch_all(&mut *tx)
         .await?;
         let same = snapshot.to_string();
@@ -467,7 +484,8 @@ impl Store {
             .map_err(|e| StoreError::Invalid(format!("inventory push record: {e}")))?;
         let mut tx = self.pool.begin().await?;
         set_cursor(&mut tx, connector, "inventory", &push.remote_id, now).await?;
-        set_cursor(&mut tx, connector, INVENTORY_PUSH_STREAM, &json, now).await?;
+        let stream = format!("{INVENTORY_PUSH_STREAM}{}", push.deviceid);
+        set_cursor(&mut tx, connector, &stream, &json, now).await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?")
             .bind(seq)
             .execute(&mut *tx)
@@ -476,26 +494,46 @@ impl Store {
         Ok(())
     }
 
-    /// The latest inventory push a connector completed, if any.
+    /// The latest inventory push of a machine a connector completed, if any.
     pub async fn last_inventory_push(
         &self,
         connector: &str,
+        deviceid: &str,
     ) -> Result<Option<InventoryPush>, StoreError> {
-        match self.sync_cursor(connector, INVENTORY_PUSH_STREAM).await? {
+        let stream = format!("{INVENTORY_PUSH_STREAM}{deviceid}");
+        match self.sync_cursor(connector, &stream).await? {
             None => Ok(None),
-            Some(json) => serde_json::from_str(&json).map(Some).map_err(|e| {
-                StoreError::Invalid(format!(
-                    "the recorded inventory push of {connector} is unreadable: {e}"
-                ))
-            }),
+            Some(json) => parse_push(connector, &json).map(Some),
         }
     }
 
-    /// Forgets what was last sent to a connector, so that the next inventory push is a full
-    /// one (and is sent even if it is the same snapshot).
+    /// The latest inventory push of every machine a connector got, newest first.
+    pub async fn inventory_pushes(
+        &self,
+        connector: &str,
+    ) -> Result<Vec<InventoryPush>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT cursor FROM sync_cursors WHERE connector = ? AND substr(stream, 1, ?) = ?",
+        )
+        .bind(connector)
+        .bind(INVENTORY_PUSH_STREAM.len() as i64)
+        .bind(INVENTORY_PUSH_STREAM)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut pushes = rows
+            .iter()
+            .map(|r| parse_push(connector, &r.0))
+            .collect::<Result<Vec<_>, _>>()?;
+        pushes.sort_by(|a, b| b.contacted_at.cmp(&a.contacted_at));
+        Ok(pushes)
+    }
+
+    /// Forgets what was last sent to a connector, so that the next inventory pushes are full
+    /// ones (and are sent even for the same snapshot).
     pub async fn forget_inventory_push(&self, connector: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sync_cursors WHERE connector = ? AND stream = ?")
+        sqlx::query("DELETE FROM sync_cursors WHERE connector = ? AND substr(stream, 1, ?) = ?")
             .bind(connector)
+            .bind(INVENTORY_PUSH_STREAM.len() as i64)
             .bind(INVENTORY_PUSH_STREAM)
             .execute(&self.pool)
             .await?;

@@ -895,7 +895,7 @@ impl Store {
     }
 }
 
-async fn import_one(
+pub(crate) async fn import_one(
     tx: &mut Transaction<'_, Sqlite>,
     imp: &SiteImport,
     location: Option<&str>,

@@ -134,52 +134,10 @@ impl Store {
         deviceid: &str,
         uuid: Uuid,
     ) -> Result<SnapshotMeta, StoreError> {
-        let json = serde_json::to_vec(inv).map_err(|e| StoreError::Corrupt {
-            what: "inventory".into(),
-            detail: e.to_string(),
-        })?;
-        let sha = hex(&Sha256::digest(&json));
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(&json).expect("writing to a Vec cannot fail");
-        let body = enc.finish().expect("writing to a Vec cannot fail");
-
-        let hostname = inv.hostname().unwrap_or("unknown").to_string();
-        let os_full_name = inv.os.as_ref().map(|o| o.full_name.clone());
-        let memory_bytes = inv.memory.as_ref().map(|m| m.total_bytes as i64);
         let mut tx = self.pool.begin().await?;
-        let id: (i64,) = sqlx::query_as(
-            "INSERT INTO snapshots (uuid, deviceid, hostname, taken_at, agent_version, software_count,
-                                    encoding, document, content_sha256, memory_bytes, os_full_name, error_count)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(uuid.to_string())
-        .bind(deviceid)
-        .bind(&hostname)
-        .bind(inv.collected_at.to_rfc3339())
-        .bind(&inv.agent_version)
-        .bind(inv.software.len() as i64)
-        .bind(ENCODING)
-        .bind(body)
-        .bind(&sha)
-        .bind(memory_bytes)
-        .bind(&os_full_name)
-        .bind(inv.errors.len() as i64)
-        .fetch_one(&mut *tx)
-        .await?;
+        let meta = insert_snapshot(&mut tx, inv, deviceid, uuid).await?;
         tx.commit().await?;
-        Ok(SnapshotMeta {
-            id: id.0,
-            uuid,
-            deviceid: deviceid.to_string(),
-            hostname,
-            taken_at: inv.collected_at,
-            agent_version: inv.agent_version.clone(),
-            software_count: inv.software.len() as i64,
-            memory_bytes,
-            os_full_name,
-            error_count: inv.errors.len() as i64,
-            content_sha256: Some(sha),
-        })
+        Ok(meta)
     }
 
     /// Every snapshot, oldest first.
@@ -256,4 +214,57 @@ impl Store {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Inserts a snapshot inside the caller's transaction ([`Store::save_snapshot`], bundles).
+pub(crate) async fn insert_snapshot(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    inv: &Inventory,
+    deviceid: &str,
+    uuid: Uuid,
+) -> Result<SnapshotMeta, StoreError> {
+    let json = serde_json::to_vec(inv).map_err(|e| StoreError::Corrupt {
+        what: "inventory".into(),
+        detail: e.to_string(),
+    })?;
+    let sha = hex(&Sha256::digest(&json));
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&json).expect("writing to a Vec cannot fail");
+    let body = enc.finish().expect("writing to a Vec cannot fail");
+
+    let hostname = inv.hostname().unwrap_or("unknown").to_string();
+    let os_full_name = inv.os.as_ref().map(|o| o.full_name.clone());
+    let memory_bytes = inv.memory.as_ref().map(|m| m.total_bytes as i64);
+    let id: (i64,) = sqlx::query_as(
+            "INSERT INTO snapshots (uuid, deviceid, hostname, taken_at, agent_version, software_count,
+                                    encoding, document, content_sha256, memory_bytes, os_full_name, error_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(uuid.to_string())
+        .bind(deviceid)
+        .bind(&hostname)
+        .bind(inv.collected_at.to_rfc3339())
+        .bind(&inv.agent_version)
+        .bind(inv.software.len() as i64)
+        .bind(ENCODING)
+        .bind(body)
+        .bind(&sha)
+        .bind(memory_bytes)
+        .bind(&os_full_name)
+        .bind(inv.errors.len() as i64)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(SnapshotMeta {
+        id: id.0,
+        uuid,
+        deviceid: deviceid.to_string(),
+        hostname,
+        taken_at: inv.collected_at,
+        agent_version: inv.agent_version.clone(),
+        software_count: inv.software.len() as i64,
+        memory_bytes,
+        os_full_name,
+        error_count: inv.errors.len() as i64,
+        content_sha256: Some(sha),
+    })
 }

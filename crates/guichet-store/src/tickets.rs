@@ -661,83 +661,94 @@ impl Store {
         cursor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<AppliedChanges, StoreError> {
-        let mut out = AppliedChanges::default();
         let mut tx = self.pool.begin().await?;
-        for u in updates {
-            let local: Option<(String, String, Option<String>)> = sqlx::query_as(
-                "SELECT id, title, remote_status FROM tickets WHERE connector = ? AND remote_id = ?",
-            )
-            .bind(connector)
-            .bind(&u.remote_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some((id, title, status)) = local else {
-                tracing::debug!(remote_id = %u.remote_id, "update for a ticket we do not hold");
-                continue;
-            };
-            let ticket = uuid(&id, "ticket")?;
-            let new_title = u.title.clone().unwrap_or(title.clone());
-            let new_status = u.status.clone().or(status.clone());
-            if new_title != title || new_status != status {
-                out.tickets_updated += 1;
-            }
-            sqlx::query(
-                "UPDATE tickets SET title = ?, remote_status = ?,
-                        remote_updated_at = COALESCE(?, remote_updated_at) WHERE id = ?",
-            )
-            .bind(&new_title)
-            .bind(&new_status)
-            .bind(u.updated_at.map(|d| d.to_rfc3339()))
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-            for r in &u.replies {
-                let known: Option<(String,)> = sqlx::query_as(
-                    "SELECT id FROM ticket_replies WHERE ticket_id = ? AND remote_id = ?",
-                )
-                .bind(&id)
-                .bind(&r.remote_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if known.is_some() {
-                    continue;
-                }
-                if let Some(client) = r.client_uuid {
-                    // One of our replies: the push landed but its answer was lost. Record the
-                    // server id; the outbox entry's retry will find it on the server too.
-                    let ours = sqlx::query(
-                        "UPDATE ticket_replies SET remote_id = ? WHERE id = ? AND ticket_id = ? AND side = 'local'",
-                    )
-                    .bind(&r.remote_id)
-                    .bind(client.to_string())
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
-                    if ours.rows_affected() > 0 {
-                        continue;
-                    }
-                }
-                let rid = remote_reply_id(connector, ticket, &r.remote_id);
-                let added = sqlx::query(
-                    "INSERT OR IGNORE INTO ticket_replies
-                        (id, ticket_id, side, author, body, remote_id, local_state, created_at)
-                     VALUES (?, ?, 'remote', ?, ?, ?, 'sent', ?)",
-                )
-                .bind(rid.to_string())
-                .bind(&id)
-                .bind(&r.author)
-                .bind(&r.body)
-                .bind(&r.remote_id)
-                .bind(r.created_at.to_rfc3339())
-                .execute(&mut *tx)
-                .await?;
-                out.replies_added += added.rows_affected() as usize;
-            }
-        }
+        let out = apply_ticket_changes_in(&mut tx, connector, updates).await?;
         if let Some(c) = cursor {
             crate::outbox::set_cursor(&mut tx, connector, "tickets", c, now).await?;
         }
         tx.commit().await?;
         Ok(out)
     }
+}
+
+/// The body of [`Store::apply_ticket_changes`] inside the caller's transaction (return bundles
+/// apply ticket changes together with the rest of the bundle).
+pub(crate) async fn apply_ticket_changes_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    connector: &str,
+    updates: &[RemoteTicketUpdate],
+) -> Result<AppliedChanges, StoreError> {
+    let mut out = AppliedChanges::default();
+    for u in updates {
+        let local: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, title, remote_status FROM tickets WHERE connector = ? AND remote_id = ?",
+        )
+        .bind(connector)
+        .bind(&u.remote_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((id, title, status)) = local else {
+            tracing::debug!(remote_id = %u.remote_id, "update for a ticket we do not hold");
+            continue;
+        };
+        let ticket = uuid(&id, "ticket")?;
+        let new_title = u.title.clone().unwrap_or(title.clone());
+        let new_status = u.status.clone().or(status.clone());
+        if new_title != title || new_status != status {
+            out.tickets_updated += 1;
+        }
+        sqlx::query(
+            "UPDATE tickets SET title = ?, remote_status = ?,
+                        remote_updated_at = COALESCE(?, remote_updated_at) WHERE id = ?",
+        )
+        .bind(&new_title)
+        .bind(&new_status)
+        .bind(u.updated_at.map(|d| d.to_rfc3339()))
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+        for r in &u.replies {
+            let known: Option<(String,)> = sqlx::query_as(
+                "SELECT id FROM ticket_replies WHERE ticket_id = ? AND remote_id = ?",
+            )
+            .bind(&id)
+            .bind(&r.remote_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if known.is_some() {
+                continue;
+            }
+            if let Some(client) = r.client_uuid {
+                // One of our replies: the push landed but its answer was lost. Record the
+                // server id; the outbox entry's retry will find it on the server too.
+                let ours = sqlx::query(
+                        "UPDATE ticket_replies SET remote_id = ? WHERE id = ? AND ticket_id = ? AND side = 'local'",
+                    )
+                    .bind(&r.remote_id)
+                    .bind(client.to_string())
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
+                if ours.rows_affected() > 0 {
+                    continue;
+                }
+            }
+            let rid = remote_reply_id(connector, ticket, &r.remote_id);
+            let added = sqlx::query(
+                "INSERT OR IGNORE INTO ticket_replies
+                        (id, ticket_id, side, author, body, remote_id, local_state, created_at)
+                     VALUES (?, ?, 'remote', ?, ?, ?, 'sent', ?)",
+            )
+            .bind(rid.to_string())
+            .bind(&id)
+            .bind(&r.author)
+            .bind(&r.body)
+            .bind(&r.remote_id)
+            .bind(r.created_at.to_rfc3339())
+            .execute(&mut **tx)
+            .await?;
+            out.replies_added += added.rows_affected() as usize;
+        }
+    }
+    Ok(out)
 }

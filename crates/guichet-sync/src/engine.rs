@@ -400,7 +400,11 @@ impl<'a> Engine<'a> {
             }
             OutboxKind::PushInventory => {
                 let snap = e.snapshot_uuid.ok_or_else(|| corrupt(e, "no snapshot"))?;
-                let last = self.store.last_inventory_push(name).await?;
+                let (meta, inventory) = self
+                    .store
+                    .snapshot(&SnapshotRef::UuidPrefix(snap.to_string()))
+                    .await?;
+                let last = self.store.last_inventory_push(name, &meta.deviceid).await?;
                 if let Some(last) = last.as_ref().filter(|l| l.snapshot_uuid == snap) {
                     // This snapshot already reached this server (queued again, or the answer
                     // was recorded but the entry came back): it is never sent twice.
@@ -409,19 +413,14 @@ impl<'a> Engine<'a> {
                         .await?;
                     return Ok(Outcome::AlreadySent(last.remote_id.clone()));
                 }
-                let (meta, inventory) = self
-                    .store
-                    .snapshot(&SnapshotRef::UuidPrefix(snap.to_string()))
-                    .await?;
-                // The snapshot the server last accepted, to send only what changed since; a
-                // pruned or unreadable one only means a full inventory.
+                // The snapshot the server last accepted for this machine, to send only what
+                // changed since; a pruned or unreadable one only means a full inventory.
                 let previous = match &last {
                     Some(l) => self
                         .store
                         .snapshot(&SnapshotRef::UuidPrefix(l.snapshot_uuid.to_string()))
                         .await
                         .ok()
-                        .filter(|(m, _)| m.deviceid == meta.deviceid)
                         .map(|(_, inv)| inv),
                     None => None,
                 };
@@ -437,6 +436,7 @@ impl<'a> Engine<'a> {
                             .next_contact
                             .and_then(|d| chrono::Duration::from_std(d).ok());
                         let record = InventoryPush {
+                            deviceid: out.deviceid.clone(),
                             remote_id: pushed.remote_id.clone(),
                             snapshot_uuid: snap,
                             contacted_at: now,

@@ -731,7 +731,11 @@ async fn inventories_queued_offline_collapse_into_the_newest_and_none_is_sent_tw
         server.0.lock().unwrap().inventories,
         vec![("pc-v3".to_string(), None)]
     );
-    let last = store.last_inventory_push("fake").await.unwrap().unwrap();
+    let last = store
+        .last_inventory_push("fake", "pc-1-2026")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(last.snapshot_uuid, Uuid::from_u128(103));
     assert_eq!(last.contacted_at, at(5));
 
@@ -797,4 +801,49 @@ async fn a_replaced_inventory_entry_keeps_the_backoff_the_server_asked_for() {
     assert_eq!(q[0].snapshot_uuid, Some(s2));
     assert_eq!(q[0].next_attempt_at, at(601), "Retry-After still honoured");
     assert_eq!(q[0].attempts, 1);
+}
+
+#[tokio::test]
+async fn inventories_of_other_machines_relayed_here_are_not_collapsed_into_ours() {
+    let (_d, store) = store().await;
+    let server = FakeServer::default();
+    let engine = Engine::new(&store, &server, None, POLICY);
+    // A site machine's inventory (as a bundle import leaves it), then two of our own.
+    let site = Uuid::from_u128(301);
+    store
+        .save_snapshot(&host_inventory("site-pc"), "site-pc-2026", site)
+        .await
+        .unwrap();
+    store
+        .queue_inventory_push(Uuid::from_u128(401), site, at(0))
+        .await
+        .unwrap();
+    for n in 1..=2u128 {
+        let snap = Uuid::from_u128(100 + n);
+        store
+            .save_snapshot(&host_inventory(&format!("pc-v{n}")), "pc-1-2026", snap)
+            .await
+            .unwrap();
+        store
+            .queue_inventory_push(Uuid::from_u128(200 + n), snap, at(n as i64))
+            .await
+            .unwrap();
+    }
+    let queued: Vec<_> = store
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.snapshot_uuid.unwrap())
+        .collect();
+    assert_eq!(queued, vec![site, Uuid::from_u128(102)]);
+    let r = engine.pass(at(3), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 2, "{r:?}");
+    let pushes = store.inventory_pushes("fake").await.unwrap();
+    assert_eq!(pushes.len(), 2, "one record per machine");
+    assert!(store
+        .last_inventory_push("fake", "site-pc-2026")
+        .await
+        .unwrap()
+        .is_some_and(|p| p.snapshot_uuid == site));
 }

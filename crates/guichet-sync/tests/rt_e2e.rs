@@ -188,6 +188,38 @@ async fn articles_created_edited_and_disabled_in_rt_follow_locally() {
     assert!(find().is_none(), "disabled article removed locally");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn images_an_article_embeds_are_downloaded_for_offline_reading() {
+    let Some(server) = rt() else { return };
+    let local = Local::new().await;
+    let c = connector(server.url(), RtServer::USER_PASSWORD);
+    let tech = Technician::new(server);
+    // RT serves its own static files: a real image on the server, and a missing one.
+    let html = "<p>Look for this icon:</p><img src=\"/static/images/favicon.png\" alt=\"icon\">\
+                <img src=\"/static/images/no-such-image.png\">";
+    let title = format!("Icon {}", Uuid::new_v4());
+    let article = tech.create_article(&title, "", html).await.unwrap();
+    let r = local.pass(&c, Utc::now()).await;
+    assert!(r.is_complete(), "{r:?}");
+    let (_, a) = local
+        .kb
+        .articles("rt")
+        .into_iter()
+        .find(|(_, a)| a.remote_id == article.to_string())
+        .expect("article pulled");
+    assert_eq!(
+        a.images.len(),
+        1,
+        "only the image that exists: {:?}",
+        a.images.iter().map(|i| &i.url).collect::<Vec<_>>()
+    );
+    let img = &a.images[0];
+    assert_eq!(img.url, "/static/images/favicon.png");
+    assert_eq!(img.content_type, "image/png");
+    let on_disk = std::fs::read("/usr/share/request-tracker5/static/images/favicon.png").unwrap();
+    assert_eq!(img.bytes, on_disk);
+}
+
 fn inventory(ram_gib: u64) -> Inventory {
     let mut inv = Inventory::new(Utc::now(), "0.1.0");
     inv.os = Some(OperatingSystem {

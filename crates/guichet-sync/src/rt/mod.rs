@@ -34,7 +34,7 @@ use uuid::Uuid;
 
 use crate::http::{self, HttpOptions};
 use crate::{
-    Connector, ConnectorError, KbArticle, KbChanges, OutgoingInventory, OutgoingReply,
+    Connector, ConnectorError, KbArticle, KbChanges, KbImage, OutgoingInventory, OutgoingReply,
     OutgoingTicket, PushedInventory, PushedTicket, SyncError, TicketChanges,
 };
 use wire::{article_date, id_of, items, rt_date, text_to_html, tsql_date, version_of};
@@ -92,6 +92,40 @@ impl std::fmt::Debug for RtConnector {
 const PER_PAGE: usize = 100;
 /// Upper bound on pages read per collection, against a server that never stops paging.
 const MAX_PAGES: usize = 200;
+
+/// Largest image kept with an article.
+const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+
+/// Downloads one image: (MIME type, bytes), or why not.
+async fn fetch_image(req: RequestBuilder) -> Result<(String, Vec<u8>), String> {
+    let mut resp = req.send().await.map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !content_type.starts_with("image/") {
+        return Err(format!("not an image ({content_type:?})"));
+    }
+    if resp.content_length().unwrap_or(0) > MAX_IMAGE_BYTES as u64 {
+        return Err("too large".into());
+    }
+    // Read by chunks so that a server lying about (or omitting) the length cannot make us
+    // hold more than the limit.
+    let mut bytes = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
+        if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
+            return Err("too large".into());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((content_type, bytes))
+}
 
 /// Whether `secret` is an RT auth token (`<n>-<n>-<32 hex>`) rather than a password.
 fn is_token(secret: &str) -> bool {
@@ -291,6 +325,40 @@ impl RtConnector {
             })?;
         *self.class_id.lock().expect("lock poisoned") = Some(id.clone());
         Ok(id)
+    }
+
+    /// The images an article embeds, downloaded so that it reads offline. RT's own URLs are
+    /// fetched with the connector's credentials, others anonymously. An image that cannot be
+    /// fetched, is not an image, or is over [`MAX_IMAGE_BYTES`] is left out (the sanitiser then
+    /// drops its `<img>`): one broken image must not keep the article from the knowledge base.
+    async fn fetch_images(&self, html: &str) -> Vec<KbImage> {
+        let Ok(base) = reqwest::Url::parse(&format!("{}/", self.cfg.url)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for src in guichet_store::embedded_image_urls(html) {
+            let Ok(url) = base.join(&src) else { continue };
+            if !matches!(url.scheme(), "http" | "https") {
+                continue;
+            }
+            let mut req = self.client.get(url.clone());
+            if url.origin() == base.origin() {
+                req = if is_token(&self.secret) {
+                    req.header(AUTHORIZATION, format!("token {}", self.secret))
+                } else {
+                    req.basic_auth(&self.cfg.user, Some(&self.secret))
+                };
+            }
+            match fetch_image(req).await {
+                Ok((content_type, bytes)) => out.push(KbImage {
+                    url: src,
+                    content_type,
+                    bytes,
+                }),
+                Err(why) => tracing::warn!(url = %url, %why, "article image left out"),
+            }
+        }
+        out
     }
 
     async fn find_asset(&self, deviceid: &str) -> Result<Option<String>, ConnectorError> {
@@ -559,6 +627,7 @@ impl Connector for RtConnector {
                 .and_then(Value::as_str)
                 .unwrap_or("");
             let body_html = text_to_html(content);
+            let images = self.fetch_images(&body_html).await;
             out.upserts.push(KbArticle {
                 connector: "rt".into(),
                 remote_version: version_of(
@@ -572,7 +641,7 @@ impl Connector for RtConnector {
                 category: Some(self.cfg.kb_class.clone()),
                 language: None,
                 updated_at: updated.unwrap_or_default(),
-                images: Vec::new(),
+                images,
             });
         }
         out.cursor = latest.map(article_date);

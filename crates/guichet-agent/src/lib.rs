@@ -1,0 +1,44 @@
+//! The scheduled agent: `guichet agent run` started by a systemd timer, on a calendar schedule
+//! and at boot, with a random delay so that the machines of a site do not all start at once.
+//!
+//! * [`units`] is a pure function from [`UnitOptions`] to the text of the service and timer
+//!   units (tested, and checked with `systemd-analyze verify` where it exists).
+//! * [`Systemd`] installs, removes and queries them (`systemctl daemon-reload`, `enable --now`,
+//!   the timer's next elapse), or says why it cannot (no systemd running).
+//! * [`parse_duration`] reads the `--random-delay` spans (`90s`, `15min`, `1h30min`).
+
+mod systemd;
+mod units;
+
+pub use systemd::{InstallOutcome, Systemd, TimerStatus};
+pub use units::{
+    parse_duration, unit_dir, units, Scope, UnitOptions, Units, SERVICE_NAME, TIMER_NAME,
+};
+
+/// What can go wrong while preparing or installing the units.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    /// An option is unusable (empty calendar, relative data directory, bad duration…).
+    #[error("{0}")]
+    Invalid(String),
+    /// No home or configuration directory to put user units in.
+    #[error("no user configuration directory (set HOME or XDG_CONFIG_HOME)")]
+    NoConfigDir,
+    /// Writing or removing a unit file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `systemctl` failed.
+    #[error("systemctl {args}: {message}")]
+    Systemctl {
+        /// Its arguments.
+        args: String,
+        /// What it printed.
+        message: String,
+    },
+}

@@ -1,0 +1,404 @@
+//! `guichet agent install|uninstall|run|status`: the headless agent on a schedule.
+//!
+//! `install` writes a systemd service and timer (calendar schedule, at boot, random delay,
+//! catch-up of missed runs) whose service runs `guichet agent run` on the same data directory,
+//! and enables the timer. With `--dry-run`, or where systemd does not run, it prints the units
+//! and where they would go instead. `run` saves an inventory snapshot, records the run, and
+//! syncs when a server is configured; being offline is a normal outcome. `status` shows the
+//! last run and, when systemd knows it, the next one.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use guichet_agent::{
+    parse_duration, unit_dir, units, AgentError, Scope, Systemd, TimerStatus, UnitOptions,
+    SERVICE_NAME, TIMER_NAME,
+};
+use guichet_store::{AgentRun, RunEnd, RunOutcome, Store};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::CliError;
+use crate::{output, Context};
+
+/// `guichet agent …`
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    #[command(subcommand)]
+    what: AgentSub,
+}
+
+#[derive(Debug, Args)]
+struct ScopeArgs {
+    /// The user's systemd manager (default): no root needed.
+    #[arg(long, conflicts_with = "system")]
+    user: bool,
+    /// The system manager: runs as root at boot (needs root to install).
+    #[arg(long)]
+    system: bool,
+}
+
+impl ScopeArgs {
+    fn scope(&self) -> Scope {
+        if self.system {
+            Scope::System
+        } else {
+            Scope::User
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum AgentSub {
+    /// Install and enable the systemd timer that runs `guichet agent run`.
+    Install {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// When to run, as a systemd calendar expression (`daily`, `hourly`, `Mon..Fri 08:30`).
+        #[arg(long, default_value = "daily", value_name = "SPEC")]
+        on_calendar: String,
+        /// Random extra delay before each run, so a site's machines do not all start at once.
+        #[arg(long, default_value = "1h", value_name = "DUR")]
+        random_delay: String,
+        /// Delay after boot before the first run.
+        #[arg(long, default_value = "5min", value_name = "DUR")]
+        on_boot: String,
+        /// Print the units and where they would go; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Disable the timer and remove the units.
+    Uninstall {
+        #[command(flatten)]
+        scope: ScopeArgs,
+    },
+    /// One scheduled run: save an inventory, record the run, sync when possible.
+    Run {
+        /// Do not sync, even if a server is configured.
+        #[arg(long)]
+        no_sync: bool,
+    },
+    /// The last run and the next scheduled one.
+    Status,
+}
+
+fn agent_error(e: AgentError) -> CliError {
+    match e {
+        AgentError::Invalid(_) | AgentError::NoConfigDir => {
+            CliError::new("usage", 2, anyhow::Error::new(e))
+        }
+        AgentError::Io { .. } => CliError::new("io", 1, anyhow::Error::new(e)),
+        AgentError::Systemctl { .. } => CliError::new("systemctl", 1, anyhow::Error::new(e)),
+    }
+}
+
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok()
+}
+
+/// Runs `guichet agent`.
+pub async fn run(ctx: &Context, args: AgentArgs) -> Result<(), CliError> {
+    match args.what {
+        AgentSub::Install {
+            scope,
+            on_calendar,
+            random_delay,
+            on_boot,
+            dry_run,
+        } => {
+            install(
+                ctx,
+                scope.scope(),
+                &on_calendar,
+                &random_delay,
+                &on_boot,
+                dry_run,
+            )
+            .await
+        }
+        AgentSub::Uninstall { scope } => uninstall(ctx, scope.scope()),
+        AgentSub::Run { no_sync } => run_once(ctx, no_sync).await,
+        AgentSub::Status => status(ctx).await,
+    }
+}
+
+fn emit<T: Serialize>(ctx: &Context, value: &T, text: String) -> Result<(), CliError> {
+    let bytes = if ctx.json {
+        let mut b = serde_json::to_vec_pretty(value).context("encoding JSON")?;
+        b.push(b'\n');
+        b
+    } else {
+        text.into_bytes()
+    };
+    output::write(None, &bytes)?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+struct InstallView {
+    scope: Scope,
+    unit_dir: PathBuf,
+    installed: bool,
+    /// Why nothing was installed (dry run, no systemd).
+    reason: Option<String>,
+    service: String,
+    timer: String,
+    systemd_updated: bool,
+}
+
+/// Checks a calendar expression with `systemd-analyze calendar` when that program exists.
+fn check_calendar(spec: &str) -> Result<(), CliError> {
+    match std::process::Command::new("systemd-analyze")
+        .args(["calendar", spec])
+        .output()
+    {
+        Ok(out) if !out.status.success() => Err(CliError::usage(format!(
+            "--on-calendar `{spec}` is not a systemd calendar expression: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))),
+        // Valid, or no systemd-analyze to ask: systemd will say so when loading the timer.
+        _ => Ok(()),
+    }
+}
+
+async fn install(
+    ctx: &Context,
+    scope: Scope,
+    on_calendar: &str,
+    random_delay: &str,
+    on_boot: &str,
+    dry_run: bool,
+) -> Result<(), CliError> {
+    let random_delay_secs = parse_duration(random_delay).map_err(agent_error)?;
+    let on_boot_secs = parse_duration(on_boot).map_err(agent_error)?;
+    check_calendar(on_calendar)?;
+    // The store is opened (created if needed) so that the runs find it, and its directory is
+    // written in the service as an absolute path.
+    let store = ctx.store().await?;
+    let data_dir = std::fs::canonicalize(store.dir())
+        .with_context(|| format!("resolving {}", store.dir().display()))?;
+    let executable = std::env::current_exe()
+        .and_then(std::fs::canonicalize)
+        .context("finding the guichet executable")?;
+    let opts = UnitOptions {
+        executable,
+        data_dir,
+        on_calendar: on_calendar.trim().to_string(),
+        on_boot_secs,
+        random_delay_secs,
+        scope,
+    };
+    let u = units(&opts).map_err(agent_error)?;
+    let dir = unit_dir(scope, env).map_err(agent_error)?;
+    let sd = Systemd::new(scope);
+    let reason = if dry_run {
+        Some("dry run".to_string())
+    } else if !sd.is_running() {
+        Some("systemd is not running on this machine".to_string())
+    } else {
+        None
+    };
+    let mut view = InstallView {
+        scope,
+        unit_dir: dir.clone(),
+        installed: false,
+        reason,
+        service: u.service.clone(),
+        timer: u.timer.clone(),
+        systemd_updated: false,
+    };
+    if view.reason.is_none() {
+        let out = sd.install(&dir, &u).map_err(agent_error)?;
+        view.installed = true;
+        view.systemd_updated = out.systemd_updated;
+        eprintln!(
+            "installed {} and {} in {}; the timer is enabled",
+            SERVICE_NAME,
+            TIMER_NAME,
+            dir.display()
+        );
+    }
+    let text = match &view.reason {
+        None => String::new(),
+        Some(why) => format!(
+            "# {why}: nothing installed. These units would go in {}:\n\n# {}\n{}\n# {}\n{}",
+            dir.display(),
+            dir.join(SERVICE_NAME).display(),
+            u.service,
+            dir.join(TIMER_NAME).display(),
+            u.timer
+        ),
+    };
+    emit(ctx, &view, text)
+}
+
+fn uninstall(ctx: &Context, scope: Scope) -> Result<(), CliError> {
+    let dir = unit_dir(scope, env).map_err(agent_error)?;
+    let out = Systemd::new(scope).uninstall(&dir).map_err(agent_error)?;
+    let mut text = String::new();
+    if out.files.is_empty() {
+        let _ = writeln!(text, "nothing to remove in {}", dir.display());
+    }
+    for f in &out.files {
+        let _ = writeln!(text, "removed {}", f.display());
+    }
+    emit(ctx, &out, text)
+}
+
+#[derive(Debug, Serialize)]
+struct RunView {
+    run: AgentRun,
+}
+
+/// The run itself; every outcome, even a failure, is recorded.
+async fn run_once(ctx: &Context, no_sync: bool) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    let started = Utc::now();
+    let run_id = store.agent_run_start(Uuid::new_v4(), started).await?;
+    let end = match steps(&store, no_sync).await {
+        Ok(end) => end,
+        Err(e) => RunEnd {
+            finished_at: Utc::now(),
+            outcome: RunOutcome::Failed,
+            snapshot_id: None,
+            sync: None,
+            errors: vec![e.message()],
+        },
+    };
+    store.agent_run_finish(run_id, &end).await?;
+    let run = store
+        .agent_runs(1)
+        .await?
+        .into_iter()
+        .next()
+        .context("the run just recorded is missing")?;
+    let text = describe_run(&run);
+    emit(ctx, &RunView { run: run.clone() }, text)?;
+    if run.outcome == RunOutcome::Failed {
+        return Err(CliError::new(
+            "run_failed",
+            1,
+            anyhow::anyhow!("the run failed: {}", run.errors.join("; ")),
+        ));
+    }
+    Ok(())
+}
+
+async fn steps(store: &Store, no_sync: bool) -> Result<RunEnd, CliError> {
+    let now = Utc::now();
+    let inv = guichet_inventory::collect(&guichet_inventory::Options {
+        categories: Vec::new(),
+        timeout: Duration::from_secs(60),
+        now,
+    });
+    let deviceid = store
+        .device_id(inv.hostname().unwrap_or("unknown"), now)
+        .await?;
+    let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
+    let configured = guichet_sync::config::ConnectorConfig::load(store)
+        .await
+        .map_err(crate::sync::sync_error)?
+        .is_some();
+    if configured {
+        store
+            .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
+            .await?;
+    }
+    let mut errors = Vec::new();
+    let mut outcome = RunOutcome::Ok;
+    let sync = if no_sync {
+        Some("skipped (--no-sync)".to_string())
+    } else {
+        let a = crate::sync::attempt(store, Utc::now()).await?;
+        match a.outcome {
+            // Offline is the normal state of a remote site: the queue waits for the next run.
+            "ok" | "offline" | "not_configured" => {}
+            _ => {
+                outcome = RunOutcome::Partial;
+                errors.push(format!(
+                    "sync {}: {}",
+                    a.outcome,
+                    a.message.clone().unwrap_or_default()
+                ));
+            }
+        }
+        Some(match &a.message {
+            Some(m) => format!("{}: {m}", a.outcome),
+            None => format!("{} (pushed {}, pulled {})", a.outcome, a.pushed, a.pulled),
+        })
+    };
+    Ok(RunEnd {
+        finished_at: Utc::now(),
+        outcome,
+        snapshot_id: Some(meta.id),
+        sync,
+        errors,
+    })
+}
+
+fn describe_run(r: &AgentRun) -> String {
+    let mut s = String::new();
+    let fmt = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let _ = writeln!(
+        s,
+        "run {} started {}, {}{}",
+        r.id,
+        fmt(r.started_at),
+        r.outcome.name(),
+        r.finished_at
+            .map(|f| format!(" at {}", fmt(f)))
+            .unwrap_or_else(|| " (no end recorded)".into())
+    );
+    if let Some(id) = r.snapshot_id {
+        let _ = writeln!(s, "snapshot: {id}");
+    }
+    if let Some(sync) = &r.sync {
+        let _ = writeln!(s, "sync: {sync}");
+    }
+    for e in &r.errors {
+        let _ = writeln!(s, "error: {e}");
+    }
+    s
+}
+
+#[derive(Debug, Serialize)]
+struct StatusView {
+    last_run: Option<AgentRun>,
+    timers: Vec<TimerStatus>,
+}
+
+async fn status(ctx: &Context) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    let last_run = store.agent_runs(1).await?.into_iter().next();
+    let mut timers = Vec::new();
+    for scope in [Scope::User, Scope::System] {
+        if let Ok(dir) = unit_dir(scope, env) {
+            timers.push(Systemd::new(scope).timer_status(&dir));
+        }
+    }
+    let mut text = String::new();
+    match &last_run {
+        Some(r) => text.push_str(&describe_run(r)),
+        None => text.push_str("no run recorded yet\n"),
+    }
+    let installed: Vec<_> = timers.iter().filter(|t| t.installed).collect();
+    if installed.is_empty() {
+        text.push_str("timer: not installed (guichet agent install)\n");
+    }
+    for t in installed {
+        let _ = writeln!(
+            text,
+            "timer ({}): {}, next run {}",
+            t.scope.name(),
+            t.active_state.as_deref().unwrap_or("state unknown"),
+            t.next_run
+                .map(|n| n.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                .unwrap_or_else(|| "unknown to systemd".into())
+        );
+    }
+    emit(ctx, &StatusView { last_run, timers }, text)
+}

@@ -1,0 +1,351 @@
+//! `guichet bundle export|import|inspect`: sneakernet between a disconnected site and a
+//! connected machine.
+//!
+//! * `export FILE` writes everything waiting to sync into one signed file; the queue is kept
+//!   until a return bundle (or a sync) confirms it.
+//! * `import FILE` verifies the whole file, applies it in one transaction (a bundle already
+//!   imported applies nothing), then, for a site's bundle, runs a sync pass when a server is
+//!   configured (`--no-sync` to skip) and writes the answer with `--return FILE`.
+//! * `inspect FILE` verifies and shows the manifest without applying anything.
+//!
+//! A refused bundle (truncated, altered, foreign, signed by an unexpected key) exits with
+//! status 2 and a `bundle_*` code; nothing is applied from it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use guichet_store::bundle::{
+    read_bundle, BundleError, BundleImport, BundleKind, BundleSigner, BundleWritten, ImportOptions,
+    Manifest, PeerTrust,
+};
+use guichet_store::Store;
+use rand::RngCore as _;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::CliError;
+use crate::sync::SyncAttempt;
+use crate::{output, Context};
+
+/// `guichet bundle …`
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    #[command(subcommand)]
+    what: BundleSub,
+}
+
+#[derive(Debug, Subcommand)]
+enum BundleSub {
+    /// Write everything waiting to sync (tickets, replies, inventories, site changes) to FILE.
+    Export {
+        /// The bundle to write (replaced atomically).
+        file: PathBuf,
+    },
+    /// Verify and apply a bundle; for a site's bundle, then sync and optionally write the answer.
+    Import {
+        /// The bundle to import.
+        file: PathBuf,
+        /// Do not run a sync pass after applying.
+        #[arg(long)]
+        no_sync: bool,
+        /// After the sync, write the return bundle for that site to this file.
+        #[arg(long = "return", value_name = "FILE")]
+        return_file: Option<PathBuf>,
+        /// Accept a signing key different from the one seen before for the sending device.
+        #[arg(long)]
+        trust_new_key: bool,
+    },
+    /// Verify a bundle and show its manifest, applying nothing.
+    Inspect {
+        /// The bundle to inspect.
+        file: PathBuf,
+    },
+}
+
+/// Maps a bundle error to the CLI's codes: a refused bundle is invalid input (exit 2).
+pub(crate) fn bundle_error(e: BundleError) -> CliError {
+    match e {
+        BundleError::Store(s) => s.into(),
+        e => {
+            let code = e.code();
+            let exit = if e.is_refusal() { 2 } else { 1 };
+            CliError::new(code, exit, anyhow::Error::new(e))
+        }
+    }
+}
+
+/// This machine's name, for the device id created on first use.
+pub(crate) fn local_hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn signer(store: &Store) -> Result<BundleSigner, CliError> {
+    BundleSigner::load_or_create(store.dir(), || {
+        let mut seed = [0u8; 32];
+        rand::rng().fill_bytes(&mut seed);
+        seed
+    })
+    .map_err(bundle_error)
+}
+
+async fn deviceid(store: &Store, now: DateTime<Utc>) -> Result<String, CliError> {
+    Ok(store.device_id(&local_hostname(), now).await?)
+}
+
+/// Runs `guichet bundle`.
+pub async fn run(ctx: &Context, args: BundleArgs) -> Result<(), CliError> {
+    match args.what {
+        BundleSub::Export { file } => export(ctx, &file).await,
+        BundleSub::Import {
+            file,
+            no_sync,
+            return_file,
+            trust_new_key,
+        } => import(ctx, &file, no_sync, return_file.as_deref(), trust_new_key).await,
+        BundleSub::Inspect { file } => inspect(ctx, &file).await,
+    }
+}
+
+fn emit<T: Serialize>(ctx: &Context, value: &T, text: String) -> Result<(), CliError> {
+    let bytes = if ctx.json {
+        let mut b = serde_json::to_vec_pretty(value).context("encoding JSON")?;
+        b.push(b'\n');
+        b
+    } else {
+        text.into_bytes()
+    };
+    output::write(None, &bytes)?;
+    Ok(())
+}
+
+fn describe(m: &Manifest) -> String {
+    let c = &m.counts;
+    let mut s = String::new();
+    let _ = writeln!(s, "bundle {} ({})", m.bundle_uuid, m.kind.name());
+    let _ = writeln!(s, "from: {}", m.source_deviceid);
+    if let Some(to) = &m.recipient_deviceid {
+        let _ = writeln!(s, "for: {to}");
+    }
+    let _ = writeln!(
+        s,
+        "created: {}",
+        m.created_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    let _ = writeln!(s, "key: {}", m.public_key);
+    let _ = writeln!(
+        s,
+        "contents: {} ticket(s), {} repl(ies), {} inventor(ies), {} site change(s), {} outbox entr(ies), {} article(s), {} file(s)",
+        c.tickets, c.replies, c.inventories, c.site_changes, c.entries, c.articles, c.blobs
+    );
+    s
+}
+
+async fn export(ctx: &Context, file: &Path) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    let now = Utc::now();
+    let id = deviceid(&store, now).await?;
+    let key = signer(&store)?;
+    let written = store
+        .export_bundle(file, &key, Uuid::new_v4(), &id, now)
+        .await
+        .map_err(bundle_error)?;
+    if written.manifest.counts.entries == 0 && written.manifest.counts.site_changes == 0 {
+        eprintln!("nothing is waiting to sync: the bundle is empty");
+    }
+    eprintln!(
+        "the queue is kept until a return bundle or a sync confirms it ({} bytes written to {})",
+        written.bytes,
+        file.display()
+    );
+    let text = describe(&written.manifest);
+    emit(ctx, &written, text)
+}
+
+#[derive(Debug, Serialize)]
+struct ImportView {
+    import: BundleImport,
+    sync: Option<SyncAttempt>,
+    #[serde(rename = "return")]
+    returned: Option<BundleWritten>,
+}
+
+async fn import(
+    ctx: &Context,
+    file: &Path,
+    no_sync: bool,
+    return_file: Option<&Path>,
+    trust_new_key: bool,
+) -> Result<(), CliError> {
+    // Verification first, before the store is even opened: a bad file changes nothing.
+    let bundle = read_bundle(file).map_err(bundle_error)?;
+    if return_file.is_some() && bundle.manifest.kind == BundleKind::Return {
+        return Err(CliError::usage(
+            "--return answers a site's bundle; this one is already a return bundle",
+        ));
+    }
+    let store = ctx.store().await?;
+    let now = Utc::now();
+    let own = deviceid(&store, now).await?;
+    let report = store
+        .import_bundle(
+            &bundle,
+            &ImportOptions {
+                own_deviceid: own.clone(),
+                trust_new_key,
+            },
+            now,
+        )
+        .await
+        .map_err(bundle_error)?;
+    let sync = if bundle.manifest.kind == BundleKind::Outgoing && !no_sync {
+        let a = crate::sync::attempt(&store, Utc::now()).await?;
+        match a.outcome {
+            "ok" | "not_configured" => {}
+            other => eprintln!(
+                "warning: sync {other}{}; the bundle is applied and its entries stay queued here",
+                a.message
+                    .as_deref()
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_default()
+            ),
+        }
+        Some(a)
+    } else {
+        None
+    };
+    let returned = match return_file {
+        Some(path) => {
+            let key = signer(&store)?;
+            let kb = guichet_sync::config::ConnectorConfig::load(&store)
+                .await
+                .map_err(crate::sync::sync_error)?
+                .map(|c| c.kind);
+            Some(
+                store
+                    .export_return_bundle(
+                        path,
+                        &key,
+                        Uuid::new_v4(),
+                        &own,
+                        &bundle.manifest.source_deviceid,
+                        kb.as_deref(),
+                        Utc::now(),
+                    )
+                    .await
+                    .map_err(bundle_error)?,
+            )
+        }
+        None => None,
+    };
+    let mut text = String::new();
+    let r = &report;
+    if r.already_applied {
+        let _ = writeln!(
+            text,
+            "bundle {} was already imported: nothing applied",
+            r.bundle_uuid
+        );
+    } else {
+        let _ = writeln!(
+            text,
+            "bundle {} from {} applied",
+            r.bundle_uuid, r.source_deviceid
+        );
+        let _ = writeln!(
+            text,
+            "tickets added: {}, replies added: {}, entries queued: {} ({} already received), snapshots: {}, site changes: {}, machines: {}, assets: {}",
+            r.tickets_added, r.replies_added, r.entries_queued, r.entries_already_received,
+            r.snapshots_added, r.site_changes, r.machines_imported, r.assets_changed
+        );
+        if bundle.manifest.kind == BundleKind::Return {
+            let _ = writeln!(
+                text,
+                "confirmed as sent: {}, tickets updated: {}, articles updated: {}, removed: {}",
+                r.entries_confirmed, r.tickets_updated, r.articles_updated, r.articles_deleted
+            );
+        }
+        if r.key_recorded {
+            let _ = writeln!(text, "signing key of {} recorded", r.source_deviceid);
+        }
+    }
+    if let Some(s) = &sync {
+        let _ = writeln!(
+            text,
+            "sync: {}{} (pushed {}, pulled {})",
+            s.outcome,
+            s.message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default(),
+            s.pushed,
+            s.pulled
+        );
+    }
+    if let Some(w) = &returned {
+        let _ = writeln!(
+            text,
+            "return bundle written to {} ({} bytes)",
+            w.path.display(),
+            w.bytes
+        );
+    }
+    emit(
+        ctx,
+        &ImportView {
+            import: report,
+            sync,
+            returned,
+        },
+        text,
+    )
+}
+
+#[derive(Debug, Serialize)]
+struct InspectView {
+    verified: bool,
+    file_bytes: u64,
+    signer: PeerTrust,
+    manifest: Manifest,
+}
+
+async fn inspect(ctx: &Context, file: &Path) -> Result<(), CliError> {
+    let bundle = read_bundle(file).map_err(bundle_error)?;
+    let store = ctx.store().await?;
+    let m = &bundle.manifest;
+    let trust = store.bundle_peer(&m.source_deviceid, &m.public_key).await?;
+    let mut text = describe(m);
+    let _ = writeln!(
+        text,
+        "verified: format, {} member checksum(s), signature",
+        m.entries.len()
+    );
+    let _ = writeln!(
+        text,
+        "signer: {}",
+        match trust {
+            PeerTrust::FirstContact => "first bundle from this device (its key will be recorded)",
+            PeerTrust::Known => "the key seen before for this device",
+            PeerTrust::Changed =>
+                "ANOTHER key than the one seen before for this device (import needs --trust-new-key)",
+        }
+    );
+    emit(
+        ctx,
+        &InspectView {
+            verified: true,
+            file_bytes: bundle.file_bytes,
+            signer: trust,
+            manifest: bundle.manifest.clone(),
+        },
+        text,
+    )
+}

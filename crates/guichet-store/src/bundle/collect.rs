@@ -1,0 +1,395 @@
+//! Gathering what goes into a bundle: the pending outbox and unconfirmed site changes of a
+//! site (outgoing), or the answers for one site (return).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read as _;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::container::{self, Draft};
+use super::keys::BundleSigner;
+use super::payload::*;
+use super::{BundleCounts, BundleError, BundleKind, BundleWritten};
+use crate::{BlobId, OutboxKind, OutboxState, SnapshotRef, Store, StoreError};
+
+impl Store {
+    /// What this store has waiting to sync: pending outbox entries (parked ones wait for the
+    /// user's `sync --retry`) and site changes no return bundle confirmed. Reads only.
+    pub async fn outgoing_payload(
+        &self,
+    ) -> Result<(OutgoingPayload, BTreeMap<BlobId, Vec<u8>>), StoreError> {
+        let mut p = OutgoingPayload::default();
+        let mut blobs = BTreeMap::new();
+        let mut tickets: BTreeMap<Uuid, BundledTicket> = BTreeMap::new();
+        let mut snapshots: Vec<Uuid> = Vec::new();
+        for e in self.outbox().await? {
+            if e.state == OutboxState::Parked {
+                continue;
+            }
+            match e.kind {
+                OutboxKind::CreateTicket => {
+                    let Some(id) = e.ticket_id else { continue };
+                    let t = self.bundled_ticket(id, &mut blobs, &mut snapshots).await?;
+                    tickets.entry(id).or_insert(t).entry_uuid = Some(e.uuid);
+                }
+                OutboxKind::AddReply => {
+                    let Some(rid) = e.reply_id else { continue };
+                    let r = self.reply(rid).await?;
+                    if let std::collections::btree_map::Entry::Vacant(v) =
+                        tickets.entry(r.ticket_id)
+                    {
+                        v.insert(
+                            self.bundled_ticket(r.ticket_id, &mut blobs, &mut snapshots)
+                                .await?,
+                        );
+                    }
+                    p.replies.push(BundledReply {
+                        id: r.id,
+                        entry_uuid: e.uuid,
+                        ticket_id: r.ticket_id,
+                        author: r.author,
+                        body: r.body,
+                        created_at: r.created_at,
+                    });
+                }
+                OutboxKind::PushInventory => {
+                    let Some(s) = e.snapshot_uuid else { continue };
+                    snapshots.push(s);
+                    p.inventory_pushes.push(BundledPush {
+                        entry_uuid: e.uuid,
+                        snapshot_uuid: s,
+                    });
+                }
+            }
+        }
+        // A ticket whose creation is neither queued nor done (refused and parked) cannot take
+        // replies on the server yet: its replies wait here with it.
+        let unsendable: Vec<Uuid> = tickets
+            .values()
+            .filter(|t| t.entry_uuid.is_none() && t.remote_id.is_none())
+            .map(|t| t.id)
+            .collect();
+        p.replies.retain(|r| !unsendable.contains(&r.ticket_id));
+        tickets.retain(|id, _| !unsendable.contains(id));
+        p.tickets = tickets.into_values().collect();
+        snapshots.sort();
+        snapshots.dedup();
+        for s in snapshots {
+            let (meta, inventory) = self
+                .snapshot(&SnapshotRef::UuidPrefix(s.to_string()))
+                .await?;
+            p.snapshots.push(BundledSnapshot {
+                uuid: meta.uuid,
+                deviceid: meta.deviceid,
+                inventory,
+            });
+        }
+        let confirmed: Vec<(String,)> =
+            sqlx::query_as("SELECT change_uuid FROM site_changes_confirmed")
+                .fetch_all(&self.pool)
+                .await?;
+        let confirmed: std::collections::HashSet<String> =
+            confirmed.into_iter().map(|r| r.0).collect();
+        for c in self.site_changes(0, i64::MAX).await? {
+            if confirmed.contains(&c.uuid.to_string()) {
+                continue;
+            }
+            let inventory = match (c.entity.as_str(), c.payload.get("snapshot")) {
+                ("machine", Some(serde_json::Value::String(s))) => {
+                    self.site_snapshot_inventory(s).await?
+                }
+                _ => None,
+            };
+            p.site_changes.push(BundledSiteChange {
+                uuid: c.uuid,
+                entity: c.entity,
+                entity_id: c.entity_id,
+                op: c.op,
+                payload: c.payload,
+                created_at: c.created_at,
+                inventory,
+            });
+        }
+        Ok((p, blobs))
+    }
+
+    async fn bundled_ticket(
+        &self,
+        id: Uuid,
+        blobs: &mut BTreeMap<BlobId, Vec<u8>>,
+        snapshots: &mut Vec<Uuid>,
+    ) -> Result<BundledTicket, StoreError> {
+        let t = self.ticket(id).await?;
+        let mut attachments = Vec::with_capacity(t.attachments.len());
+        for a in &t.attachments {
+            if !blobs.contains_key(&a.blob_id) {
+                blobs.insert(a.blob_id.clone(), self.blob(&a.blob_id)?);
+            }
+            attachments.push(BundledAttachment {
+                file_name: a.file_name.clone(),
+                content_type: a.content_type.clone(),
+                size: a.size,
+                blob: a.blob_id.clone(),
+            });
+        }
+        snapshots.extend(t.snapshot_uuid);
+        Ok(BundledTicket {
+            id: t.id,
+            entry_uuid: None,
+            title: t.title,
+            description: t.description,
+            description_format: t.description_format,
+            category: t.category,
+            urgency: t.urgency,
+            requester: t.requester,
+            snapshot_uuid: t.snapshot_uuid,
+            created_at: t.created_at,
+            connector: t.connector,
+            remote_id: t.remote_id,
+            attachments,
+        })
+    }
+
+    /// The inventory of a site snapshot, if it is still in the register.
+    async fn site_snapshot_inventory(
+        &self,
+        snapshot: &str,
+    ) -> Result<Option<guichet_inventory::Inventory>, StoreError> {
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT encoding, document FROM site_snapshots WHERE uuid = ?")
+                .bind(snapshot)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((encoding, body)) = row else {
+            return Ok(None);
+        };
+        let corrupt = |detail: String| StoreError::Corrupt {
+            what: format!("site snapshot {snapshot}"),
+            detail,
+        };
+        if encoding != "json+deflate" {
+            return Err(corrupt(format!("unknown encoding `{encoding}`")));
+        }
+        let mut json = Vec::new();
+        flate2::read::DeflateDecoder::new(&body[..])
+            .read_to_end(&mut json)
+            .map_err(|e| corrupt(e.to_string()))?;
+        serde_json::from_slice(&json)
+            .map(Some)
+            .map_err(|e| corrupt(e.to_string()))
+    }
+
+    /// Writes an outgoing bundle of everything waiting to sync (see
+    /// [`Store::outgoing_payload`]) to `path`. Removes nothing from the outbox.
+    pub async fn export_bundle(
+        &self,
+        path: &Path,
+        signer: &BundleSigner,
+        bundle_uuid: Uuid,
+        deviceid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<BundleWritten, BundleError> {
+        let (payload, blobs) = self.outgoing_payload().await?;
+        let counts = BundleCounts {
+            tickets: payload
+                .tickets
+                .iter()
+                .filter(|t| t.entry_uuid.is_some())
+                .count() as u64,
+            replies: payload.replies.len() as u64,
+            inventories: payload.inventory_pushes.len() as u64,
+            site_changes: payload.site_changes.len() as u64,
+            entries: (payload
+                .tickets
+                .iter()
+                .filter(|t| t.entry_uuid.is_some())
+                .count()
+                + payload.replies.len()
+                + payload.inventory_pushes.len()) as u64,
+            articles: 0,
+            blobs: blobs.len() as u64,
+        };
+        container::write(
+            path,
+            signer,
+            Draft {
+                kind: BundleKind::Outgoing,
+                bundle_uuid,
+                source_deviceid: deviceid,
+                recipient_deviceid: None,
+                created_at: now,
+                counts,
+                payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
+                blobs,
+            },
+        )
+    }
+
+    /// The answer for the site `site`: the entries it sent that are now on the server, what
+    /// the server says about its tickets, the site changes received, and, when `kb_connector`
+    /// is given and this store has completed a knowledge-base pull from it, that connector's
+    /// whole knowledge base. Reads only.
+    pub async fn return_payload(
+        &self,
+        site: &str,
+        kb_connector: Option<&str>,
+    ) -> Result<(ReturnPayload, BTreeMap<BlobId, Vec<u8>>), StoreError> {
+        let mut p = ReturnPayload::default();
+        let mut blobs = BTreeMap::new();
+        let confirmed: Vec<(String,)> = sqlx::query_as(
+            "SELECT entry_uuid FROM bundle_entries
+             WHERE source_deviceid = ? AND entry_uuid NOT IN (SELECT uuid FROM outbox)
+             ORDER BY received_at, entry_uuid",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        for (u,) in confirmed {
+            p.confirmed_entries.push(super::apply::parse_uuid(&u)?);
+        }
+        let tickets: Vec<(String,)> = sqlx::query_as(
+            "SELECT DISTINCT ticket_id FROM bundle_entries
+             WHERE source_deviceid = ? AND ticket_id IS NOT NULL ORDER BY ticket_id",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        for (id,) in tickets {
+            let t = match self.ticket(super::apply::parse_uuid(&id)?).await {
+                Ok(t) => t,
+                Err(StoreError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            let (Some(connector), Some(remote_id)) = (t.connector, t.remote_id) else {
+                continue;
+            };
+            p.tickets.push(ReturnedTicket {
+                id: t.id,
+                connector,
+                remote_id,
+                title: t.title,
+                status: t.remote_status,
+                remote_updated_at: t.remote_updated_at,
+                replies: t
+                    .replies
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some(ReturnedReply {
+                            id: r.id,
+                            side: r.side,
+                            remote_id: r.remote_id?,
+                            author: r.author,
+                            body: r.body,
+                            created_at: r.created_at,
+                        })
+                    })
+                    .collect(),
+            });
+        }
+        let changes: Vec<(String,)> = sqlx::query_as(
+            "SELECT change_uuid FROM bundle_site_changes WHERE source_deviceid = ?
+             ORDER BY received_at, change_uuid",
+        )
+        .bind(site)
+        .fetch_all(&self.pool)
+        .await?;
+        for (u,) in changes {
+            p.confirmed_site_changes.push(super::apply::parse_uuid(&u)?);
+        }
+        // The knowledge base travels complete (what is missing from it is removed on the site),
+        // so only a store that has pulled it at least once may send it: an empty KB on a hub
+        // that never reached the server must not erase the site's.
+        let kb_connector = match kb_connector {
+            Some(c) if self.sync_cursor(c, "kb").await?.is_some() => Some(c),
+            _ => None,
+        };
+        if let Some(connector) = kb_connector {
+            let ids: Vec<(String,)> =
+                sqlx::query_as("SELECT id FROM articles WHERE connector = ? ORDER BY remote_id")
+                    .bind(connector)
+                    .fetch_all(&self.pool)
+                    .await?;
+            let mut articles = Vec::with_capacity(ids.len());
+            for (id,) in ids {
+                let a = self.article(&id).await?;
+                // The stored HTML points at local blobs; the site resolves images by their
+                // original URLs, exactly as after a pull.
+                let mut html = a.body_html.clone();
+                let mut images = Vec::with_capacity(a.images.len());
+                let mut by_url: HashMap<String, ()> = HashMap::new();
+                for img in &a.images {
+                    html = html.replace(
+                        &format!("{}:{}", crate::BLOB_URL_SCHEME, img.blob),
+                        &img.original_url,
+                    );
+                    if by_url.insert(img.original_url.clone(), ()).is_none() {
+                        if !blobs.contains_key(&img.blob) {
+                            blobs.insert(img.blob.clone(), self.blob(&img.blob)?);
+                        }
+                        images.push(ReturnedImage {
+                            url: img.original_url.clone(),
+                            content_type: img.content_type.clone(),
+                            blob: img.blob.clone(),
+                        });
+                    }
+                }
+                articles.push(ReturnedArticle {
+                    remote_id: a.remote_id,
+                    title: a.title,
+                    summary: a.summary,
+                    body_html: html,
+                    category: a.category,
+                    language: a.language,
+                    updated_at: a.updated_at,
+                    remote_version: a.remote_version,
+                    images,
+                });
+            }
+            p.kb = Some(ReturnedKb {
+                connector: connector.to_string(),
+                articles,
+            });
+        }
+        Ok((p, blobs))
+    }
+
+    /// Writes the return bundle for site `site` (see [`Store::return_payload`]) to `path`.
+    #[allow(clippy::too_many_arguments)] // each is a distinct, named input of the answer
+    pub async fn export_return_bundle(
+        &self,
+        path: &Path,
+        signer: &BundleSigner,
+        bundle_uuid: Uuid,
+        deviceid: &str,
+        site: &str,
+        kb_connector: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<BundleWritten, BundleError> {
+        let (payload, blobs) = self.return_payload(site, kb_connector).await?;
+        let counts = BundleCounts {
+            tickets: payload.tickets.len() as u64,
+            replies: payload.tickets.iter().map(|t| t.replies.len() as u64).sum(),
+            inventories: 0,
+            site_changes: payload.confirmed_site_changes.len() as u64,
+            entries: payload.confirmed_entries.len() as u64,
+            articles: payload.kb.as_ref().map_or(0, |k| k.articles.len() as u64),
+            blobs: blobs.len() as u64,
+        };
+        container::write(
+            path,
+            signer,
+            Draft {
+                kind: BundleKind::Return,
+                bundle_uuid,
+                source_deviceid: deviceid,
+                recipient_deviceid: Some(site),
+                created_at: now,
+                counts,
+                payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
+                blobs,
+            },
+        )
+    }
+}

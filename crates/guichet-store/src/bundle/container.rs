@@ -1,0 +1,422 @@
+//! The bundle file: a tar archive written atomically, and its verification on read.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::keys::{verify, BundleSigner};
+use super::payload::{OutgoingPayload, ReturnPayload};
+use super::{
+    hex, BundleCounts, BundleError, BundleKind, BundleWritten, Manifest, ManifestEntry,
+    BUNDLE_FORMAT, BUNDLE_VERSION, MAX_BUNDLE_BYTES,
+};
+use crate::BlobId;
+
+const MANIFEST: &str = "manifest.json";
+const SIGNATURE: &str = "manifest.sig";
+const PAYLOAD: &str = "payload.json";
+const BLOBS: &str = "blobs/";
+
+/// A bundle whose every check passed; nothing has been applied yet.
+#[derive(Debug, Clone)]
+pub struct VerifiedBundle {
+    /// The signed manifest.
+    pub manifest: Manifest,
+    /// Size of the file.
+    pub file_bytes: u64,
+    pub(crate) payload: Payload,
+    pub(crate) blobs: HashMap<BlobId, Vec<u8>>,
+}
+
+/// The parsed payload, by kind.
+#[derive(Debug, Clone)]
+pub(crate) enum Payload {
+    Outgoing(Box<OutgoingPayload>),
+    Return(Box<ReturnPayload>),
+}
+
+impl VerifiedBundle {
+    /// The outgoing payload, for an outgoing bundle.
+    pub fn outgoing(&self) -> Option<&OutgoingPayload> {
+        match &self.payload {
+            Payload::Outgoing(p) => Some(p),
+            Payload::Return(_) => None,
+        }
+    }
+
+    /// The return payload, for a return bundle.
+    pub fn returned(&self) -> Option<&ReturnPayload> {
+        match &self.payload {
+            Payload::Return(p) => Some(p),
+            Payload::Outgoing(_) => None,
+        }
+    }
+}
+
+/// What goes into a new bundle, before signing.
+pub(crate) struct Draft<'a> {
+    pub kind: BundleKind,
+    pub bundle_uuid: Uuid,
+    pub source_deviceid: &'a str,
+    pub recipient_deviceid: Option<&'a str>,
+    pub created_at: DateTime<Utc>,
+    pub counts: BundleCounts,
+    pub payload: Vec<u8>,
+    pub blobs: BTreeMap<BlobId, Vec<u8>>,
+}
+
+fn sha(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn append(
+    tar: &mut tar::Builder<Vec<u8>>,
+    path: &str,
+    bytes: &[u8],
+    mtime: u64,
+) -> std::io::Result<()> {
+    let mut h = tar::Header::new_ustar();
+    h.set_size(bytes.len() as u64);
+    h.set_mode(0o644);
+    h.set_mtime(mtime);
+    h.set_entry_type(tar::EntryType::Regular);
+    tar.append_data(&mut h, path, bytes)
+}
+
+/// Signs and writes a bundle to `path` through a temporary file renamed into place.
+pub(crate) fn write(
+    path: &Path,
+    signer: &BundleSigner,
+    draft: Draft<'_>,
+) -> Result<BundleWritten, BundleError> {
+    let mut entries = vec![ManifestEntry {
+        path: PAYLOAD.into(),
+        size: draft.payload.len() as u64,
+        sha256: sha(&draft.payload),
+    }];
+    for (id, bytes) in &draft.blobs {
+        entries.push(ManifestEntry {
+            path: format!("{BLOBS}{id}"),
+            size: bytes.len() as u64,
+            sha256: sha(bytes),
+        });
+    }
+    let manifest = Manifest {
+        format: BUNDLE_FORMAT.into(),
+        version: BUNDLE_VERSION,
+        kind: draft.kind,
+        bundle_uuid: draft.bundle_uuid,
+        source_deviceid: draft.source_deviceid.to_string(),
+        recipient_deviceid: draft.recipient_deviceid.map(str::to_string),
+        created_at: draft.created_at,
+        public_key: signer.public_key_hex(),
+        counts: draft.counts,
+        entries,
+    };
+    let manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+    let signature = hex(&signer.sign(&manifest_bytes));
+    let io = |source| BundleError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mtime = draft.created_at.timestamp().max(0) as u64;
+    let mut tar = tar::Builder::new(Vec::new());
+    append(&mut tar, MANIFEST, &manifest_bytes, mtime).map_err(io)?;
+    append(&mut tar, SIGNATURE, signature.as_bytes(), mtime).map_err(io)?;
+    append(&mut tar, PAYLOAD, &draft.payload, mtime).map_err(io)?;
+    for (id, bytes) in &draft.blobs {
+        append(&mut tar, &format!("{BLOBS}{id}"), bytes, mtime).map_err(io)?;
+    }
+    let bytes = tar.into_inner().map_err(io)?;
+    write_atomically(path, &bytes).map_err(io)?;
+    Ok(BundleWritten {
+        path: path.to_path_buf(),
+        bytes: bytes.len() as u64,
+        manifest,
+    })
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`:
+/// readers see the old file or the whole new one, never half of it.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        // The rename itself must survive a power cut on the stick.
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Reads and verifies the bundle at `path`. See [`read_bundle_bytes`].
+pub fn read_bundle(path: &Path) -> Result<VerifiedBundle, BundleError> {
+    let io = |source| BundleError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > MAX_BUNDLE_BYTES {
+        return Err(BundleError::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_BUNDLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    read_bundle_bytes(&bytes)
+}
+
+/// Verifies a bundle held in memory: container, format and version, signature, every
+/// member's size and SHA-256, no missing or unexpected member, a payload that parses and only
+/// refers to blobs the bundle carries. Nothing is trusted before all of it passed.
+pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
+    if bytes.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(BundleError::TooLarge(bytes.len() as u64));
+    }
+    if bytes.len() < 512 {
+        return Err(if bytes.is_empty() {
+            BundleError::Format("the file is empty".into())
+        } else {
+            BundleError::Truncated(format!("only {} bytes", bytes.len()))
+        });
+    }
+    // A tar archive is whole 512-byte blocks ending with two zero blocks: a file cut anywhere
+    // (even between members, which the archive format alone would not notice) fails here.
+    if !bytes.len().is_multiple_of(512)
+        || !bytes[bytes.len() - 1024.min(bytes.len())..]
+            .iter()
+            .all(|b| *b == 0)
+    {
+        // Not even a tar header at the start: another kind of file, not a cut bundle.
+        if tar::Archive::new(bytes)
+            .entries()
+            .ok()
+            .and_then(|mut e| e.next())
+            .and_then(|e| e.ok())
+            .is_none()
+        {
+            return Err(BundleError::Format("not a tar archive".into()));
+        }
+        return Err(BundleError::Truncated(format!(
+            "the archive's end marker is missing ({} bytes)",
+            bytes.len()
+        )));
+    }
+    let members = members(bytes)?;
+    let Some(manifest_bytes) = members.get(MANIFEST) else {
+        return Err(BundleError::Format(
+            "no manifest.json in the archive".into(),
+        ));
+    };
+    // The format check comes first so that another program's tar gets the clearest message.
+    let value: serde_json::Value = serde_json::from_slice(manifest_bytes)
+        .map_err(|e| BundleError::Corrupt(format!("manifest.json is not valid JSON: {e}")))?;
+    match value.get("format").and_then(|f| f.as_str()) {
+        Some(BUNDLE_FORMAT) => {}
+        other => {
+            return Err(BundleError::Format(format!(
+                "manifest format is {}, not {BUNDLE_FORMAT}",
+                other.map(|s| format!("`{s}`")).unwrap_or("missing".into())
+            )))
+        }
+    }
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(BUNDLE_VERSION) => {}
+        Some(v) => {
+            return Err(BundleError::Format(format!(
+                "bundle format version {v}; this Guichet reads version {BUNDLE_VERSION}"
+            )))
+        }
+        None => return Err(BundleError::Format("the manifest has no version".into())),
+    }
+    let manifest: Manifest = serde_json::from_value(value)
+        .map_err(|e| BundleError::Corrupt(format!("manifest.json: {e}")))?;
+    let signature = members
+        .get(SIGNATURE)
+        .ok_or_else(|| BundleError::Truncated("manifest.sig is missing".into()))?;
+    let signature = std::str::from_utf8(signature).map_err(|_| BundleError::Signature)?;
+    verify(&manifest.public_key, manifest_bytes, signature)?;
+
+    let mut listed = std::collections::HashSet::new();
+    for e in &manifest.entries {
+        if !listed.insert(e.path.as_str()) {
+            return Err(BundleError::Corrupt(format!(
+                "the manifest lists {} twice",
+                e.path
+            )));
+        }
+        let Some(m) = members.get(&e.path) else {
+            return Err(BundleError::Truncated(format!(
+                "member {} is missing",
+                e.path
+            )));
+        };
+        if m.len() as u64 != e.size {
+            return Err(BundleError::Checksum {
+                path: e.path.clone(),
+                detail: format!("{} bytes instead of {}", m.len(), e.size),
+            });
+        }
+        let found = sha(m);
+        if found != e.sha256 {
+            return Err(BundleError::Checksum {
+                path: e.path.clone(),
+                detail: format!("sha256 {found} instead of {}", e.sha256),
+            });
+        }
+    }
+    for name in members.keys() {
+        if name != MANIFEST && name != SIGNATURE && !listed.contains(name.as_str()) {
+            return Err(BundleError::Corrupt(format!(
+                "member {name} is not in the manifest"
+            )));
+        }
+    }
+    let payload_bytes = members
+        .get(PAYLOAD)
+        .filter(|_| listed.contains(PAYLOAD))
+        .ok_or_else(|| BundleError::Corrupt("no payload.json in the manifest".into()))?;
+    let bad_payload = |e: serde_json::Error| BundleError::Corrupt(format!("payload.json: {e}"));
+    let payload = match manifest.kind {
+        BundleKind::Outgoing => Payload::Outgoing(Box::new(
+            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
+        )),
+        BundleKind::Return => Payload::Return(Box::new(
+            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
+        )),
+    };
+    let mut blobs = HashMap::new();
+    for (name, bytes) in &members {
+        if let Some(id) = name.strip_prefix(BLOBS) {
+            let id = BlobId::parse(id)
+                .map_err(|_| BundleError::Corrupt(format!("member {name} is not a blob name")))?;
+            // The manifest's checksum was verified; the name must agree with it too, since
+            // receivers store the bytes under this name.
+            if BlobId::of(bytes) != id {
+                return Err(BundleError::Checksum {
+                    path: name.clone(),
+                    detail: "content does not match its name".into(),
+                });
+            }
+            blobs.insert(id, bytes.clone());
+        }
+    }
+    for needed in referenced_blobs(&payload) {
+        if !blobs.contains_key(needed) {
+            return Err(BundleError::Corrupt(format!(
+                "payload refers to blob {needed}, which the bundle does not carry"
+            )));
+        }
+    }
+    Ok(VerifiedBundle {
+        manifest,
+        file_bytes: bytes.len() as u64,
+        payload,
+        blobs,
+    })
+}
+
+fn referenced_blobs(p: &Payload) -> Vec<&BlobId> {
+    match p {
+        Payload::Outgoing(o) => o
+            .tickets
+            .iter()
+            .flat_map(|t| t.attachments.iter().map(|a| &a.blob))
+            .collect(),
+        Payload::Return(r) => {
+            r.kb.iter()
+                .flat_map(|kb| kb.articles.iter())
+                .flat_map(|a| a.images.iter().map(|i| &i.blob))
+                .collect()
+        }
+    }
+}
+
+/// The archive's regular files by path. Anything else (links, devices, absolute or `..`
+/// paths, duplicates) is refused: a bundle never writes files by itself, but a strange member
+/// is a sign of a forged or foreign archive.
+fn members(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, BundleError> {
+    let mut archive = tar::Archive::new(bytes);
+    let entries = archive
+        .entries()
+        .map_err(|e| BundleError::Format(format!("not a tar archive: {e}")))?;
+    let mut out = BTreeMap::new();
+    for (i, entry) in entries.enumerate() {
+        let mut entry = entry.map_err(|e| container_error(i, e))?;
+        if entry.header().entry_type() != tar::EntryType::Regular {
+            return Err(BundleError::Corrupt(format!(
+                "member {i} is not a regular file"
+            )));
+        }
+        let path = entry
+            .path()
+            .map_err(|e| container_error(i, e))?
+            .to_string_lossy()
+            .into_owned();
+        if path.starts_with('/') || path.split('/').any(|c| c == ".." || c.is_empty()) {
+            return Err(BundleError::Corrupt(format!(
+                "member path `{path}` is unsafe"
+            )));
+        }
+        let size = entry.header().size().map_err(|e| container_error(i, e))?;
+        if size > MAX_BUNDLE_BYTES {
+            return Err(BundleError::Corrupt(format!(
+                "member {path} claims {size} bytes"
+            )));
+        }
+        let mut data = Vec::with_capacity(size as usize);
+        entry
+            .read_to_end(&mut data)
+            .map_err(|e| container_error(i, e))?;
+        if (data.len() as u64) < size {
+            return Err(BundleError::Truncated(format!(
+                "member {path} has {} of its {size} bytes",
+                data.len()
+            )));
+        }
+        if out.insert(path.clone(), data).is_some() {
+            return Err(BundleError::Corrupt(format!("member {path} appears twice")));
+        }
+    }
+    if out.is_empty() {
+        return Err(BundleError::Format("not a tar archive (no members)".into()));
+    }
+    Ok(out)
+}
+
+fn container_error(index: usize, e: std::io::Error) -> BundleError {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        BundleError::Truncated(format!("the archive ends inside member {index}"))
+    } else if index == 0 {
+        BundleError::Format(format!("not a tar archive: {e}"))
+    } else {
+        BundleError::Corrupt(format!("archive member {index}: {e}"))
+    }
+}
