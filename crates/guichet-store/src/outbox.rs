@@ -524,7 +524,7 @@ impl Store {
             .iter()
             .map(|r| parse_push(connector, &r.0))
             .collect::<Result<Vec<_>, _>>()?;
-        pushes.sort_by(|a, b| b.contacted_at.cmp(&a.contacted_at));
+        pushes.sort_by_key(|p| std::cmp::Reverse(p.contacted_at));
         Ok(pushes)
     }
 
