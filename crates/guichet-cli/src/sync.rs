@@ -1,4 +1,4 @@
-//! `guichet connect rt` and `guichet sync [--status]`.
+//! `guichet connect rt` (GLPI: see `glpi.rs`) and `guichet sync [--status]` with either server.
 //!
 //! `connect` keeps the connector settings in the store and the secret (read from stdin) in the
 //! OS keyring only. `sync` runs one pass; being offline is a normal state reported with a clear
