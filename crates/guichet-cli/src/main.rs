@@ -10,6 +10,7 @@ mod bench;
 mod bench_kb;
 mod bundle;
 mod error;
+mod glpi;
 mod inventory;
 mod kb;
 mod output;

@@ -1,4 +1,4 @@
-//! `guichet connect rt` and `guichet sync [--status]`.
+//! `guichet connect rt` (GLPI: see `glpi.rs`) and `guichet sync [--status]` with either server.
 //!
 //! `connect` keeps the connector settings in the store and the secret (read from stdin) in the
 //! OS keyring only. `sync` runs one pass; being offline is a normal state reported with a clear
@@ -50,6 +50,9 @@ enum ConnectKind {
         #[arg(long, default_value_t = 30, value_name = "SECS")]
         timeout: u64,
     },
+    /// GLPI 10 (REST API v1, apirest.php) or 11 (high-level API v2, api.php), tickets and
+    /// knowledge base, and native inventory submission. Secrets are read from stdin.
+    Glpi(crate::glpi::GlpiArgs),
 }
 
 /// `guichet sync …`
@@ -64,12 +67,15 @@ pub struct SyncArgs {
     /// Also send this machine's inventory (collected now).
     #[arg(long, conflicts_with = "status")]
     with_inventory: bool,
+    /// Send the inventory in full rather than only what changed (implies --with-inventory).
+    #[arg(long, conflicts_with = "status")]
+    full_inventory: bool,
 }
 
 /// Exit status when the server cannot be reached.
-const EXIT_OFFLINE: u8 = 4;
+pub(crate) const EXIT_OFFLINE: u8 = 4;
 /// Exit status when the credentials are refused.
-const EXIT_AUTH: u8 = 5;
+pub(crate) const EXIT_AUTH: u8 = 5;
 
 pub(crate) fn sync_error(e: SyncError) -> CliError {
     match e {
@@ -79,7 +85,7 @@ pub(crate) fn sync_error(e: SyncError) -> CliError {
     }
 }
 
-fn timeouts(secs: u64) -> Result<HttpOptions, CliError> {
+pub(crate) fn timeouts(secs: u64) -> Result<HttpOptions, CliError> {
     if !(1..=3600).contains(&secs) {
         return Err(CliError::usage(format!(
             "--timeout must be 1 to 3600 seconds, not {secs}"
@@ -103,13 +109,16 @@ pub(crate) fn rt_connector(cfg: &ConnectorConfig, secret: String) -> Result<RtCo
 
 /// Runs `guichet connect`.
 pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
-    let ConnectKind::Rt {
-        url,
-        user,
-        queue,
-        ca_file,
-        timeout,
-    } = args.kind;
+    let (url, user, queue, ca_file, timeout) = match args.kind {
+        ConnectKind::Rt {
+            url,
+            user,
+            queue,
+            ca_file,
+            timeout,
+        } => (url, user, queue, ca_file, timeout),
+        ConnectKind::Glpi(glpi) => return crate::glpi::connect(ctx, glpi).await,
+    };
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(CliError::usage(format!(
             "--url must start with https:// (or http://), not `{url}`"
@@ -172,7 +181,10 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         return Err(CliError::new(
             "not_configured",
             2,
-            anyhow::anyhow!("no server configured: run `guichet connect rt --url … --user …`"),
+            anyhow::anyhow!(
+                "no server configured: run `guichet connect rt --url … --user …` or \
+                 `guichet connect glpi --url …`"
+            ),
         ));
     };
     let now = Utc::now();
@@ -183,7 +195,11 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             if n == 1 { "y" } else { "ies" }
         );
     }
-    if args.with_inventory {
+    if args.full_inventory {
+        // Forgetting what was sent makes the next push a full one.
+        store.forget_inventory_push(&cfg.kind).await?;
+    }
+    if args.with_inventory || args.full_inventory {
         let inv = guichet_inventory::collect(&guichet_inventory::Options {
             categories: crate::ticket::QUICK_CATEGORIES.to_vec(),
             timeout: Duration::from_secs(15),
@@ -197,12 +213,8 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
             .await?;
     }
-    let secret = guichet_sync::secret::load(&cfg.secret_account()).map_err(sync_error)?;
-    let connector = rt_connector(&cfg, secret)?;
-    let engine = Engine::new(&store, &connector, Some(&store), RetryPolicy::default());
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
     let started = std::time::Instant::now();
-    let report = engine.pass(now, &mut rng).await.map_err(sync_error)?;
+    let report = pass(&store, &cfg, now).await?;
     tracing::info!(ms = started.elapsed().as_millis() as u64, "sync pass");
     let bytes = if ctx.json {
         let mut b = serde_json::to_vec_pretty(&report).context("encoding JSON")?;
@@ -232,6 +244,38 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     }
 }
 
+/// One engine pass with the configured connector (Request Tracker or GLPI).
+pub(crate) async fn pass(
+    store: &Store,
+    cfg: &ConnectorConfig,
+    now: chrono::DateTime<Utc>,
+) -> Result<PassReport, CliError> {
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    match cfg.kind.as_str() {
+        "rt" => {
+            let secret = guichet_sync::secret::load(&cfg.secret_account()).map_err(sync_error)?;
+            let connector = rt_connector(cfg, secret)?;
+            let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
+            engine.pass(now, &mut rng).await.map_err(sync_error)
+        }
+        "glpi" => {
+            let connector = crate::glpi::open(store, cfg, now).await?;
+            let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
+            let report = engine.pass(now, &mut rng).await;
+            // apirest.md: close the session at the end, whatever happened.
+            if let Err(e) = connector.rest().end_session().await {
+                tracing::debug!(error = %e, "closing the GLPI session");
+            }
+            report.map_err(sync_error)
+        }
+        other => Err(CliError::new(
+            "config",
+            2,
+            anyhow::anyhow!("unknown connector `{other}`: run `guichet connect` again"),
+        )),
+    }
+}
+
 fn summary(r: &PassReport) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "pushed: {}", r.pushed.len());
@@ -256,6 +300,9 @@ fn summary(r: &PassReport) -> String {
 #[derive(Debug, Serialize)]
 struct StatusView {
     connector: Option<ConnectorConfig>,
+    /// GLPI only: the API detected and the inventory submission state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    glpi: Option<crate::glpi::GlpiStatus>,
     queue: Vec<guichet_store::OutboxEntry>,
     status: Option<guichet_store::SyncStatus>,
 }
@@ -270,8 +317,13 @@ async fn status(
         Some(c) => Some(store.sync_status(&c.kind).await?),
         None => None,
     };
+    let glpi = match cfg {
+        Some(c) if c.kind == "glpi" => Some(crate::glpi::status(store).await?),
+        _ => None,
+    };
     let view = StatusView {
         connector: cfg.cloned(),
+        glpi,
         queue,
         status: st,
     };
@@ -282,6 +334,14 @@ async fn status(
     } else {
         let mut s = String::new();
         match &view.connector {
+            Some(c) if c.kind == "glpi" => {
+                let who = if c.user.is_empty() {
+                    "a user token".to_string()
+                } else {
+                    c.user.clone()
+                };
+                let _ = writeln!(s, "server: glpi {} as {who}", c.url);
+            }
             Some(c) => {
                 let _ = writeln!(
                     s,
@@ -289,7 +349,10 @@ async fn status(
                     c.kind, c.url, c.user, c.queue
                 );
             }
-            None => s.push_str("server: not configured (guichet connect rt …)\n"),
+            None => s.push_str("server: not configured (guichet connect rt|glpi …)\n"),
+        }
+        if let Some(g) = &view.glpi {
+            s.push_str(&crate::glpi::status_text(g));
         }
         let fmt = |t: Option<chrono::DateTime<Utc>>| {
             t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
@@ -369,14 +432,14 @@ pub(crate) async fn attempt(
         return Ok(outcome("not_configured", None, None));
     };
     let kind = Some(cfg.kind.clone());
-    let secret = match guichet_sync::secret::load(&cfg.secret_account()) {
-        Ok(s) => s,
-        Err(e) => return Ok(outcome("failed", Some(e.to_string()), kind)),
+    let report = match pass(store, &cfg, now).await {
+        Ok(r) => r,
+        // A missing keyring entry or unusable settings: the queue waits for `connect`.
+        Err(e) if matches!(e.code(), "keyring" | "config") => {
+            return Ok(outcome("failed", Some(e.message()), kind))
+        }
+        Err(e) => return Err(e),
     };
-    let connector = rt_connector(&cfg, secret)?;
-    let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
-    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    let report = engine.pass(now, &mut rng).await.map_err(sync_error)?;
     let (name, message) = match &report.stopped {
         Some(Stop::Offline(m)) => ("offline", Some(m.clone())),
         Some(Stop::Auth(m)) => ("auth", Some(m.clone())),

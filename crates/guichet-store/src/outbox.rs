@@ -104,6 +104,53 @@ pub struct SyncStatus {
     pub last_pulled: i64,
 }
 
+/// Prefix of the `sync_cursors` streams holding a connector's [`InventoryPush`] records (JSON),
+/// followed by the device id.
+const INVENTORY_PUSH_STREAM: &str = "inventory.push:";
+
+/// How an inventory reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InventoryMode {
+    /// The whole inventory.
+    Full,
+    /// Only the categories that changed since the previous push.
+    Partial,
+    /// Nothing had changed since the previous push: only the contact was made.
+    Unchanged,
+}
+
+/// The record of a connector's latest completed inventory push, for `sync --status` and to
+/// plan the next push (partial against this snapshot; the same snapshot is never sent twice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryPush {
+    /// The machine (GLPI-style device id): one record per machine and connector, since a
+    /// relay also sends the inventories of the sites whose bundles it imported.
+    pub deviceid: String,
+    /// The server's id of this machine.
+    pub remote_id: String,
+    /// The snapshot that was sent.
+    pub snapshot_uuid: Uuid,
+    /// When the server accepted it (the last contact).
+    pub contacted_at: DateTime<Utc>,
+    /// Full, partial or unchanged.
+    pub mode: InventoryMode,
+    /// The delay before the next contact the server asked for, in seconds, if it gave one.
+    pub next_contact_secs: Option<i64>,
+    /// `contacted_at` plus that delay.
+    pub next_contact_at: Option<DateTime<Utc>>,
+    /// The server's message, if any.
+    pub message: Option<String>,
+}
+
+fn parse_push(connector: &str, json: &str) -> Result<InventoryPush, StoreError> {
+    serde_json::from_str(json).map_err(|e| {
+        StoreError::Invalid(format!(
+            "the recorded inventory push of {connector} is unreadable: {e}"
+        ))
+    })
+}
+
 /// Inserts an outbox entry inside the caller's transaction.
 pub(crate) async fn enqueue(
     tx: &mut Transaction<'_, Sqlite>,
@@ -199,6 +246,13 @@ impl Store {
     }
 
     /// Queues an inventory snapshot for sending; `entry` is the push's client UUID.
+    ///
+    /// Only the newest inventory of a machine is worth sending, so the outbox holds at most one
+    /// inventory entry per machine (device id): an older one still waiting (pending or parked)
+    /// is replaced in the same transaction. The replacement keeps a pending entry's backoff (attempts and next attempt
+    /// time), so that a server that asked us to wait is not hammered because a new snapshot was
+    /// taken. Queuing the snapshot that is already waiting changes nothing and returns the
+    /// waiting entry's `seq`.
     pub async fn queue_inventory_push(
         &self,
         entry: Uuid,
@@ -206,6 +260,38 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
+        // Only this machine's entries: inventories relayed from other machines' bundles stay.
+        let waiting: Vec<(i64, Option<String>, i64, String, String)> = sqlx::query_as(
+            "SELECT o.seq, o.snapshot_uuid, o.attempts, o.next_attempt_at, o.state
+             FROM outbox o JOIN snapshots s ON s.uuid = o.snapshot_uuid
+             WHERE o.kind = 'push_inventory'
+               AND s.deviceid = (SELECT deviceid FROM snapshots WHERE uuid = ?)
+             ORDER BY o.seq",
+        )
+        .bind(snapshot.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let same = snapshot.to_string();
+        if let Some(w) = waiting
+            .iter()
+            .find(|w| w.1.as_deref() == Some(same.as_str()) && w.4 == "pending")
+        {
+            let seq = w.0;
+            tx.commit().await?;
+            return Ok(seq);
+        }
+        // The backoff of the most recent pending entry carries over to its replacement.
+        let mut backoff: Option<(i64, DateTime<Utc>)> = None;
+        for w in &waiting {
+            if w.4 == "pending" {
+                let at = ts(&w.3, &format!("outbox entry {}", w.0))?;
+                backoff = Some((w.2, at.max(now)));
+            }
+            sqlx::query("DELETE FROM outbox WHERE seq = ?")
+                .bind(w.0)
+                .execute(&mut *tx)
+                .await?;
+        }
         let seq = enqueue(
             &mut tx,
             OutboxKind::PushInventory,
@@ -216,6 +302,14 @@ impl Store {
             now,
         )
         .await?;
+        if let Some((attempts, at)) = backoff {
+            sqlx::query("UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE seq = ?")
+                .bind(attempts)
+                .bind(at.to_rfc3339())
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(seq)
     }
@@ -377,21 +471,72 @@ impl Store {
     }
 
     /// Removes a completed inventory push, remembering the server's id of this machine under
-    /// the `inventory` cursor of the connector.
+    /// the `inventory` cursor of the connector and what was sent (see [`InventoryPush`]), in
+    /// one transaction.
     pub async fn complete_inventory_push(
         &self,
         seq: i64,
         connector: &str,
-        remote_id: &str,
+        push: &InventoryPush,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(push)
+            .map_err(|e| StoreError::Invalid(format!("inventory push record: {e}")))?;
         let mut tx = self.pool.begin().await?;
-        set_cursor(&mut tx, connector, "inventory", remote_id, now).await?;
+        set_cursor(&mut tx, connector, "inventory", &push.remote_id, now).await?;
+        let stream = format!("{INVENTORY_PUSH_STREAM}{}", push.deviceid);
+        set_cursor(&mut tx, connector, &stream, &json, now).await?;
         sqlx::query("DELETE FROM outbox WHERE seq = ?")
             .bind(seq)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// The latest inventory push of a machine a connector completed, if any.
+    pub async fn last_inventory_push(
+        &self,
+        connector: &str,
+        deviceid: &str,
+    ) -> Result<Option<InventoryPush>, StoreError> {
+        let stream = format!("{INVENTORY_PUSH_STREAM}{deviceid}");
+        match self.sync_cursor(connector, &stream).await? {
+            None => Ok(None),
+            Some(json) => parse_push(connector, &json).map(Some),
+        }
+    }
+
+    /// The latest inventory push of every machine a connector got, newest first.
+    pub async fn inventory_pushes(
+        &self,
+        connector: &str,
+    ) -> Result<Vec<InventoryPush>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT cursor FROM sync_cursors WHERE connector = ? AND substr(stream, 1, ?) = ?",
+        )
+        .bind(connector)
+        .bind(INVENTORY_PUSH_STREAM.len() as i64)
+        .bind(INVENTORY_PUSH_STREAM)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut pushes = rows
+            .iter()
+            .map(|r| parse_push(connector, &r.0))
+            .collect::<Result<Vec<_>, _>>()?;
+        pushes.sort_by_key(|p| std::cmp::Reverse(p.contacted_at));
+        Ok(pushes)
+    }
+
+    /// Forgets what was last sent to a connector, so that the next inventory pushes are full
+    /// ones (and are sent even for the same snapshot).
+    pub async fn forget_inventory_push(&self, connector: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sync_cursors WHERE connector = ? AND substr(stream, 1, ?) = ?")
+            .bind(connector)
+            .bind(INVENTORY_PUSH_STREAM.len() as i64)
+            .bind(INVENTORY_PUSH_STREAM)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -36,6 +36,29 @@ impl Store {
         Ok(())
     }
 
+    /// Sets several settings in one transaction: all of them or none (a connector's settings
+    /// must not be half replaced).
+    pub async fn set_settings(
+        &self,
+        entries: &[(&str, &str)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (key, value) in entries {
+            sqlx::query(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(key)
+            .bind(value)
+            .bind(now.to_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The machine's stable GLPI device id, created on first use as GLPI Agent does:
     /// `<hostname>-YYYY-MM-DD-HH-MM-SS` from the creation time. Later calls return the stored
     /// value whatever `hostname` and `now` are, so the server keeps recognising this machine.

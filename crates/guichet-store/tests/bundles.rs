@@ -8,9 +8,10 @@ use guichet_store::bundle::{
     read_bundle, read_bundle_bytes, BundleError, BundleKind, BundleSigner, ImportOptions, PeerTrust,
 };
 use guichet_store::{
-    ArticleImage, ArticleInput, AssetFilter, AssetStatus, DescriptionFormat, MachineFilter,
-    NewAsset, NewAttachment, NewTicket, OutboxKind, RemoteReply, RemoteTicketUpdate, ReplySide,
-    ReplyState, SiteImport, Store, TicketState, DEFAULT_ATTACHMENT_LIMIT,
+    ArticleImage, ArticleInput, AssetFilter, AssetStatus, DescriptionFormat, InventoryMode,
+    InventoryPush, MachineFilter, NewAsset, NewAttachment, NewTicket, OutboxKind, RemoteReply,
+    RemoteTicketUpdate, ReplySide, ReplyState, SiteImport, Store, TicketState,
+    DEFAULT_ATTACHMENT_LIMIT,
 };
 use uuid::Uuid;
 
@@ -255,7 +256,21 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
         .await
         .unwrap();
     hub.store
-        .complete_inventory_push(q[2].seq, "rt", "7", at(30))
+        .complete_inventory_push(
+            q[2].seq,
+            "rt",
+            &InventoryPush {
+                deviceid: "site-pc".into(),
+                remote_id: "7".into(),
+                snapshot_uuid: q[2].snapshot_uuid.unwrap(),
+                contacted_at: at(30),
+                mode: InventoryMode::Full,
+                next_contact_secs: None,
+                next_contact_at: None,
+                message: None,
+            },
+            at(30),
+        )
         .await
         .unwrap();
     hub.store

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use guichet_inventory::Inventory;
-use guichet_store::{DescriptionFormat, RemoteTicketUpdate};
+use guichet_store::{DescriptionFormat, InventoryMode, RemoteTicketUpdate};
 use uuid::Uuid;
 
 use crate::kb::KbArticle;
@@ -67,6 +67,22 @@ pub struct OutgoingInventory {
     pub deviceid: String,
     /// The inventory itself.
     pub inventory: Inventory,
+    /// The inventory this connector last got through, when known: servers that take partial
+    /// inventories (GLPI) send only what changed since it. `None` asks for a full one.
+    pub previous: Option<Inventory>,
+}
+
+/// What the server answered to an inventory push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedInventory {
+    /// The server's id of this machine.
+    pub remote_id: String,
+    /// What was sent: full, partial, or nothing but the contact (nothing changed).
+    pub mode: InventoryMode,
+    /// The delay before the next contact the server asked for, if it gave one.
+    pub next_contact: Option<std::time::Duration>,
+    /// The server's message, if any.
+    pub message: Option<String>,
 }
 
 /// What the server answered to a ticket creation.
@@ -131,7 +147,10 @@ pub trait Connector: Send + Sync {
     /// Knowledge-base changes since `cursor`, deletions included.
     async fn pull_kb(&self, cursor: Option<&str>) -> Result<KbChanges, ConnectorError>;
 
-    /// Creates or updates this machine's record; returns its server id.
-    async fn push_inventory(&self, inventory: &OutgoingInventory)
-        -> Result<String, ConnectorError>;
+    /// Creates or updates this machine's record (partially when `previous` allows it and the
+    /// server supports it); returns its server id and the server's answer.
+    async fn push_inventory(
+        &self,
+        inventory: &OutgoingInventory,
+    ) -> Result<PushedInventory, ConnectorError>;
 }

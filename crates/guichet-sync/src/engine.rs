@@ -18,7 +18,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::Inventory;
-use guichet_store::{OutboxEntry, OutboxKind, OutboxState, SnapshotRef, Store, StoreError};
+use guichet_store::{
+    InventoryPush, OutboxEntry, OutboxKind, OutboxState, SnapshotRef, Store, StoreError,
+};
 use rand::{Rng, RngCore};
 use serde::Serialize;
 use uuid::Uuid;
@@ -140,6 +142,8 @@ enum Outcome {
     Failed(ConnectorError),
     /// The entry cannot be sent yet (its ticket has no server id); it waits untouched.
     NotReady,
+    /// The entry was already sent (an inventory snapshot the server has): removed unsent.
+    AlreadySent(String),
 }
 
 impl<'a> Engine<'a> {
@@ -261,6 +265,9 @@ impl<'a> Engine<'a> {
             match outcome {
                 Outcome::NotReady => {
                     blocked.extend(ticket);
+                }
+                Outcome::AlreadySent(remote_id) => {
+                    tracing::info!(kind = e.kind.as_str(), uuid = %e.uuid, %remote_id, "already sent, dropped");
                 }
                 Outcome::Done(remote_id) => {
                     tracing::info!(kind = e.kind.as_str(), uuid = %e.uuid, %remote_id, "pushed");
@@ -397,17 +404,51 @@ impl<'a> Engine<'a> {
                     .store
                     .snapshot(&SnapshotRef::UuidPrefix(snap.to_string()))
                     .await?;
+                let last = self.store.last_inventory_push(name, &meta.deviceid).await?;
+                if let Some(last) = last.as_ref().filter(|l| l.snapshot_uuid == snap) {
+                    // This snapshot already reached this server (queued again, or the answer
+                    // was recorded but the entry came back): it is never sent twice.
+                    self.store
+                        .complete_inventory_push(e.seq, name, last, last.contacted_at)
+                        .await?;
+                    return Ok(Outcome::AlreadySent(last.remote_id.clone()));
+                }
+                // The snapshot the server last accepted for this machine, to send only what
+                // changed since; a pruned or unreadable one only means a full inventory.
+                let previous = match &last {
+                    Some(l) => self
+                        .store
+                        .snapshot(&SnapshotRef::UuidPrefix(l.snapshot_uuid.to_string()))
+                        .await
+                        .ok()
+                        .map(|(_, inv)| inv),
+                    None => None,
+                };
                 let out = OutgoingInventory {
                     client_uuid: e.uuid,
                     deviceid: meta.deviceid,
                     inventory,
+                    previous,
                 };
                 match self.connector.push_inventory(&out).await {
-                    Ok(remote_id) => {
+                    Ok(pushed) => {
+                        let delay = pushed
+                            .next_contact
+                            .and_then(|d| chrono::Duration::from_std(d).ok());
+                        let record = InventoryPush {
+                            deviceid: out.deviceid.clone(),
+                            remote_id: pushed.remote_id.clone(),
+                            snapshot_uuid: snap,
+                            contacted_at: now,
+                            mode: pushed.mode,
+                            next_contact_secs: delay.map(|d| d.num_seconds()),
+                            next_contact_at: delay.map(|d| now + d),
+                            message: pushed.message,
+                        };
                         self.store
-                            .complete_inventory_push(e.seq, name, &remote_id, now)
+                            .complete_inventory_push(e.seq, name, &record, now)
                             .await?;
-                        Ok(Outcome::Done(remote_id))
+                        Ok(Outcome::Done(pushed.remote_id))
                     }
                     Err(err) => Ok(Outcome::Failed(err)),
                 }

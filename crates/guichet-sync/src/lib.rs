@@ -23,7 +23,7 @@ pub mod secret;
 
 pub use connector::{
     Connector, KbChanges, OutgoingFile, OutgoingInventory, OutgoingReply, OutgoingTicket,
-    PushedTicket, TicketChanges,
+    PushedInventory, PushedTicket, TicketChanges,
 };
 pub use engine::{system_summary, Deferred, Engine, PassReport, Pushed, RetryPolicy, Stop};
 pub use error::{ConnectorError, SyncError};

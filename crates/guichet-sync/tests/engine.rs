@@ -9,12 +9,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use guichet_inventory::{Inventory, OperatingSystem};
 use guichet_store::{
-    DescriptionFormat, NewTicket, OutboxKind, OutboxState, RemoteReply, RemoteTicketUpdate,
-    ReplySide, ReplyState, Store, TicketState, DEFAULT_ATTACHMENT_LIMIT,
+    DescriptionFormat, InventoryMode, NewTicket, OutboxKind, OutboxState, RemoteReply,
+    RemoteTicketUpdate, ReplySide, ReplyState, Store, TicketState, DEFAULT_ATTACHMENT_LIMIT,
 };
 use guichet_sync::{
     Connector, ConnectorError, Engine, KbArticle, KbChanges, MemoryKb, OutgoingInventory,
-    OutgoingReply, OutgoingTicket, PushedTicket, RetryPolicy, Stop, TicketChanges,
+    OutgoingReply, OutgoingTicket, PushedInventory, PushedTicket, RetryPolicy, Stop, TicketChanges,
 };
 use rand::SeedableRng;
 use uuid::Uuid;
@@ -52,6 +52,8 @@ struct Server {
     next_txn: u64,
     articles: HashMap<String, (String, String, bool)>,
     assets: HashMap<String, (String, String)>,
+    /// For each inventory received: its hostname and the hostname of the `previous` one.
+    inventories: Vec<(String, Option<String>)>,
     faults: VecDeque<(Op, Fault)>,
     calls: Vec<Op>,
 }
@@ -214,16 +216,29 @@ impl Connector for FakeServer {
             c
         })
     }
-    async fn push_inventory(&self, inv: &OutgoingInventory) -> Result<String, ConnectorError> {
+    async fn push_inventory(
+        &self,
+        inv: &OutgoingInventory,
+    ) -> Result<PushedInventory, ConnectorError> {
         self.call(Op::Inventory, |s| {
             let n = s.assets.len() + 1;
             let host = inv.inventory.hostname().unwrap_or("?").to_string();
+            let previous = inv
+                .previous
+                .as_ref()
+                .map(|p| p.hostname().unwrap_or("?").to_string());
+            s.inventories.push((host.clone(), previous));
             let e = s
                 .assets
                 .entry(inv.deviceid.clone())
                 .or_insert_with(|| (format!("asset-{n}"), host.clone()));
             e.1 = host;
-            e.0.clone()
+            PushedInventory {
+                remote_id: e.0.clone(),
+                mode: InventoryMode::Full,
+                next_contact: None,
+                message: None,
+            }
         })
     }
 }
@@ -670,4 +685,165 @@ async fn inventory_is_pushed_as_one_record_per_machine() {
             .as_deref(),
         Some("asset-1")
     );
+}
+
+fn host_inventory(host: &str) -> Inventory {
+    let mut inv = Inventory::new(at(0), "0.1.0");
+    inv.os = Some(OperatingSystem {
+        hostname: host.into(),
+        ..Default::default()
+    });
+    inv
+}
+
+#[tokio::test]
+async fn inventories_queued_offline_collapse_into_the_newest_and_none_is_sent_twice() {
+    let (_d, store) = store().await;
+    let server = FakeServer::default();
+    let engine = Engine::new(&store, &server, None, POLICY);
+    // Offline: three snapshots taken and queued, the first pass fails before reaching anyone.
+    server.fail(
+        Op::Auth,
+        Fault::Before(ConnectorError::Offline("no route".into())),
+    );
+    for n in 1..=3u128 {
+        let snap = Uuid::from_u128(100 + n);
+        store
+            .save_snapshot(&host_inventory(&format!("pc-v{n}")), "pc-1-2026", snap)
+            .await
+            .unwrap();
+        store
+            .queue_inventory_push(Uuid::from_u128(200 + n), snap, at(n as i64))
+            .await
+            .unwrap();
+        let queued = store.outbox().await.unwrap();
+        assert_eq!(queued.len(), 1, "one inventory entry at most: {queued:?}");
+        assert_eq!(queued[0].snapshot_uuid, Some(snap), "the newest one");
+    }
+    let r = engine.pass(at(4), &mut rng()).await.unwrap();
+    assert!(matches!(r.stopped, Some(Stop::Offline(_))), "{r:?}");
+    assert_eq!(store.outbox().await.unwrap().len(), 1);
+
+    // Back online: only the newest is sent, as a first (full) inventory.
+    let r = engine.pass(at(5), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 1, "{r:?}");
+    assert_eq!(
+        server.0.lock().unwrap().inventories,
+        vec![("pc-v3".to_string(), None)]
+    );
+    let last = store
+        .last_inventory_push("fake", "pc-1-2026")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.snapshot_uuid, Uuid::from_u128(103));
+    assert_eq!(last.contacted_at, at(5));
+
+    // The same snapshot queued again is dropped without being sent.
+    store
+        .queue_inventory_push(Uuid::from_u128(299), Uuid::from_u128(103), at(6))
+        .await
+        .unwrap();
+    let r = engine.pass(at(6), &mut rng()).await.unwrap();
+    assert!(r.pushed.is_empty(), "{r:?}");
+    assert!(store.outbox().await.unwrap().is_empty());
+    assert_eq!(server.calls(Op::Inventory), 1);
+
+    // A newer snapshot goes out with the last accepted one as `previous`.
+    let snap = Uuid::from_u128(104);
+    store
+        .save_snapshot(&host_inventory("pc-v4"), "pc-1-2026", snap)
+        .await
+        .unwrap();
+    store
+        .queue_inventory_push(Uuid::from_u128(204), snap, at(7))
+        .await
+        .unwrap();
+    engine.pass(at(7), &mut rng()).await.unwrap();
+    assert_eq!(
+        server.0.lock().unwrap().inventories[1],
+        ("pc-v4".to_string(), Some("pc-v3".to_string()))
+    );
+}
+
+#[tokio::test]
+async fn a_replaced_inventory_entry_keeps_the_backoff_the_server_asked_for() {
+    let (_d, store) = store().await;
+    let server = FakeServer::default();
+    let engine = Engine::new(&store, &server, None, POLICY);
+    let s1 = Uuid::from_u128(101);
+    store
+        .save_snapshot(&host_inventory("pc-v1"), "pc-1-2026", s1)
+        .await
+        .unwrap();
+    store
+        .queue_inventory_push(Uuid::from_u128(201), s1, at(0))
+        .await
+        .unwrap();
+    server.fail(
+        Op::Inventory,
+        Fault::Before(ConnectorError::RateLimited {
+            retry_after: Some(Duration::from_secs(600)),
+        }),
+    );
+    engine.pass(at(1), &mut rng()).await.unwrap();
+    let s2 = Uuid::from_u128(102);
+    store
+        .save_snapshot(&host_inventory("pc-v2"), "pc-1-2026", s2)
+        .await
+        .unwrap();
+    store
+        .queue_inventory_push(Uuid::from_u128(202), s2, at(2))
+        .await
+        .unwrap();
+    let q = store.outbox().await.unwrap();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].snapshot_uuid, Some(s2));
+    assert_eq!(q[0].next_attempt_at, at(601), "Retry-After still honoured");
+    assert_eq!(q[0].attempts, 1);
+}
+
+#[tokio::test]
+async fn inventories_of_other_machines_relayed_here_are_not_collapsed_into_ours() {
+    let (_d, store) = store().await;
+    let server = FakeServer::default();
+    let engine = Engine::new(&store, &server, None, POLICY);
+    // A site machine's inventory (as a bundle import leaves it), then two of our own.
+    let site = Uuid::from_u128(301);
+    store
+        .save_snapshot(&host_inventory("site-pc"), "site-pc-2026", site)
+        .await
+        .unwrap();
+    store
+        .queue_inventory_push(Uuid::from_u128(401), site, at(0))
+        .await
+        .unwrap();
+    for n in 1..=2u128 {
+        let snap = Uuid::from_u128(100 + n);
+        store
+            .save_snapshot(&host_inventory(&format!("pc-v{n}")), "pc-1-2026", snap)
+            .await
+            .unwrap();
+        store
+            .queue_inventory_push(Uuid::from_u128(200 + n), snap, at(n as i64))
+            .await
+            .unwrap();
+    }
+    let queued: Vec<_> = store
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.snapshot_uuid.unwrap())
+        .collect();
+    assert_eq!(queued, vec![site, Uuid::from_u128(102)]);
+    let r = engine.pass(at(3), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 2, "{r:?}");
+    let pushes = store.inventory_pushes("fake").await.unwrap();
+    assert_eq!(pushes.len(), 2, "one record per machine");
+    assert!(store
+        .last_inventory_push("fake", "site-pc-2026")
+        .await
+        .unwrap()
+        .is_some_and(|p| p.snapshot_uuid == site));
 }

@@ -26,7 +26,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use guichet_store::{RemoteReply, RemoteTicketUpdate};
+use guichet_store::{InventoryMode, RemoteReply, RemoteTicketUpdate};
 use reqwest::header::{HeaderMap, AUTHORIZATION, LOCATION};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
@@ -35,7 +35,7 @@ use uuid::Uuid;
 use crate::http::{self, HttpOptions};
 use crate::{
     Connector, ConnectorError, KbArticle, KbChanges, KbImage, OutgoingInventory, OutgoingReply,
-    OutgoingTicket, PushedTicket, SyncError, TicketChanges,
+    OutgoingTicket, PushedInventory, PushedTicket, SyncError, TicketChanges,
 };
 use wire::{article_date, id_of, items, rt_date, text_to_html, tsql_date, version_of};
 
@@ -648,7 +648,23 @@ impl Connector for RtConnector {
         Ok(out)
     }
 
-    async fn push_inventory(&self, o: &OutgoingInventory) -> Result<String, ConnectorError> {
+    async fn push_inventory(
+        &self,
+        o: &OutgoingInventory,
+    ) -> Result<PushedInventory, ConnectorError> {
+        // RT assets have no partial update: every push is the whole record.
+        Ok(PushedInventory {
+            remote_id: self.push_asset(o).await?,
+            mode: InventoryMode::Full,
+            next_contact: None,
+            message: None,
+        })
+    }
+}
+
+impl RtConnector {
+    /// Creates or updates the machine's asset (found by its DeviceId custom field).
+    async fn push_asset(&self, o: &OutgoingInventory) -> Result<String, ConnectorError> {
         let inv = &o.inventory;
         let machine = inv.machine.as_ref();
         let model = machine

@@ -1,0 +1,372 @@
+//! [`GlpiConnector`]: the sync engine's [`Connector`] for GLPI, on top of [`RestClient`] (tickets,
+//! replies, knowledge base) and [`InventoryClient`] (native inventory).
+//!
+//! Mapping:
+//! * ticket: created once by client UUID (see [`RestClient::ensure_ticket`]); category, urgency,
+//!   requester and the system summary are appended to the description, as GLPI's ticket form has
+//!   no free fields for them through the API; attachments are uploaded as Documents linked to
+//!   the ticket, skipping file names already attached (a retry after a lost answer);
+//! * reply: a public follow-up, once per client UUID;
+//! * ticket changes: tickets modified after the `date_mod` cursor (GLPI's own clock, kept as
+//!   `YYYY-MM-DD HH:MM:SS` text), restricted to the watched ones, with their public follow-ups
+//!   and solutions as replies;
+//! * knowledge base: GLPI has no change feed, so the cursor is the JSON map `id → date_mod` of
+//!   what was seen last; upserts and deletions are the difference with the current list;
+//! * inventory: CONTACT then a full or partial INVENTORY, partial against the inventory the
+//!   engine says the server last accepted (`previous`); nothing at all when nothing changed.
+
+use crate::error::{GlpiError, Lang};
+use crate::inventory::{request_id, InventoryClient};
+use crate::model::{parse_glpi_time, FollowupDraft, TicketDraft};
+use crate::rest::RestClient;
+use async_trait::async_trait;
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use guichet_inventory::{to_glpi, GlpiOptions, Inventory};
+use guichet_store::{InventoryMode, RemoteReply, RemoteTicketUpdate};
+use guichet_sync::{
+    Connector, ConnectorError, KbArticle, KbChanges, OutgoingInventory, OutgoingReply,
+    OutgoingTicket, PushedInventory, PushedTicket, TicketChanges,
+};
+use std::collections::BTreeMap;
+
+/// The connector name under which cursors and remote ids are stored.
+pub const NAME: &str = "glpi";
+
+/// GLPI as a sync target.
+#[derive(Debug)]
+pub struct GlpiConnector {
+    rest: RestClient,
+    inventory: Option<InventoryClient>,
+    lang: Lang,
+}
+
+impl GlpiConnector {
+    /// A connector; `inventory` is `None` when inventories are not sent to this server.
+    pub fn new(rest: RestClient, inventory: Option<InventoryClient>) -> GlpiConnector {
+        GlpiConnector {
+            rest,
+            inventory,
+            lang: Lang::En,
+        }
+    }
+
+    /// The language of the error messages the engine records and shows (English by default).
+    pub fn with_lang(mut self, lang: Lang) -> GlpiConnector {
+        self.lang = lang;
+        self
+    }
+
+    fn classify(&self, e: GlpiError) -> ConnectorError {
+        classify_in(e, self.lang)
+    }
+
+    /// The REST client (for `sync --status`).
+    pub fn rest(&self) -> &RestClient {
+        &self.rest
+    }
+}
+
+/// Classifies a GLPI error for the engine, with an English message.
+pub fn classify(e: GlpiError) -> ConnectorError {
+    classify_in(e, Lang::En)
+}
+
+/// Classifies a GLPI error for the engine, with the message in `lang`.
+pub fn classify_in(e: GlpiError, lang: Lang) -> ConnectorError {
+    let message = e.message(lang);
+    if e.is_auth() {
+        return ConnectorError::Auth(message);
+    }
+    match e {
+        // A session that cannot be renewed is a credentials problem for the engine.
+        GlpiError::Api { code, .. } if code.starts_with("ERROR_SESSION_TOKEN") => {
+            ConnectorError::Auth(message)
+        }
+        GlpiError::Api { status, .. } if status >= 500 => {
+            ConnectorError::Server { status, message }
+        }
+        GlpiError::Api { status, .. } => ConnectorError::Permanent { status, message },
+        GlpiError::InventoryRefused { status, .. } if status >= 500 => {
+            ConnectorError::Server { status, message }
+        }
+        GlpiError::InventoryRefused { status, .. } => ConnectorError::Permanent { status, message },
+        GlpiError::Server { status } => ConnectorError::Server { status, message },
+        GlpiError::RateLimited { retry_after } => ConnectorError::RateLimited { retry_after },
+        GlpiError::Timeout => ConnectorError::Timeout(message),
+        GlpiError::Network(detail) => {
+            // Nothing reached the server: offline. Anything else may have been processed.
+            let d = detail.to_ascii_lowercase();
+            if d.contains("connection refused")
+                || d.contains("dns error")
+                || d.contains("error trying to connect")
+            {
+                ConnectorError::Offline(detail)
+            } else {
+                ConnectorError::Transport(detail)
+            }
+        }
+        GlpiError::Malformed(detail) => ConnectorError::Malformed(detail),
+        GlpiError::Unsupported(_) | GlpiError::Config(_) => {
+            ConnectorError::Permanent { status: 0, message }
+        }
+    }
+}
+
+fn utc(t: NaiveDateTime) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&t)
+}
+
+fn description(t: &OutgoingTicket) -> String {
+    let mut d = t.description.trim_end().to_owned();
+    let mut meta = Vec::new();
+    if let Some(c) = &t.category {
+        meta.push(format!("Category: {c}"));
+    }
+    meta.push(format!("Urgency: {}", t.urgency));
+    meta.push(format!("Requester: {}", t.requester));
+    d.push_str("\n\n");
+    d.push_str(&meta.join("\n"));
+    if let Some(s) = &t.system_summary {
+        d.push_str("\n\n");
+        d.push_str(s);
+    }
+    d
+}
+
+fn remote_id(s: &str) -> Result<i64, ConnectorError> {
+    s.parse().map_err(|_| ConnectorError::Permanent {
+        status: 0,
+        message: format!("not a GLPI ticket id: {s}"),
+    })
+}
+
+#[async_trait]
+impl Connector for GlpiConnector {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    async fn authenticate(&self) -> Result<(), ConnectorError> {
+        self.rest.authenticate().await.map_err(|e| self.classify(e))
+    }
+
+    async fn push_ticket(&self, t: &OutgoingTicket) -> Result<PushedTicket, ConnectorError> {
+        let draft = TicketDraft {
+            uuid: t.client_uuid,
+            title: t.title.clone(),
+            content: description(t),
+        };
+        let r = self
+            .rest
+            .ensure_ticket(&draft)
+            .await
+            .map_err(|e| self.classify(e))?;
+        if !t.attachments.is_empty() {
+            let existing = if r.created {
+                Vec::new()
+            } else {
+                self.rest
+                    .document_names(r.id)
+                    .await
+                    .map_err(|e| self.classify(e))?
+            };
+            for f in &t.attachments {
+                if existing.contains(&f.file_name) {
+                    continue;
+                }
+                self.rest
+                    .upload_document(r.id, &f.file_name, &f.content_type, f.bytes.clone())
+                    .await
+                    .map_err(|e| self.classify(e))?;
+            }
+        }
+        let ticket = self.rest.ticket(r.id).await.map_err(|e| self.classify(e))?;
+        Ok(PushedTicket {
+            remote_id: r.id.to_string(),
+            status: Some(ticket.status.as_str().to_owned()),
+        })
+    }
+
+    async fn push_reply(&self, reply: &OutgoingReply) -> Result<String, ConnectorError> {
+        let ticket = remote_id(&reply.ticket_remote_id)?;
+        let draft = FollowupDraft {
+            uuid: reply.client_uuid,
+            content: reply.body.clone(),
+        };
+        let id = self
+            .rest
+            .add_followup(ticket, &draft)
+            .await
+            .map_err(|e| self.classify(e))?;
+        Ok(id.to_string())
+    }
+
+    async fn pull_ticket_changes(
+        &self,
+        cursor: Option<&str>,
+        watched: &[String],
+    ) -> Result<TicketChanges, ConnectorError> {
+        let since = cursor.and_then(parse_glpi_time);
+        let changed = self
+            .rest
+            .tickets_changed_since(since)
+            .await
+            .map_err(|e| self.classify(e))?;
+        let new_cursor = changed
+            .iter()
+            .map(|t| t.date_mod)
+            .max()
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string());
+        let mut updates = Vec::new();
+        for t in changed
+            .iter()
+            .filter(|t| watched.contains(&t.id.to_string()))
+        {
+            let mut replies: Vec<RemoteReply> = self
+                .rest
+                .public_followups(t.id)
+                .await
+                .map_err(|e| self.classify(e))?
+                .into_iter()
+                .map(|f| RemoteReply {
+                    remote_id: format!("followup-{}", f.id),
+                    author: f
+                        .author_name
+                        .unwrap_or_else(|| format!("GLPI #{}", f.author)),
+                    body: f.content,
+                    created_at: utc(f.date),
+                    client_uuid: f.client_uuid,
+                })
+                .collect();
+            for s in self
+                .rest
+                .solutions(t.id)
+                .await
+                .map_err(|e| self.classify(e))?
+            {
+                replies.push(RemoteReply {
+                    remote_id: format!("solution-{}", s.id),
+                    author: "GLPI".into(),
+                    body: s.content,
+                    created_at: utc(s.date),
+                    client_uuid: None,
+                });
+            }
+            replies.sort_by_key(|r| r.created_at);
+            updates.push(RemoteTicketUpdate {
+                remote_id: t.id.to_string(),
+                title: Some(t.title.clone()),
+                status: Some(t.status.as_str().to_owned()),
+                updated_at: Some(utc(t.date_mod)),
+                replies,
+            });
+        }
+        Ok(TicketChanges {
+            updates,
+            cursor: new_cursor,
+        })
+    }
+
+    async fn pull_kb(&self, cursor: Option<&str>) -> Result<KbChanges, ConnectorError> {
+        let known: BTreeMap<i64, NaiveDateTime> = cursor
+            .and_then(|c| serde_json::from_str::<BTreeMap<String, String>>(c).ok())
+            .map(|m| {
+                m.into_iter()
+                    .filter_map(|(k, v)| Some((k.parse().ok()?, parse_glpi_time(&v)?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let snap = self
+            .rest
+            .kb_snapshot()
+            .await
+            .map_err(|e| self.classify(e))?;
+        let changes = snap.changes_since(&known);
+        let upserts = changes
+            .upserted
+            .iter()
+            .map(|a| KbArticle {
+                connector: NAME.into(),
+                remote_id: a.id.to_string(),
+                title: a.title.clone(),
+                summary: None,
+                body_html: a.content_html.clone(),
+                category: a
+                    .categories
+                    .first()
+                    .and_then(|c| snap.categories.get(c))
+                    .map(|c| c.path.clone()),
+                language: None,
+                updated_at: utc(a.date_mod),
+                remote_version: a.date_mod.format("%Y-%m-%d %H:%M:%S").to_string(),
+                images: Vec::new(),
+            })
+            .collect();
+        let map: BTreeMap<String, String> = snap
+            .articles
+            .values()
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    a.date_mod.format("%Y-%m-%d %H:%M:%S").to_string(),
+                )
+            })
+            .collect();
+        Ok(KbChanges {
+            upserts,
+            deletions: changes.deleted.iter().map(i64::to_string).collect(),
+            cursor: Some(serde_json::to_string(&map).unwrap_or_default()),
+        })
+    }
+
+    async fn push_inventory(
+        &self,
+        inv: &OutgoingInventory,
+    ) -> Result<PushedInventory, ConnectorError> {
+        let Some(client) = &self.inventory else {
+            return Err(ConnectorError::Permanent {
+                status: 0,
+                message: "inventory submission is not configured for this GLPI server".into(),
+            });
+        };
+        let rid = request_id(inv.client_uuid.as_u128() as u32);
+        let contact = client
+            .contact(&inv.deviceid, &["inventory"], &rid)
+            .await
+            .map_err(|e| self.classify(e))?;
+        let document = |i: &Inventory| {
+            to_glpi(
+                i,
+                &GlpiOptions {
+                    deviceid: inv.deviceid.clone(),
+                    partial: false,
+                },
+            )
+        };
+        let doc = document(&inv.inventory);
+        // What the server holds is the content of the last accepted inventory: the engine
+        // hands it back as `previous`, so partial inventories survive a restart.
+        let previous = inv
+            .previous
+            .as_ref()
+            .map(|p| document(p).get("content").cloned().unwrap_or_default());
+        let submitted = client
+            .submit(previous.as_ref(), &doc, false, &rid)
+            .await
+            .map_err(|e| self.classify(e))?;
+        let (mode, answer) = match submitted {
+            Some(sub) if sub.partial => (InventoryMode::Partial, sub.answer),
+            Some(sub) => (InventoryMode::Full, sub.answer),
+            None => (InventoryMode::Unchanged, contact),
+        };
+        Ok(PushedInventory {
+            remote_id: inv.deviceid.clone(),
+            mode,
+            // GLPI Agent's protocol: `expiration` is the delay in hours before the next contact.
+            next_contact: answer
+                .expiration_hours
+                .map(|h| std::time::Duration::from_secs(u64::from(h) * 3600)),
+            message: answer.message,
+        })
+    }
+}

@@ -1,0 +1,38 @@
+//! Guichet's GLPI client.
+//!
+//! * [`InventoryClient`]: native inventory submission with GLPI Agent's JSON protocol
+//!   (CONTACT, full and partial INVENTORY, zlib, `GLPI-Agent-ID`, OAuth client credentials for
+//!   GLPI 11), see [`inventory`].
+//! * [`RestClient`]: tickets, follow-ups, solutions, documents and the knowledge base through
+//!   the REST API v1 (`apirest.php`, GLPI 10) or the high-level API v2 (`api.php`, GLPI 11),
+//!   with [`detect`] choosing between them.
+//! * [`GlpiConnector`]: the sync engine's connector for GLPI, see [`connector`]; built from
+//!   the stored [`GlpiProfile`] (settings) and its secrets (keyring), see [`profile`].
+//! * [`GlpiError`]: every failure, with a stable code, a transient/auth classification and
+//!   messages in French and English.
+//!
+//! Written from GLPI's documentation and tested against `guichet-glpi-emulator`, not a live
+//! server (see README.md).
+
+pub mod connector;
+pub mod error;
+pub mod inventory;
+pub mod model;
+pub mod profile;
+pub mod rest;
+pub mod transport;
+pub mod v1;
+pub mod v2;
+
+pub use connector::{classify, classify_in, GlpiConnector};
+pub use error::{GlpiError, Lang, Result};
+pub use inventory::{
+    plan, request_id, Compression, InventoryClient, InventoryConfig, InventoryOAuth, InventoryPlan,
+    ServerAnswer, Submission,
+};
+pub use model::*;
+pub use profile::{DetectedApi, GlpiProfile, GlpiSecrets, InventoryProfile};
+pub use rest::{detect, ApiDetection, ApiVersion, RestClient};
+pub use transport::{http_client, Secret, Timeouts};
+pub use v1::{RestClientV1, V1Auth, V1Config};
+pub use v2::{RestClientV2, V2Config};

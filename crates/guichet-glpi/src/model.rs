@@ -1,0 +1,235 @@
+//! What the GLPI clients read and write, independent of the API version: tickets, follow-ups,
+//! solutions, knowledge base articles and categories.
+//!
+//! Times are GLPI's `date_mod`-style instants as `NaiveDateTime` in the server's clock: the
+//! REST API v1 gives `YYYY-MM-DD HH:MM:SS` without zone, and a `date_mod` cursor is only ever
+//! compared with other values from the same server, so no conversion is attempted.
+
+use chrono::NaiveDateTime;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// GLPI ticket status (`CommonITILObject` constants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketStatus {
+    /// 1.
+    New,
+    /// 2.
+    Assigned,
+    /// 3.
+    Planned,
+    /// 4.
+    Waiting,
+    /// 5.
+    Solved,
+    /// 6.
+    Closed,
+}
+
+impl TicketStatus {
+    /// From GLPI's integer.
+    pub fn from_glpi(n: i64) -> Option<TicketStatus> {
+        Some(match n {
+            1 => TicketStatus::New,
+            2 => TicketStatus::Assigned,
+            3 => TicketStatus::Planned,
+            4 => TicketStatus::Waiting,
+            5 => TicketStatus::Solved,
+            6 => TicketStatus::Closed,
+            _ => return None,
+        })
+    }
+
+    /// GLPI's name for it, lower case (`new`, `assigned`, `planned`, `waiting`, `solved`,
+    /// `closed`), as stored locally.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::New => "new",
+            TicketStatus::Assigned => "assigned",
+            TicketStatus::Planned => "planned",
+            TicketStatus::Waiting => "waiting",
+            TicketStatus::Solved => "solved",
+            TicketStatus::Closed => "closed",
+        }
+    }
+
+    /// Solved or closed: the technician considers the request handled.
+    pub fn is_done(self) -> bool {
+        matches!(self, TicketStatus::Solved | TicketStatus::Closed)
+    }
+}
+
+/// A ticket to create. `uuid` is the client's own id for it, stored in GLPI (the `externalid`
+/// column with API v1, a marker in the content with API v2) so a retried creation finds the
+/// ticket instead of creating a second one.
+#[derive(Debug, Clone)]
+pub struct TicketDraft {
+    /// Client-side id.
+    pub uuid: Uuid,
+    /// Title.
+    pub title: String,
+    /// Description (plain text).
+    pub content: String,
+}
+
+/// The result of [`crate::RestClient::ensure_ticket`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketRef {
+    /// GLPI ticket id.
+    pub id: i64,
+    /// Whether this call created it (false: it existed already).
+    pub created: bool,
+}
+
+/// A ticket as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteTicket {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Status.
+    pub status: TicketStatus,
+    /// Last modification.
+    pub date_mod: NaiveDateTime,
+}
+
+/// A public follow-up as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteFollowup {
+    /// Id.
+    pub id: i64,
+    /// Text.
+    pub content: String,
+    /// Author's user id.
+    pub author: i64,
+    /// Author's login, when the API gives it.
+    pub author_name: Option<String>,
+    /// Creation.
+    pub date: NaiveDateTime,
+    /// The client id of a follow-up Guichet sent (read from its marker).
+    pub client_uuid: Option<Uuid>,
+}
+
+/// A reply to send as a public follow-up; `uuid` makes the send idempotent (see
+/// [`followup_marker`]).
+#[derive(Debug, Clone)]
+pub struct FollowupDraft {
+    /// Client-side id.
+    pub uuid: Uuid,
+    /// Text.
+    pub content: String,
+}
+
+/// A solution as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteSolution {
+    /// Id.
+    pub id: i64,
+    /// Text.
+    pub content: String,
+    /// Creation.
+    pub date: NaiveDateTime,
+}
+
+/// A knowledge base category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbCategory {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Full path (`Parent > Child`) when GLPI gives it, else the name.
+    pub path: String,
+}
+
+/// A knowledge base article visible to the API user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbArticle {
+    /// Id.
+    pub id: i64,
+    /// Subject.
+    pub title: String,
+    /// Content (HTML as stored by GLPI; sanitise before display).
+    pub content_html: String,
+    /// Category ids.
+    pub categories: Vec<i64>,
+    /// Last modification.
+    pub date_mod: NaiveDateTime,
+}
+
+/// Everything the API user can see in the knowledge base.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KbSnapshot {
+    /// Articles by id.
+    pub articles: BTreeMap<i64, KbArticle>,
+    /// Categories by id.
+    pub categories: BTreeMap<i64, KbCategory>,
+}
+
+/// What changed in the knowledge base since a previous look.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KbChanges {
+    /// New or modified articles.
+    pub upserted: Vec<KbArticle>,
+    /// Ids no longer visible (deleted, or visibility withdrawn: the same for a reader).
+    pub deleted: Vec<i64>,
+}
+
+impl KbSnapshot {
+    /// Compares with what was known (`id → date_mod`). GLPI has no deletion feed for the
+    /// knowledge base, so deletions are found by absence from the full list.
+    pub fn changes_since(&self, known: &BTreeMap<i64, NaiveDateTime>) -> KbChanges {
+        let upserted = self
+            .articles
+            .values()
+            .filter(|a| known.get(&a.id) != Some(&a.date_mod))
+            .cloned()
+            .collect();
+        let deleted = known
+            .keys()
+            .filter(|id| !self.articles.contains_key(id))
+            .copied()
+            .collect();
+        KbChanges { upserted, deleted }
+    }
+}
+
+/// The marker appended to content Guichet sends, carrying its client-side id: `[guichet:UUID]`.
+/// It lets a retried send find what an earlier, unanswered attempt created.
+pub fn followup_marker(uuid: Uuid) -> String {
+    format!("[guichet:{uuid}]")
+}
+
+/// Content with the marker on its own last line.
+pub fn with_marker(content: &str, uuid: Uuid) -> String {
+    format!("{}\n\n{}", content.trim_end(), followup_marker(uuid))
+}
+
+/// Content without a trailing marker (what people should see).
+pub fn strip_marker(content: &str) -> String {
+    match content.rfind("[guichet:") {
+        Some(pos) if content[pos..].trim_end().ends_with(']') => {
+            content[..pos].trim_end().to_owned()
+        }
+        _ => content.to_owned(),
+    }
+}
+
+/// The client id in a content's marker, if any.
+pub fn marker_uuid(content: &str) -> Option<Uuid> {
+    let start = content.rfind("[guichet:")? + "[guichet:".len();
+    let end = content[start..].find(']')? + start;
+    Uuid::parse_str(&content[start..end]).ok()
+}
+
+/// Parses GLPI's `YYYY-MM-DD HH:MM:SS`, or an RFC 3339 instant (high-level API), to naive UTC.
+pub fn parse_glpi_time(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|d| d.naive_utc())
+        })
+}

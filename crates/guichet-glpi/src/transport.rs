@@ -1,0 +1,193 @@
+//! HTTP plumbing shared by the clients: building the reqwest client with timeouts, sending, and
+//! turning transport failures and HTTP statuses into [`GlpiError`]s.
+
+use crate::error::{GlpiError, Result};
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use std::fmt;
+use std::time::Duration;
+
+/// A secret (token, password) that never shows in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The secret itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Timeouts of the HTTP client.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// Whole-request timeout.
+    pub request: Duration,
+    /// TCP/TLS connection timeout.
+    pub connect: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            request: Duration::from_secs(30),
+            connect: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Builds the reqwest client (rustls, native roots, no redirects across hosts beyond reqwest's
+/// default policy).
+pub fn http_client(timeouts: Timeouts) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(timeouts.request)
+        .connect_timeout(timeouts.connect)
+        .user_agent(concat!("Guichet/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| GlpiError::Config(e.to_string()))
+}
+
+/// A received answer.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| GlpiError::Malformed(e.to_string()))
+    }
+}
+
+/// Sends a request and reads the whole body; transport failures become `Timeout`/`Network`.
+pub async fn send(req: reqwest::RequestBuilder) -> Result<Answer> {
+    let resp = req.send().await.map_err(transport_error)?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await.map_err(transport_error)?.to_vec();
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn transport_error(e: reqwest::Error) -> GlpiError {
+    if e.is_timeout() {
+        GlpiError::Timeout
+    } else {
+        // Keep the whole chain: "connection closed before message completed" is in a source.
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        GlpiError::Network(msg)
+    }
+}
+
+/// Which error body format to expect.
+#[derive(Debug, Clone, Copy)]
+pub enum Flavor {
+    /// `["ERROR_CODE", "message"]` (apirest.md "Errors").
+    V1,
+    /// `{"status", "title"}` (high-level API) or `{"error", "error_description"}` (OAuth).
+    V2,
+}
+
+/// Turns a non-2xx answer into an error: 429 → `RateLimited` (with `Retry-After` seconds), a
+/// documented GLPI error body → `Api`, other 5xx → `Server`.
+pub fn check(answer: Answer, flavor: Flavor) -> Result<Answer> {
+    if (200..300).contains(&answer.status) {
+        return Ok(answer);
+    }
+    if answer.status == 429 {
+        let retry_after = answer
+            .header("Retry-After")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Err(GlpiError::RateLimited { retry_after });
+    }
+    if let Some((code, detail)) = parse_error_body(&answer.body, flavor) {
+        return Err(GlpiError::Api {
+            status: answer.status,
+            code,
+            detail,
+        });
+    }
+    if answer.status >= 500 {
+        return Err(GlpiError::Server {
+            status: answer.status,
+        });
+    }
+    Err(GlpiError::Api {
+        status: answer.status,
+        code: format!("HTTP_{}", answer.status),
+        detail: String::from_utf8_lossy(&answer.body)
+            .chars()
+            .take(200)
+            .collect(),
+    })
+}
+
+fn parse_error_body(body: &[u8], flavor: Flavor) -> Option<(String, String)> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    match flavor {
+        Flavor::V1 => {
+            let arr = v.as_array()?;
+            let code = arr.first()?.as_str()?.to_owned();
+            let detail = arr.get(1).and_then(Value::as_str).unwrap_or("").to_owned();
+            Some((code, detail))
+        }
+        Flavor::V2 => {
+            if let Some(code) = v.get("error").and_then(Value::as_str) {
+                let detail = v
+                    .get("error_description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                return Some((code.to_owned(), detail));
+            }
+            let code = v.get("status").and_then(Value::as_str)?.to_owned();
+            let detail = v
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            Some((code, detail))
+        }
+    }
+}
+
+/// Joins the GLPI root URL and a path, tolerating a trailing slash on the root.
+pub fn join(base: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
