@@ -108,6 +108,14 @@ mod user_keyring {
     }
 
     fn user_keyring() -> Result<KeyRing, KeyringError> {
+        // Keys are only "possessed" (fully usable) through the process's own keyrings. A fresh
+        // session keyring (`keyctl session`, a systemd unit's private keyring) does not link the
+        // user keyring; link it, as pam_keyinit does for a login. Without a session keyring of
+        // its own the process uses the user-session keyring, which already links it (`create:
+        // false` so that no empty session is made for us).
+        if let Ok(session) = KeyRing::from_special_id(KeyRingIdentifier::Session, false) {
+            let _ = session.link_keyring_id(KeyRingIdentifier::User);
+        }
         KeyRing::from_special_id(KeyRingIdentifier::User, true).map_err(error)
     }
 
@@ -248,21 +256,36 @@ mod tests {
         }
         let account = format!("test:child:{}", std::process::id());
         entry(&account).set_password("from-the-parent").unwrap();
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "secret::tests::a_secret_saved_by_one_process_is_read_by_the_next",
-                "--nocapture",
-            ])
-            .env(PROBE, &account)
+        let exe = std::env::current_exe().unwrap();
+        let args = [
+            "--exact",
+            "secret::tests::a_secret_saved_by_one_process_is_read_by_the_next",
+            "--nocapture",
+        ];
+        let mut children = vec![("plain", std::process::Command::new(&exe))];
+        children[0].1.args(args);
+        // A child in a fresh session keyring of its own, as a systemd unit or `keyctl session`.
+        if std::process::Command::new("keyctl")
+            .arg("--version")
             .output()
-            .unwrap();
+            .is_ok()
+        {
+            let mut c = std::process::Command::new("keyctl");
+            c.args(["session", "-"]).arg(&exe).args(args);
+            children.push(("own session keyring", c));
+        }
+        let outs: Vec<_> = children
+            .into_iter()
+            .map(|(what, mut c)| (what, c.env(PROBE, &account).output().unwrap()))
+            .collect();
         let _ = entry(&account).delete_credential();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && stdout.contains("secret=<from-the-parent>"),
-            "child could not read the secret: {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        for (what, out) in outs {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success() && stdout.contains("secret=<from-the-parent>"),
+                "{what}: child could not read the secret: {stdout}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
     }
 }
