@@ -44,6 +44,10 @@ pub struct BenchKbArgs {
     /// Seed of the generator (same seed, same corpus and queries).
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Build the store in this new (or empty) directory and keep it afterwards, to study
+    /// the queries with other tools; by default a temporary directory, removed at the end.
+    #[arg(long, value_name = "DIR")]
+    keep: Option<std::path::PathBuf>,
 }
 
 /// The figures.
@@ -86,11 +90,27 @@ pub async fn run(ctx: &Context, args: BenchKbArgs) -> Result<(), CliError> {
             "--articles and --queries must be at least 1",
         ));
     }
-    let dir = tempfile::Builder::new()
-        .prefix("guichet-bench-kb-")
-        .tempdir()
-        .context("creating a temporary store")?;
-    let store = Store::open(dir.path()).await?;
+    let temp;
+    let dir: &std::path::Path = match &args.keep {
+        Some(d) => {
+            let occupied = std::fs::read_dir(d).is_ok_and(|mut e| e.next().is_some());
+            if occupied {
+                return Err(CliError::usage(format!(
+                    "--keep {}: the directory must be new or empty",
+                    d.display()
+                )));
+            }
+            d
+        }
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("guichet-bench-kb-")
+                .tempdir()
+                .context("creating a temporary store")?;
+            temp.path()
+        }
+    };
+    let store = Store::open(dir).await?;
     let mut rng = SplitMix64(args.seed);
 
     let mut words = 0;
@@ -133,7 +153,16 @@ pub async fn run(ctx: &Context, args: BenchKbArgs) -> Result<(), CliError> {
         }
     }
     store.close().await;
-    let db = dir.path().join(guichet_store::DATABASE_FILE);
+    if args.keep.is_some() {
+        // Every timed query with its latency, to replay the slow ones against the kept store.
+        let tsv: String = timings
+            .iter()
+            .map(|(q, ms)| format!("{q}\t{ms:.3}\n"))
+            .collect();
+        let path = dir.join("queries.tsv");
+        std::fs::write(&path, tsv).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let db = dir.join(guichet_store::DATABASE_FILE);
     let db_bytes = std::fs::metadata(&db)
         .with_context(|| format!("reading the size of {}", db.display()))?
         .len();

@@ -121,8 +121,9 @@ pub struct ArticleHit {
     /// For a search, an extract of the body around the matches, terms between
     /// [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`]; for a listing, the summary or the body's start.
     pub snippet: String,
-    /// For a search, the bm25 score within its tier (title matches, then the others; FTS5's
-    /// convention: negative, lower is more relevant; results come best first); 0 in a listing.
+    /// For a search, the bm25 score within its tier (title matches scored on their titles,
+    /// then the others on all columns; FTS5's convention: negative, lower is more relevant;
+    /// results come best first); 0 in a listing.
     pub rank: f64,
 }
 
@@ -303,9 +304,14 @@ impl Store {
     /// Full-text search, best first (at most `limit`). Any input is accepted: an empty or
     /// all-punctuation query gives no results, FTS5 syntax in it is neutralised.
     ///
-    /// Articles whose title holds every word come first, then the others, each tier by bm25
-    /// (title weighted most). Ranking the title tier alone first is what keeps common words fast:
-    /// when enough titles match, the (much larger) set of body matches is never scored.
+    /// Articles whose title holds every word come first, ranked by bm25 over their titles (a
+    /// separate title index, so this tier never reads body doclists); then the others, by bm25
+    /// over all columns (title weighted most). Every hit's snippet is an extract of its body.
+    ///
+    /// Work is bounded for very broad queries: bm25 is computed over at most the
+    /// [`RANK_WINDOW`] most recently stored matches of a tier (every result still holds every
+    /// word). Below that many matches the ranking is exact; above it the words are, by
+    /// definition, common in the knowledge base, and bm25's weight for them tends to zero.
     pub async fn search_articles(
         &self,
         query: &str,
@@ -314,36 +320,38 @@ impl Store {
         let Some(expr) = match_expression(query) else {
             return Ok(Vec::new());
         };
-        let mut hits = self
-            .ranked_hits(&format!("{{title}} : ({expr})"), limit)
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.acquire().await?;
+        let mut hits = Vec::with_capacity(limit);
+        for (seq, rank) in title_tier(&mut conn, &expr, limit).await? {
+            // A title holding every word means the article holds every word: the full index
+            // matches it, and gives the body snippet.
+            let row: Option<HitRow> = sqlx::query_as(
+                "SELECT a.id, a.title, a.summary, a.category,
+                        snippet(articles_fts, 2, ?, ?, '…', 16), ?
+                 FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+                 WHERE articles_fts MATCH ? AND articles_fts.rowid = ?",
+            )
+            .bind(SNIPPET_OPEN)
+            .bind(SNIPPET_CLOSE)
+            .bind(rank)
+            .bind(&expr)
+            .bind(seq)
+            .fetch_optional(&mut *conn)
             .await?;
+            if let Some(row) = row {
+                hits.push(hit_from_row(row)?);
+            }
+        }
         if hits.len() < limit {
             let seen: HashSet<Uuid> = hits.iter().map(|h| h.id).collect();
-            let rest = self.ranked_hits(&expr, limit + seen.len()).await?;
+            let rest = all_columns_tier(&mut conn, &expr, limit + seen.len()).await?;
             hits.extend(rest.into_iter().filter(|h| !seen.contains(&h.id)));
             hits.truncate(limit);
         }
         Ok(hits)
-    }
-
-    async fn ranked_hits(&self, expr: &str, limit: usize) -> Result<Vec<ArticleHit>, StoreError> {
-        // `ORDER BY rank` (weights configured in the migration) lets FTS5 sort internally and
-        // stop after `limit` rows, so snippets are only computed for the rows returned.
-        let rows: Vec<HitRow> = sqlx::query_as(
-            "SELECT a.id, a.title, a.summary, a.category,
-                    snippet(articles_fts, 2, ?, ?, '…', 16), articles_fts.rank
-             FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-             WHERE articles_fts MATCH ?
-             ORDER BY articles_fts.rank
-             LIMIT ?",
-        )
-        .bind(SNIPPET_OPEN)
-        .bind(SNIPPET_CLOSE)
-        .bind(expr)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(hit_from_row).collect()
     }
 
     /// An article by reference: its local UUID, a unique prefix of it (4+ hex digits), its
@@ -465,6 +473,73 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// Most matches of one result tier that bm25 ranks (see [`Store::search_articles`]). Ranking
+/// is what costs: FTS5 scores every candidate before sorting, so the candidates are bounded.
+pub const RANK_WINDOW: usize = 500;
+
+/// The lowest rowid among the [`RANK_WINDOW`] newest matches of `table`, or `i64::MIN` when
+/// there are fewer matches than that (no bound). Walking rowids newest first needs no scoring.
+async fn window_start(
+    conn: &mut SqliteConnection,
+    table: &str,
+    expr: &str,
+) -> Result<i64, StoreError> {
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+    ))
+    .bind(expr)
+    .bind(i64::try_from(RANK_WINDOW - 1).unwrap_or(i64::MAX))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map_or(i64::MIN, |r| r.0))
+}
+
+/// First tier: (seq, title bm25) of the articles whose title holds every word, best first.
+async fn title_tier(
+    conn: &mut SqliteConnection,
+    expr: &str,
+    limit: usize,
+) -> Result<Vec<(i64, f64)>, StoreError> {
+    let from = window_start(conn, "articles_title_fts", expr).await?;
+    Ok(sqlx::query_as(
+        "SELECT rowid, rank FROM articles_title_fts
+         WHERE articles_title_fts MATCH ? AND rowid >= ?
+         ORDER BY rank LIMIT ?",
+    )
+    .bind(expr)
+    .bind(from)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Second tier: every article holding every word anywhere, by bm25 over all columns.
+async fn all_columns_tier(
+    conn: &mut SqliteConnection,
+    expr: &str,
+    limit: usize,
+) -> Result<Vec<ArticleHit>, StoreError> {
+    let from = window_start(conn, "articles_fts", expr).await?;
+    // `ORDER BY rank` (weights configured in the migration) lets FTS5 sort internally, so
+    // snippets are only computed for the rows returned.
+    let rows: Vec<HitRow> = sqlx::query_as(
+        "SELECT a.id, a.title, a.summary, a.category,
+                snippet(articles_fts, 2, ?, ?, '…', 16), articles_fts.rank
+         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+         WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?
+         ORDER BY articles_fts.rank
+         LIMIT ?",
+    )
+    .bind(SNIPPET_OPEN)
+    .bind(SNIPPET_CLOSE)
+    .bind(expr)
+    .bind(from)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(hit_from_row).collect()
 }
 
 async fn write_article(
