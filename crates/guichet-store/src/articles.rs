@@ -18,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization as _;
 use uuid::Uuid;
 
 use crate::sanitize::{html_to_text, sanitize_html};
@@ -133,11 +135,7 @@ pub struct ArticleHit {
 /// `NEAR(`, `OR`, `-`, `:` is either dropped or searched as a plain word), tokens are AND-ed,
 /// and the last one (if longer than one letter) is a prefix so that results follow typing.
 pub(crate) fn match_expression(input: &str) -> Option<String> {
-    let tokens: Vec<&str> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .take(MAX_QUERY_TOKENS)
-        .collect();
+    let tokens = query_tokens(input);
     let (last, rest) = tokens.split_last()?;
     let mut expr: Vec<String> = rest.iter().map(|t| format!("\"{t}\"")).collect();
     // A one-letter prefix would expand to a good part of the vocabulary (slow, and useless
@@ -148,6 +146,109 @@ pub(crate) fn match_expression(input: &str) -> Option<String> {
         expr.push(format!("\"{last}\""));
     }
     Some(expr.join(" "))
+}
+
+/// The words of a search query, as [`match_expression`] uses them.
+fn query_tokens(input: &str) -> Vec<&str> {
+    input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(MAX_QUERY_TOKENS)
+        .collect()
+}
+
+/// A word as the index sees it (tokenizer `unicode61 remove_diacritics 2`): lower case, without
+/// accents.
+fn fold(word: &str) -> String {
+    word.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Words of a snippet, as FTS5's `snippet(…, 16)` takes.
+const SNIPPET_TOKENS: usize = 16;
+
+/// The snippet of `text` for `query`, made here rather than by FTS5's `snippet()`, which needs
+/// the row under a full-index cursor: positioning one on a given row of a large index costs
+/// milliseconds. Same shape as FTS5's: the window of [`SNIPPET_TOKENS`] words holding the most
+/// query words, each match between [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`], `…` where cut.
+/// Words match as in the index (case and accents folded), the last query word as a prefix.
+fn snippet_for(text: &str, query: &str) -> String {
+    let terms: Vec<String> = query_tokens(query).iter().map(|t| fold(t)).collect();
+    let prefix_last = terms.last().is_some_and(|t| t.chars().count() > 1);
+    // (start byte, end byte, index of the matched term) of every word of the text.
+    let mut words: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(b)) => {
+                let w = fold(&text[b..i]);
+                let hit = terms.iter().enumerate().position(|(k, t)| {
+                    *t == w || (prefix_last && k == terms.len() - 1 && w.starts_with(t.as_str()))
+                });
+                words.push((b, i, hit));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if words.is_empty() {
+        return String::new();
+    }
+    // The window with the most distinct query words, then the most matches; earliest wins.
+    let n = words.len();
+    let width = SNIPPET_TOKENS.min(n);
+    let score = |from: usize| {
+        let hits: Vec<usize> = words[from..from + width]
+            .iter()
+            .filter_map(|w| w.2)
+            .collect();
+        let distinct: HashSet<usize> = hits.iter().copied().collect();
+        (distinct.len(), hits.len())
+    };
+    let mut best = 0;
+    let mut best_score = score(0);
+    for from in 1..=n - width {
+        let sc = score(from);
+        if sc > best_score {
+            best = from;
+            best_score = sc;
+        }
+    }
+    // Centre the matches in the window (the earliest best window ends on its last match).
+    let hits: Vec<usize> = (best..best + width)
+        .filter(|&i| words[i].2.is_some())
+        .collect();
+    if let (Some(&first), Some(&last)) = (hits.first(), hits.last()) {
+        let room = width - 1 - (last - first);
+        best = first.saturating_sub(room / 2).min(n - width);
+    }
+    let end = best + width;
+    let mut out = String::new();
+    if best > 0 {
+        out.push('…');
+    }
+    let mut at = words[best].0;
+    for &(b, e, hit) in &words[best..end] {
+        out.push_str(&text[at..b]);
+        if hit.is_some() {
+            out.push_str(SNIPPET_OPEN);
+            out.push_str(&text[b..e]);
+            out.push_str(SNIPPET_CLOSE);
+        } else {
+            out.push_str(&text[b..e]);
+        }
+        at = e;
+    }
+    if end < n {
+        out.push('…');
+    } else {
+        // The end of the text: its closing punctuation belongs to the extract.
+        out.push_str(text[at..].trim_end());
+    }
+    out
 }
 
 /// An article ready to be written: sanitised, its images stored.
@@ -326,23 +427,16 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let mut hits = Vec::with_capacity(limit);
         for (seq, rank) in title_tier(&mut conn, &expr, limit).await? {
-            // A title holding every word means the article holds every word: the full index
-            // matches it, and gives the body snippet.
-            let row: Option<HitRow> = sqlx::query_as(
-                "SELECT a.id, a.title, a.summary, a.category,
-                        snippet(articles_fts, 2, ?, ?, '…', 16), ?
-                 FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-                 WHERE articles_fts MATCH ? AND articles_fts.rowid = ?",
-            )
-            .bind(SNIPPET_OPEN)
-            .bind(SNIPPET_CLOSE)
-            .bind(rank)
-            .bind(&expr)
-            .bind(seq)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if let Some(row) = row {
-                hits.push(hit_from_row(row)?);
+            let row: Option<(String, String, Option<String>, Option<String>, String)> =
+                sqlx::query_as(
+                    "SELECT id, title, summary, category, body_text FROM articles WHERE seq = ?",
+                )
+                .bind(seq)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some((id, title, summary, category, body)) = row {
+                let snippet = snippet_for(&body, query);
+                hits.push(hit_from_row((id, title, summary, category, snippet, rank))?);
             }
         }
         if hits.len() < limit {
@@ -656,6 +750,27 @@ mod tests {
         assert_eq!(match_expression("wi fi").as_deref(), Some(r#""wi" "fi"*"#));
         assert_eq!(match_expression("  \"*:()- "), None);
         assert_eq!(match_expression(""), None);
+    }
+
+    #[test]
+    fn snippets_made_here_match_words_as_the_index_does() {
+        assert_eq!(
+            snippet_for("Pour ajouter l'imprimante du couloir.", "IMPRIMANTE"),
+            "Pour ajouter l'[imprimante] du couloir."
+        );
+        assert_eq!(
+            snippet_for("Le Réseau est lent", "reseau le"),
+            "[Le] [Réseau] est [lent]",
+            "accents and case folded, the last word a prefix"
+        );
+        let long: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        let mut text = long.join(" ");
+        text.push_str(" vpn fin");
+        let s = snippet_for(&text, "vpn");
+        assert!(s.starts_with('…') && s.contains("[vpn] fin"), "{s}");
+        assert_eq!(s.matches(' ').count(), SNIPPET_TOKENS - 1, "{s}");
+        assert_eq!(snippet_for("", "vpn"), "");
+        assert_eq!(snippet_for("sans rapport", "vpn"), "sans rapport");
     }
 
     #[test]
