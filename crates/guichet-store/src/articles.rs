@@ -427,13 +427,13 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let mut hits = Vec::with_capacity(limit);
         for (seq, rank) in title_tier(&mut conn, &expr, limit).await? {
-            let row: Option<(String, String, Option<String>, Option<String>, String)> =
-                sqlx::query_as(
-                    "SELECT id, title, summary, category, body_text FROM articles WHERE seq = ?",
-                )
-                .bind(seq)
-                .fetch_optional(&mut *conn)
-                .await?;
+            // Same shape as a listing row, with the whole body instead of its start.
+            let row: Option<ListRow> = sqlx::query_as(
+                "SELECT id, title, summary, category, body_text FROM articles WHERE seq = ?",
+            )
+            .bind(seq)
+            .fetch_optional(&mut *conn)
+            .await?;
             if let Some((id, title, summary, category, body)) = row {
                 let snippet = snippet_for(&body, query);
                 hits.push(hit_from_row((id, title, summary, category, snippet, rank))?);
