@@ -3,7 +3,8 @@
 //! words each, with some HTML) into a fresh store (temporary unless `--keep DIR`), times their
 //! import (sanitising and indexing included, batches of 1,000 per transaction, as a sync would
 //! write them), then times Q searches of 1–3 words, some of them prefixes, unaccented or
-//! upper-case, as typed by users. Reports the import rate, the search latency percentiles and the database size.
+//! upper-case, as typed by users. Reports the import rate, the search latency percentiles and
+//! the database size.
 //!
 //! The generator is a SplitMix64 written here, not `rand`'s: its sequence is fixed forever, so a
 //! seed names the same corpus on every platform and version.
