@@ -1,9 +1,10 @@
 //! `guichet bench kb`: how the knowledge base scales. Generates N deterministic French and
 //! English articles (a seeded generator over a help-desk vocabulary, accents included, 100–400
-//! words each, with some HTML) into a fresh temporary store, times their import (sanitising and
-//! indexing included, batches of 1,000 per transaction, as a sync would write them), then times
-//! Q searches of 1–3 words, some of them prefixes, unaccented or upper-case, as typed by users.
-//! Reports the import rate, the search latency percentiles and the database size.
+//! words each, with some HTML) into a fresh store (temporary unless `--keep DIR`), times their
+//! import (sanitising and indexing included, batches of 1,000 per transaction, as a sync would
+//! write them), then times Q searches of 1–3 words, some of them prefixes, unaccented or
+//! upper-case, as typed by users. Reports the import rate, the search latency percentiles and
+//! the database size.
 //!
 //! The generator is a SplitMix64 written here, not `rand`'s: its sequence is fixed forever, so a
 //! seed names the same corpus on every platform and version.
@@ -44,6 +45,10 @@ pub struct BenchKbArgs {
     /// Seed of the generator (same seed, same corpus and queries).
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Build the store in this new (or empty) directory and keep it afterwards, to study
+    /// the queries with other tools; by default a temporary directory, removed at the end.
+    #[arg(long, value_name = "DIR")]
+    keep: Option<std::path::PathBuf>,
 }
 
 /// The figures.
@@ -86,11 +91,27 @@ pub async fn run(ctx: &Context, args: BenchKbArgs) -> Result<(), CliError> {
             "--articles and --queries must be at least 1",
         ));
     }
-    let dir = tempfile::Builder::new()
-        .prefix("guichet-bench-kb-")
-        .tempdir()
-        .context("creating a temporary store")?;
-    let store = Store::open(dir.path()).await?;
+    let temp;
+    let dir: &std::path::Path = match &args.keep {
+        Some(d) => {
+            let occupied = std::fs::read_dir(d).is_ok_and(|mut e| e.next().is_some());
+            if occupied {
+                return Err(CliError::usage(format!(
+                    "--keep {}: the directory must be new or empty",
+                    d.display()
+                )));
+            }
+            d
+        }
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("guichet-bench-kb-")
+                .tempdir()
+                .context("creating a temporary store")?;
+            temp.path()
+        }
+    };
+    let store = Store::open(dir).await?;
     let mut rng = SplitMix64(args.seed);
 
     let mut words = 0;
@@ -133,7 +154,16 @@ pub async fn run(ctx: &Context, args: BenchKbArgs) -> Result<(), CliError> {
         }
     }
     store.close().await;
-    let db = dir.path().join(guichet_store::DATABASE_FILE);
+    if args.keep.is_some() {
+        // Every timed query with its latency, to replay the slow ones against the kept store.
+        let tsv: String = timings
+            .iter()
+            .map(|(q, ms)| format!("{q}\t{ms:.3}\n"))
+            .collect();
+        let path = dir.join("queries.tsv");
+        std::fs::write(&path, tsv).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let db = dir.join(guichet_store::DATABASE_FILE);
     let db_bytes = std::fs::metadata(&db)
         .with_context(|| format!("reading the size of {}", db.display()))?
         .len();

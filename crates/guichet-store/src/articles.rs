@@ -18,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization as _;
 use uuid::Uuid;
 
 use crate::sanitize::{html_to_text, sanitize_html};
@@ -121,8 +123,9 @@ pub struct ArticleHit {
     /// For a search, an extract of the body around the matches, terms between
     /// [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`]; for a listing, the summary or the body's start.
     pub snippet: String,
-    /// For a search, the bm25 score within its tier (title matches, then the others; FTS5's
-    /// convention: negative, lower is more relevant; results come best first); 0 in a listing.
+    /// For a search, the bm25 score within its tier (title matches scored on their titles,
+    /// then the others on all columns; FTS5's convention: negative, lower is more relevant;
+    /// results come best first); 0 in a listing.
     pub rank: f64,
 }
 
@@ -132,11 +135,7 @@ pub struct ArticleHit {
 /// `NEAR(`, `OR`, `-`, `:` is either dropped or searched as a plain word), tokens are AND-ed,
 /// and the last one (if longer than one letter) is a prefix so that results follow typing.
 pub(crate) fn match_expression(input: &str) -> Option<String> {
-    let tokens: Vec<&str> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .take(MAX_QUERY_TOKENS)
-        .collect();
+    let tokens = query_tokens(input);
     let (last, rest) = tokens.split_last()?;
     let mut expr: Vec<String> = rest.iter().map(|t| format!("\"{t}\"")).collect();
     // A one-letter prefix would expand to a good part of the vocabulary (slow, and useless
@@ -147,6 +146,109 @@ pub(crate) fn match_expression(input: &str) -> Option<String> {
         expr.push(format!("\"{last}\""));
     }
     Some(expr.join(" "))
+}
+
+/// The words of a search query, as [`match_expression`] uses them.
+fn query_tokens(input: &str) -> Vec<&str> {
+    input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(MAX_QUERY_TOKENS)
+        .collect()
+}
+
+/// A word as the index sees it (tokenizer `unicode61 remove_diacritics 2`): lower case, without
+/// accents.
+fn fold(word: &str) -> String {
+    word.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Words of a snippet, as FTS5's `snippet(…, 16)` takes.
+const SNIPPET_TOKENS: usize = 16;
+
+/// The snippet of `text` for `query`, made here rather than by FTS5's `snippet()`, which needs
+/// the row under a full-index cursor: positioning one on a given row of a large index costs
+/// milliseconds. Same shape as FTS5's: the window of [`SNIPPET_TOKENS`] words holding the most
+/// query words, each match between [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`], `…` where cut.
+/// Words match as in the index (case and accents folded), the last query word as a prefix.
+fn snippet_for(text: &str, query: &str) -> String {
+    let terms: Vec<String> = query_tokens(query).iter().map(|t| fold(t)).collect();
+    let prefix_last = terms.last().is_some_and(|t| t.chars().count() > 1);
+    // (start byte, end byte, index of the matched term) of every word of the text.
+    let mut words: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(b)) => {
+                let w = fold(&text[b..i]);
+                let hit = terms.iter().enumerate().position(|(k, t)| {
+                    *t == w || (prefix_last && k == terms.len() - 1 && w.starts_with(t.as_str()))
+                });
+                words.push((b, i, hit));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if words.is_empty() {
+        return String::new();
+    }
+    // The window with the most distinct query words, then the most matches; earliest wins.
+    let n = words.len();
+    let width = SNIPPET_TOKENS.min(n);
+    let score = |from: usize| {
+        let hits: Vec<usize> = words[from..from + width]
+            .iter()
+            .filter_map(|w| w.2)
+            .collect();
+        let distinct: HashSet<usize> = hits.iter().copied().collect();
+        (distinct.len(), hits.len())
+    };
+    let mut best = 0;
+    let mut best_score = score(0);
+    for from in 1..=n - width {
+        let sc = score(from);
+        if sc > best_score {
+            best = from;
+            best_score = sc;
+        }
+    }
+    // Centre the matches in the window (the earliest best window ends on its last match).
+    let hits: Vec<usize> = (best..best + width)
+        .filter(|&i| words[i].2.is_some())
+        .collect();
+    if let (Some(&first), Some(&last)) = (hits.first(), hits.last()) {
+        let room = width - 1 - (last - first);
+        best = first.saturating_sub(room / 2).min(n - width);
+    }
+    let end = best + width;
+    let mut out = String::new();
+    if best > 0 {
+        out.push('…');
+    }
+    let mut at = words[best].0;
+    for &(b, e, hit) in &words[best..end] {
+        out.push_str(&text[at..b]);
+        if hit.is_some() {
+            out.push_str(SNIPPET_OPEN);
+            out.push_str(&text[b..e]);
+            out.push_str(SNIPPET_CLOSE);
+        } else {
+            out.push_str(&text[b..e]);
+        }
+        at = e;
+    }
+    if end < n {
+        out.push('…');
+    } else {
+        // The end of the text: its closing punctuation belongs to the extract.
+        out.push_str(text[at..].trim_end());
+    }
+    out
 }
 
 /// An article ready to be written: sanitised, its images stored.
@@ -303,9 +405,14 @@ impl Store {
     /// Full-text search, best first (at most `limit`). Any input is accepted: an empty or
     /// all-punctuation query gives no results, FTS5 syntax in it is neutralised.
     ///
-    /// Articles whose title holds every word come first, then the others, each tier by bm25
-    /// (title weighted most). Ranking the title tier alone first is what keeps common words fast:
-    /// when enough titles match, the (much larger) set of body matches is never scored.
+    /// Articles whose title holds every word come first, ranked by bm25 over their titles (a
+    /// separate title index, so this tier never reads body doclists); then the others, by bm25
+    /// over all columns (title weighted most). Every hit's snippet is an extract of its body.
+    ///
+    /// Work is bounded for very broad queries: bm25 is computed over at most the
+    /// [`RANK_WINDOW`] most recently stored matches of a tier (every result still holds every
+    /// word). Below that many matches the ranking is exact; above it the words are, by
+    /// definition, common in the knowledge base, and bm25's weight for them tends to zero.
     pub async fn search_articles(
         &self,
         query: &str,
@@ -314,36 +421,31 @@ impl Store {
         let Some(expr) = match_expression(query) else {
             return Ok(Vec::new());
         };
-        let mut hits = self
-            .ranked_hits(&format!("{{title}} : ({expr})"), limit)
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.acquire().await?;
+        let mut hits = Vec::with_capacity(limit);
+        for (seq, rank) in title_tier(&mut conn, &expr, limit).await? {
+            // Same shape as a listing row, with the whole body instead of its start.
+            let row: Option<ListRow> = sqlx::query_as(
+                "SELECT id, title, summary, category, body_text FROM articles WHERE seq = ?",
+            )
+            .bind(seq)
+            .fetch_optional(&mut *conn)
             .await?;
+            if let Some((id, title, summary, category, body)) = row {
+                let snippet = snippet_for(&body, query);
+                hits.push(hit_from_row((id, title, summary, category, snippet, rank))?);
+            }
+        }
         if hits.len() < limit {
             let seen: HashSet<Uuid> = hits.iter().map(|h| h.id).collect();
-            let rest = self.ranked_hits(&expr, limit + seen.len()).await?;
+            let rest = all_columns_tier(&mut conn, &expr, limit + seen.len()).await?;
             hits.extend(rest.into_iter().filter(|h| !seen.contains(&h.id)));
             hits.truncate(limit);
         }
         Ok(hits)
-    }
-
-    async fn ranked_hits(&self, expr: &str, limit: usize) -> Result<Vec<ArticleHit>, StoreError> {
-        // `ORDER BY rank` (weights configured in the migration) lets FTS5 sort internally and
-        // stop after `limit` rows, so snippets are only computed for the rows returned.
-        let rows: Vec<HitRow> = sqlx::query_as(
-            "SELECT a.id, a.title, a.summary, a.category,
-                    snippet(articles_fts, 2, ?, ?, '…', 16), articles_fts.rank
-             FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-             WHERE articles_fts MATCH ?
-             ORDER BY articles_fts.rank
-             LIMIT ?",
-        )
-        .bind(SNIPPET_OPEN)
-        .bind(SNIPPET_CLOSE)
-        .bind(expr)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(hit_from_row).collect()
     }
 
     /// An article by reference: its local UUID, a unique prefix of it (4+ hex digits), its
@@ -467,6 +569,73 @@ impl Store {
     }
 }
 
+/// Most matches of one result tier that bm25 ranks (see [`Store::search_articles`]). Ranking
+/// is what costs: FTS5 scores every candidate before sorting, so the candidates are bounded.
+pub const RANK_WINDOW: usize = 500;
+
+/// The lowest rowid among the [`RANK_WINDOW`] newest matches of `table`, or `i64::MIN` when
+/// there are fewer matches than that (no bound). Walking rowids newest first needs no scoring.
+async fn window_start(
+    conn: &mut SqliteConnection,
+    table: &str,
+    expr: &str,
+) -> Result<i64, StoreError> {
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+    ))
+    .bind(expr)
+    .bind(i64::try_from(RANK_WINDOW - 1).unwrap_or(i64::MAX))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map_or(i64::MIN, |r| r.0))
+}
+
+/// First tier: (seq, title bm25) of the articles whose title holds every word, best first.
+async fn title_tier(
+    conn: &mut SqliteConnection,
+    expr: &str,
+    limit: usize,
+) -> Result<Vec<(i64, f64)>, StoreError> {
+    let from = window_start(conn, "articles_title_fts", expr).await?;
+    Ok(sqlx::query_as(
+        "SELECT rowid, rank FROM articles_title_fts
+         WHERE articles_title_fts MATCH ? AND rowid >= ?
+         ORDER BY rank LIMIT ?",
+    )
+    .bind(expr)
+    .bind(from)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Second tier: every article holding every word anywhere, by bm25 over all columns.
+async fn all_columns_tier(
+    conn: &mut SqliteConnection,
+    expr: &str,
+    limit: usize,
+) -> Result<Vec<ArticleHit>, StoreError> {
+    let from = window_start(conn, "articles_fts", expr).await?;
+    // `ORDER BY rank` (weights configured in the migration) lets FTS5 sort internally, so
+    // snippets are only computed for the rows returned.
+    let rows: Vec<HitRow> = sqlx::query_as(
+        "SELECT a.id, a.title, a.summary, a.category,
+                snippet(articles_fts, 2, ?, ?, '…', 16), articles_fts.rank
+         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+         WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?
+         ORDER BY articles_fts.rank
+         LIMIT ?",
+    )
+    .bind(SNIPPET_OPEN)
+    .bind(SNIPPET_CLOSE)
+    .bind(expr)
+    .bind(from)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(hit_from_row).collect()
+}
+
 pub(crate) async fn write_article(
     conn: &mut SqliteConnection,
     p: Prepared,
@@ -581,6 +750,27 @@ mod tests {
         assert_eq!(match_expression("wi fi").as_deref(), Some(r#""wi" "fi"*"#));
         assert_eq!(match_expression("  \"*:()- "), None);
         assert_eq!(match_expression(""), None);
+    }
+
+    #[test]
+    fn snippets_made_here_match_words_as_the_index_does() {
+        assert_eq!(
+            snippet_for("Pour ajouter l'imprimante du couloir.", "IMPRIMANTE"),
+            "Pour ajouter l'[imprimante] du couloir."
+        );
+        assert_eq!(
+            snippet_for("Le Réseau est lent", "reseau le"),
+            "[Le] [Réseau] est [lent]",
+            "accents and case folded, the last word a prefix"
+        );
+        let long: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        let mut text = long.join(" ");
+        text.push_str(" vpn fin");
+        let s = snippet_for(&text, "vpn");
+        assert!(s.starts_with('…') && s.contains("[vpn] fin"), "{s}");
+        assert_eq!(s.matches(' ').count(), SNIPPET_TOKENS - 1, "{s}");
+        assert_eq!(snippet_for("", "vpn"), "");
+        assert_eq!(snippet_for("sans rapport", "vpn"), "sans rapport");
     }
 
     #[test]

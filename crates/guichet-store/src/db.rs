@@ -49,7 +49,13 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             // Another process (the app, a timer run) may hold the write lock for a moment.
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Knowledge-base search walks large FTS5 doclists: reading them through a memory
+            // map and a 16 MiB page cache (per connection, filled only as used) instead of
+            // SQLite's 2 MiB default and a read() per page cut its latency by a fifth to a
+            // third in `bench kb`.
+            .pragma("mmap_size", "268435456")
+            .pragma("cache_size", "-16384");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(0)

@@ -34,7 +34,8 @@ mod snapshots;
 mod tickets;
 
 pub use articles::{
-    Article, ArticleHit, ArticleImage, ArticleInput, StoredImage, SNIPPET_CLOSE, SNIPPET_OPEN,
+    Article, ArticleHit, ArticleImage, ArticleInput, StoredImage, RANK_WINDOW, SNIPPET_CLOSE,
+    SNIPPET_OPEN,
 };
 pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
