@@ -6,7 +6,7 @@ mod common;
 use chrono::Utc;
 use common::{connector, later, rt, Local};
 use guichet_inventory::{Cpu, Inventory, Machine, Memory, OperatingSystem};
-use guichet_store::{ReplySide, ReplyState, TicketState};
+use guichet_store::{OutboxState, ReplySide, ReplyState, TicketState};
 use guichet_sync::Stop;
 use guichet_testkit::{Fault, FaultProxy, RtServer, Technician};
 use uuid::Uuid;
@@ -81,6 +81,79 @@ async fn a_sync_killed_between_the_answer_and_the_commit_creates_no_duplicate() 
         1,
         "the retry found the ticket instead of creating another"
     );
+}
+
+/// Each fault the network or RT can throw at a ticket's creation: the pass defers the entry
+/// (nothing lost, nothing parked), the next pass delivers it, and RT holds exactly one ticket.
+#[tokio::test(flavor = "multi_thread")]
+async fn faults_on_creation_are_retried_and_never_duplicate_or_lose_the_ticket() {
+    let Some(server) = rt() else { return };
+    let tech = Technician::new(server);
+    let faults = [
+        (
+            "500",
+            Fault::Status {
+                code: 500,
+                retry_after: None,
+            },
+        ),
+        (
+            "503",
+            Fault::Status {
+                code: 503,
+                retry_after: None,
+            },
+        ),
+        (
+            "429",
+            Fault::Status {
+                code: 429,
+                retry_after: Some(120),
+            },
+        ),
+        // The connector's timeout is 5 s (common::connector).
+        ("hang", Fault::Hang(std::time::Duration::from_secs(8))),
+        ("close mid response", Fault::CloseMidResponse),
+        ("malformed JSON", Fault::MalformedJson),
+    ];
+    for (what, fault) in faults {
+        let proxy = FaultProxy::start(server.url()).unwrap();
+        let local = Local::new().await;
+        let c = connector(&proxy.url(), RtServer::USER_PASSWORD);
+        let id = local.ticket(&format!("Fault {what}")).await;
+        proxy.push_fault("POST", "/REST/2.0/ticket", fault.clone());
+        let now = Utc::now();
+        let r = local.pass(&c, now).await;
+        assert!(r.pushed.is_empty(), "{what}: {r:?}");
+        let q = local.store.outbox().await.unwrap();
+        assert_eq!(q.len(), 1, "{what}: the entry is kept");
+        assert_eq!(q[0].attempts, 1, "{what}");
+        assert_eq!(
+            q[0].state,
+            OutboxState::Pending,
+            "{what}: retried, not parked"
+        );
+        assert!(q[0].last_error.is_some(), "{what}: the error is recorded");
+        if what == "429" {
+            assert!(
+                q[0].next_attempt_at >= now + chrono::Duration::seconds(119),
+                "Retry-After honoured: {:?}",
+                q[0].next_attempt_at
+            );
+        }
+        assert_eq!(local.remote_id(id).await, None, "{what}");
+
+        let r = local.pass(&c, later(1)).await;
+        assert_eq!(
+            r.pushed.len(),
+            1,
+            "{what}: delivered on the next pass: {r:?}"
+        );
+        let found = tech.tickets_by_client_uuid(&id.to_string()).await.unwrap();
+        assert_eq!(found.len(), 1, "{what}: exactly one RT ticket");
+        assert_eq!(local.remote_id(id).await, Some(found[0]), "{what}");
+        assert!(local.store.outbox().await.unwrap().is_empty(), "{what}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
