@@ -23,6 +23,8 @@ app=${GUICHET_APP:-$target/$profile/guichet-app}
 cargo build --locked $flag -p guichet-bare-window --features custom-protocol
 bare=$target/$profile/guichet-bare-window
 
+# The throw-away HOME below must not hide the Rust toolchain.
+export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 export HOME=$scratch/home GUICHET_DATA_DIR=$scratch/data GUICHET_BENCH=1 GUICHET_EXIT_ON_CLOSE=1 \

@@ -25,6 +25,8 @@ fi
 
 artifacts=$root/tests/artifacts
 rm -rf "$artifacts" && mkdir -p "$artifacts"
+# The throw-away HOME below must not hide the Rust toolchain.
+export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/home" "$scratch/data"

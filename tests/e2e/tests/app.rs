@@ -273,7 +273,7 @@ async fn the_app_works_end_to_end() {
     caps.insert("browserName".into(), "wry".into());
     caps.insert(
         "tauri:options".into(),
-        serde_json::json!({ "application": app, "args": [] }),
+        serde_json::json!({ "application": app.to_string_lossy(), "args": [] }),
     );
     let client = ClientBuilder::native()
         .capabilities(caps)

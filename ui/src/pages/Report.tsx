@@ -230,7 +230,7 @@ export function Report() {
           ) : null}
         </div>
 
-        {error ? <ErrorNote error={error} /> : null}
+        <div id="report-error">{error ? <ErrorNote error={error} /> : null}</div>
         <div className="actions">
           <button type="submit" className="btn btn-primary" id="report-send" disabled={busy}>
             {offline ? t("report.queue") : t("report.send")}
