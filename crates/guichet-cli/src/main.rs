@@ -5,8 +5,10 @@
 //! to stderr. With `--json`, errors are one JSON object `{"error":{"code","message"}}` on stderr.
 
 mod bench;
+mod bench_kb;
 mod error;
 mod inventory;
+mod kb;
 mod output;
 mod table;
 
@@ -38,13 +40,17 @@ struct Cli {
 enum BenchWhat {
     /// Time a full inventory against FusionInventory's, side by side, and report peak memory.
     Inventory(bench::BenchArgs),
+    /// Import N generated articles into a temporary store and time searches over them.
+    Kb(bench_kb::BenchKbArgs),
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Inventory this machine (hardware, software, …); `history` and `diff` for its change history.
     Inventory(inventory::InventoryArgs),
-    /// Benchmarks: `bench inventory` (against FusionInventory, side by side).
+    /// Offline knowledge base: `search`, `show`, `list`, `categories`, `import`.
+    Kb(kb::KbArgs),
+    /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
@@ -83,8 +89,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     };
     match cli.command {
         Command::Inventory(args) => inventory::run(&ctx, args).await,
+        Command::Kb(args) => kb::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
+            BenchWhat::Kb(args) => bench_kb::run(&ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }

@@ -135,19 +135,10 @@ pub(crate) fn name_devices(db: &str, devices: &mut [PciDevice]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
+    use crate::linux::fake_root::{t0, write};
+
     use std::os::unix::fs::symlink;
     use std::path::Path;
-
-    fn write(root: &Path, rel: &str, content: &str) {
-        let p = root.join(rel);
-        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        fs::write(p, content).expect("write");
-    }
-
-    fn t0() -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("time")
-    }
 
     fn pci(r: &Path, slot: &str, a: [&str; 6], driver: Option<&str>) {
         let names = [

@@ -4,6 +4,9 @@
 use crate::collect::Collector;
 use crate::model::Category;
 
+#[cfg(test)]
+mod fake_root;
+
 mod batteries;
 mod controllers;
 mod cpus;

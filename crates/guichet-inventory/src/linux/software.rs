@@ -197,14 +197,9 @@ fn nix_packages(probe: &Probe) -> SourceResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linux::fake_root::t0;
     use std::fs;
     use std::time::Duration;
-
-    fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-    }
 
     const STATUS: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),

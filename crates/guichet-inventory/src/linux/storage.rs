@@ -239,14 +239,9 @@ fn vendor_from_model(model: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linux::fake_root::{t0, write};
     use std::fs;
     use std::path::Path;
-
-    fn write(root: &Path, rel: &str, content: &str) {
-        let p = root.join(rel);
-        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        fs::write(p, content).expect("write");
-    }
 
     /// Builds `/sys/devices/<devpath>/block/<name>` with attributes and links
     /// `/sys/block/<name>` to it, as the kernel does.
@@ -262,10 +257,6 @@ mod tests {
             root.join(format!("sys/block/{name}")),
         )
         .expect("symlink");
-    }
-
-    fn t0() -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("time")
     }
 
     #[test]

@@ -86,18 +86,7 @@ pub fn collect(probe: &Probe) -> Result<Section, SourceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
-    use std::path::Path;
-
-    fn write(root: &Path, rel: &str, content: &str) {
-        let p = root.join(rel);
-        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        fs::write(p, content).expect("write");
-    }
-
-    fn t0() -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("time")
-    }
+    use crate::linux::fake_root::{t0, write};
 
     #[test]
     fn devices_without_hubs_interfaces_and_with_usb_ids_names() {

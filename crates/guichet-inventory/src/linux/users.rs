@@ -27,14 +27,9 @@ pub fn collect(probe: &Probe) -> Result<Section, SourceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Utc};
-    use std::fs;
+    use crate::linux::fake_root::t0;
 
-    fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use std::fs;
 
     #[test]
     fn login_defs_range_decides_who_is_human() {

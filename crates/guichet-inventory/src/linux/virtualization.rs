@@ -51,14 +51,9 @@ fn evidence(probe: &Probe) -> VirtEvidence {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Utc};
-    use std::fs;
+    use crate::linux::fake_root::t0;
 
-    fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use std::fs;
 
     #[test]
     fn vmware_guest_from_a_fake_tree() {

@@ -151,25 +151,10 @@ fn fs_encryption(fs_type: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linux::fake_root::{link, t0, write};
     use std::fs;
-    use std::os::unix::fs::symlink;
+
     use std::path::Path;
-
-    fn write(root: &Path, rel: &str, content: &str) {
-        let p = root.join(rel);
-        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        fs::write(p, content).expect("write");
-    }
-
-    fn link(root: &Path, rel: &str, target: &str) {
-        let p = root.join(rel);
-        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        symlink(target, p).expect("symlink");
-    }
-
-    fn t0() -> chrono::DateTime<chrono::Utc> {
-        chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("time")
-    }
 
     /// A laptop: LVM on LUKS (`/`), a plain `/boot`, a btrfs USB disk with a spaced label found
     /// only through by-label links, an eCryptfs home and the usual pseudo file systems.

@@ -104,20 +104,7 @@ pub fn parse_info(text: &str) -> Option<Software> {
 
 /// Bytes from a `g_format_size` string: "479,7 MB", "252,0\u{a0}MB", "1.6 GB", "512 bytes".
 pub fn parse_size(s: &str) -> Option<u64> {
-    let s = s.replace('\u{a0}', " ");
-    let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))?;
-    let (num, unit) = s.split_at(split);
-    let num: f64 = num.replace(',', ".").parse().ok()?;
-    let mult = match unit.trim() {
-        "bytes" | "byte" | "B" => 1.0,
-        "kB" => 1e3,
-        "MB" => 1e6,
-        "GB" => 1e9,
-        "TB" => 1e12,
-        _ => return None,
-    };
-    Some((num * mult).round() as u64)
+    super::units::decimal_size(s)
 }
 
 #[cfg(test)]

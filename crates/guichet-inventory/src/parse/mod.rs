@@ -23,6 +23,7 @@ pub mod pci_ids;
 pub mod rpm;
 pub mod snap;
 pub mod udev;
+pub mod units;
 pub mod usb_ids;
 pub mod version;
 pub mod virt;

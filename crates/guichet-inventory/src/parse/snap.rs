@@ -72,18 +72,7 @@ fn publisher(p: &str) -> Option<String> {
 
 /// Bytes from snapd's `SizeToStr` text, e.g. "273MB", "7kB", "81MB".
 pub fn parse_size(s: &str) -> Option<u64> {
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let mult = match unit {
-        "B" => 1.0,
-        "kB" => 1e3,
-        "MB" => 1e6,
-        "GB" => 1e9,
-        "TB" => 1e12,
-        _ => return None,
-    };
-    Some((n * mult).round() as u64)
+    super::units::decimal_size(s)
 }
 
 #[cfg(test)]

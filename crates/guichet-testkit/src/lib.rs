@@ -1,0 +1,27 @@
+//! Test infrastructure for Guichet's sync tests.
+//!
+//! * [`RtServer`]: a private Request Tracker 5 instance (SQLite, loopback only)
+//!   seeded with what Guichet needs (`scripts/rt/guichet-seed.pl`): queue
+//!   `ServiceDesk`, custom fields `ClientUUID` / `ClientTxnUUID`, article class
+//!   `Guichet KB`, asset catalog `Workstations`, users `guichet-user` and `tech`.
+//! * [`Technician`]: a REST2 client acting as the technician on the other side
+//!   of the service desk (replies, comments, status changes, KB, assets).
+//! * [`FaultProxy`]: an HTTP/1.1 proxy in front of a server that injects
+//!   faults (error statuses, hangs, cut or malformed responses, lost answers,
+//!   network down) and logs the requests it saw.
+//!
+//! This crate is only meant as a dev-dependency. See `tests/rt/README.md` at
+//! the repository root for the REST2 shapes the connector has to handle.
+
+mod error;
+mod fault_proxy;
+mod rt_server;
+mod technician;
+
+pub use error::TestkitError;
+pub use fault_proxy::{Fault, FaultProxy, ProxiedRequest};
+pub use rt_server::RtServer;
+pub use technician::Technician;
+
+/// Result type of this crate.
+pub type Result<T, E = TestkitError> = std::result::Result<T, E>;
