@@ -34,6 +34,10 @@ mkdir -p "$scratch/home" "$scratch/data"
 # Build the test binary outside the display session (compilation is the slow part).
 cargo test --locked -p guichet-e2e --no-run
 
+# Seed the knowledge base the way an admin does, with the headless agent.
+cargo build --locked -p guichet-cli
+"$target/debug/guichet" --data-dir "$scratch/data" kb import tests/e2e/fixtures/kb.json
+
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_DATA_HOME=$scratch/home/.local/share \
   XDG_CACHE_HOME=$scratch/home/.cache GUICHET_DATA_DIR=$scratch/data GUICHET_OFFLINE=1 \
   GUICHET_ARTIFACTS=$artifacts LANG=en_GB.UTF-8 LC_ALL= LANGUAGE= \

@@ -134,7 +134,7 @@ pub struct Article {
     pub title: String,
     /// Category name.
     pub category: String,
-    /// Sanitised HTML body; images point at `guichet-blob://localhost/<sha256>`.
+    /// Sanitised HTML body; images are `guichet-blob:<sha256>` (the UI maps them to the URI scheme).
     pub body_html: String,
     /// Last update.
     pub updated_at: DateTime<Utc>,

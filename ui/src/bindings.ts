@@ -48,13 +48,13 @@ export const commands = {
 	ticketThread: (id: string) => typedError<TicketThread, AppError>(__TAURI_INVOKE("ticket_thread", { id })),
 	/**  Replies to a ticket (queued for the next sync). */
 	ticketReply: (id: string, body: string, attachments: AttachmentDraft[]) => typedError<TicketMessage, AppError>(__TAURI_INVOKE("ticket_reply", { id, body, attachments })),
-	/**  Full-text search of the local knowledge base. */
+	/**  Full-text search of the local knowledge base (offline); an empty query lists every article. */
 	kbSearch: (query: string, limit: number) => typedError<ArticleHit[], AppError>(__TAURI_INVOKE("kb_search", { query, limit })),
-	/**  Knowledge-base categories. */
+	/**  Knowledge-base categories with their number of articles. */
 	kbCategories: () => typedError<ArticleCategory[], AppError>(__TAURI_INVOKE("kb_categories")),
-	/**  Articles of one category. */
+	/**  Articles of one category, by title. */
 	kbArticles: (category: string) => typedError<ArticleHit[], AppError>(__TAURI_INVOKE("kb_articles", { category })),
-	/**  One article. */
+	/**  One article (sanitised HTML; images as `guichet-blob:<sha256>`). */
 	kbArticle: (id: string) => typedError<Article, AppError>(__TAURI_INVOKE("kb_article", { id })),
 	/**  The settings (and whether a secret is in the keyring). */
 	settingsGet: () => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_get")),
@@ -126,7 +126,7 @@ export type Article = {
 	title: string,
 	/**  Category name. */
 	category: string,
-	/**  Sanitised HTML body; images point at `guichet-blob://localhost/<sha256>`. */
+	/**  Sanitised HTML body; images are `guichet-blob:<sha256>` (the UI maps them to the URI scheme). */
 	body_html: string,
 	/**  Last update. */
 	updated_at: string,

@@ -159,10 +159,7 @@ async fn scenario(c: &Client) {
     .await;
     shot(c, "02-report-form").await;
     click(c, "#report-send").await;
-    let outcome = wait_text(c, "main [role=status], main [role=alert]", |t| {
-        !t.is_empty() && !t.contains("offline")
-    })
-    .await;
+    let outcome = wait_text(c, "#report-result, #report-error", |t| !t.is_empty()).await;
     shot(c, "03-report-queued").await;
     let tickets_available = !outcome.contains("not available");
     if tickets_available {
