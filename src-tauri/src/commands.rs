@@ -282,7 +282,8 @@ pub async fn system_info_preview() -> AppResult<SystemInfoPreview> {
             timeout: Duration::from_secs(5),
             now,
         });
-        let h = health::summarise(&inv, now, None);
+        let mut h = health::summarise(&inv, now, None);
+        h.online &= !crate::sync_loop::forced_offline();
         SystemInfoPreview {
             text: jobs::system_info_text(&h, &inv),
         }

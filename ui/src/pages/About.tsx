@@ -28,7 +28,7 @@ export function About() {
       <p>{t("about.intro")}</p>
       {error ? <ErrorNote error={error} /> : null}
       {d ? (
-        <dl className="fields" id="diagnostics">
+        <dl className="fields fields-wide" id="diagnostics">
           <div className="field-pair">
             <dt>{t("about.version")}</dt>
             <dd>{d.version}</dd>
