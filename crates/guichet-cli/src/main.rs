@@ -4,13 +4,17 @@
 //! add freely. stdout carries only the machine-readable result; progress, timings and errors go
 //! to stderr. With `--json`, errors are one JSON object `{"error":{"code","message"}}` on stderr.
 
+mod asset;
 mod bench;
 mod bench_kb;
 mod error;
 mod inventory;
 mod kb;
 mod output;
+mod site;
+mod sync;
 mod table;
+mod ticket;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +54,16 @@ enum Command {
     Inventory(inventory::InventoryArgs),
     /// Offline knowledge base: `search`, `show`, `list`, `categories`, `import`.
     Kb(kb::KbArgs),
+    /// Report a problem and follow it: `ticket new|list|show|reply|submit` (works offline).
+    Ticket(ticket::TicketArgs),
+    /// Configure the service-desk server (the secret is read from stdin, kept in the keyring).
+    Connect(sync::ConnectArgs),
+    /// Send queued tickets and replies, fetch answers; `--status` shows the queue.
+    Sync(sync::SyncArgs),
+    /// The site register: import other machines' inventory files, search, export.
+    Site(site::SiteArgs),
+    /// Hand-entered equipment (printers, switches, phones…) and their QR-code labels.
+    Asset(asset::AssetArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
@@ -90,6 +104,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Inventory(args) => inventory::run(&ctx, args).await,
         Command::Kb(args) => kb::run(&ctx, args).await,
+        Command::Ticket(args) => ticket::run(&ctx, args).await,
+        Command::Connect(args) => sync::connect(&ctx, args).await,
+        Command::Sync(args) => sync::run(&ctx, args).await,
+        Command::Site(args) => site::run(&ctx, args).await,
+        Command::Asset(args) => asset::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
             BenchWhat::Kb(args) => bench_kb::run(&ctx, args).await,

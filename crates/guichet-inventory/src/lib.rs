@@ -7,8 +7,11 @@
 //!   (`cfg(target_os)`); Windows and macOS parsers are tested on Linux against recorded outputs.
 //! * Export: GLPI inventory JSON ([`to_glpi`]), native JSON (serde), CSV of software
 //!   ([`software_csv`]).
+//! * Import: [`import::import_file`] reads native JSON, GLPI JSON and OCS/FusionInventory XML
+//!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
 
+pub mod import;
 pub mod model;
 pub mod parse;
 

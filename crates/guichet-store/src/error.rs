@@ -38,4 +38,17 @@ pub enum StoreError {
     /// A reference matched more than one row.
     #[error("{0} is ambiguous: {1} matches")]
     Ambiguous(String, usize),
+    /// Input refused (empty title, urgency out of range, reply to a draft…).
+    #[error("{0}")]
+    Invalid(String),
+    /// A file is larger than the configured limit; nothing was written.
+    #[error("{what} is {size} bytes, over the {limit}-byte limit")]
+    TooLarge {
+        /// Which file.
+        what: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
 }

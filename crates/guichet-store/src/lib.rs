@@ -8,9 +8,13 @@
 //! * Snapshots: saved inventories, deflated, with summary columns for history
 //!   ([`Store::save_snapshot`], [`Store::snapshots`], [`Store::snapshot`]).
 //!
+//! * Site register: other machines' inventories, hand-entered assets, a change journal and the
+//!   scheduled agent's runs ([`site`]).
 //! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
 //! * Knowledge base: sanitised articles with a full-text index ([`Store::upsert_article`],
 //!   [`Store::search_articles`]); the sanitiser is [`sanitize_html`].
+//! * Tickets, replies and attachments ([`Store::create_ticket`], [`Store::add_reply`]) and the
+//!   sync outbox, cursors and status ([`Store::outbox`], [`Store::apply_ticket_changes`]).
 //!
 //! Secrets never enter this database: they live in the OS keyring.
 
@@ -18,9 +22,12 @@ mod articles;
 mod blobs;
 mod db;
 mod error;
+mod outbox;
 mod sanitize;
 mod settings;
+pub mod site;
 mod snapshots;
+mod tickets;
 
 pub use articles::{
     Article, ArticleHit, ArticleImage, ArticleInput, StoredImage, SNIPPET_CLOSE, SNIPPET_OPEN,
@@ -28,5 +35,18 @@ pub use articles::{
 pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
+pub use outbox::{OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
+pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};
+pub use site::assets::{Asset, AssetFilter, AssetPatch, AssetStatus, NewAsset};
+pub use site::{
+    installed_ram_estimate, ImportOutcome, ImportResult, MachineFilter, MatchKey, SiteChange,
+    SiteImport, SiteMachine, SiteSnapshotMeta, SoftwareHit, SoftwareSummary, VersionConstraint,
+    VersionOp,
+};
 pub use snapshots::{SnapshotMeta, SnapshotRef};
+pub use tickets::{
+    AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteReply,
+    RemoteTicketUpdate, Reply, ReplySide, ReplyState, Ticket, TicketState,
+    DEFAULT_ATTACHMENT_LIMIT,
+};

@@ -1,0 +1,338 @@
+//! `guichet connect rt` and `guichet sync [--status]`.
+//!
+//! `connect` keeps the connector settings in the store and the secret (read from stdin) in the
+//! OS keyring only. `sync` runs one pass; being offline is a normal state reported with a clear
+//! message and exit status 4, the queue untouched.
+
+use std::fmt::Write as _;
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use guichet_store::{OutboxState, Store};
+use guichet_sync::config::ConnectorConfig;
+use guichet_sync::http::HttpOptions;
+use guichet_sync::rt::{RtConfig, RtConnector};
+use guichet_sync::{Connector, ConnectorError, Engine, PassReport, RetryPolicy, Stop, SyncError};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::error::CliError;
+use crate::{output, Context};
+
+/// `guichet connect …`
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    #[command(subcommand)]
+    kind: ConnectKind,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConnectKind {
+    /// Request Tracker 5 (REST2). The password or auth token is read from stdin.
+    Rt {
+        /// Base URL of RT, e.g. https://rt.example.org
+        #[arg(long)]
+        url: String,
+        /// RT login.
+        #[arg(long)]
+        user: String,
+        /// Queue where tickets are created.
+        #[arg(long, default_value = "ServiceDesk")]
+        queue: String,
+        /// Extra trusted CA certificates (PEM), for an internal PKI.
+        #[arg(long, value_name = "FILE")]
+        ca_file: Option<PathBuf>,
+        /// Timeout of each request, in seconds.
+        #[arg(long, default_value_t = 30, value_name = "SECS")]
+        timeout: u64,
+    },
+}
+
+/// `guichet sync …`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Show the queue, the last success and the last error instead of syncing.
+    #[arg(long)]
+    status: bool,
+    /// Put entries the server refused back in the queue first (after fixing the cause).
+    #[arg(long, conflicts_with = "status")]
+    retry: bool,
+    /// Also send this machine's inventory (collected now).
+    #[arg(long, conflicts_with = "status")]
+    with_inventory: bool,
+}
+
+/// Exit status when the server cannot be reached.
+const EXIT_OFFLINE: u8 = 4;
+/// Exit status when the credentials are refused.
+const EXIT_AUTH: u8 = 5;
+
+fn sync_error(e: SyncError) -> CliError {
+    match e {
+        SyncError::Store(s) => s.into(),
+        SyncError::Config(m) => CliError::new("config", 2, anyhow::anyhow!(m)),
+        SyncError::Secret(m) => CliError::new("keyring", 1, anyhow::anyhow!(m)),
+    }
+}
+
+fn timeouts(secs: u64) -> Result<HttpOptions, CliError> {
+    if !(1..=3600).contains(&secs) {
+        return Err(CliError::usage(format!(
+            "--timeout must be 1 to 3600 seconds, not {secs}"
+        )));
+    }
+    Ok(HttpOptions {
+        ca_file: None,
+        connect_timeout: Duration::from_secs(secs.min(10)),
+        timeout: Duration::from_secs(secs),
+    })
+}
+
+fn rt_connector(cfg: &ConnectorConfig, secret: String) -> Result<RtConnector, CliError> {
+    let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
+    rt.http = HttpOptions {
+        ca_file: cfg.ca_file.clone(),
+        ..timeouts(cfg.timeout_secs)?
+    };
+    RtConnector::new(rt, secret).map_err(sync_error)
+}
+
+/// Runs `guichet connect`.
+pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
+    let ConnectKind::Rt {
+        url,
+        user,
+        queue,
+        ca_file,
+        timeout,
+    } = args.kind;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(CliError::usage(format!(
+            "--url must start with https:// (or http://), not `{url}`"
+        )));
+    }
+    let ca_file = match ca_file {
+        Some(p) => Some(
+            std::fs::canonicalize(&p)
+                .with_context(|| format!("reading the CA file {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let cfg = ConnectorConfig {
+        kind: "rt".into(),
+        url: url.trim_end_matches('/').to_string(),
+        user,
+        queue,
+        ca_file,
+        timeout_secs: timeout,
+    };
+    eprintln!("reading the password or token for {} from stdin…", cfg.user);
+    let mut secret = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut secret)
+        .context("reading the secret from stdin")?;
+    let secret = secret.trim_end_matches(['\n', '\r']).to_string();
+    if secret.is_empty() {
+        return Err(CliError::usage("no secret on stdin"));
+    }
+    let connector = rt_connector(&cfg, secret.clone())?;
+    match connector.authenticate().await {
+        Ok(()) => eprintln!("connected to {} as {}", cfg.url, cfg.user),
+        Err(e @ ConnectorError::Auth(_)) => {
+            return Err(CliError::new(
+                "auth",
+                EXIT_AUTH,
+                anyhow::anyhow!("{e}; nothing was saved"),
+            ))
+        }
+        // Being offline while configuring is allowed: the settings are kept for later.
+        Err(e) => eprintln!("warning: could not check the credentials now ({e}); saved anyway"),
+    }
+    let backend =
+        guichet_sync::secret::store(&cfg.secret_account(), &secret).map_err(sync_error)?;
+    let store = ctx.store().await?;
+    cfg.save(&store, Utc::now()).await.map_err(sync_error)?;
+    eprintln!("secret kept in the {backend}; settings saved");
+    Ok(())
+}
+
+/// Runs `guichet sync`.
+pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    let cfg = ConnectorConfig::load(&store).await.map_err(sync_error)?;
+    if args.status {
+        return status(ctx, &store, cfg.as_ref()).await;
+    }
+    let Some(cfg) = cfg else {
+        return Err(CliError::new(
+            "not_configured",
+            2,
+            anyhow::anyhow!("no server configured: run `guichet connect rt --url … --user …`"),
+        ));
+    };
+    let now = Utc::now();
+    if args.retry {
+        let n = store.requeue_parked(now).await?;
+        eprintln!(
+            "{n} refused entr{} put back in the queue",
+            if n == 1 { "y" } else { "ies" }
+        );
+    }
+    if args.with_inventory {
+        let inv = guichet_inventory::collect(&guichet_inventory::Options {
+            categories: crate::ticket::QUICK_CATEGORIES.to_vec(),
+            timeout: Duration::from_secs(15),
+            now,
+        });
+        let deviceid = store
+            .device_id(inv.hostname().unwrap_or("unknown"), now)
+            .await?;
+        let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
+        store
+            .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
+            .await?;
+    }
+    let secret = guichet_sync::secret::load(&cfg.secret_account()).map_err(sync_error)?;
+    let connector = rt_connector(&cfg, secret)?;
+    let engine = Engine::new(&store, &connector, Some(&store), RetryPolicy::default());
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    let started = std::time::Instant::now();
+    let report = engine.pass(now, &mut rng).await.map_err(sync_error)?;
+    tracing::info!(ms = started.elapsed().as_millis() as u64, "sync pass");
+    let bytes = if ctx.json {
+        let mut b = serde_json::to_vec_pretty(&report).context("encoding JSON")?;
+        b.push(b'\n');
+        b
+    } else {
+        summary(&report).into_bytes()
+    };
+    output::write(None, &bytes)?;
+    match &report.stopped {
+        Some(Stop::Offline(m)) => Err(CliError::new(
+            "offline",
+            EXIT_OFFLINE,
+            anyhow::anyhow!("offline: {m}; nothing was lost, the queue is kept for the next sync"),
+        )),
+        Some(Stop::Auth(m)) => Err(CliError::new(
+            "auth",
+            EXIT_AUTH,
+            anyhow::anyhow!("{m}; the queue is kept. Run `guichet connect` again"),
+        )),
+        None if !report.errors.is_empty() => Err(CliError::new(
+            "sync_incomplete",
+            1,
+            anyhow::anyhow!(report.errors.join("; ")),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn summary(r: &PassReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "pushed: {}", r.pushed.len());
+    for p in &r.pushed {
+        let _ = writeln!(s, "  {} {} → {}", p.kind.as_str(), p.uuid, p.remote_id);
+    }
+    let _ = writeln!(
+        s,
+        "pulled: {} ticket update(s), {} repl(ies), {} article(s) updated, {} removed",
+        r.tickets_updated, r.replies_pulled, r.articles_updated, r.articles_deleted
+    );
+    for d in &r.deferred {
+        let when = d
+            .retry_at
+            .map(|t| format!("retry after {}", t.format("%Y-%m-%d %H:%M:%S UTC")))
+            .unwrap_or_else(|| "refused, parked (`guichet sync --retry` after fixing)".into());
+        let _ = writeln!(s, "  {} {}: {} ({when})", d.kind.as_str(), d.uuid, d.error);
+    }
+    s
+}
+
+#[derive(Debug, Serialize)]
+struct StatusView {
+    connector: Option<ConnectorConfig>,
+    queue: Vec<guichet_store::OutboxEntry>,
+    status: Option<guichet_store::SyncStatus>,
+}
+
+async fn status(
+    ctx: &Context,
+    store: &Store,
+    cfg: Option<&ConnectorConfig>,
+) -> Result<(), CliError> {
+    let queue = store.outbox().await?;
+    let st = match cfg {
+        Some(c) => Some(store.sync_status(&c.kind).await?),
+        None => None,
+    };
+    let view = StatusView {
+        connector: cfg.cloned(),
+        queue,
+        status: st,
+    };
+    let bytes = if ctx.json {
+        let mut b = serde_json::to_vec_pretty(&view).context("encoding JSON")?;
+        b.push(b'\n');
+        b
+    } else {
+        let mut s = String::new();
+        match &view.connector {
+            Some(c) => {
+                let _ = writeln!(
+                    s,
+                    "server: {} {} as {} (queue {})",
+                    c.kind, c.url, c.user, c.queue
+                );
+            }
+            None => s.push_str("server: not configured (guichet connect rt …)\n"),
+        }
+        let fmt = |t: Option<chrono::DateTime<Utc>>| {
+            t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                .unwrap_or_else(|| "never".into())
+        };
+        if let Some(st) = &view.status {
+            let _ = writeln!(s, "last success: {}", fmt(st.last_success_at));
+            match &st.last_error {
+                Some(e) => {
+                    let _ = writeln!(s, "last error: {} ({})", e, fmt(st.last_error_at));
+                }
+                None => s.push_str("last error: none\n"),
+            }
+        }
+        let parked = view
+            .queue
+            .iter()
+            .filter(|e| e.state == OutboxState::Parked)
+            .count();
+        let _ = writeln!(s, "queue: {} entr(ies), {parked} refused", view.queue.len());
+        for e in &view.queue {
+            let _ = writeln!(
+                s,
+                "  #{} {} {} attempts={} {}{}",
+                e.seq,
+                e.kind.as_str(),
+                e.ticket_id
+                    .map(|t| t.to_string()[..8].to_string())
+                    .unwrap_or_else(|| "-".into()),
+                e.attempts,
+                match e.state {
+                    OutboxState::Parked => "refused".to_string(),
+                    OutboxState::Pending =>
+                        format!("next {}", e.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC")),
+                },
+                e.last_error
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            );
+        }
+        s.into_bytes()
+    };
+    output::write(None, &bytes)?;
+    Ok(())
+}

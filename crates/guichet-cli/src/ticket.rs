@@ -1,0 +1,385 @@
+//! `guichet ticket new|list|show|reply|submit`: report a problem and follow it, online or not.
+//!
+//! Nothing here talks to a server: a new ticket or reply is written to the local store together
+//! with its outbox entry, and `guichet sync` sends it when the network is there.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use guichet_inventory::Category;
+use guichet_store::{
+    DescriptionFormat, NewAttachment, NewTicket, ReplySide, Store, StoreError, Ticket,
+    DEFAULT_ATTACHMENT_LIMIT,
+};
+use uuid::Uuid;
+
+use crate::error::CliError;
+use crate::{output, Context};
+
+/// Settings key overriding the per-file attachment limit, in bytes.
+pub const ATTACHMENT_LIMIT_KEY: &str = "tickets.attachment_limit_bytes";
+
+/// Categories of the quick inventory attached by `--with-inventory`: enough for a technician
+/// to know the machine, quick to collect (no software list).
+pub(crate) const QUICK_CATEGORIES: [Category; 6] = [
+    Category::Os,
+    Category::Machine,
+    Category::Cpus,
+    Category::Memory,
+    Category::Volumes,
+    Category::Network,
+];
+
+/// `guichet ticket …`
+#[derive(Debug, Args)]
+pub struct TicketArgs {
+    #[command(subcommand)]
+    sub: TicketSub,
+}
+
+#[derive(Debug, Subcommand)]
+enum TicketSub {
+    /// Report a problem. It is queued and sent by `guichet sync` (or kept with `--draft`).
+    New(NewArgs),
+    /// List tickets, newest first. `--json` for JSON.
+    List,
+    /// Show a ticket and its replies. ID: local UUID, unique prefix (4+), or the server's id.
+    Show {
+        /// The ticket.
+        id: String,
+    },
+    /// Reply to a ticket; the reply is queued like tickets.
+    Reply {
+        /// The ticket.
+        id: String,
+        /// The reply's text.
+        #[arg(long)]
+        body: String,
+    },
+    /// Queue a draft for sending.
+    Submit {
+        /// The ticket.
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// Title, one line.
+    #[arg(long)]
+    title: String,
+    /// Description (plain text, or Markdown with `--markdown`).
+    #[arg(long)]
+    body: String,
+    /// The description is Markdown.
+    #[arg(long)]
+    markdown: bool,
+    /// Category (free text, e.g. hardware, network, account).
+    #[arg(long)]
+    category: Option<String>,
+    /// Urgency/impact, 1 (lowest) to 5 (highest).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=5))]
+    urgency: u8,
+    /// Attach a file or screenshot (repeatable).
+    #[arg(long = "attach", value_name = "FILE")]
+    attach: Vec<PathBuf>,
+    /// Attach a summary of this machine (OS, model, CPU, memory, volumes, network).
+    #[arg(long)]
+    with_inventory: bool,
+    /// Keep it as a local draft; `ticket submit` queues it.
+    #[arg(long)]
+    draft: bool,
+    /// Requester (default: the login name).
+    #[arg(long)]
+    requester: Option<String>,
+}
+
+/// Runs `guichet ticket`.
+pub async fn run(ctx: &Context, args: TicketArgs) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    let now = Utc::now();
+    match args.sub {
+        TicketSub::New(a) => new(ctx, &store, a, now).await,
+        TicketSub::List => {
+            let list = store.tickets().await?;
+            print(ctx, &list, || list_table(&list))
+        }
+        TicketSub::Show { id } => {
+            let t = store.ticket(store.resolve_ticket(&id).await?).await?;
+            print(ctx, &t, || show_text(&t))
+        }
+        TicketSub::Reply { id, body } => {
+            let ticket = store.resolve_ticket(&id).await?;
+            let reply = store
+                .add_reply(ticket, Uuid::new_v4(), &login(), &body, now)
+                .await?;
+            eprintln!("reply {} queued for ticket {ticket}", reply.id);
+            print(ctx, &reply, || format!("{}\n", reply.id))
+        }
+        TicketSub::Submit { id } => {
+            let t = store
+                .submit_draft(store.resolve_ticket(&id).await?, now)
+                .await?;
+            eprintln!("ticket {} queued", t.id);
+            print(ctx, &t, || format!("{}\n", t.id))
+        }
+    }
+}
+
+fn print<T: serde::Serialize>(
+    ctx: &Context,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> Result<(), CliError> {
+    let bytes = if ctx.json {
+        let mut b = serde_json::to_vec_pretty(value).context("encoding JSON")?;
+        b.push(b'\n');
+        b
+    } else {
+        text().into_bytes()
+    };
+    output::write(None, &bytes)?;
+    Ok(())
+}
+
+/// The login name of the user, the default requester and reply author.
+fn login() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+async fn attachment_limit(store: &Store) -> Result<u64, CliError> {
+    match store.setting(ATTACHMENT_LIMIT_KEY).await? {
+        None => Ok(DEFAULT_ATTACHMENT_LIMIT),
+        Some(v) => v.trim().parse().map_err(|_| {
+            CliError::usage(format!(
+                "setting {ATTACHMENT_LIMIT_KEY} must be a number of bytes, not `{v}`"
+            ))
+        }),
+    }
+}
+
+/// Reads an attachment, checking its size before reading so that a huge file is refused
+/// without being loaded.
+fn read_attachment(path: &Path, limit: u64) -> Result<NewAttachment, CliError> {
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if !meta.is_file() {
+        return Err(CliError::usage(format!("{} is not a file", path.display())));
+    }
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "attachment".into());
+    if meta.len() > limit {
+        return Err(StoreError::TooLarge {
+            what: path.display().to_string(),
+            size: meta.len(),
+            limit,
+        }
+        .into());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(NewAttachment {
+        content_type: content_type(&file_name).to_string(),
+        file_name,
+        bytes,
+    })
+}
+
+/// MIME type from the file extension; servers only use it for display.
+fn content_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "txt" | "log" | "conf" | "ini" => "text/plain",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Result<(), CliError> {
+    let limit = attachment_limit(store).await?;
+    let attachments = a
+        .attach
+        .iter()
+        .map(|p| read_attachment(p, limit))
+        .collect::<Result<Vec<_>, _>>()?;
+    let snapshot_uuid = if a.with_inventory {
+        let opts = guichet_inventory::Options {
+            categories: QUICK_CATEGORIES.to_vec(),
+            timeout: Duration::from_secs(15),
+            now,
+        };
+        let inv = guichet_inventory::collect(&opts);
+        let deviceid = store
+            .device_id(inv.hostname().unwrap_or("unknown"), now)
+            .await?;
+        let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
+        eprintln!("attached inventory snapshot {} ({})", meta.id, meta.uuid);
+        Some(meta.uuid)
+    } else {
+        None
+    };
+    let t = store
+        .create_ticket(
+            &NewTicket {
+                id: Uuid::new_v4(),
+                title: a.title,
+                description: a.body,
+                description_format: if a.markdown {
+                    DescriptionFormat::Markdown
+                } else {
+                    DescriptionFormat::Text
+                },
+                category: a.category,
+                urgency: a.urgency,
+                requester: a.requester.unwrap_or_else(login),
+                snapshot_uuid,
+                attachments,
+                draft: a.draft,
+            },
+            limit,
+            now,
+        )
+        .await?;
+    eprintln!(
+        "ticket {} {}",
+        t.id,
+        if a.draft {
+            "saved as a draft"
+        } else {
+            "queued; `guichet sync` sends it"
+        }
+    );
+    print(ctx, &t, || format!("{}\n", t.id))
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.to_vec());
+    t
+}
+
+fn state(t: &Ticket) -> String {
+    match &t.failure {
+        Some(f) => format!("{} ({f})", t.local_state.as_str()),
+        None => t.local_state.as_str().to_string(),
+    }
+}
+
+fn list_table(list: &[Ticket]) -> String {
+    if list.is_empty() {
+        return "no tickets\n".into();
+    }
+    let mut t = table(&[
+        "ID", "Remote", "State", "Status", "Urgency", "Replies", "Title",
+    ]);
+    for k in list {
+        t.add_row(vec![
+            k.id.to_string()[..8].to_string(),
+            k.remote_id.clone().unwrap_or_default(),
+            state(k),
+            k.remote_status.clone().unwrap_or_default(),
+            k.urgency.to_string(),
+            k.replies.len().to_string(),
+            k.title.clone(),
+        ]);
+    }
+    format!("{t}\n")
+}
+
+fn show_text(t: &Ticket) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", t.title);
+    let mut kv = table(&["Field", "Value"]);
+    let rows = [
+        ("ID", t.id.to_string()),
+        ("Remote id", t.remote_id.clone().unwrap_or_default()),
+        ("State", state(t)),
+        ("Status", t.remote_status.clone().unwrap_or_default()),
+        ("Category", t.category.clone().unwrap_or_default()),
+        ("Urgency", t.urgency.to_string()),
+        ("Requester", t.requester.clone()),
+        (
+            "Created",
+            t.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        ),
+        (
+            "Inventory",
+            t.snapshot_uuid.map(|u| u.to_string()).unwrap_or_default(),
+        ),
+    ];
+    for (k, v) in rows.into_iter().filter(|(_, v)| !v.is_empty()) {
+        kv.add_row(vec![k.to_string(), v]);
+    }
+    let _ = writeln!(out, "{kv}\n\n{}\n", t.description);
+    if !t.attachments.is_empty() {
+        let mut a = table(&["Attachment", "Type", "Size"]);
+        for x in &t.attachments {
+            a.add_row(vec![
+                x.file_name.clone(),
+                x.content_type.clone(),
+                crate::table::size(x.size),
+            ]);
+        }
+        let _ = writeln!(out, "{a}");
+    }
+    for r in &t.replies {
+        let who = match r.side {
+            ReplySide::Local => format!("{} (you)", r.author),
+            ReplySide::Remote => r.author.clone(),
+        };
+        let pending = match (r.side, r.local_state.as_str(), &r.failure) {
+            (ReplySide::Local, "sent", _) | (ReplySide::Remote, _, _) => String::new(),
+            (_, s, None) => format!(" [{s}]"),
+            (_, s, Some(f)) => format!(" [{s}: {f}]"),
+        };
+        let _ = writeln!(
+            out,
+            "--- {who}, {}{pending}\n{}\n",
+            r.created_at.format("%Y-%m-%d %H:%M UTC"),
+            r.body
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_come_from_the_extension() {
+        assert_eq!(content_type("Screen Shot.PNG"), "image/png");
+        assert_eq!(content_type("syslog.log"), "text/plain");
+        assert_eq!(content_type("noext"), "application/octet-stream");
+    }
+
+    #[test]
+    fn an_attachment_over_the_limit_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.bin");
+        std::fs::write(&p, vec![1u8; 2048]).unwrap();
+        let err = read_attachment(&p, 1024).unwrap_err();
+        assert_eq!(err.code(), "too_large");
+        assert!(err.message().contains("2048 bytes"), "{}", err.message());
+        let ok = read_attachment(&p, 4096).unwrap();
+        assert_eq!((ok.file_name.as_str(), ok.bytes.len()), ("big.bin", 2048));
+    }
+}

@@ -1,0 +1,137 @@
+//! The one narrow interface between the sync engine and a service-desk server.
+//!
+//! Everything server-specific (URLs, custom fields, JSON shapes, lifecycles) stays behind this
+//! trait; the engine only sees client UUIDs, remote ids as opaque strings, and opaque cursors.
+
+use async_trait::async_trait;
+use guichet_inventory::Inventory;
+use guichet_store::{DescriptionFormat, RemoteTicketUpdate};
+use uuid::Uuid;
+
+use crate::kb::KbArticle;
+use crate::ConnectorError;
+
+/// A file sent with a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingFile {
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A ticket to create on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingTicket {
+    /// The client UUID: the server must end up with exactly one ticket carrying it.
+    pub client_uuid: Uuid,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Plain text or Markdown.
+    pub description_format: DescriptionFormat,
+    /// Category.
+    pub category: Option<String>,
+    /// Urgency/impact 1–5.
+    pub urgency: u8,
+    /// Requester.
+    pub requester: String,
+    /// A short text summary of the machine, when the user attached the inventory.
+    pub system_summary: Option<String>,
+    /// Files.
+    pub attachments: Vec<OutgoingFile>,
+}
+
+/// A reply to add to a ticket the server holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingReply {
+    /// The reply's client UUID: the server must end up with exactly one reply carrying it.
+    pub client_uuid: Uuid,
+    /// The server's id of the ticket.
+    pub ticket_remote_id: String,
+    /// Author.
+    pub author: String,
+    /// Text.
+    pub body: String,
+}
+
+/// The machine's inventory to send; the server keeps one record per `deviceid`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutgoingInventory {
+    /// The push's client UUID.
+    pub client_uuid: Uuid,
+    /// Stable id of this machine (the server updates its record rather than adding one).
+    pub deviceid: String,
+    /// The inventory itself.
+    pub inventory: Inventory,
+}
+
+/// What the server answered to a ticket creation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedTicket {
+    /// The server's id.
+    pub remote_id: String,
+    /// Its status on the server, if known.
+    pub status: Option<String>,
+}
+
+/// Changes to our tickets since a cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketChanges {
+    /// One entry per changed ticket.
+    pub updates: Vec<RemoteTicketUpdate>,
+    /// Where the next pull starts (opaque); `None` keeps the previous one.
+    pub cursor: Option<String>,
+}
+
+/// Knowledge-base changes since a cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KbChanges {
+    /// Articles created or changed.
+    pub upserts: Vec<KbArticle>,
+    /// Server ids of articles removed or disabled.
+    pub deletions: Vec<String>,
+    /// Where the next pull starts (opaque); `None` keeps the previous one.
+    pub cursor: Option<String>,
+}
+
+/// A service-desk server (Request Tracker, GLPI…).
+///
+/// Contract for implementations:
+/// * `push_ticket` and `push_reply` are idempotent on the client UUID: before creating they
+///   look for an existing object carrying it (a previous attempt whose answer was lost), and
+///   after creating they verify that the object carries it.
+/// * Errors are classified ([`ConnectorError`]); the engine decides on retries.
+/// * Every request is bounded by a timeout.
+#[async_trait]
+pub trait Connector: Send + Sync {
+    /// Short stable name (`rt`, `glpi`) under which cursors and remote ids are stored.
+    fn name(&self) -> &str;
+
+    /// Checks the credentials (and that the server is this connector's kind).
+    async fn authenticate(&self) -> Result<(), ConnectorError>;
+
+    /// Creates a ticket, or finds the one a previous attempt created.
+    async fn push_ticket(&self, ticket: &OutgoingTicket) -> Result<PushedTicket, ConnectorError>;
+
+    /// Adds a reply, or finds the one a previous attempt added; returns its server id.
+    async fn push_reply(&self, reply: &OutgoingReply) -> Result<String, ConnectorError>;
+
+    /// Changes (status, title, the other side's replies) to the tickets in `watched` (server
+    /// ids) since `cursor`.
+    async fn pull_ticket_changes(
+        &self,
+        cursor: Option<&str>,
+        watched: &[String],
+    ) -> Result<TicketChanges, ConnectorError>;
+
+    /// Knowledge-base changes since `cursor`, deletions included.
+    async fn pull_kb(&self, cursor: Option<&str>) -> Result<KbChanges, ConnectorError>;
+
+    /// Creates or updates this machine's record; returns its server id.
+    async fn push_inventory(&self, inventory: &OutgoingInventory)
+        -> Result<String, ConnectorError>;
+}

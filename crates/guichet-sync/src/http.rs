@@ -1,0 +1,184 @@
+//! The HTTP client connectors use, and how HTTP failures map to [`ConnectorError`].
+//!
+//! TLS is rustls with the operating system's root certificates plus, optionally, the
+//! certificates of one extra PEM file: many organisations run their own PKI. Proxies come from
+//! the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`). Every request has a connect
+//! timeout and a total timeout.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+
+use crate::{ConnectorError, SyncError};
+
+/// Connection settings shared by connectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpOptions {
+    /// Extra trusted CA certificates (PEM, one or more).
+    pub ca_file: Option<PathBuf>,
+    /// Time allowed to establish a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole request, answer included.
+    pub timeout: Duration,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            ca_file: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Builds the client.
+pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, SyncError> {
+    let mut b = reqwest::Client::builder()
+        .use_rustls_tls()
+        .connect_timeout(opts.connect_timeout)
+        .timeout(opts.timeout)
+        .user_agent(concat!("guichet/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = &opts.ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            SyncError::Config(format!("reading the CA file {}: {e}", path.display()))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            SyncError::Config(format!("the CA file {} is not PEM: {e}", path.display()))
+        })?;
+        if certs.is_empty() {
+            return Err(SyncError::Config(format!(
+                "the CA file {} holds no certificate",
+                path.display()
+            )));
+        }
+        for c in certs {
+            b = b.add_root_certificate(c);
+        }
+    }
+    b.build()
+        .map_err(|e| SyncError::Config(format!("building the HTTP client: {e}")))
+}
+
+/// Classifies a transport-level failure.
+pub fn transport_error(e: &reqwest::Error) -> ConnectorError {
+    // The full chain: reqwest's own message is often just "error sending request".
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    if e.is_connect() {
+        ConnectorError::Offline(msg)
+    } else if e.is_timeout() {
+        ConnectorError::Timeout(msg)
+    } else if e.is_decode() {
+        ConnectorError::Malformed(msg)
+    } else {
+        ConnectorError::Transport(msg)
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date, relative to `now`.
+pub fn retry_after(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or_default(),
+    )
+}
+
+/// Classifies an error status; `message` is the server's explanation (already extracted).
+pub fn status_error(
+    status: StatusCode,
+    headers: &HeaderMap,
+    message: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ConnectorError {
+    match status.as_u16() {
+        401 => ConnectorError::Auth(format!("{status}: {message}")),
+        429 => ConnectorError::RateLimited {
+            retry_after: retry_after(headers, now),
+        },
+        408 | 500..=599 => ConnectorError::Server {
+            status: status.as_u16(),
+            message,
+        },
+        code => ConnectorError::Permanent {
+            status: code,
+            message,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn statuses_are_classified_for_the_engine() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let mut h = HeaderMap::new();
+        let e = |code: u16, h: &HeaderMap| {
+            status_error(StatusCode::from_u16(code).unwrap(), h, "m".into(), now)
+        };
+        assert!(matches!(e(401, &h), ConnectorError::Auth(_)));
+        assert!(matches!(
+            e(408, &h),
+            ConnectorError::Server { status: 408, .. }
+        ));
+        assert!(matches!(
+            e(503, &h),
+            ConnectorError::Server { status: 503, .. }
+        ));
+        assert!(matches!(
+            e(403, &h),
+            ConnectorError::Permanent { status: 403, .. }
+        ));
+        assert_eq!(
+            e(429, &h),
+            ConnectorError::RateLimited { retry_after: None }
+        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(
+            e(429, &h),
+            ConnectorError::RateLimited {
+                retry_after: Some(Duration::from_secs(7))
+            }
+        );
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Mon, 23 Nov 2026 10:01:30 GMT"),
+        );
+        assert_eq!(retry_after(&h, now), Some(Duration::from_secs(90)));
+    }
+
+    #[test]
+    fn a_missing_or_empty_ca_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut o = HttpOptions {
+            ca_file: Some(dir.path().join("absent.pem")),
+            ..HttpOptions::default()
+        };
+        assert!(client(&o).unwrap_err().to_string().contains("absent.pem"));
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        o.ca_file = Some(empty);
+        assert!(client(&o)
+            .unwrap_err()
+            .to_string()
+            .contains("no certificate"));
+    }
+}

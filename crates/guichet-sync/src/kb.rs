@@ -1,0 +1,116 @@
+//! Where pulled knowledge-base articles go.
+//!
+//! The engine writes articles through [`KbSink`] rather than calling the store directly, so
+//! that the KB store can evolve on its own; the store implements it by mapping [`KbArticle`]
+//! field for field to its `ArticleInput`. [`MemoryKb`] is an in-memory implementation, used by
+//! tests and by tools that only want to look at what a server publishes.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use guichet_store::StoreError;
+use uuid::Uuid;
+
+/// An image embedded in an article, fetched with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbImage {
+    /// The URL the article's HTML uses.
+    pub url: String,
+    /// MIME type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// An article as the server publishes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbArticle {
+    /// Connector name.
+    pub connector: String,
+    /// The server's id.
+    pub remote_id: String,
+    /// Title.
+    pub title: String,
+    /// Short summary.
+    pub summary: Option<String>,
+    /// Body, HTML (sanitised by the store).
+    pub body_html: String,
+    /// Category (class, folder…).
+    pub category: Option<String>,
+    /// Language tag.
+    pub language: Option<String>,
+    /// Last change on the server.
+    pub updated_at: DateTime<Utc>,
+    /// Opaque version: an article whose version is unchanged is not rewritten.
+    pub remote_version: String,
+    /// Embedded images.
+    pub images: Vec<KbImage>,
+}
+
+/// The knowledge-base side of the local store.
+#[async_trait]
+pub trait KbSink: Send + Sync {
+    /// Inserts or replaces an article; `new_id` is its local id if it is new.
+    async fn upsert(&self, article: KbArticle, new_id: Uuid) -> Result<(), StoreError>;
+    /// Removes an article (no error if it is absent).
+    async fn delete(&self, connector: &str, remote_id: &str) -> Result<(), StoreError>;
+    /// Server id → version of every stored article of a connector.
+    async fn versions(&self, connector: &str) -> Result<HashMap<String, String>, StoreError>;
+}
+
+/// Articles kept in memory, keyed by (connector, server id).
+#[derive(Debug, Default)]
+pub struct MemoryKb {
+    articles: Mutex<HashMap<(String, String), (Uuid, KbArticle)>>,
+}
+
+impl MemoryKb {
+    /// An empty knowledge base.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The stored articles of a connector with their local ids, sorted by server id.
+    pub fn articles(&self, connector: &str) -> Vec<(Uuid, KbArticle)> {
+        let map = self.articles.lock().expect("KB lock poisoned");
+        let mut v: Vec<_> = map
+            .iter()
+            .filter(|((c, _), _)| c == connector)
+            .map(|(_, a)| a.clone())
+            .collect();
+        v.sort_by(|a, b| a.1.remote_id.cmp(&b.1.remote_id));
+        v
+    }
+}
+
+#[async_trait]
+impl KbSink for MemoryKb {
+    async fn upsert(&self, article: KbArticle, new_id: Uuid) -> Result<(), StoreError> {
+        let mut map = self.articles.lock().expect("KB lock poisoned");
+        let key = (article.connector.clone(), article.remote_id.clone());
+        let id = map.get(&key).map(|(id, _)| *id).unwrap_or(new_id);
+        map.insert(key, (id, article));
+        Ok(())
+    }
+
+    async fn delete(&self, connector: &str, remote_id: &str) -> Result<(), StoreError> {
+        self.articles
+            .lock()
+            .expect("KB lock poisoned")
+            .remove(&(connector.to_string(), remote_id.to_string()));
+        Ok(())
+    }
+
+    async fn versions(&self, connector: &str) -> Result<HashMap<String, String>, StoreError> {
+        Ok(self
+            .articles
+            .lock()
+            .expect("KB lock poisoned")
+            .iter()
+            .filter(|((c, _), _)| c == connector)
+            .map(|((_, id), (_, a))| (id.clone(), a.remote_version.clone()))
+            .collect())
+    }
+}

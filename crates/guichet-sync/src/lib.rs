@@ -1,0 +1,30 @@
+//! Guichet's sync engine: nothing the user writes offline is lost or sent twice.
+//!
+//! * [`Connector`]: the one narrow interface to a service-desk server (authenticate, push a
+//!   ticket, push a reply, pull ticket changes, pull the knowledge base, push the inventory).
+//!   [`rt::RtConnector`] talks to Request Tracker 5's REST2 API.
+//! * [`Engine`]: one pass pushes the outbox in order per ticket (backoff with jitter,
+//!   `Retry-After`, parking of permanent refusals), then pulls ticket changes and the knowledge
+//!   base with per-connector cursors that move only after the local commit.
+//! * [`KbSink`]: where pulled articles go (the store's KB side implements it).
+//! * [`http`]: the HTTP client every connector uses (rustls with the system roots plus an
+//!   optional extra CA file, proxies from the environment, timeouts on every request).
+//! * [`secret`]: credentials in the OS keyring, never in the database or config files.
+//! * [`config`]: the connector settings (URL, user, queue, CA file: never the secret).
+pub mod config;
+mod connector;
+mod engine;
+mod error;
+pub mod http;
+mod kb;
+mod kb_store;
+pub mod rt;
+pub mod secret;
+
+pub use connector::{
+    Connector, KbChanges, OutgoingFile, OutgoingInventory, OutgoingReply, OutgoingTicket,
+    PushedTicket, TicketChanges,
+};
+pub use engine::{system_summary, Deferred, Engine, PassReport, Pushed, RetryPolicy, Stop};
+pub use error::{ConnectorError, SyncError};
+pub use kb::{KbArticle, KbImage, KbSink, MemoryKb};
