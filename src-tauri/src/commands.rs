@@ -74,12 +74,9 @@ pub struct Diagnostics {
     pub schema_versions: Vec<i64>,
     /// Saved snapshots.
     pub snapshot_count: u64,
-    /// Features of this build that are not wired in yet.
-    pub unavailable: Vec<String>,
+    /// Entries waiting in the outbox.
+    pub outbox_count: u64,
 }
-
-/// Features not in this build: their commands answer `unavailable`.
-const UNAVAILABLE: &[&str] = &["tickets", "sync"];
 
 async fn current_or_collect(app: &AppHandle, state: &AppState) -> AppResult<Arc<Inventory>> {
     if let Some(inv) = state.current.lock().await.clone() {
@@ -265,28 +262,25 @@ pub async fn machine_health() -> AppResult<MachineHealth> {
 
 // ---------------------------------------------------------------- reports and tickets
 
-/// Exactly what "include my system information" will add to the report.
+/// Exactly what "include my system information" will add to the report: the sync engine's
+/// summary of a quick inventory, kept so the report sends this very inventory.
 #[tauri::command]
 #[specta::specta]
-pub async fn system_info_preview() -> AppResult<SystemInfoPreview> {
+pub async fn system_info_preview(state: State<'_, AppState>) -> AppResult<SystemInfoPreview> {
+    let inv = Arc::new(quick_inventory().await?);
+    *state.preview.lock().await = Some(inv.clone());
+    Ok(SystemInfoPreview {
+        text: guichet_sync::system_summary(&inv),
+    })
+}
+
+async fn quick_inventory() -> AppResult<Inventory> {
     tauri::async_runtime::spawn_blocking(|| {
-        let now = Utc::now();
-        let inv = guichet_inventory::collect(&guichet_inventory::Options {
-            categories: vec![
-                guichet_inventory::Category::Os,
-                guichet_inventory::Category::Cpus,
-                guichet_inventory::Category::Memory,
-                guichet_inventory::Category::Volumes,
-                guichet_inventory::Category::Network,
-            ],
+        guichet_inventory::collect(&guichet_inventory::Options {
+            categories: jobs::QUICK_CATEGORIES.to_vec(),
             timeout: Duration::from_secs(5),
-            now,
-        });
-        let mut h = health::summarise(&inv, now, None);
-        h.online &= !crate::sync_loop::forced_offline();
-        SystemInfoPreview {
-            text: jobs::system_info_text(&h, &inv),
-        }
+            now: Utc::now(),
+        })
     })
     .await
     .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))
@@ -382,44 +376,123 @@ pub fn ticket_categories() -> Vec<String> {
     .to_vec()
 }
 
-/// Files a problem report: saved locally and queued for the next sync.
+/// Files a problem report: saved locally and queued for the next sync, in one transaction
+/// (with the previewed system information as a snapshot when asked).
 #[tauri::command]
 #[specta::specta]
-pub async fn ticket_create(draft: TicketDraft) -> AppResult<TicketSummary> {
+pub async fn ticket_create(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    draft: TicketDraft,
+) -> AppResult<TicketSummary> {
     if draft.title.trim().is_empty() {
         return Err(AppError::invalid("the title is empty"));
     }
-    Err(AppError::unavailable("tickets"))
+    let now = Utc::now();
+    let snapshot_uuid = if draft.include_system_info {
+        let inv = match state.preview.lock().await.clone() {
+            Some(inv) => inv,
+            None => Arc::new(quick_inventory().await?),
+        };
+        let deviceid = state
+            .store
+            .device_id(inv.hostname().unwrap_or("unknown"), now)
+            .await?;
+        Some(
+            state
+                .store
+                .save_snapshot(&inv, &deviceid, uuid::Uuid::new_v4())
+                .await?
+                .uuid,
+        )
+    } else {
+        None
+    };
+    let mut attachments = Vec::with_capacity(draft.attachments.len());
+    for a in &draft.attachments {
+        let id =
+            guichet_store::BlobId::parse(&a.blob).map_err(|e| AppError::invalid(e.to_string()))?;
+        attachments.push(guichet_store::NewAttachment {
+            file_name: a.name.clone(),
+            content_type: a.mime.clone(),
+            bytes: state.store.blob(&id)?,
+        });
+    }
+    let new = guichet_store::NewTicket {
+        id: uuid::Uuid::new_v4(),
+        title: draft.title,
+        description: draft.description,
+        description_format: guichet_store::DescriptionFormat::Text,
+        category: Some(draft.category).filter(|c| !c.is_empty()),
+        urgency: urgency_level(draft.urgency),
+        requester: requester(),
+        snapshot_uuid,
+        attachments,
+        draft: false,
+    };
+    let t = state
+        .store
+        .create_ticket(&new, guichet_store::DEFAULT_ATTACHMENT_LIMIT, now)
+        .await?;
+    tracing::info!(ticket = %t.id, "report queued");
+    crate::sync_loop::kick(&app);
+    Ok(summary(&t, 0))
+}
+
+fn ticket_id(id: &str) -> AppResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(id).map_err(|_| AppError::invalid(format!("not a ticket id: {id}")))
 }
 
 /// The user's tickets, most recently changed first.
 #[tauri::command]
 #[specta::specta]
-pub async fn ticket_list() -> AppResult<Vec<TicketSummary>> {
-    Err(AppError::unavailable("tickets"))
+pub async fn ticket_list(state: State<'_, AppState>) -> AppResult<Vec<TicketSummary>> {
+    let mut list = Vec::new();
+    for t in state.store.tickets().await? {
+        list.push(summary(&t, replies_read(&state.store, t.id).await?));
+    }
+    list.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
+    Ok(list)
 }
 
 /// A ticket and its thread; marks its replies read.
 #[tauri::command]
 #[specta::specta]
-pub async fn ticket_thread(id: String) -> AppResult<TicketThread> {
-    let _ = id;
-    Err(AppError::unavailable("tickets"))
+pub async fn ticket_thread(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> AppResult<TicketThread> {
+    let t = state.store.ticket(ticket_id(&id)?).await?;
+    mark_read(&state.store, &t, Utc::now()).await?;
+    crate::sync_loop::refresh_queue(&app).await;
+    Ok(thread(&t, u32::MAX))
 }
 
 /// Replies to a ticket (queued for the next sync).
 #[tauri::command]
 #[specta::specta]
 pub async fn ticket_reply(
+    app: AppHandle,
+    state: State<'_, AppState>,
     id: String,
     body: String,
-    attachments: Vec<AttachmentDraft>,
 ) -> AppResult<TicketMessage> {
-    let _ = (id, attachments);
     if body.trim().is_empty() {
         return Err(AppError::invalid("the reply is empty"));
     }
-    Err(AppError::unavailable("tickets"))
+    let r = state
+        .store
+        .add_reply(
+            ticket_id(&id)?,
+            uuid::Uuid::new_v4(),
+            &requester(),
+            &body,
+            Utc::now(),
+        )
+        .await?;
+    crate::sync_loop::kick(&app);
+    Ok(message(&r))
 }
 
 // ---------------------------------------------------------------- knowledge base
@@ -516,7 +589,7 @@ pub async fn kb_article(state: State<'_, AppState>, id: String) -> AppResult<Art
 #[specta::specta]
 pub async fn settings_get(state: State<'_, AppState>) -> AppResult<AppSettings> {
     let mut s = settings::load(&state.store).await?;
-    s.connection.has_secret = settings::has_secret(&s.connection);
+    s.connection.has_secret = settings::has_secret(&s);
     Ok(s)
 }
 
@@ -532,8 +605,12 @@ pub async fn settings_save(
     let new = settings;
     use tauri_plugin_autostart::ManagerExt;
     settings::validate(&new)?;
-    if let Some(secret) = secret.filter(|s| !s.is_empty()) {
-        settings::secret_entry(&new.connection)?.set_password(&secret)?;
+    if let (Some(secret), Some(cfg)) = (
+        secret.filter(|s| !s.is_empty()),
+        settings::connector_config(&new),
+    ) {
+        let backend = guichet_sync::secret::store(&cfg.secret_account(), &secret)?;
+        tracing::info!(%backend, "connection secret kept in the keyring");
     }
     settings::save(&state.store, &new, Utc::now()).await?;
     let auto = app.autolaunch();
@@ -550,19 +627,33 @@ pub async fn settings_save(
     settings_get(state).await
 }
 
-/// Tests a connection before it is saved.
+/// Tests a connection before it is saved: the server must answer and accept the credentials
+/// (`secret`, or the one already in the keyring).
 #[tauri::command]
 #[specta::specta]
 pub async fn connection_test(
+    state: State<'_, AppState>,
     connection: Connection,
     secret: Option<String>,
 ) -> AppResult<ConnectionCheck> {
-    let _ = secret;
-    settings::validate(&AppSettings {
-        connection,
-        ..Default::default()
-    })?;
-    Err(AppError::unavailable("sync"))
+    let mut s = settings::load(&state.store).await?;
+    s.connection = connection;
+    settings::validate(&s)?;
+    let connector = crate::sync_loop::connector(&s, secret.filter(|x| !x.is_empty()))?;
+    Ok(
+        match guichet_sync::Connector::authenticate(&connector).await {
+            Ok(()) => ConnectionCheck {
+                ok: true,
+                server: Some(format!("Request Tracker, {}", s.connection.url)),
+                detail: None,
+            },
+            Err(e) => ConnectionCheck {
+                ok: false,
+                server: None,
+                detail: Some(e.to_string()),
+            },
+        },
+    )
 }
 
 /// The sync status.
@@ -601,7 +692,7 @@ pub async fn diagnostics(state: State<'_, AppState>) -> AppResult<Diagnostics> {
         os_locale: os_locale(),
         schema_versions: state.store.schema_versions().await?.into_iter().collect(),
         snapshot_count: state.store.snapshots().await?.len() as u64,
-        unavailable: UNAVAILABLE.iter().map(|s| s.to_string()).collect(),
+        outbox_count: state.store.outbox().await?.len() as u64,
     })
 }
 

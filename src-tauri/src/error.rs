@@ -7,8 +7,6 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    /// The feature is not in this build yet (its crate is not wired in); the UI says so calmly.
-    Unavailable,
     /// The thing asked for does not exist (a snapshot id, an article…).
     NotFound,
     /// The input was refused (bad URL, empty title…); nothing was changed.
@@ -23,6 +21,10 @@ pub enum ErrorCode {
     Cancelled,
     /// A background job of the same kind is already running.
     Busy,
+    /// The server cannot be reached; local work is kept for later.
+    Offline,
+    /// The server refused the credentials.
+    Auth,
     /// Anything else.
     Failed,
 }
@@ -46,14 +48,6 @@ impl AppError {
         }
     }
 
-    /// A feature whose backend crate is not part of this build.
-    pub fn unavailable(feature: &str) -> Self {
-        AppError::new(
-            ErrorCode::Unavailable,
-            format!("{feature} is not available in this build"),
-        )
-    }
-
     /// Refused input.
     pub fn invalid(message: impl Into<String>) -> Self {
         AppError::new(ErrorCode::Invalid, message)
@@ -64,6 +58,9 @@ impl From<guichet_store::StoreError> for AppError {
     fn from(e: guichet_store::StoreError) -> Self {
         let code = match e {
             guichet_store::StoreError::NotFound(_) => ErrorCode::NotFound,
+            guichet_store::StoreError::Invalid(_) | guichet_store::StoreError::TooLarge { .. } => {
+                ErrorCode::Invalid
+            }
             _ => ErrorCode::Store,
         };
         AppError::new(code, e.to_string())
@@ -79,6 +76,29 @@ impl From<std::io::Error> for AppError {
 impl From<keyring::Error> for AppError {
     fn from(e: keyring::Error) -> Self {
         AppError::new(ErrorCode::Keyring, e.to_string())
+    }
+}
+
+impl From<guichet_sync::SyncError> for AppError {
+    fn from(e: guichet_sync::SyncError) -> Self {
+        match e {
+            guichet_sync::SyncError::Store(s) => s.into(),
+            guichet_sync::SyncError::Config(m) => AppError::invalid(m),
+            guichet_sync::SyncError::Secret(m) => AppError::new(ErrorCode::Keyring, m),
+        }
+    }
+}
+
+impl From<guichet_sync::ConnectorError> for AppError {
+    fn from(e: guichet_sync::ConnectorError) -> Self {
+        let code = match e {
+            guichet_sync::ConnectorError::Auth(_) => ErrorCode::Auth,
+            guichet_sync::ConnectorError::Offline(_) | guichet_sync::ConnectorError::Timeout(_) => {
+                ErrorCode::Offline
+            }
+            _ => ErrorCode::Failed,
+        };
+        AppError::new(code, e.to_string())
     }
 }
 

@@ -1,5 +1,5 @@
 //! Long work behind the commands, kept out of them so they stay a few lines: inventory
-//! collection with per-category progress, exports, and the system information of a report.
+//! collection with per-category progress, exports, and the quick inventory of a report.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -101,43 +101,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> AppResult<()> {
     Ok(())
 }
 
-/// Exactly the text "include my system information" appends to a report.
-pub fn system_info_text(h: &crate::health::MachineHealth, inv: &Inventory) -> String {
-    let gib = |b: u64| format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64);
-    let mut lines = vec![
-        format!("Host: {}", h.hostname),
-        format!("OS: {}", h.os_name),
-    ];
-    if let Some(k) = inv.os.as_ref().and_then(|o| o.kernel_version.as_deref()) {
-        lines.push(format!("Kernel: {k}"));
-    }
-    if let Some(cpu) = inv.cpus.first() {
-        lines.push(format!("CPU: {} x{}", cpu.name, inv.cpus.len()));
-    }
-    if let (Some(t), Some(a)) = (h.memory_total_bytes, h.memory_available_bytes) {
-        lines.push(format!("Memory: {} available of {}", gib(a), gib(t)));
-    }
-    for d in &h.disks {
-        lines.push(format!(
-            "Disk {}: {} free of {}",
-            d.mount_point,
-            gib(d.free_bytes),
-            gib(d.total_bytes)
-        ));
-    }
-    if let Some(u) = h.uptime_seconds {
-        lines.push(format!("Uptime: {:.1} h", u as f64 / 3600.0));
-    }
-    lines.push(format!(
-        "Network: {}",
-        if h.online { "online" } else { "offline" }
-    ));
-    if !h.addresses.is_empty() {
-        lines.push(format!("Addresses: {}", h.addresses.join(", ")));
-    }
-    lines.push(format!("Guichet: {}", env!("CARGO_PKG_VERSION")));
-    lines.join("\n")
-}
+/// Categories of the quick inventory behind "include my system information" (what the sync
+/// engine's system summary reads).
+pub const QUICK_CATEGORIES: [Category; 6] = [
+    Category::Os,
+    Category::Machine,
+    Category::Cpus,
+    Category::Memory,
+    Category::Volumes,
+    Category::Network,
+];
 
 #[cfg(test)]
 mod tests {

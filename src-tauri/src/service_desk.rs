@@ -1,5 +1,6 @@
 //! Types of the service-desk side of the app (tickets, replies, knowledge base, sync) as the UI
-//! sees them. The commands that fill them live in `commands`.
+//! sees them, and how the store's tickets map onto them (status, unread replies, thread). The
+//! commands that fill them live in `commands`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,8 @@ pub enum TicketStatus {
     Waiting,
     Resolved,
     Closed,
+    /// The server refused it for good (see the log).
+    Failed,
 }
 
 /// A ticket in the list.
@@ -203,4 +206,165 @@ pub fn mime_of(name: &str) -> &'static str {
         "zip" => "application/zip",
         _ => "application/octet-stream",
     }
+}
+
+/// Store key of how many of a ticket's server replies the user has seen.
+fn read_key(ticket: uuid::Uuid) -> String {
+    format!("app.read.{ticket}")
+}
+
+/// The user-facing status of a stored ticket: local states first, then the server's status
+/// (RT's `new/open/stalled/resolved/rejected/deleted`, GLPI's names) normalised.
+pub fn status_of(t: &guichet_store::Ticket) -> TicketStatus {
+    use guichet_store::TicketState;
+    match t.local_state {
+        TicketState::Draft | TicketState::Queued => TicketStatus::Queued,
+        TicketState::Failed => TicketStatus::Failed,
+        TicketState::Sent => match t.remote_status.as_deref().map(str::to_ascii_lowercase) {
+            None => TicketStatus::New,
+            Some(s) => match s.as_str() {
+                "new" | "incoming" => TicketStatus::New,
+                "stalled" | "waiting" | "pending" => TicketStatus::Waiting,
+                "resolved" | "solved" => TicketStatus::Resolved,
+                "rejected" | "deleted" | "closed" => TicketStatus::Closed,
+                _ => TicketStatus::Open,
+            },
+        },
+    }
+}
+
+fn remote_replies(t: &guichet_store::Ticket) -> u32 {
+    t.replies
+        .iter()
+        .filter(|r| r.side == guichet_store::ReplySide::Remote)
+        .count() as u32
+}
+
+/// How many server replies of `t` the user has seen.
+pub async fn replies_read(
+    store: &guichet_store::Store,
+    t: uuid::Uuid,
+) -> Result<u32, guichet_store::StoreError> {
+    Ok(store
+        .setting(&read_key(t))
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Marks every server reply of `t` as seen.
+pub async fn mark_read(
+    store: &guichet_store::Store,
+    t: &guichet_store::Ticket,
+    now: DateTime<Utc>,
+) -> Result<(), guichet_store::StoreError> {
+    store
+        .set_setting(&read_key(t.id), &remote_replies(t).to_string(), now)
+        .await
+}
+
+/// A stored ticket as the list shows it; `read` is how many server replies were seen.
+pub fn summary(t: &guichet_store::Ticket, read: u32) -> TicketSummary {
+    TicketSummary {
+        id: t.id.to_string(),
+        remote_ref: t.remote_id.as_ref().map(|r| {
+            format!(
+                "{}#{r}",
+                t.connector.as_deref().unwrap_or("").to_ascii_uppercase()
+            )
+        }),
+        title: t.title.clone(),
+        status: status_of(t),
+        updated_at: t
+            .remote_updated_at
+            .map_or(t.updated_at, |r| r.max(t.updated_at)),
+        unread: remote_replies(t).saturating_sub(read),
+    }
+}
+
+fn attachment(a: &guichet_store::Attachment) -> AttachmentDraft {
+    AttachmentDraft {
+        blob: a.blob_id.as_str().to_string(),
+        name: a.file_name.clone(),
+        size_bytes: a.size.min(u32::MAX as u64) as u32,
+        mime: a.content_type.clone(),
+    }
+}
+
+/// One reply as the thread shows it.
+pub fn message(r: &guichet_store::Reply) -> TicketMessage {
+    TicketMessage {
+        author: r.author.clone(),
+        from_me: r.side == guichet_store::ReplySide::Local,
+        body: r.body.clone(),
+        at: r.created_at,
+        attachments: Vec::new(),
+        queued: r.local_state == guichet_store::ReplyState::Queued,
+    }
+}
+
+/// A ticket's thread: the description (with the ticket's attachments) then the replies.
+pub fn thread(t: &guichet_store::Ticket, read: u32) -> TicketThread {
+    let mut messages = vec![TicketMessage {
+        author: t.requester.clone(),
+        from_me: true,
+        body: t.description.clone(),
+        at: t.created_at,
+        attachments: t.attachments.iter().map(attachment).collect(),
+        queued: matches!(
+            t.local_state,
+            guichet_store::TicketState::Queued | guichet_store::TicketState::Draft
+        ),
+    }];
+    messages.extend(t.replies.iter().map(message));
+    TicketThread {
+        ticket: summary(t, read),
+        messages,
+    }
+}
+
+/// Store urgency (1–5) of a user's urgency.
+pub fn urgency_level(u: Urgency) -> u8 {
+    match u {
+        Urgency::Low => 2,
+        Urgency::Medium => 3,
+        Urgency::High => 4,
+    }
+}
+
+/// Who files reports from this machine: the OS login.
+pub fn requester() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "user".into())
+}
+
+/// What a sync changed in the user's tickets, for notifications: (ticket title, what).
+pub fn changes(
+    before: &[guichet_store::Ticket],
+    after: &[guichet_store::Ticket],
+) -> Vec<(String, TicketChange)> {
+    let mut out = Vec::new();
+    for t in after {
+        let Some(old) = before.iter().find(|b| b.id == t.id) else {
+            continue;
+        };
+        if remote_replies(t) > remote_replies(old) {
+            out.push((t.title.clone(), TicketChange::Replied));
+        } else if status_of(t) != status_of(old)
+            && old.local_state == guichet_store::TicketState::Sent
+        {
+            out.push((t.title.clone(), TicketChange::Status(status_of(t))));
+        }
+    }
+    out
+}
+
+/// A change worth a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketChange {
+    /// A technician replied.
+    Replied,
+    /// The status changed to this.
+    Status(TicketStatus),
 }

@@ -1,14 +1,15 @@
-//! The app's settings: stored as small key/values in the local store (never secrets), with the
-//! connection secret (API token or password) in the OS keyring under [`KEYRING_SERVICE`].
+//! The app's settings. The interface preferences are one JSON value in the local store (one
+//! write, so a save is all or nothing); the service-desk connection is the sync crate's
+//! [`ConnectorConfig`], the same record `guichet connect` writes, so the app and the headless
+//! agent share one connection. Secrets never touch the store: they go to the OS keyring through
+//! [`guichet_sync::secret`].
 
 use chrono::{DateTime, Utc};
 use guichet_store::Store;
+use guichet_sync::config::ConnectorConfig;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
-
-/// Keyring service name of Guichet's secrets.
-pub const KEYRING_SERVICE: &str = "guichet";
 
 /// Interface language choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -40,9 +41,7 @@ pub enum ThemeChoice {
 pub enum ServerKind {
     /// Not connected: everything stays local.
     None,
-    /// GLPI (REST API).
-    Glpi,
-    /// Request Tracker 5 (REST 2).
+    /// Request Tracker 5 (REST 2). (GLPI has no connector in the sync crate yet.)
     Rt,
 }
 
@@ -51,10 +50,12 @@ pub enum ServerKind {
 pub struct Connection {
     /// Which server.
     pub kind: ServerKind,
-    /// Base URL, e.g. `https://glpi.example.org` or `https://rt.example.org`.
+    /// Base URL, e.g. `https://rt.example.org`.
     pub url: String,
-    /// User name (RT) or app token name; may be empty with token authentication.
+    /// Login on the server.
     pub username: String,
+    /// RT queue where tickets are created.
+    pub queue: String,
     /// Whether a secret is stored in the keyring for this connection (read-only for the UI).
     pub has_secret: bool,
 }
@@ -91,72 +92,95 @@ impl Default for AppSettings {
                 kind: ServerKind::None,
                 url: String::new(),
                 username: String::new(),
+                queue: DEFAULT_QUEUE.into(),
                 has_secret: false,
             },
         }
     }
 }
 
-const K_LOCALE: &str = "app.locale";
-const K_THEME: &str = "app.theme";
-const K_INTERVAL: &str = "app.sync_interval_minutes";
-const K_PROXY: &str = "app.proxy_url";
-const K_CA: &str = "app.ca_file";
-const K_AUTOSTART: &str = "app.autostart";
-const K_KIND: &str = "connection.kind";
-const K_URL: &str = "connection.url";
-const K_USER: &str = "connection.username";
+/// Store key of the interface preferences (one JSON value).
+const K_APP: &str = "app.settings";
+/// RT queue used when none is given.
+pub const DEFAULT_QUEUE: &str = "ServiceDesk";
+/// Timeout of each request to the server, seconds.
+const TIMEOUT_SECS: u64 = 30;
 
-fn enum_str<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+/// The interface preferences as stored (everything but the connection).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Prefs {
+    locale: LocaleChoice,
+    theme: ThemeChoice,
+    sync_interval_minutes: u32,
+    proxy_url: String,
+    ca_file: String,
+    autostart: bool,
 }
 
-fn parse_enum<T: for<'de> Deserialize<'de>>(s: Option<String>, default: T) -> T {
-    s.and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok())
-        .unwrap_or(default)
+/// The sync crate's connector record for these settings (`None`: not connected).
+pub fn connector_config(s: &AppSettings) -> Option<ConnectorConfig> {
+    match s.connection.kind {
+        ServerKind::None => None,
+        ServerKind::Rt => Some(ConnectorConfig {
+            kind: "rt".into(),
+            url: s.connection.url.trim().trim_end_matches('/').to_string(),
+            user: s.connection.username.trim().to_string(),
+            queue: match s.connection.queue.trim() {
+                "" => DEFAULT_QUEUE.to_string(),
+                q => q.to_string(),
+            },
+            ca_file: (!s.ca_file.trim().is_empty()).then(|| s.ca_file.trim().into()),
+            timeout_secs: TIMEOUT_SECS,
+        }),
+    }
 }
 
-/// The keyring entry of a connection's secret: one per server kind and URL, so switching servers
-/// never hands one server's token to another.
-pub fn secret_entry(c: &Connection) -> AppResult<keyring::Entry> {
-    let user = format!("{}:{}", enum_str(&c.kind), c.url.trim_end_matches('/'));
-    Ok(keyring::Entry::new(KEYRING_SERVICE, &user)?)
+/// The HTTP options (extra CA, proxy, timeouts) of these settings.
+pub fn http_options(s: &AppSettings) -> guichet_sync::http::HttpOptions {
+    guichet_sync::http::HttpOptions {
+        ca_file: (!s.ca_file.trim().is_empty()).then(|| s.ca_file.trim().into()),
+        proxy: (!s.proxy_url.trim().is_empty()).then(|| s.proxy_url.trim().to_string()),
+        timeout: std::time::Duration::from_secs(TIMEOUT_SECS),
+        ..Default::default()
+    }
 }
 
-/// Whether a secret is stored for the connection (false when the keyring is unreachable).
-pub fn has_secret(c: &Connection) -> bool {
-    c.kind != ServerKind::None
-        && secret_entry(c)
-            .and_then(|e| e.get_password().map_err(AppError::from))
-            .is_ok()
+/// Whether the keyring holds a secret for the connection (false when it is unreachable).
+pub fn has_secret(s: &AppSettings) -> bool {
+    connector_config(s).is_some_and(|c| guichet_sync::secret::load(&c.secret_account()).is_ok())
 }
 
-/// Loads the settings; missing keys take their defaults. `has_secret` is left false: the caller
-/// asks the keyring (kept out of here so tests need no keyring).
+/// Loads the settings; missing values take their defaults. `has_secret` is left false: the
+/// caller asks the keyring (kept out of here so tests need no keyring).
 pub async fn load(store: &Store) -> AppResult<AppSettings> {
     let d = AppSettings::default();
-    let interval = store
-        .setting(K_INTERVAL)
+    let prefs: Option<Prefs> = store
+        .setting(K_APP)
         .await?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(d.sync_interval_minutes);
-    Ok(AppSettings {
-        locale: parse_enum(store.setting(K_LOCALE).await?, d.locale),
-        theme: parse_enum(store.setting(K_THEME).await?, d.theme),
-        sync_interval_minutes: interval,
-        proxy_url: store.setting(K_PROXY).await?.unwrap_or_default(),
-        ca_file: store.setting(K_CA).await?.unwrap_or_default(),
-        autostart: store.setting(K_AUTOSTART).await?.as_deref() == Some("true"),
-        connection: Connection {
-            kind: parse_enum(store.setting(K_KIND).await?, d.connection.kind),
-            url: store.setting(K_URL).await?.unwrap_or_default(),
-            username: store.setting(K_USER).await?.unwrap_or_default(),
-            has_secret: false,
+        .and_then(|j| serde_json::from_str(&j).ok());
+    let mut s = match prefs {
+        Some(p) => AppSettings {
+            locale: p.locale,
+            theme: p.theme,
+            sync_interval_minutes: p.sync_interval_minutes,
+            proxy_url: p.proxy_url,
+            ca_file: p.ca_file,
+            autostart: p.autostart,
+            connection: d.connection.clone(),
         },
-    })
+        None => d,
+    };
+    let cfg = ConnectorConfig::load(store).await?;
+    if let Some(c) = cfg.filter(|c| c.kind == "rt") {
+        s.connection = Connection {
+            kind: ServerKind::Rt,
+            url: c.url,
+            username: c.user,
+            queue: c.queue,
+            has_secret: false,
+        };
+    }
+    Ok(s)
 }
 
 /// Checks settings before anything is written: a refused value changes nothing.
@@ -177,10 +201,15 @@ pub fn validate(s: &AppSettings) -> AppResult<()> {
             s.ca_file
         )));
     }
-    if s.connection.kind != ServerKind::None && !is_http_url(&s.connection.url) {
-        return Err(AppError::invalid(
-            "server URL must start with http:// or https://",
-        ));
+    if s.connection.kind != ServerKind::None {
+        if !is_http_url(&s.connection.url) {
+            return Err(AppError::invalid(
+                "server URL must start with http:// or https://",
+            ));
+        }
+        if s.connection.username.trim().is_empty() {
+            return Err(AppError::invalid("the server login is empty"));
+        }
     }
     Ok(())
 }
@@ -190,22 +219,29 @@ fn is_http_url(u: &str) -> bool {
     (u.starts_with("https://") && u.len() > 8) || (u.starts_with("http://") && u.len() > 7)
 }
 
-/// Validates then saves every setting (not the secret) in one pass.
+/// Validates then saves the settings (not the secret): the preferences in one write, then the
+/// connector record (removed when disconnected). Nothing is written when validation fails.
 pub async fn save(store: &Store, s: &AppSettings, now: DateTime<Utc>) -> AppResult<()> {
     validate(s)?;
-    let pairs = [
-        (K_LOCALE, enum_str(&s.locale)),
-        (K_THEME, enum_str(&s.theme)),
-        (K_INTERVAL, s.sync_interval_minutes.to_string()),
-        (K_PROXY, s.proxy_url.trim().to_string()),
-        (K_CA, s.ca_file.trim().to_string()),
-        (K_AUTOSTART, s.autostart.to_string()),
-        (K_KIND, enum_str(&s.connection.kind)),
-        (K_URL, s.connection.url.trim().to_string()),
-        (K_USER, s.connection.username.trim().to_string()),
-    ];
-    for (k, v) in pairs {
-        store.set_setting(k, &v, now).await?;
+    let prefs = Prefs {
+        locale: s.locale,
+        theme: s.theme,
+        sync_interval_minutes: s.sync_interval_minutes,
+        proxy_url: s.proxy_url.trim().to_string(),
+        ca_file: s.ca_file.trim().to_string(),
+        autostart: s.autostart,
+    };
+    let json = serde_json::to_string(&prefs)
+        .map_err(|e| AppError::new(crate::error::ErrorCode::Failed, e.to_string()))?;
+    store.set_setting(K_APP, &json, now).await?;
+    match connector_config(s) {
+        Some(c) => c.save(store, now).await?,
+        // Disconnecting forgets the connection for the headless agent as well.
+        None => {
+            store
+                .remove_setting(guichet_sync::config::CONNECTOR_KEY)
+                .await?
+        }
     }
     Ok(())
 }
@@ -228,6 +264,7 @@ mod tests {
         s.connection.kind = ServerKind::Rt;
         s.connection.url = "https://rt.example.org".into();
         s.connection.username = "alice".into();
+        s.connection.queue = "Support".into();
         save(&store, &s, Utc::now()).await.unwrap();
         assert_eq!(load(&store).await.unwrap(), s);
 

@@ -20,8 +20,13 @@ pub struct AppState {
     pub log_dir: PathBuf,
     /// The last inventory collected in this session.
     pub current: tokio::sync::Mutex<Option<Arc<Inventory>>>,
+    /// The quick inventory behind the last "system information" preview: a report sends this
+    /// very one, so the preview is exactly what goes out.
+    pub preview: tokio::sync::Mutex<Option<Arc<Inventory>>>,
     /// Whether an inventory is being collected (one at a time).
     pub collecting: AtomicBool,
+    /// Held while a sync pass runs: one at a time.
+    pub syncing: tokio::sync::Mutex<()>,
     /// Sync status shown by the tray and the UI.
     pub sync: std::sync::Mutex<SyncStatus>,
     /// Language of the shell's own texts (tray), BCP 47; follows the settings.
@@ -35,7 +40,9 @@ impl AppState {
             store,
             log_dir,
             current: tokio::sync::Mutex::new(None),
+            preview: tokio::sync::Mutex::new(None),
             collecting: AtomicBool::new(false),
+            syncing: tokio::sync::Mutex::new(()),
             sync: std::sync::Mutex::new(SyncStatus {
                 state: SyncState::NotConfigured,
                 online: false,

@@ -1,15 +1,21 @@
-//! Background sync: on a timer (the interval from the settings) and as soon as connectivity
-//! returns. Publishes the status to the UI (`SyncChanged`) and to the tray.
+//! Background sync: on a timer (the interval from the settings), as soon as connectivity
+//! returns, and right after the user queues something. One pass of the sync crate's engine
+//! (push the outbox, pull ticket changes and the knowledge base); the status goes to the UI
+//! (`SyncChanged`) and the tray, and a native notification says when a technician replied or a
+//! ticket's status changed.
 
 use std::time::Duration;
 
 use chrono::Utc;
+use guichet_sync::rt::{RtConfig, RtConnector};
+use guichet_sync::{Engine, RetryPolicy, Stop};
 use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
 use tauri_specta::Event;
 
-use crate::error::{AppError, AppResult};
-use crate::service_desk::{SyncState, SyncStatus};
-use crate::settings::{self, ServerKind};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::service_desk::{changes, SyncState, SyncStatus, TicketChange};
+use crate::settings::{self, AppSettings};
 use crate::state::{AppState, SyncChanged};
 
 /// How often connectivity is checked.
@@ -50,30 +56,139 @@ fn publish(app: &AppHandle, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
     status
 }
 
-/// One sync attempt now: refreshes connectivity, then syncs when a server is configured.
+/// The connector for `s`, with `secret` or the one kept in the keyring.
+pub fn connector(s: &AppSettings, secret: Option<String>) -> AppResult<RtConnector> {
+    let cfg = settings::connector_config(s)
+        .ok_or_else(|| AppError::invalid("no server is configured"))?;
+    let secret = match secret {
+        Some(x) => x,
+        None => guichet_sync::secret::load(&cfg.secret_account())?,
+    };
+    let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
+    rt.http = settings::http_options(s);
+    Ok(RtConnector::new(rt, secret)?)
+}
+
+/// Publishes the number of queued items (after the user queued or read something).
+pub async fn refresh_queue(app: &AppHandle) {
+    let queued = app
+        .state::<AppState>()
+        .store
+        .outbox()
+        .await
+        .map(|q| q.len() as u32);
+    if let Ok(n) = queued {
+        publish(app, |s| s.queued = n);
+    }
+}
+
+/// Something was queued: publish the queue and try to send it now, in the background.
+pub fn kick(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        refresh_queue(&app).await;
+        if let Err(e) = run_once(&app).await {
+            tracing::debug!("sync after queuing: {e}");
+        }
+    });
+}
+
+fn notify(app: &AppHandle, title: &str, what: TicketChange) {
+    let fr = app.state::<AppState>().ui_locale().starts_with("fr");
+    let body = match (what, fr) {
+        (TicketChange::Replied, true) => "Un technicien a répondu.".to_string(),
+        (TicketChange::Replied, false) => "A technician replied.".to_string(),
+        (TicketChange::Status(s), true) => {
+            format!("Nouveau statut : {}", crate::tray::status_label(s, true))
+        }
+        (TicketChange::Status(s), false) => {
+            format!("New status: {}", crate::tray::status_label(s, false))
+        }
+    };
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!("notification: {e}");
+    }
+}
+
+/// One sync attempt now: refreshes connectivity and the queue, then runs one engine pass when a
+/// server is configured and the network is up. Only one pass runs at a time.
 pub async fn run_once(app: &AppHandle) -> AppResult<SyncStatus> {
     let state = app.state::<AppState>();
+    let _one_at_a_time = state.syncing.lock().await;
     let conf = settings::load(&state.store).await?;
     let online = online();
-    let configured = conf.connection.kind != ServerKind::None;
+    let configured = settings::connector_config(&conf).is_some();
+    let queued = state.store.outbox().await?.len() as u32;
     let status = publish(app, |s| {
         s.online = online;
+        s.queued = queued;
         s.state = match (configured, online) {
             (false, _) => SyncState::NotConfigured,
             (true, false) => SyncState::Offline,
-            (true, true) => SyncState::Idle,
+            (true, true) => SyncState::Syncing,
         };
     });
-    if configured && online {
-        // The sync engine is not part of this build: say so rather than pretend.
-        let err = AppError::unavailable("sync");
-        publish(app, |s| {
-            s.state = SyncState::Error;
-            s.last_error = Some(err.message.clone());
-        });
-        return Err(err);
+    if !(configured && online) {
+        return Ok(status);
     }
-    Ok(status)
+    let result = pass(app, &conf).await;
+    let queued = state
+        .store
+        .outbox()
+        .await
+        .map(|q| q.len() as u32)
+        .unwrap_or(queued);
+    let status = publish(app, |s| {
+        s.queued = queued;
+        match &result {
+            Ok(()) => {
+                s.state = SyncState::Idle;
+                s.last_sync = Some(Utc::now());
+                s.last_error = None;
+            }
+            Err(e) => {
+                s.state = if e.code == ErrorCode::Offline {
+                    SyncState::Offline
+                } else {
+                    SyncState::Error
+                };
+                s.online = e.code != ErrorCode::Offline;
+                s.last_error = Some(e.message.clone());
+            }
+        }
+    });
+    result.map(|()| status)
+}
+
+async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
+    let state = app.state::<AppState>();
+    let connector = connector(conf, None)?;
+    let before = state.store.tickets().await?;
+    let engine = Engine::new(
+        &state.store,
+        &connector,
+        Some(&state.store),
+        RetryPolicy::default(),
+    );
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    let report = engine.pass(Utc::now(), &mut rng).await?;
+    tracing::info!(
+        pushed = report.pushed.len(),
+        pulled = report.pulled(),
+        deferred = report.deferred.len(),
+        "sync pass"
+    );
+    for (title, what) in changes(&before, &state.store.tickets().await?) {
+        notify(app, &title, what);
+    }
+    match report.stopped {
+        Some(Stop::Offline(m)) => Err(AppError::new(ErrorCode::Offline, m)),
+        Some(Stop::Auth(m)) => Err(AppError::new(ErrorCode::Auth, m)),
+        None if !report.errors.is_empty() => {
+            Err(AppError::new(ErrorCode::Failed, report.errors.join("; ")))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Starts the background loop (timer + connectivity watch).

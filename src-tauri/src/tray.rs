@@ -72,6 +72,27 @@ pub fn status_line(l: &Labels, s: &SyncStatus) -> String {
     }
 }
 
+/// A ticket status in the user's language (notifications).
+pub fn status_label(s: crate::service_desk::TicketStatus, fr: bool) -> &'static str {
+    use crate::service_desk::TicketStatus::*;
+    match (s, fr) {
+        (Queued, true) => "en attente d'envoi",
+        (Queued, false) => "queued",
+        (New, true) => "nouveau",
+        (New, false) => "new",
+        (Open, true) => "en cours",
+        (Open, false) => "in progress",
+        (Waiting, true) => "en attente de votre réponse",
+        (Waiting, false) => "waiting for you",
+        (Resolved, true) => "résolu",
+        (Resolved, false) => "resolved",
+        (Closed, true) => "clos",
+        (Closed, false) => "closed",
+        (Failed, true) => "refusé par le serveur",
+        (Failed, false) => "refused by the server",
+    }
+}
+
 fn app_locale(app: &AppHandle) -> String {
     app.state::<AppState>().ui_locale()
 }

@@ -26,7 +26,10 @@ export const commands = {
 	inventoryExport: (format: ExportFormat, snapshot: number | null) => typedError<string | null, AppError>(__TAURI_INVOKE("inventory_export", { format, snapshot })),
 	/**  Machine health at a glance (a quick partial inventory). */
 	machineHealth: () => typedError<MachineHealth, AppError>(__TAURI_INVOKE("machine_health")),
-	/**  Exactly what "include my system information" will add to the report. */
+	/**
+	 *  Exactly what "include my system information" will add to the report: the sync engine's
+	 *  summary of a quick inventory, kept so the report sends this very inventory.
+	 */
 	systemInfoPreview: () => typedError<SystemInfoPreview, AppError>(__TAURI_INVOKE("system_info_preview")),
 	/**
 	 *  Copies files into the blob store as attachments (file picker when `paths` is empty, else the
@@ -40,14 +43,17 @@ export const commands = {
 	attachmentScreenshot: (hideWindow: boolean) => typedError<AttachmentDraft, AppError>(__TAURI_INVOKE("attachment_screenshot", { hideWindow })),
 	/**  Ticket categories offered by the report form (ids; the UI translates them). */
 	ticketCategories: () => __TAURI_INVOKE<string[]>("ticket_categories"),
-	/**  Files a problem report: saved locally and queued for the next sync. */
+	/**
+	 *  Files a problem report: saved locally and queued for the next sync, in one transaction
+	 *  (with the previewed system information as a snapshot when asked).
+	 */
 	ticketCreate: (draft: TicketDraft) => typedError<TicketSummary, AppError>(__TAURI_INVOKE("ticket_create", { draft })),
 	/**  The user's tickets, most recently changed first. */
 	ticketList: () => typedError<TicketSummary[], AppError>(__TAURI_INVOKE("ticket_list")),
 	/**  A ticket and its thread; marks its replies read. */
 	ticketThread: (id: string) => typedError<TicketThread, AppError>(__TAURI_INVOKE("ticket_thread", { id })),
 	/**  Replies to a ticket (queued for the next sync). */
-	ticketReply: (id: string, body: string, attachments: AttachmentDraft[]) => typedError<TicketMessage, AppError>(__TAURI_INVOKE("ticket_reply", { id, body, attachments })),
+	ticketReply: (id: string, body: string) => typedError<TicketMessage, AppError>(__TAURI_INVOKE("ticket_reply", { id, body })),
 	/**  Full-text search of the local knowledge base (offline); an empty query lists every article. */
 	kbSearch: (query: string, limit: number) => typedError<ArticleHit[], AppError>(__TAURI_INVOKE("kb_search", { query, limit })),
 	/**  Knowledge-base categories with their number of articles. */
@@ -60,7 +66,10 @@ export const commands = {
 	settingsGet: () => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_get")),
 	/**  Saves the settings; a non-empty `secret` goes to the keyring. Applies autostart at once. */
 	settingsSave: (settings: AppSettings, secret: string | null) => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_save", { settings, secret })),
-	/**  Tests a connection before it is saved. */
+	/**
+	 *  Tests a connection before it is saved: the server must answer and accept the credentials
+	 *  (`secret`, or the one already in the keyring).
+	 */
 	connectionTest: (connection: Connection, secret: string | null) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("connection_test", { connection, secret })),
 	/**  The sync status. */
 	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
@@ -202,10 +211,12 @@ export type CollectIssue = {
 export type Connection = {
 	/**  Which server. */
 	kind: ServerKind,
-	/**  Base URL, e.g. `https://glpi.example.org` or `https://rt.example.org`. */
+	/**  Base URL, e.g. `https://rt.example.org`. */
 	url: string,
-	/**  User name (RT) or app token name; may be empty with token authentication. */
+	/**  Login on the server. */
 	username: string,
+	/**  RT queue where tickets are created. */
+	queue: string,
 	/**  Whether a secret is stored in the keyring for this connection (read-only for the UI). */
 	has_secret: boolean,
 };
@@ -238,8 +249,8 @@ export type Diagnostics = {
 	schema_versions: number[],
 	/**  Saved snapshots. */
 	snapshot_count: number,
-	/**  Features of this build that are not wired in yet. */
-	unavailable: string[],
+	/**  Entries waiting in the outbox. */
+	outbox_count: number,
 };
 
 /**  What changed between two snapshots. */
@@ -264,8 +275,6 @@ export type DiskSpace = {
 
 /**  Stable error codes, shared with the UI through the generated bindings. */
 export type ErrorCode = 
-/**  The feature is not in this build yet (its crate is not wired in); the UI says so calmly. */
-"unavailable" | 
 /**  The thing asked for does not exist (a snapshot id, an article…). */
 "not_found" | 
 /**  The input was refused (bad URL, empty title…); nothing was changed. */
@@ -280,6 +289,10 @@ export type ErrorCode =
 "cancelled" | 
 /**  A background job of the same kind is already running. */
 "busy" | 
+/**  The server cannot be reached; local work is kept for later. */
+"offline" | 
+/**  The server refused the credentials. */
+"auth" | 
 /**  Anything else. */
 "failed";
 
@@ -396,9 +409,7 @@ export type SectionView = {
 export type ServerKind = 
 /**  Not connected: everything stays local. */
 "none" | 
-/**  GLPI (REST API). */
-"glpi" | 
-/**  Request Tracker 5 (REST 2). */
+/**  Request Tracker 5 (REST 2). (GLPI has no connector in the sync crate yet.) */
 "rt";
 
 /**  A saved snapshot in the history list. */
@@ -511,7 +522,9 @@ export type TicketMessage = {
 /**  Ticket status, normalised across GLPI and RT. */
 export type TicketStatus = 
 /**  Saved locally, waiting for the next sync. */
-"queued" | "new" | "open" | "waiting" | "resolved" | "closed";
+"queued" | "new" | "open" | "waiting" | "resolved" | "closed" | 
+/**  The server refused it for good (see the log). */
+"failed";
 
 /**  A ticket in the list. */
 export type TicketSummary = {

@@ -64,7 +64,7 @@ export interface Backend {
   ticketCreate(draft: TicketDraft): Promise<TicketSummary>;
   ticketList(): Promise<TicketSummary[]>;
   ticketThread(id: string): Promise<TicketThread>;
-  ticketReply(id: string, body: string, attachments: AttachmentDraft[]): Promise<TicketMessage>;
+  ticketReply(id: string, body: string): Promise<TicketMessage>;
   // Knowledge base
   kbSearch(query: string, limit: number): Promise<ArticleHit[]>;
   kbCategories(): Promise<ArticleCategory[]>;

@@ -114,7 +114,7 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     proxy_url: "",
     ca_file: "",
     autostart: false,
-    connection: { kind: "none", url: "", username: "", has_secret: false },
+    connection: { kind: "none", url: "", username: "", queue: "ServiceDesk", has_secret: false },
   };
   let current: InventoryView | null = null;
   const progress = new Set<(p: InventoryProgress) => void>();
@@ -223,10 +223,10 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       t.ticket.unread = 0;
       return structuredClone(t);
     },
-    async ticketReply(id, body, attachments) {
+    async ticketReply(id, body) {
       const t = tickets.find((x) => x.ticket.id === id);
       if (!t) throw new BackendError("not_found", id);
-      const m = { author: "Moi", from_me: true, body, at: new Date().toISOString(), attachments, queued: true };
+      const m = { author: "Moi", from_me: true, body, at: new Date().toISOString(), attachments: [], queued: true };
       t.messages.push(m);
       return m;
     },
@@ -282,7 +282,7 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
         os_locale: "fr-FR",
         schema_versions: [20261123000001, 20261123000002],
         snapshot_count: 2,
-        unavailable: [],
+        outbox_count: tickets.filter((t) => t.ticket.status === "queued").length,
       };
     },
     async logTail() {

@@ -12,11 +12,10 @@ export function Status({ children, tone = "info" }: { children: ReactNode; tone?
   );
 }
 
-/** A failure, worded by code; "unavailable" is said calmly, not as an error. */
+/** A failure, worded by code (the English detail goes to the log, not the screen). */
 export function ErrorNote({ error }: { error: unknown }) {
   const { t } = useI18n();
   const code = errorCode(error);
-  if (code === "unavailable") return <Status tone="warn">{t("error.unavailable")}</Status>;
   return (
     <p className="status status-error" role="alert">
       {t(`error.${code}`)}

@@ -61,12 +61,10 @@ export function About() {
             <dt>{t("about.snapshots")}</dt>
             <dd>{i.number(d.snapshot_count)}</dd>
           </div>
-          {d.unavailable.length ? (
-            <div className="field-pair">
-              <dt>{t("about.unavailable")}</dt>
-              <dd>{d.unavailable.join(", ")}</dd>
-            </div>
-          ) : null}
+          <div className="field-pair">
+            <dt>{t("about.outbox")}</dt>
+            <dd>{i.number(d.outbox_count)}</dd>
+          </div>
         </dl>
       ) : null}
       <h2>{t("about.log")}</h2>

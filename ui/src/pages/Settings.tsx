@@ -1,13 +1,12 @@
-// Settings: connection to GLPI or Request Tracker (tested before saving; the secret goes to the
+// Settings: connection to Request Tracker (tested before saving; the secret goes to the
 // keyring), language, theme, sync interval, proxy, extra CA file, autostart.
 import { useEffect, useState, type FormEvent } from "react";
 import type { AppSettings, ConnectionCheck, LocaleChoice, ServerKind, ThemeChoice } from "../backend/backend";
-import { errorCode } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 
-const KINDS: ServerKind[] = ["none", "glpi", "rt"];
+const KINDS: ServerKind[] = ["none", "rt"];
 
 export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice) => void; onTheme: (t: ThemeChoice) => void }) {
   const { t } = useI18n();
@@ -16,7 +15,6 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
   const [saved, setSaved] = useState<AppSettings | null>(null);
   const [secret, setSecret] = useState("");
   const [check, setCheck] = useState<ConnectionCheck | null>(null);
-  const [checkUnavailable, setCheckUnavailable] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<string | null>(null);
 
@@ -31,8 +29,8 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
 
   const connChanged =
     !!saved &&
-    (s.connection.kind !== saved.connection.kind || s.connection.url !== saved.connection.url || s.connection.username !== saved.connection.username || secret !== "");
-  const needsTest = s.connection.kind !== "none" && connChanged && !check?.ok && !checkUnavailable;
+    (s.connection.kind !== saved.connection.kind || s.connection.url !== saved.connection.url || s.connection.username !== saved.connection.username || s.connection.queue !== saved.connection.queue || secret !== "");
+  const needsTest = s.connection.kind !== "none" && connChanged && !check?.ok;
 
   const set = <K extends keyof AppSettings>(k: K, v: AppSettings[K]) => setS({ ...s, [k]: v });
   const setConn = (patch: Partial<AppSettings["connection"]>) => {
@@ -46,7 +44,6 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
     try {
       setCheck(await backend.connectionTest(s.connection, secret || null));
     } catch (e) {
-      if (errorCode(e) === "unavailable") setCheckUnavailable(true);
       setError(e);
     }
   };
@@ -95,11 +92,15 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
                 <input id="server-url" type="url" inputMode="url" placeholder="https://" value={s.connection.url} onChange={(e) => setConn({ url: e.target.value })} />
               </div>
               <div className="field">
-                <label htmlFor="server-user">{t(s.connection.kind === "glpi" ? "settings.appToken" : "settings.username")}</label>
+                <label htmlFor="server-user">{t("settings.username")}</label>
                 <input id="server-user" value={s.connection.username} autoComplete="username" onChange={(e) => setConn({ username: e.target.value })} />
               </div>
               <div className="field">
-                <label htmlFor="server-secret">{t(s.connection.kind === "glpi" ? "settings.userToken" : "settings.password")}</label>
+                <label htmlFor="server-queue">{t("settings.queue")}</label>
+                <input id="server-queue" value={s.connection.queue} onChange={(e) => setConn({ queue: e.target.value })} />
+              </div>
+              <div className="field">
+                <label htmlFor="server-secret">{t("settings.password")}</label>
                 <input
                   id="server-secret"
                   type="password"

@@ -1,6 +1,6 @@
-// My tickets: the list (status, unread replies), a ticket's thread, reply with attachments.
+// My tickets: the list (status, unread replies), a ticket's thread with its attachments, reply.
 import { useEffect, useState, type FormEvent } from "react";
-import type { AttachmentDraft, TicketSummary, TicketThread } from "../backend/backend";
+import type { TicketSummary, TicketThread } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
@@ -82,7 +82,6 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
   const [thread, setThread] = useState<TicketThread | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [body, setBody] = useState("");
-  const [attachments, setAttachments] = useState<AttachmentDraft[]>([]);
   const [sentNote, setSentNote] = useState(false);
 
   useEffect(() => {
@@ -93,10 +92,9 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
     e.preventDefault();
     if (!body.trim() || !thread) return;
     try {
-      const m = await backend.ticketReply(id, body, attachments);
+      const m = await backend.ticketReply(id, body);
       setThread({ ...thread, messages: [...thread.messages, m] });
       setBody("");
-      setAttachments([]);
       setSentNote(true);
     } catch (err) {
       setError(err);
@@ -142,21 +140,7 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
               <label htmlFor="reply-body">{t("tickets.reply")}</label>
               <textarea id="reply-body" rows={4} value={body} onChange={(e) => setBody(e.target.value)} />
             </div>
-            {attachments.length ? (
-              <ul className="attachments">
-                {attachments.map((a) => (
-                  <li key={a.blob}>{a.name}</li>
-                ))}
-              </ul>
-            ) : null}
             <div className="actions">
-              <button
-                type="button"
-                className="btn"
-                onClick={() => backend.attachmentAdd([]).then((a) => setAttachments((l) => [...l, ...a]), setError)}
-              >
-                {t("report.addFiles")}
-              </button>
               <button type="submit" className="btn btn-primary" disabled={!body.trim()}>
                 {t("tickets.send")}
               </button>
