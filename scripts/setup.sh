@@ -48,6 +48,13 @@ if [ "$node_ok" != 1 ]; then
   echo "setup: Node.js >= 20.19 not found (needed for the UI): install it from NodeSource" >&2
   exit 1
 fi
+# The WebDriver bridge the app's end-to-end tests drive Tauri through, pinned (Tauri 2's).
+TAURI_DRIVER_VERSION=2.1.0
+if ! grep -qs "^\"tauri-driver $TAURI_DRIVER_VERSION " "${CARGO_HOME:-$HOME/.cargo}/.crates.toml"; then
+  echo "setup: installing tauri-driver $TAURI_DRIVER_VERSION" >&2
+  cargo install tauri-driver --version "=$TAURI_DRIVER_VERSION" --locked >&2
+fi
+
 # UI dependencies, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm --prefix ui ci --no-audit --no-fund >&2

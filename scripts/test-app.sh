@@ -13,10 +13,7 @@ target=${CARGO_TARGET_DIR:-$root/target}
 [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
 npm --prefix ui run build
 
-# tauri-driver 2 (the WebDriver bridge for Tauri); pinned to the major version Tauri 2 uses.
-if ! command -v tauri-driver >/dev/null; then
-  cargo install tauri-driver --version ^2 --locked
-fi
+command -v tauri-driver >/dev/null || { echo "tauri-driver not found: run ./scripts/setup.sh" >&2; exit 1; }
 
 if [ -z "${GUICHET_APP:-}" ]; then
   cargo build --locked -p guichet-app --features custom-protocol
@@ -37,6 +34,9 @@ cargo test --locked -p guichet-e2e --no-run
 # Seed the knowledge base the way an admin does, with the headless agent.
 cargo build --locked -p guichet-cli
 "$target/debug/guichet" --data-dir "$scratch/data" kb import tests/e2e/fixtures/kb.json
+# … and one machine of the site register (the app's import goes through a native file dialog).
+"$target/debug/guichet" --data-dir "$scratch/data" site import --location "Room 2" \
+  crates/guichet-inventory/tests/fixtures/import/fusioninventory-debian12-vm.xml >/dev/null
 
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_DATA_HOME=$scratch/home/.local/share \
   XDG_CACHE_HOME=$scratch/home/.cache GUICHET_DATA_DIR=$scratch/data GUICHET_OFFLINE=1 \

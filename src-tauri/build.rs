@@ -33,6 +33,12 @@ fn main() {
             "log_tail",
             "open_log_folder",
             "ui_ready",
+            "site_import",
+            "site_machines",
+            "site_machine",
+            "site_export_glpi",
+            "asset_list",
+            "asset_save",
         ]),
     ))
     .expect("tauri build step");

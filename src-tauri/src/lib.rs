@@ -8,9 +8,11 @@
 //! * [`tray`], [`sync_loop`]: tray icon and background sync; single instance, autostart and
 //!   notifications come from the official plugins.
 //! * [`logging`]: rotating log files in the app's log folder.
+//! * [`admin`]: the admin section (site machines, hand-entered assets, exports).
 //!
 //! Blobs (screenshots, KB images) are served to the web view by the `guichet-blob` URI scheme.
 
+pub mod admin;
 pub mod commands;
 pub mod error;
 pub mod health;
@@ -62,6 +64,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             log_tail,
             open_log_folder,
             ui_ready,
+            // Admin: the site register.
+            crate::admin::site_import,
+            crate::admin::site_machines,
+            crate::admin::site_machine,
+            crate::admin::site_export_glpi,
+            crate::admin::asset_list,
+            crate::admin::asset_save,
         ])
         .events(collect_events![
             state::InventoryProgress,

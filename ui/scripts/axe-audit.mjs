@@ -32,7 +32,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
 });
-const PAGES = ["home", "report", "tickets", "kb", "inventory", "settings", "about"];
+const PAGES = ["home", "report", "tickets", "kb", "inventory", "admin", "settings", "about"];
 let failures = 0;
 let checks = 0;
 
@@ -78,6 +78,15 @@ try {
       await page.click("#nav-inventory");
       await page.click("#tab-software");
       await audit(page, `${locale} ${scheme} software`);
+      await page.click("#nav-admin");
+      await page.click("#machine-table tbody button");
+      await page.waitForSelector("#machine-history");
+      await audit(page, `${locale} ${scheme} site machine`);
+      await page.click("#nav-admin");
+      await page.click("#tab-assets");
+      await page.click("#asset-add");
+      await page.waitForSelector("#asset-save");
+      await audit(page, `${locale} ${scheme} equipment form`);
       // Keyboard: the skip link is the first stop on a fresh page.
       await page.goto(base);
       await page.waitForSelector("#nav-home");

@@ -1,15 +1,17 @@
 // The app shell: skip link, header (sync status, language, theme), navigation, and the page.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import type { Backend, LocaleChoice, SyncStatus, ThemeChoice } from "./backend/backend";
 import { AppCtx, PAGES, useApp, type PageId } from "./context";
 import { I18nProvider, langOf, useI18n, type Lang } from "./i18n";
 import { Home } from "./pages/Home";
-import { Report } from "./pages/Report";
-import { Tickets } from "./pages/Tickets";
-import { Kb } from "./pages/Kb";
-import { InventoryPage } from "./pages/Inventory";
-import { SettingsPage } from "./pages/Settings";
-import { About } from "./pages/About";
+// Only the first screen is in the start-up bundle; other pages load when first opened.
+const Report = lazy(() => import("./pages/Report").then((m) => ({ default: m.Report })));
+const Tickets = lazy(() => import("./pages/Tickets").then((m) => ({ default: m.Tickets })));
+const Kb = lazy(() => import("./pages/Kb").then((m) => ({ default: m.Kb })));
+const InventoryPage = lazy(() => import("./pages/Inventory").then((m) => ({ default: m.InventoryPage })));
+const Admin = lazy(() => import("./pages/Admin").then((m) => ({ default: m.Admin })));
+const SettingsPage = lazy(() => import("./pages/Settings").then((m) => ({ default: m.SettingsPage })));
+const About = lazy(() => import("./pages/About").then((m) => ({ default: m.About })));
 
 export interface AppProps {
   backend: Backend;
@@ -128,13 +130,16 @@ function Shell({ page, navigate, lang, onLocale, onTheme }: ShellProps) {
         </ul>
       </nav>
       <main id="main" ref={main} tabIndex={-1} className="content">
+        <Suspense fallback={<p role="status">{t("common.loading")}</p>}>
         {page === "home" && <Home />}
         {page === "report" && <Report />}
         {page === "tickets" && <Tickets />}
         {page === "kb" && <Kb />}
         {page === "inventory" && <InventoryPage />}
         {page === "settings" && <SettingsPage onLocale={onLocale} onTheme={onTheme} />}
+        {page === "admin" && <Admin />}
         {page === "about" && <About />}
+        </Suspense>
       </main>
     </div>
   );

@@ -88,6 +88,24 @@ export const commands = {
 	 *  stderr when `GUICHET_BENCH` is set (the launch-time benchmark reads it).
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	/**
+	 *  Imports inventory files picked in a dialog (with an optional location for all of them). All
+	 *  are parsed first: one unreadable file and nothing is written. Empty when cancelled.
+	 */
+	siteImport: (location: string) => typedError<ImportRow[], AppError>(__TAURI_INVOKE("site_import", { location })),
+	/**  Machines of the register matching the filters, by host name. */
+	siteMachines: (query: MachineQuery) => typedError<MachineRow[], AppError>(__TAURI_INVOKE("site_machines", { query })),
+	/**  A machine's detail and history. */
+	siteMachine: (id: number) => typedError<MachineDetail, AppError>(__TAURI_INVOKE("site_machine", { id })),
+	/**
+	 *  Writes one GLPI JSON file per machine into a folder picked in a dialog; the folder, or
+	 *  `None` when cancelled.
+	 */
+	siteExportGlpi: () => typedError<string | null, AppError>(__TAURI_INVOKE("site_export_glpi")),
+	/**  Hand-entered assets matching the filters, by number. */
+	assetList: (query: AssetQuery) => typedError<AssetRow[], AppError>(__TAURI_INVOKE("asset_list", { query })),
+	/**  Adds an asset (`id` = `None`) or replaces the fields of asset `id`; journalled by the store. */
+	assetSave: (id: number | null, fields: AssetFields) => typedError<AssetRow, AppError>(__TAURI_INVOKE("asset_save", { id, fields })),
 };
 
 /** Events */
@@ -162,6 +180,51 @@ export type ArticleHit = {
 	/**  Matching text with the terms marked by `[` and `]`. */
 	snippet: string,
 };
+
+/**  The editable fields of an asset; empty strings mean "not set", dates are `YYYY-MM-DD`. */
+export type AssetFields = {
+	/**  What it is (required): printer, screen, phone… */
+	kind: string,
+	/**  Manufacturer. */
+	make: string,
+	/**  Model. */
+	model: string,
+	/**  Serial number. */
+	serial: string,
+	/**  Where it is. */
+	location: string,
+	/**  Who has it. */
+	assigned_user: string,
+	/**  Status. */
+	status: AssetState,
+	/**  Purchase date. */
+	purchased_on: string,
+	/**  Last day of the warranty. */
+	warranty_until: string,
+	/**  Notes. */
+	notes: string,
+};
+
+/**  Filters of the asset list; empty means "any". */
+export type AssetQuery = {
+	/**  Make, model, serial or notes contain. */
+	text: string,
+	/**  Status. */
+	status: AssetState | null,
+};
+
+/**  A hand-entered asset. */
+export type AssetRow = {
+	/**  Local number. */
+	id: number,
+	/**  The fields. */
+	fields: AssetFields,
+	/**  Last change. */
+	updated_at: string,
+};
+
+/**  Asset life-cycle status (the store's). */
+export type AssetState = "in_use" | "in_stock" | "broken" | "retired";
 
 /**  A file attached to a report or a reply, already copied into the local blob store. */
 export type AttachmentDraft = {
@@ -326,6 +389,30 @@ export type FieldValue =
 /**  Several short values (addresses, members…). */
 { kind: "list"; value: string[] };
 
+/**  One snapshot of a machine's history. */
+export type HistoryRow = {
+	/**  When the inventory was collected. */
+	collected_at: string,
+	/**  When it was imported. */
+	imported_at: string,
+	/**  `native`, `glpi`, `ocs_xml`. */
+	source_format: string,
+	/**  File it came from. */
+	source_name: string,
+	/**  Software packages. */
+	software_count: number,
+};
+
+/**  What importing one file did. */
+export type ImportRow = {
+	/**  File name. */
+	file: string,
+	/**  `new`, `merged` or `unchanged`. */
+	outcome: string,
+	/**  The machine's host name. */
+	hostname: string,
+};
+
 /**  Progress of an inventory collection: one event per finished category. */
 export type InventoryProgress = {
 	/**  Categories finished so far. */
@@ -369,6 +456,16 @@ export type LocaleChoice =
 /**  English. */
 "en";
 
+/**  A machine's detail: its row, its newest inventory and its history (oldest first). */
+export type MachineDetail = {
+	/**  The machine. */
+	machine: MachineRow,
+	/**  Its newest inventory, by category. */
+	inventory: InventoryView,
+	/**  Its snapshots. */
+	history: HistoryRow[],
+};
+
 /**  Machine health summary. */
 export type MachineHealth = {
 	/**  Host name. */
@@ -389,6 +486,48 @@ export type MachineHealth = {
 	addresses: string[],
 	/**  Pending OS updates, when the OS publishes the count. */
 	pending_updates: number | null,
+};
+
+/**  Filters of the machine list; empty strings mean "any". */
+export type MachineQuery = {
+	/**  Host name contains. */
+	hostname: string,
+	/**  OS contains. */
+	os: string,
+	/**  Location equals. */
+	location: string,
+	/**  Has a package whose name contains. */
+	software: string,
+	/**  … in a version such as `<115` or `>=2.0` (needs `software`). */
+	version: string,
+	/**  Less memory than this many GiB (0: any). */
+	ram_below_gib: number,
+};
+
+/**  A machine of the register, as the list shows it. */
+export type MachineRow = {
+	/**  Local number. */
+	id: number,
+	/**  Host name. */
+	hostname: string,
+	/**  OS full name. */
+	os: string | null,
+	/**  Physical memory, bytes. */
+	ram_bytes: number | null,
+	/**  Manufacturer and model. */
+	model: string | null,
+	/**  Serial number. */
+	serial: string | null,
+	/**  Location. */
+	location: string | null,
+	/**  Newest inventory's collection time. */
+	last_seen: string,
+	/**  Snapshots in its history. */
+	snapshot_count: number,
+	/**  Software packages in its newest inventory. */
+	software_count: number,
+	/**  Packages that matched the software filter, `name version`. */
+	matched_software: string[],
 };
 
 /**  The tray asks the UI to show a page. */

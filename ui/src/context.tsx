@@ -2,8 +2,8 @@
 import { createContext, useContext } from "react";
 import type { Backend, SyncStatus } from "./backend/backend";
 
-export type PageId = "home" | "report" | "tickets" | "kb" | "inventory" | "settings" | "about";
-export const PAGES: PageId[] = ["home", "report", "tickets", "kb", "inventory", "settings", "about"];
+export type PageId = "home" | "report" | "tickets" | "kb" | "inventory" | "admin" | "settings" | "about";
+export const PAGES: PageId[] = ["home", "report", "tickets", "kb", "inventory", "admin", "settings", "about"];
 
 export interface AppContext {
   backend: Backend;

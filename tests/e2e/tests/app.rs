@@ -227,7 +227,50 @@ async fn scenario(c: &Client) {
     assert!(text_of(c, "#software-table tbody").await.contains("libc6"));
     shot(c, "08-software-filtered").await;
 
-    // 5. Switch to French: the whole UI follows.
+    // 5. Site admin: the register's machine and its history; add a piece of equipment.
+    click(c, "#nav-admin").await;
+    wait_text(c, "#machine-count", |t| t == "1 machine(s)").await;
+    c.find(Locator::Css("#f-location"))
+        .await
+        .unwrap()
+        .send_keys("Room 2")
+        .await
+        .unwrap();
+    click(c, "#site-search").await;
+    wait_text(c, "#machine-table tbody", |t| {
+        t.contains("Debian GNU/Linux 12")
+    })
+    .await;
+    shot(c, "09-admin-machines").await;
+    click(c, "#machine-table tbody button").await;
+    wait_text(c, "#machine-history", |t| {
+        t.contains("fusioninventory-debian12-vm.xml")
+    })
+    .await;
+    shot(c, "10-admin-machine").await;
+    click(c, "#nav-admin").await;
+    click(c, "#tab-assets").await;
+    click(c, "#asset-add").await;
+    c.find(Locator::Css("#asset-kind"))
+        .await
+        .unwrap()
+        .send_keys("printer")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#asset-serial"))
+        .await
+        .unwrap()
+        .send_keys("CN-0042")
+        .await
+        .unwrap();
+    click(c, "#asset-save").await;
+    wait_text(c, "#asset-table tbody", |t| {
+        t.contains("CN-0042") && t.contains("In use")
+    })
+    .await;
+    shot(c, "11-admin-equipment").await;
+
+    // 6. Switch to French: the whole UI follows.
     c.find(Locator::Css("#lang-switch"))
         .await
         .unwrap()
@@ -237,10 +280,10 @@ async fn scenario(c: &Client) {
     wait_text(c, "#nav-home", |t| t == "Accueil").await;
     click(c, "#nav-settings").await;
     wait_text(c, "h1", |t| t == "Paramètres").await;
-    shot(c, "09-settings-fr").await;
+    shot(c, "12-settings-fr").await;
     click(c, "#nav-about").await;
     wait_text(c, "#diagnostics", |t| t.contains("Dossier du journal")).await;
-    shot(c, "10-about-fr").await;
+    shot(c, "13-about-fr").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,6 +6,9 @@ import type {
   Article,
   ArticleCategory,
   ArticleHit,
+  AssetFields,
+  AssetQuery,
+  AssetRow,
   AttachmentDraft,
   Connection,
   ConnectionCheck,
@@ -13,6 +16,10 @@ import type {
   DiffView,
   ErrorCode,
   ExportFormat,
+  ImportRow,
+  MachineDetail,
+  MachineQuery,
+  MachineRow,
   InventoryProgress,
   InventoryView,
   MachineHealth,
@@ -86,6 +93,16 @@ export interface Backend {
   openLogFolder(): Promise<void>;
   /** Tells the shell the first screen is on display (start-up benchmark, log). */
   uiReady(): Promise<void>;
+  // Admin: the site register
+  /** Picks inventory files in a dialog and imports them; empty when cancelled. */
+  siteImport(location: string): Promise<ImportRow[]>;
+  siteMachines(query: MachineQuery): Promise<MachineRow[]>;
+  siteMachine(id: number): Promise<MachineDetail>;
+  /** One GLPI JSON file per machine into a folder picked in a dialog; null when cancelled. */
+  siteExportGlpi(): Promise<string | null>;
+  assetList(query: AssetQuery): Promise<AssetRow[]>;
+  /** Adds (id null) or replaces an asset's fields. */
+  assetSave(id: number | null, fields: AssetFields): Promise<AssetRow>;
   /** URL of a stored blob (KB images) for <img src>. */
   blobUrl(sha256: string): string;
 }

@@ -3,6 +3,8 @@
 import type {
   AppSettings,
   Article,
+  AssetRow,
+  MachineRow,
   ArticleHit,
   InventoryProgress,
   InventoryView,
@@ -117,6 +119,28 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     connection: { kind: "none", url: "", username: "", queue: "ServiceDesk", has_secret: false },
   };
   let current: InventoryView | null = null;
+  const machines: MachineRow[] = [
+    {
+      id: 1,
+      hostname: "pc-accueil",
+      os: "Debian GNU/Linux 12 (bookworm)",
+      ram_bytes: 8 * 2 ** 30,
+      model: "Dell OptiPlex 7010",
+      serial: "5CG1234XYZ",
+      location: "Accueil",
+      last_seen: "2026-11-22T09:00:00Z",
+      snapshot_count: 2,
+      software_count: 1500,
+      matched_software: [],
+    },
+  ];
+  const assets: AssetRow[] = [
+    {
+      id: 1,
+      fields: { kind: "printer", make: "HP", model: "LaserJet M404", serial: "CN0123", location: "Accueil", assigned_user: "", status: "in_use", purchased_on: "2023-03-01", warranty_until: "2026-03-01", notes: "" },
+      updated_at: "2026-11-01T10:00:00Z",
+    },
+  ];
   const progress = new Set<(p: InventoryProgress) => void>();
   const syncListeners = new Set<(s: SyncStatus) => void>();
   const tickets: TicketThread[] = [
@@ -290,6 +314,55 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     },
     async openLogFolder() {},
     async uiReady() {},
+    async siteImport(location) {
+      const m: MachineRow = {
+        id: machines.length + 1,
+        hostname: `pc-import-${machines.length + 1}`,
+        os: "Debian GNU/Linux 12",
+        ram_bytes: 4 * 2 ** 30,
+        model: null,
+        serial: null,
+        location: location || null,
+        last_seen: "2026-11-20T08:00:00Z",
+        snapshot_count: 1,
+        software_count: 900,
+        matched_software: [],
+      };
+      machines.push(m);
+      return [{ file: `${m.hostname}.json`, outcome: "new", hostname: m.hostname }];
+    },
+    async siteMachines(q) {
+      const has = (v: string | null, w: string) => !w || (v ?? "").toLowerCase().includes(w.toLowerCase());
+      return machines.filter(
+        (m) => has(m.hostname, q.hostname) && has(m.os, q.os) && has(m.location, q.location) && (!q.ram_below_gib || (m.ram_bytes ?? 0) < q.ram_below_gib * 2 ** 30),
+      );
+    },
+    async siteMachine(id) {
+      const m = machines.find((x) => x.id === id);
+      if (!m) throw new BackendError("not_found", `machine ${id}`);
+      return {
+        machine: m,
+        inventory: sampleInventory(),
+        history: [{ collected_at: m.last_seen, imported_at: m.last_seen, source_format: "glpi", source_name: `${m.hostname}.json`, software_count: m.software_count }],
+      };
+    },
+    async siteExportGlpi() {
+      return "/home/user/glpi-export";
+    },
+    async assetList(q) {
+      const n = q.text.toLowerCase();
+      return assets.filter(
+        (a) => (!q.status || a.fields.status === q.status) && (!n || [a.fields.make, a.fields.model, a.fields.serial, a.fields.notes].join(" ").toLowerCase().includes(n)),
+      );
+    },
+    async assetSave(id, fields) {
+      if (!fields.kind.trim()) throw new BackendError("invalid", "the asset type is empty");
+      const row: AssetRow = { id: id ?? assets.length + 1, fields, updated_at: new Date().toISOString() };
+      const at = assets.findIndex((a) => a.id === row.id);
+      if (at >= 0) assets[at] = row;
+      else assets.push(row);
+      return row;
+    },
     blobUrl: (sha) => `blob-test:${sha}`,
   };
 }

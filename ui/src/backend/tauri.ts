@@ -58,5 +58,11 @@ export const tauriBackend: Backend = {
   logTail: (n) => unwrap(commands.logTail(n)),
   openLogFolder: () => unwrap(commands.openLogFolder()).then(() => undefined),
   uiReady: () => commands.uiReady(),
+  siteImport: (location) => unwrap(commands.siteImport(location)),
+  siteMachines: (q) => unwrap(commands.siteMachines(q)),
+  siteMachine: (id) => unwrap(commands.siteMachine(id)),
+  siteExportGlpi: () => unwrap(commands.siteExportGlpi()),
+  assetList: (q) => unwrap(commands.assetList(q)),
+  assetSave: (id, f) => unwrap(commands.assetSave(id, f)),
   blobUrl: (sha) => convertFileSrc(sha, "guichet-blob"),
 };

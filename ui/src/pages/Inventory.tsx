@@ -128,7 +128,7 @@ export function InventoryPage() {
   );
 }
 
-function Machine({ inv }: { inv: InventoryView }) {
+export function Machine({ inv }: { inv: InventoryView }) {
   const { t } = useI18n();
   const label = useFieldLabel();
   return (

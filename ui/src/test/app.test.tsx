@@ -179,3 +179,39 @@ describe("about", () => {
     await waitFor(() => expect(screen.getByText(/guichet_app: starting/)).toBeInTheDocument());
   });
 });
+
+describe("site admin", () => {
+  it("imports machines, filters the list, opens a machine's history", async () => {
+    const { user } = setup("admin");
+    expect(await screen.findByText("1 machine(s)")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Location of the imported machines (optional)"), "Salle 2");
+    await user.click(screen.getByRole("button", { name: "Import inventory files…" }));
+    expect(await screen.findByText(/1 file\(s\) imported/)).toBeInTheDocument();
+    expect(await screen.findByText("2 machine(s)")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Less memory than (GiB)"), "6");
+    await user.click(screen.getByRole("button", { name: "Search" }));
+    expect(await screen.findByText("1 machine(s)")).toBeInTheDocument();
+    const table = screen.getByRole("table");
+    expect(within(table).getByText("Salle 2")).toBeInTheDocument();
+    await user.click(within(table).getByRole("button", { name: "pc-import-2" }));
+    expect(await screen.findByRole("heading", { name: "Inventory history" })).toBeInTheDocument();
+    expect(screen.getByText(/pc-import-2\.json/)).toBeInTheDocument();
+  });
+
+  it("adds equipment, refuses an empty type, and edits its status", async () => {
+    const { user } = setup("admin", createFakeBackend(), "fr");
+    await user.click(await screen.findByRole("tab", { name: "Autres équipements" }));
+    await user.click(await screen.findByRole("button", { name: "Ajouter un équipement" }));
+    await user.click(screen.getByRole("button", { name: "Enregistrer" }));
+    expect(await screen.findByRole("alert")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Type"), "écran");
+    await user.type(screen.getByLabelText("Numéro de série"), "SN-42");
+    await user.click(screen.getByRole("button", { name: "Enregistrer" }));
+    expect(await screen.findByText("Équipement n° 2 enregistré.")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Modifier l’équipement n° 2" }));
+    await user.selectOptions(screen.getByLabelText("État"), "broken");
+    await user.click(screen.getByRole("button", { name: "Enregistrer" }));
+    const row = (await screen.findByText("SN-42")).closest("tr")!;
+    expect(within(row).getByText("En panne")).toBeInTheDocument();
+  });
+});

@@ -63,6 +63,8 @@ describe("dictionaries", () => {
       ...["machine", "software", "history"].map((c) => `inventory.tab.${c}`),
       ...["hardware", "software", "network", "account", "printing", "other"].map((c) => `ticketCategory.${c}`),
       ...["permission_denied", "timed_out", "unavailable", "parse", "failed", "unsupported"].map((c) => `issue.${c}`),
+      ...["in_use", "in_stock", "broken", "retired"].map((s) => `assetState.${s}`),
+      ...["new", "merged", "unchanged"].map((s) => `admin.outcome.${s}`),
       ...(FIELD_KEYS as readonly string[]).map((f) => `field.${f}`),
     ];
     expect(want.filter((k) => !(k in en))).toEqual([]);
