@@ -25,6 +25,7 @@ export const en = {
   "admin.outcome.unchanged": "unchanged",
   "admin.exportGlpi": "Export for GLPI (JSON)…",
   "admin.exported": "Exported to {path}",
+  "admin.files": "Inventory files",
   "admin.filters": "Filters",
   "admin.hostname": "Computer name",
   "admin.os": "Operating system",

@@ -26,6 +26,7 @@ export const fr: Record<keyof typeof en, string> = {
   "admin.outcome.unchanged": "inchangé",
   "admin.exportGlpi": "Exporter pour GLPI (JSON)…",
   "admin.exported": "Exporté dans {path}",
+  "admin.files": "Fichiers d’inventaire",
   "admin.filters": "Filtres",
   "admin.hostname": "Nom du poste",
   "admin.os": "Système d’exploitation",

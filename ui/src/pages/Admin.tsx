@@ -134,18 +134,23 @@ function Machines() {
 
   return (
     <div>
-      <div className="actions">
-        <div className="field">
-          <label htmlFor="import-location">{t("admin.importLocation")}</label>
-          <input id="import-location" value={location} onChange={(e) => setLocation(e.target.value)} />
+      <fieldset className="group admin-group">
+        <legend>{t("admin.files")}</legend>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="import-location">{t("admin.importLocation")}</label>
+            <input id="import-location" value={location} onChange={(e) => setLocation(e.target.value)} />
+          </div>
         </div>
-        <button type="button" className="btn btn-primary" id="site-import" onClick={importFiles}>
-          {t("admin.import")}
-        </button>
-        <button type="button" className="btn" id="site-export-glpi" onClick={exportGlpi}>
-          {t("admin.exportGlpi")}
-        </button>
-      </div>
+        <div className="actions">
+          <button type="button" className="btn btn-primary" id="site-import" onClick={importFiles}>
+            {t("admin.import")}
+          </button>
+          <button type="button" className="btn" id="site-export-glpi" onClick={exportGlpi}>
+            {t("admin.exportGlpi")}
+          </button>
+        </div>
+      </fieldset>
       {imported ? (
         <Status tone="ok">
           {t("admin.importedCount", { n: imported.length })}{" "}
@@ -153,7 +158,8 @@ function Machines() {
         </Status>
       ) : null}
       {note ? <Status tone="ok">{note}</Status> : null}
-      <form className="form filters" onSubmit={search} aria-label={t("admin.filters")}>
+      <form className="form filters group admin-group" onSubmit={search} aria-labelledby="machine-filters">
+        <h2 id="machine-filters" className="group-title">{t("admin.filters")}</h2>
         <div className="field-row">
           <div className="field">
             <label htmlFor="f-host">{t("admin.hostname")}</label>
@@ -333,7 +339,7 @@ function Assets() {
   return (
     <div>
       <form
-        className="form filters"
+        className="form filters group admin-group"
         aria-label={t("admin.filters")}
         onSubmit={(e) => {
           e.preventDefault();
