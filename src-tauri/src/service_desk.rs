@@ -368,3 +368,98 @@ pub enum TicketChange {
     /// The status changed to this.
     Status(TicketStatus),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use guichet_store::{RemoteReply, RemoteTicketUpdate, Store};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[tokio::test]
+    async fn a_report_is_queued_then_sent_then_a_reply_and_a_status_change_are_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let new = guichet_store::NewTicket {
+            id: uuid::Uuid::new_v4(),
+            title: "Printer jams".into(),
+            description: "Tray 2".into(),
+            description_format: guichet_store::DescriptionFormat::Text,
+            category: Some("printing".into()),
+            urgency: urgency_level(Urgency::High),
+            requester: "alice".into(),
+            snapshot_uuid: None,
+            attachments: vec![],
+            draft: false,
+        };
+        let t0 = at("2026-11-23T09:00:00Z");
+        let t = store.create_ticket(&new, 1 << 20, t0).await.unwrap();
+        assert_eq!(status_of(&t), TicketStatus::Queued);
+        assert!(thread(&t, 0).messages[0].queued);
+
+        let seq = store.outbox().await.unwrap()[0].seq;
+        store
+            .complete_ticket_push(seq, "rt", "42", Some("new"), t0)
+            .await
+            .unwrap();
+        let sent = store.ticket(t.id).await.unwrap();
+        let s = summary(&sent, 0);
+        assert_eq!(
+            (s.status, s.remote_ref.as_deref()),
+            (TicketStatus::New, Some("RT#42"))
+        );
+        assert!(
+            changes(&[t.clone()], &[sent.clone()]).is_empty(),
+            "sending is not news"
+        );
+
+        let update = RemoteTicketUpdate {
+            remote_id: "42".into(),
+            title: None,
+            status: Some("open".into()),
+            updated_at: Some(at("2026-11-23T10:00:00Z")),
+            replies: vec![RemoteReply {
+                remote_id: "r1".into(),
+                author: "tech".into(),
+                body: "On my way".into(),
+                created_at: at("2026-11-23T10:00:00Z"),
+                client_uuid: None,
+            }],
+        };
+        store
+            .apply_ticket_changes("rt", &[update], Some("c1"), t0)
+            .await
+            .unwrap();
+        let replied = store.ticket(t.id).await.unwrap();
+        assert_eq!(
+            changes(&[sent.clone()], &[replied.clone()]),
+            vec![("Printer jams".to_string(), TicketChange::Replied)]
+        );
+        assert_eq!(summary(&replied, 0).unread, 1);
+        assert_eq!(summary(&replied, 1).unread, 0);
+        mark_read(&store, &replied, t0).await.unwrap();
+        assert_eq!(replies_read(&store, t.id).await.unwrap(), 1);
+
+        let update = RemoteTicketUpdate {
+            remote_id: "42".into(),
+            title: None,
+            status: Some("resolved".into()),
+            updated_at: Some(at("2026-11-23T11:00:00Z")),
+            replies: vec![],
+        };
+        store
+            .apply_ticket_changes("rt", &[update], Some("c2"), t0)
+            .await
+            .unwrap();
+        let resolved = store.ticket(t.id).await.unwrap();
+        assert_eq!(
+            changes(&[replied], &[resolved]),
+            vec![(
+                "Printer jams".to_string(),
+                TicketChange::Status(TicketStatus::Resolved)
+            )]
+        );
+    }
+}
