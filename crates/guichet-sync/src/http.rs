@@ -133,6 +133,42 @@ mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_explicit_proxy_carries_every_request() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let proxy = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let n = conn.read(&mut buf).unwrap();
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                .unwrap();
+            String::from_utf8_lossy(&buf[..n]).into_owned()
+        });
+        let c = client(&HttpOptions {
+            proxy: Some(proxy),
+            ..Default::default()
+        })
+        .unwrap();
+        let r = c
+            .get("http://rt.example.invalid/REST/2.0/rt")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.text().await.unwrap(), "ok");
+        let request = seen.join().unwrap();
+        assert!(
+            request.starts_with("GET http://rt.example.invalid/REST/2.0/rt HTTP/1.1"),
+            "{request}"
+        );
+        let bad = client(&HttpOptions {
+            proxy: Some("::not a url".into()),
+            ..Default::default()
+        });
+        assert!(matches!(bad, Err(SyncError::Config(_))));
+    }
+
     #[test]
     fn statuses_are_classified_for_the_engine() {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
