@@ -411,7 +411,7 @@ mod tests {
             (TicketStatus::New, Some("RT#42"))
         );
         assert!(
-            changes(&[t.clone()], &[sent.clone()]).is_empty(),
+            changes(std::slice::from_ref(&t), std::slice::from_ref(&sent)).is_empty(),
             "sending is not news"
         );
 
@@ -434,7 +434,7 @@ mod tests {
             .unwrap();
         let replied = store.ticket(t.id).await.unwrap();
         assert_eq!(
-            changes(&[sent.clone()], &[replied.clone()]),
+            changes(std::slice::from_ref(&sent), std::slice::from_ref(&replied)),
             vec![("Printer jams".to_string(), TicketChange::Replied)]
         );
         assert_eq!(summary(&replied, 0).unread, 1);
