@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 # (dmidecode as root, lspci/lsusb fallbacks, iproute2 for addresses).
 # Tests and benchmarks: FusionInventory (the peer we measure against), Request Tracker 5 (the
 # service desk the sync tests run against), keyring back-ends and a session bus.
+# Desktop app: WebKitGTK 4.1 (Tauri 2), the tray's appindicator library; its tests: Xvfb,
+# WebKitWebDriver, ImageMagick, and Chromium for the accessibility audit of the UI.
 PACKAGES=(
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev xvfb xauth webkit2gtk-driver imagemagick
+  chromium
   build-essential pkg-config ca-certificates curl
   iproute2 dmidecode pciutils usbutils
   fusioninventory-agent
@@ -36,4 +40,23 @@ else
 fi
 
 command -v cargo >/dev/null || { echo "setup: cargo not found: install Rust (rustup) first" >&2; exit 1; }
+
+# The UI needs Node.js 20.19 or later (Vite 7); Debian 12's own nodejs is 18, so it is not
+# installed from here: use NodeSource's node_20.x (or later) repository.
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number);console.log(a>20||(a===20&&b>=19)?1:0)' 2>/dev/null || echo 0)
+if [ "$node_ok" != 1 ]; then
+  echo "setup: Node.js >= 20.19 not found (needed for the UI): install it from NodeSource" >&2
+  exit 1
+fi
+# The WebDriver bridge the app's end-to-end tests drive Tauri through, pinned (Tauri 2's).
+TAURI_DRIVER_VERSION=2.1.0
+if ! grep -qs "^\"tauri-driver $TAURI_DRIVER_VERSION " "${CARGO_HOME:-$HOME/.cargo}/.crates.toml"; then
+  echo "setup: installing tauri-driver $TAURI_DRIVER_VERSION" >&2
+  cargo install tauri-driver --version "=$TAURI_DRIVER_VERSION" --locked >&2
+fi
+
+# UI dependencies, exactly as locked.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  npm --prefix ui ci --no-audit --no-fund >&2
+fi
 echo "setup: done" >&2

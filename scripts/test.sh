@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test of the project (what CI runs): formatting, lints, unit, integration,
-# host-accuracy and end-to-end tests. Installs missing dependencies first.
+# host-accuracy and end-to-end tests, the desktop app's UI tests (Vitest, i18n completeness,
+# accessibility audit, bindings drift) and its end-to-end tests in the real app.
+# Installs missing dependencies first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
+
+# The desktop app embeds the built UI (ui/dist): build it (type check included) before Cargo.
+echo "== UI: type check and build" >&2
+npm --prefix ui run build
 
 echo "== cargo fmt --check" >&2
 cargo fmt --all -- --check
@@ -14,3 +20,15 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test" >&2
 cargo test --workspace --locked
+
+echo "== UI: component and i18n tests" >&2
+npm --prefix ui test
+
+echo "== UI: accessibility audit (axe-core, headless Chromium)" >&2
+npm --prefix ui run audit:a11y
+
+echo "== typed bindings are up to date" >&2
+cargo test --locked -p guichet-app --lib bindings_are_up_to_date
+
+echo "== desktop app end to end (Xvfb, tauri-driver)" >&2
+./scripts/test-app.sh

@@ -95,6 +95,7 @@ pub(crate) fn timeouts(secs: u64) -> Result<HttpOptions, CliError> {
         ca_file: None,
         connect_timeout: Duration::from_secs(secs.min(10)),
         timeout: Duration::from_secs(secs),
+        proxy: None,
     })
 }
 

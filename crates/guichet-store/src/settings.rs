@@ -59,6 +59,15 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a setting (nothing happens when it is not set).
+    pub async fn remove_setting(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM settings WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The machine's stable GLPI device id, created on first use as GLPI Agent does:
     /// `<hostname>-YYYY-MM-DD-HH-MM-SS` from the creation time. Later calls return the stored
     /// value whatever `hostname` and `now` are, so the server keeps recognising this machine.

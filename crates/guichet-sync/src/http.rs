@@ -2,8 +2,8 @@
 //!
 //! TLS is rustls with the operating system's root certificates plus, optionally, the
 //! certificates of one extra PEM file: many organisations run their own PKI. Proxies come from
-//! the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`). Every request has a connect
-//! timeout and a total timeout.
+//! the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) unless one is set explicitly (the
+//! desktop app's setting). Every request has a connect timeout and a total timeout.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -22,6 +22,8 @@ pub struct HttpOptions {
     pub connect_timeout: Duration,
     /// Time allowed for a whole request, answer included.
     pub timeout: Duration,
+    /// Proxy for every request (`http://host:port`); `None` uses the environment's.
+    pub proxy: Option<String>,
 }
 
 impl Default for HttpOptions {
@@ -30,6 +32,7 @@ impl Default for HttpOptions {
             ca_file: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            proxy: None,
         }
     }
 }
@@ -41,6 +44,11 @@ pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, SyncError> {
         .connect_timeout(opts.connect_timeout)
         .timeout(opts.timeout)
         .user_agent(concat!("guichet/", env!("CARGO_PKG_VERSION")));
+    if let Some(url) = &opts.proxy {
+        let proxy = reqwest::Proxy::all(url)
+            .map_err(|e| SyncError::Config(format!("the proxy {url} is not usable: {e}")))?;
+        b = b.proxy(proxy);
+    }
     if let Some(path) = &opts.ca_file {
         let pem = std::fs::read(path).map_err(|e| {
             SyncError::Config(format!("reading the CA file {}: {e}", path.display()))
@@ -124,6 +132,42 @@ pub fn status_error(
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_explicit_proxy_carries_every_request() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let proxy = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let n = conn.read(&mut buf).unwrap();
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                .unwrap();
+            String::from_utf8_lossy(&buf[..n]).into_owned()
+        });
+        let c = client(&HttpOptions {
+            proxy: Some(proxy),
+            ..Default::default()
+        })
+        .unwrap();
+        let r = c
+            .get("http://rt.example.invalid/REST/2.0/rt")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.text().await.unwrap(), "ok");
+        let request = seen.join().unwrap();
+        assert!(
+            request.starts_with("GET http://rt.example.invalid/REST/2.0/rt HTTP/1.1"),
+            "{request}"
+        );
+        let bad = client(&HttpOptions {
+            proxy: Some("::not a url".into()),
+            ..Default::default()
+        });
+        assert!(matches!(bad, Err(SyncError::Config(_))));
+    }
 
     #[test]
     fn statuses_are_classified_for_the_engine() {

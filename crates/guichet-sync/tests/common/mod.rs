@@ -38,6 +38,7 @@ pub fn connector(url: &str, password: &str) -> RtConnector {
         ca_file: None,
         connect_timeout: Duration::from_secs(3),
         timeout: Duration::from_secs(5),
+        proxy: None,
     };
     RtConnector::new(cfg, password.to_string()).expect("building the connector")
 }

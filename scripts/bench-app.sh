@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Start-up and memory benchmark of the desktop app against a bare Tauri window built the same
+# way (same Tauri, profile and features: tests/bare-window), side by side, interleaved:
+#   * launch to first screen: from exec to the UI's first painted frame (Guichet's `ui_ready`
+#     command; the bare window's page-load event), wall clock;
+#   * idle memory: PSS of the app and its WebKit processes after IDLE seconds.
+# Runs under Xvfb in a private D-Bus session, with a throw-away HOME.
+#   ./scripts/bench-app.sh [RUNS]         (default 5; reuses the e2e build when present)
+#   PROFILE=release ./scripts/bench-app.sh
+# Targets: first screen < 500 ms; Guichet's PSS < 115 % of the bare window's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+idle=${IDLE:-10}
+profile=${PROFILE:-debug}
+target=${CARGO_TARGET_DIR:-$PWD/target}
+flag=""; [ "$profile" = release ] && flag="--release"
+
+[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+[ -f ui/dist/index.html ] || npm --prefix ui run build
+app=${GUICHET_APP:-$target/$profile/guichet-app}
+[ -x "$app" ] && [ -z "${REBUILD:-}" ] || cargo build --locked $flag -p guichet-app --features custom-protocol
+cargo build --locked $flag -p guichet-bare-window --features custom-protocol
+bare=$target/$profile/guichet-bare-window
+
+# The throw-away HOME below must not hide the Rust toolchain.
+export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export HOME=$scratch/home GUICHET_DATA_DIR=$scratch/data GUICHET_BENCH=1 GUICHET_EXIT_ON_CLOSE=1 \
+  WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 LANG=en_GB.UTF-8
+mkdir -p "$HOME" "$GUICHET_DATA_DIR"
+
+cat > "$scratch/one.sh" <<'ONE'
+#!/usr/bin/env bash
+# One run: prints "<first screen ms> <PSS KiB>" for the given binary.
+set -euo pipefail
+bin=$1; idle=$2; log=$(mktemp)
+t0=$(date +%s%3N)
+"$bin" 2>"$log" &
+pid=$!
+for _ in $(seq 1 300); do
+  grep -q FIRST_SCREEN_EPOCH_MS "$log" && break
+  sleep 0.02
+done
+t1=$(grep -m1 -o 'FIRST_SCREEN_EPOCH_MS=[0-9]*' "$log" | cut -d= -f2)
+sleep "$idle"
+pss=0
+for p in $pid $(pgrep -P "$pid" || true); do
+  v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+  pss=$((pss + v))
+done
+kill -TERM "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+rm -f "$log"
+echo "$((t1 - t0)) $pss"
+ONE
+chmod +x "$scratch/one.sh"
+
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash -c '
+  set -euo pipefail
+  runs=$1; idle=$2; app=$3; bare=$4; one=$5
+  # A warm-up of each: the first launch pays for cold caches (fontconfig, shaders).
+  "$one" "$app" 1 >/dev/null; "$one" "$bare" 1 >/dev/null
+  for i in $(seq 1 "$runs"); do
+    echo "app $("$one" "$app" "$idle")"
+    echo "bare $("$one" "$bare" "$idle")"
+  done
+' _ "$runs" "$idle" "$app" "$bare" "$scratch/one.sh" | tee "$scratch/results"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+a_ms=$(awk '$1=="app"{print $2}' "$scratch/results" | median)
+b_ms=$(awk '$1=="bare"{print $2}' "$scratch/results" | median)
+a_kb=$(awk '$1=="app"{print $3}' "$scratch/results" | median)
+b_kb=$(awk '$1=="bare"{print $3}' "$scratch/results" | median)
+ratio=$(awk -v a="$a_kb" -v b="$b_kb" 'BEGIN{printf "%.1f", (a/b-1)*100}')
+printf '\n%-28s %12s %12s\n' "median of $runs ($profile)" "Guichet" "bare window"
+printf '%-28s %9s ms %9s ms\n' "launch to first screen" "$a_ms" "$b_ms"
+printf '%-28s %8s MiB %8s MiB\n' "idle PSS (app + WebKit)" "$((a_kb / 1024))" "$((b_kb / 1024))"
+printf 'Guichet uses %s %% more memory than the bare window (target < 15 %%); first screen target < 500 ms\n' "$ratio"

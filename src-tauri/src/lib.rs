@@ -1,0 +1,222 @@
+//! Guichet's desktop app: a Tauri v2 shell over the Guichet crates.
+//!
+//! * [`commands`]: what the UI may call, thin wrappers over the crates; registered through
+//!   [`specta_builder`], which also writes the typed TypeScript bindings (`ui/src/bindings.ts`;
+//!   a test fails when the committed file drifts).
+//! * [`state`]: the state managed once (store, last inventory, sync status) and the events.
+//! * Long work (inventory, sync) runs on background tasks and reports progress by events.
+//! * [`tray`], [`sync_loop`]: tray icon and background sync; single instance, autostart and
+//!   notifications come from the official plugins.
+//! * [`logging`]: rotating log files in the app's log folder.
+//! * [`admin`]: the admin section (site machines, hand-entered assets, exports).
+//!
+//! Blobs (screenshots, KB images) are served to the web view by the `guichet-blob` URI scheme.
+
+pub mod admin;
+pub mod commands;
+pub mod error;
+pub mod health;
+pub mod jobs;
+pub mod logging;
+pub mod screenshot;
+pub mod service_desk;
+pub mod settings;
+pub mod state;
+pub mod sync_loop;
+pub mod tray;
+pub mod view;
+
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events};
+
+/// Registers every command and event: the single list behind the invoke handler and the bindings.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    use commands::*;
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            inventory_collect,
+            inventory_current,
+            snapshot_list,
+            snapshot_save,
+            snapshot_view,
+            snapshot_diff,
+            inventory_export,
+            machine_health,
+            system_info_preview,
+            attachment_add,
+            attachment_screenshot,
+            ticket_categories,
+            ticket_create,
+            ticket_list,
+            ticket_thread,
+            ticket_reply,
+            kb_search,
+            kb_categories,
+            kb_articles,
+            kb_article,
+            settings_get,
+            settings_save,
+            connection_test,
+            sync_status,
+            sync_now,
+            os_locale,
+            diagnostics,
+            log_tail,
+            open_log_folder,
+            ui_ready,
+            // Admin: the site register.
+            crate::admin::site_import,
+            crate::admin::site_machines,
+            crate::admin::site_machine,
+            crate::admin::site_export_glpi,
+            crate::admin::asset_list,
+            crate::admin::asset_save,
+        ])
+        .events(collect_events![
+            state::InventoryProgress,
+            state::SyncChanged,
+            state::Navigate
+        ])
+        .constant("FIELD_KEYS", view::FIELD_KEYS)
+        .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
+}
+
+/// The bindings file as [`specta_builder`] generates it.
+pub fn bindings_typescript() -> String {
+    let dir = std::env::temp_dir().join(format!("guichet-bindings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bindings.ts");
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default().header("// Generated from the Rust commands by `cargo test -p guichet-app bindings` (GUICHET_WRITE_BINDINGS=1 to rewrite). Do not edit.\n"),
+            &path,
+        )
+        .expect("export bindings");
+    let text = std::fs::read_to_string(&path).expect("read bindings");
+    let _ = std::fs::remove_dir_all(&dir);
+    text
+}
+
+fn data_dir() -> std::path::PathBuf {
+    std::env::var_os("GUICHET_DATA_DIR")
+        .map(Into::into)
+        .or_else(guichet_store::default_data_dir)
+        .unwrap_or_else(|| std::env::temp_dir().join("guichet"))
+}
+
+/// Runs the app.
+pub fn run() {
+    let builder = specta_builder();
+    let invoke = builder.invoke_handler();
+    tauri::Builder::default()
+        // First: a second launch only brings the running window forward.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show(app, None)))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--minimized"]),
+        ))
+        .invoke_handler(invoke)
+        .register_uri_scheme_protocol("guichet-blob", |ctx, req| {
+            blob_response(ctx.app_handle(), req.uri().path())
+        })
+        .setup(move |app| {
+            builder.mount_events(app);
+            let log_dir = app.path().app_log_dir()?;
+            if let Some(guard) = logging::init(&log_dir) {
+                // The guard flushes logs on drop: keep it for the app's lifetime.
+                app.manage(guard);
+            }
+            let dir = data_dir();
+            tracing::info!(data_dir = %dir.display(), version = env!("CARGO_PKG_VERSION"), "starting");
+            let store = tauri::async_runtime::block_on(guichet_store::Store::open(&dir))?;
+            let conf = tauri::async_runtime::block_on(settings::load(&store)).unwrap_or_default();
+            let st = state::AppState::new(store, log_dir);
+            st.set_locale(conf.locale);
+            app.manage(st);
+            tray::create(app.handle())?;
+            sync_loop::spawn(app.handle().clone());
+            if std::env::args().any(|a| a == "--minimized") {
+                if let Some(w) = app.get_webview_window("main") {
+                    let _ = w.hide();
+                }
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps Guichet in the tray (sync goes on); Quit is in the tray.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if std::env::var_os("GUICHET_EXIT_ON_CLOSE").is_none() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running Guichet");
+}
+
+/// Serves `guichet-blob://localhost/<sha256>` from the store's blobs (KB images, screenshots).
+fn blob_response(app: &tauri::AppHandle, path: &str) -> tauri::http::Response<Vec<u8>> {
+    let not_found = || {
+        tauri::http::Response::builder()
+            .status(404)
+            .body(Vec::new())
+            .expect("static response")
+    };
+    let Some(st) = app.try_state::<state::AppState>() else {
+        return not_found();
+    };
+    let Ok(id) = guichet_store::BlobId::parse(path.trim_start_matches('/')) else {
+        return not_found();
+    };
+    match st.store.blob(&id) {
+        Ok(bytes) => tauri::http::Response::builder()
+            .header("Content-Type", sniff_image(&bytes))
+            .header("X-Content-Type-Options", "nosniff")
+            .body(bytes)
+            .unwrap_or_else(|_| not_found()),
+        Err(_) => not_found(),
+    }
+}
+
+fn sniff_image(b: &[u8]) -> &'static str {
+    if b.starts_with(b"\x89PNG") {
+        "image/png"
+    } else if b.starts_with(&[0xff, 0xd8]) {
+        "image/jpeg"
+    } else if b.starts_with(b"GIF8") {
+        "image/gif"
+    } else if b.len() > 12 && &b[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Regenerates or checks `ui/src/bindings.ts`: CI fails when the committed bindings drift
+    /// from the Rust commands.
+    #[test]
+    fn bindings_are_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let fresh = super::bindings_typescript();
+        if std::env::var_os("GUICHET_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/bindings.ts is stale: run GUICHET_WRITE_BINDINGS=1 cargo test -p guichet-app bindings"
+        );
+    }
+
+    #[test]
+    fn images_are_sniffed_and_anything_else_is_not_served_as_html() {
+        assert_eq!(super::sniff_image(b"\x89PNG\r\n"), "image/png");
+        assert_eq!(super::sniff_image(b"<script>"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,234 @@
+//! Background sync: on a timer (the interval from the settings), as soon as connectivity
+//! returns, and right after the user queues something. One pass of the sync crate's engine
+//! (push the outbox, pull ticket changes and the knowledge base); the status goes to the UI
+//! (`SyncChanged`) and the tray, and a native notification says when a technician replied or a
+//! ticket's status changed.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use guichet_sync::rt::{RtConfig, RtConnector};
+use guichet_sync::{Engine, RetryPolicy, Stop};
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+use tauri_specta::Event;
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::service_desk::{changes, SyncState, SyncStatus, TicketChange};
+use crate::settings::{self, AppSettings};
+use crate::state::{AppState, SyncChanged};
+
+/// How often connectivity is checked.
+const PROBE_EVERY: Duration = Duration::from_secs(20);
+
+/// `GUICHET_OFFLINE=1` makes the app behave as if the network were down (tests, demos).
+pub fn forced_offline() -> bool {
+    std::env::var_os("GUICHET_OFFLINE").is_some_and(|v| v == "1")
+}
+
+/// Whether the machine has a default route (Linux: `/proc/net/route`); elsewhere assumed online.
+pub fn online() -> bool {
+    if forced_offline() {
+        return false;
+    }
+    match std::fs::read_to_string("/proc/net/route") {
+        Ok(t) => has_default_route(&t),
+        Err(_) => true,
+    }
+}
+
+fn has_default_route(route_table: &str) -> bool {
+    route_table
+        .lines()
+        .skip(1)
+        .any(|l| l.split_whitespace().nth(1) == Some("00000000"))
+}
+
+fn publish(app: &AppHandle, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
+    let state = app.state::<AppState>();
+    let status = {
+        let mut s = state.sync.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut s);
+        s.clone()
+    };
+    let _ = SyncChanged(status.clone()).emit(app);
+    crate::tray::refresh(app);
+    status
+}
+
+/// The connector for `s`, with `secret` or the one kept in the keyring.
+pub fn connector(s: &AppSettings, secret: Option<String>) -> AppResult<RtConnector> {
+    let cfg = settings::connector_config(s)
+        .ok_or_else(|| AppError::invalid("no server is configured"))?;
+    let secret = match secret {
+        Some(x) => x,
+        None => guichet_sync::secret::load(&cfg.secret_account())?,
+    };
+    let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
+    rt.http = settings::http_options(s);
+    Ok(RtConnector::new(rt, secret)?)
+}
+
+/// Publishes the number of queued items (after the user queued or read something).
+pub async fn refresh_queue(app: &AppHandle) {
+    let queued = app
+        .state::<AppState>()
+        .store
+        .outbox()
+        .await
+        .map(|q| q.len() as u32);
+    if let Ok(n) = queued {
+        publish(app, |s| s.queued = n);
+    }
+}
+
+/// Something was queued: publish the queue and try to send it now, in the background.
+pub fn kick(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        refresh_queue(&app).await;
+        if let Err(e) = run_once(&app).await {
+            tracing::debug!("sync after queuing: {e}");
+        }
+    });
+}
+
+fn notify(app: &AppHandle, title: &str, what: TicketChange) {
+    let fr = app.state::<AppState>().ui_locale().starts_with("fr");
+    let body = match (what, fr) {
+        (TicketChange::Replied, true) => "Un technicien a répondu.".to_string(),
+        (TicketChange::Replied, false) => "A technician replied.".to_string(),
+        (TicketChange::Status(s), true) => {
+            format!("Nouveau statut : {}", crate::tray::status_label(s, true))
+        }
+        (TicketChange::Status(s), false) => {
+            format!("New status: {}", crate::tray::status_label(s, false))
+        }
+    };
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!("notification: {e}");
+    }
+}
+
+/// One sync attempt now: refreshes connectivity and the queue, then runs one engine pass when a
+/// server is configured and the network is up. Only one pass runs at a time.
+pub async fn run_once(app: &AppHandle) -> AppResult<SyncStatus> {
+    let state = app.state::<AppState>();
+    let _one_at_a_time = state.syncing.lock().await;
+    let conf = settings::load(&state.store).await?;
+    let online = online();
+    let configured = settings::connector_config(&conf).is_some();
+    let queued = state.store.outbox().await?.len() as u32;
+    let status = publish(app, |s| {
+        s.online = online;
+        s.queued = queued;
+        s.state = match (configured, online) {
+            (false, _) => SyncState::NotConfigured,
+            (true, false) => SyncState::Offline,
+            (true, true) => SyncState::Syncing,
+        };
+    });
+    if !(configured && online) {
+        return Ok(status);
+    }
+    let result = pass(app, &conf).await;
+    let queued = state
+        .store
+        .outbox()
+        .await
+        .map(|q| q.len() as u32)
+        .unwrap_or(queued);
+    let status = publish(app, |s| {
+        s.queued = queued;
+        match &result {
+            Ok(()) => {
+                s.state = SyncState::Idle;
+                s.last_sync = Some(Utc::now());
+                s.last_error = None;
+            }
+            Err(e) => {
+                s.state = if e.code == ErrorCode::Offline {
+                    SyncState::Offline
+                } else {
+                    SyncState::Error
+                };
+                s.online = e.code != ErrorCode::Offline;
+                s.last_error = Some(e.message.clone());
+            }
+        }
+    });
+    result.map(|()| status)
+}
+
+async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
+    let state = app.state::<AppState>();
+    let connector = connector(conf, None)?;
+    let before = state.store.tickets().await?;
+    let engine = Engine::new(
+        &state.store,
+        &connector,
+        Some(&state.store),
+        RetryPolicy::default(),
+    );
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    let report = engine.pass(Utc::now(), &mut rng).await?;
+    tracing::info!(
+        pushed = report.pushed.len(),
+        pulled = report.pulled(),
+        deferred = report.deferred.len(),
+        "sync pass"
+    );
+    for (title, what) in changes(&before, &state.store.tickets().await?) {
+        notify(app, &title, what);
+    }
+    match report.stopped {
+        Some(Stop::Offline(m)) => Err(AppError::new(ErrorCode::Offline, m)),
+        Some(Stop::Auth(m)) => Err(AppError::new(ErrorCode::Auth, m)),
+        None if !report.errors.is_empty() => {
+            Err(AppError::new(ErrorCode::Failed, report.errors.join("; ")))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Starts the background loop (timer + connectivity watch).
+pub fn spawn(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut was_online = online();
+        let mut last_run = Utc::now();
+        let _ = run_once(&app).await;
+        loop {
+            tokio::time::sleep(PROBE_EVERY).await;
+            let interval = match settings::load(&app.state::<AppState>().store).await {
+                Ok(s) => s.sync_interval_minutes,
+                Err(_) => 15,
+            };
+            let now_online = online();
+            let due = (Utc::now() - last_run).num_minutes() >= interval as i64;
+            if (now_online && !was_online) || due {
+                tracing::info!(reconnected = now_online && !was_online, "background sync");
+                last_run = Utc::now();
+                if let Err(e) = run_once(&app).await {
+                    tracing::debug!("background sync: {e}");
+                }
+            } else if now_online != was_online {
+                publish(&app, |s| s.online = now_online);
+            }
+            was_online = now_online;
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_default_route;
+
+    #[test]
+    fn default_route_is_found_in_the_kernel_table() {
+        let with =
+            "Iface\tDestination\tGateway\nеth0\t00000000\t0102A8C0\neth0\t0002A8C0\t00000000\n";
+        let without = "Iface\tDestination\tGateway\neth0\t0002A8C0\t00000000\n";
+        assert!(has_default_route(with));
+        assert!(!has_default_route(without));
+    }
+}

@@ -1,0 +1,318 @@
+//! End-to-end tests of the real app: the custom-protocol build driven through tauri-driver and
+//! WebKitWebDriver. Run by `scripts/test-app.sh` (Xvfb, a private D-Bus session, a throw-away
+//! HOME and data folder, the network reported offline). Screenshots of every screen go to
+//! `tests/artifacts/` (or `GUICHET_ARTIFACTS`).
+//!
+//! Without `GUICHET_APP` (the binary to drive) the test is skipped, so `cargo test --workspace`
+//! stays runnable on machines without a display.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// tauri-driver in its own process group: dropping it stops the group (driver, WebKitWebDriver
+/// and the app), even when the test failed half-way.
+struct Driver {
+    child: Child,
+}
+
+impl Driver {
+    fn start(port: u16) -> Driver {
+        use std::os::unix::process::CommandExt;
+        let bin = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let child = Command::new(bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
+            .process_group(0)
+            .spawn()
+            .expect("start tauri-driver (cargo install tauri-driver --version ^2 --locked)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pgid = self.child.id() as i32;
+        // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL then sweeps the group.
+        // SAFETY: plain kill(2) on our own process group.
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::kill(-pgid, libc::SIGTERM);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = std::env::var_os("GUICHET_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts"));
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    // Let the last render settle so the capture shows the final state.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(artifacts().join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+/// Polls `css` until its text satisfies `ok` (20 s).
+async fn wait_text(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                if ok(&t) {
+                    return t;
+                }
+                if Instant::now() > deadline {
+                    panic!("{css}: unexpected text {t:?}");
+                }
+            }
+        } else if Instant::now() > deadline {
+            panic!("{css}: not found");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn scenario(c: &Client) {
+    // 1. The app opens on the embedded UI (custom protocol), in English (LANG of the test).
+    let url = c.current_url().await.expect("url");
+    assert_eq!(
+        url.scheme(),
+        "tauri",
+        "the custom-protocol build serves the embedded UI: {url}"
+    );
+    wait_text(c, "h1", |t| t == "Your computer at a glance").await;
+    wait_text(c, "#sync-pill", |t| t.starts_with("Offline")).await;
+    wait_text(c, ".cards", |t| {
+        t.contains("Disk space") && t.contains("Memory")
+    })
+    .await;
+    shot(c, "01-home").await;
+
+    // 2. Report a problem while offline: it is queued, and the page says so.
+    click(c, "#report-big").await;
+    wait_text(c, "h1", |t| t == "Report a problem").await;
+    assert!(text_of(c, ".status-warn").await.contains("You are offline"));
+    c.find(Locator::Css("#report-title"))
+        .await
+        .unwrap()
+        .send_keys("The printer jams")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#report-description"))
+        .await
+        .unwrap()
+        .send_keys("Paper stuck in tray 2 since this morning")
+        .await
+        .unwrap();
+    click(c, "details.preview summary").await;
+    wait_text(c, "#sysinfo-preview", |t| {
+        t.contains("System summary") && t.contains("Hostname:")
+    })
+    .await;
+    shot(c, "02-report-form").await;
+    click(c, "#report-send").await;
+    let outcome = wait_text(c, "#report-result, #report-error", |t| !t.is_empty()).await;
+    shot(c, "03-report-queued").await;
+    assert!(outcome.contains("saved and queued"), "{outcome}");
+    wait_text(c, "#sync-pill", |t| t.contains("1 queued")).await;
+    click(c, "#nav-tickets").await;
+    wait_text(c, "#ticket-list", |t| {
+        t.contains("The printer jams") && t.contains("Queued")
+    })
+    .await;
+    shot(c, "04-tickets").await;
+
+    // 3. Knowledge base: instant search, open an article.
+    click(c, "#nav-kb").await;
+    wait_text(c, "h1", |t| t == "Help articles").await;
+    wait_text(c, "main", |t| t.contains("article(s)")).await;
+    c.find(Locator::Css("#kb-search"))
+        .await
+        .unwrap()
+        .send_keys("printer")
+        .await
+        .unwrap();
+    wait_text(c, "#kb-results", |t| !t.is_empty()).await;
+    shot(c, "05-kb-search").await;
+    click(c, "#kb-results li button").await;
+    wait_text(c, "#article-body", |t| !t.is_empty()).await;
+    shot(c, "06-kb-article").await;
+
+    // 4. Inventory of this machine, then filter the software list.
+    click(c, "#nav-inventory").await;
+    wait_text(c, "h1", |t| t == "Inventory").await;
+    wait_text(c, "#panel-machine", |t| t.contains("Operating system")).await;
+    shot(c, "07-inventory").await;
+    click(c, "#tab-software").await;
+    let all = wait_text(c, "#software-count", |t| t.contains(" of ")).await;
+    let total: usize = all
+        .split(" of ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .expect("count");
+    assert!(
+        total > 10,
+        "a Debian machine has more than 10 packages: {all}"
+    );
+    c.find(Locator::Css("#software-filter"))
+        .await
+        .unwrap()
+        .send_keys("libc6")
+        .await
+        .unwrap();
+    let filtered = wait_text(c, "#software-count", |t| {
+        !t.starts_with(&format!("{total} of"))
+    })
+    .await;
+    let n: usize = filtered
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("filtered count");
+    assert!(n >= 1 && n < total, "{filtered}");
+    let rows = c
+        .find_all(Locator::Css("#software-table tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), n.min(500));
+    assert!(text_of(c, "#software-table tbody").await.contains("libc6"));
+    shot(c, "08-software-filtered").await;
+
+    // 5. Site admin: the register's machine and its history; add a piece of equipment.
+    click(c, "#nav-admin").await;
+    wait_text(c, "#machine-count", |t| t == "1 machine(s)").await;
+    c.find(Locator::Css("#f-location"))
+        .await
+        .unwrap()
+        .send_keys("Room 2")
+        .await
+        .unwrap();
+    click(c, "#site-search").await;
+    wait_text(c, "#machine-table tbody", |t| {
+        t.contains("Debian GNU/Linux 12")
+    })
+    .await;
+    shot(c, "09-admin-machines").await;
+    click(c, "#machine-table tbody button").await;
+    wait_text(c, "#machine-history", |t| {
+        t.contains("fusioninventory-debian12-vm.xml")
+    })
+    .await;
+    shot(c, "10-admin-machine").await;
+    click(c, "#nav-admin").await;
+    click(c, "#tab-assets").await;
+    click(c, "#asset-add").await;
+    c.find(Locator::Css("#asset-kind"))
+        .await
+        .unwrap()
+        .send_keys("printer")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#asset-serial"))
+        .await
+        .unwrap()
+        .send_keys("CN-0042")
+        .await
+        .unwrap();
+    click(c, "#asset-save").await;
+    wait_text(c, "#asset-table tbody", |t| {
+        t.contains("CN-0042") && t.contains("In use")
+    })
+    .await;
+    shot(c, "11-admin-equipment").await;
+
+    // 6. Switch to French: the whole UI follows.
+    c.find(Locator::Css("#lang-switch"))
+        .await
+        .unwrap()
+        .select_by_value("fr")
+        .await
+        .unwrap();
+    wait_text(c, "#nav-home", |t| t == "Accueil").await;
+    click(c, "#nav-settings").await;
+    wait_text(c, "h1", |t| t == "Paramètres").await;
+    shot(c, "12-settings-fr").await;
+    click(c, "#nav-about").await;
+    wait_text(c, "#diagnostics", |t| t.contains("Dossier du journal")).await;
+    shot(c, "13-about-fr").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_works_end_to_end() {
+    let Some(app) = std::env::var_os("GUICHET_APP") else {
+        eprintln!("GUICHET_APP not set: skipped (scripts/test-app.sh runs this test)");
+        return;
+    };
+    let port = 4444;
+    let _driver = Driver::start(port);
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app.to_string_lossy(), "args": [] }),
+    );
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session");
+    // Always close the session (which stops the app), whatever the scenario did.
+    let outcome = tokio::spawn({
+        let c = client.clone();
+        async move { scenario(&c).await }
+    })
+    .await;
+    let _ = client.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

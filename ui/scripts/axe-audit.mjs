@@ -1,0 +1,107 @@
+// Accessibility audit (RGAA 4 / WCAG 2.1 AA rules of axe-core) of the built UI (ui/dist) in
+// headless Chromium, on the in-memory backend: every page, in French and English, light and
+// dark themes, plus the report form's error state and an opened article. Exits non-zero on
+// any violation.
+//   node scripts/axe-audit.mjs            (after `npm run build`; Chromium from CHROMIUM or /usr/bin/chromium)
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL("../dist/", import.meta.url));
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+
+const server = createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+  const file = join(root, path === "/" ? "index.html" : path);
+  try {
+    res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.end(await readFile(file));
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+});
+const PAGES = ["home", "report", "tickets", "kb", "inventory", "admin", "settings", "about"];
+let failures = 0;
+let checks = 0;
+
+async function audit(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // @ts-ignore axe is injected above
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] }),
+  );
+  checks++;
+  for (const v of result.violations) {
+    failures++;
+    console.error(`✗ ${label}: ${v.id} (${v.impact}) ${v.help}`);
+    for (const n of v.nodes.slice(0, 5)) console.error(`    ${n.target.join(" ")} ${n.failureSummary?.split("\n").slice(1, 2).join("")}`);
+  }
+}
+
+try {
+  for (const locale of ["fr-FR", "en-GB"]) {
+    for (const scheme of ["light", "dark"]) {
+      const ctx = await browser.newContext({ locale, colorScheme: scheme, viewport: { width: 1280, height: 860 } });
+      const page = await ctx.newPage();
+      page.on("pageerror", (e) => {
+        failures++;
+        console.error(`✗ page error: ${e.message}`);
+      });
+      await page.goto(base);
+      await page.waitForSelector("#nav-home");
+      for (const id of PAGES) {
+        await page.click(`#nav-${id}`);
+        await page.waitForSelector("h1");
+        await page.waitForTimeout(150);
+        await audit(page, `${locale} ${scheme} ${id}`);
+      }
+      // States that only exist after interaction.
+      await page.click("#nav-report");
+      await page.click("#report-send");
+      await audit(page, `${locale} ${scheme} report with error`);
+      await page.click("#nav-kb");
+      await page.click("#kb-results li button");
+      await page.waitForSelector("#article-body");
+      await audit(page, `${locale} ${scheme} article`);
+      await page.click("#nav-inventory");
+      await page.click("#tab-software");
+      await audit(page, `${locale} ${scheme} software`);
+      await page.click("#nav-admin");
+      await page.click("#machine-table tbody button");
+      await page.waitForSelector("#machine-history");
+      await audit(page, `${locale} ${scheme} site machine`);
+      await page.click("#nav-admin");
+      await page.click("#tab-assets");
+      await page.click("#asset-add");
+      await page.waitForSelector("#asset-save");
+      await audit(page, `${locale} ${scheme} equipment form`);
+      // Keyboard: the skip link is the first stop on a fresh page.
+      await page.goto(base);
+      await page.waitForSelector("#nav-home");
+      await page.keyboard.press("Tab");
+      const skip = await page.evaluate(() => document.activeElement?.className);
+      if (skip !== "skip-link") {
+        failures++;
+        console.error(`✗ ${locale} ${scheme}: first Tab stop is ${skip}, not the skip link`);
+      }
+      await ctx.close();
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`axe: ${checks} page states audited, ${failures} violation(s)`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,113 @@
+// The only way the UI reaches the shell: a typed interface with two implementations, the Tauri
+// one (generated bindings, ./tauri.ts) and an in-memory fake for tests and the browser preview
+// (./fake.ts). Types come from the bindings generated from the Rust commands.
+import type {
+  AppSettings,
+  Article,
+  ArticleCategory,
+  ArticleHit,
+  AssetFields,
+  AssetQuery,
+  AssetRow,
+  AttachmentDraft,
+  Connection,
+  ConnectionCheck,
+  Diagnostics,
+  DiffView,
+  ErrorCode,
+  ExportFormat,
+  ImportRow,
+  MachineDetail,
+  MachineQuery,
+  MachineRow,
+  InventoryProgress,
+  InventoryView,
+  MachineHealth,
+  SnapshotSummary,
+  SyncStatus,
+  SystemInfoPreview,
+  TicketDraft,
+  TicketMessage,
+  TicketSummary,
+  TicketThread,
+} from "../bindings";
+
+export type * from "../bindings";
+
+/** A failed command: `code` is stable (the UI translates it), `message` is an English detail. */
+export class BackendError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "BackendError";
+  }
+}
+
+/** Stops listening to an event. */
+export type Unlisten = () => void;
+
+export interface Backend {
+  // Inventory
+  inventoryCollect(): Promise<InventoryView>;
+  inventoryCurrent(): Promise<InventoryView | null>;
+  onInventoryProgress(cb: (p: InventoryProgress) => void): Promise<Unlisten>;
+  snapshotList(): Promise<SnapshotSummary[]>;
+  snapshotSave(): Promise<SnapshotSummary>;
+  snapshotView(id: number): Promise<InventoryView>;
+  snapshotDiff(oldId: number, newId: number): Promise<DiffView>;
+  /** Saves through a dialog; the path written, or null when cancelled. */
+  inventoryExport(format: ExportFormat, snapshot: number | null): Promise<string | null>;
+  // Home
+  machineHealth(): Promise<MachineHealth>;
+  // Reports and tickets
+  systemInfoPreview(): Promise<SystemInfoPreview>;
+  /** Empty `paths`: opens the file picker. */
+  attachmentAdd(paths: string[]): Promise<AttachmentDraft[]>;
+  attachmentScreenshot(hideWindow: boolean): Promise<AttachmentDraft>;
+  onFileDrop(cb: (paths: string[]) => void): Promise<Unlisten>;
+  ticketCategories(): Promise<string[]>;
+  ticketCreate(draft: TicketDraft): Promise<TicketSummary>;
+  ticketList(): Promise<TicketSummary[]>;
+  ticketThread(id: string): Promise<TicketThread>;
+  ticketReply(id: string, body: string): Promise<TicketMessage>;
+  // Knowledge base
+  kbSearch(query: string, limit: number): Promise<ArticleHit[]>;
+  kbCategories(): Promise<ArticleCategory[]>;
+  kbArticles(category: string): Promise<ArticleHit[]>;
+  kbArticle(id: string): Promise<Article>;
+  // Settings and sync
+  settingsGet(): Promise<AppSettings>;
+  settingsSave(settings: AppSettings, secret: string | null): Promise<AppSettings>;
+  connectionTest(connection: Connection, secret: string | null): Promise<ConnectionCheck>;
+  syncStatus(): Promise<SyncStatus>;
+  syncNow(): Promise<SyncStatus>;
+  onSyncChanged(cb: (s: SyncStatus) => void): Promise<Unlisten>;
+  /** The tray asks for a page. */
+  onNavigate(cb: (page: string) => void): Promise<Unlisten>;
+  // Diagnostics
+  osLocale(): Promise<string>;
+  diagnostics(): Promise<Diagnostics>;
+  logTail(lines: number): Promise<string>;
+  openLogFolder(): Promise<void>;
+  /** Tells the shell the first screen is on display (start-up benchmark, log). */
+  uiReady(): Promise<void>;
+  // Admin: the site register
+  /** Picks inventory files in a dialog and imports them; empty when cancelled. */
+  siteImport(location: string): Promise<ImportRow[]>;
+  siteMachines(query: MachineQuery): Promise<MachineRow[]>;
+  siteMachine(id: number): Promise<MachineDetail>;
+  /** One GLPI JSON file per machine into a folder picked in a dialog; null when cancelled. */
+  siteExportGlpi(): Promise<string | null>;
+  assetList(query: AssetQuery): Promise<AssetRow[]>;
+  /** Adds (id null) or replaces an asset's fields. */
+  assetSave(id: number | null, fields: AssetFields): Promise<AssetRow>;
+  /** URL of a stored blob (KB images) for <img src>. */
+  blobUrl(sha256: string): string;
+}
+
+/** The error code of anything thrown by a backend call. */
+export function errorCode(e: unknown): ErrorCode {
+  return e instanceof BackendError ? e.code : "failed";
+}

@@ -1,0 +1,368 @@
+// An in-memory Backend: component tests use it (and can override any method), and the browser
+// preview (no Tauri) runs on it, which is what the accessibility audit loads.
+import type {
+  AppSettings,
+  Article,
+  AssetRow,
+  MachineRow,
+  ArticleHit,
+  InventoryProgress,
+  InventoryView,
+  SyncStatus,
+  TicketSummary,
+  TicketThread,
+} from "../bindings";
+import { BackendError, type Backend, type Unlisten } from "./backend";
+
+const T0 = "2026-11-23T09:15:00Z";
+
+export function sampleInventory(): InventoryView {
+  return {
+    collected_at: T0,
+    duration_ms: 1840,
+    hostname: "pc-accueil",
+    sections: [
+      {
+        category: "os",
+        items: [
+          {
+            title: "Debian GNU/Linux 12 (bookworm)",
+            fields: [
+              { key: "full_name", value: { kind: "text", value: "Debian GNU/Linux 12 (bookworm)" } },
+              { key: "kernel_version", value: { kind: "text", value: "6.1.0-27-amd64" } },
+              { key: "hostname", value: { kind: "text", value: "pc-accueil" } },
+              { key: "boot_time", value: { kind: "date", value: "2026-11-20T07:58:00Z" } },
+            ],
+          },
+        ],
+      },
+      {
+        category: "memory",
+        items: [
+          {
+            title: "",
+            fields: [
+              { key: "total_bytes", value: { kind: "bytes", value: 16 * 2 ** 30 } },
+              { key: "available_bytes", value: { kind: "bytes", value: 9.5 * 2 ** 30 } },
+            ],
+          },
+        ],
+      },
+      {
+        category: "network",
+        items: [
+          {
+            title: "eth0",
+            fields: [
+              { key: "mac", value: { kind: "text", value: "52:54:00:12:34:56" } },
+              { key: "ipv4", value: { kind: "list", value: ["192.0.2.10/24"] } },
+              { key: "dhcp", value: { kind: "bool", value: true } },
+            ],
+          },
+        ],
+      },
+    ],
+    software: [
+      { name: "firefox-esr", version: "128.5.0esr-1~deb12u1", publisher: "Debian Mozilla Team", source: "dpkg", arch: "amd64", install_date: T0, size_bytes: 250e6 },
+      { name: "libreoffice-writer", version: "4:7.4.7-1+deb12u5", publisher: "Debian LibreOffice Maintainers", source: "dpkg", arch: "amd64", install_date: null, size_bytes: 40e6 },
+      { name: "thunderbird", version: "1:128.5.0esr-1", publisher: "Debian Mozilla Team", source: "dpkg", arch: "amd64", install_date: null, size_bytes: 230e6 },
+      { name: "vlc", version: "3.0.21-0+deb12u1", publisher: "Debian Multimedia Maintainers", source: "dpkg", arch: "amd64", install_date: null, size_bytes: 12e6 },
+    ],
+    issues: [
+      { category: "machine", source: "dmidecode", kind: "permission_denied", message: "dmidecode needs root" },
+    ],
+  };
+}
+
+const ARTICLES: Article[] = [
+  {
+    id: "kb-1",
+    title: "Connecter l’imprimante du secrétariat",
+    category: "Impression",
+    body_html: "<p>Ouvrez <strong>Paramètres → Imprimantes</strong>, puis choisissez « Secrétariat ».</p>",
+    updated_at: "2026-10-02T08:00:00Z",
+  },
+  {
+    id: "kb-2",
+    title: "Reset your password",
+    category: "Accounts",
+    body_html: "<p>Go to the self-service portal and follow the <em>Forgot password</em> link.</p>",
+    updated_at: "2026-09-12T08:00:00Z",
+  },
+  {
+    id: "kb-3",
+    title: "Wi-Fi: se connecter au réseau invité",
+    category: "Réseau",
+    body_html: "<p>Choisissez le réseau <code>Invites</code> et saisissez le code affiché à l’accueil.</p>",
+    updated_at: "2026-11-01T08:00:00Z",
+  },
+];
+
+function hit(a: Article, query: string): ArticleHit {
+  const text = a.body_html.replace(/<[^>]+>/g, "");
+  return { id: a.id, title: a.title, summary: text.slice(0, 80), category: a.category, snippet: query ? text.slice(0, 60) : "" };
+}
+
+export interface FakeOptions {
+  online?: boolean;
+}
+
+/** A fresh fake backend; every call is async like the real one. */
+export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: TicketThread[] } {
+  let settings: AppSettings = {
+    locale: "system",
+    theme: "system",
+    sync_interval_minutes: 15,
+    proxy_url: "",
+    ca_file: "",
+    autostart: false,
+    connection: { kind: "none", url: "", username: "", queue: "ServiceDesk", has_secret: false },
+  };
+  let current: InventoryView | null = null;
+  const machines: MachineRow[] = [
+    {
+      id: 1,
+      hostname: "pc-accueil",
+      os: "Debian GNU/Linux 12 (bookworm)",
+      ram_bytes: 8 * 2 ** 30,
+      model: "Dell OptiPlex 7010",
+      serial: "5CG1234XYZ",
+      location: "Accueil",
+      last_seen: "2026-11-22T09:00:00Z",
+      snapshot_count: 2,
+      software_count: 1500,
+      matched_software: [],
+    },
+  ];
+  const assets: AssetRow[] = [
+    {
+      id: 1,
+      fields: { kind: "printer", make: "HP", model: "LaserJet M404", serial: "CN0123", location: "Accueil", assigned_user: "", status: "in_use", purchased_on: "2023-03-01", warranty_until: "2026-03-01", notes: "" },
+      updated_at: "2026-11-01T10:00:00Z",
+    },
+  ];
+  const progress = new Set<(p: InventoryProgress) => void>();
+  const syncListeners = new Set<(s: SyncStatus) => void>();
+  const tickets: TicketThread[] = [
+    {
+      ticket: { id: "t-1", remote_ref: "RT#1042", title: "L’écran reste noir au démarrage", status: "open", updated_at: "2026-11-22T14:03:00Z", unread: 1 },
+      messages: [
+        { author: "Moi", from_me: true, body: "Depuis ce matin l’écran reste noir.", at: "2026-11-22T09:00:00Z", attachments: [], queued: false },
+        { author: "Camille (support)", from_me: false, body: "Pouvez-vous vérifier le câble HDMI ?", at: "2026-11-22T14:03:00Z", attachments: [], queued: false },
+      ],
+    },
+  ];
+  let sync: SyncStatus = { state: opts.online === false ? "offline" : "not_configured", online: opts.online !== false, queued: 0, last_sync: null, last_error: null };
+  const listen = <T,>(set: Set<(v: T) => void>, cb: (v: T) => void): Promise<Unlisten> => {
+    set.add(cb);
+    return Promise.resolve(() => set.delete(cb));
+  };
+  const publishSync = (s: SyncStatus) => {
+    sync = s;
+    syncListeners.forEach((cb) => cb(s));
+  };
+  const summary = (t: TicketThread): TicketSummary => t.ticket;
+  let seq = 1;
+
+  return {
+    tickets,
+    async inventoryCollect() {
+      const cats = ["os", "memory", "network"] as const;
+      cats.forEach((c, i) => progress.forEach((cb) => cb({ done: i + 1, total: cats.length, category: c })));
+      current = sampleInventory();
+      return current;
+    },
+    async inventoryCurrent() {
+      return current;
+    },
+    onInventoryProgress: (cb) => listen(progress, cb),
+    async snapshotList() {
+      return [
+        { id: 2, taken_at: "2026-11-23T09:15:00Z", hostname: "pc-accueil", software_count: 4, os_full_name: "Debian GNU/Linux 12 (bookworm)", error_count: 1 },
+        { id: 1, taken_at: "2026-11-01T09:15:00Z", hostname: "pc-accueil", software_count: 3, os_full_name: "Debian GNU/Linux 12 (bookworm)", error_count: 1 },
+      ];
+    },
+    async snapshotSave() {
+      return { id: 3, taken_at: T0, hostname: "pc-accueil", software_count: 4, os_full_name: null, error_count: 0 };
+    },
+    async snapshotView() {
+      return sampleInventory();
+    },
+    async snapshotDiff() {
+      return {
+        old_taken_at: "2026-11-01T09:15:00Z",
+        new_taken_at: T0,
+        changes: [
+          { category: "software", kind: "added", item: "vlc (amd64, dpkg)", before: null, after: "3.0.21-0+deb12u1" },
+          { category: "software", kind: "upgraded", item: "firefox-esr (amd64, dpkg)", before: "128.4.0esr-1", after: "128.5.0esr-1~deb12u1" },
+        ],
+      };
+    },
+    async inventoryExport(format) {
+      return format === "glpi_json" ? "/home/user/pc-accueil-glpi.json" : "/home/user/pc-accueil-software.csv";
+    },
+    async machineHealth() {
+      return {
+        hostname: "pc-accueil",
+        os_name: "Debian GNU/Linux 12 (bookworm)",
+        uptime_seconds: 3 * 86400 + 5 * 3600,
+        memory_total_bytes: 16 * 2 ** 30,
+        memory_available_bytes: 9.5 * 2 ** 30,
+        disks: [{ mount_point: "/", total_bytes: 250e9, free_bytes: 37.5e9 }],
+        online: sync.online,
+        addresses: ["192.0.2.10"],
+        pending_updates: 3,
+      };
+    },
+    async systemInfoPreview() {
+      return { text: "Host: pc-accueil\nOS: Debian GNU/Linux 12 (bookworm)\nMemory: 9.5 GiB available of 16.0 GiB\nNetwork: online" };
+    },
+    async attachmentAdd(paths) {
+      const names = paths.length ? paths.map((p) => p.split("/").pop() ?? p) : ["facture.pdf"];
+      return names.map((name, i) => ({ blob: `b${i}`.padEnd(64, "0"), name, size_bytes: 48_000, mime: "application/octet-stream" }));
+    },
+    async attachmentScreenshot() {
+      return { blob: "c".repeat(64), name: "screenshot-20261123-091500.png", size_bytes: 310_000, mime: "image/png" };
+    },
+    onFileDrop: () => Promise.resolve(() => {}),
+    async ticketCategories() {
+      return ["hardware", "software", "network", "account", "printing", "other"];
+    },
+    async ticketCreate(d) {
+      if (!d.title.trim()) throw new BackendError("invalid", "the title is empty");
+      const t: TicketThread = {
+        ticket: { id: `local-${seq++}`, remote_ref: null, title: d.title, status: "queued", updated_at: new Date().toISOString(), unread: 0 },
+        messages: [{ author: "Moi", from_me: true, body: d.description, at: new Date().toISOString(), attachments: d.attachments, queued: true }],
+      };
+      tickets.unshift(t);
+      publishSync({ ...sync, queued: sync.queued + 1 });
+      return summary(t);
+    },
+    async ticketList() {
+      return tickets.map(summary);
+    },
+    async ticketThread(id) {
+      const t = tickets.find((x) => x.ticket.id === id);
+      if (!t) throw new BackendError("not_found", id);
+      t.ticket.unread = 0;
+      return structuredClone(t);
+    },
+    async ticketReply(id, body) {
+      const t = tickets.find((x) => x.ticket.id === id);
+      if (!t) throw new BackendError("not_found", id);
+      const m = { author: "Moi", from_me: true, body, at: new Date().toISOString(), attachments: [], queued: true };
+      t.messages.push(m);
+      return m;
+    },
+    async kbSearch(q, limit) {
+      const n = q.trim().toLowerCase();
+      return ARTICLES.filter((a) => !n || (a.title + a.body_html).toLowerCase().includes(n))
+        .slice(0, limit)
+        .map((a) => hit(a, n));
+    },
+    async kbCategories() {
+      const counts = new Map<string, number>();
+      ARTICLES.forEach((a) => counts.set(a.category, (counts.get(a.category) ?? 0) + 1));
+      return [...counts].map(([name, count]) => ({ name, count }));
+    },
+    async kbArticles(c) {
+      return ARTICLES.filter((a) => a.category === c).map((a) => hit(a, ""));
+    },
+    async kbArticle(id) {
+      const a = ARTICLES.find((x) => x.id === id);
+      if (!a) throw new BackendError("not_found", id);
+      return a;
+    },
+    async settingsGet() {
+      return settings;
+    },
+    async settingsSave(s, secret) {
+      if (s.sync_interval_minutes < 5 || s.sync_interval_minutes > 1440) throw new BackendError("invalid", "interval");
+      settings = { ...s, connection: { ...s.connection, has_secret: s.connection.has_secret || !!secret } };
+      return settings;
+    },
+    async connectionTest(c) {
+      if (!/^https?:\/\/./.test(c.url)) throw new BackendError("invalid", "bad url");
+      return { ok: true, server: c.kind === "rt" ? "Request Tracker 5.0.3" : "GLPI 10.0.16", detail: null };
+    },
+    async syncStatus() {
+      return sync;
+    },
+    async syncNow() {
+      return sync;
+    },
+    onSyncChanged: (cb) => listen(syncListeners, cb),
+    onNavigate: () => Promise.resolve(() => {}),
+    async osLocale() {
+      return typeof navigator !== "undefined" ? navigator.language : "en";
+    },
+    async diagnostics() {
+      return {
+        version: "0.1.0",
+        data_dir: "/home/user/.local/share/guichet",
+        log_dir: "/home/user/.local/share/org.guichet.desktop/logs",
+        log_file: "/home/user/.local/share/org.guichet.desktop/logs/guichet.2026-11-23.log",
+        platform: "linux x86_64",
+        os_locale: "fr-FR",
+        schema_versions: [20261123000001, 20261123000002],
+        snapshot_count: 2,
+        outbox_count: tickets.filter((t) => t.ticket.status === "queued").length,
+      };
+    },
+    async logTail() {
+      return "2026-11-23T09:15:00Z  INFO guichet_app: starting";
+    },
+    async openLogFolder() {},
+    async uiReady() {},
+    async siteImport(location) {
+      const m: MachineRow = {
+        id: machines.length + 1,
+        hostname: `pc-import-${machines.length + 1}`,
+        os: "Debian GNU/Linux 12",
+        ram_bytes: 4 * 2 ** 30,
+        model: null,
+        serial: null,
+        location: location || null,
+        last_seen: "2026-11-20T08:00:00Z",
+        snapshot_count: 1,
+        software_count: 900,
+        matched_software: [],
+      };
+      machines.push(m);
+      return [{ file: `${m.hostname}.json`, outcome: "new", hostname: m.hostname }];
+    },
+    async siteMachines(q) {
+      const has = (v: string | null, w: string) => !w || (v ?? "").toLowerCase().includes(w.toLowerCase());
+      return machines.filter(
+        (m) => has(m.hostname, q.hostname) && has(m.os, q.os) && has(m.location, q.location) && (!q.ram_below_gib || (m.ram_bytes ?? 0) < q.ram_below_gib * 2 ** 30),
+      );
+    },
+    async siteMachine(id) {
+      const m = machines.find((x) => x.id === id);
+      if (!m) throw new BackendError("not_found", `machine ${id}`);
+      return {
+        machine: m,
+        inventory: sampleInventory(),
+        history: [{ collected_at: m.last_seen, imported_at: m.last_seen, source_format: "glpi", source_name: `${m.hostname}.json`, software_count: m.software_count }],
+      };
+    },
+    async siteExportGlpi() {
+      return "/home/user/glpi-export";
+    },
+    async assetList(q) {
+      const n = q.text.toLowerCase();
+      return assets.filter(
+        (a) => (!q.status || a.fields.status === q.status) && (!n || [a.fields.make, a.fields.model, a.fields.serial, a.fields.notes].join(" ").toLowerCase().includes(n)),
+      );
+    },
+    async assetSave(id, fields) {
+      if (!fields.kind.trim()) throw new BackendError("invalid", "the asset type is empty");
+      const row: AssetRow = { id: id ?? assets.length + 1, fields, updated_at: new Date().toISOString() };
+      const at = assets.findIndex((a) => a.id === row.id);
+      if (at >= 0) assets[at] = row;
+      else assets.push(row);
+      return row;
+    },
+    blobUrl: (sha) => `blob-test:${sha}`,
+  };
+}

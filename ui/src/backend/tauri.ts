@@ -1,0 +1,68 @@
+// The Tauri implementation of Backend: the generated bindings, with results unwrapped into
+// values or BackendError.
+import { convertFileSrc } from "@tauri-apps/api/core";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { commands, events } from "../bindings";
+import type { AppError } from "../bindings";
+import { BackendError, type Backend } from "./backend";
+
+type Result<T> = { status: "ok"; data: T } | { status: "error"; error: AppError };
+
+async function unwrap<T>(p: Promise<Result<T>>): Promise<T> {
+  let r: Result<T>;
+  try {
+    r = await p;
+  } catch (e) {
+    // Framework-level failures (unknown command, denied by the capability) reject with a string.
+    throw new BackendError("failed", String(e));
+  }
+  if (r.status === "error") throw new BackendError(r.error.code, r.error.message);
+  return r.data;
+}
+
+export const tauriBackend: Backend = {
+  inventoryCollect: () => unwrap(commands.inventoryCollect()),
+  inventoryCurrent: () => unwrap(commands.inventoryCurrent()),
+  onInventoryProgress: (cb) => events.inventoryProgress.listen((e) => cb(e.payload)),
+  snapshotList: () => unwrap(commands.snapshotList()),
+  snapshotSave: () => unwrap(commands.snapshotSave()),
+  snapshotView: (id) => unwrap(commands.snapshotView(id)),
+  snapshotDiff: (a, b) => unwrap(commands.snapshotDiff(a, b)),
+  inventoryExport: (format, snapshot) => unwrap(commands.inventoryExport(format, snapshot)),
+  machineHealth: () => unwrap(commands.machineHealth()),
+  systemInfoPreview: () => unwrap(commands.systemInfoPreview()),
+  attachmentAdd: (paths) => unwrap(commands.attachmentAdd(paths)),
+  attachmentScreenshot: (hide) => unwrap(commands.attachmentScreenshot(hide)),
+  onFileDrop: (cb) =>
+    getCurrentWebview().onDragDropEvent((e) => {
+      if (e.payload.type === "drop") cb(e.payload.paths);
+    }),
+  ticketCategories: () => commands.ticketCategories(),
+  ticketCreate: (d) => unwrap(commands.ticketCreate(d)),
+  ticketList: () => unwrap(commands.ticketList()),
+  ticketThread: (id) => unwrap(commands.ticketThread(id)),
+  ticketReply: (id, body) => unwrap(commands.ticketReply(id, body)),
+  kbSearch: (q, limit) => unwrap(commands.kbSearch(q, limit)),
+  kbCategories: () => unwrap(commands.kbCategories()),
+  kbArticles: (c) => unwrap(commands.kbArticles(c)),
+  kbArticle: (id) => unwrap(commands.kbArticle(id)),
+  settingsGet: () => unwrap(commands.settingsGet()),
+  settingsSave: (s, secret) => unwrap(commands.settingsSave(s, secret)),
+  connectionTest: (c, secret) => unwrap(commands.connectionTest(c, secret)),
+  syncStatus: () => commands.syncStatus(),
+  syncNow: () => unwrap(commands.syncNow()),
+  onSyncChanged: (cb) => events.syncChanged.listen((e) => cb(e.payload)),
+  onNavigate: (cb) => events.navigate.listen((e) => cb(e.payload.page)),
+  osLocale: () => commands.osLocale(),
+  diagnostics: () => unwrap(commands.diagnostics()),
+  logTail: (n) => unwrap(commands.logTail(n)),
+  openLogFolder: () => unwrap(commands.openLogFolder()).then(() => undefined),
+  uiReady: () => commands.uiReady(),
+  siteImport: (location) => unwrap(commands.siteImport(location)),
+  siteMachines: (q) => unwrap(commands.siteMachines(q)),
+  siteMachine: (id) => unwrap(commands.siteMachine(id)),
+  siteExportGlpi: () => unwrap(commands.siteExportGlpi()),
+  assetList: (q) => unwrap(commands.assetList(q)),
+  assetSave: (id, f) => unwrap(commands.assetSave(id, f)),
+  blobUrl: (sha) => convertFileSrc(sha, "guichet-blob"),
+};

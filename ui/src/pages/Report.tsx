@@ -1,0 +1,242 @@
+// Report a problem: title, description, category, urgency, attachments (picker, drag and drop,
+// screenshot), "include my system information" with the exact text previewed. Works offline:
+// the report is queued and the page says so.
+import { useEffect, useState, type FormEvent } from "react";
+import type { AttachmentDraft, TicketSummary, Urgency } from "../backend/backend";
+import { ErrorNote, Status } from "../components/common";
+import { useApp } from "../context";
+import { hasKey, useI18n } from "../i18n";
+
+const URGENCIES: Urgency[] = ["low", "medium", "high"];
+
+export function Report() {
+  const i = useI18n();
+  const { t } = i;
+  const { backend, sync, navigate } = useApp();
+  const [title, setTitle] = useState("");
+  const [description, setDescription] = useState("");
+  const [categories, setCategories] = useState<string[]>([]);
+  const [category, setCategory] = useState("other");
+  const [urgency, setUrgency] = useState<Urgency>("medium");
+  const [attachments, setAttachments] = useState<AttachmentDraft[]>([]);
+  const [includeInfo, setIncludeInfo] = useState(true);
+  const [preview, setPreview] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [titleMissing, setTitleMissing] = useState(false);
+  const [sent, setSent] = useState<TicketSummary | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    backend.ticketCategories().then(setCategories).catch(() => setCategories(["other"]));
+    backend.systemInfoPreview().then((p) => setPreview(p.text)).catch(() => setPreview(null));
+    let stop: (() => void) | undefined;
+    backend.onFileDrop((paths) => add(paths)).then((u) => (stop = u));
+    return () => stop?.();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [backend]);
+
+  const add = async (paths: string[]) => {
+    setError(null);
+    try {
+      const more = await backend.attachmentAdd(paths);
+      setAttachments((a) => [...a, ...more]);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const screenshot = async () => {
+    setError(null);
+    try {
+      const a = await backend.attachmentScreenshot(true);
+      setAttachments((list) => [...list, a]);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!title.trim()) {
+      setTitleMissing(true);
+      document.getElementById("report-title")?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const description_ = includeInfo && preview ? `${description}\n\n--\n${preview}` : description;
+      const created = await backend.ticketCreate({
+        title: title.trim(),
+        description: description_,
+        category,
+        urgency,
+        attachments,
+        include_system_info: includeInfo,
+      });
+      setSent(created);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (sent) {
+    return (
+      <section aria-labelledby="page-title">
+        <h1 id="page-title" tabIndex={-1}>
+          {t("report.title")}
+        </h1>
+        <Status tone="ok">
+          <span id="report-result">{sent.status === "queued" ? t("report.queued") : t("report.sent")}</span>
+        </Status>
+        <div className="actions">
+          <button type="button" className="btn btn-primary" onClick={() => navigate("tickets")}>
+            {t("report.seeTickets")}
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              setSent(null);
+              setTitle("");
+              setDescription("");
+              setAttachments([]);
+            }}
+          >
+            {t("report.another")}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  const offline = sync != null && !sync.online;
+
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        {t("report.title")}
+      </h1>
+      {offline ? <Status tone="warn">{t("report.offlineNotice")}</Status> : null}
+      <form onSubmit={submit} noValidate className="form">
+        <div className="field">
+          <label htmlFor="report-title">
+            {t("report.fieldTitle")} <span aria-hidden="true">*</span>
+          </label>
+          <input
+            id="report-title"
+            value={title}
+            required
+            aria-required="true"
+            aria-invalid={titleMissing && !title.trim()}
+            aria-describedby={titleMissing && !title.trim() ? "report-title-error" : undefined}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+          {titleMissing && !title.trim() ? (
+            <p id="report-title-error" className="field-error">
+              {t("report.titleRequired")}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor="report-description">{t("report.fieldDescription")}</label>
+          <textarea id="report-description" rows={6} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="report-category">{t("report.fieldCategory")}</label>
+            <select id="report-category" value={category} onChange={(e) => setCategory(e.target.value)}>
+              {categories.map((c) => {
+                const k = `ticketCategory.${c}`;
+                return (
+                  <option key={c} value={c}>
+                    {hasKey(k) ? t(k) : c}
+                  </option>
+                );
+              })}
+            </select>
+          </div>
+          <fieldset className="field">
+            <legend>{t("report.fieldUrgency")}</legend>
+            <div className="radios">
+              {URGENCIES.map((u) => (
+                <label key={u} className="radio">
+                  <input type="radio" name="urgency" value={u} checked={urgency === u} onChange={() => setUrgency(u)} />
+                  {t(`urgency.${u}`)}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        </div>
+
+        <fieldset className="field">
+          <legend>{t("report.attachments")}</legend>
+          <div
+            className={dragging ? "dropzone dragging" : "dropzone"}
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={(e) => {
+              e.preventDefault();
+              setDragging(false);
+            }}
+          >
+            <p>{t("report.dropHint")}</p>
+            <div className="actions">
+              <button type="button" className="btn" id="attach-files" onClick={() => add([])}>
+                {t("report.addFiles")}
+              </button>
+              <button type="button" className="btn" id="attach-screenshot" onClick={screenshot}>
+                {t("report.screenshot")}
+              </button>
+            </div>
+          </div>
+          {attachments.length > 0 ? (
+            <ul className="attachments" aria-label={t("report.attachments")}>
+              {attachments.map((a, idx) => (
+                <li key={`${a.blob}-${idx}`}>
+                  <span>
+                    {a.name} ({i.bytes(a.size_bytes)})
+                  </span>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    aria-label={t("report.remove", { name: a.name })}
+                    onClick={() => setAttachments((l) => l.filter((_, j) => j !== idx))}
+                  >
+                    {t("common.remove")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </fieldset>
+
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" id="include-info" checked={includeInfo} onChange={(e) => setIncludeInfo(e.target.checked)} />
+            {t("report.includeInfo")}
+          </label>
+          {includeInfo ? (
+            <details className="preview">
+              <summary>{t("report.previewInfo")}</summary>
+              <pre id="sysinfo-preview">{preview ?? t("common.loading")}</pre>
+            </details>
+          ) : null}
+        </div>
+
+        <div id="report-error">{error ? <ErrorNote error={error} /> : null}</div>
+        <div className="actions">
+          <button type="submit" className="btn btn-primary" id="report-send" disabled={busy}>
+            {offline ? t("report.queue") : t("report.send")}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,217 @@
+// Component tests of the pages against the in-memory backend (any method can be replaced).
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { App } from "../App";
+import { BackendError, type Backend } from "../backend/backend";
+import { createFakeBackend } from "../backend/fake";
+import type { PageId } from "../context";
+
+function setup(page: PageId, backend: Backend = createFakeBackend(), lang: "en" | "fr" = "en") {
+  const user = userEvent.setup();
+  render(<App backend={backend} initialPage={page} lang={lang} />);
+  return { user, backend };
+}
+
+describe("report a problem", () => {
+  it("offline: says it will queue, refuses an empty title, then queues the report", async () => {
+    const backend = createFakeBackend({ online: false });
+    const { user } = setup("report", backend);
+    expect(await screen.findByText(/You are offline/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save and send later" }));
+    expect(screen.getByText("Please give the problem a short title.")).toBeInTheDocument();
+    expect(screen.getByLabelText(/What is the problem/)).toHaveFocus();
+    await user.type(screen.getByLabelText(/What is the problem/), "Printer jams");
+    await user.type(screen.getByLabelText(/Details/), "Paper stuck in tray 2");
+    await user.selectOptions(screen.getByLabelText("Category"), "printing");
+    await user.click(screen.getByLabelText("High"));
+    await user.click(screen.getByRole("button", { name: "Take a screenshot" }));
+    expect(await screen.findByText(/screenshot-20261123-091500.png/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save and send later" }));
+    expect(await screen.findByText(/saved and queued/)).toBeInTheDocument();
+    const fake = backend as ReturnType<typeof createFakeBackend>;
+    const sent = fake.tickets[0];
+    expect(sent.ticket.title).toBe("Printer jams");
+    expect(sent.ticket.status).toBe("queued");
+    expect(sent.messages[0].body).toContain("Paper stuck in tray 2");
+    expect(sent.messages[0].body).toContain("Host: pc-accueil");
+    expect(sent.messages[0].attachments.map((a) => a.name)).toEqual(["screenshot-20261123-091500.png"]);
+    // The header now counts the queued item.
+    expect(screen.getByText(/1 queued/)).toBeInTheDocument();
+  });
+
+  it("shows exactly the system information that will be sent, and leaves it out on request", async () => {
+    const backend = createFakeBackend();
+    const { user } = setup("report", backend);
+    await user.click(await screen.findByText("See exactly what is sent"));
+    expect(await screen.findByText(/Memory: 9.5 GiB available/)).toBeInTheDocument();
+    await user.click(screen.getByLabelText("Include my system information"));
+    await user.type(screen.getByLabelText(/What is the problem/), "Slow");
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    await screen.findByText(/saved and queued/);
+    expect((backend as ReturnType<typeof createFakeBackend>).tickets[0].messages[0].body).not.toContain("Host:");
+  });
+});
+
+describe("tickets", () => {
+  it("lists tickets with unread replies, opens the thread and queues a reply", async () => {
+    const { user } = setup("tickets");
+    const row = (await screen.findByRole("button", { name: /L’écran reste noir/ })).closest("tr")!;
+    expect(within(row).getByText("In progress")).toBeInTheDocument();
+    expect(within(row).getByText("1 new")).toBeInTheDocument();
+    await user.click(within(row).getByRole("button"));
+    expect(await screen.findByText("Pouvez-vous vérifier le câble HDMI ?")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Your reply"), "Câble vérifié");
+    await user.click(screen.getByRole("button", { name: "Send reply" }));
+    expect(await screen.findByText("Câble vérifié")).toBeInTheDocument();
+    expect(screen.getByText(/Reply saved/)).toBeInTheDocument();
+  });
+
+  it("an unreachable server is said plainly, as an alert", async () => {
+    const backend = { ...createFakeBackend(), ticketList: () => Promise.reject(new BackendError("offline", "server unreachable")) };
+    setup("tickets", backend);
+    expect(await screen.findByRole("alert")).toHaveTextContent(/cannot be reached/);
+  });
+});
+
+describe("knowledge base", () => {
+  it("searches as you type and opens an article", async () => {
+    const { user } = setup("kb");
+    expect(await screen.findByText("3 article(s)")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Search the help articles"), "password");
+    expect(await screen.findByText("1 article(s)")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Reset your password" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Reset your password" })).toBeInTheDocument();
+    expect(screen.getByText(/self-service portal/)).toBeInTheDocument();
+  });
+
+  it("filters by category", async () => {
+    const { user } = setup("kb");
+    await user.click(await screen.findByRole("button", { name: "Réseau (1)" }));
+    expect(await screen.findByText("1 article(s)")).toBeInTheDocument();
+    expect(screen.getByText("Wi-Fi: se connecter au réseau invité")).toBeInTheDocument();
+  });
+});
+
+describe("inventory", () => {
+  it("collects, shows categories with formatted values, and filters software", async () => {
+    const { user } = setup("inventory");
+    expect(await screen.findByText("Operating system")).toBeInTheDocument();
+    expect(screen.getByText("6.1.0-27-amd64")).toBeInTheDocument();
+    expect(screen.getByText(/needs administrator rights/)).toBeInTheDocument();
+    await user.click(screen.getByRole("tab", { name: "Software" }));
+    expect(screen.getByText("4 of 4 packages")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Filter software"), "thunder");
+    expect(screen.getByText("1 of 4 packages")).toBeInTheDocument();
+    const rows = within(screen.getByRole("table")).getAllByRole("row");
+    expect(rows).toHaveLength(2);
+    expect(within(rows[1]).getByText("thunderbird")).toBeInTheDocument();
+  });
+
+  it("tabs move with the arrow keys; history compares two snapshots", async () => {
+    const { user } = setup("inventory");
+    await screen.findByText("Operating system");
+    screen.getByRole("tab", { name: "This machine" }).focus();
+    await user.keyboard("{ArrowLeft}");
+    expect(screen.getByRole("tab", { name: "History" })).toHaveFocus();
+    await user.click(await screen.findByRole("button", { name: "Compare" }));
+    const table = await screen.findByRole("table", { name: /Changes from/ });
+    expect(within(table).getByText("Upgraded")).toBeInTheDocument();
+    expect(within(table).getByText("vlc (amd64, dpkg)")).toBeInTheDocument();
+  });
+
+  it("reports where an export was saved", async () => {
+    const { user } = setup("inventory");
+    await screen.findByText("Operating system");
+    await user.click(screen.getByRole("button", { name: "Export software (CSV)…" }));
+    expect(await screen.findByText("Exported to /home/user/pc-accueil-software.csv")).toBeInTheDocument();
+  });
+});
+
+describe("language and settings", () => {
+  it("switches language from the header", async () => {
+    const { user } = setup("home");
+    expect(await screen.findByRole("heading", { level: 1, name: "Your computer at a glance" })).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText("Language"), "fr");
+    expect(await screen.findByRole("heading", { level: 1, name: "Votre ordinateur en un coup d’œil" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Accueil" })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe("fr");
+  });
+
+  it("home shows health formatted for the locale", async () => {
+    setup("home", createFakeBackend(), "fr");
+    expect(await screen.findByText(/37,5\sGo libres sur 250\sGo/)).toBeInTheDocument();
+    expect(screen.getByText("3 en attente")).toBeInTheDocument();
+  });
+
+  it("requires a connection test before saving a new server, then saves", async () => {
+    const { user, backend } = setup("settings");
+    await user.click(await screen.findByLabelText("Request Tracker"));
+    await user.type(screen.getByLabelText("Server address"), "https://rt.example.org");
+    await user.type(screen.getByLabelText("User name"), "alice");
+    await user.type(screen.getByLabelText("Password or token"), "s3cret");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Test the connection before saving.")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Test the connection" }));
+    expect(await screen.findByText("Connection works (Request Tracker 5.0.3).")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+    const s = await backend.settingsGet();
+    expect(s.connection).toEqual({ kind: "rt", url: "https://rt.example.org", username: "alice", queue: "ServiceDesk", has_secret: true });
+    expect(screen.getByLabelText("Password or token")).toHaveValue("");
+  });
+
+  it("a refused value is reported and nothing is saved", async () => {
+    const { user, backend } = setup("settings");
+    const interval = await screen.findByLabelText("Sync every (minutes)");
+    await user.clear(interval);
+    await user.type(interval, "1");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Some information is not valid");
+    expect((await backend.settingsGet()).sync_interval_minutes).toBe(15);
+  });
+});
+
+describe("about", () => {
+  it("shows the folders and the log", async () => {
+    setup("about");
+    expect(await screen.findByText("/home/user/.local/share/guichet")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByText(/guichet_app: starting/)).toBeInTheDocument());
+  });
+});
+
+describe("site admin", () => {
+  it("imports machines, filters the list, opens a machine's history", async () => {
+    const { user } = setup("admin");
+    expect(await screen.findByText("1 machine(s)")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Location of the imported machines (optional)"), "Salle 2");
+    await user.click(screen.getByRole("button", { name: "Import inventory files…" }));
+    expect(await screen.findByText(/1 file\(s\) imported/)).toBeInTheDocument();
+    expect(await screen.findByText("2 machine(s)")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Less memory than (GiB)"), "6");
+    await user.click(screen.getByRole("button", { name: "Search" }));
+    expect(await screen.findByText("1 machine(s)")).toBeInTheDocument();
+    const table = screen.getByRole("table");
+    expect(within(table).getByText("Salle 2")).toBeInTheDocument();
+    await user.click(within(table).getByRole("button", { name: "pc-import-2" }));
+    expect(await screen.findByRole("heading", { name: "Inventory history" })).toBeInTheDocument();
+    expect(screen.getByText(/pc-import-2\.json/)).toBeInTheDocument();
+  });
+
+  it("adds equipment, refuses an empty type, and edits its status", async () => {
+    const { user } = setup("admin", createFakeBackend(), "fr");
+    await user.click(await screen.findByRole("tab", { name: "Autres équipements" }));
+    await user.click(await screen.findByRole("button", { name: "Ajouter un équipement" }));
+    await user.click(screen.getByRole("button", { name: "Enregistrer" }));
+    expect(await screen.findByRole("alert")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Type"), "écran");
+    await user.type(screen.getByLabelText("Numéro de série"), "SN-42");
+    await user.click(screen.getByRole("button", { name: "Enregistrer" }));
+    expect(await screen.findByText("Équipement n° 2 enregistré.")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Modifier l’équipement n° 2" }));
+    await user.selectOptions(screen.getByLabelText("État"), "broken");
+    await user.click(screen.getByRole("button", { name: "Enregistrer" }));
+    const row = (await screen.findByText("SN-42")).closest("tr")!;
+    expect(within(row).getByText("En panne")).toBeInTheDocument();
+  });
+});
