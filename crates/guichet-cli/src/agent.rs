@@ -6,13 +6,20 @@
 //! and where they would go instead. `run` saves an inventory snapshot, records the run, and
 //! syncs when a server is configured; being offline is a normal outcome. `status` shows the
 //! last run and, when systemd knows it, the next one.
+//!
+//! The server's next-contact delay is honoured: when the last inventory this machine sent was
+//! answered with a delay (GLPI's `expiration`, in hours) that has not passed yet, a scheduled
+//! run sends no inventory, unless it changed structurally since (a category disappeared, the
+//! machine's identity changed), as GLPI Agent waits for its next contact too. The snapshot is
+//! still saved locally. A person can always send one with `guichet sync --with-inventory` or
+//! `--full-inventory`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use guichet_agent::{
     parse_duration, unit_dir, units, AgentError, Scope, Systemd, TimerStatus, UnitOptions,
@@ -81,6 +88,9 @@ enum AgentSub {
         /// Do not sync, even if a server is configured.
         #[arg(long)]
         no_sync: bool,
+        /// The run's time instead of the clock's (RFC 3339), to test the schedule.
+        #[arg(long, hide = true, value_name = "RFC3339")]
+        now: Option<DateTime<Utc>>,
     },
     /// The last run and the next scheduled one.
     Status,
@@ -121,7 +131,9 @@ pub async fn run(ctx: &Context, args: AgentArgs) -> Result<(), CliError> {
             .await
         }
         AgentSub::Uninstall { scope } => uninstall(ctx, scope.scope()),
-        AgentSub::Run { no_sync } => run_once(ctx, no_sync).await,
+        AgentSub::Run { no_sync, now } => {
+            run_once(ctx, no_sync, now.unwrap_or_else(Utc::now)).await
+        }
         AgentSub::Status => status(ctx).await,
     }
 }
@@ -255,14 +267,14 @@ struct RunView {
 }
 
 /// The run itself; every outcome, even a failure, is recorded.
-async fn run_once(ctx: &Context, no_sync: bool) -> Result<(), CliError> {
+async fn run_once(ctx: &Context, no_sync: bool, now: DateTime<Utc>) -> Result<(), CliError> {
     let store = ctx.store().await?;
-    let started = Utc::now();
+    let started = now;
     let run_id = store.agent_run_start(Uuid::new_v4(), started).await?;
-    let end = match steps(&store, no_sync).await {
+    let end = match steps(&store, no_sync, now).await {
         Ok(end) => end,
         Err(e) => RunEnd {
-            finished_at: Utc::now(),
+            finished_at: later(started),
             outcome: RunOutcome::Failed,
             snapshot_id: None,
             sync: None,
@@ -288,8 +300,58 @@ async fn run_once(ctx: &Context, no_sync: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn steps(store: &Store, no_sync: bool) -> Result<RunEnd, CliError> {
-    let now = Utc::now();
+/// The end of a run that started at `started`: the clock's time, or `started` when the run's
+/// time was given and lies ahead of the clock (a run never ends before it starts).
+fn later(started: DateTime<Utc>) -> DateTime<Utc> {
+    Utc::now().max(started)
+}
+
+/// Whether this machine's inventory should go to the server now, or the instant before which
+/// the server asked not to be contacted (see the module documentation).
+async fn inventory_due(
+    store: &Store,
+    connector: &str,
+    deviceid: &str,
+    inv: &guichet_inventory::Inventory,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, CliError> {
+    let Some(last) = store.last_inventory_push(connector, deviceid).await? else {
+        return Ok(None);
+    };
+    let Some(next) = last.next_contact_at.filter(|t| *t > now) else {
+        return Ok(None);
+    };
+    // What the server holds; a pruned or unreadable snapshot cannot be compared: send.
+    let Ok((_, previous)) = store
+        .snapshot(&guichet_store::SnapshotRef::UuidPrefix(
+            last.snapshot_uuid.to_string(),
+        ))
+        .await
+    else {
+        return Ok(None);
+    };
+    let doc = |i: &guichet_inventory::Inventory| {
+        guichet_inventory::to_glpi(
+            i,
+            &guichet_inventory::GlpiOptions {
+                deviceid: deviceid.to_owned(),
+                partial: false,
+            },
+        )
+    };
+    let previous = doc(&previous);
+    let previous = previous
+        .get("content")
+        .and_then(serde_json::Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    if guichet_glpi::is_structural_change(&previous, &doc(inv)) {
+        return Ok(None);
+    }
+    Ok(Some(next))
+}
+
+async fn steps(store: &Store, no_sync: bool, now: DateTime<Utc>) -> Result<RunEnd, CliError> {
     let inv = guichet_inventory::collect(&guichet_inventory::Options {
         categories: Vec::new(),
         timeout: Duration::from_secs(60),
@@ -301,19 +363,27 @@ async fn steps(store: &Store, no_sync: bool) -> Result<RunEnd, CliError> {
     let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
     let configured = guichet_sync::config::ConnectorConfig::load(store)
         .await
-        .map_err(crate::sync::sync_error)?
-        .is_some();
-    if configured {
-        store
-            .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
-            .await?;
+        .map_err(crate::sync::sync_error)?;
+    let mut deferred = None;
+    if let Some(cfg) = &configured {
+        match inventory_due(store, &cfg.kind, &deviceid, &inv, now).await? {
+            None => {
+                store
+                    .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
+                    .await?;
+            }
+            Some(next) => {
+                tracing::info!(%next, "inventory not sent: the server asked for no contact before");
+                deferred = Some(next);
+            }
+        }
     }
     let mut errors = Vec::new();
     let mut outcome = RunOutcome::Ok;
     let sync = if no_sync {
         Some("skipped (--no-sync)".to_string())
     } else {
-        let a = crate::sync::attempt(store, Utc::now()).await?;
+        let a = crate::sync::attempt(store, now).await?;
         match a.outcome {
             // Offline is the normal state of a remote site: the queue waits for the next run.
             "ok" | "offline" | "not_configured" => {}
@@ -326,13 +396,20 @@ async fn steps(store: &Store, no_sync: bool) -> Result<RunEnd, CliError> {
                 ));
             }
         }
-        Some(match &a.message {
+        let text = match &a.message {
             Some(m) => format!("{}: {m}", a.outcome),
             None => format!("{} (pushed {}, pulled {})", a.outcome, a.pushed, a.pulled),
+        };
+        Some(match deferred {
+            Some(next) => format!(
+                "{text}; inventory kept for the next contact the server asked for, {}",
+                next.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => text,
         })
     };
     Ok(RunEnd {
-        finished_at: Utc::now(),
+        finished_at: later(now),
         outcome,
         snapshot_id: Some(meta.id),
         sync,

@@ -297,3 +297,136 @@ async fn a_refused_user_token_saves_nothing() {
     assert_eq!(st["glpi"]["api"]["used"], "v1", "GLPI 10: {st}");
     assert_eq!(st["glpi"]["api"]["v2_offered"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tickets_reach_glpi_with_type_urgency_and_itil_category() {
+    if rerun_in_session_keyring("tickets_reach_glpi_with_type_urgency_and_itil_category") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let emu = Emulator::start(EmulatorConfig {
+        app_token: None,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    ok(&run(
+        d,
+        &["connect", "glpi", "--url", &emu.base_url()],
+        &format!("{}\n", seed::USER_TOKEN),
+    )
+    .await);
+    let new = |title: &'static str, category: &'static str, urgency: &'static str| {
+        let d = d.to_path_buf();
+        async move {
+            ok(&run(
+                &d,
+                &[
+                    "ticket",
+                    "new",
+                    "--title",
+                    title,
+                    "--body",
+                    "details",
+                    "--category",
+                    category,
+                    "--urgency",
+                    urgency,
+                    "--requester",
+                    seed::USER,
+                ],
+                "",
+            )
+            .await)
+            .trim()
+            .to_string()
+        }
+    };
+    let printer = new("Printer jam", "Printer", "4").await;
+    let access = new("Share access", "Access request", "2").await;
+    let unknown = new("Leak", "Plumbing", "5").await;
+    ok(&run(d, &["sync"], "").await);
+
+    let (printer_id, access_id) = (
+        emu.itil_category("Printer").unwrap(),
+        emu.itil_category("Access request").unwrap(),
+    );
+    let st = emu.state();
+    let by_uuid = |u: &str| {
+        st.tickets
+            .values()
+            .find(|t| t.externalid == u)
+            .unwrap_or_else(|| panic!("ticket {u} not in GLPI"))
+    };
+    let t = by_uuid(&printer);
+    assert_eq!(
+        (t.ticket_type, t.urgency, t.itilcategories_id),
+        (1, 4, printer_id)
+    );
+    // The requester is the connected user: no line for it, nor for a resolved category.
+    assert_eq!(t.content.trim(), "details", "{}", t.content);
+    let t = by_uuid(&access);
+    assert_eq!(
+        (t.ticket_type, t.urgency, t.itilcategories_id),
+        (2, 2, access_id)
+    );
+    let t = by_uuid(&unknown);
+    assert_eq!((t.ticket_type, t.urgency, t.itilcategories_id), (1, 5, 0));
+    assert!(t.content.contains("Category: Plumbing"), "{}", t.content);
+    drop(st);
+    // One lookup per category name in the pass.
+    assert_eq!(emu.requests("GET", "/apirest.php/ITILCategory"), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduled_agent_waits_for_the_next_contact_the_server_asked_for() {
+    if rerun_in_session_keyring(
+        "the_scheduled_agent_waits_for_the_next_contact_the_server_asked_for",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let emu = Emulator::start(EmulatorConfig {
+        app_token: None,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    ok(&run(
+        d,
+        &["connect", "glpi", "--url", &emu.base_url()],
+        &format!("{}\n", seed::USER_TOKEN),
+    )
+    .await);
+    let contacts = || {
+        let st = emu.state();
+        st.agents.values().map(|a| a.contacts).sum::<u32>()
+    };
+    ok(&run(d, &["agent", "run"], "").await);
+    assert_eq!(contacts(), 1, "the first run sends the inventory");
+    let st: Value =
+        serde_json::from_str(&ok(&run(d, &["sync", "--status", "--json"], "").await)).unwrap();
+    assert_eq!(st["glpi"]["inventories"][0]["next_contact_secs"], 24 * 3600);
+
+    // Right after: the server asked for no contact within 24 hours, nothing structural changed.
+    let out = ok(&run(d, &["--json", "agent", "run"], "").await);
+    assert_eq!(contacts(), 1, "no inventory before the next contact: {out}");
+    assert!(out.contains("next contact the server asked for"), "{out}");
+    let st: Value =
+        serde_json::from_str(&ok(&run(d, &["sync", "--status", "--json"], "").await)).unwrap();
+    assert!(
+        st["queue"].as_array().unwrap().is_empty(),
+        "nothing queued: {st}"
+    );
+
+    // Once the delay has passed, the scheduled run sends again.
+    let later = (chrono::Utc::now() + chrono::Duration::hours(25)).to_rfc3339();
+    ok(&run(d, &["agent", "run", "--now", &later], "").await);
+    assert_eq!(contacts(), 2, "due again after the delay");
+
+    // A person asking for it is never held back.
+    ok(&run(d, &["sync", "--with-inventory"], "").await);
+    assert_eq!(contacts(), 3);
+}

@@ -152,6 +152,13 @@ pub mod seed {
     pub const INVENTORY_CLIENT_ID: &str = "guichet-inventory";
     /// Its secret.
     pub const INVENTORY_CLIENT_SECRET: &str = "guichet-inventory-secret";
+    /// ITIL categories: (name, parent name, `is_incident`, `is_request`), parents first.
+    pub const ITIL_CATEGORIES: [(&str, Option<&str>, bool, bool); 4] = [
+        ("Hardware", None, true, true),
+        ("Printer", Some("Hardware"), true, false),
+        ("Network", None, true, true),
+        ("Access request", None, false, true),
+    ];
 }
 
 impl Emulator {
@@ -175,6 +182,22 @@ impl Emulator {
                 },
             );
         }
+        for (name, parent, is_incident, is_request) in seed::ITIL_CATEGORIES {
+            let parent = parent
+                .and_then(|p| state.itil_categories.values().find(|c| c.name == p))
+                .map_or(0, |c| c.id);
+            let id = state.next_id();
+            state.itil_categories.insert(
+                id,
+                state::ItilCategory {
+                    id,
+                    name: name.into(),
+                    parent,
+                    is_incident,
+                    is_request,
+                },
+            );
+        }
         state.oauth_clients = vec![
             state::OAuthClient {
                 client_id: seed::API_CLIENT_ID.into(),
@@ -195,6 +218,15 @@ impl Emulator {
         });
         let (addr, task) = http::serve(shared.clone()).await?;
         Ok(Emulator { shared, addr, task })
+    }
+
+    /// The id of the seeded ITIL category called `name`.
+    pub fn itil_category(&self, name: &str) -> Option<i64> {
+        self.state()
+            .itil_categories
+            .values()
+            .find(|c| c.name == name)
+            .map(|c| c.id)
     }
 
     /// `http://127.0.0.1:PORT` (the GLPI root URL, without trailing slash).

@@ -84,12 +84,50 @@ pub struct Ticket {
     pub status: u8,
     /// `externalid` column, set by API clients to their own identifier.
     pub externalid: String,
+    /// `type`: 1 incident, 2 request (glpi `Ticket::INCIDENT_TYPE`, `Ticket::DEMAND_TYPE`).
+    pub ticket_type: u8,
+    /// `urgency`: 1 very low … 5 very high (glpi `CommonITILObject::getUrgencyName`).
+    pub urgency: u8,
+    /// `itilcategories_id` (0: none).
+    pub itilcategories_id: i64,
     /// Requester (the API user who created it).
     pub users_id_recipient: i64,
     /// Creation date.
     pub date: DateTime<Utc>,
     /// Last modification.
     pub date_mod: DateTime<Utc>,
+}
+
+/// The fields of a new ticket, already validated (see the API modules).
+#[derive(Debug, Clone)]
+pub struct TicketInput {
+    /// Title.
+    pub name: String,
+    /// Description.
+    pub content: String,
+    /// `externalid`.
+    pub externalid: String,
+    /// `type`.
+    pub ticket_type: u8,
+    /// `urgency`.
+    pub urgency: u8,
+    /// `itilcategories_id` (0: none).
+    pub itilcategories_id: i64,
+}
+
+/// An ITIL category (`glpi_itilcategories`), a dropdown tickets are filed under.
+#[derive(Debug, Clone)]
+pub struct ItilCategory {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Parent category (0 for the root).
+    pub parent: i64,
+    /// May be used for incidents (`is_incident`).
+    pub is_incident: bool,
+    /// May be used for requests (`is_request`).
+    pub is_request: bool,
 }
 
 /// A follow-up (`glpi_itilfollowups`).
@@ -225,6 +263,8 @@ pub struct State {
     pub followups: BTreeMap<i64, Followup>,
     /// Solutions by id.
     pub solutions: BTreeMap<i64, Solution>,
+    /// ITIL categories by id.
+    pub itil_categories: BTreeMap<i64, ItilCategory>,
     /// KB categories by id.
     pub kb_categories: BTreeMap<i64, KbCategory>,
     /// KB articles by id.
@@ -252,6 +292,7 @@ impl State {
             tickets: BTreeMap::new(),
             followups: BTreeMap::new(),
             solutions: BTreeMap::new(),
+            itil_categories: BTreeMap::new(),
             kb_categories: BTreeMap::new(),
             kb_items: BTreeMap::new(),
             documents: BTreeMap::new(),
@@ -308,18 +349,72 @@ impl State {
         id
     }
 
-    /// Creates a ticket; returns its id.
-    pub fn add_ticket(&mut self, name: &str, content: &str, externalid: &str, user: i64) -> i64 {
+    /// The ITIL category path `Parent > Child`, as GLPI's `completename`.
+    pub fn itil_completename(&self, id: i64) -> String {
+        let mut names = Vec::new();
+        let mut cur = id;
+        while let Some(c) = self.itil_categories.get(&cur) {
+            names.push(c.name.clone());
+            if c.parent == 0 || names.len() > 16 {
+                break;
+            }
+            cur = c.parent;
+        }
+        names.reverse();
+        names.join(" > ")
+    }
+
+    /// Checks a new ticket's `type`, `urgency` and `itilcategories_id` within GLPI's ranges
+    /// (`Ticket::getTypes()`: 1 incident, 2 request; `CommonITILObject::getUrgencyName`: 1 to
+    /// 5): a missing (0) type is an incident and a missing urgency is medium (3), as GLPI
+    /// defaults them in `Ticket::prepareInputForAdd`; a category not enabled for the ticket's
+    /// type (`is_incident`/`is_request`) is dropped, as GLPI does there too. Values outside
+    /// the ranges and unknown categories are refused (ERROR_GLPI_ADD) so that a client bug
+    /// shows in tests instead of being silently stored. Returns the message of a refusal.
+    pub fn check_ticket(&self, input: &mut TicketInput) -> Result<(), String> {
+        if input.ticket_type == 0 {
+            input.ticket_type = 1;
+        }
+        if !matches!(input.ticket_type, 1 | 2) {
+            return Err(format!("Invalid ticket type: {}", input.ticket_type));
+        }
+        if input.urgency == 0 {
+            input.urgency = 3;
+        }
+        if !(1..=5).contains(&input.urgency) {
+            return Err(format!("Invalid urgency: {}", input.urgency));
+        }
+        if input.itilcategories_id != 0 {
+            let Some(c) = self.itil_categories.get(&input.itilcategories_id) else {
+                return Err(format!("Category {} not found", input.itilcategories_id));
+            };
+            let allowed = if input.ticket_type == 1 {
+                c.is_incident
+            } else {
+                c.is_request
+            };
+            if !allowed {
+                input.itilcategories_id = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates a ticket from checked fields (see [`State::check_ticket`]); returns its id.
+    pub fn add_ticket(&mut self, input: TicketInput, user: i64) -> i64 {
         let id = self.next_id();
         let now = self.tick();
         self.tickets.insert(
             id,
             Ticket {
                 id,
-                name: name.to_owned(),
-                content: content.to_owned(),
+                name: input.name,
+                content: input.content,
                 status: status::NEW,
-                externalid: externalid.to_owned(),
+                externalid: input.externalid,
+                ticket_type: input.ticket_type,
+                urgency: input.urgency,
+                itilcategories_id: input.itilcategories_id,
                 users_id_recipient: user,
                 date: now,
                 date_mod: now,

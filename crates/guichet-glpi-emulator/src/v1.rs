@@ -4,7 +4,8 @@
 //! Supported: initSession (user_token or Basic, App-Token), killSession, Get an item, Get all
 //! items (range, searchText, Content-Range/Accept-Range, 206), Get sub items, Search items
 //! (criteria, forcedisplay), Add item(s) (JSON `input`, and multipart `uploadManifest` +
-//! `filename[0]` for Document). Itemtypes: Ticket, ITILFollowup, ITILSolution, KnowbaseItem,
+//! `filename[0]` for Document), Get full session. Itemtypes: Ticket, ITILCategory, ITILFollowup,
+//! ITILSolution, KnowbaseItem,
 //! KnowbaseItemCategory, KnowbaseItem_KnowbaseItemCategory, Document, Computer.
 
 use crate::http::{Req, Resp};
@@ -101,6 +102,19 @@ pub fn handle(shared: &Shared, req: &Req, rest: &str) -> Resp {
             // apirest.md "Kill session": 200.
             st.sessions.remove(&token);
             Resp::json(200, &json!(true))
+        }
+        ("GET", ["getFullSession"]) => {
+            // apirest.md "Get full session": `{"session": {…}}` with the user's `glpiID` and
+            // `glpiname` among the PHP session variables.
+            let name = st
+                .users
+                .get(&user_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            Resp::json(
+                200,
+                &json!({"session": {"glpiID": user_id, "glpiname": name, "glpiactive_entity": 0}}),
+            )
         }
         ("GET", ["search", itemtype]) => search(&st, req, itemtype, &config),
         ("GET", [itemtype]) => get_items(&st, req, itemtype, &config),
@@ -227,6 +241,17 @@ fn rows(st: &State, itemtype: &str) -> Option<Vec<Value>> {
                 })
             })
             .collect(),
+        "ITILCategory" => st
+            .itil_categories
+            .values()
+            .map(|c| {
+                json!({
+                    "id": c.id, "name": c.name, "completename": st.itil_completename(c.id),
+                    "itilcategories_id": c.parent, "is_incident": i32::from(c.is_incident),
+                    "is_request": i32::from(c.is_request), "is_helpdeskvisible": 1,
+                })
+            })
+            .collect(),
         "KnowbaseItemCategory" => st
             .kb_categories
             .values()
@@ -297,7 +322,8 @@ fn ticket_json(t: &crate::state::Ticket) -> Value {
         "id": t.id, "name": t.name, "content": t.content, "status": t.status,
         "externalid": t.externalid, "users_id_recipient": t.users_id_recipient,
         "date": glpi_datetime(t.date), "date_creation": glpi_datetime(t.date),
-        "date_mod": glpi_datetime(t.date_mod), "entities_id": 0, "type": 1,
+        "date_mod": glpi_datetime(t.date_mod), "entities_id": 0, "type": t.ticket_type,
+        "urgency": t.urgency, "itilcategories_id": t.itilcategories_id,
     })
 }
 
@@ -640,6 +666,12 @@ fn int_field(input: &Value, key: &str) -> i64 {
     }
 }
 
+/// An integer field that must fit GLPI's small dropdown values; anything else becomes 255,
+/// outside every range, so that it is refused rather than wrapped.
+fn small_field(input: &Value, key: &str) -> u8 {
+    u8::try_from(int_field(input, key)).unwrap_or(u8::MAX)
+}
+
 fn add_one(st: &mut State, itemtype: &str, input: &Value, user: i64) -> Result<i64, Resp> {
     match itemtype {
         "Ticket" => {
@@ -652,12 +684,18 @@ fn add_one(st: &mut State, itemtype: &str, input: &Value, user: i64) -> Result<i
                     "Mandatory fields are not filled. Please correct: Description",
                 ));
             }
-            Ok(st.add_ticket(
-                str_field(input, "name"),
-                str_field(input, "content"),
-                str_field(input, "externalid"),
-                user,
-            ))
+            let mut ticket = crate::state::TicketInput {
+                name: str_field(input, "name").to_owned(),
+                content: str_field(input, "content").to_owned(),
+                externalid: str_field(input, "externalid").to_owned(),
+                ticket_type: small_field(input, "type"),
+                urgency: small_field(input, "urgency"),
+                itilcategories_id: int_field(input, "itilcategories_id"),
+            };
+            if let Err(message) = st.check_ticket(&mut ticket) {
+                return Err(error(400, "ERROR_GLPI_ADD", &message));
+            }
+            Ok(st.add_ticket(ticket, user))
         }
         "ITILFollowup" => {
             let ticket = int_field(input, "items_id");

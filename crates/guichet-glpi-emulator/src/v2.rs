@@ -189,8 +189,34 @@ fn api(shared: &Shared, req: &Req, path: &[&str]) -> Resp {
                     "One or more parameters are invalid",
                 );
             }
-            let name = body.get("name").and_then(Value::as_str).unwrap_or("");
-            let new = st.add_ticket(name, content, "", user);
+            // The Ticket schema (`/api.php/doc`): `type` and `urgency` integers, `category`
+            // the ITIL category id (or an object with its `id`).
+            let int = |k: &str| {
+                let v = body.get(k);
+                v.and_then(|v| v.get("id").or(Some(v)))
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+            };
+            let mut ticket = crate::state::TicketInput {
+                name: body
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                content: content.to_owned(),
+                externalid: String::new(),
+                ticket_type: u8::try_from(int("type")).unwrap_or(u8::MAX),
+                urgency: u8::try_from(int("urgency")).unwrap_or(u8::MAX),
+                itilcategories_id: int("category"),
+            };
+            if st.check_ticket(&mut ticket).is_err() {
+                return error(
+                    400,
+                    "ERROR_INVALID_PARAMETER",
+                    "One or more parameters are invalid",
+                );
+            }
+            let new = st.add_ticket(ticket, user);
             created(new, &format!("/Assistance/Ticket/{new}"))
         }
         ("GET", ["Assistance", "Ticket", tid]) => match st.tickets.get(&id(tid)) {
@@ -323,6 +349,8 @@ fn ticket_json(t: &crate::state::Ticket) -> Value {
     json!({
         "id": t.id, "name": t.name, "content": t.content,
         "status": {"id": t.status, "name": status_name},
+        "type": t.ticket_type, "urgency": t.urgency,
+        "category": if t.itilcategories_id == 0 { Value::Null } else { json!({"id": t.itilcategories_id}) },
         "date_creation": iso_datetime(t.date), "date_mod": iso_datetime(t.date_mod),
     })
 }

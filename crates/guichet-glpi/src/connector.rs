@@ -2,10 +2,15 @@
 //! replies, knowledge base) and [`InventoryClient`] (native inventory).
 //!
 //! Mapping:
-//! * ticket: created once by client UUID (see [`RestClient::ensure_ticket`]); category, urgency,
-//!   requester and the system summary are appended to the description, as GLPI's ticket form has
-//!   no free fields for them through the API; attachments are uploaded as Documents linked to
-//!   the ticket, skipping file names already attached (a retry after a lost answer);
+//! * ticket: created once by client UUID (see [`RestClient::ensure_ticket`]) with GLPI's own
+//!   fields: `type` (incident, or request when the category says so, see
+//!   [`TicketType::for_category`]), `urgency` (Guichet's 1–5 is GLPI's 1 very low … 5 very
+//!   high) and `itilcategories_id` (the Guichet category looked up by name among GLPI's ITIL
+//!   categories, API v1). The requester is the connected user, as GLPI records whoever creates
+//!   a ticket through the API. What has no GLPI field stays in the description: the category
+//!   name when no ITIL category matches, a `Requester:` line when the Guichet requester is not
+//!   the connected user, and the system summary. Attachments are uploaded as Documents linked
+//!   to the ticket, skipping file names already attached (a retry after a lost answer);
 //! * reply: a public follow-up, once per client UUID;
 //! * ticket changes: tickets modified after the `date_mod` cursor (GLPI's own clock, kept as
 //!   `YYYY-MM-DD HH:MM:SS` text), restricted to the watched ones, with their public follow-ups
@@ -17,7 +22,7 @@
 
 use crate::error::{GlpiError, Lang};
 use crate::inventory::{request_id, InventoryClient};
-use crate::model::{parse_glpi_time, FollowupDraft, TicketDraft};
+use crate::model::{parse_glpi_time, FollowupDraft, TicketDraft, TicketType};
 use crate::rest::RestClient;
 use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeZone, Utc};
@@ -116,16 +121,30 @@ fn utc(t: NaiveDateTime) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&t)
 }
 
-fn description(t: &OutgoingTicket) -> String {
+/// Whether the Guichet requester is the connected GLPI user: the same login, case ignored, or
+/// an e-mail address whose local part is that login.
+fn is_connected_user(requester: &str, login: &str) -> bool {
+    let r = requester.trim();
+    let local = r.split_once('@').map_or(r, |(l, _)| l);
+    r.eq_ignore_ascii_case(login) || local.eq_ignore_ascii_case(login)
+}
+
+/// The ticket's description: what the user wrote, then what has no GLPI field (`category`
+/// when it did not resolve to an ITIL category, the requester when it is not the connected
+/// user `login`), then the system summary.
+fn description(t: &OutgoingTicket, category_resolved: bool, login: &str) -> String {
     let mut d = t.description.trim_end().to_owned();
     let mut meta = Vec::new();
-    if let Some(c) = &t.category {
+    if let Some(c) = t.category.as_ref().filter(|_| !category_resolved) {
         meta.push(format!("Category: {c}"));
     }
-    meta.push(format!("Urgency: {}", t.urgency));
-    meta.push(format!("Requester: {}", t.requester));
-    d.push_str("\n\n");
-    d.push_str(&meta.join("\n"));
+    if !is_connected_user(&t.requester, login) {
+        meta.push(format!("Requester: {}", t.requester));
+    }
+    if !meta.is_empty() {
+        d.push_str("\n\n");
+        d.push_str(&meta.join("\n"));
+    }
     if let Some(s) = &t.system_summary {
         d.push_str("\n\n");
         d.push_str(s);
@@ -151,10 +170,22 @@ impl Connector for GlpiConnector {
     }
 
     async fn push_ticket(&self, t: &OutgoingTicket) -> Result<PushedTicket, ConnectorError> {
+        let login = self.rest.login().await.map_err(|e| self.classify(e))?;
+        let itilcategories_id = match &t.category {
+            Some(c) => self
+                .rest
+                .itil_category_id(c)
+                .await
+                .map_err(|e| self.classify(e))?,
+            None => None,
+        };
         let draft = TicketDraft {
             uuid: t.client_uuid,
             title: t.title.clone(),
-            content: description(t),
+            content: description(t, itilcategories_id.is_some(), &login),
+            kind: TicketType::for_category(t.category.as_deref()),
+            urgency: t.urgency.clamp(1, 5),
+            itilcategories_id,
         };
         let r = self
             .rest
@@ -368,5 +399,60 @@ impl Connector for GlpiConnector {
                 .map(|h| std::time::Duration::from_secs(u64::from(h) * 3600)),
             message: answer.message,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn outgoing(category: Option<&str>, requester: &str) -> OutgoingTicket {
+        OutgoingTicket {
+            client_uuid: Uuid::from_u128(1),
+            title: "t".into(),
+            description: "Tray 2 is stuck".into(),
+            description_format: guichet_store::DescriptionFormat::Text,
+            category: category.map(str::to_owned),
+            urgency: 4,
+            requester: requester.into(),
+            system_summary: None,
+            attachments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_what_glpi_has_no_field_for_stays_in_the_description() {
+        let t = outgoing(Some("Printer"), "guichet");
+        assert_eq!(description(&t, true, "guichet"), "Tray 2 is stuck");
+        assert_eq!(
+            description(&t, false, "Guichet"),
+            "Tray 2 is stuck\n\nCategory: Printer"
+        );
+        let t = outgoing(None, "bob@example.org");
+        assert_eq!(
+            description(&t, false, "guichet"),
+            "Tray 2 is stuck\n\nRequester: bob@example.org"
+        );
+        assert!(is_connected_user("guichet@example.org", "guichet"));
+    }
+
+    #[test]
+    fn a_ticket_is_a_request_only_when_its_category_says_so() {
+        for c in [
+            "Request",
+            "Access request",
+            "Demande d'accès",
+            "IT > Demandes",
+        ] {
+            assert_eq!(
+                TicketType::for_category(Some(c)),
+                TicketType::Request,
+                "{c}"
+            );
+        }
+        for c in [Some("Printer"), Some("Requested hardware broke"), None] {
+            assert_eq!(TicketType::for_category(c), TicketType::Incident, "{c:?}");
+        }
     }
 }

@@ -124,13 +124,7 @@ pub fn plan(previous: Option<&Value>, full: &Value, force_full: bool) -> Option<
     if force_full {
         return Some(full_plan());
     }
-    let removed = prev.keys().any(|k| !content.contains_key(k));
-    let identity_changed = prev.get("bios") != content.get("bios")
-        || prev.get("hardware").and_then(|h| h.get("uuid"))
-            != full.pointer("/content/hardware/uuid")
-        || prev.get("hardware").and_then(|h| h.get("name"))
-            != full.pointer("/content/hardware/name");
-    if removed || identity_changed {
+    if is_structural_change(prev, full) {
         return Some(full_plan());
     }
     let changed: Vec<String> = content
@@ -157,6 +151,26 @@ pub fn plan(previous: Option<&Value>, full: &Value, force_full: bool) -> Option<
         partial: true,
         categories: changed,
     })
+}
+
+/// Whether `full` (a complete `action: inventory` document) differs structurally from the
+/// `content` the server last accepted: a category disappeared, or the machine's identity
+/// changed (`bios`, `hardware` uuid or name). Such a change needs a full inventory, and is sent
+/// even before the next contact the server asked for.
+pub fn is_structural_change(previous_content: &Map<String, Value>, full: &Value) -> bool {
+    let empty = Map::new();
+    let content = full
+        .get("content")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let prev = previous_content;
+    let removed = prev.keys().any(|k| !content.contains_key(k));
+    let identity_changed = prev.get("bios") != content.get("bios")
+        || prev.get("hardware").and_then(|h| h.get("uuid"))
+            != full.pointer("/content/hardware/uuid")
+        || prev.get("hardware").and_then(|h| h.get("name"))
+            != full.pointer("/content/hardware/name");
+    removed || identity_changed
 }
 
 /// The outcome of [`InventoryClient::submit`].

@@ -27,8 +27,8 @@ pub mod v2;
 pub use connector::{classify, classify_in, GlpiConnector};
 pub use error::{GlpiError, Lang, Result};
 pub use inventory::{
-    plan, request_id, Compression, InventoryClient, InventoryConfig, InventoryOAuth, InventoryPlan,
-    ServerAnswer, Submission,
+    is_structural_change, plan, request_id, Compression, InventoryClient, InventoryConfig,
+    InventoryOAuth, InventoryPlan, ServerAnswer, Submission,
 };
 pub use model::*;
 pub use profile::{DetectedApi, GlpiProfile, GlpiSecrets, InventoryProfile};

@@ -59,9 +59,55 @@ impl TicketStatus {
     }
 }
 
+/// GLPI ticket type (`Ticket::INCIDENT_TYPE`, `Ticket::DEMAND_TYPE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketType {
+    /// 1: something is broken.
+    Incident,
+    /// 2: a service request.
+    Request,
+}
+
+impl TicketType {
+    /// GLPI's integer.
+    pub fn as_glpi(self) -> i64 {
+        match self {
+            TicketType::Incident => 1,
+            TicketType::Request => 2,
+        }
+    }
+
+    /// From GLPI's integer.
+    pub fn from_glpi(n: i64) -> Option<TicketType> {
+        match n {
+            1 => Some(TicketType::Incident),
+            2 => Some(TicketType::Request),
+            _ => None,
+        }
+    }
+
+    /// The type of a ticket Guichet reports. Reporting a problem is an incident; a ticket is
+    /// a request only when its Guichet category clearly says so: one of the category's words
+    /// (split on anything but letters and digits, case ignored) is `request`, `requests`,
+    /// `demande` or `demandes` (`Request`, `Access request`, `Demande d'accès`, `IT > Demandes`).
+    pub fn for_category(category: Option<&str>) -> TicketType {
+        let is_request = category.is_some_and(|c| {
+            c.split(|ch: char| !ch.is_alphanumeric())
+                .map(str::to_lowercase)
+                .any(|w| matches!(w.as_str(), "request" | "requests" | "demande" | "demandes"))
+        });
+        if is_request {
+            TicketType::Request
+        } else {
+            TicketType::Incident
+        }
+    }
+}
+
 /// A ticket to create. `uuid` is the client's own id for it, stored in GLPI (the `externalid`
 /// column with API v1, a marker in the content with API v2) so a retried creation finds the
-/// ticket instead of creating a second one.
+/// ticket instead of creating a second one. The requester is the connected user: GLPI makes
+/// whoever creates a ticket through the API its requester.
 #[derive(Debug, Clone)]
 pub struct TicketDraft {
     /// Client-side id.
@@ -70,6 +116,12 @@ pub struct TicketDraft {
     pub title: String,
     /// Description (plain text).
     pub content: String,
+    /// Incident or request.
+    pub kind: TicketType,
+    /// Urgency, GLPI's scale: 1 very low, 2 low, 3 medium, 4 high, 5 very high.
+    pub urgency: u8,
+    /// The GLPI ITIL category (`itilcategories_id`), when the Guichet category was found.
+    pub itilcategories_id: Option<i64>,
 }
 
 /// The result of [`crate::RestClient::ensure_ticket`].

@@ -149,6 +149,24 @@ impl RestClient {
         both!(self, c => c.ensure_ticket(draft).await)
     }
 
+    /// The connected user's login: GLPI makes this user the requester of what it creates.
+    pub async fn login(&self) -> Result<String> {
+        match self {
+            RestClient::V1(c) => c.login().await,
+            RestClient::V2(c) => Ok(c.login().to_owned()),
+        }
+    }
+
+    /// The GLPI ITIL category id for a Guichet category name, `None` when unknown. API v1
+    /// only: the documentation the v2 client was written from describes no ITIL category
+    /// endpoint, so with v2 this is always `None` and the name stays in the description.
+    pub async fn itil_category_id(&self, name: &str) -> Result<Option<i64>> {
+        match self {
+            RestClient::V1(c) => c.itil_category_id(name).await,
+            RestClient::V2(_) => Ok(None),
+        }
+    }
+
     /// One ticket.
     pub async fn ticket(&self, id: i64) -> Result<RemoteTicket> {
         both!(self, c => c.ticket(id).await)

@@ -47,6 +47,10 @@ pub struct RestClientV1 {
     http: reqwest::Client,
     config: V1Config,
     session: Mutex<Option<Secret>>,
+    /// The connected user's login, once known.
+    login: Mutex<Option<String>>,
+    /// ITIL categories already looked up by name (one lookup per name and pass).
+    categories: Mutex<BTreeMap<String, Option<i64>>>,
 }
 
 impl RestClientV1 {
@@ -56,6 +60,8 @@ impl RestClientV1 {
             http,
             config,
             session: Mutex::new(None),
+            login: Mutex::new(None),
+            categories: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -217,11 +223,17 @@ impl RestClientV1 {
         if let Some(id) = self.find_ticket(draft.uuid).await? {
             return Ok(TicketRef { id, created: false });
         }
-        let body = json!({"input": {
+        let mut input = json!({
             "name": draft.title,
             "content": draft.content,
             "externalid": draft.uuid.to_string(),
-        }});
+            "type": draft.kind.as_glpi(),
+            "urgency": draft.urgency,
+        });
+        if let Some(cat) = draft.itilcategories_id {
+            input["itilcategories_id"] = json!(cat);
+        }
+        let body = json!({ "input": input });
         let answer = self
             .call(Method::POST, "Ticket/", &[], Some(Body::Json(body)))
             .await?;
@@ -231,6 +243,63 @@ impl RestClientV1 {
             .and_then(as_i64)
             .ok_or_else(|| GlpiError::Malformed("Add item answer without id".into()))?;
         Ok(TicketRef { id, created: true })
+    }
+
+    /// The connected user's login: the Basic login, or `glpiname` from apirest.md "Get full
+    /// session" with a user token. GLPI makes this user the requester of the tickets it creates.
+    pub async fn login(&self) -> Result<String> {
+        if let Some(l) = self.login.lock().await.clone() {
+            return Ok(l);
+        }
+        let login = match &self.config.auth {
+            V1Auth::Basic { login, .. } => login.clone(),
+            V1Auth::UserToken(_) => {
+                let answer = self.call(Method::GET, "getFullSession", &[], None).await?;
+                let v: Value = answer.json()?;
+                v.pointer("/session/glpiname")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiname".into()))?
+                    .to_owned()
+            }
+        };
+        *self.login.lock().await = Some(login.clone());
+        Ok(login)
+    }
+
+    /// The id of the ITIL category called `name` (apirest.md "Get all items" on
+    /// `ITILCategory` with `searchText[name]=^name$`, or `searchText[completename]` for a
+    /// `Parent > Child` path), `None` when GLPI has none by that name. Looked up once per
+    /// name for the life of the client (one sync pass).
+    pub async fn itil_category_id(&self, name: &str) -> Result<Option<i64>> {
+        let name = name.trim();
+        if let Some(hit) = self.categories.lock().await.get(name) {
+            return Ok(*hit);
+        }
+        let field = if name.contains('>') {
+            "completename"
+        } else {
+            "name"
+        };
+        let q = vec![
+            (format!("searchText[{field}]"), format!("^{name}$")),
+            ("range".to_owned(), "0-0".to_owned()),
+        ];
+        let id = match self.call(Method::GET, "ITILCategory/", &q, None).await {
+            Ok(answer) => {
+                let rows: Vec<Value> = answer.json()?;
+                rows.first().and_then(|r| r.get("id")).and_then(as_i64)
+            }
+            // apirest.md "Errors": an empty search past the end is ERROR_RANGE_EXCEED_TOTAL
+            // on some versions; a profile without the right to read categories gets
+            // ERROR_RIGHT_MISSING. Either way the category stays in the description.
+            Err(GlpiError::Api { status, code, .. }) if status < 500 => {
+                tracing::debug!(%code, category = name, "ITIL category not resolved");
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        self.categories.lock().await.insert(name.to_owned(), id);
+        Ok(id)
     }
 
     /// apirest.md "Get an item": a ticket's title, status and `date_mod`.

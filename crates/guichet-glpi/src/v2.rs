@@ -168,7 +168,18 @@ impl RestClientV2 {
         if let Some(id) = self.find_ticket(draft.uuid).await? {
             return Ok(TicketRef { id, created: false });
         }
-        let body = json!({"name": draft.title, "content": with_marker(&draft.content, draft.uuid)});
+        // The Ticket schema of the high-level API (`/api.php/doc`) has `type` and `urgency` as
+        // integers; the ITIL category is resolved with API v1 only (see `RestClient`), so the
+        // connector keeps its name in the description with v2.
+        let mut body = json!({
+            "name": draft.title,
+            "content": with_marker(&draft.content, draft.uuid),
+            "type": draft.kind.as_glpi(),
+            "urgency": draft.urgency,
+        });
+        if let Some(cat) = draft.itilcategories_id {
+            body["category"] = json!(cat);
+        }
         let answer = self
             .call(Method::POST, "Assistance/Ticket", &[], Some(&body))
             .await?;
@@ -178,6 +189,11 @@ impl RestClientV2 {
             .and_then(as_i64)
             .ok_or_else(|| GlpiError::Malformed("creation answer without id".into()))?;
         Ok(TicketRef { id, created: true })
+    }
+
+    /// The connected user's login (the password grant's user, whom GLPI makes the requester).
+    pub fn login(&self) -> &str {
+        &self.config.username
     }
 
     /// One ticket.

@@ -76,6 +76,9 @@ fn draft(n: u128, title: &str) -> TicketDraft {
         uuid: Uuid::from_u128(n),
         title: title.into(),
         content: format!("{title}: details"),
+        kind: TicketType::Incident,
+        urgency: 3,
+        itilcategories_id: None,
     }
 }
 
@@ -378,6 +381,78 @@ async fn ticket_created_once_when_the_answer_is_dropped() {
         assert!(other.created);
         assert_ne!(other.id, again.id);
     }
+}
+
+#[tokio::test]
+async fn tickets_carry_glpi_type_urgency_and_itil_category() {
+    for api in ["v1", "v2"] {
+        let emu = emulator(|_| {}).await;
+        let client = if api == "v1" { v1(&emu) } else { v2(&emu) };
+        let printer = emu.itil_category("Printer").unwrap();
+        let access = emu.itil_category("Access request").unwrap();
+        if api == "v1" {
+            // Looked up by name or by path, once per name for the client's life.
+            assert_eq!(
+                client.itil_category_id("printer").await.unwrap(),
+                Some(printer)
+            );
+            assert_eq!(
+                client.itil_category_id("printer").await.unwrap(),
+                Some(printer)
+            );
+            assert_eq!(emu.requests("GET", "/apirest.php/ITILCategory"), 1);
+            assert_eq!(
+                client.itil_category_id("Hardware > Printer").await.unwrap(),
+                Some(printer)
+            );
+            assert_eq!(client.itil_category_id("Plumbing").await.unwrap(), None);
+            assert_eq!(client.login().await.unwrap(), seed::USER);
+        } else {
+            assert_eq!(client.itil_category_id("Printer").await.unwrap(), None);
+            assert_eq!(client.login().await.unwrap(), seed::USER);
+        }
+        let mut d = draft(1, "Printer jammed");
+        d.urgency = 4;
+        d.itilcategories_id = (api == "v1").then_some(printer);
+        let id = client.ensure_ticket(&d).await.unwrap().id;
+        let mut r = draft(2, "Access to the share");
+        r.kind = TicketType::Request;
+        r.urgency = 1;
+        r.itilcategories_id = (api == "v1").then_some(access);
+        let rid = client.ensure_ticket(&r).await.unwrap().id;
+        let st = emu.state();
+        let (t, q) = (&st.tickets[&id], &st.tickets[&rid]);
+        assert_eq!((t.ticket_type, t.urgency), (1, 4), "{api}");
+        assert_eq!((q.ticket_type, q.urgency), (2, 1), "{api}");
+        if api == "v1" {
+            assert_eq!(
+                (t.itilcategories_id, q.itilcategories_id),
+                (printer, access)
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn out_of_range_ticket_fields_are_refused_like_glpi() {
+    let emu = emulator(|_| {}).await;
+    let client = v1(&emu);
+    let mut d = draft(1, "Bad urgency");
+    d.urgency = 6;
+    let err = client.ensure_ticket(&d).await.unwrap_err();
+    assert!(
+        matches!(&err, GlpiError::Api { code, .. } if code == "ERROR_GLPI_ADD"),
+        "{err:?}"
+    );
+    let mut d = draft(2, "Unknown category");
+    d.itilcategories_id = Some(9999);
+    assert!(client.ensure_ticket(&d).await.is_err());
+    assert!(emu.state().tickets.is_empty());
+    // A request-only category on an incident is dropped, as GLPI does.
+    let mut d = draft(3, "Wrong kind");
+    d.itilcategories_id = emu.itil_category("Access request");
+    let id = client.ensure_ticket(&d).await.unwrap().id;
+    assert_eq!(emu.state().tickets[&id].itilcategories_id, 0);
 }
 
 #[tokio::test]

@@ -118,14 +118,18 @@ async fn ticket_created_offline_reaches_glpi_exactly_once() {
     let t = store.ticket(Uuid::from_u128(1)).await.unwrap();
     let remote: i64 = t.remote_id.as_deref().unwrap().parse().unwrap();
     assert_eq!(t.remote_status.as_deref(), Some("new"));
+    let hardware = emu.itil_category("Hardware").unwrap();
     {
         let st = emu.state();
         assert_eq!(st.tickets.len(), 1);
         let gt = &st.tickets[&remote];
         assert_eq!(gt.externalid, Uuid::from_u128(1).to_string());
-        assert!(
-            gt.content.contains("Category: Hardware") && gt.content.contains("Requester: alice")
-        );
+        // The category is a GLPI field now, the requester (not the connected user) stays
+        // in the text.
+        assert_eq!(gt.itilcategories_id, hardware);
+        assert_eq!((gt.ticket_type, gt.urgency), (1, 3));
+        assert!(!gt.content.contains("Category:"), "{}", gt.content);
+        assert!(gt.content.contains("Requester: alice"), "{}", gt.content);
     }
     engine.pass(at(3), &mut rng()).await.unwrap();
     assert_eq!(emu.state().tickets.len(), 1);
@@ -185,6 +189,9 @@ async fn answer_lost_between_server_commit_and_local_commit_does_not_duplicate()
             uuid: Uuid::from_u128(2),
             title: "Problem 2".into(),
             content: "details".into(),
+            kind: TicketType::Incident,
+            urgency: 3,
+            itilcategories_id: None,
         })
         .await
         .unwrap();
