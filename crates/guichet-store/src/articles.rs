@@ -699,21 +699,11 @@ async fn all_columns_tier(
 ) -> Result<Vec<ArticleHit>, StoreError> {
     let (count, newest) = newest_matches(conn, "articles_fts", expr).await?;
     if count > RANK_WINDOW {
-        let rows: Vec<HitRow> = sqlx::query_as(
-            "SELECT a.id, a.title, a.summary, a.category,
-                    snippet(articles_fts, 2, ?, ?, '…', 16), 0.0
-             FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-             WHERE articles_fts MATCH ?
-             ORDER BY articles_fts.rowid DESC
-             LIMIT ?",
-        )
-        .bind(SNIPPET_OPEN)
-        .bind(SNIPPET_CLOSE)
-        .bind(expr)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&mut *conn)
-        .await?;
-        return rows.into_iter().map(hit_from_row).collect();
+        // The newest matches are already at hand; FTS5's `snippet()` would re-tokenize each
+        // body under a cursor on the full index, the snippet made here does the same work once.
+        let newest: Vec<i64> = serde_json::from_str(&newest).map_err(|e| corrupt("search", e))?;
+        let listed: Vec<(i64, f64)> = newest.into_iter().take(limit).map(|s| (s, 0.0)).collect();
+        return hits_with_snippets(conn, &listed, query).await;
     }
     if count == 0 {
         return Ok(Vec::new());
