@@ -7,8 +7,8 @@
 //!   [`Store::upsert_articles`] does the same for a batch, in one transaction.
 //! * Sync support: [`Store::article_versions`] (what is here, at which remote version) and
 //!   [`Store::delete_article`].
-//! * Reading: [`Store::search_articles`] (full text, accent- and case-insensitive, ranked with
-//!   bm25, title first), [`Store::article`], [`Store::articles`], [`Store::article_categories`].
+//! * Reading: [`Store::search_articles`] (full text, accent- and case-insensitive, title
+//!   matches first, ranked with bm25 or, for very common words, newest first), [`Store::article`], [`Store::articles`], [`Store::article_categories`].
 //!
 //! Search snippets mark matched terms with `[` and `]` (FTS5 `snippet()` on the body text, `…`
 //! where text was cut), which reads well in a terminal; the app may re-style them.
@@ -123,9 +123,10 @@ pub struct ArticleHit {
     /// For a search, an extract of the body around the matches, terms between
     /// [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`]; for a listing, the summary or the body's start.
     pub snippet: String,
-    /// For a search, the bm25 score within its tier (title matches scored on their titles,
-    /// then the others on all columns; FTS5's convention: negative, lower is more relevant;
-    /// results come best first); 0 in a listing.
+    /// For a search, the relevance score within its tier (title matches scored by bm25 on
+    /// their titles, then the others by bm25 over all columns, see [`Store::search_articles`];
+    /// FTS5's convention: negative, lower is more relevant; results come best first); 0 in a
+    /// tier listed newest first, and in a listing.
     pub rank: f64,
 }
 
@@ -160,10 +161,70 @@ fn query_tokens(input: &str) -> Vec<&str> {
 /// A word as the index sees it (tokenizer `unicode61 remove_diacritics 2`): lower case, without
 /// accents.
 fn fold(word: &str) -> String {
-    word.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`] into `out` (cleared first), so that a loop over many words reuses one buffer.
+fn fold_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        // Most words of most articles: nothing to decompose.
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.extend(
+            word.nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase),
+        );
+    }
+}
+
+/// The words of a search query folded as the index folds them, the last one a prefix (if longer
+/// than one letter), as [`match_expression`] makes them.
+struct QueryTerms {
+    terms: Vec<String>,
+    prefix_last: bool,
+}
+
+impl QueryTerms {
+    fn new(query: &str) -> Self {
+        let terms: Vec<String> = query_tokens(query).iter().map(|t| fold(t)).collect();
+        let prefix_last = terms.last().is_some_and(|t| t.chars().count() > 1);
+        QueryTerms { terms, prefix_last }
+    }
+
+    /// Whether the folded `word` matches query term `k`.
+    fn matches(&self, k: usize, word: &str) -> bool {
+        let t = &self.terms[k];
+        *t == word
+            || (self.prefix_last && k == self.terms.len() - 1 && word.starts_with(t.as_str()))
+    }
+
+    /// The first query term the folded `word` matches.
+    fn first_match(&self, word: &str) -> Option<usize> {
+        (0..self.terms.len()).find(|&k| self.matches(k, word))
+    }
+}
+
+/// (start byte, end byte) of every run of letters and digits of `text`: its words as the
+/// index's tokenizer cuts them.
+fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = None;
+    text.char_indices()
+        .chain([(text.len(), ' ')])
+        .filter_map(move |(i, c)| match (c.is_alphanumeric(), start) {
+            (true, None) => {
+                start = Some(i);
+                None
+            }
+            (false, Some(b)) => {
+                start = None;
+                Some((b, i))
+            }
+            _ => None,
+        })
 }
 
 /// Words of a snippet, as FTS5's `snippet(…, 16)` takes.
@@ -175,38 +236,31 @@ const SNIPPET_TOKENS: usize = 16;
 /// query words, each match between [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`], `…` where cut.
 /// Words match as in the index (case and accents folded), the last query word as a prefix.
 fn snippet_for(text: &str, query: &str) -> String {
-    let terms: Vec<String> = query_tokens(query).iter().map(|t| fold(t)).collect();
-    let prefix_last = terms.last().is_some_and(|t| t.chars().count() > 1);
+    let terms = QueryTerms::new(query);
     // (start byte, end byte, index of the matched term) of every word of the text.
-    let mut words: Vec<(usize, usize, Option<usize>)> = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(b)) => {
-                let w = fold(&text[b..i]);
-                let hit = terms.iter().enumerate().position(|(k, t)| {
-                    *t == w || (prefix_last && k == terms.len() - 1 && w.starts_with(t.as_str()))
-                });
-                words.push((b, i, hit));
-                start = None;
-            }
-            _ => {}
-        }
-    }
+    let mut folded = String::new();
+    let words: Vec<(usize, usize, Option<usize>)> = word_spans(text)
+        .map(|(b, e)| {
+            fold_into(&text[b..e], &mut folded);
+            (b, e, terms.first_match(&folded))
+        })
+        .collect();
     if words.is_empty() {
         return String::new();
     }
     // The window with the most distinct query words, then the most matches; earliest wins.
     let n = words.len();
     let width = SNIPPET_TOKENS.min(n);
+    // A query has at most MAX_QUERY_TOKENS (< 32) words: a bit set counts the distinct ones.
     let score = |from: usize| {
-        let hits: Vec<usize> = words[from..from + width]
-            .iter()
-            .filter_map(|w| w.2)
-            .collect();
-        let distinct: HashSet<usize> = hits.iter().copied().collect();
-        (distinct.len(), hits.len())
+        let (mut distinct, mut hits) = (0u32, 0usize);
+        for w in &words[from..from + width] {
+            if let Some(k) = w.2 {
+                distinct |= 1 << k;
+                hits += 1;
+            }
+        }
+        (distinct.count_ones(), hits)
     };
     let mut best = 0;
     let mut best_score = score(0);
@@ -406,13 +460,14 @@ impl Store {
     /// all-punctuation query gives no results, FTS5 syntax in it is neutralised.
     ///
     /// Articles whose title holds every word come first, ranked by bm25 over their titles (a
-    /// separate title index, so this tier never reads body doclists); then the others, by bm25
-    /// over all columns (title weighted most). Every hit's snippet is an extract of its body.
+    /// separate title index, so this tier never reads body doclists); then the others, by a
+    /// bm25 over all columns (title weighted most) computed without reading the bodies (see
+    /// `all_columns_tier`). Every hit's snippet is an extract of its body.
     ///
-    /// Work is bounded for very broad queries: bm25 is computed over at most the
-    /// [`RANK_WINDOW`] most recently stored matches of a tier (every result still holds every
-    /// word). Below that many matches the ranking is exact; above it the words are, by
-    /// definition, common in the knowledge base, and bm25's weight for them tends to zero.
+    /// A tier with more than [`RANK_WINDOW`] matches is listed newest first instead of ranked
+    /// (score 0): its words are, by definition, common in the knowledge base, bm25's weight for
+    /// them tends to zero, and scoring every match is what would cost. Every result still holds
+    /// every word.
     pub async fn search_articles(
         &self,
         query: &str,
@@ -426,22 +481,11 @@ impl Store {
         }
         let mut conn = self.pool.acquire().await?;
         let mut hits = Vec::with_capacity(limit);
-        for (seq, rank) in title_tier(&mut conn, &expr, limit).await? {
-            // Same shape as a listing row, with the whole body instead of its start.
-            let row: Option<ListRow> = sqlx::query_as(
-                "SELECT id, title, summary, category, body_text FROM articles WHERE seq = ?",
-            )
-            .bind(seq)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if let Some((id, title, summary, category, body)) = row {
-                let snippet = snippet_for(&body, query);
-                hits.push(hit_from_row((id, title, summary, category, snippet, rank))?);
-            }
-        }
+        let title_hits = title_tier(&mut conn, &expr, limit).await?;
+        hits.extend(hits_with_snippets(&mut conn, &title_hits, query).await?);
         if hits.len() < limit {
             let seen: HashSet<Uuid> = hits.iter().map(|h| h.id).collect();
-            let rest = all_columns_tier(&mut conn, &expr, limit + seen.len()).await?;
+            let rest = all_columns_tier(&mut conn, &expr, query, limit + seen.len()).await?;
             hits.extend(rest.into_iter().filter(|h| !seen.contains(&h.id)));
             hits.truncate(limit);
         }
@@ -569,71 +613,246 @@ impl Store {
     }
 }
 
-/// Most matches of one result tier that bm25 ranks (see [`Store::search_articles`]). Ranking
-/// is what costs: FTS5 scores every candidate before sorting, so the candidates are bounded.
+/// Most matches of one result tier that are ranked by relevance (see
+/// [`Store::search_articles`]); a tier with more matches than that is listed newest first.
 pub const RANK_WINDOW: usize = 500;
 
-/// The lowest rowid among the [`RANK_WINDOW`] newest matches of `table`, or `i64::MIN` when
-/// there are fewer matches than that (no bound). Walking rowids newest first needs no scoring.
-async fn window_start(
+/// The newest matches of `table`, newest first: at most [`RANK_WINDOW`] + 1, so that more
+/// than [`RANK_WINDOW`] says "broad". Walking rowids needs no scoring. Returned as the number
+/// of matches and a JSON array of their rowids: one row, as each row fetched costs a round trip
+/// to the database thread, and hundreds of them cost milliseconds.
+async fn newest_matches(
     conn: &mut SqliteConnection,
     table: &str,
     expr: &str,
-) -> Result<i64, StoreError> {
-    let row: Option<(i64,)> = sqlx::query_as(&format!(
-        "SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+) -> Result<(usize, String), StoreError> {
+    let (count, ids): (i64, String) = sqlx::query_as(&format!(
+        "SELECT count(*), json_group_array(rowid) FROM
+         (SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?)"
     ))
     .bind(expr)
-    .bind(i64::try_from(RANK_WINDOW - 1).unwrap_or(i64::MAX))
-    .fetch_optional(&mut *conn)
+    .bind(i64::try_from(RANK_WINDOW + 1).unwrap_or(i64::MAX))
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(row.map_or(i64::MIN, |r| r.0))
+    Ok((usize::try_from(count).unwrap_or(0), ids))
 }
 
-/// First tier: (seq, title bm25) of the articles whose title holds every word, best first.
+/// First tier: (seq, score) of the articles whose title holds every word, best first: by
+/// bm25 over their titles, or, when more than [`RANK_WINDOW`] titles match, newest first
+/// (score 0).
 async fn title_tier(
     conn: &mut SqliteConnection,
     expr: &str,
     limit: usize,
 ) -> Result<Vec<(i64, f64)>, StoreError> {
-    let from = window_start(conn, "articles_title_fts", expr).await?;
+    let (count, newest) = newest_matches(conn, "articles_title_fts", expr).await?;
+    if count > RANK_WINDOW {
+        let newest: Vec<i64> = serde_json::from_str(&newest).map_err(|e| StoreError::Corrupt {
+            what: "title index".into(),
+            detail: e.to_string(),
+        })?;
+        return Ok(newest.into_iter().take(limit).map(|s| (s, 0.0)).collect());
+    }
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    // Titles are short and few: bm25 over the title index is cheap.
     Ok(sqlx::query_as(
         "SELECT rowid, rank FROM articles_title_fts
-         WHERE articles_title_fts MATCH ? AND rowid >= ?
+         WHERE articles_title_fts MATCH ?
          ORDER BY rank LIMIT ?",
     )
     .bind(expr)
-    .bind(from)
     .bind(i64::try_from(limit).unwrap_or(i64::MAX))
     .fetch_all(&mut *conn)
     .await?)
 }
 
-/// Second tier: every article holding every word anywhere, by bm25 over all columns.
+/// bm25's constants, as FTS5 sets them.
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.75;
+/// Column weights of the full index (title, summary, body, category), as its `rank` in the
+/// migration.
+const COLUMN_WEIGHTS: [f64; 4] = [10.0, 4.0, 1.0, 2.0];
+
+/// Second tier: every article holding every word anywhere (at most `limit`, best first).
+///
+/// When more than [`RANK_WINDOW`] articles match, the words are common and bm25 would hardly
+/// tell them apart: newest first (score 0), a walk of the index in rowid order.
+///
+/// Otherwise the candidates are scored here with FTS5's bm25 formula and column weights,
+/// without what makes FTS5's `bm25()` slow: it reads every word's whole doclist, on every
+/// query, for its inverse document frequency, and the common words of a query ("le", "à",
+/// "mise") have doclists of most of the knowledge base. Here:
+/// * the IDF is the same for every word, taken at the number of candidates (each word's
+///   document frequency is at least that, since every candidate holds every word), so the
+///   scale stays close to FTS5's while the order only depends on the articles;
+/// * occurrences in the short columns (title, summary, category) are counted exactly, on their
+///   text; a word found in none of them is in the body, counted once (the body is not read:
+///   its pages are most of the cost);
+/// * lengths are FTS5's own (its `docsize` and `averages` records).
 async fn all_columns_tier(
     conn: &mut SqliteConnection,
     expr: &str,
+    query: &str,
     limit: usize,
 ) -> Result<Vec<ArticleHit>, StoreError> {
-    let from = window_start(conn, "articles_fts", expr).await?;
-    // `ORDER BY rank` (weights configured in the migration) lets FTS5 sort internally, so
-    // snippets are only computed for the rows returned.
-    let rows: Vec<HitRow> = sqlx::query_as(
-        "SELECT a.id, a.title, a.summary, a.category,
-                snippet(articles_fts, 2, ?, ?, '…', 16), articles_fts.rank
-         FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-         WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?
-         ORDER BY articles_fts.rank
-         LIMIT ?",
+    let (count, newest) = newest_matches(conn, "articles_fts", expr).await?;
+    if count > RANK_WINDOW {
+        // The newest matches are already at hand; FTS5's `snippet()` would re-tokenize each
+        // body under a cursor on the full index, the snippet made here does the same work once.
+        let newest: Vec<i64> = serde_json::from_str(&newest).map_err(|e| corrupt("search", e))?;
+        let listed: Vec<(i64, f64)> = newest.into_iter().take(limit).map(|s| (s, 0.0)).collect();
+        return hits_with_snippets(conn, &listed, query).await;
+    }
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let averages: Option<(Vec<u8>,)> =
+        sqlx::query_as("SELECT block FROM articles_fts_data WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    // FTS5's averages record: number of rows, then the tokens of each column.
+    let averages = averages.map(|r| varints(&r.0)).unwrap_or_default();
+    let n_rows = averages.first().copied().unwrap_or(0) as f64;
+    let tokens: u64 = averages.iter().skip(1).sum();
+    let avgdl = if n_rows > 0.0 && tokens > 0 {
+        tokens as f64 / n_rows
+    } else {
+        1.0
+    };
+    let n_hits = count as f64;
+    let idf = ((n_rows - n_hits + 0.5) / (n_hits + 0.5)).ln().max(1e-6);
+
+    // Title and summary come before the bodies in a row: reading them leaves the body pages
+    // alone. One row again (a JSON array of [rowid, sizes, title, summary, category]).
+    let (rows,): (String,) = sqlx::query_as(
+        "SELECT json_group_array(json_array(d.id, hex(d.sz), a.title, a.summary, a.category))
+         FROM articles_fts_docsize d JOIN articles a ON a.seq = d.id
+         WHERE d.id IN (SELECT value FROM json_each(?))",
     )
-    .bind(SNIPPET_OPEN)
-    .bind(SNIPPET_CLOSE)
-    .bind(expr)
-    .bind(from)
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(&mut *conn)
+    .bind(newest)
+    .fetch_one(&mut *conn)
     .await?;
-    rows.into_iter().map(hit_from_row).collect()
+    type Candidate = (i64, String, String, Option<String>, Option<String>);
+    let rows: Vec<Candidate> = serde_json::from_str(&rows).map_err(|e| StoreError::Corrupt {
+        what: "full-text index".into(),
+        detail: e.to_string(),
+    })?;
+    let terms = QueryTerms::new(query);
+    let mut scored: Vec<(f64, i64)> = rows
+        .into_iter()
+        .map(|(seq, sizes, title, summary, category)| {
+            let length: u64 = varints(&unhex(&sizes)).iter().sum();
+            let columns = [
+                (Some(title.as_str()), COLUMN_WEIGHTS[0]),
+                (summary.as_deref(), COLUMN_WEIGHTS[1]),
+                (category.as_deref(), COLUMN_WEIGHTS[3]),
+            ];
+            let score = bm25_without_body(&terms, &columns, length as f64 / avgdl);
+            (idf * score, seq)
+        })
+        .collect();
+    // Best first; among equals, newest first.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    scored.truncate(limit);
+    let ranked: Vec<(i64, f64)> = scored.into_iter().map(|(sc, seq)| (seq, -sc)).collect();
+    hits_with_snippets(conn, &ranked, query).await
+}
+
+/// The hits of `ranked` (seq, rank), in that order, each with a snippet of its body made here
+/// (see [`snippet_for`]). One query for all: a row fetched is a round trip to the database
+/// thread.
+async fn hits_with_snippets(
+    conn: &mut SqliteConnection,
+    ranked: &[(i64, f64)],
+    query: &str,
+) -> Result<Vec<ArticleHit>, StoreError> {
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seqs = serde_json::to_string(&ranked.iter().map(|r| r.0).collect::<Vec<_>>())
+        .map_err(|e| corrupt("search", e))?;
+    // Same shape as a listing row, with the whole body instead of its start.
+    let (rows,): (String,) = sqlx::query_as(
+        "SELECT json_group_array(json_array(seq, id, title, summary, category, body_text))
+         FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
+    )
+    .bind(seqs)
+    .fetch_one(&mut *conn)
+    .await?;
+    type Row = (i64, String, String, Option<String>, Option<String>, String);
+    let rows: Vec<Row> = serde_json::from_str(&rows).map_err(|e| corrupt("search", e))?;
+    let mut by_seq: HashMap<i64, Row> = rows.into_iter().map(|r| (r.0, r)).collect();
+    let mut hits = Vec::with_capacity(ranked.len());
+    for &(seq, rank) in ranked {
+        if let Some((_, id, title, summary, category, body)) = by_seq.remove(&seq) {
+            let snippet = snippet_for(&body, query);
+            hits.push(hit_from_row((id, title, summary, category, snippet, rank))?);
+        }
+    }
+    Ok(hits)
+}
+
+/// bm25 (FTS5's formula, IDF left out) of an article holding every query word, from the
+/// words' occurrences in its short `columns` (text, weight), a word found in none of them
+/// counting once in the body (weight 1). `relative_length` is its length over the average.
+fn bm25_without_body(
+    terms: &QueryTerms,
+    columns: &[(Option<&str>, f64)],
+    relative_length: f64,
+) -> f64 {
+    let mut freq = vec![0.0; terms.terms.len()];
+    let mut word = String::new();
+    for (text, weight) in columns {
+        let Some(text) = text else { continue };
+        for (b, e) in word_spans(text) {
+            fold_into(&text[b..e], &mut word);
+            for (k, f) in freq.iter_mut().enumerate() {
+                if terms.matches(k, &word) {
+                    *f += weight;
+                }
+            }
+        }
+    }
+    let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * relative_length);
+    freq.iter()
+        .map(|&f| {
+            let f = if f == 0.0 { COLUMN_WEIGHTS[2] } else { f };
+            f * (BM25_K1 + 1.0) / (f + norm)
+        })
+        .sum()
+}
+
+/// The bytes of a hexadecimal string (SQLite's `hex()`); a stray digit is dropped.
+fn unhex(hex: &str) -> Vec<u8> {
+    hex.as_bytes()
+        .chunks_exact(2)
+        .filter_map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
+        .collect()
+}
+
+/// The SQLite varints of an FTS5 record, in order.
+fn varints(mut bytes: &[u8]) -> Vec<u64> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let mut v: u64 = 0;
+        let mut used = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            used = i + 1;
+            if i == 8 {
+                v = (v << 8) | u64::from(b);
+                break;
+            }
+            v = (v << 7) | u64::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        out.push(v);
+        bytes = &bytes[used..];
+    }
+    out
 }
 
 pub(crate) async fn write_article(
