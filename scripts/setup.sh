@@ -55,8 +55,11 @@ if ! grep -qs "^\"tauri-driver $TAURI_DRIVER_VERSION " "${CARGO_HOME:-$HOME/.car
   cargo install tauri-driver --version "=$TAURI_DRIVER_VERSION" --locked >&2
 fi
 
-# UI dependencies, exactly as locked.
+# UI dependencies at the locked versions. `npm install` rather than `npm ci`: the lock file
+# lists only this platform's native packages (esbuild, rollup, the Tauri CLI), and `npm ci`
+# refuses a lock without every platform's; `install` keeps the locked versions and adds the
+# native package of the machine it runs on.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  npm --prefix ui ci --no-audit --no-fund >&2
+  npm --prefix ui install --no-audit --no-fund --no-save >&2
 fi
 echo "setup: done" >&2

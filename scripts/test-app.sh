@@ -10,7 +10,7 @@ root=$PWD
 target=${CARGO_TARGET_DIR:-$root/target}
 
 # The UI: dependencies from the lock file, then the production build Tauri embeds.
-[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+[ -d ui/node_modules ] || npm --prefix ui install --no-audit --no-fund --no-save
 npm --prefix ui run build
 
 command -v tauri-driver >/dev/null || { echo "tauri-driver not found: run ./scripts/setup.sh" >&2; exit 1; }
