@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 
+# A test run builds everything once: incremental caches would only double the target folder.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+
 # The desktop app embeds the built UI (ui/dist): build it (type check included) before Cargo.
 echo "== UI: type check and build" >&2
 npm --prefix ui run build
