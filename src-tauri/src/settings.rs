@@ -1,13 +1,16 @@
 //! The app's settings. The interface preferences are one JSON value in the local store (one
 //! write, so a save is all or nothing); the service-desk connection is the sync crate's
 //! [`ConnectorConfig`], the same record `guichet connect` writes, so the app and the headless
-//! agent share one connection. Secrets never touch the store: they go to the OS keyring through
-//! [`guichet_sync::secret`].
+//! agent share one connection; for GLPI, the sign-in and inventory options are the GLPI crate's
+//! [`GlpiProfile`], again the record `guichet connect glpi` writes. Secrets never touch the
+//! store: they go to the OS keyring through [`guichet_sync::secret`].
 
 use chrono::{DateTime, Utc};
+use guichet_glpi::{GlpiProfile, InventoryProfile};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
 
@@ -41,8 +44,11 @@ pub enum ThemeChoice {
 pub enum ServerKind {
     /// Not connected: everything stays local.
     None,
-    /// Request Tracker 5 (REST 2). (GLPI has no connector in the sync crate yet.)
+    /// Request Tracker 5 (REST 2).
     Rt,
+    /// GLPI 10 or 11 (REST API v1, or the high-level API v2 when configured with the headless
+    /// agent), with native inventory submission.
+    Glpi,
 }
 
 /// Connection to the service desk (the secret is separate, in the keyring).
@@ -56,8 +62,19 @@ pub struct Connection {
     pub username: String,
     /// RT queue where tickets are created.
     pub queue: String,
+    /// GLPI: sign in with the login and its password; otherwise with a user token (the
+    /// "remote access key" of the user's preferences), and the login is not used.
+    pub password_login: bool,
+    /// GLPI: the server's API client requires an App-Token (kept in the keyring).
+    pub app_token: bool,
+    /// GLPI: send this computer's inventory to the server's native inventory endpoint.
+    pub send_inventory: bool,
+    /// GLPI: the inventory endpoint; empty for `URL/front/inventory.php`.
+    pub inventory_url: String,
     /// Whether a secret is stored in the keyring for this connection (read-only for the UI).
     pub has_secret: bool,
+    /// GLPI: whether an App-Token is stored in the keyring (read-only for the UI).
+    pub has_app_token: bool,
 }
 
 /// Everything the settings page edits.
@@ -93,7 +110,12 @@ impl Default for AppSettings {
                 url: String::new(),
                 username: String::new(),
                 queue: DEFAULT_QUEUE.into(),
+                password_login: false,
+                app_token: false,
+                send_inventory: true,
+                inventory_url: String::new(),
                 has_secret: false,
+                has_app_token: false,
             },
         }
     }
@@ -119,18 +141,70 @@ struct Prefs {
 
 /// The sync crate's connector record for these settings (`None`: not connected).
 pub fn connector_config(s: &AppSettings) -> Option<ConnectorConfig> {
-    match s.connection.kind {
-        ServerKind::None => None,
-        ServerKind::Rt => Some(ConnectorConfig {
-            kind: "rt".into(),
-            url: s.connection.url.trim().trim_end_matches('/').to_string(),
-            user: s.connection.username.trim().to_string(),
-            queue: match s.connection.queue.trim() {
+    let c = &s.connection;
+    let (kind, user, queue) = match c.kind {
+        ServerKind::None => return None,
+        ServerKind::Rt => (
+            "rt",
+            c.username.trim().to_string(),
+            match c.queue.trim() {
                 "" => DEFAULT_QUEUE.to_string(),
                 q => q.to_string(),
             },
-            ca_file: (!s.ca_file.trim().is_empty()).then(|| s.ca_file.trim().into()),
-            timeout_secs: TIMEOUT_SECS,
+        ),
+        // As `guichet connect glpi` keeps it: no login with a user token (the keyring account
+        // is then the same for the app and the agent), no queue.
+        ServerKind::Glpi => (
+            "glpi",
+            if c.password_login {
+                c.username.trim().to_string()
+            } else {
+                String::new()
+            },
+            String::new(),
+        ),
+    };
+    Some(ConnectorConfig {
+        kind: kind.into(),
+        url: c.url.trim().trim_end_matches('/').to_string(),
+        user,
+        queue,
+        ca_file: (!s.ca_file.trim().is_empty()).then(|| s.ca_file.trim().into()),
+        timeout_secs: TIMEOUT_SECS,
+    })
+}
+
+/// The GLPI profile for these settings. What the app does not edit (the OAuth clients of GLPI
+/// 11, set with `guichet connect glpi`) is kept from `existing` while the server stays the same,
+/// and so is the machine's `GLPI-Agent-ID` (a new one, `new_agent_id`, only if there was none:
+/// GLPI recognises the computer by it).
+pub fn glpi_profile(
+    s: &AppSettings,
+    existing: Option<(&ConnectorConfig, &GlpiProfile)>,
+    new_agent_id: Uuid,
+) -> GlpiProfile {
+    let c = &s.connection;
+    let url = c.url.trim().trim_end_matches('/');
+    let same_server = existing.filter(|(cfg, _)| cfg.url == url).map(|(_, p)| p);
+    let agent_id = existing
+        .and_then(|(_, p)| p.inventory.as_ref())
+        .map_or(new_agent_id, |i| i.agent_id);
+    let inventory_client = same_server
+        .and_then(|p| p.inventory.as_ref())
+        .and_then(|i| i.client_id.clone());
+    GlpiProfile {
+        password_login: c.password_login,
+        app_token: c.app_token,
+        api_client_id: same_server
+            .filter(|_| c.password_login)
+            .and_then(|p| p.api_client_id.clone()),
+        inventory: c.send_inventory.then(|| InventoryProfile {
+            url: match c.inventory_url.trim() {
+                "" => format!("{url}/{}", guichet_glpi::profile::DEFAULT_INVENTORY_PATH),
+                u => u.trim_end_matches('/').to_string(),
+            },
+            client_id: inventory_client,
+            agent_id,
         }),
     }
 }
@@ -150,10 +224,18 @@ pub fn has_secret(s: &AppSettings) -> bool {
     connector_config(s).is_some_and(|c| guichet_sync::secret::load(&c.secret_account()).is_ok())
 }
 
+/// Whether the keyring holds a GLPI App-Token for the connection.
+pub fn has_app_token(s: &AppSettings) -> bool {
+    connector_config(s)
+        .filter(|c| c.kind == "glpi")
+        .is_some_and(|c| guichet_sync::secret::load(&guichet_glpi::app_token_account(&c)).is_ok())
+}
+
 /// Loads the settings; missing values take their defaults. `has_secret` is left false: the
 /// caller asks the keyring (kept out of here so tests need no keyring).
 pub async fn load(store: &Store) -> AppResult<AppSettings> {
     let d = AppSettings::default();
+    let defaults = d.clone();
     let prefs: Option<Prefs> = store
         .setting(K_APP)
         .await?
@@ -168,17 +250,44 @@ pub async fn load(store: &Store) -> AppResult<AppSettings> {
             autostart: p.autostart,
             connection: d.connection.clone(),
         },
-        None => d,
+        None => d.clone(),
     };
-    let cfg = ConnectorConfig::load(store).await?;
-    if let Some(c) = cfg.filter(|c| c.kind == "rt") {
-        s.connection = Connection {
-            kind: ServerKind::Rt,
-            url: c.url,
-            username: c.user,
-            queue: c.queue,
-            has_secret: false,
-        };
+    let d = defaults;
+    match ConnectorConfig::load(store).await? {
+        Some(c) if c.kind == "rt" => {
+            s.connection = Connection {
+                kind: ServerKind::Rt,
+                url: c.url,
+                username: c.user,
+                queue: c.queue,
+                ..d.connection
+            };
+        }
+        Some(c) if c.kind == "glpi" => {
+            let profile = GlpiProfile::load(store).await?;
+            let profile = profile.as_ref();
+            let default_inventory = format!(
+                "{}/{}",
+                c.url,
+                guichet_glpi::profile::DEFAULT_INVENTORY_PATH
+            );
+            s.connection = Connection {
+                kind: ServerKind::Glpi,
+                password_login: profile.is_some_and(|p| p.password_login),
+                app_token: profile.is_some_and(|p| p.app_token),
+                send_inventory: profile.is_some_and(|p| p.inventory.is_some()),
+                inventory_url: profile
+                    .and_then(|p| p.inventory.as_ref())
+                    .map(|i| i.url.clone())
+                    .filter(|u| *u != default_inventory)
+                    .unwrap_or_default(),
+                url: c.url,
+                username: c.user,
+                queue: String::new(),
+                ..d.connection
+            };
+        }
+        _ => {}
     }
     Ok(s)
 }
@@ -207,8 +316,18 @@ pub fn validate(s: &AppSettings) -> AppResult<()> {
                 "server URL must start with http:// or https://",
             ));
         }
-        if s.connection.username.trim().is_empty() {
+        let needs_login = s.connection.kind == ServerKind::Rt || s.connection.password_login;
+        if needs_login && s.connection.username.trim().is_empty() {
             return Err(AppError::invalid("the server login is empty"));
+        }
+        if s.connection.kind == ServerKind::Glpi
+            && s.connection.send_inventory
+            && !s.connection.inventory_url.trim().is_empty()
+            && !is_http_url(&s.connection.inventory_url)
+        {
+            return Err(AppError::invalid(
+                "the inventory URL must start with http:// or https://",
+            ));
         }
     }
     Ok(())
@@ -220,8 +339,15 @@ fn is_http_url(u: &str) -> bool {
 }
 
 /// Validates then saves the settings (not the secret): the preferences in one write, then the
-/// connector record (removed when disconnected). Nothing is written when validation fails.
-pub async fn save(store: &Store, s: &AppSettings, now: DateTime<Utc>) -> AppResult<()> {
+/// connector record (removed when disconnected; for GLPI written with its profile in one
+/// transaction). Nothing is written when validation fails. `new_agent_id` becomes this
+/// machine's GLPI-Agent-ID if GLPI never had one.
+pub async fn save(
+    store: &Store,
+    s: &AppSettings,
+    new_agent_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     validate(s)?;
     let prefs = Prefs {
         locale: s.locale,
@@ -235,6 +361,16 @@ pub async fn save(store: &Store, s: &AppSettings, now: DateTime<Utc>) -> AppResu
         .map_err(|e| AppError::new(crate::error::ErrorCode::Failed, e.to_string()))?;
     store.set_setting(K_APP, &json, now).await?;
     match connector_config(s) {
+        Some(c) if c.kind == "glpi" => {
+            let old_cfg = ConnectorConfig::load(store)
+                .await?
+                .filter(|o| o.kind == "glpi");
+            let old_profile = GlpiProfile::load(store).await?;
+            let existing = old_cfg.as_ref().zip(old_profile.as_ref());
+            let profile = glpi_profile(s, existing, new_agent_id);
+            // The API is detected again at the next sync (a new server may offer another).
+            profile.save(store, &c, None, now).await?;
+        }
         Some(c) => c.save(store, now).await?,
         // Disconnecting forgets the connection for the headless agent as well.
         None => {
@@ -265,18 +401,105 @@ mod tests {
         s.connection.url = "https://rt.example.org".into();
         s.connection.username = "alice".into();
         s.connection.queue = "Support".into();
-        save(&store, &s, Utc::now()).await.unwrap();
+        save(&store, &s, Uuid::nil(), Utc::now()).await.unwrap();
         assert_eq!(load(&store).await.unwrap(), s);
 
         let mut bad = s.clone();
         bad.sync_interval_minutes = 1;
         bad.locale = LocaleChoice::En;
-        let err = save(&store, &bad, Utc::now()).await.unwrap_err();
+        let err = save(&store, &bad, Uuid::nil(), Utc::now())
+            .await
+            .unwrap_err();
         assert_eq!(err.code, crate::error::ErrorCode::Invalid);
         assert_eq!(load(&store).await.unwrap().locale, LocaleChoice::Fr);
 
         bad = s.clone();
         bad.connection.url = "rt.example.org".into();
-        assert!(save(&store, &bad, Utc::now()).await.is_err());
+        assert!(save(&store, &bad, Uuid::nil(), Utc::now()).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn glpi_settings_round_trip_and_keep_the_agent_id_and_the_oauth_clients() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let mut s = AppSettings::default();
+        s.connection.kind = ServerKind::Glpi;
+        s.connection.url = "https://glpi.example.org/".into();
+        s.connection.username = "ignored with a token".into();
+        s.connection.app_token = true;
+        let first_id = Uuid::from_u128(1);
+        save(&store, &s, first_id, Utc::now()).await.unwrap();
+
+        // What the headless agent reads: kind glpi, no login (user token), default endpoint.
+        let cfg = ConnectorConfig::load(&store).await.unwrap().unwrap();
+        assert_eq!(
+            (cfg.kind.as_str(), cfg.url.as_str(), cfg.user.as_str()),
+            ("glpi", "https://glpi.example.org", "")
+        );
+        let profile = GlpiProfile::load(&store).await.unwrap().unwrap();
+        assert!(profile.app_token && !profile.password_login);
+        let inv = profile.inventory.clone().unwrap();
+        assert_eq!(inv.url, "https://glpi.example.org/front/inventory.php");
+        assert_eq!(inv.agent_id, first_id);
+
+        let loaded = load(&store).await.unwrap();
+        assert_eq!(loaded.connection.kind, ServerKind::Glpi);
+        assert_eq!(
+            loaded.connection.inventory_url, "",
+            "the default endpoint shows empty"
+        );
+        assert!(loaded.connection.send_inventory && loaded.connection.app_token);
+
+        // An OAuth client set with `guichet connect glpi` survives a save from the app, and the
+        // machine keeps its GLPI-Agent-ID whatever id a later save proposes.
+        let with_oauth = GlpiProfile {
+            password_login: true,
+            api_client_id: Some("api-client".into()),
+            ..profile
+        };
+        let cfg_login = ConnectorConfig {
+            user: "alice".into(),
+            ..cfg
+        };
+        with_oauth
+            .save(&store, &cfg_login, None, Utc::now())
+            .await
+            .unwrap();
+        let mut again = load(&store).await.unwrap();
+        assert!(again.connection.password_login);
+        assert_eq!(again.connection.username, "alice");
+        again.connection.inventory_url = "https://inv.example.org/front/inventory.php".into();
+        save(&store, &again, Uuid::from_u128(2), Utc::now())
+            .await
+            .unwrap();
+        let p = GlpiProfile::load(&store).await.unwrap().unwrap();
+        assert_eq!(p.api_client_id.as_deref(), Some("api-client"));
+        let inv = p.inventory.unwrap();
+        assert_eq!(inv.agent_id, first_id);
+        assert_eq!(inv.url, "https://inv.example.org/front/inventory.php");
+
+        // Another server: its OAuth client is not carried over; a bad endpoint is refused.
+        again.connection.url = "https://other.example.org".into();
+        again.connection.inventory_url = String::new();
+        save(&store, &again, Uuid::from_u128(3), Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(
+            GlpiProfile::load(&store)
+                .await
+                .unwrap()
+                .unwrap()
+                .api_client_id,
+            None
+        );
+        again.connection.inventory_url = "inv.example.org".into();
+        let err = save(&store, &again, Uuid::nil(), Utc::now())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::Invalid);
+        // A password sign-in needs the login.
+        again.connection.inventory_url = String::new();
+        again.connection.username = " ".into();
+        assert!(save(&store, &again, Uuid::nil(), Utc::now()).await.is_err());
     }
 }

@@ -7,15 +7,18 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use guichet_glpi::{detect, GlpiConnector, GlpiProfile, GlpiSecrets, Secret};
+use guichet_sync::config::ConnectorConfig;
 use guichet_sync::rt::{RtConfig, RtConnector};
-use guichet_sync::{Engine, RetryPolicy, Stop};
+use guichet_sync::{Connector, Engine, RetryPolicy, Stop};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tauri_specta::Event;
+use uuid::Uuid;
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::service_desk::{changes, SyncState, SyncStatus, TicketChange};
-use crate::settings::{self, AppSettings};
+use crate::settings::{self, AppSettings, ServerKind};
 use crate::state::{AppState, SyncChanged};
 
 /// How often connectivity is checked.
@@ -56,17 +59,139 @@ fn publish(app: &AppHandle, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
     status
 }
 
-/// The connector for `s`, with `secret` or the one kept in the keyring.
-pub fn connector(s: &AppSettings, secret: Option<String>) -> AppResult<RtConnector> {
+/// The connector of the configured service desk.
+pub enum ServiceDesk {
+    /// Request Tracker 5 (both boxed: connectors are large and the value is moved around).
+    Rt(Box<RtConnector>),
+    /// GLPI.
+    Glpi(Box<GlpiConnector>),
+}
+
+// By hand: the connectors hold secrets and HTTP clients, nothing worth printing.
+impl std::fmt::Debug for ServiceDesk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ServiceDesk::Rt(_) => "ServiceDesk::Rt",
+            ServiceDesk::Glpi(_) => "ServiceDesk::Glpi",
+        })
+    }
+}
+
+impl ServiceDesk {
+    /// The connector, as the sync engine sees it.
+    pub fn connector(&self) -> &dyn Connector {
+        match self {
+            ServiceDesk::Rt(c) => c.as_ref(),
+            ServiceDesk::Glpi(c) => c.as_ref(),
+        }
+    }
+
+    /// What the user is told the server is once a connection test passes.
+    pub fn describe(&self, url: &str) -> String {
+        match self {
+            ServiceDesk::Rt(_) => format!("Request Tracker, {url}"),
+            ServiceDesk::Glpi(c) => format!("GLPI (API {}), {url}", c.rest().version()),
+        }
+    }
+
+    /// Ends the server session, if the server keeps one (GLPI's apirest.md: `killSession` at
+    /// the end of a pass).
+    pub async fn close(&self) {
+        if let ServiceDesk::Glpi(c) = self {
+            if let Err(e) = c.rest().end_session().await {
+                tracing::debug!(error = %e, "closing the GLPI session");
+            }
+        }
+    }
+}
+
+/// The language of GLPI's messages for the UI locale.
+fn glpi_lang(locale: &str) -> guichet_glpi::Lang {
+    if locale.starts_with("fr") {
+        guichet_glpi::Lang::Fr
+    } else {
+        guichet_glpi::Lang::En
+    }
+}
+
+/// The connector of the saved settings `s`, with the secrets kept in the keyring (GLPI: the
+/// API is detected now, see [`GlpiProfile::open_connector`]).
+pub async fn open(state: &AppState, s: &AppSettings) -> AppResult<ServiceDesk> {
+    let cfg = settings::connector_config(s)
+        .ok_or_else(|| AppError::invalid("no server is configured"))?;
+    match s.connection.kind {
+        ServerKind::Glpi => {
+            let http = guichet_sync::http::client(&settings::http_options(s))?;
+            let c = GlpiProfile::open_connector(&state.store, &cfg, http, Utc::now()).await?;
+            Ok(ServiceDesk::Glpi(Box::new(
+                c.with_lang(glpi_lang(&state.ui_locale())),
+            )))
+        }
+        _ => {
+            let secret = guichet_sync::secret::load(&cfg.secret_account())?;
+            rt(s, &cfg, secret)
+        }
+    }
+}
+
+/// The connector for settings not saved yet (a connection test): `secret` and `app_token`
+/// when typed, else the ones in the keyring.
+pub async fn open_unsaved(
+    state: &AppState,
+    s: &AppSettings,
+    secret: Option<String>,
+    app_token: Option<String>,
+) -> AppResult<ServiceDesk> {
     let cfg = settings::connector_config(s)
         .ok_or_else(|| AppError::invalid("no server is configured"))?;
     let secret = match secret {
         Some(x) => x,
         None => guichet_sync::secret::load(&cfg.secret_account())?,
     };
+    if s.connection.kind != ServerKind::Glpi {
+        return rt(s, &cfg, secret);
+    }
+    let old_cfg = guichet_sync::config::ConnectorConfig::load(&state.store)
+        .await?
+        .filter(|c| c.kind == "glpi");
+    let old_profile = GlpiProfile::load(&state.store).await?;
+    let profile =
+        settings::glpi_profile(s, old_cfg.as_ref().zip(old_profile.as_ref()), Uuid::nil());
+    let app_token = match (profile.app_token, app_token) {
+        (false, _) => None,
+        (true, Some(t)) => Some(Secret::new(t)),
+        (true, None) => Some(Secret::new(guichet_sync::secret::load(
+            &guichet_glpi::app_token_account(&cfg),
+        )?)),
+    };
+    // The app does not edit GLPI 11's OAuth clients: a test checks the REST API v1 sign-in
+    // (GLPI 11 keeps apirest.php), whatever a client kept from the headless agent allows.
+    let profile = GlpiProfile {
+        api_client_id: None,
+        ..profile
+    };
+    let secrets = GlpiSecrets {
+        user: Secret::new(secret),
+        app_token,
+        api_client_secret: None,
+        inventory_client_secret: None,
+    };
+    let http = guichet_sync::http::client(&settings::http_options(s))?;
+    let detection = detect(&http, &cfg.url, profile.can_use_v2())
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Offline, e.to_string()))?;
+    let c = profile
+        .connector(&cfg, http, &secrets, detection)
+        .map_err(|e| AppError::invalid(e.to_string()))?;
+    Ok(ServiceDesk::Glpi(Box::new(
+        c.with_lang(glpi_lang(&state.ui_locale())),
+    )))
+}
+
+fn rt(s: &AppSettings, cfg: &ConnectorConfig, secret: String) -> AppResult<ServiceDesk> {
     let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
     rt.http = settings::http_options(s);
-    Ok(RtConnector::new(rt, secret)?)
+    Ok(ServiceDesk::Rt(Box::new(RtConnector::new(rt, secret)?)))
 }
 
 /// Publishes the number of queued items (after the user queued or read something).
@@ -162,16 +287,18 @@ pub async fn run_once(app: &AppHandle) -> AppResult<SyncStatus> {
 
 async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
     let state = app.state::<AppState>();
-    let connector = connector(conf, None)?;
+    let desk = open(&state, conf).await?;
     let before = state.store.tickets().await?;
     let engine = Engine::new(
         &state.store,
-        &connector,
+        desk.connector(),
         Some(&state.store),
         RetryPolicy::default(),
     );
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    let report = engine.pass(Utc::now(), &mut rng).await?;
+    let report = engine.pass(Utc::now(), &mut rng).await;
+    desk.close().await;
+    let report = report?;
     tracing::info!(
         pushed = report.pushed.len(),
         pulled = report.pulled(),

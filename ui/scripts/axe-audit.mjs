@@ -87,6 +87,11 @@ try {
       await page.click("#asset-add");
       await page.waitForSelector("#asset-save");
       await audit(page, `${locale} ${scheme} equipment form`);
+      await page.click("#nav-settings");
+      await page.click('input[name="server-kind"][value="glpi"]');
+      await page.click("#glpi-app-token-on");
+      await page.waitForSelector("#glpi-app-token");
+      await audit(page, `${locale} ${scheme} GLPI connection`);
       // Keyboard: the skip link is the first stop on a fresh page.
       await page.goto(base);
       await page.waitForSelector("#nav-home");

@@ -64,13 +64,16 @@ export const commands = {
 	kbArticle: (id: string) => typedError<Article, AppError>(__TAURI_INVOKE("kb_article", { id })),
 	/**  The settings (and whether a secret is in the keyring). */
 	settingsGet: () => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_get")),
-	/**  Saves the settings; a non-empty `secret` goes to the keyring. Applies autostart at once. */
-	settingsSave: (settings: AppSettings, secret: string | null) => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_save", { settings, secret })),
+	/**
+	 *  Saves the settings; a non-empty `secret` (password or token) and `app_token` (GLPI) go to
+	 *  the keyring. Applies autostart at once.
+	 */
+	settingsSave: (settings: AppSettings, secret: string | null, appToken: string | null) => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_save", { settings, secret, appToken })),
 	/**
 	 *  Tests a connection before it is saved: the server must answer and accept the credentials
 	 *  (`secret`, or the one already in the keyring).
 	 */
-	connectionTest: (connection: Connection, secret: string | null) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("connection_test", { connection, secret })),
+	connectionTest: (connection: Connection, secret: string | null, appToken: string | null) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("connection_test", { connection, secret, appToken })),
 	/**  The sync status. */
 	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
 	/**  Syncs now, in the background; the status comes back through `SyncChanged` events. */
@@ -280,8 +283,21 @@ export type Connection = {
 	username: string,
 	/**  RT queue where tickets are created. */
 	queue: string,
+	/**
+	 *  GLPI: sign in with the login and its password; otherwise with a user token (the
+	 *  "remote access key" of the user's preferences), and the login is not used.
+	 */
+	password_login: boolean,
+	/**  GLPI: the server's API client requires an App-Token (kept in the keyring). */
+	app_token: boolean,
+	/**  GLPI: send this computer's inventory to the server's native inventory endpoint. */
+	send_inventory: boolean,
+	/**  GLPI: the inventory endpoint; empty for `URL/front/inventory.php`. */
+	inventory_url: string,
 	/**  Whether a secret is stored in the keyring for this connection (read-only for the UI). */
 	has_secret: boolean,
+	/**  GLPI: whether an App-Token is stored in the keyring (read-only for the UI). */
+	has_app_token: boolean,
 };
 
 /**  Result of "test the connection". */
@@ -548,8 +564,13 @@ export type SectionView = {
 export type ServerKind = 
 /**  Not connected: everything stays local. */
 "none" | 
-/**  Request Tracker 5 (REST 2). (GLPI has no connector in the sync crate yet.) */
-"rt";
+/**  Request Tracker 5 (REST 2). */
+"rt" | 
+/**
+ *  GLPI 10 or 11 (REST API v1, or the high-level API v2 when configured with the headless
+ *  agent), with native inventory submission.
+ */
+"glpi";
 
 /**  A saved snapshot in the history list. */
 export type SnapshotSummary = {

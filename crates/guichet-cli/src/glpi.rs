@@ -12,8 +12,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use guichet_glpi::{
-    detect, ApiDetection, ApiVersion, DetectedApi, GlpiConnector, GlpiProfile, GlpiSecrets,
-    InventoryProfile, Lang, Secret,
+    detect, DetectedApi, GlpiConnector, GlpiProfile, GlpiSecrets, InventoryProfile, Lang, Secret,
 };
 use guichet_store::{InventoryPush, Store};
 use guichet_sync::config::ConnectorConfig;
@@ -217,41 +216,11 @@ pub async fn open(
     cfg: &ConnectorConfig,
     now: DateTime<Utc>,
 ) -> Result<GlpiConnector, CliError> {
-    let Some(profile) = GlpiProfile::load(store).await.map_err(sync_error)? else {
-        return Err(CliError::new(
-            "config",
-            2,
-            anyhow::anyhow!("the GLPI settings are missing: run `guichet connect glpi` again"),
-        ));
-    };
-    let secrets = profile.load_secrets(cfg).map_err(sync_error)?;
     let http = http_client(cfg)?;
-    let detection = match detect(&http, &cfg.url, profile.can_use_v2()).await {
-        Ok(d) => {
-            DetectedApi::new(d, now)
-                .save(store)
-                .await
-                .map_err(sync_error)?;
-            d
-        }
-        Err(e) => {
-            tracing::info!(error = %e, "GLPI API detection failed, using the last one");
-            match DetectedApi::load(store).await.map_err(sync_error)? {
-                Some(d) => ApiDetection {
-                    used: d.used,
-                    v2_offered: d.v2_offered,
-                },
-                None => ApiDetection {
-                    used: ApiVersion::V1,
-                    v2_offered: false,
-                },
-            }
-        }
-    };
-    profile
-        .connector(cfg, http, &secrets, detection)
+    GlpiProfile::open_connector(store, cfg, http, now)
+        .await
         .map(|c| c.with_lang(lang_from_env()))
-        .map_err(|e| CliError::new("config", 2, anyhow::anyhow!(e.to_string())))
+        .map_err(sync_error)
 }
 
 /// The language of GLPI's error messages: French when the locale says so (POSIX order:

@@ -133,7 +133,8 @@ fn oauth_account(cfg: &ConnectorConfig, client_id: &str) -> String {
     secret::account("glpi-oauth", &cfg.url, client_id)
 }
 
-fn app_token_account(cfg: &ConnectorConfig) -> String {
+/// The keyring account of the App-Token of the server `cfg` describes.
+pub fn app_token_account(cfg: &ConnectorConfig) -> String {
     secret::account("glpi-app-token", &cfg.url, &cfg.user)
 }
 
@@ -223,6 +224,46 @@ impl GlpiProfile {
             api_client_secret,
             inventory_client_secret,
         })
+    }
+
+    /// The connector for a sync pass with the stored profile and its secrets from the keyring,
+    /// on the API detected now (the detection is saved for `sync --status`) or, when the server
+    /// cannot be reached, on the last detection: the pass then stops as offline anyway.
+    /// Shared by the headless agent and the desktop app so both pick the API the same way.
+    pub async fn open_connector(
+        store: &Store,
+        cfg: &ConnectorConfig,
+        http: reqwest::Client,
+        now: DateTime<Utc>,
+    ) -> Result<GlpiConnector, SyncError> {
+        let Some(profile) = GlpiProfile::load(store).await? else {
+            return Err(SyncError::Config(
+                "the GLPI settings are missing: connect to GLPI again".into(),
+            ));
+        };
+        let secrets = profile.load_secrets(cfg)?;
+        let detection = match crate::rest::detect(&http, &cfg.url, profile.can_use_v2()).await {
+            Ok(d) => {
+                DetectedApi::new(d, now).save(store).await?;
+                d
+            }
+            Err(e) => {
+                tracing::info!(error = %e, "GLPI API detection failed, using the last one");
+                match DetectedApi::load(store).await? {
+                    Some(d) => ApiDetection {
+                        used: d.used,
+                        v2_offered: d.v2_offered,
+                    },
+                    None => ApiDetection {
+                        used: ApiVersion::V1,
+                        v2_offered: false,
+                    },
+                }
+            }
+        };
+        profile
+            .connector(cfg, http, &secrets, detection)
+            .map_err(|e| SyncError::Config(e.to_string()))
     }
 
     /// Builds the connector for the API `detection` chose (error messages in English; see

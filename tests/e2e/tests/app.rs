@@ -120,7 +120,22 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
-async fn scenario(c: &Client) {
+/// The App-Token the emulated GLPI's API client requires.
+const GLPI_APP_TOKEN: &str = "e2e-app-token";
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+}
+
+/// `glpi_url`: a GLPI server (the emulator, started by the test) to connect to.
+async fn scenario(c: &Client, glpi_url: &str) {
     // 1. The app opens on the embedded UI (custom protocol), in English (LANG of the test).
     let url = c.current_url().await.expect("url");
     assert_eq!(
@@ -270,7 +285,34 @@ async fn scenario(c: &Client) {
     .await;
     shot(c, "11-admin-equipment").await;
 
-    // 6. Switch to French: the whole UI follows.
+    // 6. Connect to GLPI: the test of the connection signs in for real (REST API v1,
+    //    user token + App-Token), then the settings are saved with the secrets in the keyring.
+    click(c, "#nav-settings").await;
+    click(c, r#"input[name="server-kind"][value="glpi"]"#).await;
+    type_into(c, "#server-url", glpi_url).await;
+    type_into(c, "#server-secret", guichet_glpi_emulator::seed::USER_TOKEN).await;
+    click(c, "#glpi-app-token-on").await;
+    type_into(c, "#glpi-app-token", "wrong-app-token").await;
+    click(c, "#connection-test").await;
+    wait_text(c, "p.status-error", |t| t.contains("Connection failed")).await;
+    c.find(Locator::Css("#glpi-app-token"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    type_into(c, "#glpi-app-token", GLPI_APP_TOKEN).await;
+    click(c, "#connection-test").await;
+    wait_text(c, "p.status-ok", |t| t.contains("GLPI (API v1")).await;
+    click(c, "#settings-save").await;
+    wait_text(c, "form > p[role=status]", |t| t.contains("Settings saved")).await;
+    wait_text(c, "#secret-help", |t| {
+        t.contains("stored in the system keyring")
+    })
+    .await;
+    shot(c, "12-settings-glpi").await;
+
+    // 7. Switch to French: the whole UI follows.
     c.find(Locator::Css("#lang-switch"))
         .await
         .unwrap()
@@ -280,10 +322,10 @@ async fn scenario(c: &Client) {
     wait_text(c, "#nav-home", |t| t == "Accueil").await;
     click(c, "#nav-settings").await;
     wait_text(c, "h1", |t| t == "Paramètres").await;
-    shot(c, "12-settings-fr").await;
+    shot(c, "13-settings-fr").await;
     click(c, "#nav-about").await;
     wait_text(c, "#diagnostics", |t| t.contains("Dossier du journal")).await;
-    shot(c, "13-about-fr").await;
+    shot(c, "14-about-fr").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -292,6 +334,13 @@ async fn the_app_works_end_to_end() {
         eprintln!("GUICHET_APP not set: skipped (scripts/test-app.sh runs this test)");
         return;
     };
+    let glpi = guichet_glpi_emulator::Emulator::start(guichet_glpi_emulator::EmulatorConfig {
+        app_token: Some(GLPI_APP_TOKEN.into()),
+        ..Default::default()
+    })
+    .await
+    .expect("GLPI emulator");
+    let glpi_url = glpi.base_url();
     let port = 4444;
     let _driver = Driver::start(port);
     let mut caps = serde_json::Map::new();
@@ -308,7 +357,7 @@ async fn the_app_works_end_to_end() {
     // Always close the session (which stops the app), whatever the scenario did.
     let outcome = tokio::spawn({
         let c = client.clone();
-        async move { scenario(&c).await }
+        async move { scenario(&c, &glpi_url).await }
     })
     .await;
     let _ = client.close().await;

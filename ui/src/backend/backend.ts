@@ -79,8 +79,9 @@ export interface Backend {
   kbArticle(id: string): Promise<Article>;
   // Settings and sync
   settingsGet(): Promise<AppSettings>;
-  settingsSave(settings: AppSettings, secret: string | null): Promise<AppSettings>;
-  connectionTest(connection: Connection, secret: string | null): Promise<ConnectionCheck>;
+  /** `secret`: password or token; `appToken`: GLPI API client's App-Token (both to the keyring). */
+  settingsSave(settings: AppSettings, secret: string | null, appToken: string | null): Promise<AppSettings>;
+  connectionTest(connection: Connection, secret: string | null, appToken: string | null): Promise<ConnectionCheck>;
   syncStatus(): Promise<SyncStatus>;
   syncNow(): Promise<SyncStatus>;
   onSyncChanged(cb: (s: SyncStatus) => void): Promise<Unlisten>;

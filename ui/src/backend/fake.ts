@@ -116,7 +116,18 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     proxy_url: "",
     ca_file: "",
     autostart: false,
-    connection: { kind: "none", url: "", username: "", queue: "ServiceDesk", has_secret: false },
+    connection: {
+      kind: "none",
+      url: "",
+      username: "",
+      queue: "ServiceDesk",
+      password_login: false,
+      app_token: false,
+      send_inventory: true,
+      inventory_url: "",
+      has_secret: false,
+      has_app_token: false,
+    },
   };
   let current: InventoryView | null = null;
   const machines: MachineRow[] = [
@@ -276,14 +287,19 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     async settingsGet() {
       return settings;
     },
-    async settingsSave(s, secret) {
+    async settingsSave(s, secret, appToken) {
       if (s.sync_interval_minutes < 5 || s.sync_interval_minutes > 1440) throw new BackendError("invalid", "interval");
-      settings = { ...s, connection: { ...s.connection, has_secret: s.connection.has_secret || !!secret } };
+      const c = s.connection;
+      if (c.kind === "glpi" && c.app_token && !appToken && !c.has_app_token) throw new BackendError("invalid", "enter the App-Token of the GLPI API client");
+      settings = { ...s, connection: { ...c, has_secret: c.has_secret || !!secret, has_app_token: c.app_token && (c.has_app_token || !!appToken) } };
       return settings;
     },
-    async connectionTest(c) {
+    async connectionTest(c, secret, appToken) {
       if (!/^https?:\/\/./.test(c.url)) throw new BackendError("invalid", "bad url");
-      return { ok: true, server: c.kind === "rt" ? "Request Tracker 5.0.3" : "GLPI 10.0.16", detail: null };
+      if (c.kind === "glpi" && c.app_token && !appToken && !c.has_app_token)
+        return { ok: false, server: null, detail: "ERROR_WRONG_APP_TOKEN_PARAMETER" };
+      if (!secret && !c.has_secret) return { ok: false, server: null, detail: "no secret" };
+      return { ok: true, server: c.kind === "rt" ? "Request Tracker, " + c.url : "GLPI (API v1 (apirest.php)), " + c.url, detail: null };
     },
     async syncStatus() {
       return sync;

@@ -1,4 +1,4 @@
-// Settings: connection to Request Tracker (tested before saving; the secret goes to the
+// Settings: connection to GLPI or Request Tracker (tested before saving; secrets go to the
 // keyring), language, theme, sync interval, proxy, extra CA file, autostart.
 import { useEffect, useState, type FormEvent } from "react";
 import type { AppSettings, ConnectionCheck, LocaleChoice, ServerKind, ThemeChoice } from "../backend/backend";
@@ -6,7 +6,7 @@ import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 
-const KINDS: ServerKind[] = ["none", "rt"];
+const KINDS: ServerKind[] = ["none", "glpi", "rt"];
 
 export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice) => void; onTheme: (t: ThemeChoice) => void }) {
   const { t } = useI18n();
@@ -14,6 +14,7 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
   const [s, setS] = useState<AppSettings | null>(null);
   const [saved, setSaved] = useState<AppSettings | null>(null);
   const [secret, setSecret] = useState("");
+  const [appToken, setAppToken] = useState("");
   const [check, setCheck] = useState<ConnectionCheck | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -27,9 +28,10 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
 
   if (!s) return error ? <ErrorNote error={error} /> : <p role="status">{t("common.loading")}</p>;
 
-  const connChanged =
-    !!saved &&
-    (s.connection.kind !== saved.connection.kind || s.connection.url !== saved.connection.url || s.connection.username !== saved.connection.username || s.connection.queue !== saved.connection.queue || secret !== "");
+  const CONN_KEYS = ["kind", "url", "username", "queue", "password_login", "app_token"] as const;
+  const connChanged = !!saved && (CONN_KEYS.some((k) => s.connection[k] !== saved.connection[k]) || secret !== "" || appToken !== "");
+  const glpi = s.connection.kind === "glpi";
+  const needsLogin = s.connection.kind === "rt" || s.connection.password_login;
   const needsTest = s.connection.kind !== "none" && connChanged && !check?.ok;
 
   const set = <K extends keyof AppSettings>(k: K, v: AppSettings[K]) => setS({ ...s, [k]: v });
@@ -37,12 +39,15 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
     setCheck(null);
     setS({ ...s, connection: { ...s.connection, ...patch } });
   };
+  // The inventory options do not change how Guichet signs in: no new test needed.
+  const setInventory = (patch: Pick<Partial<AppSettings["connection"]>, "send_inventory" | "inventory_url">) =>
+    setS({ ...s, connection: { ...s.connection, ...patch } });
 
   const test = async () => {
     setError(null);
     setCheck(null);
     try {
-      setCheck(await backend.connectionTest(s.connection, secret || null));
+      setCheck(await backend.connectionTest(s.connection, secret || null, appToken || null));
     } catch (e) {
       setError(e);
     }
@@ -57,10 +62,11 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
       return;
     }
     try {
-      const v = await backend.settingsSave(s, secret || null);
+      const v = await backend.settingsSave(s, secret || null, appToken || null);
       setS(v);
       setSaved(v);
       setSecret("");
+      setAppToken("");
       onLocale(v.locale);
       onTheme(v.theme);
       setNote(t("settings.saved"));
@@ -91,20 +97,39 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
                 <label htmlFor="server-url">{t("settings.url")}</label>
                 <input id="server-url" type="url" inputMode="url" placeholder="https://" value={s.connection.url} onChange={(e) => setConn({ url: e.target.value })} />
               </div>
+              {glpi ? (
+                <fieldset className="subgroup">
+                  <legend>{t("settings.signIn")}</legend>
+                  <div className="radios">
+                    <label className="radio">
+                      <input type="radio" name="glpi-login" checked={!s.connection.password_login} onChange={() => setConn({ password_login: false })} />
+                      {t("settings.signInToken")}
+                    </label>
+                    <label className="radio">
+                      <input type="radio" name="glpi-login" checked={s.connection.password_login} onChange={() => setConn({ password_login: true })} />
+                      {t("settings.signInPassword")}
+                    </label>
+                  </div>
+                </fieldset>
+              ) : null}
+              {needsLogin ? (
+                <div className="field">
+                  <label htmlFor="server-user">{t("settings.username")}</label>
+                  <input id="server-user" value={s.connection.username} autoComplete="username" onChange={(e) => setConn({ username: e.target.value })} />
+                </div>
+              ) : null}
+              {s.connection.kind === "rt" ? (
+                <div className="field">
+                  <label htmlFor="server-queue">{t("settings.queue")}</label>
+                  <input id="server-queue" value={s.connection.queue} onChange={(e) => setConn({ queue: e.target.value })} />
+                </div>
+              ) : null}
               <div className="field">
-                <label htmlFor="server-user">{t("settings.username")}</label>
-                <input id="server-user" value={s.connection.username} autoComplete="username" onChange={(e) => setConn({ username: e.target.value })} />
-              </div>
-              <div className="field">
-                <label htmlFor="server-queue">{t("settings.queue")}</label>
-                <input id="server-queue" value={s.connection.queue} onChange={(e) => setConn({ queue: e.target.value })} />
-              </div>
-              <div className="field">
-                <label htmlFor="server-secret">{t("settings.password")}</label>
+                <label htmlFor="server-secret">{glpi && !s.connection.password_login ? t("settings.userToken") : t("settings.password")}</label>
                 <input
                   id="server-secret"
                   type="password"
-                  autoComplete="current-password"
+                  autoComplete={glpi && !s.connection.password_login ? "off" : "current-password"}
                   value={secret}
                   aria-describedby="secret-help"
                   onChange={(e) => {
@@ -113,9 +138,57 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
                   }}
                 />
                 <p id="secret-help" className="help">
-                  {s.connection.has_secret ? t("settings.secretStored") : t("settings.secretHelp")}
+                  {s.connection.has_secret ? t("settings.secretStored") : glpi && !s.connection.password_login ? t("settings.userTokenHelp") : t("settings.secretHelp")}
                 </p>
               </div>
+              {glpi ? (
+                <>
+                  <label className="checkbox">
+                    <input type="checkbox" id="glpi-app-token-on" checked={s.connection.app_token} onChange={(e) => setConn({ app_token: e.target.checked })} />
+                    {t("settings.appTokenOn")}
+                  </label>
+                  {s.connection.app_token ? (
+                    <div className="field">
+                      <label htmlFor="glpi-app-token">{t("settings.appToken")}</label>
+                      <input
+                        id="glpi-app-token"
+                        type="password"
+                        autoComplete="off"
+                        value={appToken}
+                        aria-describedby="app-token-help"
+                        onChange={(e) => {
+                          setCheck(null);
+                          setAppToken(e.target.value);
+                        }}
+                      />
+                      <p id="app-token-help" className="help">
+                        {s.connection.has_app_token ? t("settings.secretStored") : t("settings.appTokenHelp")}
+                      </p>
+                    </div>
+                  ) : null}
+                  <label className="checkbox">
+                    <input type="checkbox" id="glpi-inventory" checked={s.connection.send_inventory} onChange={(e) => setInventory({ send_inventory: e.target.checked })} />
+                    {t("settings.sendInventory")}
+                  </label>
+                  {s.connection.send_inventory ? (
+                    <div className="field">
+                      <label htmlFor="glpi-inventory-url">{t("settings.inventoryUrl")}</label>
+                      <input
+                        id="glpi-inventory-url"
+                        type="url"
+                        inputMode="url"
+                        placeholder={(s.connection.url.replace(/\/+$/, "") || "https://glpi.example.org") + "/front/inventory.php"}
+                        value={s.connection.inventory_url}
+                        aria-describedby="inventory-url-help"
+                        onChange={(e) => setInventory({ inventory_url: e.target.value })}
+                      />
+                      <p id="inventory-url-help" className="help">
+                        {t("settings.inventoryUrlHelp")}
+                      </p>
+                    </div>
+                  ) : null}
+                </>
+              ) : null}
               <button type="button" className="btn" onClick={test} id="connection-test">
                 {t("settings.test")}
               </button>

@@ -153,12 +153,54 @@ describe("language and settings", () => {
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText("Test the connection before saving.")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Test the connection" }));
-    expect(await screen.findByText("Connection works (Request Tracker 5.0.3).")).toBeInTheDocument();
+    expect(await screen.findByText("Connection works (Request Tracker, https://rt.example.org).")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
     const s = await backend.settingsGet();
-    expect(s.connection).toEqual({ kind: "rt", url: "https://rt.example.org", username: "alice", queue: "ServiceDesk", has_secret: true });
+    expect(s.connection).toMatchObject({ kind: "rt", url: "https://rt.example.org", username: "alice", queue: "ServiceDesk", has_secret: true });
     expect(screen.getByLabelText("Password or token")).toHaveValue("");
+  });
+
+  it("connects to GLPI with a user token and an App-Token, tested before saving", async () => {
+    const { user, backend } = setup("settings");
+    await user.click(await screen.findByLabelText("GLPI"));
+    // A user token needs no login; RT's queue does not apply to GLPI.
+    expect(screen.queryByLabelText("User name")).toBeNull();
+    expect(screen.queryByLabelText("Queue for new tickets")).toBeNull();
+    await user.type(screen.getByLabelText("Server address"), "https://glpi.example.org");
+    await user.type(screen.getByLabelText("API token (remote access key)"), "user-token");
+    await user.click(screen.getByLabelText("The GLPI API client requires an App-Token"));
+    await user.click(screen.getByRole("button", { name: "Test the connection" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("ERROR_WRONG_APP_TOKEN_PARAMETER");
+    // Saving without a passing test is refused.
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Test the connection before saving.")).toBeInTheDocument();
+    await user.type(screen.getByLabelText("App-Token"), "app-token");
+    await user.click(screen.getByRole("button", { name: "Test the connection" }));
+    expect(await screen.findByText(/Connection works \(GLPI \(API v1/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Inventory address (optional)"), "https://inv.example.org/front/inventory.php");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+    expect((await backend.settingsGet()).connection).toMatchObject({
+      kind: "glpi",
+      url: "https://glpi.example.org",
+      password_login: false,
+      app_token: true,
+      has_secret: true,
+      has_app_token: true,
+      send_inventory: true,
+      inventory_url: "https://inv.example.org/front/inventory.php",
+    });
+    expect(screen.getByLabelText("App-Token")).toHaveValue("");
+  });
+
+  it("GLPI with a login and password asks for the login", async () => {
+    const { user } = setup("settings", createFakeBackend(), "fr");
+    await user.click(await screen.findByLabelText("GLPI"));
+    await user.click(screen.getByLabelText("mon identifiant et mon mot de passe"));
+    expect(screen.getByLabelText("Nom d’utilisateur")).toBeInTheDocument();
+    await user.click(screen.getByLabelText("Envoyer l’inventaire de cet ordinateur à GLPI"));
+    expect(screen.queryByLabelText("Adresse de l’inventaire (facultatif)")).toBeNull();
   });
 
   it("a refused value is reported and nothing is saved", async () => {

@@ -26,7 +26,7 @@ const CHANGES: Record<ChangeKindId, true> = { added: true, removed: true, change
 const ERRORS: Record<ErrorCode, true> = { not_found: true, invalid: true, store: true, keyring: true, io: true, cancelled: true, busy: true, offline: true, auth: true, failed: true };
 const STATUSES: Record<TicketStatus, true> = { queued: true, new: true, open: true, waiting: true, resolved: true, closed: true, failed: true };
 const URGENCIES: Record<Urgency, true> = { low: true, medium: true, high: true };
-const SERVERS: Record<ServerKind, true> = { none: true, rt: true };
+const SERVERS: Record<ServerKind, true> = { none: true, rt: true, glpi: true };
 
 describe("dictionaries", () => {
   it("French and English have exactly the same keys, none empty", () => {
