@@ -37,10 +37,16 @@ cargo build --locked -p guichet-cli
 # … and one machine of the site register (the app's import goes through a native file dialog).
 "$target/debug/guichet" --data-dir "$scratch/data" site import --location "Room 2" \
   crates/guichet-inventory/tests/fixtures/import/fusioninventory-debian12-vm.xml >/dev/null
+# … and a disconnected site's offline bundle (its register gained a printer), with a truncated
+# copy, for the admin section's bundle inspection and import.
+"$target/debug/guichet" --data-dir "$scratch/site" asset add --type printer --make HP \
+  --serial SITE-0042 >/dev/null
+"$target/debug/guichet" --data-dir "$scratch/site" bundle export "$scratch/site.guichet" >/dev/null
+head -c 1500 "$scratch/site.guichet" >"$scratch/site-cut.guichet"
 
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_DATA_HOME=$scratch/home/.local/share \
   XDG_CACHE_HOME=$scratch/home/.cache GUICHET_DATA_DIR=$scratch/data GUICHET_OFFLINE=1 \
-  GUICHET_ARTIFACTS=$artifacts LANG=en_GB.UTF-8 LC_ALL= LANGUAGE= \
+  GUICHET_ARTIFACTS=$artifacts GUICHET_E2E_BUNDLE=$scratch/site.guichet LANG=en_GB.UTF-8 LC_ALL= LANGUAGE= \
   WEBKIT_SKIA_ENABLE_CPU_RENDERING=1
 # One retry: a rare GTK start-up failure under a fresh Xvfb was seen once in the probe.
 for attempt in 1 2; do
