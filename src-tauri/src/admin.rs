@@ -781,7 +781,9 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(name, "site-report-2026-11-23.html");
-        assert!(String::from_utf8(html).unwrap().contains("<html lang=\"fr\">"));
+        assert!(String::from_utf8(html)
+            .unwrap()
+            .contains("<html lang=\"fr\">"));
 
         let (one, name) = render_label_sheet(&store, &ids[..1]).await.unwrap();
         assert_eq!(name, format!("label-{}.html", ids[0]));

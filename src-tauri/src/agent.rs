@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use guichet_agent::{
-    parse_duration, unit_dir, units, AgentError, Scope, Systemd, UnitOptions, Units,
-    SERVICE_NAME, TIMER_NAME,
+    parse_duration, unit_dir, units, AgentError, Scope, Systemd, UnitOptions, Units, SERVICE_NAME,
+    TIMER_NAME,
 };
 use guichet_store::{AgentRun, RunOutcome};
 use serde::{Deserialize, Serialize};
@@ -289,10 +289,11 @@ pub async fn agent_install(
 #[specta::specta]
 pub async fn agent_uninstall() -> AppResult<Vec<String>> {
     let dir = unit_dir(Scope::User, env).map_err(agent_error)?;
-    let out = tauri::async_runtime::spawn_blocking(move || Systemd::new(Scope::User).uninstall(&dir))
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))?
-        .map_err(agent_error)?;
+    let out =
+        tauri::async_runtime::spawn_blocking(move || Systemd::new(Scope::User).uninstall(&dir))
+            .await
+            .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))?
+            .map_err(agent_error)?;
     Ok(out
         .files
         .into_iter()
@@ -354,9 +355,14 @@ mod tests {
             ..s
         };
         assert_eq!(
-            unit_files("/usr/bin/guichet".into(), "/d".into(), &bad, Path::new("/u"))
-                .unwrap_err()
-                .code,
+            unit_files(
+                "/usr/bin/guichet".into(),
+                "/d".into(),
+                &bad,
+                Path::new("/u")
+            )
+            .unwrap_err()
+            .code,
             ErrorCode::Invalid
         );
     }

@@ -162,7 +162,8 @@ pub enum BundleRefusal {
 
 /// Splits a bundle error into a refusal of the bundle (an answer for the UI) or a local failure.
 fn refusal(e: BundleError) -> AppResult<(BundleRefusal, String)> {
-    let reason = match &e {
+    let detail = e.to_string();
+    let reason = match e {
         BundleError::Format(_) => BundleRefusal::Format,
         BundleError::Truncated(_) => BundleRefusal::Truncated,
         BundleError::Corrupt(_) => BundleRefusal::Corrupt,
@@ -173,10 +174,18 @@ fn refusal(e: BundleError) -> AppResult<(BundleRefusal, String)> {
         BundleError::WrongRecipient { .. } => BundleRefusal::WrongRecipient,
         BundleError::TooLarge(_) => BundleRefusal::TooLarge,
         BundleError::Store(s) => return Err(s.into()),
-        BundleError::Io { .. } => return Err(AppError::new(ErrorCode::Io, e.to_string())),
-        BundleError::Key { .. } => return Err(AppError::new(ErrorCode::Failed, e.to_string())),
+        BundleError::Io { .. } => return Err(AppError::new(ErrorCode::Io, detail)),
+        BundleError::Key { .. } => return Err(AppError::new(ErrorCode::Failed, detail)),
     };
-    Ok((reason, e.to_string()))
+    Ok((reason, detail))
+}
+
+/// A failure while writing a bundle: always local (disk, database, key).
+fn local_failure(e: BundleError) -> AppError {
+    match e {
+        BundleError::Store(s) => s.into(),
+        e => AppError::new(ErrorCode::Io, e.to_string()),
+    }
 }
 
 /// A verified bundle's description.
@@ -419,6 +428,18 @@ pub async fn apply(
     )))
 }
 
+/// Runs `work` on a blocking thread of its own: the store's bundle functions hold values that
+/// are not `Send` across their awaits, which a command's future must be.
+async fn off_thread<T, F>(work: impl FnOnce() -> F + Send + 'static) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = AppResult<T>>,
+{
+    tauri::async_runtime::spawn_blocking(move || tauri::async_runtime::block_on(work()))
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))?
+}
+
 // ---------------------------------------------------------------- commands
 
 /// Picks a bundle file in an open dialog; `None` when cancelled.
@@ -459,13 +480,14 @@ pub async fn bundle_export(
         return Ok(None);
     };
     let key = signer(store)?;
-    let written = store
-        .export_bundle(&path, &key, uuid::Uuid::new_v4(), &id, now)
-        .await
-        .map_err(|e| match e {
-            BundleError::Store(s) => s.into(),
-            e => AppError::new(ErrorCode::Io, e.to_string()),
-        })?;
+    let store = store.clone();
+    let written = off_thread(move || async move {
+        store
+            .export_bundle(&path, &key, uuid::Uuid::new_v4(), &id, now)
+            .await
+            .map_err(local_failure)
+    })
+    .await?;
     Ok(Some(BundleExported {
         path: written.path.display().to_string(),
         bytes: written.bytes,
@@ -493,15 +515,21 @@ pub async fn bundle_import(
 ) -> AppResult<BundleImportResult> {
     let store = &state.store;
     let path = std::path::PathBuf::from(path.trim());
-    let (mut applied, site) = match apply(
-        store,
-        &path,
-        options.trust_new_key,
-        options.write_return,
-        Utc::now(),
-    )
-    .await?
-    {
+    let applying = {
+        let store = store.clone();
+        off_thread(move || async move {
+            apply(
+                &store,
+                &path,
+                options.trust_new_key,
+                options.write_return,
+                Utc::now(),
+            )
+            .await
+        })
+        .await?
+    };
+    let (mut applied, site) = match applying {
         Ok(a) => a,
         Err((reason, detail)) => return Ok(BundleImportResult::Refused { reason, detail }),
     };
@@ -529,21 +557,23 @@ pub async fn bundle_import(
         {
             let conf = crate::settings::load(store).await?;
             let kb = crate::settings::connector_config(&conf).map(|c| c.kind);
-            let written = store
-                .export_return_bundle(
-                    &out,
-                    &signer(store)?,
-                    uuid::Uuid::new_v4(),
-                    &own,
-                    &site,
-                    kb.as_deref(),
-                    now,
-                )
-                .await
-                .map_err(|e| match e {
-                    BundleError::Store(s) => s.into(),
-                    e => AppError::new(ErrorCode::Io, e.to_string()),
-                })?;
+            let key = signer(store)?;
+            let store = store.clone();
+            let written = off_thread(move || async move {
+                store
+                    .export_return_bundle(
+                        &out,
+                        &key,
+                        uuid::Uuid::new_v4(),
+                        &own,
+                        &site,
+                        kb.as_deref(),
+                        now,
+                    )
+                    .await
+                    .map_err(local_failure)
+            })
+            .await?;
             applied.return_file = Some(written.path.display().to_string());
         }
     }
@@ -583,9 +613,15 @@ mod tests {
         .unwrap();
         let id = site.device_id("site-pc", now).await.unwrap();
         let path = dir.join("site.guichet");
-        site.export_bundle(&path, &signer(&site).unwrap(), uuid::Uuid::new_v4(), &id, now)
-            .await
-            .unwrap();
+        site.export_bundle(
+            &path,
+            &signer(&site).unwrap(),
+            uuid::Uuid::new_v4(),
+            &id,
+            now,
+        )
+        .await
+        .unwrap();
         path
     }
 
@@ -624,7 +660,7 @@ mod tests {
         let cut = dir.path().join("cut.guichet");
         std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
         let text = dir.path().join("notes.txt");
-        std::fs::write(&text, "not a bundle").unwrap();
+        std::fs::write(&text, "not a bundle, just notes\n".repeat(100)).unwrap();
         for (file, want) in [
             (&cut, BundleRefusal::Truncated),
             (&text, BundleRefusal::Format),
@@ -666,7 +702,9 @@ mod tests {
         )
         .await
         .unwrap();
-        let e = apply(&site, &back, false, true, Utc::now()).await.unwrap_err();
+        let e = apply(&site, &back, false, true, Utc::now())
+            .await
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::Invalid);
         let (applied, _) = apply(&site, &back, false, false, Utc::now())
             .await

@@ -77,7 +77,7 @@ export function Bundles() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  const run = async (f: () => Promise<void>) => {
+  const run = async (f: { (): Promise<void> }) => {
     setError(null);
     setBusy(true);
     try {
