@@ -1,7 +1,7 @@
 // Admin, the scheduled agent: its last runs and the user timer (installed, next run), and the
 // timer's installation or removal. Where systemd does not run, nothing is installed and the
 // unit files are shown so that they can be copied by hand.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import type { AgentInstall, AgentSchedule, AgentStatus } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
@@ -18,6 +18,11 @@ export function Agent() {
   const [install, setInstall] = useState<AgentInstall | null>(null);
   const [removed, setRemoved] = useState<string[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // The unit files appear below the form: bring them into view.
+  const outcome = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (install) outcome.current?.scrollIntoView?.({ block: "start" });
+  }, [install]);
 
   const load = useCallback(() => backend.agentStatus().then(setStatus, setError), [backend]);
   useEffect(() => {
@@ -144,7 +149,7 @@ export function Agent() {
       {error ? <ErrorNote error={error} /> : null}
       {removed ? <Status tone="ok">{removed.length ? t("agent.removed", { n: removed.length }) : t("agent.nothingRemoved")}</Status> : null}
       {install ? (
-        <section aria-labelledby="agent-result-title" id="agent-install-result">
+        <section aria-labelledby="agent-result-title" id="agent-install-result" ref={outcome}>
           <h2 id="agent-result-title">{t("agent.unitsTitle")}</h2>
           {install.installed ? (
             <Status tone="ok">{t("agent.installedNow")}</Status>

@@ -1,7 +1,7 @@
 // Admin, offline bundles: export what waits to sync to a file, inspect a bundle (manifest,
 // verification, signer) and import it (sync afterwards, return bundle). A refused bundle is
 // explained in the user's language; nothing is applied from it.
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { BundleApplied, BundleCheck, BundleExported, BundleImportResult, BundleManifestView, BundleRefusal } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
@@ -76,6 +76,11 @@ export function Bundles() {
   const [result, setResult] = useState<BundleImportResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // A result appears below the form: bring it into view (the form stays where it was).
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (check || result) outcome.current?.scrollIntoView?.({ block: "nearest" });
+  }, [check, result]);
 
   const run = async (f: { (): Promise<void> }) => {
     setError(null);
@@ -171,17 +176,19 @@ export function Bundles() {
           </button>
         </div>
       </form>
-      {error ? <ErrorNote error={error} /> : null}
-      {check?.status === "refused" ? <Refused reason={check.reason} /> : null}
-      {check?.status === "verified" ? (
-        <section aria-labelledby="bundle-manifest-title">
-          <h2 id="bundle-manifest-title">{t("bundle.manifestTitle")}</h2>
-          <Status tone={check.inspection.signer === "changed" ? "warn" : "ok"}>{t(`bundle.signer.${check.inspection.signer}`)}</Status>
-          <Manifest m={check.inspection.manifest} verified={t("bundle.verified", { n: check.inspection.manifest.members })} />
-        </section>
-      ) : null}
-      {result?.status === "refused" ? <Refused reason={result.reason} /> : null}
-      {result?.status === "applied" ? <Applied a={result.applied} /> : null}
+      <div ref={outcome}>
+        {error ? <ErrorNote error={error} /> : null}
+        {check?.status === "refused" ? <Refused reason={check.reason} /> : null}
+        {check?.status === "verified" ? (
+          <section aria-labelledby="bundle-manifest-title">
+            <h2 id="bundle-manifest-title">{t("bundle.manifestTitle")}</h2>
+            <Status tone={check.inspection.signer === "changed" ? "warn" : "ok"}>{t(`bundle.signer.${check.inspection.signer}`)}</Status>
+            <Manifest m={check.inspection.manifest} verified={t("bundle.verified", { n: check.inspection.manifest.members })} />
+          </section>
+        ) : null}
+        {result?.status === "refused" ? <Refused reason={result.reason} /> : null}
+        {result?.status === "applied" ? <Applied a={result.applied} /> : null}
+      </div>
     </div>
   );
 }
