@@ -161,9 +161,9 @@ pub fn find_command(exe: Option<&Path>, path_var: Option<&OsStr>) -> Option<Path
         "guichet"
     };
     let beside = exe.and_then(Path::parent).map(|d| d.join(name));
-    let in_path = path_var
+    let in_path: Vec<PathBuf> = path_var
         .map(|p| std::env::split_paths(p).map(|d| d.join(name)).collect())
-        .unwrap_or_else(Vec::new);
+        .unwrap_or_default();
     beside
         .into_iter()
         .chain(in_path)

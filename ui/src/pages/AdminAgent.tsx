@@ -121,9 +121,6 @@ export function Agent() {
           <div className="field">
             <label htmlFor="agent-calendar">{t("agent.calendar")}</label>
             <input id="agent-calendar" value={schedule.on_calendar} aria-describedby="agent-calendar-help" onChange={(e) => set("on_calendar", e.target.value)} />
-            <p id="agent-calendar-help" className="help">
-              {t("agent.calendarHelp")}
-            </p>
           </div>
           <div className="field">
             <label htmlFor="agent-delay">{t("agent.delay")}</label>
@@ -134,6 +131,9 @@ export function Agent() {
             <input id="agent-boot" value={schedule.on_boot} onChange={(e) => set("on_boot", e.target.value)} />
           </div>
         </div>
+        <p id="agent-calendar-help" className="help">
+          {t("agent.calendarHelp")}
+        </p>
         <div className="actions">
           <button type="submit" className="btn btn-primary" id="agent-install" disabled={status?.command === null}>
             {t("agent.install")}
