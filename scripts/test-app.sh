@@ -26,24 +26,35 @@ rm -rf "$artifacts" && mkdir -p "$artifacts"
 export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/home" "$scratch/data"
+mkdir -p "$scratch/seed"
 
 # Build the test binary outside the display session (compilation is the slow part).
 cargo test --locked -p guichet-e2e --no-run
 
 # Seed the knowledge base the way an admin does, with the headless agent.
 cargo build --locked -p guichet-cli
-"$target/debug/guichet" --data-dir "$scratch/data" kb import tests/e2e/fixtures/kb.json
+"$target/debug/guichet" --data-dir "$scratch/seed" kb import tests/e2e/fixtures/kb.json
 # … and one machine of the site register (the app's import goes through a native file dialog).
-"$target/debug/guichet" --data-dir "$scratch/data" site import --location "Room 2" \
+"$target/debug/guichet" --data-dir "$scratch/seed" site import --location "Room 2" \
   crates/guichet-inventory/tests/fixtures/import/fusioninventory-debian12-vm.xml >/dev/null
+# … and a disconnected site's offline bundle (its register gained a printer), with a truncated
+# copy, for the admin section's bundle inspection and import.
+"$target/debug/guichet" --data-dir "$scratch/site" asset add --type printer --make HP \
+  --serial SITE-0042 >/dev/null
+"$target/debug/guichet" --data-dir "$scratch/site" bundle export "$scratch/site.guichet" >/dev/null
+head -c 1500 "$scratch/site.guichet" >"$scratch/site-cut.guichet"
 
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_DATA_HOME=$scratch/home/.local/share \
   XDG_CACHE_HOME=$scratch/home/.cache GUICHET_DATA_DIR=$scratch/data GUICHET_OFFLINE=1 \
-  GUICHET_ARTIFACTS=$artifacts LANG=en_GB.UTF-8 LC_ALL= LANGUAGE= \
+  GUICHET_ARTIFACTS=$artifacts GUICHET_E2E_BUNDLE=$scratch/site.guichet LANG=en_GB.UTF-8 LC_ALL= LANGUAGE= \
   WEBKIT_SKIA_ENABLE_CPU_RENDERING=1
-# One retry: a rare GTK start-up failure under a fresh Xvfb was seen once in the probe.
+# One retry: a rare GTK start-up failure under a fresh Xvfb was seen once in the probe. Each
+# attempt starts from the seeded store and an empty HOME: what a failed attempt queued or saved
+# must not leak into the next.
 for attempt in 1 2; do
+  rm -rf "$scratch/data" "$scratch/home"
+  cp -a "$scratch/seed" "$scratch/data"
+  mkdir -p "$scratch/home"
   if xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- \
       timeout -k 10 600 cargo test --locked -p guichet-e2e -- --nocapture; then
     echo "e2e: passed; screenshots in tests/artifacts/" >&2

@@ -39,6 +39,16 @@ fn main() {
             "site_export_glpi",
             "asset_list",
             "asset_save",
+            "site_export",
+            "asset_label",
+            "asset_labels_save",
+            "bundle_pick",
+            "bundle_export",
+            "bundle_inspect",
+            "bundle_import",
+            "agent_status",
+            "agent_install",
+            "agent_uninstall",
         ]),
     ))
     .expect("tauri build step");

@@ -4,14 +4,20 @@
 //!   OCS/FusionInventory XML; all parsed before anything is written, one transaction), list and
 //!   search with filters, a machine's detail (its newest inventory) and history.
 //! * Hand-entered assets: list with filters, add, edit (status included).
-//! * Export: one GLPI JSON file per machine into a folder picked in a dialog.
+//! * Export: one GLPI JSON file per machine into a folder picked in a dialog; the CSV of the
+//!   register and the printable HTML report (French or English) through a save dialog.
+//! * Labels of hand-entered assets: the QR label as SVG for display, and the printable HTML
+//!   sheet of one or several assets through a save dialog.
 //!
-//! Commands stay thin: the store does the work (matching, journal, transactions). Offline
-//! bundles and the scheduled agent belong to their own module when they land; they are not part
-//! of this one.
+//! Commands stay thin: the store does the work (matching, journal, transactions) and
+//! `guichet-site` renders the exports, exactly as for the command line. Offline bundles are in
+//! [`crate::bundles`], the scheduled agent in [`crate::agent`].
 
 use chrono::{DateTime, NaiveDate, Utc};
+use std::path::PathBuf;
+
 use guichet_inventory::import::import_file;
+use guichet_site::{label, report};
 use guichet_store::{
     Asset, AssetFilter, AssetPatch, AssetStatus, MachineFilter, NewAsset, SiteImport, SiteMachine,
     SiteSnapshotMeta,
@@ -330,7 +336,171 @@ pub struct AssetQuery {
     pub status: Option<AssetState>,
 }
 
+/// What a site export for people holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteExportFormat {
+    /// One CSV of machines and assets.
+    Csv,
+    /// The printable HTML report.
+    Html,
+}
+
+/// Language of the HTML report (the UI's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportLang {
+    /// English.
+    En,
+    /// Français.
+    Fr,
+}
+
+impl From<ReportLang> for report::Lang {
+    fn from(l: ReportLang) -> Self {
+        match l {
+            ReportLang::En => report::Lang::En,
+            ReportLang::Fr => report::Lang::Fr,
+        }
+    }
+}
+
+fn export_failed(e: guichet_site::ExportError) -> AppError {
+    AppError::new(ErrorCode::Failed, e.to_string())
+}
+
+/// The bytes of a site export and the file name offered for it.
+pub async fn render_site_export(
+    store: &guichet_store::Store,
+    format: SiteExportFormat,
+    lang: ReportLang,
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<u8>, String)> {
+    let machines = store.site_machines(&MachineFilter::default()).await?;
+    let assets = store.assets(&AssetFilter::default()).await?;
+    let day = now.format("%Y-%m-%d");
+    Ok(match format {
+        SiteExportFormat::Csv => (
+            report::csv(&machines, &assets).map_err(export_failed)?,
+            format!("site-{day}.csv"),
+        ),
+        SiteExportFormat::Html => {
+            let software = store.site_software_summary().await?;
+            let html = report::html(&report::Site {
+                machines: &machines,
+                assets: &assets,
+                software: &software,
+                now,
+                lang: lang.into(),
+            });
+            (html.into_bytes(), format!("site-report-{day}.html"))
+        }
+    })
+}
+
+/// The printable HTML sheet of the labels of assets `ids` (in that order) and its file name.
+/// An empty selection or an unknown asset is refused.
+pub async fn render_label_sheet(
+    store: &guichet_store::Store,
+    ids: &[u32],
+) -> AppResult<(Vec<u8>, String)> {
+    if ids.is_empty() {
+        return Err(AppError::invalid("no equipment selected"));
+    }
+    let mut assets = Vec::with_capacity(ids.len());
+    for id in ids {
+        assets.push(store.asset(&id.to_string()).await?);
+    }
+    let name = match ids {
+        [one] => format!("label-{one}.html"),
+        _ => format!("labels-{}.html", ids.len()),
+    };
+    let html = match assets.as_slice() {
+        [one] => label::html(one),
+        all => label::sheet(all),
+    }
+    .map_err(export_failed)?;
+    Ok((html.into_bytes(), name))
+}
+
+/// Asks where to save (a save dialog offering `name`), then writes `bytes` there atomically;
+/// the path written, `None` when cancelled.
+pub(crate) async fn save_as(
+    app: &AppHandle,
+    name: String,
+    filter: (&str, &[&str]),
+    bytes: &[u8],
+) -> AppResult<Option<String>> {
+    let Some(path) = save_path(app, name, filter).await? else {
+        return Ok(None);
+    };
+    crate::jobs::write_atomic(&path, bytes)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The path chosen in a save dialog offering `name`; `None` when cancelled.
+pub(crate) async fn save_path(
+    app: &AppHandle,
+    name: String,
+    (label, exts): (&str, &[&str]),
+) -> AppResult<Option<PathBuf>> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_file_name(name)
+        .add_filter(label, exts);
+    let Some(path) = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .ok()
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    path.into_path()
+        .map(Some)
+        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))
+}
+
 // ---------------------------------------------------------------- commands
+
+/// Saves the CSV of the register or the printable HTML report through a save dialog; the path
+/// written, `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn site_export(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    format: SiteExportFormat,
+    lang: ReportLang,
+) -> AppResult<Option<String>> {
+    let (bytes, name) = render_site_export(&state.store, format, lang, Utc::now()).await?;
+    let filter: (&str, &[&str]) = match format {
+        SiteExportFormat::Csv => ("CSV", &["csv"]),
+        SiteExportFormat::Html => ("HTML", &["html", "htm"]),
+    };
+    save_as(&app, name, filter, &bytes).await
+}
+
+/// The QR label of asset `id` as an SVG document, for display.
+#[tauri::command]
+#[specta::specta]
+pub async fn asset_label(state: State<'_, AppState>, id: u32) -> AppResult<String> {
+    let a = state.store.asset(&id.to_string()).await?;
+    label::svg(&a).map_err(export_failed)
+}
+
+/// Saves the printable HTML labels of assets `ids` (one label, or a sheet of several) through a
+/// save dialog; the path written, `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn asset_labels_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<u32>,
+) -> AppResult<Option<String>> {
+    let (bytes, name) = render_label_sheet(&state.store, &ids).await?;
+    save_as(&app, name, ("HTML", &["html", "htm"]), &bytes).await
+}
 
 /// Imports inventory files picked in a dialog (with an optional location for all of them). All
 /// are parsed first: one unreadable file and nothing is written. Empty when cancelled.
@@ -578,6 +748,58 @@ mod tests {
             .unwrap();
         assert_eq!(b.status, AssetStatus::Broken);
         assert_eq!(b.serial, None);
+    }
+
+    #[tokio::test]
+    async fn exports_and_label_sheets_are_rendered_from_the_register() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = guichet_store::Store::open(dir.path()).await.unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut ids = Vec::new();
+        for serial in ["CN1", "CN2"] {
+            let mut f = fields();
+            f.serial = serial.into();
+            let a = store
+                .asset_add(
+                    &f.new_asset().unwrap(),
+                    uuid::Uuid::new_v4(),
+                    uuid::Uuid::new_v4(),
+                    now,
+                )
+                .await
+                .unwrap();
+            ids.push(a.id as u32);
+        }
+        let (csv, name) = render_site_export(&store, SiteExportFormat::Csv, ReportLang::En, now)
+            .await
+            .unwrap();
+        assert_eq!(name, "site-2026-11-23.csv");
+        assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 3);
+        let (html, name) = render_site_export(&store, SiteExportFormat::Html, ReportLang::Fr, now)
+            .await
+            .unwrap();
+        assert_eq!(name, "site-report-2026-11-23.html");
+        assert!(String::from_utf8(html)
+            .unwrap()
+            .contains("<html lang=\"fr\">"));
+
+        let (one, name) = render_label_sheet(&store, &ids[..1]).await.unwrap();
+        assert_eq!(name, format!("label-{}.html", ids[0]));
+        assert_eq!(String::from_utf8(one).unwrap().matches("<svg ").count(), 1);
+        let (both, name) = render_label_sheet(&store, &ids).await.unwrap();
+        assert_eq!(name, "labels-2.html");
+        let both = String::from_utf8(both).unwrap();
+        assert!(both.contains("S/N CN1") && both.contains("S/N CN2"));
+        assert_eq!(
+            render_label_sheet(&store, &[]).await.unwrap_err().code,
+            ErrorCode::Invalid
+        );
+        assert_eq!(
+            render_label_sheet(&store, &[999]).await.unwrap_err().code,
+            ErrorCode::NotFound
+        );
     }
 
     #[test]

@@ -8,11 +8,14 @@
 //! * [`tray`], [`sync_loop`]: tray icon and background sync; single instance, autostart and
 //!   notifications come from the official plugins.
 //! * [`logging`]: rotating log files in the app's log folder.
-//! * [`admin`]: the admin section (site machines, hand-entered assets, exports).
+//! * [`admin`]: the admin section (site machines, hand-entered assets, exports, labels);
+//!   [`bundles`]: offline bundles; [`agent`]: the scheduled agent.
 //!
 //! Blobs (screenshots, KB images) are served to the web view by the `guichet-blob` URI scheme.
 
 pub mod admin;
+pub mod agent;
+pub mod bundles;
 pub mod commands;
 pub mod error;
 pub mod health;
@@ -71,6 +74,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::admin::site_export_glpi,
             crate::admin::asset_list,
             crate::admin::asset_save,
+            crate::admin::site_export,
+            crate::admin::asset_label,
+            crate::admin::asset_labels_save,
+            crate::bundles::bundle_pick,
+            crate::bundles::bundle_export,
+            crate::bundles::bundle_inspect,
+            crate::bundles::bundle_import,
+            crate::agent::agent_status,
+            crate::agent::agent_install,
+            crate::agent::agent_uninstall,
         ])
         .events(collect_events![
             state::InventoryProgress,

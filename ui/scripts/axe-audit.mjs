@@ -1,7 +1,8 @@
 // Accessibility audit (RGAA 4 / WCAG 2.1 AA rules of axe-core) of the built UI (ui/dist) in
 // headless Chromium, on the in-memory backend: every page, in French and English, light and
-// dark themes, plus the report form's error state and an opened article. Exits non-zero on
-// any violation.
+// dark themes, plus the report form's error state, an opened article and the admin section's
+// states (machine, equipment form and label, bundle inspected/imported/refused, agent).
+// Exits non-zero on any violation.
 //   node scripts/axe-audit.mjs            (after `npm run build`; Chromium from CHROMIUM or /usr/bin/chromium)
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -87,6 +88,31 @@ try {
       await page.click("#asset-add");
       await page.waitForSelector("#asset-save");
       await audit(page, `${locale} ${scheme} equipment form`);
+      await page.click("#nav-home");
+      await page.click("#nav-admin");
+      await page.click("#tab-assets");
+      await page.click("#asset-table tbody tr td:last-child button");
+      await page.waitForSelector("#label-view img");
+      await page.click("#asset-table tbody input[type=checkbox]");
+      await audit(page, `${locale} ${scheme} equipment label`);
+      await page.click("#tab-bundles");
+      await page.fill("#bundle-path", "/media/usb/site.guichet");
+      await page.click("#bundle-inspect");
+      await page.waitForSelector("#bundle-manifest");
+      await audit(page, `${locale} ${scheme} bundle inspected`);
+      await page.click("#bundle-import");
+      await page.waitForSelector("#bundle-result");
+      await audit(page, `${locale} ${scheme} bundle imported`);
+      await page.fill("#bundle-path", "/media/usb/site-cut.guichet");
+      await page.click("#bundle-import");
+      await page.waitForSelector("#bundle-refused");
+      await audit(page, `${locale} ${scheme} bundle refused`);
+      await page.click("#tab-agent");
+      await page.waitForSelector("#agent-runs");
+      await audit(page, `${locale} ${scheme} agent status`);
+      await page.click("#agent-install");
+      await page.waitForSelector("#agent-install-result");
+      await audit(page, `${locale} ${scheme} agent unit files`);
       await page.click("#nav-settings");
       await page.click('input[name="server-kind"][value="glpi"]');
       await page.click("#glpi-app-token-on");

@@ -109,6 +109,42 @@ export const commands = {
 	assetList: (query: AssetQuery) => typedError<AssetRow[], AppError>(__TAURI_INVOKE("asset_list", { query })),
 	/**  Adds an asset (`id` = `None`) or replaces the fields of asset `id`; journalled by the store. */
 	assetSave: (id: number | null, fields: AssetFields) => typedError<AssetRow, AppError>(__TAURI_INVOKE("asset_save", { id, fields })),
+	/**
+	 *  Saves the CSV of the register or the printable HTML report through a save dialog; the path
+	 *  written, `None` when cancelled.
+	 */
+	siteExport: (format: SiteExportFormat, lang: ReportLang) => typedError<string | null, AppError>(__TAURI_INVOKE("site_export", { format, lang })),
+	/**  The QR label of asset `id` as an SVG document, for display. */
+	assetLabel: (id: number) => typedError<string, AppError>(__TAURI_INVOKE("asset_label", { id })),
+	/**
+	 *  Saves the printable HTML labels of assets `ids` (one label, or a sheet of several) through a
+	 *  save dialog; the path written, `None` when cancelled.
+	 */
+	assetLabelsSave: (ids: number[]) => typedError<string | null, AppError>(__TAURI_INVOKE("asset_labels_save", { ids })),
+	/**  Picks a bundle file in an open dialog; `None` when cancelled. */
+	bundlePick: () => typedError<string | null, AppError>(__TAURI_INVOKE("bundle_pick")),
+	/**
+	 *  Writes everything waiting to sync into a bundle chosen in a save dialog; `None` when
+	 *  cancelled. The queue is kept until a return bundle or a sync confirms it.
+	 */
+	bundleExport: () => typedError<BundleExported | null, AppError>(__TAURI_INVOKE("bundle_export")),
+	/**  Verifies the bundle at `path` and shows its manifest, applying nothing. */
+	bundleInspect: (path: string) => typedError<BundleCheck, AppError>(__TAURI_INVOKE("bundle_inspect", { path })),
+	/**
+	 *  Verifies and applies the bundle at `path`; for a site's bundle then syncs (the app's own
+	 *  pass: offline, its items stay queued) and, when asked, writes the return bundle to a file
+	 *  chosen in a save dialog.
+	 */
+	bundleImport: (path: string, options: BundleImportOptions) => typedError<BundleImportResult, AppError>(__TAURI_INVOKE("bundle_import", { path, options })),
+	/**  The last runs of the agent and the state of the user timer. */
+	agentStatus: () => typedError<AgentStatus, AppError>(__TAURI_INVOKE("agent_status")),
+	/**
+	 *  Installs and enables the user timer running `guichet agent run` on this store, or, with
+	 *  `dry_run` or without systemd, returns the unit files that would be installed.
+	 */
+	agentInstall: (schedule: AgentSchedule, dryRun: boolean) => typedError<AgentInstall, AppError>(__TAURI_INVOKE("agent_install", { schedule, dryRun })),
+	/**  Disables the user timer and removes its units; the files removed. */
+	agentUninstall: () => typedError<string[], AppError>(__TAURI_INVOKE("agent_uninstall")),
 };
 
 /** Events */
@@ -122,6 +158,71 @@ export const events = {
 export const FIELD_KEYS = ["address","agent_version","arch","asset_tag","available_bytes","batteries","bios_date","bios_vendor","bios_version","board_model","board_serial","board_vendor","boot_time","bus_path","cache_kib","categories","category","charge_percent","chassis_serial","chassis_type","chemistry","class","class_id","class_name","collected_at","container","controllers","cores","cpus","description","design_capacity_mwh","device","device_id","dhcp","dhcp_server","dns_domain","dns_servers","driver","duration_ms","edid_base64","enabled","encryption","errors","external_clock_mhz","family","firmware","folder","form_factor","format_version","fqdn","free_bytes","fs_type","full_capacity_mwh","full_name","gateway","gateways","groups","guid","home","hostname","human","hypervisor","id","install_date","interface","ipv4","ipv6","is_gpu","kernel_name","kernel_version","kind","label","login","mac","machine","machine_id","manufacture_date","manufacturer","mask","members","memory","message","model","modules","monitors","mount_point","mtu","name","network","os","part_number","pci_slot","port","prefix_len","product_id","publisher","removable","revision","role","rotational","secure_boot","security","serial","service_pack","shell","signature_version","size_bytes","sku","slot","slots","software","source","speed_mbps","speed_mhz","speed_mts","status","stepping","storage","subclass","subnet","subsystem_id","summary","swap_free_bytes","swap_total_bytes","threads","timezone","timezone_offset","total_bytes","uninstall_string","up_to_date","url","usb","users","uuid","vendor","vendor_id","version","virtual_device","virtualization","voltage_mv","volumes","week","wwn","year"] as const;
 
 /* Types */
+/**  What an install did. */
+export type AgentInstall = {
+	/**  The units are written and the timer enabled. */
+	installed: boolean,
+	/**  Why not, when not. */
+	reason: NotInstalled | null,
+	/**  The service and the timer. */
+	files: UnitFile[],
+};
+
+/**  How a run ended. */
+export type AgentRunResult = 
+/**  Started, no end recorded (running, or stopped abruptly). */
+"running" | 
+/**  Everything worked. */
+"ok" | 
+/**  The snapshot was saved but something failed. */
+"partial" | 
+/**  Nothing was saved. */
+"failed";
+
+/**  One recorded run of the agent. */
+export type AgentRunRow = {
+	/**  Local number. */
+	id: number,
+	/**  Start. */
+	started_at: string,
+	/**  End, when recorded. */
+	finished_at: string | null,
+	/**  Result. */
+	result: AgentRunResult,
+	/**  What the sync did (English, as recorded by the agent). */
+	sync: string | null,
+	/**  What went wrong. */
+	errors: string[],
+};
+
+/**  When the agent runs. */
+export type AgentSchedule = {
+	/**  A systemd calendar expression (`daily`, `Mon..Fri 08:30`). */
+	on_calendar: string,
+	/**  Random extra delay before each run (`1h`, `15min`). */
+	random_delay: string,
+	/**  Delay after boot before the first run (`5min`). */
+	on_boot: string,
+};
+
+/**  The agent's state: recent runs and the user timer. */
+export type AgentStatus = {
+	/**  The last runs, newest first. */
+	runs: AgentRunRow[],
+	/**  Whether the user timer's unit file is installed. */
+	installed: boolean,
+	/**  Where the timer unit is (or would be). */
+	unit_file: string | null,
+	/**  The timer's state as systemd reports it (`active`…). */
+	timer_state: string | null,
+	/**  When systemd will next start the agent. */
+	next_run: string | null,
+	/**  Whether systemd runs this machine (installing needs it). */
+	systemd: boolean,
+	/**  The `guichet` command the timer runs; `None` when it cannot be found. */
+	command: string | null,
+};
+
 /**  Error returned by every command. */
 export type AppError = {
 	/**  What kind of failure, for the UI. */
@@ -240,6 +341,187 @@ export type AttachmentDraft = {
 	/**  MIME type guessed from the name. */
 	mime: string,
 };
+
+/**  What importing a bundle did, counted. */
+export type BundleApplied = {
+	/**  The bundle. */
+	bundle_uuid: string,
+	/**  Outgoing or return. */
+	kind: BundleDirection,
+	/**  Its sender. */
+	source_deviceid: string,
+	/**  Imported before: nothing was applied this time. */
+	already_applied: boolean,
+	/**  The sender's key was recorded now. */
+	key_recorded: boolean,
+	/**  Tickets added. */
+	tickets_added: number,
+	/**  Replies added. */
+	replies_added: number,
+	/**  Entries queued here for the next sync. */
+	entries_queued: number,
+	/**  Entries already received through an earlier bundle. */
+	entries_already_received: number,
+	/**  Inventory snapshots added. */
+	snapshots_added: number,
+	/**  Site changes received or confirmed. */
+	site_changes: number,
+	/**  Machines imported into the register. */
+	machines_imported: number,
+	/**  Assets created, updated or removed. */
+	assets_changed: number,
+	/**  Return: entries the server now holds. */
+	entries_confirmed: number,
+	/**  Return: tickets updated. */
+	tickets_updated: number,
+	/**  Return: articles added or updated. */
+	articles_updated: number,
+	/**  Return: articles removed. */
+	articles_deleted: number,
+	/**  The sync after the import. */
+	sync: BundleSync,
+	/**  What the sync said when it did not work (English). */
+	sync_detail: string | null,
+	/**  Where the return bundle was written, if it was. */
+	return_file: string | null,
+};
+
+/**  The result of checking a bundle. */
+export type BundleCheck = 
+/**  Format, checksums and signature verified. */
+{ status: "verified"; 
+/**  What it is. */
+inspection: BundleInspection } | 
+/**  Refused: nothing can be applied from it. */
+{ status: "refused"; 
+/**  Why. */
+reason: BundleRefusal; 
+/**  The English detail (logs, diagnostics). */
+detail: string };
+
+/**  What a bundle holds, counted. */
+export type BundleCountsView = {
+	/**  Tickets. */
+	tickets: number,
+	/**  Replies. */
+	replies: number,
+	/**  Inventory pushes. */
+	inventories: number,
+	/**  Site-register changes. */
+	site_changes: number,
+	/**  Outbox entries (outgoing: carried; return: confirmed as sent). */
+	entries: number,
+	/**  Knowledge-base articles. */
+	articles: number,
+	/**  Files (attachments, images). */
+	files: number,
+};
+
+/**  Which way a bundle travels. */
+export type BundleDirection = 
+/**  From a disconnected site to a connected machine. */
+"outgoing" | 
+/**  From the connected machine back to the site. */
+"return";
+
+/**  What an export wrote. */
+export type BundleExported = {
+	/**  Where. */
+	path: string,
+	/**  Size of the file. */
+	bytes: number,
+	/**  Its manifest. */
+	manifest: BundleManifestView,
+};
+
+/**  How to import. */
+export type BundleImportOptions = {
+	/**  Accept a signing key different from the one seen before for the sending device. */
+	trust_new_key: boolean,
+	/**  After applying a site's bundle, run a sync pass. */
+	sync: boolean,
+	/**  Then write the return bundle for that site (a save dialog asks where). */
+	write_return: boolean,
+};
+
+/**  The result of an import. */
+export type BundleImportResult = 
+/**  Verified and applied (or already applied before). */
+{ status: "applied"; 
+/**  What it did. */
+applied: BundleApplied } | 
+/**  Refused: nothing was applied. */
+{ status: "refused"; 
+/**  Why. */
+reason: BundleRefusal; 
+/**  The English detail. */
+detail: string };
+
+/**  A verified bundle's description. */
+export type BundleInspection = {
+	/**  The file. */
+	file: string,
+	/**  Its size. */
+	file_bytes: number,
+	/**  Its manifest. */
+	manifest: BundleManifestView,
+	/**  What this store knows of its signer. */
+	signer: SignerTrust,
+};
+
+/**  A bundle's manifest, as the admin section shows it. */
+export type BundleManifestView = {
+	/**  Unique id of the bundle. */
+	bundle_uuid: string,
+	/**  Outgoing or return. */
+	kind: BundleDirection,
+	/**  Device id of the store that wrote it. */
+	source_deviceid: string,
+	/**  For a return bundle: the site it answers. */
+	recipient_deviceid: string | null,
+	/**  When it was written. */
+	created_at: string,
+	/**  The signer's public key (hex). */
+	public_key: string,
+	/**  What it holds. */
+	counts: BundleCountsView,
+	/**  Members verified against their checksum. */
+	members: number,
+};
+
+/**  Why a bundle was refused; nothing was applied from it. */
+export type BundleRefusal = 
+/**  Not a Guichet bundle, or a version this build does not read. */
+"format" | 
+/**  The file ends early. */
+"truncated" | 
+/**  The container or manifest is damaged. */
+"corrupt" | 
+/**  A member does not match its checksum. */
+"checksum" | 
+/**  The signature does not verify. */
+"signature" | 
+/**  Signed by another key than the one seen before for that device. */
+"key_changed" | 
+/**  Written by this very store. */
+"own_bundle" | 
+/**  A return bundle for another site. */
+"wrong_recipient" | 
+/**  Over the size limit. */
+"too_large";
+
+/**  How the sync after an import went. */
+export type BundleSync = 
+/**  Not run (a return bundle, or not asked for). */
+"skipped" | 
+/**  Sent and received. */
+"done" | 
+/**  Offline: the bundle is applied and its items are queued for the next sync. */
+"offline" | 
+/**  No server configured: the items are queued. */
+"not_configured" | 
+/**  The server refused or failed: the items stay queued. */
+"failed";
 
 /**  Inventory category, mirrored from the model for the bindings. */
 export type CategoryId = "os" | "machine" | "cpus" | "memory" | "storage" | "volumes" | "network" | "controllers" | "usb" | "monitors" | "batteries" | "users" | "software" | "security" | "virtualization";
@@ -552,6 +834,20 @@ export type Navigate = {
 	page: string,
 };
 
+/**  Why nothing was installed. */
+export type NotInstalled = 
+/**  Only the files were asked for. */
+"dry_run" | 
+/**  systemd does not run on this machine. */
+"no_systemd";
+
+/**  Language of the HTML report (the UI's). */
+export type ReportLang = 
+/**  English. */
+"en" | 
+/**  Français. */
+"fr";
+
 /**  One category and its items. */
 export type SectionView = {
 	/**  Which category. */
@@ -571,6 +867,22 @@ export type ServerKind =
  *  agent), with native inventory submission.
  */
 "glpi";
+
+/**  What this store knows of a bundle's signing key. */
+export type SignerTrust = 
+/**  First bundle from that device: its key will be recorded. */
+"first_contact" | 
+/**  The key seen before for that device. */
+"known" | 
+/**  Another key than the one seen before: importing needs an explicit acceptance. */
+"changed";
+
+/**  What a site export for people holds. */
+export type SiteExportFormat = 
+/**  One CSV of machines and assets. */
+"csv" | 
+/**  The printable HTML report. */
+"html";
 
 /**  A saved snapshot in the history list. */
 export type SnapshotSummary = {
@@ -708,6 +1020,14 @@ export type TicketThread = {
 	ticket: TicketSummary,
 	/**  Messages, oldest first. */
 	messages: TicketMessage[],
+};
+
+/**  A unit file, written or to write. */
+export type UnitFile = {
+	/**  Where it goes. */
+	path: string,
+	/**  Its text. */
+	text: string,
 };
 
 /**  How urgent a problem is, as the user sees it. */

@@ -4,13 +4,12 @@
 //! Every change is one transaction that is also journalled for sync (see the store's `site`
 //! module). Ids are the number shown by `asset list`, a UUID prefix, or the serial number.
 
-mod label;
-
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
+use guichet_site::label;
 use guichet_store::{Asset, AssetFilter, AssetPatch, AssetStatus, NewAsset};
 
 use crate::error::CliError;
@@ -387,9 +386,9 @@ async fn label(ctx: &Context, id: &str, out: Option<PathBuf>) -> Result<(), CliE
         .and_then(|p| p.extension())
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     let bytes = match ext.as_deref() {
-        None | Some("svg") => label::svg(&a)?.into_bytes(),
-        Some("html") | Some("htm") => label::html(&a)?.into_bytes(),
-        Some("png") => label::png(&a)?,
+        None | Some("svg") => label::svg(&a).map_err(anyhow::Error::new)?.into_bytes(),
+        Some("html") | Some("htm") => label::html(&a).map_err(anyhow::Error::new)?.into_bytes(),
+        Some("png") => label::png(&a).map_err(anyhow::Error::new)?,
         Some(other) => {
             return Err(CliError::usage(format!(
                 "unknown label format `.{other}`: use .svg, .html or .png"

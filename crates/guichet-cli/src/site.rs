@@ -2,8 +2,6 @@
 //! them (Guichet native JSON, GLPI Agent JSON, FusionInventory/OCS XML), searched, and exported
 //! (CSV, GLPI JSON per machine, a printable HTML report).
 
-mod report;
-
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -16,10 +14,28 @@ use guichet_store::{
     VersionConstraint,
 };
 
+use guichet_site::report;
+
 use crate::error::CliError;
 use crate::{output, table, Context};
 
-pub use report::Lang;
+/// Language of the HTML report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Français.
+    Fr,
+}
+
+impl From<Lang> for report::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::En => report::Lang::En,
+            Lang::Fr => report::Lang::Fr,
+        }
+    }
+}
 
 /// `guichet site …`
 #[derive(Debug, Args)]
@@ -435,7 +451,7 @@ async fn export(ctx: &Context, a: ExportArgs) -> Result<(), CliError> {
     match a.format {
         ExportFormat::Csv => {
             let assets = store.assets(&AssetFilter::default()).await?;
-            let bytes = report::csv(&machines, &assets)?;
+            let bytes = report::csv(&machines, &assets).map_err(anyhow::Error::new)?;
             output::write(a.output.as_deref(), &bytes)?;
             eprintln!(
                 "exported {} machine(s) and {} asset(s)",
@@ -457,7 +473,7 @@ async fn export(ctx: &Context, a: ExportArgs) -> Result<(), CliError> {
                 assets: &assets,
                 software: &software,
                 now: Utc::now(),
-                lang: a.lang,
+                lang: a.lang.into(),
             });
             output::write(a.output.as_deref(), html.as_bytes())?;
             eprintln!(

@@ -284,8 +284,69 @@ async fn scenario(c: &Client, glpi_url: &str) {
     })
     .await;
     shot(c, "11-admin-equipment").await;
+    click(c, "#asset-table tbody tr:last-child td:last-child button").await;
+    wait_text(c, "#label-view", |t| t.contains("Save the label")).await;
+    shot(c, "12-admin-label").await;
 
-    // 6. Connect to GLPI: the test of the connection signs in for real (REST API v1,
+    // 6. Offline bundles: inspect the site's bundle written by the command line, import it
+    //    (offline: applied, its items queued), then refuse a truncated copy.
+    if let Some(bundle) = std::env::var_os("GUICHET_E2E_BUNDLE") {
+        let bundle = bundle.to_string_lossy().into_owned();
+        click(c, "#tab-bundles").await;
+        let field = c
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("#bundle-path"))
+            .await
+            .expect("bundle path field");
+        field.send_keys(&bundle).await.unwrap();
+        click(c, "#bundle-inspect").await;
+        wait_text(c, "#bundle-manifest", |t| {
+            t.contains("From a site, to sync") && t.contains("1 site change(s)")
+        })
+        .await;
+        wait_text(c, "main", |t| t.contains("First bundle from this machine")).await;
+        shot(c, "13-admin-bundle-inspect").await;
+        click(c, "#bundle-import").await;
+        let result = wait_text(c, "#bundle-result", |t| !t.is_empty()).await;
+        assert!(result.contains("applied"), "{result}");
+        // No server is configured in this test (and the network is reported down): the
+        // bundle is applied and what it carries waits here for a sync.
+        assert!(
+            result.contains("the bundle is applied and its items are queued"),
+            "{result}"
+        );
+        assert!(result.contains("1 equipment change(s)"), "{result}");
+        shot(c, "14-admin-bundle-imported").await;
+        field.clear().await.unwrap();
+        field
+            .send_keys(&bundle.replace("site.guichet", "site-cut.guichet"))
+            .await
+            .unwrap();
+        click(c, "#bundle-import").await;
+        wait_text(c, "#bundle-refused", |t| {
+            t.contains("Bundle refused") && t.contains("truncated")
+        })
+        .await;
+        shot(c, "15-admin-bundle-refused").await;
+        // The printer the site entered is now in this register.
+        click(c, "#tab-assets").await;
+        wait_text(c, "#asset-table tbody", |t| t.contains("SITE-0042")).await;
+    }
+
+    // 7. The scheduled agent: status, and without systemd the unit files to copy.
+    click(c, "#tab-agent").await;
+    wait_text(c, "#agent-status", |t| t.contains("not installed")).await;
+    wait_text(c, "#agent-runs", |t| t.contains("No run recorded yet")).await;
+    click(c, "#agent-install").await;
+    let units = wait_text(c, "#agent-install-result", |t| !t.is_empty()).await;
+    assert!(
+        units.contains("agent run") && units.contains("OnCalendar=daily"),
+        "{units}"
+    );
+    shot(c, "16-admin-agent").await;
+
+    // 8. Connect to GLPI: the test of the connection signs in for real (REST API v1,
     //    user token + App-Token), then the settings are saved with the secrets in the keyring.
     click(c, "#nav-settings").await;
     click(c, r#"input[name="server-kind"][value="glpi"]"#).await;
@@ -310,9 +371,9 @@ async fn scenario(c: &Client, glpi_url: &str) {
         t.contains("stored in the system keyring")
     })
     .await;
-    shot(c, "12-settings-glpi").await;
+    shot(c, "17-settings-glpi").await;
 
-    // 7. Switch to French: the whole UI follows.
+    // 9. Switch to French: the whole UI follows.
     c.find(Locator::Css("#lang-switch"))
         .await
         .unwrap()
@@ -322,10 +383,10 @@ async fn scenario(c: &Client, glpi_url: &str) {
     wait_text(c, "#nav-home", |t| t == "Accueil").await;
     click(c, "#nav-settings").await;
     wait_text(c, "h1", |t| t == "Paramètres").await;
-    shot(c, "13-settings-fr").await;
+    shot(c, "18-settings-fr").await;
     click(c, "#nav-about").await;
     wait_text(c, "#diagnostics", |t| t.contains("Dossier du journal")).await;
-    shot(c, "14-about-fr").await;
+    shot(c, "19-about-fr").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

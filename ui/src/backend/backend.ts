@@ -2,6 +2,9 @@
 // one (generated bindings, ./tauri.ts) and an in-memory fake for tests and the browser preview
 // (./fake.ts). Types come from the bindings generated from the Rust commands.
 import type {
+  AgentInstall,
+  AgentSchedule,
+  AgentStatus,
   AppSettings,
   Article,
   ArticleCategory,
@@ -10,6 +13,10 @@ import type {
   AssetQuery,
   AssetRow,
   AttachmentDraft,
+  BundleCheck,
+  BundleExported,
+  BundleImportOptions,
+  BundleImportResult,
   Connection,
   ConnectionCheck,
   Diagnostics,
@@ -23,6 +30,8 @@ import type {
   InventoryProgress,
   InventoryView,
   MachineHealth,
+  ReportLang,
+  SiteExportFormat,
   SnapshotSummary,
   SyncStatus,
   SystemInfoPreview,
@@ -104,6 +113,25 @@ export interface Backend {
   assetList(query: AssetQuery): Promise<AssetRow[]>;
   /** Adds (id null) or replaces an asset's fields. */
   assetSave(id: number | null, fields: AssetFields): Promise<AssetRow>;
+  /** The register's CSV or printable HTML report through a save dialog; null when cancelled. */
+  siteExport(format: SiteExportFormat, lang: ReportLang): Promise<string | null>;
+  /** An asset's QR label, an SVG document. */
+  assetLabel(id: number): Promise<string>;
+  /** The printable HTML labels of these assets through a save dialog; null when cancelled. */
+  assetLabelsSave(ids: number[]): Promise<string | null>;
+  // Admin: offline bundles
+  /** Picks a bundle file in a dialog; null when cancelled. */
+  bundlePick(): Promise<string | null>;
+  /** Everything waiting to sync into a file chosen in a save dialog; null when cancelled. */
+  bundleExport(): Promise<BundleExported | null>;
+  bundleInspect(path: string): Promise<BundleCheck>;
+  bundleImport(path: string, options: BundleImportOptions): Promise<BundleImportResult>;
+  // Admin: the scheduled agent
+  agentStatus(): Promise<AgentStatus>;
+  /** Installs the user timer, or (dry run, no systemd) returns the files it would install. */
+  agentInstall(schedule: AgentSchedule, dryRun: boolean): Promise<AgentInstall>;
+  /** The unit files removed. */
+  agentUninstall(): Promise<string[]>;
   /** URL of a stored blob (KB images) for <img src>. */
   blobUrl(sha256: string): string;
 }

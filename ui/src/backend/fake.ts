@@ -1,7 +1,9 @@
 // An in-memory Backend: component tests use it (and can override any method), and the browser
 // preview (no Tauri) runs on it, which is what the accessibility audit loads.
 import type {
+  AgentRunRow,
   AppSettings,
+  BundleManifestView,
   Article,
   AssetRow,
   MachineRow,
@@ -107,6 +109,22 @@ export interface FakeOptions {
   online?: boolean;
 }
 
+/** A site's bundle as `bundleInspect` describes it (`return` for the answer). */
+function sampleManifest(kind: "outgoing" | "return"): BundleManifestView {
+  return {
+    bundle_uuid: kind === "outgoing" ? "6f1c2d3e-0000-4000-8000-000000000001" : "6f1c2d3e-0000-4000-8000-000000000002",
+    kind,
+    source_deviceid: kind === "outgoing" ? "pc-annexe-2026-11-20-08-00-00" : "pc-siege-2026-01-05-09-00-00",
+    recipient_deviceid: kind === "return" ? "pc-annexe-2026-11-20-08-00-00" : null,
+    created_at: "2026-11-22T17:40:00Z",
+    public_key: "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29",
+    counts: { tickets: 2, replies: 1, inventories: 1, site_changes: 3, entries: 4, articles: kind === "return" ? 12 : 0, files: 1 },
+    members: 2,
+  };
+}
+
+const UNIT_DIR = "/home/user/.config/systemd/user";
+
 /** A fresh fake backend; every call is async like the real one. */
 export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: TicketThread[] } {
   let settings: AppSettings = {
@@ -174,6 +192,21 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
   };
   const summary = (t: TicketThread): TicketSummary => t.ticket;
   let seq = 1;
+  // Bundles by file name: `…site.guichet` a site's, `…return….guichet` an answer, `…cut…` a
+  // truncated file; anything else is not a bundle.
+  const appliedBundles = new Set<string>();
+  const bundleFile = (path: string): BundleManifestView | "truncated" | "format" => {
+    if (/cut|truncated/.test(path)) return "truncated";
+    if (/return.*\.guichet$/.test(path)) return sampleManifest("return");
+    if (/\.guichet$/.test(path)) return sampleManifest("outgoing");
+    return "format";
+  };
+  const refusalDetail = { truncated: "the bundle is truncated: payload.json ends early", format: "not a Guichet bundle: no manifest.json" };
+  const runs: AgentRunRow[] = [
+    { id: 2, started_at: "2026-11-23T08:41:00Z", finished_at: "2026-11-23T08:41:09Z", result: "partial", sync: "offline: no route to the server", errors: ["sync offline"] },
+    { id: 1, started_at: "2026-11-22T08:37:00Z", finished_at: "2026-11-22T08:37:12Z", result: "ok", sync: "ok (pushed 1, pulled 0)", errors: [] },
+  ];
+  let timerInstalled = false;
 
   return {
     tickets,
@@ -378,6 +411,89 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       if (at >= 0) assets[at] = row;
       else assets.push(row);
       return row;
+    },
+    async siteExport(format) {
+      return format === "csv" ? "/home/user/site-2026-11-23.csv" : "/home/user/site-report-2026-11-23.html";
+    },
+    async assetLabel(id) {
+      const a = assets.find((x) => x.id === id);
+      if (!a) throw new BackendError("not_found", `asset ${id}`);
+      return `<svg xmlns="http://www.w3.org/2000/svg" width="90mm" height="38mm" viewBox="0 0 900 380"><title>${a.fields.kind}</title><rect width="900" height="380" fill="#fff"/><path d="M20 20h300v300h-300z"/><text x="385" y="80">${a.fields.kind.toUpperCase()}</text></svg>`;
+    },
+    async assetLabelsSave(ids) {
+      if (!ids.length) throw new BackendError("invalid", "no equipment selected");
+      return ids.length === 1 ? `/home/user/label-${ids[0]}.html` : `/home/user/labels-${ids.length}.html`;
+    },
+    async bundlePick() {
+      return "/media/usb/pc-annexe-20261122-1740.guichet";
+    },
+    async bundleExport() {
+      const m = sampleManifest("outgoing");
+      return { path: "/media/usb/pc-accueil-20261123-0915.guichet", bytes: 48_213, manifest: { ...m, counts: { ...m.counts, entries: sync.queued, site_changes: 1 } } };
+    },
+    async bundleInspect(path) {
+      const f = bundleFile(path);
+      if (typeof f === "string") return { status: "refused", reason: f, detail: refusalDetail[f] };
+      return { status: "verified", inspection: { file: path, file_bytes: 48_213, manifest: f, signer: appliedBundles.size ? "known" : "first_contact" } };
+    },
+    async bundleImport(path, options) {
+      const f = bundleFile(path);
+      if (typeof f === "string") return { status: "refused", reason: f, detail: refusalDetail[f] };
+      if (options.write_return && f.kind === "return") throw new BackendError("invalid", "already a return bundle");
+      const again = appliedBundles.has(f.bundle_uuid);
+      appliedBundles.add(f.bundle_uuid);
+      const outgoing = f.kind === "outgoing" && !again;
+      const n = (v: number) => (again ? 0 : v);
+      if (outgoing) publishSync({ ...sync, queued: sync.queued + f.counts.entries });
+      return {
+        status: "applied",
+        applied: {
+          bundle_uuid: f.bundle_uuid,
+          kind: f.kind,
+          source_deviceid: f.source_deviceid,
+          already_applied: again,
+          key_recorded: !again,
+          tickets_added: n(f.kind === "outgoing" ? 2 : 0),
+          replies_added: n(1),
+          entries_queued: outgoing ? f.counts.entries : 0,
+          entries_already_received: 0,
+          snapshots_added: n(f.kind === "outgoing" ? 1 : 0),
+          site_changes: n(3),
+          machines_imported: n(f.kind === "outgoing" ? 1 : 0),
+          assets_changed: n(f.kind === "outgoing" ? 2 : 0),
+          entries_confirmed: n(f.kind === "return" ? 4 : 0),
+          tickets_updated: n(f.kind === "return" ? 2 : 0),
+          articles_updated: n(f.kind === "return" ? 12 : 0),
+          articles_deleted: 0,
+          sync: f.kind === "return" || !options.sync ? "skipped" : sync.online ? "not_configured" : "offline",
+          sync_detail: null,
+          return_file: options.write_return ? "/media/usb/return-pc-annexe.guichet" : null,
+        },
+      };
+    },
+    async agentStatus() {
+      return {
+        runs,
+        installed: timerInstalled,
+        unit_file: `${UNIT_DIR}/guichet-agent.timer`,
+        timer_state: timerInstalled ? "active" : null,
+        next_run: timerInstalled ? "2026-11-24T08:30:00Z" : null,
+        systemd: false,
+        command: "/usr/bin/guichet",
+      };
+    },
+    async agentInstall(schedule, dryRun) {
+      if (!schedule.on_calendar.trim()) throw new BackendError("invalid", "empty calendar");
+      const files = [
+        { path: `${UNIT_DIR}/guichet-agent.service`, text: `[Service]\nType=oneshot\nExecStart="/usr/bin/guichet" --data-dir "/home/user/.local/share/guichet" agent run\n` },
+        { path: `${UNIT_DIR}/guichet-agent.timer`, text: `[Timer]\nOnCalendar=${schedule.on_calendar}\nPersistent=true\n` },
+      ];
+      return { installed: false, reason: dryRun ? "dry_run" : "no_systemd", files };
+    },
+    async agentUninstall() {
+      const was = timerInstalled;
+      timerInstalled = false;
+      return was ? [`${UNIT_DIR}/guichet-agent.service`, `${UNIT_DIR}/guichet-agent.timer`] : [];
     },
     blobUrl: (sha) => `blob-test:${sha}`,
   };

@@ -1,14 +1,18 @@
 // Admin: the site register. Machines (import inventory files, list and search with filters, a
-// machine's detail and history, GLPI JSON export) and hand-entered assets (list, add, edit,
-// status). Offline bundles and the scheduled agent get their own tabs when they land.
+// machine's detail and history, GLPI JSON, CSV and printable report exports), hand-entered
+// assets (list, add, edit, status, QR labels saved or printed), offline bundles and the
+// scheduled agent (their own files).
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import type { AssetFields, AssetRow, AssetState, ImportRow, MachineDetail, MachineQuery, MachineRow } from "../backend/backend";
+import type { AssetFields, AssetRow, AssetState, ImportRow, MachineDetail, MachineQuery, MachineRow, SiteExportFormat } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
+import { Agent } from "./AdminAgent";
+import { Bundles } from "./AdminBundles";
 import { Machine } from "./Inventory";
 
-type Tab = "machines" | "assets";
+type Tab = "machines" | "assets" | "bundles" | "agent";
+const TABS: Tab[] = ["machines", "assets", "bundles", "agent"];
 const STATES: AssetState[] = ["in_use", "in_stock", "broken", "retired"];
 const NO_QUERY: MachineQuery = { hostname: "", os: "", location: "", software: "", version: "", ram_below_gib: 0 };
 
@@ -21,7 +25,7 @@ export function Admin() {
         {t("admin.title")}
       </h1>
       <div role="tablist" className="tabs" aria-label={t("admin.title")}>
-        {(["machines", "assets"] as Tab[]).map((k) => (
+        {TABS.map((k) => (
           <button
             key={k}
             type="button"
@@ -37,7 +41,7 @@ export function Admin() {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === "machines" ? <Machines /> : <Assets />}
+        {tab === "machines" ? <Machines /> : tab === "assets" ? <Assets /> : tab === "bundles" ? <Bundles /> : <Agent />}
       </div>
     </section>
   );
@@ -87,6 +91,16 @@ function Machines() {
     try {
       const dir = await backend.siteExportGlpi();
       if (dir) setNote(t("admin.exported", { path: dir }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const exportSite = async (format: SiteExportFormat) => {
+    setError(null);
+    setNote(null);
+    try {
+      const path = await backend.siteExport(format, i.lang);
+      if (path) setNote(t("admin.exported", { path }));
     } catch (err) {
       setError(err);
     }
@@ -148,6 +162,12 @@ function Machines() {
           </button>
           <button type="button" className="btn" id="site-export-glpi" onClick={exportGlpi}>
             {t("admin.exportGlpi")}
+          </button>
+          <button type="button" className="btn" id="site-export-csv" onClick={() => exportSite("csv")}>
+            {t("admin.exportCsv")}
+          </button>
+          <button type="button" className="btn" id="site-export-html" onClick={() => exportSite("html")}>
+            {t("admin.exportReport")}
           </button>
         </div>
       </fieldset>
@@ -260,6 +280,36 @@ function Assets() {
   const [editing, setEditing] = useState<{ id: number | null; fields: AssetFields } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<string | null>(null);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [shown, setShown] = useState<{ id: number; svg: string } | null>(null);
+  const [printing, setPrinting] = useState<{ id: number; svg: string }[]>([]);
+
+  const toggle = (id: number, on: boolean) => setSelected(on ? [...selected.filter((x) => x !== id), id] : selected.filter((x) => x !== id));
+  const showLabel = (id: number) => {
+    setError(null);
+    backend.assetLabel(id).then((svg) => setShown({ id, svg }), setError);
+  };
+  const saveLabels = async (ids: number[]) => {
+    setError(null);
+    setNote(null);
+    try {
+      const path = await backend.assetLabelsSave(ids);
+      if (path) setNote(t("admin.labelsSaved", { n: ids.length, path }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  // The print stylesheet shows only the labels area: fill it, then open the print dialog.
+  const printLabels = async (ids: number[]) => {
+    setError(null);
+    try {
+      const labels = await Promise.all(ids.map(async (id) => ({ id, svg: await backend.assetLabel(id) })));
+      setPrinting(labels);
+      window.setTimeout(() => window.print(), 0);
+    } catch (err) {
+      setError(err);
+    }
+  };
 
   const load = useCallback(
     (q: string, s: AssetState | "") => backend.assetList({ text: q, status: s || null }).then(setList, setError),
@@ -374,10 +424,40 @@ function Assets() {
       </form>
       {note ? <Status tone="ok">{note}</Status> : null}
       {error ? <ErrorNote error={error} /> : null}
+      {shown ? (
+        <figure className="label-view" id="label-view">
+          <img src={svgUrl(shown.svg)} alt={t("admin.labelAlt", { id: shown.id })} />
+          <figcaption className="actions">
+            <button type="button" className="btn" id="label-save" onClick={() => saveLabels([shown.id])}>
+              {t("admin.labelSave")}
+            </button>
+            <button type="button" className="btn" id="label-print" onClick={() => printLabels([shown.id])}>
+              {t("admin.print")}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={() => setShown(null)}>
+              {t("common.close")}
+            </button>
+          </figcaption>
+        </figure>
+      ) : null}
+      {list ? (
+        <div className="actions">
+          <span id="selection-count">{t("admin.selected", { n: selected.length })}</span>
+          <button type="button" className="btn" id="labels-save" disabled={!selected.length} onClick={() => saveLabels(selected)}>
+            {t("admin.labelsSave")}
+          </button>
+          <button type="button" className="btn" id="labels-print" disabled={!selected.length} onClick={() => printLabels(selected)}>
+            {t("admin.labelsPrint")}
+          </button>
+        </div>
+      ) : null}
       {list ? (
         <table className="table" id="asset-table">
           <thead>
             <tr>
+              <th scope="col">
+                <span className="sr-only">{t("admin.select")}</span>
+              </th>
               <th scope="col">#</th>
               <th scope="col">{t("asset.kind")}</th>
               <th scope="col">{t("asset.model")}</th>
@@ -385,11 +465,15 @@ function Assets() {
               <th scope="col">{t("asset.location")}</th>
               <th scope="col">{t("asset.status")}</th>
               <th scope="col">{t("asset.warranty_until")}</th>
+              <th scope="col">{t("admin.label")}</th>
             </tr>
           </thead>
           <tbody>
             {list.map((a) => (
               <tr key={a.id}>
+                <td>
+                  <input type="checkbox" checked={selected.includes(a.id)} aria-label={t("admin.selectAsset", { id: a.id })} onChange={(e) => toggle(a.id, e.target.checked)} />
+                </td>
                 <td>
                   <button type="button" className="link" aria-label={t("admin.assetEdit", { id: a.id })} onClick={() => setEditing({ id: a.id, fields: a.fields })}>
                     {a.id}
@@ -401,11 +485,26 @@ function Assets() {
                 <td>{a.fields.location}</td>
                 <td>{t(`assetState.${a.fields.status}`)}</td>
                 <td>{a.fields.warranty_until}</td>
+                <td>
+                  <button type="button" className="link" aria-label={t("admin.labelShow", { id: a.id })} onClick={() => showLabel(a.id)}>
+                    {t("admin.label")}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
+      <div className="print-area" aria-hidden="true">
+        {printing.map((l) => (
+          <img key={l.id} src={svgUrl(l.svg)} alt="" />
+        ))}
+      </div>
     </div>
   );
+}
+
+/** An SVG document as an image URL (the CSP allows `data:` images; no markup is injected). */
+function svgUrl(svg: string): string {
+  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }

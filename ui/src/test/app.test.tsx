@@ -1,7 +1,7 @@
 // Component tests of the pages against the in-memory backend (any method can be replaced).
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { App } from "../App";
 import { BackendError, type Backend } from "../backend/backend";
 import { createFakeBackend } from "../backend/fake";
@@ -255,5 +255,90 @@ describe("site admin", () => {
     await user.click(screen.getByRole("button", { name: "Enregistrer" }));
     const row = (await screen.findByText("SN-42")).closest("tr")!;
     expect(within(row).getByText("En panne")).toBeInTheDocument();
+  });
+
+  it("exports the register as CSV and as the printable report in the UI's language", async () => {
+    const backend = createFakeBackend();
+    const calls: string[] = [];
+    backend.siteExport = async (format, lang) => {
+      calls.push(`${format}/${lang}`);
+      return `/home/user/site.${format}`;
+    };
+    const { user } = setup("admin", backend, "fr");
+    await user.click(await screen.findByRole("button", { name: "Exporter en CSV…" }));
+    expect(await screen.findByText("Exporté dans /home/user/site.csv")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Rapport imprimable…" }));
+    expect(await screen.findByText("Exporté dans /home/user/site.html")).toBeInTheDocument();
+    expect(calls).toEqual(["csv/fr", "html/fr"]);
+  });
+
+  it("shows an asset's QR label, saves the labels of a selection and prints them", async () => {
+    const print = vi.spyOn(window, "print").mockImplementation(() => {});
+    const { user } = setup("admin");
+    await user.click(await screen.findByRole("tab", { name: "Other equipment" }));
+    await user.click(await screen.findByRole("button", { name: "Show the label of equipment #1" }));
+    const img = await screen.findByRole("img", { name: "QR label of equipment #1" });
+    expect(img.getAttribute("src")).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
+    await user.click(screen.getByRole("button", { name: "Save the label…" }));
+    expect(await screen.findByText("1 label(s) saved to /home/user/label-1.html")).toBeInTheDocument();
+    const saveSelection = screen.getByRole("button", { name: "Save labels of the selection…" });
+    expect(saveSelection).toBeDisabled();
+    await user.click(screen.getByRole("checkbox", { name: "Select equipment #1" }));
+    expect(screen.getByText("1 selected")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Print labels of the selection" }));
+    await waitFor(() => expect(print).toHaveBeenCalledTimes(1));
+    print.mockRestore();
+  });
+
+  it("inspects a site's bundle, imports it offline, then refuses a truncated copy", async () => {
+    const { user } = setup("admin", createFakeBackend({ online: false }));
+    await user.click(await screen.findByRole("tab", { name: "Offline bundles" }));
+    const file = screen.getByLabelText("Bundle file");
+    expect(screen.getByRole("button", { name: "Import" })).toBeDisabled();
+    await user.type(file, "/media/usb/site.guichet");
+    await user.click(screen.getByRole("button", { name: "Inspect" }));
+    expect(await screen.findByText(/First bundle from this machine/)).toBeInTheDocument();
+    const manifest = document.getElementById("bundle-manifest")!;
+    expect(within(manifest).getByText("pc-annexe-2026-11-20-08-00-00")).toBeInTheDocument();
+    expect(within(manifest).getByText(/2 ticket\(s\), 1 reply\(ies\), 1 inventory\(ies\), 3 site change\(s\), 4 queued item/)).toBeInTheDocument();
+    expect(within(manifest).getByText("Format, 2 checksum(s) and signature verified")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Import" }));
+    expect(await screen.findByText(/the bundle is applied and its items are queued for the next sync/)).toBeInTheDocument();
+    expect(screen.getByText(/4 item\(s\) queued/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Import" }));
+    expect(await screen.findByText(/already imported: nothing was applied again/)).toBeInTheDocument();
+    await user.clear(file);
+    await user.type(file, "/media/usb/site-cut.guichet");
+    await user.click(screen.getByRole("button", { name: "Import" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Bundle refused, nothing was applied.");
+    expect(alert).toHaveTextContent("The file is truncated");
+  });
+
+  it("explains a refused bundle in French", async () => {
+    const { user } = setup("admin", createFakeBackend(), "fr");
+    await user.click(await screen.findByRole("tab", { name: "Paquets hors ligne" }));
+    await user.type(screen.getByLabelText("Fichier du paquet"), "/tmp/notes.txt");
+    await user.click(screen.getByRole("button", { name: "Examiner" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Ce fichier n’est pas un paquet Guichet");
+  });
+
+  it("shows the agent's runs and, without systemd, the unit files to install by hand", async () => {
+    const { user } = setup("admin");
+    await user.click(await screen.findByRole("tab", { name: "Scheduled agent" }));
+    const status = await screen.findByText("not installed");
+    expect(status.closest("dl")).toHaveTextContent("not running on this machine");
+    expect(screen.getByText("/usr/bin/guichet")).toBeInTheDocument();
+    const runs = screen.getByRole("table", { name: "Last runs" });
+    expect(within(runs).getByText("Partly failed")).toBeInTheDocument();
+    expect(within(runs).getByText("Succeeded")).toBeInTheDocument();
+    await user.clear(screen.getByLabelText("When (systemd calendar)"));
+    await user.type(screen.getByLabelText("When (systemd calendar)"), "Mon..Fri 08:30");
+    await user.click(screen.getByRole("button", { name: "Install the timer" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("systemd does not run on this machine: nothing was installed.");
+    expect(screen.getByText(/OnCalendar=Mon\.\.Fri 08:30/)).toBeInTheDocument();
+    expect(screen.getByText("/home/user/.config/systemd/user/guichet-agent.service")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Show the unit files" }));
+    expect(await screen.findByText(/Preview: nothing was installed/)).toBeInTheDocument();
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIELD_KEYS } from "../bindings";
-import type { CategoryId, ChangeKindId, ErrorCode, ServerKind, TicketStatus, Urgency } from "../bindings";
+import type { AgentRunResult, BundleDirection, BundleRefusal, BundleSync, CategoryId, ChangeKindId, ErrorCode, ServerKind, SignerTrust, TicketStatus, Urgency } from "../bindings";
 import { PAGES } from "../context";
 import { en } from "../i18n/en";
 import { fr } from "../i18n/fr";
@@ -27,6 +27,11 @@ const ERRORS: Record<ErrorCode, true> = { not_found: true, invalid: true, store:
 const STATUSES: Record<TicketStatus, true> = { queued: true, new: true, open: true, waiting: true, resolved: true, closed: true, failed: true };
 const URGENCIES: Record<Urgency, true> = { low: true, medium: true, high: true };
 const SERVERS: Record<ServerKind, true> = { none: true, rt: true, glpi: true };
+const REFUSALS: Record<BundleRefusal, true> = { format: true, truncated: true, corrupt: true, checksum: true, signature: true, key_changed: true, own_bundle: true, wrong_recipient: true, too_large: true };
+const DIRECTIONS: Record<BundleDirection, true> = { outgoing: true, return: true };
+const BUNDLE_SYNCS: Record<BundleSync, true> = { skipped: true, done: true, offline: true, not_configured: true, failed: true };
+const SIGNERS: Record<SignerTrust, true> = { first_contact: true, known: true, changed: true };
+const RUN_RESULTS: Record<AgentRunResult, true> = { running: true, ok: true, partial: true, failed: true };
 
 describe("dictionaries", () => {
   it("French and English have exactly the same keys, none empty", () => {
@@ -65,6 +70,12 @@ describe("dictionaries", () => {
       ...["permission_denied", "timed_out", "unavailable", "parse", "failed", "unsupported"].map((c) => `issue.${c}`),
       ...["in_use", "in_stock", "broken", "retired"].map((s) => `assetState.${s}`),
       ...["new", "merged", "unchanged"].map((s) => `admin.outcome.${s}`),
+      ...["machines", "assets", "bundles", "agent"].map((s) => `admin.${s}`),
+      ...Object.keys(REFUSALS).map((r) => `bundle.refusal.${r}`),
+      ...Object.keys(DIRECTIONS).map((d) => `bundle.direction.${d}`),
+      ...Object.keys(BUNDLE_SYNCS).map((d) => `bundle.sync.${d}`),
+      ...Object.keys(SIGNERS).map((d) => `bundle.signer.${d}`),
+      ...Object.keys(RUN_RESULTS).map((d) => `agentResult.${d}`),
       ...(FIELD_KEYS as readonly string[]).map((f) => `field.${f}`),
     ];
     expect(want.filter((k) => !(k in en))).toEqual([]);

@@ -4,14 +4,17 @@
 //! The QR code holds `guichet:asset/<uuid>?serial=<serial>`: the UUID never changes whatever is
 //! edited, and the serial lets a phone's plain QR reader show something meaningful. The label is
 //! drawn as SVG (vector, crisp on any printer); the HTML form wraps that SVG with print CSS sized
-//! for a 90 × 38 mm label; the PNG form holds only the QR code (for label printers whose own
-//! software lays out the text), drawn pixel for pixel.
+//! for a 90 × 38 mm label, and the sheet form puts several labels on A4 pages (two columns, a
+//! label never split across pages); the PNG form holds only the QR code (for label printers
+//! whose own software lays out the text), drawn pixel for pixel.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 
 use guichet_store::Asset;
 use qrcode::{Color, QrCode};
+
+use crate::ExportError;
 
 /// The URI the QR code encodes.
 pub fn uri(a: &Asset) -> String {
@@ -30,8 +33,8 @@ pub fn uri(a: &Asset) -> String {
 }
 
 /// The QR code's modules, row by row (`true` = dark), and its width.
-fn modules(a: &Asset) -> anyhow::Result<(Vec<bool>, usize)> {
-    let code = QrCode::new(uri(a).as_bytes())?;
+fn modules(a: &Asset) -> Result<(Vec<bool>, usize), ExportError> {
+    let code = QrCode::new(uri(a).as_bytes()).map_err(|e| ExportError::Qr(e.to_string()))?;
     let width = code.width();
     let dark = code
         .to_colors()
@@ -60,7 +63,7 @@ fn fit(s: &str, max: usize) -> String {
 }
 
 /// The label as an SVG document (90 × 38 mm).
-pub fn svg(a: &Asset) -> anyhow::Result<String> {
+pub fn svg(a: &Asset) -> Result<String, ExportError> {
     let (dark, width) = modules(a)?;
     // Label in user units: 1 unit = 0.1 mm; the QR code fills a 34 mm square at the left.
     let (w, h) = (900, 380);
@@ -130,7 +133,7 @@ pub fn svg(a: &Asset) -> anyhow::Result<String> {
 }
 
 /// The label in a printable HTML page, sized for one 90 × 38 mm label per page.
-pub fn html(a: &Asset) -> anyhow::Result<String> {
+pub fn html(a: &Asset) -> Result<String, ExportError> {
     let svg = svg(a)?;
     Ok(format!(
         "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n\
@@ -144,8 +147,29 @@ pub fn html(a: &Asset) -> anyhow::Result<String> {
     ))
 }
 
+/// Several labels in one printable HTML page: A4 portrait, two 90 × 38 mm labels a row, with
+/// thin cutting guides; a label is never split across two pages. The title names the count.
+pub fn sheet(assets: &[Asset]) -> Result<String, ExportError> {
+    let mut body = String::new();
+    for a in assets {
+        let _ = writeln!(body, "<div class=\"label\">\n{}</div>", svg(a)?);
+    }
+    Ok(format!(
+        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>{} label(s)</title>\n<style>\n\
+         @page {{ size: A4 portrait; margin: 10mm; }}\n\
+         html, body {{ margin: 0; padding: 0; }}\n\
+         .sheet {{ display: grid; grid-template-columns: repeat(2, 90mm); gap: 4mm 6mm; }}\n\
+         .label {{ width: 90mm; height: 38mm; outline: 0.2mm dashed #bbb; break-inside: avoid; page-break-inside: avoid; }}\n\
+         svg {{ display: block; width: 90mm; height: 38mm; }}\n\
+         @media screen {{ body {{ background: #eee; padding: 20px; }} .label {{ background: #fff; box-shadow: 0 1px 4px #999; outline: none; }} }}\n\
+         </style>\n</head>\n<body>\n<div class=\"sheet\">\n{}</div>\n</body>\n</html>\n",
+        assets.len(),
+        body
+    ))
+}
+
 /// The QR code alone as a grayscale PNG, 8 pixels per module with a 4-module quiet zone.
-pub fn png(a: &Asset) -> anyhow::Result<Vec<u8>> {
+pub fn png(a: &Asset) -> Result<Vec<u8>, ExportError> {
     let (dark, width) = modules(a)?;
     const SCALE: usize = 8;
     const QUIET: usize = 4;
@@ -162,8 +186,9 @@ pub fn png(a: &Asset) -> anyhow::Result<Vec<u8>> {
         }
     }
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(&raw)?;
-    let idat = z.finish()?;
+    let png_failed = |e: std::io::Error| ExportError::Png(e.to_string());
+    z.write_all(&raw).map_err(png_failed)?;
+    let idat = z.finish().map_err(png_failed)?;
 
     let mut ihdr = Vec::with_capacity(13);
     ihdr.extend_from_slice(&(side as u32).to_be_bytes());
@@ -228,6 +253,22 @@ mod tests {
         assert!(s.contains(">S/N PHB 12/34</text>"));
         assert!(s.contains(">Accueil</text>"));
         assert!(s.matches('z').count() > 50, "QR modules drawn");
+    }
+
+    #[test]
+    fn a_sheet_holds_every_label_once_and_escapes_their_text() {
+        let mut b = asset();
+        b.id = 8;
+        b.uuid = uuid::Uuid::from_u128(0x5678);
+        b.location = Some("Salle <2>".into());
+        let s = sheet(&[asset(), b]).unwrap();
+        assert_eq!(s.matches("<div class=\"label\">").count(), 2);
+        assert_eq!(s.matches("<svg ").count(), 2);
+        assert!(s.contains("#7 · 00000000-0000-0000-0000-000000001234"));
+        assert!(s.contains("#8 · 00000000-0000-0000-0000-000000005678"));
+        assert!(s.contains(">Salle &lt;2&gt;</text>"));
+        assert!(s.contains("<title>2 label(s)</title>"));
+        assert!(s.contains("@page { size: A4 portrait"));
     }
 
     #[test]

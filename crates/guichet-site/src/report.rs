@@ -7,16 +7,13 @@
 
 use std::fmt::Write as _;
 
-use anyhow::Context as _;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use clap::ValueEnum;
 use guichet_store::{Asset, AssetStatus, SiteMachine, SoftwareSummary};
 
-use crate::error::CliError;
-use crate::table;
+use crate::ExportError;
 
 /// Language of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     /// English.
     En,
@@ -47,7 +44,8 @@ const STALE_DAYS: i64 = 30;
 const SOFTWARE_ROWS: usize = 60;
 
 /// The CSV of the register: one row per machine, then one per asset, with a `record` column.
-pub fn csv(machines: &[SiteMachine], assets: &[Asset]) -> Result<Vec<u8>, CliError> {
+pub fn csv(machines: &[SiteMachine], assets: &[Asset]) -> Result<Vec<u8>, ExportError> {
+    let failed = |e: csv::Error| ExportError::Csv(e.to_string());
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "record",
@@ -68,7 +66,7 @@ pub fn csv(machines: &[SiteMachine], assets: &[Asset]) -> Result<Vec<u8>, CliErr
         "last_seen",
         "notes",
     ])
-    .context("writing CSV")?;
+    .map_err(failed)?;
     let o = |s: &Option<String>| s.clone().unwrap_or_default();
     let d = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for m in machines {
@@ -93,7 +91,7 @@ pub fn csv(machines: &[SiteMachine], assets: &[Asset]) -> Result<Vec<u8>, CliErr
             m.last_seen.format("%Y-%m-%d").to_string(),
             String::new(),
         ])
-        .context("writing CSV")?;
+        .map_err(failed)?;
     }
     for a in assets {
         w.write_record([
@@ -115,9 +113,9 @@ pub fn csv(machines: &[SiteMachine], assets: &[Asset]) -> Result<Vec<u8>, CliErr
             String::new(),
             o(&a.notes),
         ])
-        .context("writing CSV")?;
+        .map_err(failed)?;
     }
-    Ok(w.into_inner().context("writing CSV")?)
+    w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))
 }
 
 /// Text of the report in one language.
@@ -231,6 +229,22 @@ const FR: Words = Words {
     statuses: ["En service", "En stock", "En panne", "Réformé"],
     footer: "Produit par Guichet à partir du registre du site.",
 };
+
+/// Bytes as a binary-prefixed size (`15.5 GiB`), as the command line's tables show them.
+fn size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = bytes as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < UNITS.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[i])
+    }
+}
 
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -441,7 +455,7 @@ pub fn html(site: &Site<'_>) -> String {
                 esc(&m.hostname),
                 opt(&m.os),
                 m.ram_bytes
-                    .map(|b| table::size(b.max(0) as u64))
+                    .map(|b| size(b.max(0) as u64))
                     .unwrap_or_default(),
                 esc(&make_model),
                 opt(&m.serial),
@@ -557,6 +571,19 @@ mod tests {
             created_at: DateTime::UNIX_EPOCH,
             updated_at: DateTime::UNIX_EPOCH,
         }
+    }
+
+    #[test]
+    fn the_csv_has_one_row_per_machine_then_per_asset_and_quotes_commas() {
+        let mut a = asset(5, NaiveDate::from_ymd_opt(2027, 1, 10), AssetStatus::Broken);
+        a.notes = Some("toner, drum".into());
+        let bytes = csv(&[], &[a]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("record,id,uuid,name,type,"));
+        assert!(lines[1].starts_with("asset,5,00000000-0000-0000-0000-000000000005,,printer,HP,"));
+        assert!(lines[1].contains(",broken,,2027-01-10,,\"toner, drum\""));
     }
 
     #[test]
