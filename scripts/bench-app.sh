@@ -16,7 +16,7 @@ profile=${PROFILE:-debug}
 target=${CARGO_TARGET_DIR:-$PWD/target}
 flag=""; [ "$profile" = release ] && flag="--release"
 
-[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+[ -d ui/node_modules ] || npm --prefix ui install --no-audit --no-fund --no-save
 [ -f ui/dist/index.html ] || npm --prefix ui run build
 app=${GUICHET_APP:-$target/$profile/guichet-app}
 [ -x "$app" ] && [ -z "${REBUILD:-}" ] || cargo build --locked $flag -p guichet-app --features custom-protocol
