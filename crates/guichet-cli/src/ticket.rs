@@ -1,4 +1,5 @@
 //! `guichet ticket new|list|show|reply|submit`: report a problem and follow it, online or not.
+//! Tickets and replies can carry files (`--attach`, repeatable); `show` lists every reply's.
 //!
 //! Nothing here talks to a server: a new ticket or reply is written to the local store together
 //! with its outbox entry, and `guichet sync` sends it when the network is there.
@@ -60,6 +61,9 @@ enum TicketSub {
         /// The reply's text.
         #[arg(long)]
         body: String,
+        /// Attach a file (repeatable); sent with the reply.
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
     },
     /// Queue a draft for sending.
     Submit {
@@ -113,10 +117,23 @@ pub async fn run(ctx: &Context, args: TicketArgs) -> Result<(), CliError> {
             let t = store.ticket(store.resolve_ticket(&id).await?).await?;
             print(ctx, &t, || show_text(&t))
         }
-        TicketSub::Reply { id, body } => {
+        TicketSub::Reply { id, body, attach } => {
             let ticket = store.resolve_ticket(&id).await?;
+            let limit = attachment_limit(&store).await?;
+            let attachments = attach
+                .iter()
+                .map(|p| read_attachment(p, limit))
+                .collect::<Result<Vec<_>, _>>()?;
             let reply = store
-                .add_reply(ticket, Uuid::new_v4(), &login(), &body, now)
+                .add_reply_with_attachments(
+                    ticket,
+                    Uuid::new_v4(),
+                    &login(),
+                    &body,
+                    &attachments,
+                    limit,
+                    now,
+                )
                 .await?;
             eprintln!("reply {} queued for ticket {ticket}", reply.id);
             print(ctx, &reply, || format!("{}\n", reply.id))
@@ -356,6 +373,22 @@ fn show_text(t: &Ticket) -> String {
             r.created_at.format("%Y-%m-%d %H:%M UTC"),
             r.body
         );
+        if !r.attachments.is_empty() {
+            let mut a = table(&["Attachment", "Type", "Size", "Stored"]);
+            for x in &r.attachments {
+                a.add_row(vec![
+                    x.file_name.clone(),
+                    x.content_type.clone(),
+                    crate::table::size(x.size),
+                    // A technician's file over the limit is only known by name.
+                    match &x.blob_id {
+                        Some(b) => b.as_str()[..12].to_string(),
+                        None => "not downloaded (too large)".into(),
+                    },
+                ]);
+            }
+            let _ = writeln!(out, "{a}\n");
+        }
     }
     out
 }

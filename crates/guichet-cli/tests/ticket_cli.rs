@@ -156,3 +156,73 @@ fn errors_are_clear_and_write_nothing() {
         &["ticket", "reply", draft.trim(), "--body", "x"],
     ));
 }
+
+#[test]
+fn a_reply_carries_its_files_and_show_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("vpn.log");
+    std::fs::write(&log, b"TLS handshake failed\n").unwrap();
+    let shot = dir.path().join("error.png");
+    std::fs::write(&shot, b"\x89PNG error dialog").unwrap();
+    let id = ok(&guichet(
+        dir.path(),
+        &["ticket", "new", "--title", "VPN down", "--body", "B"],
+    ))
+    .trim()
+    .to_string();
+
+    // A file that does not exist refuses the reply and queues nothing.
+    let out = guichet(
+        dir.path(),
+        &[
+            "ticket",
+            "reply",
+            &id,
+            "--body",
+            "Logs",
+            "--attach",
+            dir.path().join("missing.log").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    let shown: serde_json::Value = serde_json::from_str(&ok(&guichet(
+        dir.path(),
+        &["ticket", "show", &id, "--json"],
+    )))
+    .unwrap();
+    assert_eq!(shown["replies"].as_array().unwrap().len(), 0);
+
+    ok(&guichet(
+        dir.path(),
+        &[
+            "ticket",
+            "reply",
+            &id,
+            "--body",
+            "Logs attached",
+            "--attach",
+            log.to_str().unwrap(),
+            "--attach",
+            shot.to_str().unwrap(),
+        ],
+    ));
+    let shown: serde_json::Value = serde_json::from_str(&ok(&guichet(
+        dir.path(),
+        &["ticket", "show", &id, "--json"],
+    )))
+    .unwrap();
+    let files = &shown["replies"][0]["attachments"];
+    assert_eq!(files[0]["file_name"], "vpn.log");
+    assert_eq!(files[0]["content_type"], "text/plain");
+    assert_eq!(files[0]["size"], 21);
+    assert_eq!(files[1]["file_name"], "error.png");
+    assert_eq!(files[1]["content_type"], "image/png");
+    assert!(files[0]["blob_id"].as_str().unwrap().len() == 64);
+    assert_eq!(shown["attachments"].as_array().unwrap().len(), 0);
+
+    let text = ok(&guichet(dir.path(), &["ticket", "show", &id]));
+    assert!(
+        text.contains("Logs attached") && text.contains("vpn.log") && text.contains("error.png"),
+        "{text}"
+    );
+}

@@ -298,6 +298,48 @@ impl Emulator {
         st.add_followup(ticket, content, is_private, tech)
     }
 
+    /// A technician adds a public follow-up with a file attached to it (a Document linked to
+    /// the follow-up, as the follow-up form's upload does); returns (follow-up id, document id).
+    pub fn tech_followup_with_file(
+        &self,
+        ticket: i64,
+        content: &str,
+        filename: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> (i64, i64) {
+        let mut st = self.state();
+        let tech = Self::technician(&st);
+        let followup = st.add_followup(ticket, content, false, tech);
+        let doc = st.next_id();
+        st.documents.insert(
+            doc,
+            state::Document {
+                id: doc,
+                name: filename.to_owned(),
+                filename: filename.to_owned(),
+                mime: mime.to_owned(),
+                bytes: bytes.to_vec(),
+                links: vec![("ITILFollowup".to_owned(), followup)],
+            },
+        );
+        (followup, doc)
+    }
+
+    /// The files (file name, bytes) linked to a follow-up, in document order.
+    pub fn followup_files(&self, followup: i64) -> Vec<(String, Vec<u8>)> {
+        self.state()
+            .documents
+            .values()
+            .filter(|d| {
+                d.links
+                    .iter()
+                    .any(|(t, i)| t == "ITILFollowup" && *i == followup)
+            })
+            .map(|d| (d.filename.clone(), d.bytes.clone()))
+            .collect()
+    }
+
     /// A technician changes a ticket's status.
     pub fn tech_set_status(&self, ticket: i64, status: u8) {
         let mut st = self.state();

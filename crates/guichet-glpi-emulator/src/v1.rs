@@ -4,7 +4,8 @@
 //! Supported: initSession (user_token or Basic, App-Token), killSession, Get an item, Get all
 //! items (range, searchText, Content-Range/Accept-Range, 206), Get sub items, Search items
 //! (criteria, forcedisplay), Add item(s) (JSON `input`, and multipart `uploadManifest` +
-//! `filename[0]` for Document), Get full session. Itemtypes: Ticket, ITILCategory, ITILFollowup,
+//! `filename[0]` for Document, linked to a Ticket or an ITILFollowup), Download a document
+//! file, Get full session. Itemtypes: Ticket, ITILCategory, ITILFollowup,
 //! ITILSolution, KnowbaseItem,
 //! KnowbaseItemCategory, KnowbaseItem_KnowbaseItemCategory, Document, Computer.
 
@@ -118,6 +119,7 @@ pub fn handle(shared: &Shared, req: &Req, rest: &str) -> Resp {
         }
         ("GET", ["search", itemtype]) => search(&st, req, itemtype, &config),
         ("GET", [itemtype]) => get_items(&st, req, itemtype, &config),
+        ("GET", ["Document", id]) if wants_file(req) => download_document(&st, id),
         ("GET", [itemtype, id]) => get_item(&st, itemtype, id),
         ("GET", [itemtype, id, sub]) => get_sub_items(&st, req, itemtype, id, sub, &config),
         ("POST", [itemtype]) => add_item(&mut st, req, itemtype, user_id),
@@ -447,8 +449,37 @@ fn get_item(st: &State, itemtype: &str, id: &str) -> Resp {
     }
 }
 
+/// apirest.md "Download a document file": `GET Document/:id` with the header
+/// `Accept: application/octet-stream` or the parameter `alt=media` (one of them is required)
+/// answers the file itself instead of the Document's fields.
+fn wants_file(req: &Req) -> bool {
+    req.header("Accept")
+        .is_some_and(|a| a.contains("application/octet-stream"))
+        || req.query("alt") == Some("media")
+}
+
+/// apirest.md "Download a document file": 200 with the raw file (its MIME type and length).
+fn download_document(st: &State, id: &str) -> Resp {
+    let id: i64 = id.parse().unwrap_or(-1);
+    match st.documents.get(&id) {
+        Some(d) => Resp {
+            status: 200,
+            headers: vec![
+                ("Content-Type".into(), d.mime.clone()),
+                (
+                    "Content-Disposition".into(),
+                    format!("attachment; filename=\"{}\"", d.filename),
+                ),
+            ],
+            body: d.bytes.clone(),
+        },
+        None => error(404, "ERROR_ITEM_NOT_FOUND", "Item not found"),
+    }
+}
+
 /// apirest.md "Get sub items": `Ticket/:id/ITILFollowup`, `Ticket/:id/ITILSolution`,
-/// `Ticket/:id/Document_Item`, with the same range headers as "Get all items".
+/// `Ticket/:id/Document_Item` and `ITILFollowup/:id/Document_Item` (the documents of a
+/// follow-up), with the same range headers as "Get all items".
 fn get_sub_items(
     st: &State,
     req: &Req,
@@ -458,6 +489,22 @@ fn get_sub_items(
     config: &crate::EmulatorConfig,
 ) -> Resp {
     let id: i64 = id.parse().unwrap_or(-1);
+    if itemtype == "ITILFollowup" && sub == "Document_Item" {
+        if !st.followups.contains_key(&id) {
+            return error(404, "ERROR_ITEM_NOT_FOUND", "Item not found");
+        }
+        let rows: Vec<Value> = st
+            .documents
+            .values()
+            .filter(|d| d.links.iter().any(|(t, i)| t == "ITILFollowup" && *i == id))
+            .map(|d| {
+                json!({"id": d.id, "documents_id": d.id, "itemtype": "ITILFollowup", "items_id": id})
+            })
+            .collect();
+        return paged(rows, req, sub, config.max_range, |page, _, _, _| {
+            Value::Array(page)
+        });
+    }
     if itemtype != "Ticket" {
         return itemtype_unknown(itemtype);
     }
@@ -719,7 +766,8 @@ fn add_one(st: &mut State, itemtype: &str, input: &Value, user: i64) -> Result<i
 
 /// apirest.md "Add item(s)" / "Special cases" (upload a document): a multipart/form-data body
 /// with `uploadManifest` (JSON `{"input": {"name", "_filename": [...]}}`) and the file in part
-/// `filename[0]`. Linking to a ticket uses `itemtype`/`items_id` in the input.
+/// `filename[0]`. Linking to a ticket or a follow-up uses `itemtype`/`items_id` in the input
+/// (the generic link of "Add item(s)", recorded as a `Document_Item`).
 fn add_document(st: &mut State, req: &Req) -> Resp {
     let ctype = req.header("Content-Type").unwrap_or("");
     let Some(boundary) = ctype
@@ -753,8 +801,20 @@ fn add_document(st: &mut State, req: &Req) -> Resp {
     let id = st.next_id();
     let mut links = Vec::new();
     let items_id = int_field(&input, "items_id");
-    if str_field(&input, "itemtype") == "Ticket" && st.tickets.contains_key(&items_id) {
-        links.push(("Ticket".to_owned(), items_id));
+    // The ticket whose timeline changes: the linked ticket, or a linked follow-up's ticket.
+    let mut touched = None;
+    match str_field(&input, "itemtype") {
+        "Ticket" if st.tickets.contains_key(&items_id) => {
+            links.push(("Ticket".to_owned(), items_id));
+            touched = Some(items_id);
+        }
+        "ITILFollowup" => {
+            if let Some(f) = st.followups.get(&items_id) {
+                touched = Some(f.items_id);
+                links.push(("ITILFollowup".to_owned(), items_id));
+            }
+        }
+        _ => {}
     }
     let filename = file.filename.clone().unwrap_or_else(|| "file".into());
     st.documents.insert(
@@ -771,8 +831,8 @@ fn add_document(st: &mut State, req: &Req) -> Resp {
             links,
         },
     );
-    if items_id > 0 {
-        st.touch_ticket(items_id);
+    if let Some(t) = touched {
+        st.touch_ticket(t);
     }
     Resp::json(
         201,

@@ -11,7 +11,10 @@
 //!   name when no ITIL category matches, a `Requester:` line when the Guichet requester is not
 //!   the connected user, and the system summary. Attachments are uploaded as Documents linked
 //!   to the ticket, skipping file names already attached (a retry after a lost answer);
-//! * reply: a public follow-up, once per client UUID;
+//! * reply: a public follow-up, once per client UUID, then each of its files uploaded as a
+//!   Document linked to that follow-up, skipping file names already linked to it (a retry);
+//!   the other side's public follow-ups come back with the files linked to them, a file over
+//!   the connector's size limit reported by name and size only;
 //! * ticket changes: tickets modified after the `date_mod` cursor (GLPI's own clock, kept as
 //!   `YYYY-MM-DD HH:MM:SS` text), restricted to the watched ones, with their public follow-ups
 //!   and solutions as replies;
@@ -22,12 +25,15 @@
 
 use crate::error::{GlpiError, Lang};
 use crate::inventory::{request_id, InventoryClient};
-use crate::model::{parse_glpi_time, FollowupDraft, TicketDraft, TicketType};
+use crate::model::{parse_glpi_time, DocumentFile, FollowupDraft, TicketDraft, TicketType};
 use crate::rest::RestClient;
 use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use guichet_inventory::{to_glpi, GlpiOptions, Inventory};
-use guichet_store::{InventoryMode, RemoteReply, RemoteTicketUpdate};
+use guichet_store::{
+    InventoryMode, RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate,
+    DEFAULT_ATTACHMENT_LIMIT,
+};
 use guichet_sync::{
     Connector, ConnectorError, KbArticle, KbChanges, OutgoingInventory, OutgoingReply,
     OutgoingTicket, PushedInventory, PushedTicket, TicketChanges,
@@ -43,6 +49,7 @@ pub struct GlpiConnector {
     rest: RestClient,
     inventory: Option<InventoryClient>,
     lang: Lang,
+    file_limit: u64,
 }
 
 impl GlpiConnector {
@@ -52,7 +59,47 @@ impl GlpiConnector {
             rest,
             inventory,
             lang: Lang::En,
+            file_limit: DEFAULT_ATTACHMENT_LIMIT,
         }
+    }
+
+    /// Sets the largest file of a technician's follow-up that is downloaded (default
+    /// [`DEFAULT_ATTACHMENT_LIMIT`]); bigger ones are reported by name and size only.
+    pub fn with_file_limit(mut self, bytes: u64) -> GlpiConnector {
+        self.file_limit = bytes;
+        self
+    }
+
+    /// The files linked to a follow-up, downloaded unless over the size limit.
+    async fn followup_files(&self, followup: i64) -> Result<Vec<RemoteFile>, ConnectorError> {
+        let docs = self
+            .rest
+            .followup_documents(followup)
+            .await
+            .map_err(|e| self.classify(e))?;
+        let mut out = Vec::with_capacity(docs.len());
+        for d in docs {
+            let file = self
+                .rest
+                .download_document(d.id, self.file_limit)
+                .await
+                .map_err(|e| self.classify(e))?;
+            let (size, bytes) = match file {
+                DocumentFile::Bytes(b) => (b.len() as u64, Some(b)),
+                DocumentFile::TooLarge(n) => {
+                    tracing::info!(document = d.id, file = %d.filename, size = n, "file over the limit, not downloaded");
+                    (n, None)
+                }
+            };
+            out.push(RemoteFile {
+                remote_id: d.id.to_string(),
+                file_name: d.filename,
+                content_type: d.mime,
+                size,
+                bytes,
+            });
+        }
+        Ok(out)
     }
 
     /// The language of the error messages the engine records and shows (English by default).
@@ -229,6 +276,26 @@ impl Connector for GlpiConnector {
             .add_followup(ticket, &draft)
             .await
             .map_err(|e| self.classify(e))?;
+        if !reply.attachments.is_empty() {
+            // The follow-up may be a previous attempt's, with some of its files already up.
+            let existing: Vec<String> = self
+                .rest
+                .followup_documents(id)
+                .await
+                .map_err(|e| self.classify(e))?
+                .into_iter()
+                .map(|d| d.filename)
+                .collect();
+            for f in &reply.attachments {
+                if existing.contains(&f.file_name) {
+                    continue;
+                }
+                self.rest
+                    .upload_followup_document(id, &f.file_name, &f.content_type, f.bytes.clone())
+                    .await
+                    .map_err(|e| self.classify(e))?;
+            }
+        }
         Ok(id.to_string())
     }
 
@@ -249,26 +316,40 @@ impl Connector for GlpiConnector {
             .max()
             .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string());
         let mut updates = Vec::new();
+        let mut files = Vec::new();
         for t in changed
             .iter()
             .filter(|t| watched.contains(&t.id.to_string()))
         {
-            let mut replies: Vec<RemoteReply> = self
+            let mut replies: Vec<RemoteReply> = Vec::new();
+            for f in self
                 .rest
                 .public_followups(t.id)
                 .await
                 .map_err(|e| self.classify(e))?
-                .into_iter()
-                .map(|f| RemoteReply {
-                    remote_id: format!("followup-{}", f.id),
+            {
+                let remote_id = format!("followup-{}", f.id);
+                // Our own follow-ups (they carry a client UUID) already have their files here.
+                if f.client_uuid.is_none() {
+                    let reply_files = self.followup_files(f.id).await?;
+                    if !reply_files.is_empty() {
+                        files.push(RemoteReplyFiles {
+                            ticket_remote_id: t.id.to_string(),
+                            reply_remote_id: remote_id.clone(),
+                            files: reply_files,
+                        });
+                    }
+                }
+                replies.push(RemoteReply {
+                    remote_id,
                     author: f
                         .author_name
                         .unwrap_or_else(|| format!("GLPI #{}", f.author)),
                     body: f.content,
                     created_at: utc(f.date),
                     client_uuid: f.client_uuid,
-                })
-                .collect();
+                });
+            }
             for s in self
                 .rest
                 .solutions(t.id)
@@ -294,6 +375,7 @@ impl Connector for GlpiConnector {
         }
         Ok(TicketChanges {
             updates,
+            files,
             cursor: new_cursor,
         })
     }

@@ -163,6 +163,27 @@ pub struct RemoteFollowup {
     pub client_uuid: Option<Uuid>,
 }
 
+/// A Document linked to an item, as read back (apirest.md "Get an item" on `Document`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteDocument {
+    /// Id.
+    pub id: i64,
+    /// Uploaded file name.
+    pub filename: String,
+    /// MIME type.
+    pub mime: String,
+}
+
+/// A downloaded document file, or why not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentFile {
+    /// The bytes.
+    Bytes(Vec<u8>),
+    /// Over the size limit: not downloaded. The size is the server's `Content-Length`, or
+    /// what had arrived when the limit was passed.
+    TooLarge(u64),
+}
+
 /// A reply to send as a public follow-up; `uuid` makes the send idempotent (see
 /// [`followup_marker`]).
 #[derive(Debug, Clone)]

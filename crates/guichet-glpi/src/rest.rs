@@ -212,6 +212,44 @@ impl RestClient {
         }
     }
 
+    /// Attaches a file to a follow-up (v1 only, like [`RestClient::upload_document`]).
+    pub async fn upload_followup_document(
+        &self,
+        followup: i64,
+        filename: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<i64> {
+        match self {
+            RestClient::V1(c) => {
+                c.upload_followup_document(followup, filename, mime, bytes)
+                    .await
+            }
+            RestClient::V2(_) => Err(GlpiError::Unsupported(
+                "document upload through the high-level API",
+            )),
+        }
+    }
+
+    /// The documents linked to a follow-up (empty with v2: its document API is not
+    /// described in the documentation this client was written from).
+    pub async fn followup_documents(&self, followup: i64) -> Result<Vec<RemoteDocument>> {
+        match self {
+            RestClient::V1(c) => c.followup_documents(followup).await,
+            RestClient::V2(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Downloads a document's file unless it is over `limit` bytes (v1 only).
+    pub async fn download_document(&self, id: i64, limit: u64) -> Result<DocumentFile> {
+        match self {
+            RestClient::V1(c) => c.download_document(id, limit).await,
+            RestClient::V2(_) => Err(GlpiError::Unsupported(
+                "document download through the high-level API",
+            )),
+        }
+    }
+
     /// File names already attached to a ticket (empty with v2, which cannot upload).
     pub async fn document_names(&self, ticket: i64) -> Result<Vec<String>> {
         match self {

@@ -94,6 +94,41 @@ pub async fn send(req: reqwest::RequestBuilder) -> Result<Answer> {
     })
 }
 
+/// What [`send_capped`] got.
+#[derive(Debug)]
+pub enum Capped {
+    /// The whole answer.
+    Answer(Answer),
+    /// A successful answer whose body is over the limit, left unread; its size as announced
+    /// (`Content-Length`) or as far as it was read.
+    TooLarge(u64),
+}
+
+/// Like [`send`], but a successful answer announced or found larger than `limit` bytes is not
+/// read further (a file too big to keep is never downloaded whole).
+pub async fn send_capped(req: reqwest::RequestBuilder, limit: u64) -> Result<Capped> {
+    let mut resp = req.send().await.map_err(transport_error)?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let ok = (200..300).contains(&status);
+    let announced = resp.content_length();
+    if ok && announced.is_some_and(|n| n > limit) {
+        return Ok(Capped::TooLarge(announced.unwrap_or(limit)));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+        body.extend_from_slice(&chunk);
+        if ok && body.len() as u64 > limit {
+            return Ok(Capped::TooLarge(body.len() as u64));
+        }
+    }
+    Ok(Capped::Answer(Answer {
+        status,
+        headers,
+        body,
+    }))
+}
+
 fn transport_error(e: reqwest::Error) -> GlpiError {
     if e.is_timeout() {
         GlpiError::Timeout

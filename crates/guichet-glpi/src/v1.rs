@@ -6,7 +6,7 @@
 
 use crate::error::{GlpiError, Result};
 use crate::model::*;
-use crate::transport::{check, join, send, Answer, Flavor, Secret};
+use crate::transport::{check, join, send, send_capped, Answer, Capped, Flavor, Secret};
 use chrono::NaiveDateTime;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -460,11 +460,36 @@ impl RestClientV1 {
         mime: &str,
         bytes: Vec<u8>,
     ) -> Result<i64> {
+        self.upload_linked_document("Ticket", ticket, filename, mime, bytes)
+            .await
+    }
+
+    /// The same upload linked to a follow-up (`itemtype` `ITILFollowup`): the file shows on
+    /// that follow-up in the ticket's timeline.
+    pub async fn upload_followup_document(
+        &self,
+        followup: i64,
+        filename: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<i64> {
+        self.upload_linked_document("ITILFollowup", followup, filename, mime, bytes)
+            .await
+    }
+
+    async fn upload_linked_document(
+        &self,
+        itemtype: &str,
+        items_id: i64,
+        filename: &str,
+        mime: &str,
+        bytes: Vec<u8>,
+    ) -> Result<i64> {
         let manifest = json!({"input": {
             "name": filename,
             "_filename": [filename],
-            "itemtype": "Ticket",
-            "items_id": ticket,
+            "itemtype": itemtype,
+            "items_id": items_id,
         }})
         .to_string();
         let filename = filename.to_owned();
@@ -508,6 +533,72 @@ impl RestClientV1 {
             }
         }
         Ok(names)
+    }
+
+    /// The documents linked to a follow-up (apirest.md "Get sub items"
+    /// `ITILFollowup/:id/Document_Item`, then "Get an item" on each Document).
+    pub async fn followup_documents(&self, followup: i64) -> Result<Vec<RemoteDocument>> {
+        let links = self
+            .get_all(&format!("ITILFollowup/{followup}/Document_Item"), &[])
+            .await?;
+        let mut out = Vec::new();
+        for l in links {
+            let Some(doc) = l.get("documents_id").and_then(as_i64) else {
+                continue;
+            };
+            let answer = self
+                .call(Method::GET, &format!("Document/{doc}"), &[], None)
+                .await?;
+            let v: Value = answer.json()?;
+            out.push(RemoteDocument {
+                id: doc,
+                filename: v
+                    .get("filename")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                mime: v
+                    .get("mime")
+                    .and_then(Value::as_str)
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or("application/octet-stream")
+                    .to_owned(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// apirest.md "Download a document file": `GET Document/:id` with
+    /// `Accept: application/octet-stream`; a file over `limit` bytes is not read.
+    pub async fn download_document(&self, id: i64, limit: u64) -> Result<DocumentFile> {
+        for attempt in 0..2 {
+            let token = self.token().await?;
+            let req = self
+                .http
+                .get(self.url(&format!("Document/{id}")))
+                .header("Session-Token", token.expose())
+                .header("Accept", "application/octet-stream");
+            let answer = match send_capped(self.with_app_token(req), limit).await? {
+                Capped::TooLarge(n) => return Ok(DocumentFile::TooLarge(n)),
+                Capped::Answer(a) => a,
+            };
+            match check(answer, Flavor::V1) {
+                Err(GlpiError::Api { code, .. })
+                    if attempt == 0
+                        && (code == "ERROR_SESSION_TOKEN_INVALID"
+                            || code == "ERROR_SESSION_TOKEN_MISSING") =>
+                {
+                    *self.session.lock().await = None;
+                }
+                Ok(a) => return Ok(DocumentFile::Bytes(a.body)),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(GlpiError::Api {
+            status: 401,
+            code: "ERROR_SESSION_TOKEN_INVALID".into(),
+            detail: "session renewal failed".into(),
+        })
     }
 
     /// The whole visible knowledge base: KnowbaseItem, KnowbaseItemCategory and their link

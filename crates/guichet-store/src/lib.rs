@@ -51,7 +51,7 @@ pub use site::{
 };
 pub use snapshots::{SnapshotMeta, SnapshotRef};
 pub use tickets::{
-    AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteReply,
-    RemoteTicketUpdate, Reply, ReplySide, ReplyState, Ticket, TicketState,
-    DEFAULT_ATTACHMENT_LIMIT,
+    AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteFile,
+    RemoteReply, RemoteReplyFiles, RemoteTicketUpdate, Reply, ReplyAttachment, ReplySide,
+    ReplyState, Ticket, TicketState, DEFAULT_ATTACHMENT_LIMIT,
 };

@@ -159,6 +159,49 @@ pub struct Reply {
     pub failure: Option<String>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// Its files, in the order they were attached.
+    pub attachments: Vec<ReplyAttachment>,
+}
+
+/// A file of a reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyAttachment {
+    /// The blob holding the bytes; `None` for a technician's file that was over the size
+    /// limit: it is known by name and size but was not downloaded.
+    pub blob_id: Option<BlobId>,
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes (as the server reported it for a file not downloaded).
+    pub size: u64,
+}
+
+/// A file of a reply the server holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteFile {
+    /// The server's id of the file (RT attachment id, GLPI document id): a file already stored
+    /// for that reply is not stored again.
+    pub remote_id: String,
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The bytes; `None` when the file was over the size limit and was not downloaded.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// The files of one reply the server holds (a technician's correspondence or follow-up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteReplyFiles {
+    /// The server's id of the ticket.
+    pub ticket_remote_id: String,
+    /// The server's id of the reply (as in [`RemoteReply::remote_id`]).
+    pub reply_remote_id: String,
+    /// Its files.
+    pub files: Vec<RemoteFile>,
 }
 
 /// A ticket with its attachments and thread.
@@ -239,6 +282,8 @@ pub struct AppliedChanges {
     pub tickets_updated: usize,
     /// Replies added from the server.
     pub replies_added: usize,
+    /// Files of the server's replies added (downloaded or recorded by name).
+    pub files_added: usize,
 }
 
 pub(crate) fn ts(s: &str, what: &str) -> Result<DateTime<Utc>, StoreError> {
@@ -336,7 +381,62 @@ fn reply_from_row(r: ReplyRow) -> Result<Reply, StoreError> {
         local_state: ReplyState::parse(&r.6)?,
         failure: r.7,
         created_at: ts(&r.8, &what)?,
+        attachments: Vec::new(),
     })
+}
+
+/// A stored reply attachment row: reply id, blob id (empty when not downloaded), file name,
+/// MIME type, size.
+type ReplyAttachmentRow = (String, String, String, String, i64);
+
+fn reply_attachment_from_row(
+    r: &ReplyAttachmentRow,
+) -> Result<(Uuid, ReplyAttachment), StoreError> {
+    let reply = uuid(&r.0, "reply attachment")?;
+    let blob_id = if r.1.is_empty() {
+        None
+    } else {
+        Some(BlobId::parse(&r.1)?)
+    };
+    Ok((
+        reply,
+        ReplyAttachment {
+            blob_id,
+            file_name: r.2.clone(),
+            content_type: r.3.clone(),
+            size: r.4.max(0) as u64,
+        },
+    ))
+}
+
+/// Whether a ticket in `state` (`None`: absent) can take a reply.
+fn check_repliable(ticket: Uuid, state: Option<&str>) -> Result<(), StoreError> {
+    match state {
+        None => Err(StoreError::NotFound(format!("ticket {ticket}"))),
+        Some("draft") => Err(StoreError::Invalid(format!(
+            "ticket {ticket} is a draft: submit it before replying"
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Refuses the first file over `limit`, naming it.
+fn check_sizes(files: &[NewAttachment], limit: u64) -> Result<(), StoreError> {
+    for a in files {
+        if a.bytes.len() as u64 > limit {
+            return Err(StoreError::TooLarge {
+                what: a.file_name.clone(),
+                size: a.bytes.len() as u64,
+                limit,
+            });
+        }
+        if a.file_name.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "an attachment needs a file name".into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Store {
@@ -457,6 +557,7 @@ impl Store {
 
     /// Adds a local reply and its outbox entry in one transaction. `reply_id` is the reply's
     /// client UUID. Replying to a draft is refused: the server does not know the ticket yet.
+    /// Same as [`Store::add_reply_with_attachments`] without files.
     pub async fn add_reply(
         &self,
         ticket: Uuid,
@@ -465,24 +566,57 @@ impl Store {
         body: &str,
         now: DateTime<Utc>,
     ) -> Result<Reply, StoreError> {
+        self.add_reply_with_attachments(
+            ticket,
+            reply_id,
+            author,
+            body,
+            &[],
+            DEFAULT_ATTACHMENT_LIMIT,
+            now,
+        )
+        .await
+    }
+
+    /// Adds a local reply with its files: the files as blobs, then the reply row, its
+    /// attachment rows and its outbox entry in ONE transaction. Any file larger than
+    /// `attachment_limit` bytes refuses the whole reply ([`StoreError::TooLarge`]) before
+    /// anything is written; so does a draft ticket, an unknown ticket or an empty body.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_reply_with_attachments(
+        &self,
+        ticket: Uuid,
+        reply_id: Uuid,
+        author: &str,
+        body: &str,
+        attachments: &[NewAttachment],
+        attachment_limit: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Reply, StoreError> {
         if body.trim().is_empty() {
             return Err(StoreError::Invalid("a reply needs a body".into()));
         }
+        check_sizes(attachments, attachment_limit)?;
+        let state: Option<(String,)> =
+            sqlx::query_as("SELECT local_state FROM tickets WHERE id = ?")
+                .bind(ticket.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        check_repliable(ticket, state.as_ref().map(|s| s.0.as_str()))?;
+        // Blobs first: they are content-addressed, so a later failure leaves at worst an
+        // unreferenced file, never a row pointing at nothing.
+        let mut blobs = Vec::with_capacity(attachments.len());
+        for a in attachments {
+            blobs.push(self.put_blob(&a.bytes)?);
+        }
         let mut tx = self.pool.begin().await?;
+        // Checked again inside the transaction: the ticket may have changed in between.
         let state: Option<(String,)> =
             sqlx::query_as("SELECT local_state FROM tickets WHERE id = ?")
                 .bind(ticket.to_string())
                 .fetch_optional(&mut *tx)
                 .await?;
-        match state.as_ref().map(|s| s.0.as_str()) {
-            None => return Err(StoreError::NotFound(format!("ticket {ticket}"))),
-            Some("draft") => {
-                return Err(StoreError::Invalid(format!(
-                    "ticket {ticket} is a draft: submit it before replying"
-                )))
-            }
-            Some(_) => {}
-        }
+        check_repliable(ticket, state.as_ref().map(|s| s.0.as_str()))?;
         sqlx::query(
             "INSERT INTO ticket_replies (id, ticket_id, side, author, body, local_state, created_at)
              VALUES (?, ?, 'local', ?, ?, 'queued', ?)",
@@ -494,6 +628,20 @@ impl Store {
         .bind(now.to_rfc3339())
         .execute(&mut *tx)
         .await?;
+        for (a, blob) in attachments.iter().zip(&blobs) {
+            sqlx::query(
+                "INSERT INTO ticket_attachments (ticket_id, reply_id, blob_id, file_name, content_type, size)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(ticket.to_string())
+            .bind(reply_id.to_string())
+            .bind(blob.as_str())
+            .bind(a.file_name.trim())
+            .bind(&a.content_type)
+            .bind(a.bytes.len() as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("UPDATE tickets SET updated_at = ? WHERE id = ?")
             .bind(now.to_rfc3339())
             .bind(ticket.to_string())
@@ -513,7 +661,7 @@ impl Store {
         self.reply(reply_id).await
     }
 
-    /// One reply.
+    /// One reply, with its files.
     pub async fn reply(&self, id: Uuid) -> Result<Reply, StoreError> {
         let row: Option<ReplyRow> = sqlx::query_as(&format!(
             "SELECT {REPLY_COLUMNS} FROM ticket_replies WHERE id = ?"
@@ -521,7 +669,19 @@ impl Store {
         .bind(id.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        reply_from_row(row.ok_or_else(|| StoreError::NotFound(format!("reply {id}")))?)
+        let mut reply =
+            reply_from_row(row.ok_or_else(|| StoreError::NotFound(format!("reply {id}")))?)?;
+        let rows: Vec<ReplyAttachmentRow> = sqlx::query_as(
+            "SELECT reply_id, blob_id, file_name, content_type, size FROM ticket_attachments
+             WHERE reply_id = ? ORDER BY id",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            reply.attachments.push(reply_attachment_from_row(r)?.1);
+        }
+        Ok(reply)
     }
 
     /// One ticket with its attachments and replies.
@@ -571,10 +731,24 @@ impl Store {
         .bind(&only_s)
         .fetch_all(&self.pool)
         .await?;
+        let reply_atts: Vec<ReplyAttachmentRow> = sqlx::query_as(
+            "SELECT reply_id, blob_id, file_name, content_type, size FROM ticket_attachments
+             WHERE reply_id IS NOT NULL AND (?1 IS NULL OR ticket_id = ?1) ORDER BY id",
+        )
+        .bind(&only_s)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut files: std::collections::HashMap<Uuid, Vec<ReplyAttachment>> =
+            std::collections::HashMap::new();
+        for r in &reply_atts {
+            let (reply, a) = reply_attachment_from_row(r)?;
+            files.entry(reply).or_default().push(a);
+        }
         let index: std::collections::HashMap<Uuid, usize> =
             tickets.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
         for r in replies {
-            let r = reply_from_row(r)?;
+            let mut r = reply_from_row(r)?;
+            r.attachments = files.remove(&r.id).unwrap_or_default();
             if let Some(&i) = index.get(&r.ticket_id) {
                 tickets[i].replies.push(r);
             }
@@ -661,14 +835,85 @@ impl Store {
         cursor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<AppliedChanges, StoreError> {
+        self.apply_ticket_changes_with_files(connector, updates, &[], cursor, now)
+            .await
+    }
+
+    /// [`Store::apply_ticket_changes`] plus the files of the server's replies: downloaded
+    /// ones are stored as blobs (before the transaction; blobs are content-addressed), then
+    /// their rows are written in the same transaction as the replies and the cursor. Files
+    /// are attached only to the other side's replies (ours already have theirs) and only once
+    /// per server file id; a file without bytes is recorded by name and size only.
+    pub async fn apply_ticket_changes_with_files(
+        &self,
+        connector: &str,
+        updates: &[RemoteTicketUpdate],
+        files: &[RemoteReplyFiles],
+        cursor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<AppliedChanges, StoreError> {
+        let mut blobs = Vec::new();
+        for f in files.iter().flat_map(|r| &r.files) {
+            blobs.push(match &f.bytes {
+                Some(b) => Some(self.put_blob(b)?),
+                None => None,
+            });
+        }
         let mut tx = self.pool.begin().await?;
-        let out = apply_ticket_changes_in(&mut tx, connector, updates).await?;
+        let mut out = apply_ticket_changes_in(&mut tx, connector, updates).await?;
+        out.files_added = apply_reply_files_in(&mut tx, connector, files, &blobs).await?;
         if let Some(c) = cursor {
             crate::outbox::set_cursor(&mut tx, connector, "tickets", c, now).await?;
         }
         tx.commit().await?;
         Ok(out)
     }
+}
+
+/// Writes the rows of the server's reply files inside the caller's transaction; `blobs` are
+/// the stored blobs of the files, in order (`None` for a file not downloaded). Returns how
+/// many rows were added.
+pub(crate) async fn apply_reply_files_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    connector: &str,
+    files: &[RemoteReplyFiles],
+    blobs: &[Option<BlobId>],
+) -> Result<usize, StoreError> {
+    let mut added = 0;
+    let mut blob = blobs.iter();
+    for r in files {
+        let reply: Option<(String, String)> = sqlx::query_as(
+            "SELECT r.id, r.ticket_id FROM ticket_replies r JOIN tickets t ON t.id = r.ticket_id
+             WHERE t.connector = ? AND t.remote_id = ? AND r.remote_id = ? AND r.side = 'remote'",
+        )
+        .bind(connector)
+        .bind(&r.ticket_remote_id)
+        .bind(&r.reply_remote_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        for f in &r.files {
+            let b = blob.next().cloned().flatten();
+            let Some((reply_id, ticket_id)) = &reply else {
+                continue;
+            };
+            let done = sqlx::query(
+                "INSERT OR IGNORE INTO ticket_attachments
+                     (ticket_id, reply_id, blob_id, file_name, content_type, size, remote_id)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(ticket_id)
+            .bind(reply_id)
+            .bind(b.as_ref().map(BlobId::as_str).unwrap_or(""))
+            .bind(&f.file_name)
+            .bind(&f.content_type)
+            .bind(f.size as i64)
+            .bind(&f.remote_id)
+            .execute(&mut **tx)
+            .await?;
+            added += done.rows_affected() as usize;
+        }
+    }
+    Ok(added)
 }
 
 /// The body of [`Store::apply_ticket_changes`] inside the caller's transaction (return bundles

@@ -5,13 +5,13 @@
 
 use async_trait::async_trait;
 use guichet_inventory::Inventory;
-use guichet_store::{DescriptionFormat, InventoryMode, RemoteTicketUpdate};
+use guichet_store::{DescriptionFormat, InventoryMode, RemoteReplyFiles, RemoteTicketUpdate};
 use uuid::Uuid;
 
 use crate::kb::KbArticle;
 use crate::ConnectorError;
 
-/// A file sent with a ticket.
+/// A file sent with a ticket or a reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingFile {
     /// File name.
@@ -56,6 +56,9 @@ pub struct OutgoingReply {
     pub author: String,
     /// Text.
     pub body: String,
+    /// Files, sent with the reply: a retry that finds the reply already on the server does
+    /// not send them again.
+    pub attachments: Vec<OutgoingFile>,
 }
 
 /// The machine's inventory to send; the server keeps one record per `deviceid`.
@@ -99,6 +102,9 @@ pub struct PushedTicket {
 pub struct TicketChanges {
     /// One entry per changed ticket.
     pub updates: Vec<RemoteTicketUpdate>,
+    /// Files of the other side's replies in `updates` (downloaded, or named only when over
+    /// the connector's size limit).
+    pub files: Vec<RemoteReplyFiles>,
     /// Where the next pull starts (opaque); `None` keeps the previous one.
     pub cursor: Option<String>,
 }

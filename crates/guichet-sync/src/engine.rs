@@ -106,6 +106,8 @@ pub struct PassReport {
     pub tickets_updated: usize,
     /// Replies received from the server.
     pub replies_pulled: usize,
+    /// Files of those replies stored (downloaded, or named only when too big).
+    pub files_pulled: usize,
     /// Articles added or changed.
     pub articles_updated: usize,
     /// Articles removed.
@@ -384,11 +386,28 @@ impl<'a> Engine<'a> {
                 let Some(remote) = t.remote_id else {
                     return Ok(Outcome::NotReady);
                 };
+                let mut attachments = Vec::with_capacity(reply.attachments.len());
+                for a in &reply.attachments {
+                    // A local reply's files are always stored: a missing blob is damage,
+                    // reported (and the entry parked) like a missing ticket attachment.
+                    let blob = a.blob_id.as_ref().ok_or_else(|| {
+                        SyncError::Store(StoreError::NotFound(format!(
+                            "file {} of reply {}",
+                            a.file_name, reply.id
+                        )))
+                    })?;
+                    attachments.push(OutgoingFile {
+                        file_name: a.file_name.clone(),
+                        content_type: a.content_type.clone(),
+                        bytes: self.store.blob(blob)?,
+                    });
+                }
                 let out = OutgoingReply {
                     client_uuid: reply.id,
                     ticket_remote_id: remote,
                     author: reply.author,
                     body: reply.body,
+                    attachments,
                 };
                 match self.connector.push_reply(&out).await {
                     Ok(remote_id) => {
@@ -488,10 +507,17 @@ impl<'a> Engine<'a> {
             Ok(changes) => {
                 let applied = self
                     .store
-                    .apply_ticket_changes(name, &changes.updates, changes.cursor.as_deref(), now)
+                    .apply_ticket_changes_with_files(
+                        name,
+                        &changes.updates,
+                        &changes.files,
+                        changes.cursor.as_deref(),
+                        now,
+                    )
                     .await?;
                 report.tickets_updated += applied.tickets_updated;
                 report.replies_pulled += applied.replies_added;
+                report.files_pulled += applied.files_added;
             }
             Err(e) => Self::pull_failed(report, "pulling tickets", e),
         }

@@ -9,15 +9,20 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use guichet_inventory::{Inventory, OperatingSystem};
 use guichet_store::{
-    DescriptionFormat, InventoryMode, NewTicket, OutboxKind, OutboxState, RemoteReply,
-    RemoteTicketUpdate, ReplySide, ReplyState, Store, TicketState, DEFAULT_ATTACHMENT_LIMIT,
+    DescriptionFormat, InventoryMode, NewAttachment, NewTicket, OutboxKind, OutboxState,
+    RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate, ReplySide, ReplyState, Store,
+    TicketState, DEFAULT_ATTACHMENT_LIMIT,
 };
 use guichet_sync::{
-    Connector, ConnectorError, Engine, KbArticle, KbChanges, MemoryKb, OutgoingInventory,
-    OutgoingReply, OutgoingTicket, PushedInventory, PushedTicket, RetryPolicy, Stop, TicketChanges,
+    Connector, ConnectorError, Engine, KbArticle, KbChanges, MemoryKb, OutgoingFile,
+    OutgoingInventory, OutgoingReply, OutgoingTicket, PushedInventory, PushedTicket, RetryPolicy,
+    Stop, TicketChanges,
 };
 use rand::SeedableRng;
 use uuid::Uuid;
+
+/// Largest technician's file the fake server lets the engine download.
+const FAKE_FILE_LIMIT: usize = 64;
 
 /// Which connector call a scripted failure applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +48,8 @@ struct ServerTicket {
     client_uuid: Uuid,
     title: String,
     status: String,
-    replies: Vec<(String, String, String, Option<Uuid>)>,
+    /// Server id, author, body, client UUID, files.
+    replies: Vec<(String, String, String, Option<Uuid>, Vec<OutgoingFile>)>,
 }
 
 #[derive(Debug, Default)]
@@ -92,13 +98,16 @@ impl FakeServer {
         }
     }
     fn technician_reply(&self, remote_id: &str, body: &str) {
+        self.technician_reply_with_files(remote_id, body, vec![]);
+    }
+    fn technician_reply_with_files(&self, remote_id: &str, body: &str, files: Vec<OutgoingFile>) {
         let mut s = self.0.lock().unwrap();
         s.next_txn += 1;
         let txn = s.next_txn.to_string();
         let i: usize = remote_id.parse().unwrap();
         s.tickets[i - 1]
             .replies
-            .push((txn, "tech".into(), body.into(), None));
+            .push((txn, "tech".into(), body.into(), None, files));
         s.tickets[i - 1].status = "open".into();
     }
 }
@@ -153,6 +162,7 @@ impl Connector for FakeServer {
                 r.author.clone(),
                 r.body.clone(),
                 Some(r.client_uuid),
+                r.attachments.clone(),
             ));
             txn
         })
@@ -184,6 +194,34 @@ impl Connector for FakeServer {
                             })
                             .collect(),
                     }
+                })
+                .collect(),
+            // Like RT: the files of the other side's replies, the big ones named only.
+            files: watched
+                .iter()
+                .flat_map(|id| {
+                    let t = &s.tickets[id.parse::<usize>().unwrap() - 1];
+                    t.replies
+                        .iter()
+                        .filter(|r| r.3.is_none() && !r.4.is_empty())
+                        .map(|r| RemoteReplyFiles {
+                            ticket_remote_id: id.clone(),
+                            reply_remote_id: r.0.clone(),
+                            files: r
+                                .4
+                                .iter()
+                                .enumerate()
+                                .map(|(i, f)| RemoteFile {
+                                    remote_id: format!("{}-{i}", r.0),
+                                    file_name: f.file_name.clone(),
+                                    content_type: f.content_type.clone(),
+                                    size: f.bytes.len() as u64,
+                                    bytes: (f.bytes.len() <= FAKE_FILE_LIMIT)
+                                        .then(|| f.bytes.clone()),
+                                })
+                                .collect(),
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect(),
             cursor: Some(format!("txn:{}", s.next_txn)),
@@ -846,4 +884,101 @@ async fn inventories_of_other_machines_relayed_here_are_not_collapsed_into_ours(
         .await
         .unwrap()
         .is_some_and(|p| p.snapshot_uuid == site));
+}
+
+#[tokio::test]
+async fn reply_files_reach_the_server_once_even_when_the_answer_is_lost() {
+    let (_d, store) = store().await;
+    store
+        .create_ticket(&ticket(1), DEFAULT_ATTACHMENT_LIMIT, at(0))
+        .await
+        .unwrap();
+    let server = FakeServer::default();
+    let engine = Engine::new(&store, &server, None, POLICY);
+    engine.pass(at(0), &mut rng()).await.unwrap();
+    let id = Uuid::from_u128(1);
+    store
+        .add_reply_with_attachments(
+            id,
+            Uuid::from_u128(21),
+            "alice",
+            "Log attached.",
+            &[NewAttachment {
+                file_name: "app.log".into(),
+                content_type: "text/plain".into(),
+                bytes: b"ERROR 42".to_vec(),
+            }],
+            DEFAULT_ATTACHMENT_LIMIT,
+            at(1),
+        )
+        .await
+        .unwrap();
+    server.fail(
+        Op::Reply,
+        Fault::AfterCommit(ConnectorError::Transport("connection reset".into())),
+    );
+    let r = engine.pass(at(2), &mut rng()).await.unwrap();
+    assert_eq!(r.deferred.len(), 1, "the answer was lost");
+    let r = engine.pass(at(3600), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 1);
+    assert_eq!(server.calls(Op::Reply), 2);
+    let s = server.0.lock().unwrap();
+    let replies = &s.tickets[0].replies;
+    assert_eq!(replies.len(), 1, "no duplicate reply");
+    assert_eq!(
+        replies[0].4,
+        vec![OutgoingFile {
+            file_name: "app.log".into(),
+            content_type: "text/plain".into(),
+            bytes: b"ERROR 42".to_vec(),
+        }],
+        "the file went with the reply, once"
+    );
+}
+
+#[tokio::test]
+async fn technician_files_are_pulled_once_and_big_ones_only_named() {
+    let (_d, store) = store().await;
+    store
+        .create_ticket(&ticket(1), DEFAULT_ATTACHMENT_LIMIT, at(0))
+        .await
+        .unwrap();
+    let server = FakeServer::default();
+    let engine = Engine::new(&store, &server, None, POLICY);
+    engine.pass(at(0), &mut rng()).await.unwrap();
+    server.technician_reply_with_files(
+        "1",
+        "Run this.",
+        vec![
+            OutgoingFile {
+                file_name: "fix.sh".into(),
+                content_type: "text/x-sh".into(),
+                bytes: b"echo fixed".to_vec(),
+            },
+            OutgoingFile {
+                file_name: "big.iso".into(),
+                content_type: "application/octet-stream".into(),
+                bytes: vec![0; FAKE_FILE_LIMIT + 1],
+            },
+        ],
+    );
+    let r = engine.pass(at(1), &mut rng()).await.unwrap();
+    assert_eq!((r.replies_pulled, r.files_pulled), (1, 2));
+    let r = engine.pass(at(2), &mut rng()).await.unwrap();
+    assert_eq!((r.replies_pulled, r.files_pulled), (0, 0));
+    let t = store.ticket(Uuid::from_u128(1)).await.unwrap();
+    let files = &t.replies[0].attachments;
+    assert_eq!(files.len(), 2);
+    assert_eq!(
+        store.blob(files[0].blob_id.as_ref().unwrap()).unwrap(),
+        b"echo fixed"
+    );
+    assert_eq!(
+        (
+            files[1].file_name.as_str(),
+            files[1].size,
+            &files[1].blob_id
+        ),
+        ("big.iso", FAKE_FILE_LIMIT as u64 + 1, &None)
+    );
 }

@@ -6,7 +6,9 @@ mod common;
 use chrono::Utc;
 use common::{connector, later, rt, Local};
 use guichet_inventory::{Cpu, Inventory, Machine, Memory, OperatingSystem};
-use guichet_store::{OutboxState, ReplySide, ReplyState, TicketState};
+use guichet_store::{
+    NewAttachment, OutboxState, ReplySide, ReplyState, TicketState, DEFAULT_ATTACHMENT_LIMIT,
+};
 use guichet_sync::Stop;
 use guichet_testkit::{Fault, FaultProxy, RtServer, Technician};
 use uuid::Uuid;
@@ -380,4 +382,129 @@ async fn a_wrong_password_is_a_clear_error_and_keeps_the_queue() {
     // With the right password it goes.
     let good = connector(server.url(), RtServer::USER_PASSWORD);
     assert_eq!(local.pass(&good, Utc::now()).await.pushed.len(), 1);
+}
+
+/// A reply written offline with a file reaches RT as one correspondence carrying the file,
+/// even when RT's answer to the correspondence is lost and the push is retried.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_with_a_file_reaches_rt_once_with_its_file_despite_a_lost_answer() {
+    let Some(server) = rt() else { return };
+    let proxy = FaultProxy::start(server.url()).unwrap();
+    let local = Local::new().await;
+    let c = connector(&proxy.url(), RtServer::USER_PASSWORD);
+    let id = local.ticket("Printer log").await;
+    local.pass(&c, Utc::now()).await;
+    let remote = local.remote_id(id).await.unwrap();
+
+    // Offline: the reply and its file wait in the outbox.
+    let reply_id = Uuid::new_v4();
+    let log: Vec<u8> = (0u8..=255).cycle().take(3000).collect();
+    local
+        .store
+        .add_reply_with_attachments(
+            id,
+            reply_id,
+            "alice",
+            "The printer's log is attached.",
+            &[NewAttachment {
+                file_name: "printer.log".into(),
+                content_type: "application/octet-stream".into(),
+                bytes: log.clone(),
+            }],
+            DEFAULT_ATTACHMENT_LIMIT,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let path = format!("/REST/2.0/ticket/{remote}/correspond");
+    proxy.push_fault("POST", &path, Fault::DropResponse);
+    let r = local.pass(&c, Utc::now()).await;
+    assert_eq!((r.pushed.len(), r.deferred.len()), (0, 1), "{r:?}");
+    let r = local.pass(&c, later(1)).await;
+    assert_eq!(r.pushed.len(), 1, "{r:?}");
+    assert_eq!(
+        proxy.count_exact("POST", &path),
+        1,
+        "the retry found the correspondence instead of adding another"
+    );
+
+    let tech = Technician::new(server);
+    let history = tech.ticket_history(remote).await.unwrap();
+    let ours: Vec<_> = history
+        .iter()
+        .filter(|h| h["Type"] == "Correspond" && h["Creator"]["id"] == RtServer::USER)
+        .collect();
+    assert_eq!(ours.len(), 1, "one correspondence: {ours:?}");
+    let txn: u64 = ours[0]["id"].as_str().unwrap().parse().unwrap();
+    let mine = local.store.reply(reply_id).await.unwrap();
+    assert_eq!(mine.remote_id.as_deref(), Some(txn.to_string().as_str()));
+    let files = tech.transaction_files(txn).await.unwrap();
+    assert_eq!(
+        files,
+        vec![("printer.log".to_string(), log)],
+        "the file, once"
+    );
+}
+
+/// The technician's correspondence with a file comes back with the file stored locally; a
+/// file over the connector's limit is only named.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_technician_file_comes_back_and_a_too_big_one_is_only_named() {
+    let Some(server) = rt() else { return };
+    let local = Local::new().await;
+    let c = connector(server.url(), RtServer::USER_PASSWORD).with_file_limit(1000);
+    let id = local.ticket("Need the driver").await;
+    local.pass(&c, Utc::now()).await;
+    let remote = local.remote_id(id).await.unwrap();
+
+    let tech = Technician::new(server);
+    let driver = b"#!/bin/sh\necho driver installed\n".to_vec();
+    tech.reply_with_file(
+        remote,
+        "Run this script.",
+        "install.sh",
+        "text/x-sh",
+        &driver,
+    )
+    .await
+    .unwrap();
+    let big = vec![b'x'; 5000];
+    tech.reply_with_file(remote, "And this manual.", "manual.txt", "text/plain", &big)
+        .await
+        .unwrap();
+
+    let r = local.pass(&c, Utc::now()).await;
+    assert!(r.is_complete(), "{r:?}");
+    assert_eq!((r.replies_pulled, r.files_pulled), (2, 2), "{r:?}");
+    let t = local.store.ticket(id).await.unwrap();
+    let script = t
+        .replies
+        .iter()
+        .find(|r| r.body == "Run this script.")
+        .unwrap();
+    assert_eq!(script.side, ReplySide::Remote);
+    assert_eq!(script.attachments.len(), 1, "{:?}", script.attachments);
+    assert_eq!(script.attachments[0].file_name, "install.sh");
+    let blob = script.attachments[0].blob_id.as_ref().unwrap();
+    assert_eq!(local.store.blob(blob).unwrap(), driver);
+    let manual = t
+        .replies
+        .iter()
+        .find(|r| r.body == "And this manual.")
+        .unwrap();
+    assert_eq!(manual.attachments.len(), 1);
+    assert_eq!(
+        (
+            manual.attachments[0].file_name.as_str(),
+            manual.attachments[0].size,
+            manual.attachments[0].blob_id.as_ref()
+        ),
+        ("manual.txt", 5000, None),
+        "named with its size, not downloaded"
+    );
+
+    // The next pull stores nothing twice.
+    tech.set_status(remote, "resolved").await.unwrap();
+    let r = local.pass(&c, Utc::now()).await;
+    assert_eq!((r.replies_pulled, r.files_pulled), (0, 0), "{r:?}");
 }

@@ -47,6 +47,57 @@ impl Technician {
         self.post_message(ticket_id, "correspond", text).await
     }
 
+    /// Adds a reply with one file (REST2 `Attachments`, base64 `FileContent`); returns the
+    /// new transaction id.
+    pub async fn reply_with_file(
+        &self,
+        ticket_id: u64,
+        text: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<u64> {
+        let body = json!({
+            "Content": text,
+            "ContentType": "text/plain",
+            "Attachments": [{
+                "FileName": file_name,
+                "FileType": content_type,
+                "FileContent": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes),
+            }],
+        });
+        self.post_json_message(ticket_id, "correspond", body).await
+    }
+
+    /// The files of a transaction (its attachments with a file name), as (file name, bytes),
+    /// in RT's order.
+    pub async fn transaction_files(&self, txn: u64) -> Result<Vec<(String, Vec<u8>)>> {
+        let path = format!("/transaction/{txn}/attachments");
+        let parts = self.collect(&path, &[("fields", "Filename")]).await?;
+        let mut out = Vec::new();
+        for p in &parts {
+            let name = p.get("Filename").and_then(Value::as_str).unwrap_or("");
+            if name.is_empty() {
+                continue;
+            }
+            let id = item_id(p)?;
+            let (_, a) = self
+                .send(Method::GET, &format!("/attachment/{id}"), &[], None)
+                .await?;
+            let b64: String = a
+                .get("Content")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect();
+            let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
+                .map_err(|e| TestkitError::BadResponse(format!("attachment {id}: {e}")))?;
+            out.push((name.to_owned(), bytes));
+        }
+        Ok(out)
+    }
+
     /// Adds an internal comment (not visible to the requestor) to a ticket;
     /// returns the new transaction id.
     pub async fn comment(&self, ticket_id: u64, text: &str) -> Result<u64> {
@@ -143,10 +194,16 @@ impl Technician {
     /// POSTs a plain-text correspondence or comment; the transaction id is
     /// only in the `Location` header (`/REST/2.0/transaction/N`).
     async fn post_message(&self, ticket_id: u64, kind: &str, text: &str) -> Result<u64> {
+        let body = json!({ "Content": text, "ContentType": "text/plain" });
+        self.post_json_message(ticket_id, kind, body).await
+    }
+
+    /// POSTs a correspondence or comment given as REST2 JSON; returns the transaction id.
+    async fn post_json_message(&self, ticket_id: u64, kind: &str, body: Value) -> Result<u64> {
         let path = format!("/ticket/{ticket_id}/{kind}");
         let response = self
             .request(Method::POST, &path, &[])
-            .json(&json!({ "Content": text, "ContentType": "text/plain" }))
+            .json(&body)
             .send()
             .await?;
         let status = response.status();

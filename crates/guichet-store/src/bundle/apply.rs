@@ -421,6 +421,21 @@ async fn apply_outgoing(
             .bind(r.created_at.to_rfc3339())
             .execute(&mut **tx)
             .await?;
+            // The blobs were stored before the transaction, with the rest of the bundle's.
+            for a in &r.attachments {
+                sqlx::query(
+                    "INSERT INTO ticket_attachments (ticket_id, reply_id, blob_id, file_name, content_type, size)
+                     VALUES (?, ?, ?, ?, ?, ?)",
+                )
+                .bind(r.ticket_id.to_string())
+                .bind(r.id.to_string())
+                .bind(a.blob.as_str())
+                .bind(&a.file_name)
+                .bind(&a.content_type)
+                .bind(a.size as i64)
+                .execute(&mut **tx)
+                .await?;
+            }
             report.replies_added += 1;
         }
         let kind = OutboxKind::AddReply;

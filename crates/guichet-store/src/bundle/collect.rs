@@ -45,6 +45,21 @@ impl Store {
                                 .await?,
                         );
                     }
+                    let mut attachments = Vec::with_capacity(r.attachments.len());
+                    for a in &r.attachments {
+                        // A local reply's files are always stored; a file known only by
+                        // name (a technician's, not downloaded) has nothing to carry.
+                        let Some(blob) = &a.blob_id else { continue };
+                        if !blobs.contains_key(blob) {
+                            blobs.insert(blob.clone(), self.blob(blob)?);
+                        }
+                        attachments.push(BundledAttachment {
+                            file_name: a.file_name.clone(),
+                            content_type: a.content_type.clone(),
+                            size: a.size,
+                            blob: blob.clone(),
+                        });
+                    }
                     p.replies.push(BundledReply {
                         id: r.id,
                         entry_uuid: e.uuid,
@@ -52,6 +67,7 @@ impl Store {
                         author: r.author,
                         body: r.body,
                         created_at: r.created_at,
+                        attachments,
                     });
                 }
                 OutboxKind::PushInventory => {

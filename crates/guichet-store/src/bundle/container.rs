@@ -349,6 +349,11 @@ fn referenced_blobs(p: &Payload) -> Vec<&BlobId> {
             .tickets
             .iter()
             .flat_map(|t| t.attachments.iter().map(|a| &a.blob))
+            .chain(
+                o.replies
+                    .iter()
+                    .flat_map(|r| r.attachments.iter().map(|a| &a.blob)),
+            )
             .collect(),
         Payload::Return(r) => {
             r.kb.iter()

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{BlobId, DescriptionFormat, ReplySide};
 
-/// A file attached to a carried ticket.
+/// A file attached to a carried ticket or reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundledAttachment {
     /// File name.
@@ -71,6 +71,9 @@ pub struct BundledReply {
     pub body: String,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// Its files (absent in bundles written before replies carried files).
+    #[serde(default)]
+    pub attachments: Vec<BundledAttachment>,
 }
 
 /// An inventory snapshot of the sending machine (pushed, or attached to a ticket).

@@ -5,8 +5,10 @@
 //!   the client UUID goes in the ticket custom field `ClientUUID` (looked up before creating,
 //!   verified after);
 //! * reply → correspondence, with the reply's UUID in the transaction custom field
-//!   `ClientTxnUUID`; the other side's correspondence comes back (internal comments never do:
-//!   only `Correspond` transactions are read);
+//!   `ClientTxnUUID` and its files as the correspondence's attachments (one request, so the
+//!   files exist exactly when the transaction does); the other side's correspondence comes
+//!   back with its files (internal comments never do: only `Correspond` transactions are
+//!   read); a file over the connector's size limit is reported by name and size only;
 //! * status → RT's lifecycle status, verbatim (`new`, `open`, `stalled`, `resolved`…);
 //! * knowledge base → RT Articles of one class, body in the `Content` custom field; disabled
 //!   articles are deletions;
@@ -26,7 +28,10 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use guichet_store::{InventoryMode, RemoteReply, RemoteTicketUpdate};
+use guichet_store::{
+    InventoryMode, RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate,
+    DEFAULT_ATTACHMENT_LIMIT,
+};
 use reqwest::header::{HeaderMap, AUTHORIZATION, LOCATION};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
@@ -77,6 +82,7 @@ pub struct RtConnector {
     client: reqwest::Client,
     api: String,
     class_id: Mutex<Option<String>>,
+    file_limit: u64,
 }
 
 impl std::fmt::Debug for RtConnector {
@@ -143,6 +149,28 @@ fn sql_str(s: &str) -> String {
     s.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
+/// Files as REST2's `Attachments` array (`FileName`, `FileType`, base64 `FileContent`). RT
+/// refuses an attachment whose `FileContent` is empty, so an empty file (nothing to see) is
+/// left out rather than making the whole message fail forever.
+fn rest2_attachments(files: &[crate::OutgoingFile]) -> Vec<Value> {
+    files
+        .iter()
+        .filter(|a| {
+            if a.bytes.is_empty() {
+                tracing::warn!(file = %a.file_name, "empty file not sent to RT");
+            }
+            !a.bytes.is_empty()
+        })
+        .map(|a| {
+            json!({
+                "FileName": a.file_name,
+                "FileType": a.content_type,
+                "FileContent": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &a.bytes),
+            })
+        })
+        .collect()
+}
+
 /// RT reports some refusals in the message list of a 2xx answer.
 fn denied_in(body: &Value) -> Option<String> {
     body.as_array()?
@@ -163,7 +191,15 @@ impl RtConnector {
             client,
             api,
             class_id: Mutex::new(None),
+            file_limit: DEFAULT_ATTACHMENT_LIMIT,
         })
+    }
+
+    /// Sets the largest file of a technician's reply that is downloaded (default
+    /// [`DEFAULT_ATTACHMENT_LIMIT`]); bigger ones are reported by name and size only.
+    pub fn with_file_limit(mut self, bytes: u64) -> Self {
+        self.file_limit = bytes;
+        self
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
@@ -279,30 +315,84 @@ impl RtConnector {
         Ok(found.first().and_then(id_of))
     }
 
-    /// The text of a correspondence: its plain-text part, else its HTML part.
-    async fn transaction_body(&self, txn: &str) -> Result<String, ConnectorError> {
+    /// The content of one attachment (REST2 serves it base64-encoded).
+    async fn attachment_content(&self, id: &str) -> Result<Vec<u8>, ConnectorError> {
+        let (_, v) = self
+            .send(self.request(Method::GET, &format!("/attachment/{id}")))
+            .await?;
+        let b64: String = v
+            .get("Content")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
+            .map_err(|e| ConnectorError::Malformed(format!("attachment {id}: {e}")))
+    }
+
+    /// A correspondence: its text (the plain-text part, else the HTML part) and its files
+    /// (the parts with a file name). A file over `file_limit` is not downloaded.
+    async fn transaction_content(
+        &self,
+        txn: &str,
+    ) -> Result<(String, Vec<RemoteFile>), ConnectorError> {
+        // No `Content` here: the list must not download files before their size is known.
         let parts = self
             .collection(
                 Method::GET,
                 &format!("/transaction/{txn}/attachments"),
-                &[("fields", "ContentType,Content,Filename".into())],
+                &[("fields", "ContentType,Filename,ContentLength".into())],
             )
             .await?;
+        let str_of =
+            |p: &Value, k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let pick = |ct: &str| {
-            parts.iter().find(|p| {
-                p.get("ContentType").and_then(Value::as_str) == Some(ct)
-                    && p.get("Filename")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .is_empty()
-            })
+            parts
+                .iter()
+                .find(|p| str_of(p, "ContentType") == ct && str_of(p, "Filename").is_empty())
         };
-        Ok(pick("text/plain")
+        let body = match pick("text/plain")
             .or_else(|| pick("text/html"))
-            .and_then(|p| p.get("Content").and_then(Value::as_str))
-            .unwrap_or("")
-            .trim_end()
-            .to_string())
+            .and_then(id_of)
+        {
+            Some(id) => String::from_utf8_lossy(&self.attachment_content(&id).await?)
+                .trim_end()
+                .to_string(),
+            None => String::new(),
+        };
+        let mut files = Vec::new();
+        for p in &parts {
+            let file_name = str_of(p, "Filename");
+            if file_name.is_empty() {
+                continue;
+            }
+            let Some(id) = id_of(p) else { continue };
+            let announced = p
+                .get("ContentLength")
+                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+                .unwrap_or(0);
+            let mut file = RemoteFile {
+                remote_id: id.clone(),
+                file_name,
+                content_type: str_of(p, "ContentType"),
+                size: announced,
+                bytes: None,
+            };
+            if announced <= self.file_limit {
+                let bytes = self.attachment_content(&id).await?;
+                file.size = bytes.len() as u64;
+                // RT's length is a header that can be wrong: the limit holds on what came.
+                if file.size <= self.file_limit {
+                    file.bytes = Some(bytes);
+                }
+            }
+            if file.bytes.is_none() {
+                tracing::info!(txn, file = %file.file_name, size = file.size, "file over the limit, not downloaded");
+            }
+            files.push(file);
+        }
+        Ok((body, files))
     }
 
     async fn kb_class_id(&self) -> Result<String, ConnectorError> {
@@ -418,17 +508,7 @@ impl Connector for RtConnector {
             content.push('\n');
             content.push_str(s);
         }
-        let attachments: Vec<Value> = t
-            .attachments
-            .iter()
-            .map(|a| {
-                json!({
-                    "FileName": a.file_name,
-                    "FileType": a.content_type,
-                    "FileContent": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &a.bytes),
-                })
-            })
-            .collect();
+        let attachments = rest2_attachments(&t.attachments);
         let mut body = json!({
             "Queue": self.cfg.queue,
             "Subject": t.title,
@@ -465,11 +545,15 @@ impl Connector for RtConnector {
         if let Some(id) = self.find_transaction(r.client_uuid).await? {
             return Ok(id);
         }
-        let body = json!({
+        let mut body = json!({
             "Content": r.body,
             "ContentType": "text/plain",
             "TxnCustomFields": {"ClientTxnUUID": r.client_uuid.to_string()},
         });
+        let attachments = rest2_attachments(&r.attachments);
+        if !attachments.is_empty() {
+            body["Attachments"] = Value::Array(attachments);
+        }
         let path = format!("/ticket/{}/correspond", r.ticket_remote_id);
         let (headers, answer) = self
             .send(self.request(Method::POST, &path).json(&body))
@@ -522,6 +606,7 @@ impl Connector for RtConnector {
             .await?;
         let mut latest: Option<DateTime<Utc>> = None;
         let mut updates = Vec::new();
+        let mut files = Vec::new();
         for t in &tickets {
             let id =
                 id_of(t).ok_or_else(|| ConnectorError::Malformed("ticket without id".into()))?;
@@ -552,8 +637,16 @@ impl Connector for RtConnector {
                 }
                 let txn = id_of(h)
                     .ok_or_else(|| ConnectorError::Malformed("transaction without id".into()))?;
+                let (body, reply_files) = self.transaction_content(&txn).await?;
+                if !reply_files.is_empty() {
+                    files.push(RemoteReplyFiles {
+                        ticket_remote_id: id.clone(),
+                        reply_remote_id: txn.clone(),
+                        files: reply_files,
+                    });
+                }
                 replies.push(RemoteReply {
-                    body: self.transaction_body(&txn).await?,
+                    body,
                     remote_id: txn,
                     author: creator.to_string(),
                     created_at: rt_date(h.get("Created"))?.unwrap_or_default(),
@@ -570,6 +663,7 @@ impl Connector for RtConnector {
         }
         Ok(TicketChanges {
             updates,
+            files,
             cursor: latest.map(tsql_date),
         })
     }
