@@ -19,6 +19,7 @@ fn main() {
             "ticket_list",
             "ticket_thread",
             "ticket_reply",
+            "attachment_save",
             "kb_search",
             "kb_categories",
             "kb_articles",

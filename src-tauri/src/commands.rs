@@ -408,16 +408,7 @@ pub async fn ticket_create(
     } else {
         None
     };
-    let mut attachments = Vec::with_capacity(draft.attachments.len());
-    for a in &draft.attachments {
-        let id =
-            guichet_store::BlobId::parse(&a.blob).map_err(|e| AppError::invalid(e.to_string()))?;
-        attachments.push(guichet_store::NewAttachment {
-            file_name: a.name.clone(),
-            content_type: a.mime.clone(),
-            bytes: state.store.blob(&id)?,
-        });
-    }
+    let attachments = new_attachments(&state, &draft.attachments)?;
     let new = guichet_store::NewTicket {
         id: uuid::Uuid::new_v4(),
         title: draft.title,
@@ -437,6 +428,25 @@ pub async fn ticket_create(
     tracing::info!(ticket = %t.id, "report queued");
     crate::sync_loop::kick(&app);
     Ok(summary(&t, 0))
+}
+
+/// The files of a report or a reply, read back from the blob store.
+fn new_attachments(
+    state: &AppState,
+    drafts: &[AttachmentDraft],
+) -> AppResult<Vec<guichet_store::NewAttachment>> {
+    drafts
+        .iter()
+        .map(|a| {
+            let id = guichet_store::BlobId::parse(&a.blob)
+                .map_err(|e| AppError::invalid(e.to_string()))?;
+            Ok(guichet_store::NewAttachment {
+                file_name: a.name.clone(),
+                content_type: a.mime.clone(),
+                bytes: state.store.blob(&id)?,
+            })
+        })
+        .collect()
 }
 
 fn ticket_id(id: &str) -> AppResult<uuid::Uuid> {
@@ -469,7 +479,9 @@ pub async fn ticket_thread(
     Ok(thread(&t, u32::MAX))
 }
 
-/// Replies to a ticket (queued for the next sync).
+/// Replies to a ticket with files already copied into the blob store (`attachment_add`,
+/// `attachment_screenshot`); the reply, its files and its outbox entry are one transaction,
+/// queued for the next sync.
 #[tauri::command]
 #[specta::specta]
 pub async fn ticket_reply(
@@ -477,22 +489,58 @@ pub async fn ticket_reply(
     state: State<'_, AppState>,
     id: String,
     body: String,
+    attachments: Vec<AttachmentDraft>,
 ) -> AppResult<TicketMessage> {
     if body.trim().is_empty() {
         return Err(AppError::invalid("the reply is empty"));
     }
+    let files = new_attachments(&state, &attachments)?;
     let r = state
         .store
-        .add_reply(
+        .add_reply_with_attachments(
             ticket_id(&id)?,
             uuid::Uuid::new_v4(),
             &requester(),
             &body,
+            &files,
+            guichet_store::DEFAULT_ATTACHMENT_LIMIT,
             Utc::now(),
         )
         .await?;
     crate::sync_loop::kick(&app);
     Ok(message(&r))
+}
+
+/// Saves a ticket's or a reply's file (from the blob store) through a save dialog; the path
+/// written, or `None` when the user cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn attachment_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    blob: String,
+    name: String,
+) -> AppResult<Option<String>> {
+    let id = guichet_store::BlobId::parse(&blob).map_err(|e| AppError::invalid(e.to_string()))?;
+    let bytes = state.store.blob(&id)?;
+    // Only the last component of a name that came from a server.
+    let file_name = std::path::Path::new(&name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let dialog = app.dialog().file().set_file_name(file_name);
+    let Some(path) = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .ok()
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
+    jobs::write_atomic(&path, &bytes)?;
+    Ok(Some(path.display().to_string()))
 }
 
 // ---------------------------------------------------------------- knowledge base

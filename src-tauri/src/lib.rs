@@ -53,6 +53,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             ticket_list,
             ticket_thread,
             ticket_reply,
+            attachment_save,
             kb_search,
             kb_categories,
             kb_articles,

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 /// A file attached to a report or a reply, already copied into the local blob store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct AttachmentDraft {
-    /// SHA-256 of the content (the blob id).
+    /// SHA-256 of the content (the blob id); empty for a technician's file that was over the
+    /// size limit and was not downloaded (known by name and size only).
     pub blob: String,
     /// File name shown and sent.
     pub name: String,
@@ -298,7 +299,20 @@ pub fn message(r: &guichet_store::Reply) -> TicketMessage {
         from_me: r.side == guichet_store::ReplySide::Local,
         body: r.body.clone(),
         at: r.created_at,
-        attachments: Vec::new(),
+        attachments: r
+            .attachments
+            .iter()
+            .map(|a| AttachmentDraft {
+                blob: a
+                    .blob_id
+                    .as_ref()
+                    .map(|b| b.as_str().to_string())
+                    .unwrap_or_default(),
+                name: a.file_name.clone(),
+                size_bytes: a.size.min(u32::MAX as u64) as u32,
+                mime: a.content_type.clone(),
+            })
+            .collect(),
         queued: r.local_state == guichet_store::ReplyState::Queued,
     }
 }

@@ -76,6 +76,12 @@ try {
       await page.click("#kb-results li button");
       await page.waitForSelector("#article-body");
       await audit(page, `${locale} ${scheme} article`);
+      await page.click("#nav-tickets");
+      await page.click("#ticket-list tbody button");
+      await page.waitForSelector("#reply-body");
+      await page.click("#reply-attach");
+      await page.waitForSelector("ul.attachments li button");
+      await audit(page, `${locale} ${scheme} ticket thread with files`);
       await page.click("#nav-inventory");
       await page.click("#tab-software");
       await audit(page, `${locale} ${scheme} software`);

@@ -52,8 +52,17 @@ export const commands = {
 	ticketList: () => typedError<TicketSummary[], AppError>(__TAURI_INVOKE("ticket_list")),
 	/**  A ticket and its thread; marks its replies read. */
 	ticketThread: (id: string) => typedError<TicketThread, AppError>(__TAURI_INVOKE("ticket_thread", { id })),
-	/**  Replies to a ticket (queued for the next sync). */
-	ticketReply: (id: string, body: string) => typedError<TicketMessage, AppError>(__TAURI_INVOKE("ticket_reply", { id, body })),
+	/**
+	 *  Replies to a ticket with files already copied into the blob store (`attachment_add`,
+	 *  `attachment_screenshot`); the reply, its files and its outbox entry are one transaction,
+	 *  queued for the next sync.
+	 */
+	ticketReply: (id: string, body: string, attachments: AttachmentDraft[]) => typedError<TicketMessage, AppError>(__TAURI_INVOKE("ticket_reply", { id, body, attachments })),
+	/**
+	 *  Saves a ticket's or a reply's file (from the blob store) through a save dialog; the path
+	 *  written, or `None` when the user cancelled.
+	 */
+	attachmentSave: (blob: string, name: string) => typedError<string | null, AppError>(__TAURI_INVOKE("attachment_save", { blob, name })),
 	/**  Full-text search of the local knowledge base (offline); an empty query lists every article. */
 	kbSearch: (query: string, limit: number) => typedError<ArticleHit[], AppError>(__TAURI_INVOKE("kb_search", { query, limit })),
 	/**  Knowledge-base categories with their number of articles. */
@@ -332,7 +341,10 @@ export type AssetState = "in_use" | "in_stock" | "broken" | "retired";
 
 /**  A file attached to a report or a reply, already copied into the local blob store. */
 export type AttachmentDraft = {
-	/**  SHA-256 of the content (the blob id). */
+	/**
+	 *  SHA-256 of the content (the blob id); empty for a technician's file that was over the
+	 *  size limit and was not downloaded (known by name and size only).
+	 */
 	blob: string,
 	/**  File name shown and sent. */
 	name: string,

@@ -184,6 +184,21 @@ async fn scenario(c: &Client, glpi_url: &str) {
     })
     .await;
     shot(c, "04-tickets").await;
+    // A reply with a screenshot of the screen, queued offline with its file.
+    click(c, "#ticket-list tbody button").await;
+    type_into(c, "#reply-body", "It jams on every page").await;
+    click(c, "#reply-screenshot").await;
+    wait_text(c, "ul[aria-label='Files of your reply']", |t| {
+        t.contains("screenshot-") && t.contains(".png")
+    })
+    .await;
+    click(c, "form button[type=submit]").await;
+    wait_text(c, "ol.thread", |t| {
+        t.contains("It jams on every page") && t.contains("screenshot-")
+    })
+    .await;
+    wait_text(c, "#sync-pill", |t| t.contains("2 queued")).await;
+    shot(c, "04b-ticket-reply").await;
 
     // 3. Knowledge base: instant search, open an article.
     click(c, "#nav-kb").await;

@@ -80,7 +80,9 @@ export interface Backend {
   ticketCreate(draft: TicketDraft): Promise<TicketSummary>;
   ticketList(): Promise<TicketSummary[]>;
   ticketThread(id: string): Promise<TicketThread>;
-  ticketReply(id: string, body: string): Promise<TicketMessage>;
+  ticketReply(id: string, body: string, attachments: AttachmentDraft[]): Promise<TicketMessage>;
+  /** Saves a stored file through a save dialog; the path written, `null` when cancelled. */
+  attachmentSave(blob: string, name: string): Promise<string | null>;
   // Knowledge base
   kbSearch(query: string, limit: number): Promise<ArticleHit[]>;
   kbCategories(): Promise<ArticleCategory[]>;

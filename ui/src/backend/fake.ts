@@ -126,7 +126,7 @@ function sampleManifest(kind: "outgoing" | "return"): BundleManifestView {
 const UNIT_DIR = "/home/user/.config/systemd/user";
 
 /** A fresh fake backend; every call is async like the real one. */
-export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: TicketThread[] } {
+export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: TicketThread[]; saved: string[] } {
   let settings: AppSettings = {
     locale: "system",
     theme: "system",
@@ -177,10 +177,22 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       ticket: { id: "t-1", remote_ref: "RT#1042", title: "L’écran reste noir au démarrage", status: "open", updated_at: "2026-11-22T14:03:00Z", unread: 1 },
       messages: [
         { author: "Moi", from_me: true, body: "Depuis ce matin l’écran reste noir.", at: "2026-11-22T09:00:00Z", attachments: [], queued: false },
-        { author: "Camille (support)", from_me: false, body: "Pouvez-vous vérifier le câble HDMI ?", at: "2026-11-22T14:03:00Z", attachments: [], queued: false },
+        {
+          author: "Camille (support)",
+          from_me: false,
+          body: "Pouvez-vous vérifier le câble HDMI ?",
+          at: "2026-11-22T14:03:00Z",
+          attachments: [
+            { blob: "d".repeat(64), name: "schema-branchement.png", size_bytes: 120_000, mime: "image/png" },
+            { blob: "", name: "pilote-ecran.zip", size_bytes: 80_000_000, mime: "application/zip" },
+          ],
+          queued: false,
+        },
       ],
     },
   ];
+  /** Names of the files saved through `attachmentSave` (for tests). */
+  const saved: string[] = [];
   let sync: SyncStatus = { state: opts.online === false ? "offline" : "not_configured", online: opts.online !== false, queued: 0, last_sync: null, last_error: null };
   const listen = <T,>(set: Set<(v: T) => void>, cb: (v: T) => void): Promise<Unlisten> => {
     set.add(cb);
@@ -210,6 +222,7 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
 
   return {
     tickets,
+    saved,
     async inventoryCollect() {
       const cats = ["os", "memory", "network"] as const;
       cats.forEach((c, i) => progress.forEach((cb) => cb({ done: i + 1, total: cats.length, category: c })));
@@ -291,12 +304,18 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       t.ticket.unread = 0;
       return structuredClone(t);
     },
-    async ticketReply(id, body) {
+    async ticketReply(id, body, attachments) {
       const t = tickets.find((x) => x.ticket.id === id);
       if (!t) throw new BackendError("not_found", id);
-      const m = { author: "Moi", from_me: true, body, at: new Date().toISOString(), attachments: [], queued: true };
+      if (!body.trim()) throw new BackendError("invalid", "the reply is empty");
+      const m = { author: "Moi", from_me: true, body, at: new Date().toISOString(), attachments, queued: true };
       t.messages.push(m);
       return m;
+    },
+    async attachmentSave(blob, name) {
+      if (!blob) throw new BackendError("not_found", name);
+      saved.push(name);
+      return `/home/user/Documents/${name}`;
     },
     async kbSearch(q, limit) {
       const n = q.trim().toLowerCase();

@@ -1,6 +1,7 @@
-// My tickets: the list (status, unread replies), a ticket's thread with its attachments, reply.
+// My tickets: the list (status, unread replies), a ticket's thread with its files (saved through
+// a dialog), and a reply with files (picker, drag and drop, screenshot).
 import { useEffect, useState, type FormEvent } from "react";
-import type { TicketSummary, TicketThread } from "../backend/backend";
+import type { AttachmentDraft, TicketSummary, TicketThread } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
@@ -82,19 +83,57 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
   const [thread, setThread] = useState<TicketThread | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [body, setBody] = useState("");
+  const [files, setFiles] = useState<AttachmentDraft[]>([]);
   const [sentNote, setSentNote] = useState(false);
+  const [savedTo, setSavedTo] = useState<string | null>(null);
+
+  const add = async (paths: string[]) => {
+    setError(null);
+    try {
+      const more = await backend.attachmentAdd(paths);
+      setFiles((f) => [...f, ...more]);
+    } catch (e) {
+      setError(e);
+    }
+  };
 
   useEffect(() => {
     backend.ticketThread(id).then(setThread, setError);
+    // Files dropped on the window while a thread is open go to the reply.
+    let stop: (() => void) | undefined;
+    backend.onFileDrop((paths) => add(paths)).then((u) => (stop = u));
+    return () => stop?.();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [backend, id]);
+
+  const screenshot = async () => {
+    setError(null);
+    try {
+      const a = await backend.attachmentScreenshot(true);
+      setFiles((f) => [...f, a]);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const save = async (a: AttachmentDraft) => {
+    setError(null);
+    setSavedTo(null);
+    try {
+      setSavedTo(await backend.attachmentSave(a.blob, a.name));
+    } catch (e) {
+      setError(e);
+    }
+  };
 
   const send = async (e: FormEvent) => {
     e.preventDefault();
     if (!body.trim() || !thread) return;
     try {
-      const m = await backend.ticketReply(id, body);
+      const m = await backend.ticketReply(id, body, files);
       setThread({ ...thread, messages: [...thread.messages, m] });
       setBody("");
+      setFiles([]);
       setSentNote(true);
     } catch (err) {
       setError(err);
@@ -124,10 +163,19 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
                 </p>
                 <p className="msg-body">{m.body}</p>
                 {m.attachments.length ? (
-                  <ul className="attachments">
-                    {m.attachments.map((a) => (
-                      <li key={a.blob}>
-                        {a.name} ({i.bytes(a.size_bytes)})
+                  <ul className="attachments" aria-label={t("tickets.files")}>
+                    {m.attachments.map((a, j) => (
+                      <li key={`${a.blob}-${j}`}>
+                        <span>
+                          {a.name} ({i.bytes(a.size_bytes)})
+                        </span>
+                        {a.blob ? (
+                          <button type="button" className="btn btn-small" aria-label={t("tickets.saveFile", { name: a.name })} onClick={() => save(a)}>
+                            {t("tickets.save")}
+                          </button>
+                        ) : (
+                          <span className="muted">{t("tickets.notDownloaded")}</span>
+                        )}
                       </li>
                     ))}
                   </ul>
@@ -141,11 +189,39 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
               <textarea id="reply-body" rows={4} value={body} onChange={(e) => setBody(e.target.value)} />
             </div>
             <div className="actions">
+              <button type="button" className="btn" id="reply-attach" onClick={() => add([])}>
+                {t("report.addFiles")}
+              </button>
+              <button type="button" className="btn" id="reply-screenshot" onClick={screenshot}>
+                {t("report.screenshot")}
+              </button>
+            </div>
+            {files.length > 0 ? (
+              <ul className="attachments" aria-label={t("tickets.replyFiles")}>
+                {files.map((a, idx) => (
+                  <li key={`${a.blob}-${idx}`}>
+                    <span>
+                      {a.name} ({i.bytes(a.size_bytes)})
+                    </span>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-label={t("report.remove", { name: a.name })}
+                      onClick={() => setFiles((l) => l.filter((_, j) => j !== idx))}
+                    >
+                      {t("common.remove")}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <div className="actions">
               <button type="submit" className="btn btn-primary" disabled={!body.trim()}>
                 {t("tickets.send")}
               </button>
             </div>
             {sentNote ? <Status tone="ok">{t("tickets.replyQueued")}</Status> : null}
+            {savedTo ? <Status tone="ok">{t("tickets.savedTo", { path: savedTo })}</Status> : null}
           </form>
         </>
       ) : null}

@@ -67,6 +67,32 @@ describe("tickets", () => {
     expect(screen.getByText(/Reply saved/)).toBeInTheDocument();
   });
 
+  it("a reply carries files; a technician's files are saved, or said too big to download", async () => {
+    const backend = createFakeBackend();
+    const { user } = setup("tickets", backend);
+    await user.click(await screen.findByRole("button", { name: /L’écran reste noir/ }));
+    const files = await screen.findByRole("list", { name: "Files" });
+    expect(within(files).getByText(/schema-branchement.png/)).toBeInTheDocument();
+    expect(within(files).getByText(/not downloaded: larger than the size limit/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save schema-branchement.png" }));
+    expect(await screen.findByText("Saved to /home/user/Documents/schema-branchement.png.")).toBeInTheDocument();
+    expect(backend.saved).toEqual(["schema-branchement.png"]);
+    // The file too big to download has no save button.
+    expect(screen.queryByRole("button", { name: "Save pilote-ecran.zip" })).toBeNull();
+
+    await user.type(screen.getByLabelText("Your reply"), "Voici le câble");
+    await user.click(screen.getByRole("button", { name: "Add files…" }));
+    await user.click(screen.getByRole("button", { name: "Take a screenshot" }));
+    const pending = screen.getByRole("list", { name: "Files of your reply" });
+    expect(within(pending).getAllByRole("listitem")).toHaveLength(2);
+    await user.click(within(pending).getByRole("button", { name: "Remove facture.pdf" }));
+    await user.click(screen.getByRole("button", { name: "Send reply" }));
+    expect(await screen.findByText("Voici le câble")).toBeInTheDocument();
+    const last = backend.tickets[0].messages.at(-1)!;
+    expect(last.attachments.map((a) => a.name)).toEqual(["screenshot-20261123-091500.png"]);
+    expect(screen.queryByRole("list", { name: "Files of your reply" })).toBeNull();
+  });
+
   it("an unreachable server is said plainly, as an alert", async () => {
     const backend = { ...createFakeBackend(), ticketList: () => Promise.reject(new BackendError("offline", "server unreachable")) };
     setup("tickets", backend);
