@@ -175,6 +175,8 @@ pub struct ReplyAttachment {
     pub content_type: String,
     /// Size in bytes (as the server reported it for a file not downloaded).
     pub size: u64,
+    /// The server's id of a technician's file; `None` for the user's own.
+    pub remote_id: Option<String>,
 }
 
 /// A file of a reply the server holds.
@@ -386,8 +388,8 @@ fn reply_from_row(r: ReplyRow) -> Result<Reply, StoreError> {
 }
 
 /// A stored reply attachment row: reply id, blob id (empty when not downloaded), file name,
-/// MIME type, size.
-type ReplyAttachmentRow = (String, String, String, String, i64);
+/// MIME type, size, server id.
+type ReplyAttachmentRow = (String, String, String, String, i64, Option<String>);
 
 fn reply_attachment_from_row(
     r: &ReplyAttachmentRow,
@@ -405,6 +407,7 @@ fn reply_attachment_from_row(
             file_name: r.2.clone(),
             content_type: r.3.clone(),
             size: r.4.max(0) as u64,
+            remote_id: r.5.clone(),
         },
     ))
 }
@@ -672,7 +675,7 @@ impl Store {
         let mut reply =
             reply_from_row(row.ok_or_else(|| StoreError::NotFound(format!("reply {id}")))?)?;
         let rows: Vec<ReplyAttachmentRow> = sqlx::query_as(
-            "SELECT reply_id, blob_id, file_name, content_type, size FROM ticket_attachments
+            "SELECT reply_id, blob_id, file_name, content_type, size, remote_id FROM ticket_attachments
              WHERE reply_id = ? ORDER BY id",
         )
         .bind(id.to_string())
@@ -732,7 +735,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let reply_atts: Vec<ReplyAttachmentRow> = sqlx::query_as(
-            "SELECT reply_id, blob_id, file_name, content_type, size FROM ticket_attachments
+            "SELECT reply_id, blob_id, file_name, content_type, size, remote_id FROM ticket_attachments
              WHERE reply_id IS NOT NULL AND (?1 IS NULL OR ticket_id = ?1) ORDER BY id",
         )
         .bind(&only_s)

@@ -49,8 +49,8 @@ pub use container::{read_bundle, read_bundle_bytes, VerifiedBundle};
 pub use keys::{BundleSigner, SIGNING_KEY_FILE};
 pub use payload::{
     BundledAttachment, BundledPush, BundledReply, BundledSiteChange, BundledSnapshot,
-    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedImage, ReturnedKb,
-    ReturnedReply, ReturnedTicket,
+    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage,
+    ReturnedKb, ReturnedReply, ReturnedTicket,
 };
 
 use chrono::{DateTime, Utc};
