@@ -3,11 +3,12 @@
 //! A ticket is born locally with a client UUID and is either kept as a draft or queued: queuing
 //! writes the ticket row AND its outbox entry in one transaction, so a crash can never leave a
 //! ticket that will not be sent, nor an outbox entry without its ticket. Replies work the same
-//! way. Attachments are content-addressed blobs; a file past the size limit is refused before
-//! anything is written.
+//! way, files included ([`Store::add_reply_with_attachments`]). Attachments are
+//! content-addressed blobs; a file past the size limit is refused before anything is written.
 //!
-//! Server-side changes (status, title, the technician's replies) arrive through
-//! [`Store::apply_ticket_changes`], which also advances the pull cursor in the same transaction.
+//! Server-side changes (status, title, the technician's replies and their files) arrive through
+//! [`Store::apply_ticket_changes_with_files`], which also advances the pull cursor in the same
+//! transaction. A technician's file over the connector's limit is kept by name and size only.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
