@@ -213,7 +213,13 @@ async fn technician_files_are_stored_once_and_a_too_big_one_is_only_named() {
         ],
     }];
     let applied = store
-        .apply_ticket_changes_with_files("rt", &[update.clone()], &files, Some("c1"), at(3))
+        .apply_ticket_changes_with_files(
+            "rt",
+            std::slice::from_ref(&update),
+            &files,
+            Some("c1"),
+            at(3),
+        )
         .await
         .unwrap();
     assert_eq!((applied.replies_added, applied.files_added), (1, 2));
