@@ -285,8 +285,8 @@ fn summary(r: &PassReport) -> String {
     }
     let _ = writeln!(
         s,
-        "pulled: {} ticket update(s), {} repl(ies), {} article(s) updated, {} removed",
-        r.tickets_updated, r.replies_pulled, r.articles_updated, r.articles_deleted
+        "pulled: {} ticket update(s), {} repl(ies), {} file(s), {} article(s) updated, {} removed",
+        r.tickets_updated, r.replies_pulled, r.files_pulled, r.articles_updated, r.articles_deleted
     );
     for d in &r.deferred {
         let when = d

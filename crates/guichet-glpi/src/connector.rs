@@ -267,6 +267,12 @@ impl Connector for GlpiConnector {
 
     async fn push_reply(&self, reply: &OutgoingReply) -> Result<String, ConnectorError> {
         let ticket = remote_id(&reply.ticket_remote_id)?;
+        if !reply.attachments.is_empty() && self.rest.version() == crate::rest::ApiVersion::V2 {
+            // Refused before the follow-up exists: no half-sent reply without its files.
+            return Err(self.classify(GlpiError::Unsupported(
+                "files on a reply through the high-level API",
+            )));
+        }
         let draft = FollowupDraft {
             uuid: reply.client_uuid,
             content: reply.body.clone(),

@@ -786,6 +786,66 @@ async fn document_upload_links_the_file_to_the_ticket() {
 }
 
 #[tokio::test]
+async fn followup_documents_are_linked_listed_and_downloaded_within_the_limit() {
+    let emu = emulator(|_| {}).await;
+    let client = v1(&emu);
+    let t = client
+        .ensure_ticket(&draft(1, "Log attached to a reply"))
+        .await
+        .unwrap();
+    let f = client
+        .add_followup(
+            t.id,
+            &FollowupDraft {
+                uuid: Uuid::from_u128(9),
+                content: "Here is the log".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let before = client.ticket(t.id).await.unwrap().date_mod;
+    emu.advance(5);
+    let doc = client
+        .upload_followup_document(f, "app.log", "text/plain", b"ERROR 42\n".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(
+        emu.state().documents[&doc].links,
+        [("ITILFollowup".to_owned(), f)],
+        "linked to the follow-up, not to the ticket"
+    );
+    assert!(
+        client.ticket(t.id).await.unwrap().date_mod > before,
+        "the ticket changed"
+    );
+    assert!(client.document_names(t.id).await.unwrap().is_empty());
+    let docs = client.followup_documents(f).await.unwrap();
+    assert_eq!(
+        docs,
+        [RemoteDocument {
+            id: doc,
+            filename: "app.log".into(),
+            mime: "text/plain".into(),
+        }]
+    );
+    // Session expired: the download renews it once.
+    emu.expire_sessions();
+    assert_eq!(
+        client.download_document(doc, 100).await.unwrap(),
+        DocumentFile::Bytes(b"ERROR 42\n".to_vec())
+    );
+    assert_eq!(
+        client.download_document(doc, 4).await.unwrap(),
+        DocumentFile::TooLarge(9),
+        "over the limit: the announced length, the file left unread"
+    );
+    assert!(matches!(
+        client.download_document(doc + 1000, 100).await,
+        Err(GlpiError::Api { status: 404, .. })
+    ));
+}
+
+#[tokio::test]
 async fn api_detection_glpi10_and_glpi11() {
     let emu = emulator(|_| {}).await;
     let h = http(1500);

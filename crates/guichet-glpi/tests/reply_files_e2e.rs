@@ -1,7 +1,8 @@
 //! Files on replies, end to end against the GLPI emulator: a reply written offline with a file
 //! becomes one public follow-up with the file linked to it exactly once (even when GLPI's
 //! answer to the upload is lost), and a technician's follow-up brings its file back, a file
-//! over the limit being only named.
+//! over the limit being only named. Through GLPI 11's high-level API, which has no documented
+//! upload, a reply with files is refused before anything is created.
 
 use chrono::{DateTime, TimeZone, Utc};
 use guichet_glpi::*;
@@ -217,4 +218,55 @@ async fn a_technician_file_comes_back_and_a_too_big_one_is_only_named() {
         t.replies.iter().map(|r| r.attachments.len()).sum::<usize>(),
         2
     );
+}
+
+/// GLPI 11's high-level API has no documented upload: a reply with files is refused for good
+/// before its follow-up is created, so GLPI never holds the text without its files.
+#[tokio::test]
+async fn a_reply_with_files_through_the_high_level_api_is_refused_before_anything_is_created() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let v1 = connector_for(&emu.base_url());
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let remote = sent_ticket(&store, &v1).await;
+    let http = http_client(Timeouts {
+        request: Duration::from_millis(1500),
+        connect: Duration::from_secs(1),
+    })
+    .unwrap();
+    let v2 = GlpiConnector::new(
+        RestClient::v2(
+            http,
+            V2Config {
+                base_url: emu.base_url(),
+                client_id: seed::API_CLIENT_ID.into(),
+                client_secret: Secret::new(seed::API_CLIENT_SECRET),
+                username: seed::USER.into(),
+                password: Secret::new(seed::PASSWORD),
+            },
+        ),
+        None,
+    );
+    let before = emu.state().followups.len();
+    let err = guichet_sync::Connector::push_reply(
+        &v2,
+        &guichet_sync::OutgoingReply {
+            client_uuid: Uuid::from_u128(30),
+            ticket_remote_id: remote.to_string(),
+            author: "alice".into(),
+            body: "With a file".into(),
+            attachments: vec![guichet_sync::OutgoingFile {
+                file_name: "a.txt".into(),
+                content_type: "text/plain".into(),
+                bytes: b"a".to_vec(),
+            }],
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, guichet_sync::ConnectorError::Permanent { message, .. } if message.contains("files on a reply")),
+        "{err:?}"
+    );
+    assert_eq!(emu.state().followups.len(), before, "no follow-up created");
 }

@@ -13,7 +13,8 @@
 //! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
 //! * Knowledge base: sanitised articles with a full-text index ([`Store::upsert_article`],
 //!   [`Store::search_articles`]); the sanitiser is [`sanitize_html`].
-//! * Tickets, replies and attachments ([`Store::create_ticket`], [`Store::add_reply`]) and the
+//! * Tickets, replies and their files ([`Store::create_ticket`],
+//!   [`Store::add_reply_with_attachments`], [`Store::apply_ticket_changes_with_files`]) and the
 //!   sync outbox, cursors and status ([`Store::outbox`], [`Store::apply_ticket_changes`]).
 //!
 //! * Sneakernet bundles: signed files carrying a site's outbox to a connected machine and the

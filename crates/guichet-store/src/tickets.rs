@@ -3,11 +3,12 @@
 //! A ticket is born locally with a client UUID and is either kept as a draft or queued: queuing
 //! writes the ticket row AND its outbox entry in one transaction, so a crash can never leave a
 //! ticket that will not be sent, nor an outbox entry without its ticket. Replies work the same
-//! way. Attachments are content-addressed blobs; a file past the size limit is refused before
-//! anything is written.
+//! way, files included ([`Store::add_reply_with_attachments`]). Attachments are
+//! content-addressed blobs; a file past the size limit is refused before anything is written.
 //!
-//! Server-side changes (status, title, the technician's replies) arrive through
-//! [`Store::apply_ticket_changes`], which also advances the pull cursor in the same transaction.
+//! Server-side changes (status, title, the technician's replies and their files) arrive through
+//! [`Store::apply_ticket_changes_with_files`], which also advances the pull cursor in the same
+//! transaction. A technician's file over the connector's limit is kept by name and size only.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -175,6 +176,8 @@ pub struct ReplyAttachment {
     pub content_type: String,
     /// Size in bytes (as the server reported it for a file not downloaded).
     pub size: u64,
+    /// The server's id of a technician's file; `None` for the user's own.
+    pub remote_id: Option<String>,
 }
 
 /// A file of a reply the server holds.
@@ -386,8 +389,8 @@ fn reply_from_row(r: ReplyRow) -> Result<Reply, StoreError> {
 }
 
 /// A stored reply attachment row: reply id, blob id (empty when not downloaded), file name,
-/// MIME type, size.
-type ReplyAttachmentRow = (String, String, String, String, i64);
+/// MIME type, size, server id.
+type ReplyAttachmentRow = (String, String, String, String, i64, Option<String>);
 
 fn reply_attachment_from_row(
     r: &ReplyAttachmentRow,
@@ -405,6 +408,7 @@ fn reply_attachment_from_row(
             file_name: r.2.clone(),
             content_type: r.3.clone(),
             size: r.4.max(0) as u64,
+            remote_id: r.5.clone(),
         },
     ))
 }
@@ -672,7 +676,7 @@ impl Store {
         let mut reply =
             reply_from_row(row.ok_or_else(|| StoreError::NotFound(format!("reply {id}")))?)?;
         let rows: Vec<ReplyAttachmentRow> = sqlx::query_as(
-            "SELECT reply_id, blob_id, file_name, content_type, size FROM ticket_attachments
+            "SELECT reply_id, blob_id, file_name, content_type, size, remote_id FROM ticket_attachments
              WHERE reply_id = ? ORDER BY id",
         )
         .bind(id.to_string())
@@ -732,7 +736,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let reply_atts: Vec<ReplyAttachmentRow> = sqlx::query_as(
-            "SELECT reply_id, blob_id, file_name, content_type, size FROM ticket_attachments
+            "SELECT reply_id, blob_id, file_name, content_type, size, remote_id FROM ticket_attachments
              WHERE reply_id IS NOT NULL AND (?1 IS NULL OR ticket_id = ?1) ORDER BY id",
         )
         .bind(&only_s)

@@ -213,7 +213,13 @@ async fn technician_files_are_stored_once_and_a_too_big_one_is_only_named() {
         ],
     }];
     let applied = store
-        .apply_ticket_changes_with_files("rt", &[update.clone()], &files, Some("c1"), at(3))
+        .apply_ticket_changes_with_files(
+            "rt",
+            std::slice::from_ref(&update),
+            &files,
+            Some("c1"),
+            at(3),
+        )
         .await
         .unwrap();
     assert_eq!((applied.replies_added, applied.files_added), (1, 2));
@@ -304,7 +310,7 @@ async fn files_of_our_own_reply_coming_back_are_not_stored_twice() {
 }
 
 #[tokio::test]
-async fn a_bundle_carries_a_queued_reply_with_its_files() {
+async fn bundles_carry_a_queued_reply_with_its_files_there_and_the_technicians_files_back() {
     let site_dir = tempfile::tempdir().unwrap();
     let site = Store::open(site_dir.path()).await.unwrap();
     let signer = BundleSigner::load_or_create(site_dir.path(), || [3; 32]).unwrap();
@@ -337,7 +343,7 @@ async fn a_bundle_carries_a_queued_reply_with_its_files() {
         "the file travels as a blob member"
     );
 
-    let (_h, hub) = store().await;
+    let (hub_dir, hub) = store().await;
     let opts = ImportOptions {
         own_deviceid: "hub-1".into(),
         trust_new_key: false,
@@ -353,4 +359,90 @@ async fn a_bundle_carries_a_queued_reply_with_its_files() {
     // Importing the same bundle again adds no second copy of the file.
     hub.import_bundle(&b, &opts, at(4)).await.unwrap();
     assert_eq!(hub.reply(id(2)).await.unwrap().attachments.len(), 1);
+
+    // The hub syncs: both entries go out, a technician answers with two files (one too big
+    // to download), and the return bundle brings them to the site.
+    let q = hub.outbox().await.unwrap();
+    hub.complete_ticket_push(q[0].seq, "rt", "42", Some("new"), at(5))
+        .await
+        .unwrap();
+    hub.complete_reply_push(q[1].seq, "501").await.unwrap();
+    hub.apply_ticket_changes_with_files(
+        "rt",
+        &[RemoteTicketUpdate {
+            remote_id: "42".into(),
+            title: None,
+            status: Some("open".into()),
+            updated_at: Some(at(6)),
+            replies: vec![RemoteReply {
+                remote_id: "502".into(),
+                author: "tech".into(),
+                body: "Use this profile.".into(),
+                created_at: at(6),
+                client_uuid: None,
+            }],
+        }],
+        &[RemoteReplyFiles {
+            ticket_remote_id: "42".into(),
+            reply_remote_id: "502".into(),
+            files: vec![
+                RemoteFile {
+                    remote_id: "600".into(),
+                    file_name: "scanner.profile".into(),
+                    content_type: "text/plain".into(),
+                    size: 15,
+                    bytes: Some(b"RETURNED-FILE-1".to_vec()),
+                },
+                RemoteFile {
+                    remote_id: "601".into(),
+                    file_name: "firmware.bin".into(),
+                    content_type: "application/octet-stream".into(),
+                    size: 90 << 20,
+                    bytes: None,
+                },
+            ],
+        }],
+        Some("c"),
+        at(6),
+    )
+    .await
+    .unwrap();
+    let hub_signer = BundleSigner::load_or_create(hub_dir.path(), || [4; 32]).unwrap();
+    let back = hub_dir.path().join("return.guichet");
+    hub.export_return_bundle(&back, &hub_signer, id(200), "hub-1", "site-1", None, at(7))
+        .await
+        .unwrap();
+    let rb = read_bundle(&back).unwrap();
+    let site_opts = ImportOptions {
+        own_deviceid: "site-1".into(),
+        trust_new_key: false,
+    };
+    site.import_bundle(&rb, &site_opts, at(8)).await.unwrap();
+    let t = site.ticket(id(1)).await.unwrap();
+    let tech = t
+        .replies
+        .iter()
+        .find(|r| r.side == ReplySide::Remote)
+        .unwrap();
+    assert_eq!(tech.body, "Use this profile.");
+    let names: Vec<_> = tech
+        .attachments
+        .iter()
+        .map(|a| a.file_name.as_str())
+        .collect();
+    assert_eq!(names, ["scanner.profile", "firmware.bin"]);
+    assert_eq!(
+        site.blob(tech.attachments[0].blob_id.as_ref().unwrap())
+            .unwrap(),
+        b"RETURNED-FILE-1"
+    );
+    assert_eq!(
+        (
+            tech.attachments[1].size,
+            tech.attachments[1].blob_id.as_ref()
+        ),
+        (90 << 20, None)
+    );
+    // The site's own reply keeps its one file: nothing came back twice.
+    assert_eq!(site.reply(id(2)).await.unwrap().attachments.len(), 1);
 }

@@ -43,13 +43,15 @@ enum Fault {
     AfterCommit(ConnectorError),
 }
 
+/// A reply on the fake server: server id, author, body, client UUID, files.
+type ServerReply = (String, String, String, Option<Uuid>, Vec<OutgoingFile>);
+
 #[derive(Debug, Default, Clone)]
 struct ServerTicket {
     client_uuid: Uuid,
     title: String,
     status: String,
-    /// Server id, author, body, client UUID, files.
-    replies: Vec<(String, String, String, Option<Uuid>, Vec<OutgoingFile>)>,
+    replies: Vec<ServerReply>,
 }
 
 #[derive(Debug, Default)]

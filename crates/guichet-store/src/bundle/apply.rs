@@ -11,10 +11,10 @@ use super::container::{Payload, VerifiedBundle};
 use super::payload::*;
 use super::{derived_uuid, BundleError, BundleKind};
 use crate::outbox::enqueue;
-use crate::tickets::apply_ticket_changes_in;
+use crate::tickets::{apply_reply_files_in, apply_ticket_changes_in};
 use crate::{
-    ArticleImage, ArticleInput, OutboxKind, RemoteReply, RemoteTicketUpdate, ReplySide, SiteImport,
-    Store, StoreError,
+    ArticleImage, ArticleInput, BlobId, OutboxKind, RemoteFile, RemoteReply, RemoteReplyFiles,
+    RemoteTicketUpdate, ReplySide, SiteImport, Store, StoreError,
 };
 
 /// How to import.
@@ -167,6 +167,16 @@ impl Store {
         // leaves at most unreferenced files, never rows pointing at nothing.
         let mut prepared_articles = Vec::new();
         if let Payload::Return(r) = &bundle.payload {
+            for f in r
+                .tickets
+                .iter()
+                .flat_map(|t| t.replies.iter())
+                .flat_map(|rr| rr.attachments.iter())
+            {
+                if let Some(b) = &f.blob {
+                    self.put_blob(&bundle.blobs[b])?;
+                }
+            }
             if let Some(kb) = &r.kb {
                 for a in &kb.articles {
                     let input = ArticleInput {
@@ -593,6 +603,9 @@ async fn apply_return(
 ) -> Result<(), StoreError> {
     let confirmed: std::collections::HashSet<Uuid> = p.confirmed_entries.iter().copied().collect();
     let mut by_connector: HashMap<&str, Vec<RemoteTicketUpdate>> = HashMap::new();
+    // Per connector: the technicians' files, and their blobs in the same order.
+    type Files = (Vec<RemoteReplyFiles>, Vec<Option<BlobId>>);
+    let mut files_by_connector: HashMap<&str, Files> = HashMap::new();
     for t in &p.tickets {
         let id = t.id.to_string();
         // The server id, once per ticket: the site learns it here exactly as a push would.
@@ -619,6 +632,26 @@ async fn apply_return(
                 .execute(&mut **tx)
                 .await?;
             }
+        }
+        let (files, blobs) = files_by_connector.entry(t.connector.as_str()).or_default();
+        for r in t.replies.iter().filter(|r| !r.attachments.is_empty()) {
+            blobs.extend(r.attachments.iter().map(|f| f.blob.clone()));
+            files.push(RemoteReplyFiles {
+                ticket_remote_id: t.remote_id.clone(),
+                reply_remote_id: r.remote_id.clone(),
+                files: r
+                    .attachments
+                    .iter()
+                    .map(|f| RemoteFile {
+                        remote_id: f.remote_id.clone(),
+                        file_name: f.file_name.clone(),
+                        content_type: f.content_type.clone(),
+                        size: f.size,
+                        // The bytes are already stored (before the transaction).
+                        bytes: None,
+                    })
+                    .collect(),
+            });
         }
         by_connector
             .entry(t.connector.as_str())
@@ -654,6 +687,8 @@ async fn apply_return(
         let applied = apply_ticket_changes_in(tx, connector, &updates).await?;
         report.tickets_updated += applied.tickets_updated as u64;
         report.replies_added += applied.replies_added as u64;
+        let (files, blobs) = files_by_connector.remove(connector).unwrap_or_default();
+        apply_reply_files_in(tx, connector, &files, &blobs).await?;
     }
     for c in &p.confirmed_site_changes {
         let done = sqlx::query(

@@ -243,6 +243,48 @@ impl Store {
         )
     }
 
+    /// The replies the server holds (those with a server id), with the files of the
+    /// technicians' ones (their bytes added to `blobs`).
+    fn returned_replies(
+        &self,
+        replies: Vec<crate::Reply>,
+        blobs: &mut BTreeMap<BlobId, Vec<u8>>,
+    ) -> Result<Vec<ReturnedReply>, StoreError> {
+        let mut out = Vec::new();
+        for r in replies {
+            let Some(remote_id) = r.remote_id else {
+                continue;
+            };
+            let mut attachments = Vec::new();
+            for a in r.attachments {
+                // Only the technicians' files: the site sent its own.
+                let Some(file_id) = a.remote_id else { continue };
+                if let Some(b) = &a.blob_id {
+                    if !blobs.contains_key(b) {
+                        blobs.insert(b.clone(), self.blob(b)?);
+                    }
+                }
+                attachments.push(ReturnedFile {
+                    remote_id: file_id,
+                    file_name: a.file_name,
+                    content_type: a.content_type,
+                    size: a.size,
+                    blob: a.blob_id,
+                });
+            }
+            out.push(ReturnedReply {
+                id: r.id,
+                side: r.side,
+                remote_id,
+                author: r.author,
+                body: r.body,
+                created_at: r.created_at,
+                attachments,
+            });
+        }
+        Ok(out)
+    }
+
     /// The answer for the site `site`: the entries it sent that are now on the server, what
     /// the server says about its tickets, the site changes received, and, when `kb_connector`
     /// is given and this store has completed a knowledge-base pull from it, that connector's
@@ -288,20 +330,7 @@ impl Store {
                 title: t.title,
                 status: t.remote_status,
                 remote_updated_at: t.remote_updated_at,
-                replies: t
-                    .replies
-                    .into_iter()
-                    .filter_map(|r| {
-                        Some(ReturnedReply {
-                            id: r.id,
-                            side: r.side,
-                            remote_id: r.remote_id?,
-                            author: r.author,
-                            body: r.body,
-                            created_at: r.created_at,
-                        })
-                    })
-                    .collect(),
+                replies: self.returned_replies(t.replies, &mut blobs)?,
             });
         }
         let changes: Vec<(String,)> = sqlx::query_as(

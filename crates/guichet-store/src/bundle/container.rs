@@ -359,6 +359,12 @@ fn referenced_blobs(p: &Payload) -> Vec<&BlobId> {
             r.kb.iter()
                 .flat_map(|kb| kb.articles.iter())
                 .flat_map(|a| a.images.iter().map(|i| &i.blob))
+                .chain(
+                    r.tickets
+                        .iter()
+                        .flat_map(|t| t.replies.iter())
+                        .flat_map(|rr| rr.attachments.iter().filter_map(|f| f.blob.as_ref())),
+                )
                 .collect()
         }
     }

@@ -3,19 +3,19 @@
 //!
 //! # The two kinds
 //! * An **outgoing** bundle ([`Store::export_bundle`]) holds the pending outbox of the site's
-//!   store (tickets with their attachments, replies, inventory pushes) and the site-register
+//!   store (tickets and replies with their files, inventory pushes) and the site-register
 //!   changes no return bundle has confirmed yet. Exporting removes nothing: the entries stay
 //!   queued until a return bundle (or a direct sync) confirms them, so a lost stick loses
 //!   nothing and a second export simply carries them again.
 //! * A **return** bundle ([`Store::export_return_bundle`]), written on the connected machine
 //!   after its sync, holds what the server says about that site's tickets (server ids, status,
-//!   the technicians' replies), which carried entries are now on the server, which site
+//!   the technicians' replies and their files), which carried entries are now on the server, which site
 //!   changes arrived, and the knowledge base.
 //!
 //! # The file
 //! A POSIX tar archive (readable with `tar tvf`) whose members are, in this order:
-//! `manifest.json`, `manifest.sig`, `payload.json`, then `blobs/<sha256>` for attachments and
-//! article images. The manifest ([`Manifest`]) names the bundle (UUID), its sender (device
+//! `manifest.json`, `manifest.sig`, `payload.json`, then `blobs/<sha256>` for attachments (of
+//! tickets and replies) and article images. The manifest ([`Manifest`]) names the bundle (UUID), its sender (device
 //! id), its time, its format version, the sender's Ed25519 public key and every other member
 //! with its size and SHA-256; `manifest.sig` is the Ed25519 signature of the manifest's exact
 //! bytes. The file is written to a temporary name and renamed, so a half-written bundle never
@@ -49,8 +49,8 @@ pub use container::{read_bundle, read_bundle_bytes, VerifiedBundle};
 pub use keys::{BundleSigner, SIGNING_KEY_FILE};
 pub use payload::{
     BundledAttachment, BundledPush, BundledReply, BundledSiteChange, BundledSnapshot,
-    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedImage, ReturnedKb,
-    ReturnedReply, ReturnedTicket,
+    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage,
+    ReturnedKb, ReturnedReply, ReturnedTicket,
 };
 
 use chrono::{DateTime, Utc};

@@ -131,6 +131,21 @@ pub struct OutgoingPayload {
     pub site_changes: Vec<BundledSiteChange>,
 }
 
+/// A file of a technician's reply, as the connected store holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnedFile {
+    /// The server's id of the file (the site stores each once).
+    pub remote_id: String,
+    /// File name.
+    pub file_name: String,
+    /// MIME type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The member `blobs/<blob>` holding it; `None` when it was too large to download.
+    pub blob: Option<BlobId>,
+}
+
 /// A reply of a ticket, as the connected store knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnedReply {
@@ -146,6 +161,10 @@ pub struct ReturnedReply {
     pub body: String,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// The files of a technician's reply (absent in bundles written before replies carried
+    /// files; the site already has its own replies' files).
+    #[serde(default)]
+    pub attachments: Vec<ReturnedFile>,
 }
 
 /// What the server says about one of the site's tickets.
