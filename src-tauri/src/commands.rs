@@ -313,12 +313,15 @@ pub async fn attachment_add(
 }
 
 fn attach(state: &AppState, path: &std::path::Path) -> AppResult<AttachmentDraft> {
-    const MAX: u64 = 25 << 20;
+    // Refused here, before copying, with the same limit the store applies when the report or
+    // reply is saved.
+    const MAX: u64 = guichet_store::DEFAULT_ATTACHMENT_LIMIT;
     let len = std::fs::metadata(path)?.len();
     if len > MAX {
         return Err(AppError::invalid(format!(
-            "{} is larger than 25 MiB",
-            path.display()
+            "{} is larger than {} MiB",
+            path.display(),
+            MAX >> 20
         )));
     }
     let bytes = std::fs::read(path)?;
