@@ -423,12 +423,12 @@ pub async fn render_label_sheet(
     Ok((html.into_bytes(), name))
 }
 
-/// Asks where to save (a save dialog offering `name`), then writes `bytes` there atomically;
-/// the path written, `None` when cancelled.
+/// Asks where to save (a save dialog offering `name`, and the file type `filter` when given),
+/// then writes `bytes` there atomically; the path written, `None` when cancelled.
 pub(crate) async fn save_as(
     app: &AppHandle,
     name: String,
-    filter: (&str, &[&str]),
+    filter: Option<(&str, &[&str])>,
     bytes: &[u8],
 ) -> AppResult<Option<String>> {
     let Some(path) = save_path(app, name, filter).await? else {
@@ -438,17 +438,17 @@ pub(crate) async fn save_as(
     Ok(Some(path.display().to_string()))
 }
 
-/// The path chosen in a save dialog offering `name`; `None` when cancelled.
+/// The path chosen in a save dialog offering `name` (and the file type `filter` when given);
+/// `None` when cancelled.
 pub(crate) async fn save_path(
     app: &AppHandle,
     name: String,
-    (label, exts): (&str, &[&str]),
+    filter: Option<(&str, &[&str])>,
 ) -> AppResult<Option<PathBuf>> {
-    let dialog = app
-        .dialog()
-        .file()
-        .set_file_name(name)
-        .add_filter(label, exts);
+    let mut dialog = app.dialog().file().set_file_name(name);
+    if let Some((label, exts)) = filter {
+        dialog = dialog.add_filter(label, exts);
+    }
     let Some(path) = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
         .await
         .ok()
@@ -478,7 +478,7 @@ pub async fn site_export(
         SiteExportFormat::Csv => ("CSV", &["csv"]),
         SiteExportFormat::Html => ("HTML", &["html", "htm"]),
     };
-    save_as(&app, name, filter, &bytes).await
+    save_as(&app, name, Some(filter), &bytes).await
 }
 
 /// The QR label of asset `id` as an SVG document, for display.
@@ -499,7 +499,7 @@ pub async fn asset_labels_save(
     ids: Vec<u32>,
 ) -> AppResult<Option<String>> {
     let (bytes, name) = render_label_sheet(&state.store, &ids).await?;
-    save_as(&app, name, ("HTML", &["html", "htm"]), &bytes).await
+    save_as(&app, name, Some(("HTML", &["html", "htm"])), &bytes).await
 }
 
 /// Imports inventory files picked in a dialog (with an optional location for all of them). All

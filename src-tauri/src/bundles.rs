@@ -475,7 +475,8 @@ pub async fn bundle_export(
     let store = &state.store;
     let id = store.device_id(&local_hostname(), now).await?;
     let name = format!("{id}-{}.guichet", now.format("%Y%m%d-%H%M"));
-    let Some(path) = crate::admin::save_path(&app, name, ("Guichet bundle", &["guichet"])).await?
+    let Some(path) =
+        crate::admin::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?
     else {
         return Ok(None);
     };
@@ -553,7 +554,7 @@ pub async fn bundle_import(
         let own = store.device_id(&local_hostname(), now).await?;
         let name = format!("return-{site}-{}.guichet", now.format("%Y%m%d-%H%M"));
         if let Some(out) =
-            crate::admin::save_path(&app, name, ("Guichet bundle", &["guichet"])).await?
+            crate::admin::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?
         {
             let conf = crate::settings::load(store).await?;
             let kb = crate::settings::connector_config(&conf).map(|c| c.kind);

@@ -225,23 +225,8 @@ pub async fn inventory_export(
         ExportFormat::GlpiJson => ("JSON", "json"),
         ExportFormat::SoftwareCsv => ("CSV", "csv"),
     };
-    let dialog = app
-        .dialog()
-        .file()
-        .set_file_name(jobs::export_file_name(&inv, format))
-        .add_filter(label, &[ext]);
-    let Some(path) = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .ok()
-        .flatten()
-    else {
-        return Ok(None);
-    };
-    let path = path
-        .into_path()
-        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
-    jobs::write_atomic(&path, &bytes)?;
-    Ok(Some(path.display().to_string()))
+    let name = jobs::export_file_name(&inv, format);
+    crate::admin::save_as(&app, name, Some((label, &[ext])), &bytes).await
 }
 
 // ---------------------------------------------------------------- home
@@ -531,19 +516,7 @@ pub async fn attachment_save(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
-    let dialog = app.dialog().file().set_file_name(file_name);
-    let Some(path) = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .ok()
-        .flatten()
-    else {
-        return Ok(None);
-    };
-    let path = path
-        .into_path()
-        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
-    jobs::write_atomic(&path, &bytes)?;
-    Ok(Some(path.display().to_string()))
+    crate::admin::save_as(&app, file_name, None, &bytes).await
 }
 
 // ---------------------------------------------------------------- knowledge base

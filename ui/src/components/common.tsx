@@ -1,6 +1,6 @@
 // Small shared pieces: status messages announced to screen readers, error display, field values.
 import type { ReactNode } from "react";
-import { errorCode, type FieldValue } from "../backend/backend";
+import { errorCode, type AttachmentDraft, type FieldValue } from "../backend/backend";
 import { hasKey, useI18n } from "../i18n";
 
 /** A polite live region: screen readers announce its changes. */
@@ -20,6 +20,27 @@ export function ErrorNote({ error }: { error: unknown }) {
     <p className="status status-error" role="alert">
       {t(`error.${code}`)}
     </p>
+  );
+}
+
+/** Files chosen for a report or a reply, each with a button to take it out again. */
+export function PendingFiles({ files, label, onChange }: { files: AttachmentDraft[]; label: string; onChange: (f: AttachmentDraft[]) => void }) {
+  const i = useI18n();
+  const { t } = i;
+  if (files.length === 0) return null;
+  return (
+    <ul className="attachments" aria-label={label}>
+      {files.map((a, idx) => (
+        <li key={`${a.blob}-${idx}`}>
+          <span>
+            {a.name} ({i.bytes(a.size_bytes)})
+          </span>
+          <button type="button" className="btn btn-small" aria-label={t("report.remove", { name: a.name })} onClick={() => onChange(files.filter((_, j) => j !== idx))}>
+            {t("common.remove")}
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -3,7 +3,7 @@
 // the report is queued and the page says so.
 import { useEffect, useState, type FormEvent } from "react";
 import type { AttachmentDraft, TicketSummary, Urgency } from "../backend/backend";
-import { ErrorNote, Status } from "../components/common";
+import { ErrorNote, PendingFiles, Status } from "../components/common";
 import { useApp } from "../context";
 import { hasKey, useI18n } from "../i18n";
 
@@ -196,25 +196,7 @@ export function Report() {
               </button>
             </div>
           </div>
-          {attachments.length > 0 ? (
-            <ul className="attachments" aria-label={t("report.attachments")}>
-              {attachments.map((a, idx) => (
-                <li key={`${a.blob}-${idx}`}>
-                  <span>
-                    {a.name} ({i.bytes(a.size_bytes)})
-                  </span>
-                  <button
-                    type="button"
-                    className="btn btn-small"
-                    aria-label={t("report.remove", { name: a.name })}
-                    onClick={() => setAttachments((l) => l.filter((_, j) => j !== idx))}
-                  >
-                    {t("common.remove")}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          <PendingFiles files={attachments} label={t("report.attachments")} onChange={setAttachments} />
         </fieldset>
 
         <div className="field">

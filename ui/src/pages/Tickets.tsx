@@ -2,7 +2,7 @@
 // a dialog), and a reply with files (picker, drag and drop, screenshot).
 import { useEffect, useState, type FormEvent } from "react";
 import type { AttachmentDraft, TicketSummary, TicketThread } from "../backend/backend";
-import { ErrorNote, Status } from "../components/common";
+import { ErrorNote, PendingFiles, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 
@@ -196,25 +196,7 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
                 {t("report.screenshot")}
               </button>
             </div>
-            {files.length > 0 ? (
-              <ul className="attachments" aria-label={t("tickets.replyFiles")}>
-                {files.map((a, idx) => (
-                  <li key={`${a.blob}-${idx}`}>
-                    <span>
-                      {a.name} ({i.bytes(a.size_bytes)})
-                    </span>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      aria-label={t("report.remove", { name: a.name })}
-                      onClick={() => setFiles((l) => l.filter((_, j) => j !== idx))}
-                    >
-                      {t("common.remove")}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+            <PendingFiles files={files} label={t("tickets.replyFiles")} onChange={setFiles} />
             <div className="actions">
               <button type="submit" className="btn btn-primary" disabled={!body.trim()}>
                 {t("tickets.send")}
