@@ -2,9 +2,10 @@
 // screenshot), "include my system information" with the exact text previewed. Works offline:
 // the report is queued and the page says so.
 import { useEffect, useState, type FormEvent } from "react";
-import type { AttachmentDraft, TicketSummary, Urgency } from "../backend/backend";
+import type { TicketSummary, Urgency } from "../backend/backend";
 import { ErrorNote, PendingFiles, Status } from "../components/common";
 import { useApp } from "../context";
+import { useFileDrafts } from "../hooks/useFileDrafts";
 import { hasKey, useI18n } from "../i18n";
 
 const URGENCIES: Urgency[] = ["low", "medium", "high"];
@@ -18,7 +19,6 @@ export function Report() {
   const [categories, setCategories] = useState<string[]>([]);
   const [category, setCategory] = useState("other");
   const [urgency, setUrgency] = useState<Urgency>("medium");
-  const [attachments, setAttachments] = useState<AttachmentDraft[]>([]);
   const [includeInfo, setIncludeInfo] = useState(true);
   const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -26,35 +26,12 @@ export function Report() {
   const [titleMissing, setTitleMissing] = useState(false);
   const [sent, setSent] = useState<TicketSummary | null>(null);
   const [dragging, setDragging] = useState(false);
+  const { files: attachments, setFiles: setAttachments, add, screenshot } = useFileDrafts(backend, setError);
 
   useEffect(() => {
     backend.ticketCategories().then(setCategories).catch(() => setCategories(["other"]));
     backend.systemInfoPreview().then((p) => setPreview(p.text)).catch(() => setPreview(null));
-    let stop: (() => void) | undefined;
-    backend.onFileDrop((paths) => add(paths)).then((u) => (stop = u));
-    return () => stop?.();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [backend]);
-
-  const add = async (paths: string[]) => {
-    setError(null);
-    try {
-      const more = await backend.attachmentAdd(paths);
-      setAttachments((a) => [...a, ...more]);
-    } catch (e) {
-      setError(e);
-    }
-  };
-
-  const screenshot = async () => {
-    setError(null);
-    try {
-      const a = await backend.attachmentScreenshot(true);
-      setAttachments((list) => [...list, a]);
-    } catch (e) {
-      setError(e);
-    }
-  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

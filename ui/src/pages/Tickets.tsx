@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import type { AttachmentDraft, TicketSummary, TicketThread } from "../backend/backend";
 import { ErrorNote, PendingFiles, Status } from "../components/common";
 import { useApp } from "../context";
+import { useFileDrafts } from "../hooks/useFileDrafts";
 import { useI18n } from "../i18n";
 
 export function Tickets() {
@@ -83,38 +84,14 @@ function Thread({ id, onBack }: { id: string; onBack: () => void }) {
   const [thread, setThread] = useState<TicketThread | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [body, setBody] = useState("");
-  const [files, setFiles] = useState<AttachmentDraft[]>([]);
   const [sentNote, setSentNote] = useState(false);
   const [savedTo, setSavedTo] = useState<string | null>(null);
-
-  const add = async (paths: string[]) => {
-    setError(null);
-    try {
-      const more = await backend.attachmentAdd(paths);
-      setFiles((f) => [...f, ...more]);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  // Files dropped on the window while a thread is open go to the reply.
+  const { files, setFiles, add, screenshot } = useFileDrafts(backend, setError);
 
   useEffect(() => {
     backend.ticketThread(id).then(setThread, setError);
-    // Files dropped on the window while a thread is open go to the reply.
-    let stop: (() => void) | undefined;
-    backend.onFileDrop((paths) => add(paths)).then((u) => (stop = u));
-    return () => stop?.();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [backend, id]);
-
-  const screenshot = async () => {
-    setError(null);
-    try {
-      const a = await backend.attachmentScreenshot(true);
-      setFiles((f) => [...f, a]);
-    } catch (e) {
-      setError(e);
-    }
-  };
 
   const save = async (a: AttachmentDraft) => {
     setError(null);
