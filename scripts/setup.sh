@@ -11,9 +11,11 @@ cd "$(dirname "$0")/.."
 # service desk the sync tests run against), keyring back-ends and a session bus.
 # Desktop app: WebKitGTK 4.1 (Tauri 2), the tray's appindicator library; its tests: Xvfb,
 # WebKitWebDriver, ImageMagick, and Chromium for the accessibility audit of the UI.
+# Packaging (scripts/package.sh): mksquashfs builds the AppImage's file system; libfuse2 is what
+# the AppImage runtime mounts it with when the package check starts it.
 PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev xvfb xauth webkit2gtk-driver imagemagick
-  chromium
+  chromium squashfs-tools libfuse2
   build-essential pkg-config ca-certificates curl
   iproute2 dmidecode pciutils usbutils
   fusioninventory-agent
