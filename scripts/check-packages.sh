@@ -109,10 +109,23 @@ if [ "$origin" = bundle ]; then
   for path in "$app_exe" "$webkit" "$web_exe"; do
     case $path in "$appdir"/*) ;; *) fail "$path is not inside the AppImage ($appdir)" ;; esac
   done
+  # No library the AppImage bundles may be loaded from the host instead (by name up to ".so":
+  # the host's files carry full versions, the bundle's their sonames).
+  stems=$(ls "$appdir/usr/lib/x86_64-linux-gnu" | sed -n 's/\.so.*/.so/p' | sort -u)
+  bundled_mapped=0
+  for p in "$app" "$web"; do
+    for path in $(awk '$6 ~ /\.so/ {print $6}' "/proc/$p/maps" | sort -u); do
+      stem=$(basename "$path" | sed 's/\.so.*/.so/')
+      grep -qxF "$stem" <<<"$stems" || continue
+      case $path in "$appdir"/*) bundled_mapped=$((bundled_mapped + 1)) ;; *) fail "$path is loaded from the host, not the AppImage" ;; esac
+    done
+  done
+  where="the app, WebKitGTK, WebKitWebProcess and $bundled_mapped bundled library mappings from $appdir"
 else
   case $webkit in /usr/lib/*) ;; *) fail "the installed app maps WebKitGTK from $webkit" ;; esac
+  where="$app_exe with the system's WebKitGTK"
 fi
-echo "check: $label: first screen after $((t1 - t0)) ms; app $app_exe, WebKitGTK $webkit, web process $web_exe" >&2
+echo "check: $label: first screen $((t1 - t0)) ms after start; $where" >&2
 START
 chmod +x "$scratch/start.sh"
 

@@ -66,6 +66,11 @@ rm -rf "$appdir" && mkdir -p "$out"
 cp -a "$debdata" "$appdir"
 applib=$appdir/usr/lib/$multiarch
 mkdir -p "$applib"
+# Tauri marks the binary with the package type it ships in (read by its updater); the .deb's copy
+# says "deb": mark this one "AppImage" the way Tauri's own AppImage step does (same length).
+sed -i 's/__TAURI_BUNDLE_TYPE_VAR_[A-Z][A-Z][A-Z]/__TAURI_BUNDLE_TYPE_VAR_APP/' "$appdir/usr/bin/$bin"
+grep -qaF __TAURI_BUNDLE_TYPE_VAR_APP "$appdir/usr/bin/$bin" \
+  || { echo "package: the binary carries no Tauri bundle-type marker to set" >&2; exit 1; }
 
 # WebKitGTK's helper processes: the UI process spawns them from a directory compiled into the
 # library, and the web process loads the injected bundle from there too.
@@ -75,6 +80,12 @@ for helper in WebKitWebProcess WebKitNetworkProcess WebKitGPUProcess; do
   if [ -x "$webkit_helpers/$helper" ]; then cp "$webkit_helpers/$helper" "$applib/webkit2gtk-4.1/"; fi
 done
 cp "$webkit_helpers/injected-bundle/libwebkit2gtkinjectedbundle.so" "$applib/webkit2gtk-4.1/injected-bundle/"
+
+# The tray: Tauri loads the appindicator library with dlopen when it creates the tray icon, so
+# ldd does not list it; without it the app cannot start where the host lacks it.
+indicator=$(ldconfig -p | awk '$1 == "libayatana-appindicator3.so.1" {print $NF; exit}')
+[ -n "$indicator" ] || { echo "package: libayatana-appindicator3.so.1 not found: run ./scripts/setup.sh" >&2; exit 1; }
+cp -L "$indicator" "$applib/libayatana-appindicator3.so.1"
 
 # GdkPixbuf loaders (GTK's icons are SVG and go through the svg loader), with their cache. The
 # cache names each loader by path; gdk-pixbuf as Debian builds it does not resolve paths against
@@ -119,7 +130,7 @@ excluded() {
   esac
   return 1
 }
-elfs=("$appdir/usr/bin/$bin" "$applib"/webkit2gtk-4.1/Web* "$applib"/webkit2gtk-4.1/injected-bundle/*.so
+elfs=("$appdir/usr/bin/$bin" "$applib/libayatana-appindicator3.so.1" "$applib"/webkit2gtk-4.1/Web* "$applib"/webkit2gtk-4.1/injected-bundle/*.so
   "$applib/$pixbuf"/loaders/*.so "$applib"/gio/modules/*.so)
 declare -A bundled=()
 for elf in "${elfs[@]}"; do
