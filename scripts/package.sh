@@ -35,9 +35,11 @@ bundle=$target/$profile/bundle
 lib=/usr/lib/$multiarch
 
 # 1. The .deb, and the release binary it contains (the UI embedded). `tauri build` runs the UI
-#    build itself (beforeBuildCommand).
+#    build itself (beforeBuildCommand). The app's own custom-protocol feature gives the same
+#    feature set as `cargo build -p guichet-app --features custom-protocol` (the end-to-end
+#    tests' build), so packaging a debug build reuses that binary instead of recompiling it.
 flag=""; [ "$profile" = debug ] && flag="--debug"
-(cd src-tauri && ../ui/node_modules/.bin/tauri build $flag --bundles deb)
+(cd src-tauri && ../ui/node_modules/.bin/tauri build $flag --features custom-protocol --bundles deb)
 deb=$bundle/deb/${product}_${version}_amd64.deb
 debdata=$bundle/deb/${product}_${version}_amd64/data
 [ -f "$deb" ] && [ -d "$debdata/usr" ] || { echo "package: $deb or its data tree is missing" >&2; exit 1; }

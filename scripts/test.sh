@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project (what CI runs): formatting, lints, unit, integration,
 # host-accuracy and end-to-end tests, the desktop app's UI tests (Vitest, i18n completeness,
-# accessibility audit, bindings drift) and its end-to-end tests in the real app.
+# accessibility audit, bindings drift), its end-to-end tests in the real app, and its packages
+# (.deb and AppImage, built from the debug binary, installed and started).
 # Installs missing dependencies first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,3 +36,8 @@ cargo test --locked -p guichet-app --lib bindings_are_up_to_date
 
 echo "== desktop app end to end (Xvfb, tauri-driver)" >&2
 ./scripts/test-app.sh
+
+# The debug flavour: it reuses the end-to-end tests' build (about a minute more than they take);
+# a release build would cost over ten minutes on CI's two cores for the same proof.
+echo "== packages: the .deb and the AppImage install and start (debug build)" >&2
+./scripts/package.sh --debug --check
