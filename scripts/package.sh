@@ -34,7 +34,7 @@ product=Guichet bin=guichet-app arch=x86_64 multiarch=x86_64-linux-gnu
 bundle=$target/$profile/bundle
 lib=/usr/lib/$multiarch
 
-# 1. The .deb, and the release binary it contains (the UI embedded). `tauri build` runs the UI
+# 1. The .deb, and the binary it contains (release or debug, the UI embedded). `tauri build` runs the UI
 #    build itself (beforeBuildCommand). The app's own custom-protocol feature gives the same
 #    feature set as `cargo build -p guichet-app --features custom-protocol` (the end-to-end
 #    tests' build), so packaging a debug build reuses that binary instead of recompiling it.
