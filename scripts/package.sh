@@ -34,10 +34,10 @@ product=Guichet bin=guichet-app arch=x86_64 multiarch=x86_64-linux-gnu
 bundle=$target/$profile/bundle
 lib=/usr/lib/$multiarch
 
-# 1. The .deb, and the binary it contains (release or debug, the UI embedded). `tauri build` runs the UI
-#    build itself (beforeBuildCommand). The app's own custom-protocol feature gives the same
-#    feature set as `cargo build -p guichet-app --features custom-protocol` (the end-to-end
-#    tests' build), so packaging a debug build reuses that binary instead of recompiling it.
+# 1. The .deb, and the binary it contains (release or debug, the UI embedded). `tauri build`
+#    runs the UI build itself (beforeBuildCommand). The app's own custom-protocol feature gives
+#    the feature set of `cargo build -p guichet-app --features custom-protocol` (the end-to-end
+#    tests' build), so packaging a debug build reuses most of that build.
 flag=""; [ "$profile" = debug ] && flag="--debug"
 (cd src-tauri && ../ui/node_modules/.bin/tauri build $flag --features custom-protocol --bundles deb)
 deb=$bundle/deb/${product}_${version}_amd64.deb
