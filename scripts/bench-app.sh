@@ -45,15 +45,19 @@ for _ in $(seq 1 300); do
 done
 t1=$(grep -m1 -o 'FIRST_SCREEN_EPOCH_MS=[0-9]*' "$log" | cut -d= -f2)
 sleep "$idle"
-pss=0
+# Total PSS, then per process "name:pss:anon:file" (KiB) to see where a difference comes from.
+pss=0; parts=""
 for p in $pid $(pgrep -P "$pid" || true); do
-  v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-  pss=$((pss + v))
+  read -r v a f < <(awk '/^Pss:/ {p=$2} /^Pss_Anon:/ {a=$2} /^Pss_File:/ {f=$2}
+    END {print p+0, a+0, f+0}' "/proc/$p/smaps_rollup" 2>/dev/null || echo "0 0 0")
+  name=$(cat "/proc/$p/comm" 2>/dev/null || echo gone)
+  [ "$p" = "$pid" ] && name=main
+  pss=$((pss + v)); parts="$parts ${name}:${v}:${a}:${f}"
 done
 kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 rm -f "$log"
-echo "$((t1 - t0)) $pss"
+echo "$((t1 - t0)) $pss$parts"
 ONE
 chmod +x "$scratch/one.sh"
 
@@ -77,4 +81,13 @@ ratio=$(awk -v a="$a_kb" -v b="$b_kb" 'BEGIN{printf "%.1f", (a/b-1)*100}')
 printf '\n%-28s %12s %12s\n' "median of $runs ($profile)" "Guichet" "bare window"
 printf '%-28s %9s ms %9s ms\n' "launch to first screen" "$a_ms" "$b_ms"
 printf '%-28s %8s MiB %8s MiB\n' "idle PSS (app + WebKit)" "$((a_kb / 1024))" "$((b_kb / 1024))"
+# Per process: median PSS (anonymous / file-backed), MiB.
+for who in app bare; do
+  for proc in main WebKitWebProces WebKitNetworkPr; do
+    awk -v w="$who" -v p="$proc" '$1==w { for (i=4; i<=NF; i++) { split($i, f, ":");
+      if (f[1]==p) print f[2], f[3], f[4] } }' "$scratch/results" | sort -n |
+      awk -v w="$who" -v p="$proc" '{t[NR]=$1; a[NR]=$2; f[NR]=$3} END { if (NR) { m=int((NR+1)/2);
+        printf "  %-5s %-16s PSS %6.1f MiB (anonymous %6.1f, file-backed %6.1f)\n", w, p, t[m]/1024, a[m]/1024, f[m]/1024 } }'
+  done
+done
 printf 'Guichet uses %s %% more memory than the bare window (target < 15 %%); first screen target < 500 ms\n' "$ratio"

@@ -751,19 +751,13 @@ pub async fn diagnostics(state: State<'_, AppState>) -> AppResult<Diagnostics> {
     })
 }
 
-/// The UI's first screen is on display: logged, and printed as `FIRST_SCREEN_EPOCH_MS=` on
-/// stderr when `GUICHET_BENCH` is set (the launch-time benchmark reads it).
+/// The UI's first screen is on display: the start-up timeline is logged (and
+/// `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the launch-time
+/// benchmark), then the tray and the background sync start (see [`crate::startup`]).
 #[tauri::command]
 #[specta::specta]
-pub fn ui_ready() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let now = Utc::now().timestamp_millis();
-        tracing::info!(epoch_ms = now, "first screen");
-        if std::env::var_os("GUICHET_BENCH").is_some() {
-            eprintln!("FIRST_SCREEN_EPOCH_MS={now}");
-        }
-    });
+pub fn ui_ready(app: AppHandle) {
+    crate::startup::first_screen(&app, Utc::now().timestamp_millis());
 }
 
 /// The last `lines` lines of the newest log file.

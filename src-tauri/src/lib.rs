@@ -7,7 +7,8 @@
 //! * Long work (inventory, sync) runs on background tasks and reports progress by events.
 //! * [`tray`], [`sync_loop`]: tray icon and background sync; single instance, autostart and
 //!   notifications come from the official plugins.
-//! * [`logging`]: rotating log files in the app's log folder.
+//! * [`logging`]: rotating log files in the app's log folder; [`startup`]: what runs before the
+//!   first screen, what waits for it, and the timeline.
 //! * [`admin`]: the admin section (site machines, hand-entered assets, exports, labels);
 //!   [`bundles`]: offline bundles; [`agent`]: the scheduled agent.
 //!
@@ -24,6 +25,7 @@ pub mod logging;
 pub mod screenshot;
 pub mod service_desk;
 pub mod settings;
+pub mod startup;
 pub mod state;
 pub mod sync_loop;
 pub mod tray;
@@ -121,6 +123,14 @@ fn data_dir() -> std::path::PathBuf {
 
 /// Runs the app.
 pub fn run() {
+    startup::begin();
+    // JavaScriptCore's JIT compilers keep about 10 MiB resident in the web process (measured with
+    // the start-up benchmark) for no visible gain in a UI of forms and lists; the interpreter
+    // runs it fast enough. Set before WebKit starts its processes, which inherit it; an explicit
+    // JSC_useJIT in the environment wins.
+    if std::env::var_os("JSC_useJIT").is_none() {
+        std::env::set_var("JSC_useJIT", "0");
+    }
     let builder = specta_builder();
     let invoke = builder.invoke_handler();
     tauri::Builder::default()
@@ -136,7 +146,13 @@ pub fn run() {
         .register_uri_scheme_protocol("guichet-blob", |ctx, req| {
             blob_response(ctx.app_handle(), req.uri().path())
         })
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                startup::mark("page loaded");
+            }
+        })
         .setup(move |app| {
+            startup::mark("setup");
             builder.mount_events(app);
             let log_dir = app.path().app_log_dir()?;
             if let Some(guard) = logging::init(&log_dir) {
@@ -150,8 +166,9 @@ pub fn run() {
             let st = state::AppState::new(store, log_dir);
             st.set_locale(conf.locale);
             app.manage(st);
-            tray::create(app.handle())?;
-            sync_loop::spawn(app.handle().clone());
+            startup::mark("store");
+            // The tray and the first sync wait for the first screen (see `startup`).
+            startup::start_background_later(app.handle());
             if std::env::args().any(|a| a == "--minimized") {
                 if let Some(w) = app.get_webview_window("main") {
                     let _ = w.hide();

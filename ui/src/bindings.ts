@@ -96,8 +96,9 @@ export const commands = {
 	/**  Opens the log folder in the file manager. */
 	openLogFolder: () => typedError<null, AppError>(__TAURI_INVOKE("open_log_folder")),
 	/**
-	 *  The UI's first screen is on display: logged, and printed as `FIRST_SCREEN_EPOCH_MS=` on
-	 *  stderr when `GUICHET_BENCH` is set (the launch-time benchmark reads it).
+	 *  The UI's first screen is on display: the start-up timeline is logged (and
+	 *  `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the launch-time
+	 *  benchmark), then the tray and the background sync start (see [`crate::startup`]).
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
 	/**
