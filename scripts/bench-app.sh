@@ -7,6 +7,7 @@
 # Runs under Xvfb in a private D-Bus session, with a throw-away HOME.
 #   ./scripts/bench-app.sh [RUNS]         (default 5; reuses the e2e build when present)
 #   PROFILE=release ./scripts/bench-app.sh
+#   GUICHET_APP=path GUICHET_BARE=path ./scripts/bench-app.sh   (binaries built elsewhere, as is)
 # Targets: first screen < 500 ms; Guichet's PSS < 115 % of the bare window's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,8 @@ flag=""; [ "$profile" = release ] && flag="--release"
 [ -f ui/dist/index.html ] || npm --prefix ui run build
 app=${GUICHET_APP:-$target/$profile/guichet-app}
 [ -x "$app" ] && [ -z "${REBUILD:-}" ] || cargo build --locked $flag -p guichet-app --features custom-protocol
-cargo build --locked $flag -p guichet-bare-window --features custom-protocol
-bare=$target/$profile/guichet-bare-window
+bare=${GUICHET_BARE:-$target/$profile/guichet-bare-window}
+[ -n "${GUICHET_BARE:-}" ] || cargo build --locked $flag -p guichet-bare-window --features custom-protocol
 
 # The throw-away HOME below must not hide the Rust toolchain.
 export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}

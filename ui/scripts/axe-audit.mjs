@@ -56,6 +56,9 @@ try {
     for (const scheme of ["light", "dark"]) {
       const ctx = await browser.newContext({ locale, colorScheme: scheme, viewport: { width: 1280, height: 860 } });
       const page = await ctx.newPage();
+      // As in the app, where Tauri freezes Object.prototype before the UI runs (freezePrototype):
+      // Preact 10 broke there on its first re-render, and only the real app showed it.
+      await page.addInitScript(() => Object.freeze(Object.prototype));
       page.on("pageerror", (e) => {
         failures++;
         console.error(`✗ page error: ${e.message}`);

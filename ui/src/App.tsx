@@ -29,11 +29,6 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
   const [sync, setSync] = useState<SyncStatus | null>(null);
 
   useEffect(() => {
-    // After the first frame is painted: the start-up benchmark's "first screen".
-    requestAnimationFrame(() => setTimeout(() => backend.uiReady().catch(() => {}), 0));
-  }, [backend]);
-
-  useEffect(() => {
     const stop: (() => void)[] = [];
     backend.osLocale().then((l) => !forced && setOsLang(langOf(l))).catch(() => {});
     backend.settingsGet().then((s) => {
