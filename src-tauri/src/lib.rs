@@ -148,7 +148,7 @@ pub fn run() {
         })
         .on_page_load(|_, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
-                startup::mark("page loaded");
+                startup::page_loaded(chrono::Utc::now().timestamp_millis());
             }
         })
         .setup(move |app| {

@@ -45,6 +45,16 @@ pub fn timeline() -> String {
         .join(", ")
 }
 
+/// The page finished loading (its scripts ran; the first frame is not painted yet). With
+/// `GUICHET_BENCH` set, `PAGE_LOADED_EPOCH_MS=` goes to stderr: the benchmark compares it with
+/// the bare window's.
+pub fn page_loaded(now_epoch_ms: i64) {
+    mark("page loaded");
+    if std::env::var_os("GUICHET_BENCH").is_some() {
+        eprintln!("PAGE_LOADED_EPOCH_MS={now_epoch_ms}");
+    }
+}
+
 /// The UI painted its first frame: log the timeline, then start the background work.
 pub fn first_screen(app: &AppHandle, now_epoch_ms: i64) {
     FIRST_SCREEN.call_once(|| {
