@@ -516,42 +516,25 @@ impl RestClientV1 {
     /// `Ticket/:id/Document_Item`, then "Get an item" on each Document), so attachments are
     /// not uploaded twice.
     pub async fn document_names(&self, ticket: i64) -> Result<Vec<String>> {
-        let links = self
-            .get_all(&format!("Ticket/{ticket}/Document_Item"), &[])
+        let docs = self
+            .linked_documents(&format!("Ticket/{ticket}/Document_Item"))
             .await?;
-        let mut names = Vec::new();
-        for l in links {
-            let Some(doc) = l.get("documents_id").and_then(as_i64) else {
-                continue;
-            };
-            let answer = self
-                .call(Method::GET, &format!("Document/{doc}"), &[], None)
-                .await?;
-            let v: Value = answer.json()?;
-            if let Some(name) = v.get("filename").and_then(Value::as_str) {
-                names.push(name.to_owned());
-            }
-        }
-        Ok(names)
+        Ok(docs
+            .into_iter()
+            .filter_map(|(_, v)| v.get("filename").and_then(Value::as_str).map(str::to_owned))
+            .collect())
     }
 
     /// The documents linked to a follow-up (apirest.md "Get sub items"
     /// `ITILFollowup/:id/Document_Item`, then "Get an item" on each Document).
     pub async fn followup_documents(&self, followup: i64) -> Result<Vec<RemoteDocument>> {
-        let links = self
-            .get_all(&format!("ITILFollowup/{followup}/Document_Item"), &[])
+        let docs = self
+            .linked_documents(&format!("ITILFollowup/{followup}/Document_Item"))
             .await?;
-        let mut out = Vec::new();
-        for l in links {
-            let Some(doc) = l.get("documents_id").and_then(as_i64) else {
-                continue;
-            };
-            let answer = self
-                .call(Method::GET, &format!("Document/{doc}"), &[], None)
-                .await?;
-            let v: Value = answer.json()?;
-            out.push(RemoteDocument {
-                id: doc,
+        Ok(docs
+            .into_iter()
+            .map(|(id, v)| RemoteDocument {
+                id,
                 filename: v
                     .get("filename")
                     .and_then(Value::as_str)
@@ -563,7 +546,22 @@ impl RestClientV1 {
                     .filter(|m| !m.is_empty())
                     .unwrap_or("application/octet-stream")
                     .to_owned(),
-            });
+            })
+            .collect())
+    }
+
+    /// Each Document linked through a `Document_Item` sub-item list (`links`), fetched whole:
+    /// its id and its fields. Links without a document id are skipped.
+    async fn linked_documents(&self, links: &str) -> Result<Vec<(i64, Value)>> {
+        let mut out = Vec::new();
+        for l in self.get_all(links, &[]).await? {
+            let Some(doc) = l.get("documents_id").and_then(as_i64) else {
+                continue;
+            };
+            let answer = self
+                .call(Method::GET, &format!("Document/{doc}"), &[], None)
+                .await?;
+            out.push((doc, answer.json()?));
         }
         Ok(out)
     }

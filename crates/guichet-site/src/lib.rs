@@ -11,7 +11,7 @@
 pub mod label;
 pub mod report;
 
-pub use report::{Lang, Site};
+pub use report::{size, Lang, Site};
 
 /// What can go wrong while producing an export.
 #[derive(Debug, thiserror::Error)]

@@ -230,8 +230,9 @@ const FR: Words = Words {
     footer: "Produit par Guichet à partir du registre du site.",
 };
 
-/// Bytes as a binary-prefixed size (`15.5 GiB`), as the command line's tables show them.
-fn size(bytes: u64) -> String {
+/// Bytes as a binary-prefixed size (`15.5 GiB`): the site report and the command line's tables
+/// show sizes the same way.
+pub fn size(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
     let mut v = bytes as f64;
     let mut i = 0;
