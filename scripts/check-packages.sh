@@ -54,8 +54,10 @@ fi
 
 # FUSE: the runtime mounts the AppImage with libfuse2 through /dev/fuse. Where that is not
 # available (containers often lack it) only the extract-and-run mode is checked, and it says so.
+# grep reads all of ldconfig's listing: `grep -q` stops at the first match, and on a machine
+# whose listing outgrows the pipe's buffer pipefail would count ldconfig's SIGPIPE as "no FUSE".
 fuse=0
-if [ -c /dev/fuse ] && [ -r /dev/fuse ] && [ -w /dev/fuse ] && ldconfig -p | grep -q 'libfuse\.so\.2 '; then
+if [ -c /dev/fuse ] && [ -r /dev/fuse ] && [ -w /dev/fuse ] && ldconfig -p | grep 'libfuse\.so\.2 ' >/dev/null; then
   fuse=1
 else
   echo "check: /dev/fuse or libfuse2 unavailable: the AppImage is checked with --appimage-extract-and-run only" >&2

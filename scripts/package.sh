@@ -85,7 +85,10 @@ cp "$webkit_helpers/injected-bundle/libwebkit2gtkinjectedbundle.so" "$applib/web
 
 # The tray: Tauri loads the appindicator library with dlopen when it creates the tray icon, so
 # ldd does not list it; without it the app cannot start where the host lacks it.
-indicator=$(ldconfig -p | awk '$1 == "libayatana-appindicator3.so.1" {print $NF; exit}')
+# awk reads ldconfig's whole listing (no early `exit`): on a machine with many libraries the
+# listing outgrows the pipe's buffer, and an early exit would kill ldconfig with SIGPIPE, which
+# pipefail turns into this script's failure (exit 141).
+indicator=$(ldconfig -p | awk '$1 == "libayatana-appindicator3.so.1" && !found {print $NF; found = 1}')
 [ -n "$indicator" ] || { echo "package: libayatana-appindicator3.so.1 not found: run ./scripts/setup.sh" >&2; exit 1; }
 cp -L "$indicator" "$applib/libayatana-appindicator3.so.1"
 
