@@ -751,13 +751,14 @@ pub async fn diagnostics(state: State<'_, AppState>) -> AppResult<Diagnostics> {
     })
 }
 
-/// The UI's first screen is on display: the start-up timeline is logged (and
-/// `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the launch-time
-/// benchmark), then the tray and the background sync start (see [`crate::startup`]).
+/// The UI's first screen is on display: the start-up timeline, with the page's own steps, is
+/// logged (and `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the
+/// launch-time benchmark), then the tray and the background sync start (see
+/// [`crate::startup`]).
 #[tauri::command]
 #[specta::specta]
-pub fn ui_ready(app: AppHandle) {
-    crate::startup::first_screen(&app, Utc::now().timestamp_millis());
+pub fn ui_ready(app: AppHandle, steps: Vec<crate::startup::PageStep>) {
+    crate::startup::first_screen(&app, Utc::now().timestamp_millis(), &steps);
 }
 
 /// The last `lines` lines of the newest log file.

@@ -5,39 +5,84 @@
 //! or after [`LATE_START`] when no screen gets painted (started minimised in the tray), so a
 //! slow status notifier or a first sync never delays the window.
 //!
-//! Each step is timed from process start; the whole timeline is logged once at the first screen
-//! (one line on the diagnostics page explains a slow start) and, with `GUICHET_BENCH` set,
-//! `FIRST_SCREEN_EPOCH_MS` goes to stderr for the start-up benchmark.
+//! Each step is timed from process start; the page's own steps (navigation, script, render,
+//! frame) come with the first-screen signal and join the same timeline, which is logged once at
+//! the first screen (one line on the diagnostics page explains a slow start) and, with
+//! `GUICHET_BENCH` set, `FIRST_SCREEN_EPOCH_MS` goes to stderr for the start-up benchmark.
 
 use std::sync::{Mutex, Once, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use serde::Deserialize;
 use tauri::AppHandle;
 
 /// When the tray and the background sync start if no screen is painted before.
 pub const LATE_START: Duration = Duration::from_secs(2);
 
-static START: OnceLock<Instant> = OnceLock::new();
-static STEPS: Mutex<Vec<(&'static str, u64)>> = Mutex::new(Vec::new());
+/// Process start, as a monotonic instant and as wall-clock milliseconds since the Unix epoch
+/// (the page reports its steps in wall-clock time).
+static START: OnceLock<(Instant, i64)> = OnceLock::new();
+static STEPS: Mutex<Vec<(String, i64)>> = Mutex::new(Vec::new());
+
+/// Most page steps taken into the timeline, and the longest name kept: the page is ours, but
+/// the log line stays one readable line whatever it sends.
+const PAGE_STEPS_MAX: usize = 12;
+const PAGE_STEP_NAME_MAX: usize = 32;
+
+/// A step of the page's start-up, as the page measured it.
+#[derive(Debug, Clone, PartialEq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PageStep {
+    /// What was done: "navigation", "script", "rendered", "frame".
+    pub step: String,
+    /// When, in whole milliseconds since the Unix epoch (the page's `performance.timeOrigin`
+    /// plus `performance.now()`).
+    pub epoch_ms: i64,
+}
+
+fn start() -> (Instant, i64) {
+    *START.get_or_init(|| (Instant::now(), epoch_ms(SystemTime::now())))
+}
+
+fn epoch_ms(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
 static BACKGROUND: Once = Once::new();
 static FIRST_SCREEN: Once = Once::new();
 
 /// Marks process start; call first thing in `main`.
 pub fn begin() {
-    START.get_or_init(Instant::now);
+    start();
 }
 
 /// Records that `step` is done, in milliseconds since [`begin`].
 pub fn mark(step: &'static str) {
-    let ms = START.get_or_init(Instant::now).elapsed().as_millis() as u64;
+    let ms = start().0.elapsed().as_millis() as i64;
+    record(step.to_owned(), ms);
+}
+
+fn record(step: String, ms: i64) {
     if let Ok(mut steps) = STEPS.lock() {
         steps.push((step, ms));
     }
 }
 
-/// The steps recorded so far, as `step ms` pairs in order.
+/// Adds the page's steps, named `page <step>`, at their time since process start.
+pub fn page_steps(steps: &[PageStep]) {
+    let started = start().1;
+    for s in steps.iter().take(PAGE_STEPS_MAX) {
+        let name: String = s.step.chars().take(PAGE_STEP_NAME_MAX).collect();
+        record(format!("page {name}"), s.epoch_ms - started);
+    }
+}
+
+/// The steps recorded so far, as `step ms` pairs in time order.
 pub fn timeline() -> String {
-    let steps = STEPS.lock().map(|s| s.clone()).unwrap_or_default();
+    let mut steps = STEPS.lock().map(|s| s.clone()).unwrap_or_default();
+    // Stable: steps recorded in the same millisecond keep the order they were recorded in.
+    steps.sort_by_key(|(_, ms)| *ms);
     steps
         .iter()
         .map(|(step, ms)| format!("{step} {ms} ms"))
@@ -55,9 +100,11 @@ pub fn page_loaded(now_epoch_ms: i64) {
     }
 }
 
-/// The UI painted its first frame: log the timeline, then start the background work.
-pub fn first_screen(app: &AppHandle, now_epoch_ms: i64) {
+/// The UI painted its first frame (`page` says how the page got there): log the timeline, then
+/// start the background work.
+pub fn first_screen(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {
     FIRST_SCREEN.call_once(|| {
+        page_steps(page);
         mark("first screen");
         tracing::info!(epoch_ms = now_epoch_ms, timeline = %timeline(), "first screen");
         if std::env::var_os("GUICHET_BENCH").is_some() {
@@ -73,8 +120,12 @@ pub fn start_background(app: &AppHandle) {
     BACKGROUND.call_once(|| {
         let handle = app.clone();
         let made = app.run_on_main_thread(move || {
-            if let Err(e) = crate::tray::create(&handle) {
-                tracing::warn!("tray icon: {e}");
+            match crate::tray::create(&handle) {
+                Ok(()) => tracing::info!(
+                    after_ms = start().0.elapsed().as_millis() as u64,
+                    "tray icon made"
+                ),
+                Err(e) => tracing::warn!("tray icon: {e}"),
             }
             mark("tray");
         });
@@ -96,15 +147,37 @@ pub fn start_background_later(app: &AppHandle) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    // One test: the timeline is process-wide.
     #[test]
-    fn timeline_lists_steps_in_order_with_their_times() {
-        super::begin();
-        super::mark("store");
-        super::mark("window");
-        let t = super::timeline();
-        let store = t.find("store ").expect("store step");
-        let window = t.find("window ").expect("window step");
-        assert!(store < window, "{t}");
-        assert!(t.contains(" ms"), "{t}");
+    fn timeline_lists_own_and_page_steps_in_time_order() {
+        begin();
+        mark("store");
+        mark("window");
+        let started = start().1;
+        page_steps(&[
+            PageStep {
+                step: "frame".into(),
+                epoch_ms: started + 5_000,
+            },
+            PageStep {
+                step: "navigation".into(),
+                epoch_ms: started + 4_000,
+            },
+            PageStep {
+                step: "x".repeat(100),
+                epoch_ms: started + 6_000,
+            },
+        ]);
+        let t = timeline();
+        let at = |s: &str| t.find(s).unwrap_or_else(|| panic!("{s} missing from {t}"));
+        assert!(at("store ") < at("window "), "{t}");
+        assert!(at("window ") < at("page navigation 4000 ms"), "{t}");
+        assert!(at("page navigation ") < at("page frame 5000 ms"), "{t}");
+        assert!(
+            t.ends_with(&format!("page {} 6000 ms", "x".repeat(32))),
+            "{t}"
+        );
     }
 }

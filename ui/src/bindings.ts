@@ -96,11 +96,12 @@ export const commands = {
 	/**  Opens the log folder in the file manager. */
 	openLogFolder: () => typedError<null, AppError>(__TAURI_INVOKE("open_log_folder")),
 	/**
-	 *  The UI's first screen is on display: the start-up timeline is logged (and
-	 *  `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the launch-time
-	 *  benchmark), then the tray and the background sync start (see [`crate::startup`]).
+	 *  The UI's first screen is on display: the start-up timeline, with the page's own steps, is
+	 *  logged (and `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the
+	 *  launch-time benchmark), then the tray and the background sync start (see
+	 *  [`crate::startup`]).
 	 */
-	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	uiReady: (steps: PageStep[]) => __TAURI_INVOKE<void>("ui_ready", { steps }),
 	/**
 	 *  Imports inventory files picked in a dialog (with an optional location for all of them). All
 	 *  are parsed first: one unreadable file and nothing is written. Empty when cancelled.
@@ -853,6 +854,17 @@ export type NotInstalled =
 "dry_run" | 
 /**  systemd does not run on this machine. */
 "no_systemd";
+
+/**  A step of the page's start-up, as the page measured it. */
+export type PageStep = {
+	/**  What was done: "navigation", "script", "rendered", "frame". */
+	step: string,
+	/**
+	 *  When, in whole milliseconds since the Unix epoch (the page's `performance.timeOrigin`
+	 *  plus `performance.now()`).
+	 */
+	epochMs: number,
+};
 
 /**  Language of the HTML report (the UI's). */
 export type ReportLang = 

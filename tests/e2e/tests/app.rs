@@ -402,6 +402,41 @@ async fn scenario(c: &Client, glpi_url: &str) {
     click(c, "#nav-about").await;
     wait_text(c, "#diagnostics", |t| t.contains("Dossier du journal")).await;
     shot(c, "19-about-fr").await;
+
+    // 10. The log on the diagnostics page explains the start: one timeline with the page's own
+    //     steps, and the tray icon made only after the first screen (it must never delay it).
+    let log = wait_text(c, "pre.log", |t| {
+        t.contains("first screen") && t.contains("tray icon made")
+    })
+    .await;
+    let lines: Vec<&str> = log.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("timeline="))
+        .unwrap_or_else(|| panic!("no start-up timeline in the log:\n{log}"));
+    let timeline = lines[first];
+    for step in [
+        "store ",
+        "page navigation ",
+        "page script ",
+        "page rendered ",
+        "page frame ",
+        "first screen ",
+    ] {
+        assert!(timeline.contains(step), "{step:?} missing: {timeline}");
+    }
+    assert!(
+        !timeline.contains("tray"),
+        "tray before the first screen: {timeline}"
+    );
+    let tray = lines
+        .iter()
+        .position(|l| l.contains("tray icon made"))
+        .expect("tray line");
+    assert!(
+        tray > first,
+        "tray icon made before the first screen:\n{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

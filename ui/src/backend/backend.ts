@@ -39,6 +39,7 @@ import type {
   TicketMessage,
   TicketSummary,
   TicketThread,
+  PageStep,
 } from "../bindings";
 
 export type * from "../bindings";
@@ -103,8 +104,9 @@ export interface Backend {
   diagnostics(): Promise<Diagnostics>;
   logTail(lines: number): Promise<string>;
   openLogFolder(): Promise<void>;
-  /** Tells the shell the first screen is on display (start-up benchmark, log). */
-  uiReady(): Promise<void>;
+  /** Tells the shell the first screen is on display, with the page's own start-up steps
+   *  (start-up timeline in the log, start-up benchmark). */
+  uiReady(steps: PageStep[]): Promise<void>;
   // Admin: the site register
   /** Picks inventory files in a dialog and imports them; empty when cancelled. */
   siteImport(location: string): Promise<ImportRow[]>;

@@ -58,7 +58,7 @@ export const tauriBackend: Backend = {
   diagnostics: () => unwrap(commands.diagnostics()),
   logTail: (n) => unwrap(commands.logTail(n)),
   openLogFolder: () => unwrap(commands.openLogFolder()).then(() => undefined),
-  uiReady: () => commands.uiReady(),
+  uiReady: (steps) => commands.uiReady(steps),
   siteImport: (location) => unwrap(commands.siteImport(location)),
   siteMachines: (q) => unwrap(commands.siteMachines(q)),
   siteMachine: (id) => unwrap(commands.siteMachine(id)),
