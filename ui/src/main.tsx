@@ -5,6 +5,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import type { Backend, PageStep } from "./backend/backend";
+import { holdUntil } from "./backend/firstFrame";
 import { tauriBackend } from "./backend/tauri";
 import "./styles.css";
 
@@ -15,8 +16,17 @@ const step = (name: string) =>
 steps.push({ step: "navigation", epochMs: Math.round(performance.timeOrigin) });
 step("script");
 
+// Settles once the first screen is painted, or after a second at the latest: a window started
+// hidden (autostart, --minimized) gets no animation frames until it is shown.
+let firstScreen!: () => void;
+const painted = new Promise<void>((resolve) => {
+  firstScreen = resolve;
+  setTimeout(resolve, 1000);
+});
+
 async function backend(): Promise<Backend> {
-  if ("__TAURI_INTERNALS__" in window) return tauriBackend;
+  // The page's data waits for its first frame (see backend/firstFrame.ts).
+  if ("__TAURI_INTERNALS__" in window) return holdUntil(tauriBackend, painted);
   const { createFakeBackend } = await import("./backend/fake");
   return createFakeBackend();
 }
@@ -33,6 +43,9 @@ void backend().then((b) => {
   step("rendered");
   requestAnimationFrame(() => {
     step("frame");
-    setTimeout(() => b.uiReady(steps).catch(() => {}), 0);
+    setTimeout(() => {
+      b.uiReady(steps).catch(() => {});
+      firstScreen();
+    }, 0);
   });
 });
