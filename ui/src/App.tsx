@@ -1,7 +1,8 @@
 // The app shell: skip link, header (sync status, language, theme), navigation, and the page.
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Backend, LocaleChoice, SyncStatus, ThemeChoice } from "./backend/backend";
 import { AppCtx, PAGES, useApp, type PageId } from "./context";
+import { rememberDisplay, rememberedDisplay } from "./display";
 import { I18nProvider, langOf, useI18n, type Lang } from "./i18n";
 import { Home } from "./pages/Home";
 // Only the first screen is in the start-up bundle; other pages load when first opened.
@@ -24,8 +25,10 @@ export interface AppProps {
 export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
   const [page, setPage] = useState<PageId>(initialPage);
   const [osLang, setOsLang] = useState<Lang>(forced ?? langOf(typeof navigator !== "undefined" ? navigator.language : "en"));
-  const [choice, setChoice] = useState<LocaleChoice>("system");
-  const [theme, setTheme] = useState<ThemeChoice>("system");
+  // Until the settings arrive: what they said at the last start (tests that force a language
+  // start from the defaults).
+  const [choice, setChoice] = useState<LocaleChoice>(() => (forced ? "system" : rememberedDisplay().locale));
+  const [theme, setTheme] = useState<ThemeChoice>(() => (forced ? "system" : rememberedDisplay().theme));
   const [sync, setSync] = useState<SyncStatus | null>(null);
 
   useEffect(() => {
@@ -34,6 +37,7 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
     backend.settingsGet().then((s) => {
       if (!forced) setChoice(s.locale);
       setTheme(s.theme);
+      rememberDisplay(s);
     }).catch(() => {});
     backend.syncStatus().then(setSync).catch(() => {});
     backend.onSyncChanged(setSync).then((u) => stop.push(u));
@@ -43,18 +47,32 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
 
   const lang: Lang = forced && choice === "system" ? forced : choice === "system" ? osLang : choice;
 
-  useEffect(() => {
+  // Before the frame is painted, so the first frame already has the right theme.
+  useLayoutEffect(() => {
     document.documentElement.lang = lang;
     document.documentElement.dataset.theme = theme;
   }, [lang, theme]);
 
   const navigate = useCallback((p: PageId) => setPage(p), []);
   const applyLocale = useCallback((c: LocaleChoice) => setChoice(c), []);
+  const applySaved = useCallback((locale: LocaleChoice, theme: ThemeChoice) => {
+    setChoice(locale);
+    setTheme(theme);
+    rememberDisplay({ locale, theme });
+  }, []);
 
   return (
     <I18nProvider lang={lang}>
       <AppCtx.Provider value={{ backend, sync, navigate }}>
-        <Shell page={page} navigate={navigate} lang={lang} choice={choice} onLocale={applyLocale} onTheme={setTheme} />
+        <Shell
+          page={page}
+          navigate={navigate}
+          lang={lang}
+          theme={theme}
+          onLocale={applyLocale}
+          onTheme={setTheme}
+          onSaved={applySaved}
+        />
       </AppCtx.Provider>
     </I18nProvider>
   );
@@ -64,12 +82,15 @@ interface ShellProps {
   page: PageId;
   navigate: (p: PageId) => void;
   lang: Lang;
-  choice: LocaleChoice;
+  theme: ThemeChoice;
+  /** The top bar's switches: for this session. */
   onLocale: (c: LocaleChoice) => void;
   onTheme: (t: ThemeChoice) => void;
+  /** The settings page saved a language and a theme. */
+  onSaved: (locale: LocaleChoice, theme: ThemeChoice) => void;
 }
 
-function Shell({ page, navigate, lang, onLocale, onTheme }: ShellProps) {
+function Shell({ page, navigate, lang, theme, onLocale, onTheme, onSaved }: ShellProps) {
   const { t } = useI18n();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -104,7 +125,7 @@ function Shell({ page, navigate, lang, onLocale, onTheme }: ShellProps) {
               <option value="en">English</option>
             </select>
           </label>
-          <ThemeToggle onTheme={onTheme} />
+          <ThemeToggle theme={theme} onTheme={onTheme} />
         </div>
       </header>
       <nav className="sidebar" aria-label={t("shell.nav")}>
@@ -131,7 +152,7 @@ function Shell({ page, navigate, lang, onLocale, onTheme }: ShellProps) {
         {page === "tickets" && <Tickets />}
         {page === "kb" && <Kb />}
         {page === "inventory" && <InventoryPage />}
-        {page === "settings" && <SettingsPage onLocale={onLocale} onTheme={onTheme} />}
+        {page === "settings" && <SettingsPage onSaved={onSaved} />}
         {page === "admin" && <Admin />}
         {page === "about" && <About />}
         </Suspense>
@@ -153,18 +174,16 @@ function SyncPill() {
   );
 }
 
-function ThemeToggle({ onTheme }: { onTheme: (t: ThemeChoice) => void }) {
+// Pressed when the dark theme is chosen, whether here, in the settings or at the last start.
+function ThemeToggle({ theme, onTheme }: { theme: ThemeChoice; onTheme: (t: ThemeChoice) => void }) {
   const { t } = useI18n();
-  const [dark, setDark] = useState(() => document.documentElement.dataset.theme === "dark");
+  const dark = theme === "dark";
   return (
     <button
       type="button"
       className="btn btn-ghost"
       aria-pressed={dark}
-      onClick={() => {
-        setDark(!dark);
-        onTheme(dark ? "light" : "dark");
-      }}
+      onClick={() => onTheme(dark ? "light" : "dark")}
     >
       {t("shell.darkTheme")}
     </button>

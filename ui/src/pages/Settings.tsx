@@ -8,7 +8,7 @@ import { useI18n } from "../i18n";
 
 const KINDS: ServerKind[] = ["none", "glpi", "rt"];
 
-export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice) => void; onTheme: (t: ThemeChoice) => void }) {
+export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, theme: ThemeChoice) => void }) {
   const { t } = useI18n();
   const { backend } = useApp();
   const [s, setS] = useState<AppSettings | null>(null);
@@ -67,8 +67,7 @@ export function SettingsPage({ onLocale, onTheme }: { onLocale: (l: LocaleChoice
       setSaved(v);
       setSecret("");
       setAppToken("");
-      onLocale(v.locale);
-      onTheme(v.theme);
+      onSaved(v.locale, v.theme);
       setNote(t("settings.saved"));
     } catch (err) {
       setError(err);

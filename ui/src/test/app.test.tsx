@@ -6,6 +6,7 @@ import { App } from "../App";
 import { BackendError, type Backend } from "../backend/backend";
 import { createFakeBackend } from "../backend/fake";
 import type { PageId } from "../context";
+import { rememberedDisplay } from "../display";
 
 function setup(page: PageId, backend: Backend = createFakeBackend(), lang: "en" | "fr" = "en") {
   const user = userEvent.setup();
@@ -237,6 +238,39 @@ describe("language and settings", () => {
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Some information is not valid");
     expect((await backend.settingsGet()).sync_interval_minutes).toBe(15);
+  });
+});
+
+describe("language and theme at start", () => {
+  it("the first frame has the language and theme saved at the last start, before the settings arrive", async () => {
+    localStorage.setItem("guichet.display", JSON.stringify({ locale: "fr", theme: "dark" }));
+    // Settings that never arrive: what shows comes from the last start alone.
+    const backend = { ...createFakeBackend(), settingsGet: () => new Promise<never>(() => {}) };
+    render(<App backend={backend} initialPage="home" />);
+    expect(screen.getByRole("button", { name: "Accueil" })).toBeInTheDocument();
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(screen.getByRole("button", { name: "Thème sombre" })).toHaveAttribute("aria-pressed", "true");
+  });
+
+  it("remembers what the settings say, and what the settings page saves", async () => {
+    const fake = createFakeBackend();
+    await fake.settingsSave({ ...(await fake.settingsGet()), theme: "dark" }, null, null);
+    const user = userEvent.setup();
+    render(<App backend={fake} initialPage="settings" />);
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    expect(JSON.parse(localStorage.getItem("guichet.display")!)).toEqual({ locale: "system", theme: "dark" });
+    await screen.findByRole("button", { name: "Save" });
+    await user.selectOptions(document.getElementById("set-locale")!, "en");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+    expect(JSON.parse(localStorage.getItem("guichet.display")!)).toEqual({ locale: "en", theme: "dark" });
+  });
+
+  it("an unreadable memory means the defaults", () => {
+    localStorage.setItem("guichet.display", "{not json");
+    expect(rememberedDisplay()).toEqual({ locale: "system", theme: "system" });
+    localStorage.setItem("guichet.display", JSON.stringify({ locale: "de", theme: "dark" }));
+    expect(rememberedDisplay()).toEqual({ locale: "system", theme: "dark" });
   });
 });
 

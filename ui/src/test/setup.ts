@@ -3,4 +3,9 @@ import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  // The remembered language and theme (display.ts) must not leak from one test to the next.
+  localStorage.clear();
+  delete document.documentElement.dataset.theme;
+});
