@@ -11,7 +11,7 @@
 //! `GUICHET_BENCH` set, `FIRST_SCREEN_EPOCH_MS` goes to stderr for the start-up benchmark.
 
 use std::sync::{Mutex, Once, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use tauri::AppHandle;
@@ -40,17 +40,12 @@ pub struct PageStep {
     pub epoch_ms: i64,
 }
 
-fn start() -> (Instant, i64) {
-    *START.get_or_init(|| (Instant::now(), epoch_ms(SystemTime::now())))
-}
-
-fn epoch_ms(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
 static BACKGROUND: Once = Once::new();
 static FIRST_SCREEN: Once = Once::new();
+
+fn start() -> (Instant, i64) {
+    *START.get_or_init(|| (Instant::now(), chrono::Utc::now().timestamp_millis()))
+}
 
 /// Marks process start; call first thing in `main`.
 pub fn begin() {

@@ -2,7 +2,7 @@
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Backend, LocaleChoice, SyncStatus, ThemeChoice } from "./backend/backend";
 import { AppCtx, PAGES, useApp, type PageId } from "./context";
-import { rememberDisplay, rememberedDisplay } from "./display";
+import { rememberDisplay, rememberedDisplay, type Display } from "./display";
 import { I18nProvider, langOf, useI18n, type Lang } from "./i18n";
 import { Home } from "./pages/Home";
 // Only the first screen is in the start-up bundle; other pages load when first opened.
@@ -27,8 +27,11 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
   const [osLang, setOsLang] = useState<Lang>(forced ?? langOf(typeof navigator !== "undefined" ? navigator.language : "en"));
   // Until the settings arrive: what they said at the last start (tests that force a language
   // start from the defaults).
-  const [choice, setChoice] = useState<LocaleChoice>(() => (forced ? "system" : rememberedDisplay().locale));
-  const [theme, setTheme] = useState<ThemeChoice>(() => (forced ? "system" : rememberedDisplay().theme));
+  const [remembered] = useState<Display>(() =>
+    forced ? { locale: "system", theme: "system" } : rememberedDisplay(),
+  );
+  const [choice, setChoice] = useState<LocaleChoice>(remembered.locale);
+  const [theme, setTheme] = useState<ThemeChoice>(remembered.theme);
   const [sync, setSync] = useState<SyncStatus | null>(null);
 
   useEffect(() => {
