@@ -131,6 +131,19 @@ pub fn run() {
     if std::env::var_os("JSC_useJIT").is_none() {
         std::env::set_var("JSC_useJIT", "0");
     }
+    // The store opens on a thread of its own while GTK starts and the window and its web view
+    // are made (the setup hook below runs after that): on the main thread it held the window's
+    // first events back by its whole opening time.
+    let opening = std::thread::spawn(|| {
+        let dir = data_dir();
+        let opened = tauri::async_runtime::block_on(async {
+            let store = guichet_store::Store::open(&dir).await?;
+            let conf = settings::load(&store).await.unwrap_or_default();
+            Ok::<_, guichet_store::StoreError>((store, conf))
+        });
+        startup::mark("store");
+        (dir, opened)
+    });
     let builder = specta_builder();
     let invoke = builder.invoke_handler();
     tauri::Builder::default()
@@ -159,14 +172,13 @@ pub fn run() {
                 // The guard flushes logs on drop: keep it for the app's lifetime.
                 app.manage(guard);
             }
-            let dir = data_dir();
+            let (dir, opened) = opening.join().map_err(|_| "the store's opening thread panicked")?;
             tracing::info!(data_dir = %dir.display(), version = env!("CARGO_PKG_VERSION"), "starting");
-            let store = tauri::async_runtime::block_on(guichet_store::Store::open(&dir))?;
-            let conf = tauri::async_runtime::block_on(settings::load(&store)).unwrap_or_default();
+            let (store, conf) = opened?;
             let st = state::AppState::new(store, log_dir);
             st.set_locale(conf.locale);
             app.manage(st);
-            startup::mark("store");
+            startup::mark("state");
             // The tray and the first sync wait for the first screen (see `startup`).
             startup::start_background_later(app.handle());
             if std::env::args().any(|a| a == "--minimized") {

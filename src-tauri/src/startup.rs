@@ -8,7 +8,8 @@
 //! Each step is timed from process start; the page's own steps (navigation, script, render,
 //! frame) come with the first-screen signal and join the same timeline, which is logged once at
 //! the first screen (one line on the diagnostics page explains a slow start) and, with
-//! `GUICHET_BENCH` set, `FIRST_SCREEN_EPOCH_MS` goes to stderr for the start-up benchmark.
+//! `GUICHET_BENCH` set, `FIRST_SCREEN_EPOCH_MS` (and the page's `PAGE_NAVIGATION_EPOCH_MS`) go
+//! to stderr for the start-up benchmark.
 
 use std::sync::{Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
@@ -103,6 +104,9 @@ pub fn first_screen(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {
         mark("first screen");
         tracing::info!(epoch_ms = now_epoch_ms, timeline = %timeline(), "first screen");
         if std::env::var_os("GUICHET_BENCH").is_some() {
+            if let Some(nav) = page.iter().find(|s| s.step == "navigation") {
+                eprintln!("PAGE_NAVIGATION_EPOCH_MS={}", nav.epoch_ms);
+            }
             eprintln!("FIRST_SCREEN_EPOCH_MS={now_epoch_ms}");
         }
     });

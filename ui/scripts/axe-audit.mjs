@@ -37,7 +37,45 @@ const PAGES = ["home", "report", "tickets", "kb", "inventory", "admin", "setting
 let failures = 0;
 let checks = 0;
 
+// The type scale of styles.css: each face (family × size × weight) the web view meets costs it
+// a font lookup, the first frame's largest cost in WebKitGTK. Every audited state keeps to the
+// scale, and the first screen (home) uses at most FIRST_SCREEN_FACES faces.
+const SCALE = { family: ["sans-serif", "ui-monospace"], size: ["14px", "16px", "20px", "24px"], weight: ["400", "700"] };
+const FIRST_SCREEN_FACES = 5;
+
+/** The faces (family, size, weight; style aside) of the text on display. */
+function faces(page) {
+  return page.evaluate(() => {
+    const found = new Map();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent?.trim() || !el || el.getClientRects().length === 0) continue;
+      const cs = getComputedStyle(el);
+      if (cs.visibility === "hidden") continue;
+      const face = { family: cs.fontFamily.split(",")[0].trim().replace(/"/g, ""), size: cs.fontSize, weight: cs.fontWeight };
+      found.set(`${face.family} ${face.size} ${face.weight}`, { ...face, example: n.textContent.trim().slice(0, 40) });
+    }
+    return [...found.entries()];
+  });
+}
+
+async function checkFaces(page, label) {
+  const found = await faces(page);
+  for (const [name, face] of found) {
+    if (!SCALE.family.includes(face.family) || !SCALE.size.includes(face.size) || !SCALE.weight.includes(face.weight)) {
+      failures++;
+      console.error(`✗ ${label}: face ${name} is outside the type scale (text "${face.example}")`);
+    }
+  }
+  if (label.endsWith(" home") && found.length > FIRST_SCREEN_FACES) {
+    failures++;
+    console.error(`✗ ${label}: the first screen uses ${found.length} faces (at most ${FIRST_SCREEN_FACES}): ${found.map(([n]) => n).join(", ")}`);
+  }
+}
+
 async function audit(page, label) {
+  await checkFaces(page, label);
   await page.evaluate(axeSource);
   const result = await page.evaluate(() =>
     // @ts-ignore axe is injected above

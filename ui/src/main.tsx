@@ -16,6 +16,10 @@ const step = (name: string) =>
 steps.push({ step: "navigation", epochMs: Math.round(performance.timeOrigin) });
 step("script");
 
+// Linux web views (WebKitGTK) keep the stylesheet's `sans-serif`, fontconfig's desktop font;
+// elsewhere `system-ui` is the system's UI font (Segoe UI, San Francisco; see styles.css).
+if (!navigator.userAgent.includes("Linux")) document.documentElement.dataset.font = "system";
+
 // Settles once the first screen is painted, or after a second at the latest: a window started
 // hidden (autostart, --minimized) gets no animation frames until it is shown.
 let firstScreen!: () => void;

@@ -11,9 +11,11 @@ fn epoch_ms() -> u128 {
         .unwrap_or(0)
 }
 
-/// The page's first frame is painted (called once by `dist/paint.js`).
+/// The page's first frame is painted (called once by `dist/paint.js`); `navigation` is when the
+/// page's navigation started, in milliseconds since the Unix epoch.
 #[tauri::command]
-fn painted() {
+fn painted(navigation: i64) {
+    eprintln!("PAGE_NAVIGATION_EPOCH_MS={navigation}");
     eprintln!("FIRST_SCREEN_EPOCH_MS={}", epoch_ms());
 }
 
