@@ -34,6 +34,7 @@ fn main() {
             "log_tail",
             "open_log_folder",
             "ui_ready",
+            "ui_live",
             "site_import",
             "site_machines",
             "site_machine",

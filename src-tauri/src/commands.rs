@@ -753,12 +753,21 @@ pub async fn diagnostics(state: State<'_, AppState>) -> AppResult<Diagnostics> {
 
 /// The UI's first screen is on display: the start-up timeline, with the page's own steps, is
 /// logged (and `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the
-/// launch-time benchmark), then the tray and the background sync start (see
-/// [`crate::startup`]).
+/// launch-time benchmark; see [`crate::startup`]).
 #[tauri::command]
 #[specta::specta]
-pub fn ui_ready(app: AppHandle, steps: Vec<crate::startup::PageStep>) {
-    crate::startup::first_screen(&app, Utc::now().timestamp_millis(), &steps);
+pub fn ui_ready(steps: Vec<crate::startup::PageStep>) {
+    crate::startup::first_screen(Utc::now().timestamp_millis(), &steps);
+}
+
+/// The app behind the first screen is live (the first screen is painted from static markup;
+/// the app takes it over once its script has run): its steps join the timeline, logged again
+/// (and `APP_LIVE_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set), then the tray and
+/// the background sync start.
+#[tauri::command]
+#[specta::specta]
+pub fn ui_live(app: AppHandle, steps: Vec<crate::startup::PageStep>) {
+    crate::startup::app_live(&app, Utc::now().timestamp_millis(), &steps);
 }
 
 /// The last `lines` lines of the newest log file.

@@ -70,6 +70,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             log_tail,
             open_log_folder,
             ui_ready,
+            ui_live,
             // Admin: the site register.
             crate::admin::site_import,
             crate::admin::site_machines,

@@ -1,15 +1,17 @@
 //! Start-up: the order of work between launch and the first screen, and its timeline.
 //!
-//! Only what the first screen needs runs before it: the store, the settings and the window. The
-//! tray icon and the background sync start once the first screen is painted ([`first_screen`]),
-//! or after [`LATE_START`] when no screen gets painted (started minimised in the tray), so a
-//! slow status notifier or a first sync never delays the window.
+//! Only what the first screen needs runs before it: the window, and the store with the settings
+//! (opened on a thread of its own meanwhile). The page paints its first screen from static
+//! markup ([`first_screen`]), then loads the app, which takes that markup over ([`app_live`]).
+//! The tray icon and the background sync start once the app is live, or after [`LATE_START`]
+//! when nothing gets painted (started minimised in the tray), so a slow status notifier or a
+//! first sync never delays the window.
 //!
-//! Each step is timed from process start; the page's own steps (navigation, script, render,
-//! frame) come with the first-screen signal and join the same timeline, which is logged once at
-//! the first screen (one line on the diagnostics page explains a slow start) and, with
-//! `GUICHET_BENCH` set, `FIRST_SCREEN_EPOCH_MS` (and the page's `PAGE_NAVIGATION_EPOCH_MS`) go
-//! to stderr for the start-up benchmark.
+//! Each step is timed from process start; the page's own steps (navigation, script, frame; then
+//! the app's script, render and frame) come with those two signals and join the same timeline,
+//! which is logged at each (one line on the diagnostics page explains a slow start) and, with
+//! `GUICHET_BENCH` set, `FIRST_SCREEN_EPOCH_MS`, `APP_LIVE_EPOCH_MS` and the page's
+//! `PAGE_NAVIGATION_EPOCH_MS` go to stderr for the start-up benchmark.
 
 use std::sync::{Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
@@ -96,9 +98,8 @@ pub fn page_loaded(now_epoch_ms: i64) {
     }
 }
 
-/// The UI painted its first frame (`page` says how the page got there): log the timeline, then
-/// start the background work.
-pub fn first_screen(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {
+/// The UI painted its first frame (`page` says how the page got there): log the timeline.
+pub fn first_screen(now_epoch_ms: i64, page: &[PageStep]) {
     FIRST_SCREEN.call_once(|| {
         page_steps(page);
         mark("first screen");
@@ -108,6 +109,21 @@ pub fn first_screen(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {
                 eprintln!("PAGE_NAVIGATION_EPOCH_MS={}", nav.epoch_ms);
             }
             eprintln!("FIRST_SCREEN_EPOCH_MS={now_epoch_ms}");
+        }
+    });
+}
+
+/// The app took over the first screen (see [`ui_live`](crate::commands::ui_live)): its steps
+/// join the timeline, which is logged again; then the background work starts (not at the first
+/// screen: the tray is made on the main thread, which also serves the app's script).
+pub fn app_live(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {
+    static LIVE: Once = Once::new();
+    LIVE.call_once(|| {
+        page_steps(page);
+        mark("app live");
+        tracing::info!(epoch_ms = now_epoch_ms, timeline = %timeline(), "app live");
+        if std::env::var_os("GUICHET_BENCH").is_some() {
+            eprintln!("APP_LIVE_EPOCH_MS={now_epoch_ms}");
         }
     });
     start_background(app);

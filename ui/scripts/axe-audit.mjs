@@ -93,6 +93,17 @@ try {
   for (const locale of ["fr-FR", "en-GB"]) {
     for (const scheme of ["light", "dark"]) {
       const ctx = await browser.newContext({ locale, colorScheme: scheme, viewport: { width: 1280, height: 860 } });
+      // The static first screen (boot.ts), as shown before the app's script arrives: blocked here.
+      const still = await ctx.newPage();
+      await still.route(/\/assets\/main-[^/]*\.js$/, (route) => route.abort());
+      await still.goto(base);
+      await still.waitForSelector("#root #nav-home");
+      await audit(still, `${locale} ${scheme} static home`);
+      if (await still.$("#root[data-live]")) {
+        failures++;
+        console.error(`✗ ${locale} ${scheme}: the app went live with its script blocked`);
+      }
+      await still.close();
       const page = await ctx.newPage();
       // As in the app, where Tauri freezes Object.prototype before the UI runs (freezePrototype):
       // Preact 10 broke there on its first re-render, and only the real app showed it.
@@ -102,7 +113,8 @@ try {
         console.error(`✗ page error: ${e.message}`);
       });
       await page.goto(base);
-      await page.waitForSelector("#nav-home");
+      // The first screen is static markup until the app takes it over (boot.ts).
+      await page.waitForSelector("#root[data-live] #nav-home");
       for (const id of PAGES) {
         await page.click(`#nav-${id}`);
         await page.waitForSelector("h1");
@@ -167,7 +179,8 @@ try {
       await audit(page, `${locale} ${scheme} GLPI connection`);
       // Keyboard: the skip link is the first stop on a fresh page.
       await page.goto(base);
-      await page.waitForSelector("#nav-home");
+      // The first screen is static markup until the app takes it over (boot.ts).
+      await page.waitForSelector("#root[data-live] #nav-home");
       await page.keyboard.press("Tab");
       const skip = await page.evaluate(() => document.activeElement?.className);
       if (skip !== "skip-link") {

@@ -103,6 +103,12 @@ export const commands = {
 	 */
 	uiReady: (steps: PageStep[]) => __TAURI_INVOKE<void>("ui_ready", { steps }),
 	/**
+	 *  The app behind the first screen is live (the first screen is painted from static markup;
+	 *  the app takes it over once its script has run): its steps join the timeline, logged again
+	 *  (and `APP_LIVE_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set).
+	 */
+	uiLive: (steps: PageStep[]) => __TAURI_INVOKE<void>("ui_live", { steps }),
+	/**
 	 *  Imports inventory files picked in a dialog (with an optional location for all of them). All
 	 *  are parsed first: one unreadable file and nothing is written. Empty when cancelled.
 	 */

@@ -107,6 +107,8 @@ export interface Backend {
   /** Tells the shell the first screen is on display, with the page's own start-up steps
    *  (start-up timeline in the log, start-up benchmark). */
   uiReady(steps: PageStep[]): Promise<void>;
+  /** The app took over the first screen; `steps` are its own since the first screen. */
+  uiLive(steps: PageStep[]): Promise<void>;
   // Admin: the site register
   /** Picks inventory files in a dialog and imports them; empty when cancelled. */
   siteImport(location: string): Promise<ImportRow[]>;

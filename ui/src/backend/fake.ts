@@ -382,6 +382,7 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     },
     async openLogFolder() {},
     async uiReady() {},
+    async uiLive() {},
     async siteImport(location) {
       const m: MachineRow = {
         id: machines.length + 1,

@@ -59,6 +59,7 @@ export const tauriBackend: Backend = {
   logTail: (n) => unwrap(commands.logTail(n)),
   openLogFolder: () => unwrap(commands.openLogFolder()).then(() => undefined),
   uiReady: (steps) => commands.uiReady(steps),
+  uiLive: (steps) => commands.uiLive(steps),
   siteImport: (location) => unwrap(commands.siteImport(location)),
   siteMachines: (q) => unwrap(commands.siteMachines(q)),
   siteMachine: (id) => unwrap(commands.siteMachine(id)),

@@ -4,14 +4,11 @@ import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { en } from "./en";
 import { fr } from "./fr";
 
-export type MessageKey = keyof typeof en;
-export type Lang = "fr" | "en";
-export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };
+import type { Lang } from "../locale";
 
-/** French for any `fr*` locale, English otherwise. */
-export function langOf(locale: string | null | undefined): Lang {
-  return (locale ?? "").toLowerCase().startsWith("fr") ? "fr" : "en";
-}
+export { langOf, type Lang } from "../locale";
+export type MessageKey = keyof typeof en;
+export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   const text = dictionaries[lang][key] ?? key;
