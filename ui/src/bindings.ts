@@ -98,14 +98,14 @@ export const commands = {
 	/**
 	 *  The UI's first screen is on display: the start-up timeline, with the page's own steps, is
 	 *  logged (and `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the
-	 *  launch-time benchmark), then the tray and the background sync start (see
-	 *  [`crate::startup`]).
+	 *  launch-time benchmark; see [`crate::startup`]).
 	 */
 	uiReady: (steps: PageStep[]) => __TAURI_INVOKE<void>("ui_ready", { steps }),
 	/**
 	 *  The app behind the first screen is live (the first screen is painted from static markup;
 	 *  the app takes it over once its script has run): its steps join the timeline, logged again
-	 *  (and `APP_LIVE_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set).
+	 *  (and `APP_LIVE_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set), then the tray and
+	 *  the background sync start.
 	 */
 	uiLive: (steps: PageStep[]) => __TAURI_INVOKE<void>("ui_live", { steps }),
 	/**
