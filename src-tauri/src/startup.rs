@@ -45,6 +45,7 @@ pub struct PageStep {
 
 static BACKGROUND: Once = Once::new();
 static FIRST_SCREEN: Once = Once::new();
+static APP_LIVE: Once = Once::new();
 
 fn start() -> (Instant, i64) {
     *START.get_or_init(|| (Instant::now(), chrono::Utc::now().timestamp_millis()))
@@ -117,8 +118,7 @@ pub fn first_screen(now_epoch_ms: i64, page: &[PageStep]) {
 /// join the timeline, which is logged again; then the background work starts (not at the first
 /// screen: the tray is made on the main thread, which also serves the app's script).
 pub fn app_live(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {
-    static LIVE: Once = Once::new();
-    LIVE.call_once(|| {
+    APP_LIVE.call_once(|| {
         page_steps(page);
         mark("app live");
         tracing::info!(epoch_ms = now_epoch_ms, timeline = %timeline(), "app live");

@@ -3,7 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useSta
 import type { Backend, LocaleChoice, SyncStatus, ThemeChoice } from "./backend/backend";
 import { AppCtx, PAGES, useApp, type PageId } from "./context";
 import { rememberDisplay, rememberedDisplay, type Display } from "./display";
-import { I18nProvider, langOf, useI18n, type Lang } from "./i18n";
+import { I18nProvider, langFor, langOf, useI18n, type Lang } from "./i18n";
 import { Home } from "./pages/Home";
 // Only the first screen is in the start-up bundle; other pages load when first opened.
 const Report = lazy(() => import("./pages/Report").then((m) => ({ default: m.Report })));
@@ -48,7 +48,8 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
     return () => stop.forEach((u) => u());
   }, [backend, forced]);
 
-  const lang: Lang = forced && choice === "system" ? forced : choice === "system" ? osLang : choice;
+  // A forced language is the OS language here (osLang never changes then).
+  const lang = langFor(choice, osLang);
 
   // Before the frame is painted, so the first frame already has the right theme.
   useLayoutEffect(() => {

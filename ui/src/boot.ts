@@ -7,7 +7,7 @@
 import "./styles.css";
 import type { PageStep } from "./backend/backend";
 import { rememberedDisplay } from "./display";
-import { langOf } from "./locale";
+import { langFor, langOf } from "./locale";
 
 const now = () => Math.round(performance.timeOrigin + performance.now());
 const steps: PageStep[] = [
@@ -18,7 +18,7 @@ const steps: PageStep[] = [
 // The same choice the app makes before its settings arrive (App.tsx).
 const html = document.documentElement;
 const display = rememberedDisplay();
-const lang = display.locale === "system" ? langOf(navigator.language) : display.locale;
+const lang = langFor(display.locale, langOf(navigator.language));
 html.lang = lang;
 html.dataset.theme = display.theme;
 // Linux web views (WebKitGTK) keep the stylesheet's `sans-serif`, fontconfig's desktop font;

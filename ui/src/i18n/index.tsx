@@ -6,7 +6,7 @@ import { fr } from "./fr";
 
 import type { Lang } from "../locale";
 
-export { langOf, type Lang } from "../locale";
+export { langFor, langOf, type Lang } from "../locale";
 export type MessageKey = keyof typeof en;
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
