@@ -35,11 +35,15 @@ bundle=$target/$profile/bundle
 lib=/usr/lib/$multiarch
 
 # 1. The .deb, and the binary it contains (release or debug, the UI embedded). `tauri build`
-#    runs the UI build itself (beforeBuildCommand). The app's own custom-protocol feature gives
-#    the feature set of `cargo build -p guichet-app --features custom-protocol` (the end-to-end
-#    tests' build), so packaging a debug build reuses most of that build.
+#    runs the UI build itself (beforeBuildCommand). A debug package bundles the binary the
+#    end-to-end tests built (scripts/test-app.sh, the test run's feature set) when it is there:
+#    `tauri bundle` packages without compiling again.
 flag=""; [ "$profile" = debug ] && flag="--debug"
-(cd src-tauri && ../ui/node_modules/.bin/tauri build $flag --features custom-protocol --bundles deb)
+if [ "$profile" = debug ] && [ -n "${GUICHET_CARGO_SET:-}" ] && [ -x "$target/debug/$bin" ]; then
+  (cd src-tauri && ../ui/node_modules/.bin/tauri bundle --debug --features custom-protocol --bundles deb)
+else
+  (cd src-tauri && ../ui/node_modules/.bin/tauri build $flag --features custom-protocol --bundles deb)
+fi
 deb=$bundle/deb/${product}_${version}_amd64.deb
 debdata=$bundle/deb/${product}_${version}_amd64/data
 [ -f "$deb" ] && [ -d "$debdata/usr" ] || { echo "package: $deb or its data tree is missing" >&2; exit 1; }

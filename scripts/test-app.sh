@@ -15,8 +15,12 @@ npm --prefix ui run build
 
 command -v tauri-driver >/dev/null || { echo "tauri-driver not found: run ./scripts/setup.sh" >&2; exit 1; }
 
+# The feature set of the whole test run (scripts/test.sh), so that these builds reuse its
+# compiled crates; alone, the same set.
+cargo_set=${GUICHET_CARGO_SET:---workspace --features guichet-app/custom-protocol}
 if [ -z "${GUICHET_APP:-}" ]; then
-  cargo build --locked -p guichet-app --features custom-protocol
+  # shellcheck disable=SC2086 # the set is several words on purpose
+  cargo build --locked $cargo_set --bins
   export GUICHET_APP=$target/debug/guichet-app
 fi
 
@@ -29,10 +33,11 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/seed"
 
 # Build the test binary outside the display session (compilation is the slow part).
-cargo test --locked -p guichet-e2e --no-run
+# shellcheck disable=SC2086
+cargo test --locked $cargo_set --test app --no-run
 
 # Seed the knowledge base the way an admin does, with the headless agent.
-cargo build --locked -p guichet-cli
+# (the `guichet` binary: built above with the other binaries of the workspace)
 "$target/debug/guichet" --data-dir "$scratch/seed" kb import tests/e2e/fixtures/kb.json
 # … and one machine of the site register (the app's import goes through a native file dialog).
 "$target/debug/guichet" --data-dir "$scratch/seed" site import --location "Room 2" \
@@ -56,7 +61,7 @@ for attempt in 1 2; do
   cp -a "$scratch/seed" "$scratch/data"
   mkdir -p "$scratch/home"
   if xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- \
-      timeout -k 10 600 cargo test --locked -p guichet-e2e -- --nocapture; then
+      timeout -k 10 600 cargo test --locked $cargo_set --test app -- --nocapture; then
     echo "e2e: passed; screenshots in tests/artifacts/" >&2
     exit 0
   fi

@@ -12,6 +12,13 @@ cd "$(dirname "$0")/.."
 # A test run builds everything once: incremental caches would only double the target folder.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
+# One feature set for every build of the run (lints, tests, the app's end-to-end build and its
+# packages): the whole workspace with the app's UI embedded. Cargo unifies features per build,
+# so `-p guichet-app` alone or `-p guichet-cli` alone would compile a second copy of most
+# dependencies; with the same set everywhere each crate is compiled once for checking and once
+# for running.
+export GUICHET_CARGO_SET="--workspace --features guichet-app/custom-protocol"
+
 # The desktop app embeds the built UI (ui/dist): build it (type check included) before Cargo.
 echo "== UI: type check and build" >&2
 npm --prefix ui run build
@@ -20,10 +27,10 @@ echo "== cargo fmt --check" >&2
 cargo fmt --all -- --check
 
 echo "== cargo clippy -D warnings" >&2
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy $GUICHET_CARGO_SET --all-targets --locked -- -D warnings
 
 echo "== cargo test" >&2
-cargo test --workspace --locked
+cargo test $GUICHET_CARGO_SET --locked
 
 echo "== UI: component and i18n tests" >&2
 npm --prefix ui test
@@ -31,13 +38,15 @@ npm --prefix ui test
 echo "== UI: accessibility audit (axe-core, headless Chromium)" >&2
 npm --prefix ui run audit:a11y
 
+# Already run by `cargo test` above (a unit test of the app); named here so a drift is easy to
+# spot. Same feature set: nothing is rebuilt.
 echo "== typed bindings are up to date" >&2
-cargo test --locked -p guichet-app --lib bindings_are_up_to_date
+cargo test $GUICHET_CARGO_SET --locked --lib bindings_are_up_to_date
 
 echo "== desktop app end to end (Xvfb, tauri-driver)" >&2
 ./scripts/test-app.sh
 
-# The debug flavour: it reuses the end-to-end tests' build (about a minute more than they take);
-# a release build would cost over ten minutes on CI's two cores for the same proof.
+# The debug flavour: it bundles the end-to-end tests' binary as it is (no second build); a release
+# build would cost over ten minutes on CI's two cores for the same proof.
 echo "== packages: the .deb and the AppImage install and start (debug build)" >&2
 ./scripts/package.sh --debug --check

@@ -14,10 +14,9 @@
 //! [`crate::bundles`], the scheduled agent in [`crate::agent`].
 
 use chrono::{DateTime, NaiveDate, Utc};
-use std::path::PathBuf;
 
 use guichet_inventory::import::import_file;
-use guichet_site::{label, report};
+use guichet_site::report;
 use guichet_store::{
     Asset, AssetFilter, AssetPatch, AssetStatus, MachineFilter, NewAsset, SiteImport, SiteMachine,
     SiteSnapshotMeta,
@@ -365,7 +364,7 @@ impl From<ReportLang> for report::Lang {
     }
 }
 
-fn export_failed(e: guichet_site::ExportError) -> AppError {
+pub(crate) fn export_failed(e: guichet_site::ExportError) -> AppError {
     AppError::new(ErrorCode::Failed, e.to_string())
 }
 
@@ -398,69 +397,6 @@ pub async fn render_site_export(
     })
 }
 
-/// The printable HTML sheet of the labels of assets `ids` (in that order) and its file name.
-/// An empty selection or an unknown asset is refused.
-pub async fn render_label_sheet(
-    store: &guichet_store::Store,
-    ids: &[u32],
-) -> AppResult<(Vec<u8>, String)> {
-    if ids.is_empty() {
-        return Err(AppError::invalid("no equipment selected"));
-    }
-    let mut assets = Vec::with_capacity(ids.len());
-    for id in ids {
-        assets.push(store.asset(&id.to_string()).await?);
-    }
-    let name = match ids {
-        [one] => format!("label-{one}.html"),
-        _ => format!("labels-{}.html", ids.len()),
-    };
-    let html = match assets.as_slice() {
-        [one] => label::html(one),
-        all => label::sheet(all),
-    }
-    .map_err(export_failed)?;
-    Ok((html.into_bytes(), name))
-}
-
-/// Asks where to save (a save dialog offering `name`, and the file type `filter` when given),
-/// then writes `bytes` there atomically; the path written, `None` when cancelled.
-pub(crate) async fn save_as(
-    app: &AppHandle,
-    name: String,
-    filter: Option<(&str, &[&str])>,
-    bytes: &[u8],
-) -> AppResult<Option<String>> {
-    let Some(path) = save_path(app, name, filter).await? else {
-        return Ok(None);
-    };
-    crate::jobs::write_atomic(&path, bytes)?;
-    Ok(Some(path.display().to_string()))
-}
-
-/// The path chosen in a save dialog offering `name` (and the file type `filter` when given);
-/// `None` when cancelled.
-pub(crate) async fn save_path(
-    app: &AppHandle,
-    name: String,
-    filter: Option<(&str, &[&str])>,
-) -> AppResult<Option<PathBuf>> {
-    let mut dialog = app.dialog().file().set_file_name(name);
-    if let Some((label, exts)) = filter {
-        dialog = dialog.add_filter(label, exts);
-    }
-    let Some(path) = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .ok()
-        .flatten()
-    else {
-        return Ok(None);
-    };
-    path.into_path()
-        .map(Some)
-        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))
-}
-
 // ---------------------------------------------------------------- commands
 
 /// Saves the CSV of the register or the printable HTML report through a save dialog; the path
@@ -478,28 +414,7 @@ pub async fn site_export(
         SiteExportFormat::Csv => ("CSV", &["csv"]),
         SiteExportFormat::Html => ("HTML", &["html", "htm"]),
     };
-    save_as(&app, name, Some(filter), &bytes).await
-}
-
-/// The QR label of asset `id` as an SVG document, for display.
-#[tauri::command]
-#[specta::specta]
-pub async fn asset_label(state: State<'_, AppState>, id: u32) -> AppResult<String> {
-    let a = state.store.asset(&id.to_string()).await?;
-    label::svg(&a).map_err(export_failed)
-}
-
-/// Saves the printable HTML labels of assets `ids` (one label, or a sheet of several) through a
-/// save dialog; the path written, `None` when cancelled.
-#[tauri::command]
-#[specta::specta]
-pub async fn asset_labels_save(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    ids: Vec<u32>,
-) -> AppResult<Option<String>> {
-    let (bytes, name) = render_label_sheet(&state.store, &ids).await?;
-    save_as(&app, name, Some(("HTML", &["html", "htm"])), &bytes).await
+    crate::dialogs::save_as(&app, name, Some(filter), &bytes).await
 }
 
 /// Imports inventory files picked in a dialog (with an optional location for all of them). All
@@ -611,48 +526,8 @@ pub async fn site_export_glpi(
     let dir = dir
         .into_path()
         .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
-    for m in state.store.site_machines(&MachineFilter::default()).await? {
-        let (_, inv) = state.store.site_latest_inventory(m.id).await?;
-        let deviceid = glpi_deviceid(&m);
-        let doc = guichet_inventory::to_glpi(
-            &inv,
-            &guichet_inventory::GlpiOptions {
-                deviceid,
-                partial: false,
-            },
-        );
-        let bytes = serde_json::to_vec_pretty(&doc)
-            .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))?;
-        crate::jobs::write_atomic(&dir.join(glpi_file_name(&m)), &bytes)?;
-    }
+    guichet_core::export_site_glpi(&state.store, &dir).await?;
     Ok(Some(dir.display().to_string()))
-}
-
-/// The device id a machine is exported under: its agent's, else one in GLPI Agent's shape from
-/// its host name and first sighting (stable across exports).
-fn glpi_deviceid(m: &SiteMachine) -> String {
-    m.deviceid.clone().unwrap_or_else(|| {
-        format!(
-            "{}-{}",
-            m.hostname.replace(char::is_whitespace, "-"),
-            m.first_seen.format("%Y-%m-%d-%H-%M-%S")
-        )
-    })
-}
-
-fn glpi_file_name(m: &SiteMachine) -> String {
-    let host: String = m
-        .hostname
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{}-{}.json", host.trim_start_matches('.'), m.id)
 }
 
 /// Hand-entered assets matching the filters, by number.
@@ -785,19 +660,29 @@ mod tests {
             .unwrap()
             .contains("<html lang=\"fr\">"));
 
-        let (one, name) = render_label_sheet(&store, &ids[..1]).await.unwrap();
+        let (one, name) = crate::labels::render_label_sheet(&store, &ids[..1])
+            .await
+            .unwrap();
         assert_eq!(name, format!("label-{}.html", ids[0]));
         assert_eq!(String::from_utf8(one).unwrap().matches("<svg ").count(), 1);
-        let (both, name) = render_label_sheet(&store, &ids).await.unwrap();
+        let (both, name) = crate::labels::render_label_sheet(&store, &ids)
+            .await
+            .unwrap();
         assert_eq!(name, "labels-2.html");
         let both = String::from_utf8(both).unwrap();
         assert!(both.contains("S/N CN1") && both.contains("S/N CN2"));
         assert_eq!(
-            render_label_sheet(&store, &[]).await.unwrap_err().code,
+            crate::labels::render_label_sheet(&store, &[])
+                .await
+                .unwrap_err()
+                .code,
             ErrorCode::Invalid
         );
         assert_eq!(
-            render_label_sheet(&store, &[999]).await.unwrap_err().code,
+            crate::labels::render_label_sheet(&store, &[999])
+                .await
+                .unwrap_err()
+                .code,
             ErrorCode::NotFound
         );
     }

@@ -14,11 +14,9 @@
 
 use chrono::{DateTime, Utc};
 use guichet_store::bundle::{
-    read_bundle, BundleError, BundleImport, BundleKind, BundleSigner, ImportOptions, Manifest,
-    PeerTrust,
+    read_bundle, BundleError, BundleImport, BundleKind, Manifest, PeerTrust,
 };
 use guichet_store::Store;
-use rand::RngCore as _;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -180,14 +178,6 @@ fn refusal(e: BundleError) -> AppResult<(BundleRefusal, String)> {
     Ok((reason, detail))
 }
 
-/// A failure while writing a bundle: always local (disk, database, key).
-fn local_failure(e: BundleError) -> AppError {
-    match e {
-        BundleError::Store(s) => s.into(),
-        e => AppError::new(ErrorCode::Io, e.to_string()),
-    }
-}
-
 /// A verified bundle's description.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct BundleInspection {
@@ -347,46 +337,31 @@ pub enum BundleImportResult {
     },
 }
 
-/// This machine's name, for the device id created on first use (as the command line does).
-fn local_hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// The store's signing key (created on first use, in the data folder, as the command line's).
-fn signer(store: &Store) -> AppResult<BundleSigner> {
-    BundleSigner::load_or_create(store.dir(), || {
-        let mut seed = [0u8; 32];
-        rand::rng().fill_bytes(&mut seed);
-        seed
-    })
-    .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))
-}
-
 /// Verifies the bundle at `path` and describes it; applies nothing.
 pub async fn check(store: &Store, path: &std::path::Path) -> AppResult<BundleCheck> {
-    let bundle = match read_bundle(path) {
-        Ok(b) => b,
+    let inspected = match guichet_core::inspect_bundle(store, path).await {
+        Ok(i) => i,
         Err(e) => {
-            let (reason, detail) = refusal(e)?;
+            let (reason, detail) = refused(e)?;
             return Ok(BundleCheck::Refused { reason, detail });
         }
     };
-    let m = &bundle.manifest;
-    let trust = store.bundle_peer(&m.source_deviceid, &m.public_key).await?;
     Ok(BundleCheck::Verified {
         inspection: BundleInspection {
             file: path.display().to_string(),
-            file_bytes: bundle.file_bytes,
-            manifest: m.into(),
-            signer: trust.into(),
+            file_bytes: inspected.bundle.file_bytes,
+            manifest: (&inspected.bundle.manifest).into(),
+            signer: inspected.signer.into(),
         },
     })
+}
+
+/// A use case's failure on a bundle: a refusal when the bundle is at fault, else an error.
+fn refused(e: guichet_core::CoreError) -> AppResult<(BundleRefusal, String)> {
+    match e {
+        guichet_core::CoreError::Bundle(b) => refusal(b),
+        e => Err(e.into()),
+    }
 }
 
 /// Verifies and applies the bundle at `path` (no sync, no return bundle): the part of an
@@ -402,30 +377,13 @@ pub async fn apply(
         Ok(b) => b,
         Err(e) => return Ok(Err(refusal(e)?)),
     };
-    if write_return && bundle.manifest.kind == BundleKind::Return {
-        return Err(AppError::invalid(
-            "a return bundle answers a site's bundle; this one is already a return bundle",
-        ));
+    match guichet_core::import_bundle(store, &bundle, trust_new_key, write_return, now).await {
+        Ok(i) => Ok(Ok((
+            BundleApplied::new(&i.report, i.kind),
+            i.source_deviceid,
+        ))),
+        Err(e) => Ok(Err(refused(e)?)),
     }
-    let own = store.device_id(&local_hostname(), now).await?;
-    let report = match store
-        .import_bundle(
-            &bundle,
-            &ImportOptions {
-                own_deviceid: own,
-                trust_new_key,
-            },
-            now,
-        )
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(refusal(e)?)),
-    };
-    Ok(Ok((
-        BundleApplied::new(&report, bundle.manifest.kind),
-        bundle.manifest.source_deviceid.clone(),
-    )))
 }
 
 /// Runs `work` on a blocking thread of its own: the store's bundle functions hold values that
@@ -473,20 +431,16 @@ pub async fn bundle_export(
 ) -> AppResult<Option<BundleExported>> {
     let now = Utc::now();
     let store = &state.store;
-    let id = store.device_id(&local_hostname(), now).await?;
+    let id = guichet_core::device_id(store, now).await?;
     let name = format!("{id}-{}.guichet", now.format("%Y%m%d-%H%M"));
     let Some(path) =
-        crate::admin::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?
+        crate::dialogs::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?
     else {
         return Ok(None);
     };
-    let key = signer(store)?;
     let store = store.clone();
     let written = off_thread(move || async move {
-        store
-            .export_bundle(&path, &key, uuid::Uuid::new_v4(), &id, now)
-            .await
-            .map_err(local_failure)
+        Ok(guichet_core::export_bundle(&store, &path, uuid::Uuid::new_v4(), now).await?)
     })
     .await?;
     Ok(Some(BundleExported {
@@ -551,28 +505,14 @@ pub async fn bundle_import(
     }
     if options.write_return {
         let now = Utc::now();
-        let own = store.device_id(&local_hostname(), now).await?;
         let name = format!("return-{site}-{}.guichet", now.format("%Y%m%d-%H%M"));
         if let Some(out) =
-            crate::admin::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?
+            crate::dialogs::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?
         {
-            let conf = crate::settings::load(store).await?;
-            let kb = crate::settings::connector_config(&conf).map(|c| c.kind);
-            let key = signer(store)?;
             let store = store.clone();
             let written = off_thread(move || async move {
-                store
-                    .export_return_bundle(
-                        &out,
-                        &key,
-                        uuid::Uuid::new_v4(),
-                        &own,
-                        &site,
-                        kb.as_deref(),
-                        now,
-                    )
-                    .await
-                    .map_err(local_failure)
+                let id = uuid::Uuid::new_v4();
+                Ok(guichet_core::write_return_bundle(&store, &out, &site, id, now).await?)
             })
             .await?;
             applied.return_file = Some(written.path.display().to_string());
@@ -616,7 +556,7 @@ mod tests {
         let path = dir.join("site.guichet");
         site.export_bundle(
             &path,
-            &signer(&site).unwrap(),
+            &guichet_core::bundle_signer(&site).unwrap(),
             uuid::Uuid::new_v4(),
             &id,
             now,
@@ -694,7 +634,7 @@ mod tests {
         let back = dir.path().join("back.guichet");
         hq.export_return_bundle(
             &back,
-            &signer(&hq).unwrap(),
+            &guichet_core::bundle_signer(&hq).unwrap(),
             uuid::Uuid::new_v4(),
             &own,
             &site_id,

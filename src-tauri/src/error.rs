@@ -102,5 +102,28 @@ impl From<guichet_sync::ConnectorError> for AppError {
     }
 }
 
+impl From<guichet_core::CoreError> for AppError {
+    fn from(e: guichet_core::CoreError) -> Self {
+        use guichet_core::CoreError;
+        match e {
+            CoreError::Store(s) => s.into(),
+            CoreError::Sync(s) => s.into(),
+            // A refused bundle has its own answer (`BundleRefusal`); what reaches here failed
+            // locally (the signing key, writing the file).
+            CoreError::Bundle(guichet_store::bundle::BundleError::Store(s)) => s.into(),
+            CoreError::Bundle(b @ guichet_store::bundle::BundleError::Key { .. }) => {
+                AppError::new(ErrorCode::Failed, b.to_string())
+            }
+            CoreError::Bundle(b) => AppError::new(ErrorCode::Io, b.to_string()),
+            CoreError::UnknownConnector(_) | CoreError::Invalid(_) => {
+                AppError::invalid(e.to_string())
+            }
+            CoreError::Io { ref source, .. } => {
+                AppError::new(ErrorCode::Io, format!("{e}: {source}"))
+            }
+        }
+    }
+}
+
 /// Shorthand for command results.
 pub type AppResult<T> = Result<T, AppError>;

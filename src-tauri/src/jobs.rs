@@ -101,17 +101,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> AppResult<()> {
     Ok(())
 }
 
-/// Categories of the quick inventory behind "include my system information" (what the sync
-/// engine's system summary reads).
-pub const QUICK_CATEGORIES: [Category; 6] = [
-    Category::Os,
-    Category::Machine,
-    Category::Cpus,
-    Category::Memory,
-    Category::Volumes,
-    Category::Network,
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;

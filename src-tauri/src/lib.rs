@@ -9,18 +9,24 @@
 //!   notifications come from the official plugins.
 //! * [`logging`]: rotating log files in the app's log folder; [`startup`]: what runs before the
 //!   first screen, what waits for it, and the timeline.
-//! * [`admin`]: the admin section (site machines, hand-entered assets, exports, labels);
+//! * [`admin`]: the admin section (site machines, hand-entered assets, exports); [`labels`]:
+//!   the assets' QR labels; [`dialogs`]: the save dialog every export goes through;
 //!   [`bundles`]: offline bundles; [`agent`]: the scheduled agent.
 //!
 //! Blobs (screenshots, KB images) are served to the web view by the `guichet-blob` URI scheme.
+
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
 
 pub mod admin;
 pub mod agent;
 pub mod bundles;
 pub mod commands;
+pub mod dialogs;
 pub mod error;
 pub mod health;
 pub mod jobs;
+pub mod labels;
 pub mod logging;
 pub mod screenshot;
 pub mod service_desk;
@@ -36,41 +42,41 @@ use tauri_specta::{collect_commands, collect_events};
 
 /// Registers every command and event: the single list behind the invoke handler and the bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    use commands::*;
+    use commands::{diagnostics, inventory, kb, settings, tickets};
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(collect_commands![
-            inventory_collect,
-            inventory_current,
-            snapshot_list,
-            snapshot_save,
-            snapshot_view,
-            snapshot_diff,
-            inventory_export,
-            machine_health,
-            system_info_preview,
-            attachment_add,
-            attachment_screenshot,
-            ticket_categories,
-            ticket_create,
-            ticket_list,
-            ticket_thread,
-            ticket_reply,
-            attachment_save,
-            kb_search,
-            kb_categories,
-            kb_articles,
-            kb_article,
-            settings_get,
-            settings_save,
-            connection_test,
-            sync_status,
-            sync_now,
-            os_locale,
-            diagnostics,
-            log_tail,
-            open_log_folder,
-            ui_ready,
-            ui_live,
+            inventory::inventory_collect,
+            inventory::inventory_current,
+            inventory::snapshot_list,
+            inventory::snapshot_save,
+            inventory::snapshot_view,
+            inventory::snapshot_diff,
+            inventory::inventory_export,
+            inventory::machine_health,
+            tickets::system_info_preview,
+            tickets::attachment_add,
+            tickets::attachment_screenshot,
+            tickets::ticket_categories,
+            tickets::ticket_create,
+            tickets::ticket_list,
+            tickets::ticket_thread,
+            tickets::ticket_reply,
+            tickets::attachment_save,
+            kb::kb_search,
+            kb::kb_categories,
+            kb::kb_articles,
+            kb::kb_article,
+            settings::settings_get,
+            settings::settings_save,
+            settings::connection_test,
+            settings::sync_status,
+            settings::sync_now,
+            diagnostics::os_locale,
+            diagnostics::diagnostics,
+            diagnostics::log_tail,
+            diagnostics::open_log_folder,
+            diagnostics::ui_ready,
+            diagnostics::ui_live,
             // Admin: the site register.
             crate::admin::site_import,
             crate::admin::site_machines,
@@ -79,8 +85,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::admin::asset_list,
             crate::admin::asset_save,
             crate::admin::site_export,
-            crate::admin::asset_label,
-            crate::admin::asset_labels_save,
+            crate::labels::asset_label,
+            crate::labels::asset_labels_save,
             crate::bundles::bundle_pick,
             crate::bundles::bundle_export,
             crate::bundles::bundle_inspect,

@@ -192,23 +192,6 @@ pub struct SystemInfoPreview {
     pub text: String,
 }
 
-/// Guesses a MIME type from a file name (what servers need to show attachments inline).
-pub fn mime_of(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "txt" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "json" => "application/json",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Store key of how many of a ticket's server replies the user has seen.
 fn read_key(ticket: uuid::Uuid) -> String {
     format!("app.read.{ticket}")
@@ -344,13 +327,6 @@ pub fn urgency_level(u: Urgency) -> u8 {
         Urgency::Medium => 3,
         Urgency::High => 4,
     }
-}
-
-/// Who files reports from this machine: the OS login.
-pub fn requester() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "user".into())
 }
 
 /// What a sync changed in the user's tickets, for notifications: (ticket title, what).

@@ -114,7 +114,7 @@ pub fn first_screen(now_epoch_ms: i64, page: &[PageStep]) {
     });
 }
 
-/// The app took over the first screen (see [`ui_live`](crate::commands::ui_live)): its steps
+/// The app took over the first screen (see [`ui_live`](crate::commands::diagnostics::ui_live)): its steps
 /// join the timeline, which is logged again; then the background work starts (not at the first
 /// screen: the tray is made on the main thread, which also serves the app's script).
 pub fn app_live(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {

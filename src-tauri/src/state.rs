@@ -67,7 +67,7 @@ impl AppState {
         let l = match choice {
             crate::settings::LocaleChoice::Fr => "fr".to_string(),
             crate::settings::LocaleChoice::En => "en".to_string(),
-            crate::settings::LocaleChoice::System => crate::commands::os_locale(),
+            crate::settings::LocaleChoice::System => crate::commands::diagnostics::os_locale(),
         };
         *self.locale.lock().unwrap_or_else(|p| p.into_inner()) = l;
     }

@@ -7,10 +7,9 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use guichet_glpi::{detect, GlpiConnector, GlpiProfile, GlpiSecrets, Secret};
-use guichet_sync::config::ConnectorConfig;
-use guichet_sync::rt::{RtConfig, RtConnector};
-use guichet_sync::{Connector, Engine, RetryPolicy, Stop};
+pub use guichet_core::ServiceDesk;
+use guichet_glpi::{detect, GlpiProfile, GlpiSecrets, Secret};
+use guichet_sync::Stop;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 use tauri_specta::Event;
@@ -59,59 +58,9 @@ fn publish(app: &AppHandle, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
     status
 }
 
-/// The connector of the configured service desk.
-pub enum ServiceDesk {
-    /// Request Tracker 5 (both boxed: connectors are large and the value is moved around).
-    Rt(Box<RtConnector>),
-    /// GLPI.
-    Glpi(Box<GlpiConnector>),
-}
-
-// By hand: the connectors hold secrets and HTTP clients, nothing worth printing.
-impl std::fmt::Debug for ServiceDesk {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            ServiceDesk::Rt(_) => "ServiceDesk::Rt",
-            ServiceDesk::Glpi(_) => "ServiceDesk::Glpi",
-        })
-    }
-}
-
-impl ServiceDesk {
-    /// The connector, as the sync engine sees it.
-    pub fn connector(&self) -> &dyn Connector {
-        match self {
-            ServiceDesk::Rt(c) => c.as_ref(),
-            ServiceDesk::Glpi(c) => c.as_ref(),
-        }
-    }
-
-    /// What the user is told the server is once a connection test passes.
-    pub fn describe(&self, url: &str) -> String {
-        match self {
-            ServiceDesk::Rt(_) => format!("Request Tracker, {url}"),
-            ServiceDesk::Glpi(c) => format!("GLPI (API {}), {url}", c.rest().version()),
-        }
-    }
-
-    /// Ends the server session, if the server keeps one (GLPI's apirest.md: `killSession` at
-    /// the end of a pass).
-    pub async fn close(&self) {
-        if let ServiceDesk::Glpi(c) = self {
-            if let Err(e) = c.rest().end_session().await {
-                tracing::debug!(error = %e, "closing the GLPI session");
-            }
-        }
-    }
-}
-
-/// The language of GLPI's messages for the UI locale.
-fn glpi_lang(locale: &str) -> guichet_glpi::Lang {
-    if locale.starts_with("fr") {
-        guichet_glpi::Lang::Fr
-    } else {
-        guichet_glpi::Lang::En
-    }
+/// The language of the messages that come from the use cases, for the UI locale.
+fn lang(state: &AppState) -> guichet_core::Lang {
+    guichet_core::Lang::of_locale(&state.ui_locale())
 }
 
 /// The connector of the saved settings `s`, with the secrets kept in the keyring (GLPI: the
@@ -119,19 +68,8 @@ fn glpi_lang(locale: &str) -> guichet_glpi::Lang {
 pub async fn open(state: &AppState, s: &AppSettings) -> AppResult<ServiceDesk> {
     let cfg = settings::connector_config(s)
         .ok_or_else(|| AppError::invalid("no server is configured"))?;
-    match s.connection.kind {
-        ServerKind::Glpi => {
-            let http = guichet_sync::http::client(&settings::http_options(s))?;
-            let c = GlpiProfile::open_connector(&state.store, &cfg, http, Utc::now()).await?;
-            Ok(ServiceDesk::Glpi(Box::new(
-                c.with_lang(glpi_lang(&state.ui_locale())),
-            )))
-        }
-        _ => {
-            let secret = guichet_sync::secret::load(&cfg.secret_account())?;
-            rt(s, &cfg, secret)
-        }
-    }
+    let http = settings::http_options(s);
+    Ok(guichet_core::open_desk(&state.store, &cfg, &http, lang(state), Utc::now()).await?)
 }
 
 /// The connector for settings not saved yet (a connection test): `secret` and `app_token`
@@ -149,7 +87,7 @@ pub async fn open_unsaved(
         None => guichet_sync::secret::load(&cfg.secret_account())?,
     };
     if s.connection.kind != ServerKind::Glpi {
-        return rt(s, &cfg, secret);
+        return Ok(ServiceDesk::rt(&cfg, &settings::http_options(s), secret)?);
     }
     let old_cfg = guichet_sync::config::ConnectorConfig::load(&state.store)
         .await?
@@ -183,15 +121,7 @@ pub async fn open_unsaved(
     let c = profile
         .connector(&cfg, http, &secrets, detection)
         .map_err(|e| AppError::invalid(e.to_string()))?;
-    Ok(ServiceDesk::Glpi(Box::new(
-        c.with_lang(glpi_lang(&state.ui_locale())),
-    )))
-}
-
-fn rt(s: &AppSettings, cfg: &ConnectorConfig, secret: String) -> AppResult<ServiceDesk> {
-    let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
-    rt.http = settings::http_options(s);
-    Ok(ServiceDesk::Rt(Box::new(RtConnector::new(rt, secret)?)))
+    Ok(ServiceDesk::glpi(c, lang(state)))
 }
 
 /// Publishes the number of queued items (after the user queued or read something).
@@ -289,16 +219,8 @@ async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
     let state = app.state::<AppState>();
     let desk = open(&state, conf).await?;
     let before = state.store.tickets().await?;
-    let engine = Engine::new(
-        &state.store,
-        desk.connector(),
-        Some(&state.store),
-        RetryPolicy::default(),
-    );
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    let report = engine.pass(Utc::now(), &mut rng).await;
-    desk.close().await;
-    let report = report?;
+    let report = guichet_core::run_pass(&state.store, &desk, Utc::now(), &mut rng).await?;
     tracing::info!(
         pushed = report.pushed.len(),
         pulled = report.pulled(),

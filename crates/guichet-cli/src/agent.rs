@@ -25,6 +25,7 @@ use guichet_agent::{
     parse_duration, unit_dir, units, AgentError, Scope, Systemd, TimerStatus, UnitOptions,
     SERVICE_NAME, TIMER_NAME,
 };
+use guichet_core::SyncOutcome;
 use guichet_store::{AgentRun, RunEnd, RunOutcome, Store};
 use serde::Serialize;
 use uuid::Uuid;
@@ -306,51 +307,6 @@ fn later(started: DateTime<Utc>) -> DateTime<Utc> {
     Utc::now().max(started)
 }
 
-/// Whether this machine's inventory should go to the server now, or the instant before which
-/// the server asked not to be contacted (see the module documentation).
-async fn inventory_due(
-    store: &Store,
-    connector: &str,
-    deviceid: &str,
-    inv: &guichet_inventory::Inventory,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, CliError> {
-    let Some(last) = store.last_inventory_push(connector, deviceid).await? else {
-        return Ok(None);
-    };
-    let Some(next) = last.next_contact_at.filter(|t| *t > now) else {
-        return Ok(None);
-    };
-    // What the server holds; a pruned or unreadable snapshot cannot be compared: send.
-    let Ok((_, previous)) = store
-        .snapshot(&guichet_store::SnapshotRef::UuidPrefix(
-            last.snapshot_uuid.to_string(),
-        ))
-        .await
-    else {
-        return Ok(None);
-    };
-    let doc = |i: &guichet_inventory::Inventory| {
-        guichet_inventory::to_glpi(
-            i,
-            &guichet_inventory::GlpiOptions {
-                deviceid: deviceid.to_owned(),
-                partial: false,
-            },
-        )
-    };
-    let previous = doc(&previous);
-    let previous = previous
-        .get("content")
-        .and_then(serde_json::Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    if guichet_glpi::is_structural_change(&previous, &doc(inv)) {
-        return Ok(None);
-    }
-    Ok(Some(next))
-}
-
 async fn steps(store: &Store, no_sync: bool, now: DateTime<Utc>) -> Result<RunEnd, CliError> {
     let inv = guichet_inventory::collect(&guichet_inventory::Options {
         categories: Vec::new(),
@@ -366,7 +322,7 @@ async fn steps(store: &Store, no_sync: bool, now: DateTime<Utc>) -> Result<RunEn
         .map_err(crate::sync::sync_error)?;
     let mut deferred = None;
     if let Some(cfg) = &configured {
-        match inventory_due(store, &cfg.kind, &deviceid, &inv, now).await? {
+        match guichet_core::inventory_due(store, &cfg.kind, &deviceid, &inv, now).await? {
             None => {
                 store
                     .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
@@ -386,19 +342,24 @@ async fn steps(store: &Store, no_sync: bool, now: DateTime<Utc>) -> Result<RunEn
         let a = crate::sync::attempt(store, now).await?;
         match a.outcome {
             // Offline is the normal state of a remote site: the queue waits for the next run.
-            "ok" | "offline" | "not_configured" => {}
+            SyncOutcome::Ok | SyncOutcome::Offline | SyncOutcome::NotConfigured => {}
             _ => {
                 outcome = RunOutcome::Partial;
                 errors.push(format!(
                     "sync {}: {}",
-                    a.outcome,
+                    a.outcome.as_str(),
                     a.message.clone().unwrap_or_default()
                 ));
             }
         }
         let text = match &a.message {
-            Some(m) => format!("{}: {m}", a.outcome),
-            None => format!("{} (pushed {}, pulled {})", a.outcome, a.pushed, a.pulled),
+            Some(m) => format!("{}: {m}", a.outcome.as_str()),
+            None => format!(
+                "{} (pushed {}, pulled {})",
+                a.outcome.as_str(),
+                a.pushed,
+                a.pulled
+            ),
         };
         Some(match deferred {
             Some(next) => format!(

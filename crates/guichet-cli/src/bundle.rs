@@ -15,20 +15,17 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use clap::{Args, Subcommand};
 use guichet_store::bundle::{
-    read_bundle, BundleError, BundleImport, BundleKind, BundleSigner, BundleWritten, ImportOptions,
-    Manifest, PeerTrust,
+    read_bundle, BundleError, BundleImport, BundleKind, BundleWritten, Manifest, PeerTrust,
 };
-use guichet_store::Store;
-use rand::RngCore as _;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::CliError;
-use crate::sync::SyncAttempt;
 use crate::{output, Context};
+use guichet_core::{SyncAttempt, SyncOutcome};
 
 /// `guichet bundle …`
 #[derive(Debug, Args)]
@@ -75,30 +72,6 @@ pub(crate) fn bundle_error(e: BundleError) -> CliError {
             CliError::new(code, exit, anyhow::Error::new(e))
         }
     }
-}
-
-/// This machine's name, for the device id created on first use.
-pub(crate) fn local_hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into())
-}
-
-fn signer(store: &Store) -> Result<BundleSigner, CliError> {
-    BundleSigner::load_or_create(store.dir(), || {
-        let mut seed = [0u8; 32];
-        rand::rng().fill_bytes(&mut seed);
-        seed
-    })
-    .map_err(bundle_error)
-}
-
-async fn deviceid(store: &Store, now: DateTime<Utc>) -> Result<String, CliError> {
-    Ok(store.device_id(&local_hostname(), now).await?)
 }
 
 /// Runs `guichet bundle`.
@@ -151,13 +124,7 @@ fn describe(m: &Manifest) -> String {
 
 async fn export(ctx: &Context, file: &Path) -> Result<(), CliError> {
     let store = ctx.store().await?;
-    let now = Utc::now();
-    let id = deviceid(&store, now).await?;
-    let key = signer(&store)?;
-    let written = store
-        .export_bundle(file, &key, Uuid::new_v4(), &id, now)
-        .await
-        .map_err(bundle_error)?;
+    let written = guichet_core::export_bundle(&store, file, Uuid::new_v4(), Utc::now()).await?;
     if written.manifest.counts.entries == 0 && written.manifest.counts.site_changes == 0 {
         eprintln!("nothing is waiting to sync: the bundle is empty");
     }
@@ -193,25 +160,22 @@ async fn import(
         ));
     }
     let store = ctx.store().await?;
-    let now = Utc::now();
-    let own = deviceid(&store, now).await?;
-    let report = store
-        .import_bundle(
-            &bundle,
-            &ImportOptions {
-                own_deviceid: own.clone(),
-                trust_new_key,
-            },
-            now,
-        )
-        .await
-        .map_err(bundle_error)?;
-    let sync = if bundle.manifest.kind == BundleKind::Outgoing && !no_sync {
+    let imported = guichet_core::import_bundle(
+        &store,
+        &bundle,
+        trust_new_key,
+        return_file.is_some(),
+        Utc::now(),
+    )
+    .await?;
+    let report = imported.report;
+    let sync = if imported.kind == BundleKind::Outgoing && !no_sync {
         let a = crate::sync::attempt(&store, Utc::now()).await?;
         match a.outcome {
-            "ok" | "not_configured" => {}
+            SyncOutcome::Ok | SyncOutcome::NotConfigured => {}
             other => eprintln!(
-                "warning: sync {other}{}; the bundle is applied and its entries stay queued here",
+                "warning: sync {}{}; the bundle is applied and its entries stay queued here",
+                other.as_str(),
                 a.message
                     .as_deref()
                     .map(|m| format!(" ({m})"))
@@ -223,31 +187,31 @@ async fn import(
         None
     };
     let returned = match return_file {
-        Some(path) => {
-            let key = signer(&store)?;
-            let kb = guichet_sync::config::ConnectorConfig::load(&store)
-                .await
-                .map_err(crate::sync::sync_error)?
-                .map(|c| c.kind);
-            Some(
-                store
-                    .export_return_bundle(
-                        path,
-                        &key,
-                        Uuid::new_v4(),
-                        &own,
-                        &bundle.manifest.source_deviceid,
-                        kb.as_deref(),
-                        Utc::now(),
-                    )
-                    .await
-                    .map_err(bundle_error)?,
+        Some(path) => Some(
+            guichet_core::write_return_bundle(
+                &store,
+                path,
+                &imported.source_deviceid,
+                Uuid::new_v4(),
+                Utc::now(),
             )
-        }
+            .await?,
+        ),
         None => None,
     };
+    let view = ImportView {
+        import: report,
+        sync,
+        returned,
+    };
+    let text = import_text(&view, imported.kind);
+    emit(ctx, &view, text)
+}
+
+/// What `bundle import` prints without `--json`.
+fn import_text(view: &ImportView, kind: BundleKind) -> String {
     let mut text = String::new();
-    let r = &report;
+    let r = &view.import;
     if r.already_applied {
         let _ = writeln!(
             text,
@@ -266,7 +230,7 @@ async fn import(
             r.tickets_added, r.replies_added, r.entries_queued, r.entries_already_received,
             r.snapshots_added, r.site_changes, r.machines_imported, r.assets_changed
         );
-        if bundle.manifest.kind == BundleKind::Return {
+        if kind == BundleKind::Return {
             let _ = writeln!(
                 text,
                 "confirmed as sent: {}, tickets updated: {}, articles updated: {}, removed: {}",
@@ -277,11 +241,11 @@ async fn import(
             let _ = writeln!(text, "signing key of {} recorded", r.source_deviceid);
         }
     }
-    if let Some(s) = &sync {
+    if let Some(s) = &view.sync {
         let _ = writeln!(
             text,
             "sync: {}{} (pushed {}, pulled {})",
-            s.outcome,
+            s.outcome.as_str(),
             s.message
                 .as_deref()
                 .map(|m| format!(": {m}"))
@@ -290,7 +254,7 @@ async fn import(
             s.pulled
         );
     }
-    if let Some(w) = &returned {
+    if let Some(w) = &view.returned {
         let _ = writeln!(
             text,
             "return bundle written to {} ({} bytes)",
@@ -298,15 +262,7 @@ async fn import(
             w.bytes
         );
     }
-    emit(
-        ctx,
-        &ImportView {
-            import: report,
-            sync,
-            returned,
-        },
-        text,
-    )
+    text
 }
 
 #[derive(Debug, Serialize)]
@@ -318,10 +274,10 @@ struct InspectView {
 }
 
 async fn inspect(ctx: &Context, file: &Path) -> Result<(), CliError> {
-    let bundle = read_bundle(file).map_err(bundle_error)?;
     let store = ctx.store().await?;
+    let inspected = guichet_core::inspect_bundle(&store, file).await?;
+    let (bundle, trust) = (inspected.bundle, inspected.signer);
     let m = &bundle.manifest;
-    let trust = store.bundle_peer(&m.source_deviceid, &m.public_key).await?;
     let mut text = describe(m);
     let _ = writeln!(
         text,

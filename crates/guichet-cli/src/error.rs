@@ -81,3 +81,22 @@ fn store_code(e: &StoreError) -> (&'static str, u8) {
         StoreError::TooLarge { .. } => ("too_large", 2),
     }
 }
+
+/// The use cases' errors, with the codes and exit statuses the CLI has always used.
+impl From<guichet_core::CoreError> for CliError {
+    fn from(e: guichet_core::CoreError) -> Self {
+        use guichet_core::CoreError;
+        match e {
+            CoreError::Store(s) => s.into(),
+            CoreError::Sync(s) => crate::sync::sync_error(s),
+            CoreError::Bundle(b) => crate::bundle::bundle_error(b),
+            CoreError::UnknownConnector(kind) => CliError::new(
+                "config",
+                2,
+                anyhow::anyhow!("unknown connector `{kind}`: run `guichet connect` again"),
+            ),
+            CoreError::Invalid(m) => CliError::usage(m),
+            e @ CoreError::Io { .. } => anyhow::Error::new(e).into(),
+        }
+    }
+}

@@ -11,13 +11,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::Args;
-use guichet_glpi::{
-    detect, DetectedApi, GlpiConnector, GlpiProfile, GlpiSecrets, InventoryProfile, Lang, Secret,
-};
+use guichet_glpi::{detect, DetectedApi, GlpiProfile, GlpiSecrets, InventoryProfile, Secret};
 use guichet_store::{InventoryPush, Store};
 use guichet_sync::config::ConnectorConfig;
 use guichet_sync::http::HttpOptions;
-use guichet_sync::{Connector, ConnectorError};
+use guichet_sync::ConnectorError;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -103,9 +101,9 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
         Some(u) => http_url(u, "--inventory-url")?,
         None => format!("{url}/{}", guichet_glpi::profile::DEFAULT_INVENTORY_PATH),
     };
-    let ca_file = match args.ca_file {
+    let ca_file = match &args.ca_file {
         Some(p) => Some(
-            std::fs::canonicalize(&p)
+            std::fs::canonicalize(p)
                 .with_context(|| format!("reading the CA file {}", p.display()))?,
         ),
         None => None,
@@ -137,6 +135,20 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
         }),
     };
 
+    let secrets = read_secrets(&args)?;
+    let now = Utc::now();
+    let detected = check(&cfg, &profile, &secrets, now).await?;
+    let backend = profile.store_secrets(&cfg, &secrets).map_err(sync_error)?;
+    profile
+        .save(&store, &cfg, detected.as_ref(), now)
+        .await
+        .map_err(sync_error)?;
+    eprintln!("secrets kept in the {backend}; settings saved");
+    Ok(())
+}
+
+/// The secrets of `connect glpi`, one line each on stdin, in the order the flags ask for them.
+fn read_secrets(args: &GlpiArgs) -> Result<GlpiSecrets, CliError> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock();
     let user = match &args.user {
@@ -157,23 +169,30 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
         .as_ref()
         .map(|_| read_secret(&mut lines, "inventory OAuth client secret"))
         .transpose()?;
-    drop(lines);
-    let secrets = GlpiSecrets {
+    Ok(GlpiSecrets {
         user,
         app_token,
         api_client_secret,
         inventory_client_secret,
-    };
+    })
+}
 
-    let now = Utc::now();
-    let http = http_client(&cfg)?;
-    let detected = match detect(&http, &cfg.url, profile.can_use_v2()).await {
+/// Detects the API and checks the credentials: refused credentials stop the connection (nothing
+/// is saved), an unreachable server does not (the API is detected at the next sync).
+async fn check(
+    cfg: &ConnectorConfig,
+    profile: &GlpiProfile,
+    secrets: &GlpiSecrets,
+    now: DateTime<Utc>,
+) -> Result<Option<DetectedApi>, CliError> {
+    let http = http_client(cfg)?;
+    Ok(match detect(&http, &cfg.url, profile.can_use_v2()).await {
         Ok(d) => {
             let connector = profile
-                .connector(&cfg, http, &secrets, d)
-                .map_err(|e| CliError::usage(e.to_string()))?
-                .with_lang(lang_from_env());
-            match connector.authenticate().await {
+                .connector(cfg, http, secrets, d)
+                .map_err(|e| CliError::usage(e.to_string()))?;
+            let desk = guichet_core::ServiceDesk::glpi(connector, crate::lang());
+            match desk.connector().authenticate().await {
                 Ok(()) => eprintln!("connected to {} with GLPI API {}", cfg.url, d.used),
                 Err(e @ ConnectorError::Auth(_)) => {
                     return Err(CliError::new(
@@ -186,9 +205,7 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
                     eprintln!("warning: could not check the credentials now ({e}); saved anyway")
                 }
             }
-            if let Err(e) = connector.rest().end_session().await {
-                tracing::debug!(error = %e, "closing the GLPI session");
-            }
+            desk.close().await;
             Some(DetectedApi::new(d, now))
         }
         // Being offline while configuring is allowed: the API is detected at the next sync.
@@ -199,43 +216,7 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
             );
             None
         }
-    };
-    let backend = profile.store_secrets(&cfg, &secrets).map_err(sync_error)?;
-    profile
-        .save(&store, &cfg, detected.as_ref(), now)
-        .await
-        .map_err(sync_error)?;
-    eprintln!("secrets kept in the {backend}; settings saved");
-    Ok(())
-}
-
-/// The GLPI connector for a sync pass, with the API detected now (or, when the server cannot
-/// be reached, the last detection: the pass then stops as offline anyway).
-pub async fn open(
-    store: &Store,
-    cfg: &ConnectorConfig,
-    now: DateTime<Utc>,
-) -> Result<GlpiConnector, CliError> {
-    let http = http_client(cfg)?;
-    GlpiProfile::open_connector(store, cfg, http, now)
-        .await
-        .map(|c| c.with_lang(lang_from_env()))
-        .map_err(sync_error)
-}
-
-/// The language of GLPI's error messages: French when the locale says so (POSIX order:
-/// `LC_ALL`, then `LC_MESSAGES`, then `LANG`), English otherwise.
-fn lang_from_env() -> Lang {
-    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok())
-        .find(|v| !v.is_empty())
-        .unwrap_or_default();
-    if locale.starts_with("fr") {
-        Lang::Fr
-    } else {
-        Lang::En
-    }
+    })
 }
 
 /// The GLPI part of `guichet sync --status`.

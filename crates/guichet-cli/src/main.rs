@@ -4,10 +4,12 @@
 //! add freely. stdout carries only the machine-readable result; progress, timings and errors go
 //! to stderr. With `--json`, errors are one JSON object `{"error":{"code","message"}}` on stderr.
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 mod agent;
 mod asset;
 mod bench;
-mod bench_kb;
 mod bundle;
 mod error;
 mod glpi;
@@ -48,7 +50,7 @@ enum BenchWhat {
     /// Time a full inventory against FusionInventory's, side by side, and report peak memory.
     Inventory(bench::BenchArgs),
     /// Import N generated articles into a temporary store and time searches over them.
-    Kb(bench_kb::BenchKbArgs),
+    Kb(bench::kb::BenchKbArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,7 +122,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bundle(args) => bundle::run(&ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
-            BenchWhat::Kb(args) => bench_kb::run(&ctx, args).await,
+            BenchWhat::Kb(args) => bench::kb::run(&ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }
@@ -146,6 +148,17 @@ impl Context {
         };
         Ok(guichet_store::Store::open(&dir).await?)
     }
+}
+
+/// The language of messages that come from the use cases (GLPI's): French when the locale says
+/// so (POSIX order: `LC_ALL`, then `LC_MESSAGES`, then `LANG`), English otherwise.
+pub(crate) fn lang() -> guichet_core::Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    guichet_core::Lang::of_locale(&locale)
 }
 
 fn init_logging(level: &str) {

@@ -8,7 +8,6 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use guichet_inventory::import::import_file;
-use guichet_inventory::GlpiOptions;
 use guichet_store::{
     AssetFilter, ImportResult, MachineFilter, SiteImport, SiteMachine, SiteSnapshotMeta, Store,
     VersionConstraint,
@@ -19,22 +18,11 @@ use guichet_site::report;
 use crate::error::CliError;
 use crate::{output, table, Context};
 
-/// Language of the HTML report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Lang {
-    /// English.
-    En,
-    /// Français.
-    Fr,
-}
-
-impl From<Lang> for report::Lang {
-    fn from(l: Lang) -> Self {
-        match l {
-            Lang::En => report::Lang::En,
-            Lang::Fr => report::Lang::Fr,
-        }
-    }
+/// `--lang en|fr`: the application's one language type.
+fn lang_arg() -> impl clap::builder::TypedValueParser<Value = guichet_core::Lang> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(["en", "fr"])
+        .map(|s: String| guichet_core::Lang::of_locale(&s))
 }
 
 /// `guichet site …`
@@ -128,8 +116,8 @@ struct ExportArgs {
     #[arg(long, short, value_name = "FILE|DIR")]
     output: Option<PathBuf>,
     /// Language of the HTML report.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    lang: Lang,
+    #[arg(long, value_parser = lang_arg(), default_value = "en")]
+    lang: guichet_core::Lang,
 }
 
 /// Runs `guichet site`.
@@ -417,34 +405,6 @@ async fn remove(ctx: &Context, reference: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A file-system-safe name for a machine's GLPI file: `<hostname>-<id>.json`.
-fn glpi_file_name(m: &SiteMachine) -> String {
-    let host: String = m
-        .hostname
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{}-{}.json", host.trim_start_matches('.'), m.id)
-}
-
-/// The device id to export a machine under: its agent's, else a stable one in GLPI Agent's
-/// shape from its host name and first sighting.
-fn export_deviceid(m: &SiteMachine) -> String {
-    m.deviceid.clone().unwrap_or_else(|| {
-        format!(
-            "{}-{}",
-            m.hostname.replace(|c: char| c.is_whitespace(), "-"),
-            m.first_seen.format("%Y-%m-%d-%H-%M-%S")
-        )
-    })
-}
-
 async fn export(ctx: &Context, a: ExportArgs) -> Result<(), CliError> {
     let store = ctx.store().await?;
     let machines = store.site_machines(&MachineFilter::default()).await?;
@@ -463,7 +423,7 @@ async fn export(ctx: &Context, a: ExportArgs) -> Result<(), CliError> {
             let dir = a.output.as_deref().ok_or_else(|| {
                 CliError::usage("--format glpi writes one file per machine: give --output DIR")
             })?;
-            export_glpi(&store, &machines, dir).await?;
+            export_glpi(&store, dir).await?;
         }
         ExportFormat::Html => {
             let assets = store.assets(&AssetFilter::default()).await?;
@@ -473,7 +433,7 @@ async fn export(ctx: &Context, a: ExportArgs) -> Result<(), CliError> {
                 assets: &assets,
                 software: &software,
                 now: Utc::now(),
-                lang: a.lang.into(),
+                lang: a.lang,
             });
             output::write(a.output.as_deref(), html.as_bytes())?;
             eprintln!(
@@ -486,26 +446,12 @@ async fn export(ctx: &Context, a: ExportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn export_glpi(store: &Store, machines: &[SiteMachine], dir: &Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for m in machines {
-        let (_, inv) = store.site_latest_inventory(m.id).await?;
-        let doc = guichet_inventory::to_glpi(
-            &inv,
-            &GlpiOptions {
-                deviceid: export_deviceid(m),
-                partial: false,
-            },
-        );
-        let path = dir.join(glpi_file_name(m));
-        output::write(Some(&path), &json_bytes(&doc)?)?;
+async fn export_glpi(store: &Store, dir: &Path) -> Result<(), CliError> {
+    let written = guichet_core::export_site_glpi(store, dir).await?;
+    for path in &written {
         println!("{}", path.display());
     }
-    eprintln!(
-        "exported {} machine(s) to {}",
-        machines.len(),
-        dir.display()
-    );
+    eprintln!("exported {} machine(s) to {}", written.len(), dir.display());
     Ok(())
 }
 

@@ -12,11 +12,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::Utc;
 use clap::{Args, Subcommand};
+use guichet_core::{CoreError, ServiceDesk, SyncAttempt};
 use guichet_store::{OutboxState, Store};
 use guichet_sync::config::ConnectorConfig;
 use guichet_sync::http::HttpOptions;
-use guichet_sync::rt::{RtConfig, RtConnector};
-use guichet_sync::{Connector, ConnectorError, Engine, PassReport, RetryPolicy, Stop, SyncError};
+use guichet_sync::{ConnectorError, PassReport, Stop, SyncError};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -99,13 +99,12 @@ pub(crate) fn timeouts(secs: u64) -> Result<HttpOptions, CliError> {
     })
 }
 
-pub(crate) fn rt_connector(cfg: &ConnectorConfig, secret: String) -> Result<RtConnector, CliError> {
-    let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
-    rt.http = HttpOptions {
+/// The HTTP settings of a saved connection: its CA file and timeout.
+pub(crate) fn http_options(cfg: &ConnectorConfig) -> Result<HttpOptions, CliError> {
+    Ok(HttpOptions {
         ca_file: cfg.ca_file.clone(),
         ..timeouts(cfg.timeout_secs)?
-    };
-    RtConnector::new(rt, secret).map_err(sync_error)
+    })
 }
 
 /// Runs `guichet connect`.
@@ -150,8 +149,8 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
     if secret.is_empty() {
         return Err(CliError::usage("no secret on stdin"));
     }
-    let connector = rt_connector(&cfg, secret.clone())?;
-    match connector.authenticate().await {
+    let desk = ServiceDesk::rt(&cfg, &http_options(&cfg)?, secret.clone())?;
+    match desk.connector().authenticate().await {
         Ok(()) => eprintln!("connected to {} as {}", cfg.url, cfg.user),
         Err(e @ ConnectorError::Auth(_)) => {
             return Err(CliError::new(
@@ -202,7 +201,7 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     }
     if args.with_inventory || args.full_inventory {
         let inv = guichet_inventory::collect(&guichet_inventory::Options {
-            categories: crate::ticket::QUICK_CATEGORIES.to_vec(),
+            categories: guichet_core::QUICK_CATEGORIES.to_vec(),
             timeout: Duration::from_secs(15),
             now,
         });
@@ -252,29 +251,8 @@ pub(crate) async fn pass(
     now: chrono::DateTime<Utc>,
 ) -> Result<PassReport, CliError> {
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    match cfg.kind.as_str() {
-        "rt" => {
-            let secret = guichet_sync::secret::load(&cfg.secret_account()).map_err(sync_error)?;
-            let connector = rt_connector(cfg, secret)?;
-            let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
-            engine.pass(now, &mut rng).await.map_err(sync_error)
-        }
-        "glpi" => {
-            let connector = crate::glpi::open(store, cfg, now).await?;
-            let engine = Engine::new(store, &connector, Some(store), RetryPolicy::default());
-            let report = engine.pass(now, &mut rng).await;
-            // apirest.md: close the session at the end, whatever happened.
-            if let Err(e) = connector.rest().end_session().await {
-                tracing::debug!(error = %e, "closing the GLPI session");
-            }
-            report.map_err(sync_error)
-        }
-        other => Err(CliError::new(
-            "config",
-            2,
-            anyhow::anyhow!("unknown connector `{other}`: run `guichet connect` again"),
-        )),
-    }
+    let desk = guichet_core::open_desk(store, cfg, &http_options(cfg)?, crate::lang(), now).await?;
+    Ok(guichet_core::run_pass(store, &desk, now, &mut rng).await?)
 }
 
 fn summary(r: &PassReport) -> String {
@@ -333,125 +311,86 @@ async fn status(
         b.push(b'\n');
         b
     } else {
-        let mut s = String::new();
-        match &view.connector {
-            Some(c) if c.kind == "glpi" => {
-                let who = if c.user.is_empty() {
-                    "a user token".to_string()
-                } else {
-                    c.user.clone()
-                };
-                let _ = writeln!(s, "server: glpi {} as {who}", c.url);
-            }
-            Some(c) => {
-                let _ = writeln!(
-                    s,
-                    "server: {} {} as {} (queue {})",
-                    c.kind, c.url, c.user, c.queue
-                );
-            }
-            None => s.push_str("server: not configured (guichet connect rt|glpi …)\n"),
-        }
-        if let Some(g) = &view.glpi {
-            s.push_str(&crate::glpi::status_text(g));
-        }
-        let fmt = |t: Option<chrono::DateTime<Utc>>| {
-            t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-                .unwrap_or_else(|| "never".into())
-        };
-        if let Some(st) = &view.status {
-            let _ = writeln!(s, "last success: {}", fmt(st.last_success_at));
-            match &st.last_error {
-                Some(e) => {
-                    let _ = writeln!(s, "last error: {} ({})", e, fmt(st.last_error_at));
-                }
-                None => s.push_str("last error: none\n"),
-            }
-        }
-        let parked = view
-            .queue
-            .iter()
-            .filter(|e| e.state == OutboxState::Parked)
-            .count();
-        let _ = writeln!(s, "queue: {} entr(ies), {parked} refused", view.queue.len());
-        for e in &view.queue {
-            let _ = writeln!(
-                s,
-                "  #{} {} {} attempts={} {}{}",
-                e.seq,
-                e.kind.as_str(),
-                e.ticket_id
-                    .map(|t| t.to_string()[..8].to_string())
-                    .unwrap_or_else(|| "-".into()),
-                e.attempts,
-                match e.state {
-                    OutboxState::Parked => "refused".to_string(),
-                    OutboxState::Pending =>
-                        format!("next {}", e.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC")),
-                },
-                e.last_error
-                    .as_deref()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            );
-        }
-        s.into_bytes()
+        status_text(&view).into_bytes()
     };
     output::write(None, &bytes)?;
     Ok(())
 }
 
-/// How a sync attempted on the side of another command (bundle import, scheduled run) ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct SyncAttempt {
-    /// `ok`, `offline`, `auth`, `incomplete`, `not_configured`, `failed`.
-    pub outcome: &'static str,
-    /// What went wrong, if anything.
-    pub message: Option<String>,
-    /// Entries sent.
-    pub pushed: usize,
-    /// Items pulled.
-    pub pulled: usize,
-    /// The connector's name, when one is configured.
-    pub connector: Option<String>,
+/// What `sync --status` prints without `--json`.
+fn status_text(view: &StatusView) -> String {
+    let mut s = String::new();
+    match &view.connector {
+        Some(c) if c.kind == "glpi" => {
+            let who = if c.user.is_empty() {
+                "a user token".to_string()
+            } else {
+                c.user.clone()
+            };
+            let _ = writeln!(s, "server: glpi {} as {who}", c.url);
+        }
+        Some(c) => {
+            let _ = writeln!(
+                s,
+                "server: {} {} as {} (queue {})",
+                c.kind, c.url, c.user, c.queue
+            );
+        }
+        None => s.push_str("server: not configured (guichet connect rt|glpi …)\n"),
+    }
+    if let Some(g) = &view.glpi {
+        s.push_str(&crate::glpi::status_text(g));
+    }
+    let fmt = |t: Option<chrono::DateTime<Utc>>| {
+        t.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_else(|| "never".into())
+    };
+    if let Some(st) = &view.status {
+        let _ = writeln!(s, "last success: {}", fmt(st.last_success_at));
+        match &st.last_error {
+            Some(e) => {
+                let _ = writeln!(s, "last error: {} ({})", e, fmt(st.last_error_at));
+            }
+            None => s.push_str("last error: none\n"),
+        }
+    }
+    let parked = view
+        .queue
+        .iter()
+        .filter(|e| e.state == OutboxState::Parked)
+        .count();
+    let _ = writeln!(s, "queue: {} entr(ies), {parked} refused", view.queue.len());
+    for e in &view.queue {
+        let _ = writeln!(
+            s,
+            "  #{} {} {} attempts={} {}{}",
+            e.seq,
+            e.kind.as_str(),
+            e.ticket_id
+                .map(|t| t.to_string()[..8].to_string())
+                .unwrap_or_else(|| "-".into()),
+            e.attempts,
+            match e.state {
+                OutboxState::Parked => "refused".to_string(),
+                OutboxState::Pending =>
+                    format!("next {}", e.next_attempt_at.format("%Y-%m-%d %H:%M:%S UTC")),
+            },
+            e.last_error
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default()
+        );
+    }
+    s
 }
 
-/// Runs one sync pass with the configured connector, if there is one. Being offline, refused
-/// credentials or a missing keyring entry are outcomes, not errors: the queue is kept.
+/// Runs one sync pass with the configured connector, if there is one (see
+/// [`guichet_core::sync_configured`]).
 pub(crate) async fn attempt(
     store: &Store,
     now: chrono::DateTime<Utc>,
 ) -> Result<SyncAttempt, CliError> {
-    let outcome = |outcome, message: Option<String>, connector: Option<String>| SyncAttempt {
-        outcome,
-        message,
-        pushed: 0,
-        pulled: 0,
-        connector,
-    };
-    let Some(cfg) = ConnectorConfig::load(store).await.map_err(sync_error)? else {
-        return Ok(outcome("not_configured", None, None));
-    };
-    let kind = Some(cfg.kind.clone());
-    let report = match pass(store, &cfg, now).await {
-        Ok(r) => r,
-        // A missing keyring entry or unusable settings: the queue waits for `connect`.
-        Err(e) if matches!(e.code(), "keyring" | "config") => {
-            return Ok(outcome("failed", Some(e.message()), kind))
-        }
-        Err(e) => return Err(e),
-    };
-    let (name, message) = match &report.stopped {
-        Some(Stop::Offline(m)) => ("offline", Some(m.clone())),
-        Some(Stop::Auth(m)) => ("auth", Some(m.clone())),
-        None if !report.errors.is_empty() => ("incomplete", Some(report.errors.join("; "))),
-        None => ("ok", None),
-    };
-    Ok(SyncAttempt {
-        outcome: name,
-        message,
-        pushed: report.pushed.len(),
-        pulled: report.pulled(),
-        connector: kind,
-    })
+    let http =
+        |cfg: &ConnectorConfig| http_options(cfg).map_err(|e| CoreError::Invalid(e.message()));
+    Ok(guichet_core::sync_configured(store, http, crate::lang(), now).await?)
 }

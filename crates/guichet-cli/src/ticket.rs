@@ -5,36 +5,19 @@
 //! with its outbox entry, and `guichet sync` sends it when the network is there.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-use guichet_inventory::Category;
-use guichet_store::{
-    DescriptionFormat, NewAttachment, NewTicket, ReplySide, Store, StoreError, Ticket,
-    DEFAULT_ATTACHMENT_LIMIT,
-};
+use guichet_core::{ProblemReport, SystemInfo};
+use guichet_store::{DescriptionFormat, ReplySide, Store, Ticket};
 use uuid::Uuid;
 
 use crate::error::CliError;
 use crate::{output, Context};
-
-/// Settings key overriding the per-file attachment limit, in bytes.
-pub const ATTACHMENT_LIMIT_KEY: &str = "tickets.attachment_limit_bytes";
-
-/// Categories of the quick inventory attached by `--with-inventory`: enough for a technician
-/// to know the machine, quick to collect (no software list).
-pub(crate) const QUICK_CATEGORIES: [Category; 6] = [
-    Category::Os,
-    Category::Machine,
-    Category::Cpus,
-    Category::Memory,
-    Category::Volumes,
-    Category::Network,
-];
 
 /// `guichet ticket …`
 #[derive(Debug, Args)]
@@ -119,22 +102,14 @@ pub async fn run(ctx: &Context, args: TicketArgs) -> Result<(), CliError> {
         }
         TicketSub::Reply { id, body, attach } => {
             let ticket = store.resolve_ticket(&id).await?;
-            let limit = attachment_limit(&store).await?;
+            let limit = guichet_core::attachment_limit(&store).await?;
             let attachments = attach
                 .iter()
-                .map(|p| read_attachment(p, limit))
+                .map(|p| guichet_core::attachment_from_file(p, limit))
                 .collect::<Result<Vec<_>, _>>()?;
-            let reply = store
-                .add_reply_with_attachments(
-                    ticket,
-                    Uuid::new_v4(),
-                    &login(),
-                    &body,
-                    &attachments,
-                    limit,
-                    now,
-                )
-                .await?;
+            let reply =
+                guichet_core::reply(&store, ticket, Uuid::new_v4(), &body, &attachments, now)
+                    .await?;
             eprintln!("reply {} queued for ticket {ticket}", reply.id);
             print(ctx, &reply, || format!("{}\n", reply.id))
         }
@@ -164,115 +139,39 @@ fn print<T: serde::Serialize>(
     Ok(())
 }
 
-/// The login name of the user, the default requester and reply author.
-fn login() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into())
-}
-
-async fn attachment_limit(store: &Store) -> Result<u64, CliError> {
-    match store.setting(ATTACHMENT_LIMIT_KEY).await? {
-        None => Ok(DEFAULT_ATTACHMENT_LIMIT),
-        Some(v) => v.trim().parse().map_err(|_| {
-            CliError::usage(format!(
-                "setting {ATTACHMENT_LIMIT_KEY} must be a number of bytes, not `{v}`"
-            ))
-        }),
-    }
-}
-
-/// Reads an attachment, checking its size before reading so that a huge file is refused
-/// without being loaded.
-fn read_attachment(path: &Path, limit: u64) -> Result<NewAttachment, CliError> {
-    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-    if !meta.is_file() {
-        return Err(CliError::usage(format!("{} is not a file", path.display())));
-    }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "attachment".into());
-    if meta.len() > limit {
-        return Err(StoreError::TooLarge {
-            what: path.display().to_string(),
-            size: meta.len(),
-            limit,
-        }
-        .into());
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(NewAttachment {
-        content_type: content_type(&file_name).to_string(),
-        file_name,
-        bytes,
-    })
-}
-
-/// MIME type from the file extension; servers only use it for display.
-fn content_type(name: &str) -> &'static str {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "pdf" => "application/pdf",
-        "txt" | "log" | "conf" | "ini" => "text/plain",
-        "json" => "application/json",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
-}
-
 async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Result<(), CliError> {
-    let limit = attachment_limit(store).await?;
+    let limit = guichet_core::attachment_limit(store).await?;
     let attachments = a
         .attach
         .iter()
-        .map(|p| read_attachment(p, limit))
+        .map(|p| guichet_core::attachment_from_file(p, limit))
         .collect::<Result<Vec<_>, _>>()?;
-    let snapshot_uuid = if a.with_inventory {
-        let opts = guichet_inventory::Options {
-            categories: QUICK_CATEGORIES.to_vec(),
-            timeout: Duration::from_secs(15),
-            now,
-        };
-        let inv = guichet_inventory::collect(&opts);
-        let deviceid = store
-            .device_id(inv.hostname().unwrap_or("unknown"), now)
-            .await?;
-        let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
-        eprintln!("attached inventory snapshot {} ({})", meta.id, meta.uuid);
-        Some(meta.uuid)
-    } else {
-        None
+    let report = ProblemReport {
+        id: Uuid::new_v4(),
+        title: a.title,
+        description: a.body,
+        description_format: if a.markdown {
+            DescriptionFormat::Markdown
+        } else {
+            DescriptionFormat::Text
+        },
+        category: a.category,
+        urgency: a.urgency,
+        requester: a.requester,
+        system_info: if a.with_inventory {
+            SystemInfo::Collect(Duration::from_secs(15))
+        } else {
+            SystemInfo::None
+        },
+        snapshot_id: Uuid::new_v4(),
+        attachments,
+        draft: a.draft,
     };
-    let t = store
-        .create_ticket(
-            &NewTicket {
-                id: Uuid::new_v4(),
-                title: a.title,
-                description: a.body,
-                description_format: if a.markdown {
-                    DescriptionFormat::Markdown
-                } else {
-                    DescriptionFormat::Text
-                },
-                category: a.category,
-                urgency: a.urgency,
-                requester: a.requester.unwrap_or_else(login),
-                snapshot_uuid,
-                attachments,
-                draft: a.draft,
-            },
-            limit,
-            now,
-        )
-        .await?;
+    let filed = guichet_core::file_report(store, report, now).await?;
+    if let Some(meta) = &filed.snapshot {
+        eprintln!("attached inventory snapshot {} ({})", meta.id, meta.uuid);
+    }
+    let t = filed.ticket;
     eprintln!(
         "ticket {} {}",
         t.id,
@@ -391,28 +290,4 @@ fn show_text(t: &Ticket) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_types_come_from_the_extension() {
-        assert_eq!(content_type("Screen Shot.PNG"), "image/png");
-        assert_eq!(content_type("syslog.log"), "text/plain");
-        assert_eq!(content_type("noext"), "application/octet-stream");
-    }
-
-    #[test]
-    fn an_attachment_over_the_limit_is_refused_before_reading() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("big.bin");
-        std::fs::write(&p, vec![1u8; 2048]).unwrap();
-        let err = read_attachment(&p, 1024).unwrap_err();
-        assert_eq!(err.code(), "too_large");
-        assert!(err.message().contains("2048 bytes"), "{}", err.message());
-        let ok = read_attachment(&p, 4096).unwrap();
-        assert_eq!((ok.file_name.as_str(), ok.bytes.len()), ("big.bin", 2048));
-    }
 }

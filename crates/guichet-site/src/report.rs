@@ -12,13 +12,26 @@ use guichet_store::{Asset, AssetStatus, SiteMachine, SoftwareSummary};
 
 use crate::ExportError;
 
-/// Language of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Language of the report, and of every message Guichet words itself (one language type for
+/// the whole application, re-exported by its use-case crate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// English.
+    #[default]
     En,
     /// Français.
     Fr,
+}
+
+impl Lang {
+    /// French for a locale that says so (`fr`, `fr_FR.UTF-8`, `fr-CA`…), English otherwise.
+    pub fn of_locale(locale: &str) -> Lang {
+        if locale.trim().to_ascii_lowercase().starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
 }
 
 /// Everything the report shows.

@@ -3,6 +3,10 @@
 //! peak resident memory. Each run is measured by a small wrapper process (`guichet __measure`)
 //! so the peak RSS it reads belongs to that one child only.
 
+mod corpus;
+pub mod kb;
+mod vocabulary;
+
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -120,23 +124,7 @@ pub fn run(ctx: &Context, args: BenchArgs) -> Result<(), CliError> {
     if let Some(p) = peer {
         cmds.push(p);
     }
-    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); cmds.len()];
-    for round in 0..(args.warmup + args.runs) {
-        // Interleaved, so that a burst of load on the machine hits both commands alike.
-        for (i, cmd) in cmds.iter().enumerate() {
-            let s = measure_once(&me_s, cmd)?;
-            if !s.success {
-                return Err(
-                    anyhow::anyhow!("`{}` failed during the benchmark", cmd.join(" ")).into(),
-                );
-            }
-            if round >= args.warmup {
-                samples[i].push(s);
-            }
-        }
-        eprint!("\rbench: round {}/{}", round + 1, args.warmup + args.runs);
-    }
-    eprintln!();
+    let samples = sample(&me_s, &cmds, args.warmup, args.runs)?;
     let stats: Vec<Stats> = cmds
         .iter()
         .zip(&samples)
@@ -176,6 +164,34 @@ pub fn run(ctx: &Context, args: BenchArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Runs every command `warmup + runs` times, interleaved, and keeps the last `runs` samples of
+/// each.
+fn sample(
+    me: &str,
+    cmds: &[Vec<String>],
+    warmup: u32,
+    runs: u32,
+) -> Result<Vec<Vec<Sample>>, CliError> {
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); cmds.len()];
+    for round in 0..(warmup + runs) {
+        // Interleaved, so that a burst of load on the machine hits both commands alike.
+        for (i, cmd) in cmds.iter().enumerate() {
+            let s = measure_once(me, cmd)?;
+            if !s.success {
+                return Err(
+                    anyhow::anyhow!("`{}` failed during the benchmark", cmd.join(" ")).into(),
+                );
+            }
+            if round >= warmup {
+                samples[i].push(s);
+            }
+        }
+        eprint!("\rbench: round {}/{}", round + 1, warmup + runs);
+    }
+    eprintln!();
+    Ok(samples)
 }
 
 fn which(program: &str) -> bool {

@@ -1,0 +1,104 @@
+//! The configured service desk: which connector the saved settings name, opened with its
+//! secrets from the keyring, the same way for the command line, the agent and the app.
+
+use chrono::{DateTime, Utc};
+use guichet_glpi::{GlpiConnector, GlpiProfile};
+use guichet_store::Store;
+use guichet_sync::config::ConnectorConfig;
+use guichet_sync::http::HttpOptions;
+use guichet_sync::rt::{RtConfig, RtConnector};
+use guichet_sync::Connector;
+
+use crate::{CoreError, Lang};
+
+/// The connector of the configured service desk.
+pub enum ServiceDesk {
+    /// Request Tracker 5 (both boxed: connectors are large and the value is moved around).
+    Rt(Box<RtConnector>),
+    /// GLPI 10 or 11.
+    Glpi(Box<GlpiConnector>),
+}
+
+// By hand: the connectors hold secrets and HTTP clients, nothing worth printing.
+impl std::fmt::Debug for ServiceDesk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ServiceDesk::Rt(_) => "ServiceDesk::Rt",
+            ServiceDesk::Glpi(_) => "ServiceDesk::Glpi",
+        })
+    }
+}
+
+impl ServiceDesk {
+    /// Request Tracker with `secret` (a password or an auth token).
+    pub fn rt(
+        cfg: &ConnectorConfig,
+        http: &HttpOptions,
+        secret: String,
+    ) -> Result<Self, CoreError> {
+        let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
+        rt.http = http.clone();
+        Ok(ServiceDesk::Rt(Box::new(RtConnector::new(rt, secret)?)))
+    }
+
+    /// GLPI with a connector built by the caller (a connection test with typed secrets).
+    pub fn glpi(connector: GlpiConnector, lang: Lang) -> Self {
+        ServiceDesk::Glpi(Box::new(connector.with_lang(glpi_lang(lang))))
+    }
+
+    /// The connector, as the sync engine sees it.
+    pub fn connector(&self) -> &dyn Connector {
+        match self {
+            ServiceDesk::Rt(c) => c.as_ref(),
+            ServiceDesk::Glpi(c) => c.as_ref(),
+        }
+    }
+
+    /// What the server is, for a person: `Request Tracker, URL` or `GLPI (API v1), URL`.
+    pub fn describe(&self, url: &str) -> String {
+        match self {
+            ServiceDesk::Rt(_) => format!("Request Tracker, {url}"),
+            ServiceDesk::Glpi(c) => format!("GLPI (API {}), {url}", c.rest().version()),
+        }
+    }
+
+    /// Ends the server session, if the server keeps one (GLPI's apirest.md: `killSession` at
+    /// the end of a pass, whatever happened).
+    pub async fn close(&self) {
+        if let ServiceDesk::Glpi(c) = self {
+            if let Err(e) = c.rest().end_session().await {
+                tracing::debug!(error = %e, "closing the GLPI session");
+            }
+        }
+    }
+}
+
+fn glpi_lang(lang: Lang) -> guichet_glpi::Lang {
+    match lang {
+        Lang::Fr => guichet_glpi::Lang::Fr,
+        Lang::En => guichet_glpi::Lang::En,
+    }
+}
+
+/// Opens the service desk that `cfg` names, with its secrets from the keyring (GLPI: the API
+/// is detected now, or the last detection is used when the server cannot be reached).
+pub async fn open_desk(
+    store: &Store,
+    cfg: &ConnectorConfig,
+    http: &HttpOptions,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<ServiceDesk, CoreError> {
+    match cfg.kind.as_str() {
+        "rt" => {
+            let secret = guichet_sync::secret::load(&cfg.secret_account())?;
+            ServiceDesk::rt(cfg, http, secret)
+        }
+        "glpi" => {
+            let client = guichet_sync::http::client(http)?;
+            let c = GlpiProfile::open_connector(store, cfg, client, now).await?;
+            Ok(ServiceDesk::glpi(c, lang))
+        }
+        other => Err(CoreError::UnknownConnector(other.to_string())),
+    }
+}

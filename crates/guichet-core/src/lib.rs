@@ -1,0 +1,43 @@
+//! Guichet's use cases, the one layer that both the command line (`guichet`) and the desktop
+//! app (`src-tauri`) call, so that the two never drift apart.
+//!
+//! Each function takes plain values (the store, settings, options, a language, the time and the
+//! ids it needs) and returns typed results; neither clap nor Tauri appears here, and the words
+//! shown to people stay with the front ends (the CLI's messages, the UI's dictionaries).
+//!
+//! * Reports and replies: [`file_report`], [`reply`], [`attachment_from_file`], [`content_type`],
+//!   [`attachment_limit`]; the requester is the OS login ([`login`]) unless one is given.
+//! * The configured service desk: [`open_desk`] gives a [`ServiceDesk`] (Request Tracker or
+//!   GLPI), [`run_pass`] runs one engine pass with it, [`sync_configured`] does both for the
+//!   settings kept in the store and tells how it went ([`SyncAttempt`]).
+//! * Inventories: [`inventory_due`] decides whether this machine's inventory goes to the server
+//!   now or waits for the contact time the server asked for.
+//! * Bundles: [`export_bundle`], [`import_bundle`], [`write_return_bundle`], [`inspect_bundle`].
+//! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
+mod bundles;
+mod desk;
+mod error;
+mod host;
+mod inventory_due;
+mod pass;
+mod report;
+mod site_export;
+
+pub use bundles::{
+    bundle_signer, export_bundle, import_bundle, inspect_bundle, write_return_bundle,
+    ImportedBundle, InspectedBundle,
+};
+pub use desk::{open_desk, ServiceDesk};
+pub use error::CoreError;
+pub use guichet_site::Lang;
+pub use host::{content_type, device_id, hostname, login};
+pub use inventory_due::inventory_due;
+pub use pass::{run_pass, sync_configured, SyncAttempt, SyncOutcome};
+pub use report::{
+    attachment_from_file, attachment_limit, file_report, reply, FiledReport, ProblemReport,
+    SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,
+};
+pub use site_export::{export_site_glpi, site_export_deviceid, site_glpi_file_name};

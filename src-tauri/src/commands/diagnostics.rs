@@ -1,0 +1,105 @@
+//! Diagnostics commands: the OS locale, the diagnostics page, the start-up timeline's signals
+//! and the logs.
+
+use chrono::Utc;
+use serde::Serialize;
+use tauri::{AppHandle, State};
+
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// What the diagnostics page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Diagnostics {
+    /// App version.
+    pub version: String,
+    /// Data folder (store, blobs).
+    pub data_dir: String,
+    /// Log folder.
+    pub log_dir: String,
+    /// Newest log file.
+    pub log_file: Option<String>,
+    /// OS and architecture.
+    pub platform: String,
+    /// OS locale (BCP 47).
+    pub os_locale: String,
+    /// Applied store migrations.
+    pub schema_versions: Vec<i64>,
+    /// Saved snapshots.
+    pub snapshot_count: u64,
+    /// Entries waiting in the outbox.
+    pub outbox_count: u64,
+}
+
+/// The OS locale, so the UI can follow it by default.
+#[tauri::command]
+#[specta::specta]
+pub fn os_locale() -> String {
+    sys_locale::get_locale().unwrap_or_else(|| "en".into())
+}
+
+/// Versions, folders and store facts for "About / diagnostics".
+#[tauri::command]
+#[specta::specta]
+pub async fn diagnostics(state: State<'_, AppState>) -> AppResult<Diagnostics> {
+    Ok(Diagnostics {
+        version: env!("CARGO_PKG_VERSION").into(),
+        data_dir: state.store.dir().display().to_string(),
+        log_dir: state.log_dir.display().to_string(),
+        log_file: crate::logging::newest(&state.log_dir).map(|p| p.display().to_string()),
+        platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        os_locale: os_locale(),
+        schema_versions: state.store.schema_versions().await?.into_iter().collect(),
+        snapshot_count: state.store.snapshots().await?.len() as u64,
+        outbox_count: state.store.outbox().await?.len() as u64,
+    })
+}
+
+/// The UI's first screen is on display: the start-up timeline, with the page's own steps, is
+/// logged (and `FIRST_SCREEN_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set, for the
+/// launch-time benchmark; see [`crate::startup`]).
+#[tauri::command]
+#[specta::specta]
+pub fn ui_ready(steps: Vec<crate::startup::PageStep>) {
+    crate::startup::first_screen(Utc::now().timestamp_millis(), &steps);
+}
+
+/// The app behind the first screen is live (the first screen is painted from static markup;
+/// the app takes it over once its script has run): its steps join the timeline, logged again
+/// (and `APP_LIVE_EPOCH_MS=` printed on stderr when `GUICHET_BENCH` is set), then the tray and
+/// the background sync start.
+#[tauri::command]
+#[specta::specta]
+pub fn ui_live(app: AppHandle, steps: Vec<crate::startup::PageStep>) {
+    crate::startup::app_live(&app, Utc::now().timestamp_millis(), &steps);
+}
+
+/// The last `lines` lines of the newest log file.
+#[tauri::command]
+#[specta::specta]
+pub async fn log_tail(state: State<'_, AppState>, lines: u32) -> AppResult<String> {
+    let Some(file) = crate::logging::newest(&state.log_dir) else {
+        return Ok(String::new());
+    };
+    Ok(crate::logging::tail(
+        &std::fs::read_to_string(file)?,
+        lines as usize,
+    ))
+}
+
+/// Opens the log folder in the file manager.
+#[tauri::command]
+#[specta::specta]
+pub fn open_log_folder(state: State<'_, AppState>) -> AppResult<()> {
+    let opener = if cfg!(target_os = "windows") {
+        "explorer"
+    } else if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(&state.log_dir)
+        .spawn()?;
+    Ok(())
+}

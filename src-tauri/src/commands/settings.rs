@@ -1,0 +1,127 @@
+//! Settings and sync commands: read and save the settings, test a connection, the sync status
+//! and a sync now.
+
+use chrono::Utc;
+use tauri::{AppHandle, State};
+
+use crate::error::{AppError, AppResult};
+use crate::service_desk::{ConnectionCheck, SyncStatus};
+use crate::settings::{self, AppSettings, Connection};
+use crate::state::AppState;
+
+/// The settings (and whether a secret is in the keyring).
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_get(state: State<'_, AppState>) -> AppResult<AppSettings> {
+    let mut s = settings::load(&state.store).await?;
+    s.connection.has_secret = settings::has_secret(&s);
+    s.connection.has_app_token = settings::has_app_token(&s);
+    Ok(s)
+}
+
+/// Saves the settings; a non-empty `secret` (password or token) and `app_token` (GLPI) go to
+/// the keyring. Applies autostart at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: AppSettings,
+    secret: Option<String>,
+    app_token: Option<String>,
+) -> AppResult<AppSettings> {
+    let new = settings;
+    use tauri_plugin_autostart::ManagerExt;
+    settings::validate(&new)?;
+    let app_token = app_token.filter(|t| !t.is_empty());
+    if new.connection.kind == settings::ServerKind::Glpi
+        && new.connection.app_token
+        && app_token.is_none()
+        && !settings::has_app_token(&new)
+    {
+        return Err(AppError::invalid(
+            "enter the App-Token of the GLPI API client",
+        ));
+    }
+    if let Some(cfg) = settings::connector_config(&new) {
+        if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+            let backend = guichet_sync::secret::store(&cfg.secret_account(), &secret)?;
+            tracing::info!(%backend, "connection secret kept in the keyring");
+        }
+        if let Some(token) = app_token.filter(|_| cfg.kind == "glpi") {
+            guichet_sync::secret::store(&guichet_glpi::app_token_account(&cfg), &token)?;
+        }
+    }
+    settings::save(&state.store, &new, uuid::Uuid::new_v4(), Utc::now()).await?;
+    let auto = app.autolaunch();
+    let r = if new.autostart {
+        auto.enable()
+    } else {
+        auto.disable()
+    };
+    if let Err(e) = r {
+        tracing::warn!("autostart: {e}");
+    }
+    state.set_locale(new.locale);
+    crate::tray::refresh(&app);
+    settings_get(state).await
+}
+
+/// Tests a connection before it is saved: the server must answer and accept the credentials
+/// (`secret`, or the one already in the keyring).
+#[tauri::command]
+#[specta::specta]
+pub async fn connection_test(
+    state: State<'_, AppState>,
+    connection: Connection,
+    secret: Option<String>,
+    app_token: Option<String>,
+) -> AppResult<ConnectionCheck> {
+    let mut s = settings::load(&state.store).await?;
+    s.connection = connection;
+    settings::validate(&s)?;
+    let nonempty = |x: Option<String>| x.filter(|x| !x.is_empty());
+    let desk =
+        match crate::sync_loop::open_unsaved(&state, &s, nonempty(secret), nonempty(app_token))
+            .await
+        {
+            Ok(d) => d,
+            // An unreachable server is a failed test, not an error of the form.
+            Err(e) if e.code == crate::error::ErrorCode::Offline => {
+                return Ok(ConnectionCheck {
+                    ok: false,
+                    server: None,
+                    detail: Some(e.message),
+                })
+            }
+            Err(e) => return Err(e),
+        };
+    let result = desk.connector().authenticate().await;
+    desk.close().await;
+    Ok(match result {
+        Ok(()) => ConnectionCheck {
+            ok: true,
+            server: Some(desk.describe(s.connection.url.trim())),
+            detail: None,
+        },
+        Err(e) => ConnectionCheck {
+            ok: false,
+            server: None,
+            detail: Some(e.to_string()),
+        },
+    })
+}
+
+/// The sync status.
+#[tauri::command]
+#[specta::specta]
+pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
+    state.sync_status()
+}
+
+/// Syncs now, in the background; the status comes back through `SyncChanged` events.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(app: AppHandle) -> AppResult<SyncStatus> {
+    crate::sync_loop::run_once(&app).await
+}
