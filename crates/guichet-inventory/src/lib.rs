@@ -11,6 +11,9 @@
 //!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 pub mod import;
 pub mod model;
 pub mod parse;
