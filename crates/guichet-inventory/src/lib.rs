@@ -10,6 +10,8 @@
 //! * Import: [`import::import_file`] reads native JSON, GLPI JSON and OCS/FusionInventory XML
 //!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
+//! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
+//!   text for the technician.
 
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
@@ -23,6 +25,7 @@ mod diff;
 mod export;
 mod platform;
 mod probe;
+mod summary;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -36,3 +39,4 @@ pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, to_glpi, GlpiOptions};
 pub use model::*;
 pub use probe::{Probe, RunError};
+pub use summary::system_summary;
