@@ -66,7 +66,7 @@ pub fn to_glpi(inv: &Inventory, opts: &GlpiOptions) -> Value {
 }
 
 /// The document's `content`: the client version, then the machine, its devices, and what runs
-/// on it, in the order GLPI Agent writes them.
+/// on it.
 fn content(inv: &Inventory) -> Map<String, Value> {
     let offset = inv
         .os
