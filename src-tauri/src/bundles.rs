@@ -347,17 +347,6 @@ pub enum BundleImportResult {
     },
 }
 
-/// This machine's name, for the device id created on first use (as the command line does).
-fn local_hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// The store's signing key (created on first use, in the data folder, as the command line's).
 fn signer(store: &Store) -> AppResult<BundleSigner> {
     BundleSigner::load_or_create(store.dir(), || {
@@ -407,7 +396,9 @@ pub async fn apply(
             "a return bundle answers a site's bundle; this one is already a return bundle",
         ));
     }
-    let own = store.device_id(&local_hostname(), now).await?;
+    let own = store
+        .device_id(&guichet_inventory::local_hostname(), now)
+        .await?;
     let report = match store
         .import_bundle(
             &bundle,
@@ -473,7 +464,9 @@ pub async fn bundle_export(
 ) -> AppResult<Option<BundleExported>> {
     let now = Utc::now();
     let store = &state.store;
-    let id = store.device_id(&local_hostname(), now).await?;
+    let id = store
+        .device_id(&guichet_inventory::local_hostname(), now)
+        .await?;
     let name = format!("{id}-{}.guichet", now.format("%Y%m%d-%H%M"));
     let Some(path) =
         crate::admin::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?
@@ -551,7 +544,9 @@ pub async fn bundle_import(
     }
     if options.write_return {
         let now = Utc::now();
-        let own = store.device_id(&local_hostname(), now).await?;
+        let own = store
+            .device_id(&guichet_inventory::local_hostname(), now)
+            .await?;
         let name = format!("return-{site}-{}.guichet", now.format("%Y%m%d-%H%M"));
         if let Some(out) =
             crate::admin::save_path(&app, name, Some(("Guichet bundle", &["guichet"]))).await?

@@ -77,17 +77,6 @@ pub(crate) fn bundle_error(e: BundleError) -> CliError {
     }
 }
 
-/// This machine's name, for the device id created on first use.
-pub(crate) fn local_hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 fn signer(store: &Store) -> Result<BundleSigner, CliError> {
     BundleSigner::load_or_create(store.dir(), || {
         let mut seed = [0u8; 32];
@@ -98,7 +87,9 @@ fn signer(store: &Store) -> Result<BundleSigner, CliError> {
 }
 
 async fn deviceid(store: &Store, now: DateTime<Utc>) -> Result<String, CliError> {
-    Ok(store.device_id(&local_hostname(), now).await?)
+    Ok(store
+        .device_id(&guichet_inventory::local_hostname(), now)
+        .await?)
 }
 
 /// Runs `guichet bundle`.

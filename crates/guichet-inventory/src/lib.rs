@@ -10,6 +10,8 @@
 //! * Import: [`import::import_file`] reads native JSON, GLPI JSON and OCS/FusionInventory XML
 //!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
+//! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
+//!   (one file each, parsed in [`parse`]), read on demand without a collection.
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -23,6 +25,7 @@ pub mod parse;
 mod collect;
 mod diff;
 mod export;
+mod host;
 mod platform;
 mod probe;
 mod summary;
@@ -37,6 +40,7 @@ mod windows;
 pub use collect::{collect, collect_with, merge, Collector, Options, Section, SourceError};
 pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, to_glpi, GlpiOptions};
+pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;
