@@ -109,20 +109,6 @@ pub fn summarise(
     }
 }
 
-/// Pending updates as Debian/Ubuntu's update-notifier publishes them
-/// (`N updates can be applied immediately.`), if present.
-pub fn pending_updates() -> Option<u32> {
-    let text = std::fs::read_to_string("/var/lib/update-notifier/updates-available").ok()?;
-    parse_updates_available(&text)
-}
-
-fn parse_updates_available(text: &str) -> Option<u32> {
-    text.lines()
-        .find(|l| l.contains("can be applied") || l.contains("updates"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,14 +164,5 @@ mod tests {
         inv.gateways.push("192.0.2.1".into());
         assert!(summarise(&inv, now, None).online);
         assert_eq!(h.pending_updates, Some(3));
-    }
-
-    #[test]
-    fn update_notifier_text_gives_the_count() {
-        assert_eq!(
-            parse_updates_available("\n12 updates can be applied immediately.\n"),
-            Some(12)
-        );
-        assert_eq!(parse_updates_available(""), None);
     }
 }

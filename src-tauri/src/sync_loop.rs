@@ -33,17 +33,7 @@ pub fn online() -> bool {
     if forced_offline() {
         return false;
     }
-    match std::fs::read_to_string("/proc/net/route") {
-        Ok(t) => has_default_route(&t),
-        Err(_) => true,
-    }
-}
-
-fn has_default_route(route_table: &str) -> bool {
-    route_table
-        .lines()
-        .skip(1)
-        .any(|l| l.split_whitespace().nth(1) == Some("00000000"))
+    guichet_inventory::has_default_route().unwrap_or(true)
 }
 
 fn publish(app: &AppHandle, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
@@ -266,18 +256,4 @@ pub fn spawn(app: AppHandle) {
             was_online = now_online;
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::has_default_route;
-
-    #[test]
-    fn default_route_is_found_in_the_kernel_table() {
-        let with =
-            "Iface\tDestination\tGateway\nеth0\t00000000\t0102A8C0\neth0\t0002A8C0\t00000000\n";
-        let without = "Iface\tDestination\tGateway\neth0\t0002A8C0\t00000000\n";
-        assert!(has_default_route(with));
-        assert!(!has_default_route(without));
-    }
 }

@@ -15,15 +15,10 @@ pub fn login() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// This machine's name, for the device id created on first use.
+/// This machine's name, for the device id created on first use (read by the inventory crate,
+/// which owns every reading of the OS).
 pub fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unknown".into())
+    guichet_inventory::local_hostname()
 }
 
 /// The store's device id, created from this machine's name on first use.

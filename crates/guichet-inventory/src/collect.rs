@@ -114,6 +114,32 @@ pub fn collect(opts: &Options) -> Inventory {
     collect_with(&probe, opts, crate::platform::collector)
 }
 
+/// Runs one collector on its own thread, which sends the category's result on `tx`.
+///
+/// Detached threads rather than scoped ones: a collector stuck in a syscall past the deadline
+/// must not hold the whole inventory hostage. Its commands are killed at the deadline by the
+/// probe, so such a thread ends soon after anyway.
+fn spawn(
+    cat: Category,
+    collector: Collector,
+    probe: Probe,
+    tx: mpsc::Sender<(Category, Result<Section, SourceError>)>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name(format!("collect-{cat}"))
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let r = std::panic::catch_unwind(|| collector(&probe)).unwrap_or_else(|_| {
+                Err(SourceError::new(
+                    CollectErrorKind::Failed,
+                    "collector panicked (bug): please report it",
+                ))
+            });
+            let _ = tx.send((cat, r));
+        })
+        .map(drop)
+}
+
 /// Collects with a given probe and collector table (tests use fixture probes and fake tables).
 pub fn collect_with(
     probe: &Probe,
@@ -144,24 +170,7 @@ pub fn collect_with(
             continue;
         };
         pending.push(cat);
-        let tx = tx.clone();
-        let p = probe.clone();
-        // Detached threads rather than scoped ones: a collector stuck in a syscall past the
-        // deadline must not hold the whole inventory hostage. Its commands are killed at the
-        // deadline by the probe, so such a thread ends soon after anyway.
-        let spawned = std::thread::Builder::new()
-            .name(format!("collect-{cat}"))
-            .stack_size(256 * 1024)
-            .spawn(move || {
-                let r = std::panic::catch_unwind(|| collector(&p)).unwrap_or_else(|_| {
-                    Err(SourceError::new(
-                        CollectErrorKind::Failed,
-                        "collector panicked (bug): please report it",
-                    ))
-                });
-                let _ = tx.send((cat, r));
-            });
-        if let Err(e) = spawned {
+        if let Err(e) = spawn(cat, collector, probe.clone(), tx.clone()) {
             pending.retain(|c| *c != cat);
             inv.errors.push(CollectError {
                 category: cat,

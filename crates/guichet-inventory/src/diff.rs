@@ -127,47 +127,10 @@ pub fn diff(old: &Inventory, new: &Inventory) -> InventoryDiff {
         os(&mut d, old, new);
     }
     if both(Category::Cpus) {
-        let describe = |inv: &Inventory| {
-            let cpus: Vec<String> = inv
-                .cpus
-                .iter()
-                .map(|c| {
-                    let mut s = c.name.trim().to_string();
-                    if let (Some(cores), Some(threads)) = (c.cores, c.threads) {
-                        s.push_str(&format!(" ({cores} cores, {threads} threads)"));
-                    }
-                    s
-                })
-                .collect();
-            (!cpus.is_empty()).then(|| cpus.join("; "))
-        };
-        d.value(
-            Category::Cpus,
-            "processors",
-            describe(old),
-            describe(new),
-            false,
-        );
+        processors(&mut d, old, new);
     }
     if both(Category::Machine) {
-        let (om, nm) = (
-            old.machine.clone().unwrap_or_default(),
-            new.machine.clone().unwrap_or_default(),
-        );
-        d.value(
-            Category::Machine,
-            "machine serial",
-            om.serial,
-            nm.serial,
-            false,
-        );
-        d.value(
-            Category::Machine,
-            "BIOS version",
-            om.bios_version,
-            nm.bios_version,
-            true,
-        );
+        machine(&mut d, old, new);
     }
 
     let mut changes = d.0;
@@ -181,6 +144,53 @@ pub fn diff(old: &Inventory, new: &Inventory) -> InventoryDiff {
         new_taken_at: new.collected_at,
         changes,
     }
+}
+
+/// The processors, described as one line (name, cores and threads of each).
+fn processors(d: &mut Diff, old: &Inventory, new: &Inventory) {
+    let describe = |inv: &Inventory| {
+        let cpus: Vec<String> = inv
+            .cpus
+            .iter()
+            .map(|c| {
+                let mut s = c.name.trim().to_string();
+                if let (Some(cores), Some(threads)) = (c.cores, c.threads) {
+                    s.push_str(&format!(" ({cores} cores, {threads} threads)"));
+                }
+                s
+            })
+            .collect();
+        (!cpus.is_empty()).then(|| cpus.join("; "))
+    };
+    d.value(
+        Category::Cpus,
+        "processors",
+        describe(old),
+        describe(new),
+        false,
+    );
+}
+
+/// The machine's serial number and BIOS version.
+fn machine(d: &mut Diff, old: &Inventory, new: &Inventory) {
+    let (om, nm) = (
+        old.machine.clone().unwrap_or_default(),
+        new.machine.clone().unwrap_or_default(),
+    );
+    d.value(
+        Category::Machine,
+        "machine serial",
+        om.serial,
+        nm.serial,
+        false,
+    );
+    d.value(
+        Category::Machine,
+        "BIOS version",
+        om.bios_version,
+        nm.bios_version,
+        true,
+    );
 }
 
 /// Whether a category was collected in this inventory and did not fail as a whole. An empty

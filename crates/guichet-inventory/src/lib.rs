@@ -10,6 +10,13 @@
 //! * Import: [`import::import_file`] reads native JSON, GLPI JSON and OCS/FusionInventory XML
 //!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
+//! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
+//!   (one file each, parsed in [`parse`]), read on demand without a collection.
+//! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
+//!   text for the technician.
+
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
 
 pub mod import;
 pub mod model;
@@ -18,8 +25,10 @@ pub mod parse;
 mod collect;
 mod diff;
 mod export;
+mod host;
 mod platform;
 mod probe;
+mod summary;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -31,5 +40,7 @@ mod windows;
 pub use collect::{collect, collect_with, merge, Collector, Options, Section, SourceError};
 pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, to_glpi, GlpiOptions};
+pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
 pub use probe::{Probe, RunError};
+pub use summary::system_summary;

@@ -13,11 +13,10 @@
 //! Time (`now`) and randomness (`rng`) are passed in, so tests drive them.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use guichet_inventory::Inventory;
+use guichet_inventory::system_summary;
 use guichet_store::{
     InventoryPush, OutboxEntry, OutboxKind, OutboxState, SnapshotRef, Store, StoreError,
 };
@@ -587,48 +586,4 @@ fn is_unreadable(e: &StoreError) -> bool {
         e,
         StoreError::NotFound(_) | StoreError::Corrupt { .. } | StoreError::DataDir { .. }
     )
-}
-
-/// A short text summary of a machine for a technician, from an inventory.
-pub fn system_summary(inv: &Inventory) -> String {
-    let mut s = String::from("System summary (attached by Guichet)\n");
-    if let Some(os) = &inv.os {
-        let _ = writeln!(s, "Hostname: {}", os.hostname);
-        let _ = writeln!(s, "OS: {} ({})", os.full_name, os.arch);
-    }
-    if let Some(m) = &inv.machine {
-        let model = [m.vendor.as_deref(), m.model.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !model.is_empty() {
-            let _ = writeln!(s, "Model: {model}");
-        }
-        if let Some(serial) = &m.serial {
-            let _ = writeln!(s, "Serial: {serial}");
-        }
-    }
-    if let Some(c) = inv.cpus.first() {
-        let _ = writeln!(s, "CPU: {} × {}", inv.cpus.len(), c.name);
-    }
-    if let Some(m) = &inv.memory {
-        let _ = writeln!(s, "Memory: {} MiB", m.total_bytes >> 20);
-    }
-    for v in &inv.volumes {
-        let _ = writeln!(
-            s,
-            "Volume {}: {} MiB free of {} MiB",
-            v.mount_point,
-            v.free_bytes >> 20,
-            v.total_bytes >> 20
-        );
-    }
-    for n in &inv.network {
-        let ips: Vec<&str> = n.ipv4.iter().map(|a| a.address.as_str()).collect();
-        if !ips.is_empty() {
-            let _ = writeln!(s, "Network {}: {}", n.name, ips.join(", "));
-        }
-    }
-    s
 }

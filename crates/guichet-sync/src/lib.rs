@@ -25,6 +25,6 @@ pub use connector::{
     Connector, KbChanges, OutgoingFile, OutgoingInventory, OutgoingReply, OutgoingTicket,
     PushedInventory, PushedTicket, TicketChanges,
 };
-pub use engine::{system_summary, Deferred, Engine, PassReport, Pushed, RetryPolicy, Stop};
+pub use engine::{Deferred, Engine, PassReport, Pushed, RetryPolicy, Stop};
 pub use error::{ConnectorError, SyncError};
 pub use kb::{KbArticle, KbImage, KbSink, MemoryKb};

@@ -26,7 +26,7 @@ pub async fn system_info_preview(state: State<'_, AppState>) -> AppResult<System
     let inv = Arc::new(quick_inventory().await?);
     *state.preview.lock().await = Some(inv.clone());
     Ok(SystemInfoPreview {
-        text: guichet_sync::system_summary(&inv),
+        text: guichet_inventory::system_summary(&inv),
     })
 }
 

@@ -300,6 +300,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::too_many_lines)] // one fixture tree, checked interface by interface
     fn laptop_interfaces_without_ip_command() {
         let dir = tempfile::tempdir().expect("tempdir");
         let r = dir.path();

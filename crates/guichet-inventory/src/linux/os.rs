@@ -57,6 +57,41 @@ pub fn collect(probe: &Probe) -> Result<Section, SourceError> {
     }
     os.arch = std::env::consts::ARCH.to_string();
 
+    names(probe, &mut os, &mut section);
+
+    match probe.read("/proc/stat") {
+        Ok(stat) => os.boot_time = linux_os::boot_time(&stat),
+        Err(e) => section.error(Category::Os, "/proc/stat", e),
+    }
+
+    os.install_date = install_date(probe);
+
+    os.timezone = probe
+        .link("/etc/localtime")
+        .and_then(|t| linux_os::timezone_from_link(&t.to_string_lossy()))
+        .or_else(|| {
+            probe
+                .read("/etc/timezone")
+                .ok()
+                .and_then(|t| linux_os::timezone_file(&t))
+        });
+    os.timezone_offset = probe
+        .read_bytes("/etc/localtime")
+        .ok()
+        .and_then(|data| linux_os::tzif_offset(&data, probe.now()))
+        .map(linux_os::format_offset);
+
+    os.machine_id = probe
+        .attr("/etc/machine-id")
+        .or_else(|| probe.attr("/var/lib/dbus/machine-id"));
+
+    section.found.os = Some(os);
+    Ok(section)
+}
+
+/// Host name, FQDN and DNS domain: the kernel's host name (short), its domain from the name
+/// itself, `/etc/hosts`, or the NIS domain.
+fn names(probe: &Probe, os: &mut OperatingSystem, section: &mut Section) {
     os.hostname = probe
         .attr("/proc/sys/kernel/hostname")
         .or_else(|| probe.attr("/etc/hostname"))
@@ -92,35 +127,6 @@ pub fn collect(probe: &Probe) -> Result<Section, SourceError> {
     if !short.is_empty() {
         os.hostname = short;
     }
-
-    match probe.read("/proc/stat") {
-        Ok(stat) => os.boot_time = linux_os::boot_time(&stat),
-        Err(e) => section.error(Category::Os, "/proc/stat", e),
-    }
-
-    os.install_date = install_date(probe);
-
-    os.timezone = probe
-        .link("/etc/localtime")
-        .and_then(|t| linux_os::timezone_from_link(&t.to_string_lossy()))
-        .or_else(|| {
-            probe
-                .read("/etc/timezone")
-                .ok()
-                .and_then(|t| linux_os::timezone_file(&t))
-        });
-    os.timezone_offset = probe
-        .read_bytes("/etc/localtime")
-        .ok()
-        .and_then(|data| linux_os::tzif_offset(&data, probe.now()))
-        .map(linux_os::format_offset);
-
-    os.machine_id = probe
-        .attr("/etc/machine-id")
-        .or_else(|| probe.attr("/var/lib/dbus/machine-id"));
-
-    section.found.os = Some(os);
-    Ok(section)
 }
 
 /// The oldest plausible creation time among [`INSTALL_MARKERS`].

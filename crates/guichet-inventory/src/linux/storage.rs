@@ -36,6 +36,19 @@ fn skipped(name: &str) -> bool {
         .any(|p| name.starts_with(p))
 }
 
+/// The device kind from its kernel name and SCSI peripheral type (5 optical, 1 tape).
+fn kind(name: &str, scsi_type: Option<&str>) -> &'static str {
+    if name.starts_with("md") {
+        "raid"
+    } else if scsi_type == Some("5") || name.starts_with("sr") {
+        "cdrom"
+    } else if scsi_type == Some("1") || name.starts_with("st") {
+        "tape"
+    } else {
+        "disk"
+    }
+}
+
 fn device(probe: &Probe, name: &str) -> Option<StorageDevice> {
     if skipped(name) {
         return None;
@@ -47,16 +60,7 @@ fn device(probe: &Probe, name: &str) -> Option<StorageDevice> {
     }
     let sectors: u64 = probe.attr(format!("{base}/size"))?.parse().ok()?;
     let removable = probe.attr(format!("{base}/removable")).as_deref() == Some("1");
-    let scsi_type = probe.attr(format!("{base}/device/type"));
-    let kind = if name.starts_with("md") {
-        "raid"
-    } else if scsi_type.as_deref() == Some("5") || name.starts_with("sr") {
-        "cdrom"
-    } else if scsi_type.as_deref() == Some("1") || name.starts_with("st") {
-        "tape"
-    } else {
-        "disk"
-    };
+    let kind = kind(name, probe.attr(format!("{base}/device/type")).as_deref());
     // Empty bays of virtual disk controllers and nbd-like devices: nothing to inventory.
     if sectors == 0 && kind == "disk" && !removable {
         return None;
@@ -260,6 +264,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::too_many_lines)] // one fixture tree, checked device by device
     fn sata_nvme_usb_cdrom_and_skipped_devices() {
         let dir = tempfile::tempdir().expect("tempdir");
         let r = dir.path();

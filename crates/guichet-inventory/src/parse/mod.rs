@@ -24,6 +24,7 @@ pub mod rpm;
 pub mod snap;
 pub mod udev;
 pub mod units;
+pub mod update_notifier;
 pub mod usb_ids;
 pub mod version;
 pub mod virt;

@@ -48,6 +48,15 @@ pub fn ipv4_default_routes(text: &str) -> Vec<DefaultRoute> {
     routes.into_iter().map(|r| r.1).collect()
 }
 
+/// Whether `/proc/net/route` lists any route to `0.0.0.0` (a default route), whatever its
+/// flags: the quick "is there a way out" test of a connectivity poll.
+pub fn any_default_route(route_table: &str) -> bool {
+    route_table
+        .lines()
+        .skip(1)
+        .any(|l| l.split_whitespace().nth(1) == Some("00000000"))
+}
+
 fn ipv6_from_hex(s: &str) -> Option<Ipv6Addr> {
     (s.len() == 32).then(|| u128::from_str_radix(s, 16).ok().map(Ipv6Addr::from))?
 }
@@ -175,6 +184,18 @@ mod tests {
                 $f
             ))
         };
+    }
+
+    #[test]
+    fn default_route_is_found_in_the_kernel_table() {
+        assert!(any_default_route(fixture!("route-debian12-vm")));
+        assert!(any_default_route(fixture!("route-debian12-container")));
+        let with =
+            "Iface\tDestination\tGateway\nеth0\t00000000\t0102A8C0\neth0\t0002A8C0\t00000000\n";
+        let without = "Iface\tDestination\tGateway\neth0\t0002A8C0\t00000000\n";
+        assert!(any_default_route(with));
+        assert!(!any_default_route(without));
+        assert!(!any_default_route(""));
     }
 
     #[test]
