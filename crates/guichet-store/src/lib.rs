@@ -22,6 +22,9 @@
 //!
 //! Secrets never enter this database: they live in the OS keyring.
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 mod articles;
 mod blobs;
 pub mod bundle;

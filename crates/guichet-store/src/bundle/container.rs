@@ -1,6 +1,6 @@
 //! The bundle file: a tar archive written atomically, and its verification on read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read as _, Write as _};
 use std::path::Path;
 
@@ -197,6 +197,47 @@ pub fn read_bundle(path: &Path) -> Result<VerifiedBundle, BundleError> {
 /// member's size and SHA-256, no missing or unexpected member, a payload that parses and only
 /// refers to blobs the bundle carries. Nothing is trusted before all of it passed.
 pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
+    check_whole_archive(bytes)?;
+    let members = members(bytes)?;
+    let Some(manifest_bytes) = members.get(MANIFEST) else {
+        return Err(BundleError::Format(
+            "no manifest.json in the archive".into(),
+        ));
+    };
+    let manifest = signed_manifest(&members, manifest_bytes)?;
+    let listed = check_listed_members(&manifest, &members)?;
+    let payload_bytes = members
+        .get(PAYLOAD)
+        .filter(|_| listed.contains(PAYLOAD))
+        .ok_or_else(|| BundleError::Corrupt("no payload.json in the manifest".into()))?;
+    let bad_payload = |e: serde_json::Error| BundleError::Corrupt(format!("payload.json: {e}"));
+    let payload = match manifest.kind {
+        BundleKind::Outgoing => Payload::Outgoing(Box::new(
+            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
+        )),
+        BundleKind::Return => Payload::Return(Box::new(
+            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
+        )),
+    };
+    let blobs = blob_members(&members)?;
+    for needed in referenced_blobs(&payload) {
+        if !blobs.contains_key(needed) {
+            return Err(BundleError::Corrupt(format!(
+                "payload refers to blob {needed}, which the bundle does not carry"
+            )));
+        }
+    }
+    Ok(VerifiedBundle {
+        manifest,
+        file_bytes: bytes.len() as u64,
+        payload,
+        blobs,
+    })
+}
+
+/// Refuses a file too large, empty, or not whole: a tar archive is whole 512-byte blocks
+/// ending with two zero blocks.
+fn check_whole_archive(bytes: &[u8]) -> Result<(), BundleError> {
     if bytes.len() as u64 > MAX_BUNDLE_BYTES {
         return Err(BundleError::TooLarge(bytes.len() as u64));
     }
@@ -229,12 +270,14 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
             bytes.len()
         )));
     }
-    let members = members(bytes)?;
-    let Some(manifest_bytes) = members.get(MANIFEST) else {
-        return Err(BundleError::Format(
-            "no manifest.json in the archive".into(),
-        ));
-    };
+    Ok(())
+}
+
+/// The manifest, once its format, version and signature are checked.
+fn signed_manifest(
+    members: &BTreeMap<String, Vec<u8>>,
+    manifest_bytes: &[u8],
+) -> Result<Manifest, BundleError> {
     // The format check comes first so that another program's tar gets the clearest message.
     let value: serde_json::Value = serde_json::from_slice(manifest_bytes)
         .map_err(|e| BundleError::Corrupt(format!("manifest.json is not valid JSON: {e}")))?;
@@ -263,8 +306,16 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
         .ok_or_else(|| BundleError::Truncated("manifest.sig is missing".into()))?;
     let signature = std::str::from_utf8(signature).map_err(|_| BundleError::Signature)?;
     verify(&manifest.public_key, manifest_bytes, signature)?;
+    Ok(manifest)
+}
 
-    let mut listed = std::collections::HashSet::new();
+/// Checks every member the manifest lists (present once, its size and SHA-256) and that the
+/// archive holds nothing else; returns the listed paths.
+fn check_listed_members<'a>(
+    manifest: &'a Manifest,
+    members: &BTreeMap<String, Vec<u8>>,
+) -> Result<HashSet<&'a str>, BundleError> {
+    let mut listed = HashSet::new();
     for e in &manifest.entries {
         if !listed.insert(e.path.as_str()) {
             return Err(BundleError::Corrupt(format!(
@@ -299,21 +350,15 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
             )));
         }
     }
-    let payload_bytes = members
-        .get(PAYLOAD)
-        .filter(|_| listed.contains(PAYLOAD))
-        .ok_or_else(|| BundleError::Corrupt("no payload.json in the manifest".into()))?;
-    let bad_payload = |e: serde_json::Error| BundleError::Corrupt(format!("payload.json: {e}"));
-    let payload = match manifest.kind {
-        BundleKind::Outgoing => Payload::Outgoing(Box::new(
-            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
-        )),
-        BundleKind::Return => Payload::Return(Box::new(
-            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
-        )),
-    };
+    Ok(listed)
+}
+
+/// The `blobs/<sha256>` members by id, each checked against its name.
+fn blob_members(
+    members: &BTreeMap<String, Vec<u8>>,
+) -> Result<HashMap<BlobId, Vec<u8>>, BundleError> {
     let mut blobs = HashMap::new();
-    for (name, bytes) in &members {
+    for (name, bytes) in members {
         if let Some(id) = name.strip_prefix(BLOBS) {
             let id = BlobId::parse(id)
                 .map_err(|_| BundleError::Corrupt(format!("member {name} is not a blob name")))?;
@@ -328,19 +373,7 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
             blobs.insert(id, bytes.clone());
         }
     }
-    for needed in referenced_blobs(&payload) {
-        if !blobs.contains_key(needed) {
-            return Err(BundleError::Corrupt(format!(
-                "payload refers to blob {needed}, which the bundle does not carry"
-            )));
-        }
-    }
-    Ok(VerifiedBundle {
-        manifest,
-        file_bytes: bytes.len() as u64,
-        payload,
-        blobs,
-    })
+    Ok(blobs)
 }
 
 fn referenced_blobs(p: &Payload) -> Vec<&BlobId> {
