@@ -17,10 +17,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
-use guichet_store::bundle::{
-    read_bundle, BundleError, BundleImport, BundleKind, BundleSigner, BundleWritten, ImportOptions,
-    Manifest, PeerTrust,
-};
+use guichet_bundle::{read_bundle, BundleKind, BundleSigner, BundleWritten, Manifest};
+use guichet_store::bundle::{BundleImport, ExchangeError, ImportOptions, PeerTrust};
 use guichet_store::Store;
 use rand::RngCore as _;
 use serde::Serialize;
@@ -66,9 +64,9 @@ enum BundleSub {
 }
 
 /// Maps a bundle error to the CLI's codes: a refused bundle is invalid input (exit 2).
-pub(crate) fn bundle_error(e: BundleError) -> CliError {
-    match e {
-        BundleError::Store(s) => s.into(),
+pub(crate) fn bundle_error(e: impl Into<ExchangeError>) -> CliError {
+    match e.into() {
+        ExchangeError::Store(s) => s.into(),
         e => {
             let code = e.code();
             let exit = if e.is_refusal() { 2 } else { 1 };

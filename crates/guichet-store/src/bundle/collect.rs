@@ -8,10 +8,14 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::container::{self, Draft};
-use super::keys::BundleSigner;
-use super::payload::*;
-use super::{BundleCounts, BundleError, BundleKind, BundleWritten};
+use guichet_bundle::{
+    write_bundle, BundleCounts, BundleKind, BundleSigner, BundleWritten, BundledAttachment,
+    BundledPush, BundledReply, BundledSiteChange, BundledSnapshot, BundledTicket, Draft,
+    OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage, ReturnedKb,
+    ReturnedReply, ReturnedTicket,
+};
+
+use super::ExchangeError;
 use crate::{BlobId, OutboxKind, OutboxState, SnapshotRef, Store, StoreError};
 
 impl Store {
@@ -183,7 +187,7 @@ impl Store {
             entry_uuid: None,
             title: t.title,
             description: t.description,
-            description_format: t.description_format,
+            description_format: t.description_format.into(),
             category: t.category,
             urgency: t.urgency,
             requester: t.requester,
@@ -233,7 +237,7 @@ impl Store {
         bundle_uuid: Uuid,
         deviceid: &str,
         now: DateTime<Utc>,
-    ) -> Result<BundleWritten, BundleError> {
+    ) -> Result<BundleWritten, ExchangeError> {
         let (payload, blobs) = self.outgoing_payload().await?;
         let counts = BundleCounts {
             tickets: payload
@@ -254,7 +258,7 @@ impl Store {
             articles: 0,
             blobs: blobs.len() as u64,
         };
-        container::write(
+        Ok(write_bundle(
             path,
             signer,
             Draft {
@@ -267,7 +271,7 @@ impl Store {
                 payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
                 blobs,
             },
-        )
+        )?)
     }
 
     /// The replies the server holds (those with a server id), with the files of the
@@ -301,7 +305,7 @@ impl Store {
             }
             out.push(ReturnedReply {
                 id: r.id,
-                side: r.side,
+                side: r.side.into(),
                 remote_id,
                 author: r.author,
                 body: r.body,
@@ -448,7 +452,7 @@ impl Store {
         site: &str,
         kb_connector: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<BundleWritten, BundleError> {
+    ) -> Result<BundleWritten, ExchangeError> {
         let (payload, blobs) = self.return_payload(site, kb_connector).await?;
         let counts = BundleCounts {
             tickets: payload.tickets.len() as u64,
@@ -459,7 +463,7 @@ impl Store {
             articles: payload.kb.as_ref().map_or(0, |k| k.articles.len() as u64),
             blobs: blobs.len() as u64,
         };
-        container::write(
+        Ok(write_bundle(
             path,
             signer,
             Draft {
@@ -472,6 +476,6 @@ impl Store {
                 payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
                 blobs,
             },
-        )
+        )?)
     }
 }

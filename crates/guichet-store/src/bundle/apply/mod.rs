@@ -10,14 +10,17 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
-use super::container::{Payload, VerifiedBundle};
-use super::payload::*;
-use super::{derived_uuid, BundleError, BundleKind, Manifest};
+use guichet_bundle::{
+    BundleError, BundleKind, BundledSiteChange, Manifest, OutgoingPayload, Payload, ReplySide,
+    ReturnPayload, ReturnedKb, ReturnedReply, ReturnedTicket, VerifiedBundle,
+};
+
+use super::{derived_uuid, ExchangeError};
 use crate::outbox::enqueue;
 use crate::tickets::{apply_reply_files_in, apply_ticket_changes_in};
 use crate::{
     ArticleImage, ArticleInput, BlobId, OutboxKind, RemoteFile, RemoteReply, RemoteReplyFiles,
-    RemoteTicketUpdate, ReplySide, SiteImport, Store, StoreError,
+    RemoteTicketUpdate, SiteImport, Store, StoreError,
 };
 use outgoing::apply_outgoing;
 use returned::apply_return;
@@ -133,17 +136,18 @@ impl Store {
         bundle: &VerifiedBundle,
         opts: &ImportOptions,
         now: DateTime<Utc>,
-    ) -> Result<BundleImport, BundleError> {
+    ) -> Result<BundleImport, ExchangeError> {
         let m = &bundle.manifest;
         if m.source_deviceid == opts.own_deviceid {
-            return Err(BundleError::OwnBundle(m.source_deviceid.clone()));
+            return Err(BundleError::OwnBundle(m.source_deviceid.clone()).into());
         }
         if let Some(to) = &m.recipient_deviceid {
             if *to != opts.own_deviceid {
                 return Err(BundleError::WrongRecipient {
                     expected: to.clone(),
                     actual: opts.own_deviceid.clone(),
-                });
+                }
+                .into());
             }
         }
         let mut report = BundleImport {
@@ -165,7 +169,8 @@ impl Store {
                     deviceid: m.source_deviceid.clone(),
                     known,
                     found: m.public_key.clone(),
-                });
+                }
+                .into());
             }
         }
         // Blobs are content-addressed files, written before the transaction: a failure later
@@ -185,7 +190,7 @@ impl Store {
         }
         record_peer(&mut tx, m, opts, &mut report, now).await?;
 
-        match &bundle.payload {
+        match bundle.payload() {
             Payload::Outgoing(p) => {
                 apply_outgoing(&mut tx, p, bundle, &mut report, now).await?;
             }
@@ -205,7 +210,7 @@ impl Store {
         bundle: &VerifiedBundle,
     ) -> Result<Vec<(crate::articles::Prepared, Uuid)>, StoreError> {
         let mut prepared_articles = Vec::new();
-        if let Payload::Return(r) = &bundle.payload {
+        if let Payload::Return(r) = bundle.payload() {
             for f in r
                 .tickets
                 .iter()
@@ -213,7 +218,7 @@ impl Store {
                 .flat_map(|rr| rr.attachments.iter())
             {
                 if let Some(b) = &f.blob {
-                    self.put_blob(&bundle.blobs[b])?;
+                    self.put_blob(carried(bundle, b))?;
                 }
             }
             if let Some(kb) = &r.kb {
@@ -234,7 +239,7 @@ impl Store {
                             .map(|i| ArticleImage {
                                 url: i.url.clone(),
                                 content_type: i.content_type.clone(),
-                                bytes: bundle.blobs[&i.blob].clone(),
+                                bytes: carried(bundle, &i.blob).to_vec(),
                             })
                             .collect(),
                     };
@@ -246,12 +251,19 @@ impl Store {
                 }
             }
         } else {
-            for bytes in bundle.blobs.values() {
+            for (_, bytes) in bundle.blobs() {
                 self.put_blob(bytes)?;
             }
         }
         Ok(prepared_articles)
     }
+}
+
+/// The bytes of a blob the payload refers to: a verified bundle carries every one.
+fn carried<'b>(bundle: &'b VerifiedBundle, id: &BlobId) -> &'b [u8] {
+    bundle
+        .blob(id)
+        .expect("a verified bundle carries every blob its payload refers to")
 }
 
 /// Checks the sender's key against the one recorded for its device (again, inside the
@@ -262,7 +274,7 @@ async fn record_peer(
     opts: &ImportOptions,
     report: &mut BundleImport,
     now: DateTime<Utc>,
-) -> Result<(), BundleError> {
+) -> Result<(), ExchangeError> {
     let known: Option<(String,)> =
         sqlx::query_as("SELECT public_key FROM bundle_peers WHERE deviceid = ?")
             .bind(&m.source_deviceid)
@@ -275,7 +287,8 @@ async fn record_peer(
                 deviceid: m.source_deviceid.clone(),
                 known: k,
                 found: m.public_key.clone(),
-            })
+            }
+            .into())
         }
         Some((k,)) if k == m.public_key => {}
         _ => report.key_recorded = true,
