@@ -6,14 +6,13 @@ use std::io::Read as _;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
-
 use guichet_bundle::{
     write_bundle, BundleCounts, BundleKind, BundleSigner, BundleWritten, BundledAttachment,
     BundledPush, BundledReply, BundledSiteChange, BundledSnapshot, BundledTicket, Draft,
     OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage, ReturnedKb,
     ReturnedReply, ReturnedTicket,
 };
+use uuid::Uuid;
 
 use super::ExchangeError;
 use crate::{BlobId, OutboxKind, OutboxState, SnapshotRef, Store, StoreError};

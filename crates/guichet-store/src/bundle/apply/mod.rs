@@ -2,18 +2,14 @@
 
 use std::collections::HashMap;
 
-mod outgoing;
-mod returned;
-
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use sqlx::{Sqlite, Transaction};
-use uuid::Uuid;
-
 use guichet_bundle::{
     BundleError, BundleKind, BundledSiteChange, Manifest, OutgoingPayload, Payload, ReplySide,
     ReturnPayload, ReturnedKb, ReturnedReply, ReturnedTicket, VerifiedBundle,
 };
+use serde::{Deserialize, Serialize};
+use sqlx::{Sqlite, Transaction};
+use uuid::Uuid;
 
 use super::{derived_uuid, ExchangeError};
 use crate::outbox::enqueue;
@@ -24,6 +20,9 @@ use crate::{
 };
 use outgoing::apply_outgoing;
 use returned::apply_return;
+
+mod outgoing;
+mod returned;
 
 /// How to import.
 #[derive(Debug, Clone, PartialEq, Eq)]
