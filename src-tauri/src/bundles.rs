@@ -13,9 +13,8 @@
 //! The store does all the work; these commands only choose files and translate results.
 
 use chrono::{DateTime, Utc};
-use guichet_store::bundle::{
-    read_bundle, BundleError, BundleImport, BundleKind, Manifest, PeerTrust,
-};
+use guichet_bundle::{read_bundle, BundleError, BundleKind, Manifest};
+use guichet_store::bundle::{BundleImport, ExchangeError, PeerTrust};
 use guichet_store::Store;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -159,7 +158,11 @@ pub enum BundleRefusal {
 }
 
 /// Splits a bundle error into a refusal of the bundle (an answer for the UI) or a local failure.
-fn refusal(e: BundleError) -> AppResult<(BundleRefusal, String)> {
+fn refusal(e: impl Into<ExchangeError>) -> AppResult<(BundleRefusal, String)> {
+    let e = match e.into() {
+        ExchangeError::Store(s) => return Err(s.into()),
+        ExchangeError::Bundle(e) => e,
+    };
     let detail = e.to_string();
     let reason = match e {
         BundleError::Format(_) => BundleRefusal::Format,
@@ -171,7 +174,6 @@ fn refusal(e: BundleError) -> AppResult<(BundleRefusal, String)> {
         BundleError::OwnBundle(_) => BundleRefusal::OwnBundle,
         BundleError::WrongRecipient { .. } => BundleRefusal::WrongRecipient,
         BundleError::TooLarge(_) => BundleRefusal::TooLarge,
-        BundleError::Store(s) => return Err(s.into()),
         BundleError::Io { .. } => return Err(AppError::new(ErrorCode::Io, detail)),
         BundleError::Key { .. } => return Err(AppError::new(ErrorCode::Failed, detail)),
     };

@@ -104,14 +104,16 @@ impl From<guichet_sync::ConnectorError> for AppError {
 
 impl From<guichet_core::CoreError> for AppError {
     fn from(e: guichet_core::CoreError) -> Self {
+        use guichet_bundle::BundleError;
         use guichet_core::CoreError;
+        use guichet_store::bundle::ExchangeError;
         match e {
             CoreError::Store(s) => s.into(),
             CoreError::Sync(s) => s.into(),
             // A refused bundle has its own answer (`BundleRefusal`); what reaches here failed
             // locally (the signing key, writing the file).
-            CoreError::Bundle(guichet_store::bundle::BundleError::Store(s)) => s.into(),
-            CoreError::Bundle(b @ guichet_store::bundle::BundleError::Key { .. }) => {
+            CoreError::Bundle(ExchangeError::Store(s)) => s.into(),
+            CoreError::Bundle(b @ ExchangeError::Bundle(BundleError::Key { .. })) => {
                 AppError::new(ErrorCode::Failed, b.to_string())
             }
             CoreError::Bundle(b) => AppError::new(ErrorCode::Io, b.to_string()),

@@ -17,9 +17,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use chrono::Utc;
 use clap::{Args, Subcommand};
-use guichet_store::bundle::{
-    read_bundle, BundleError, BundleImport, BundleKind, BundleWritten, Manifest, PeerTrust,
-};
+use guichet_bundle::{read_bundle, BundleKind, BundleWritten, Manifest};
+use guichet_store::bundle::{BundleImport, ExchangeError, PeerTrust};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -63,9 +62,9 @@ enum BundleSub {
 }
 
 /// Maps a bundle error to the CLI's codes: a refused bundle is invalid input (exit 2).
-pub(crate) fn bundle_error(e: BundleError) -> CliError {
-    match e {
-        BundleError::Store(s) => s.into(),
+pub(crate) fn bundle_error(e: impl Into<ExchangeError>) -> CliError {
+    match e.into() {
+        ExchangeError::Store(s) => s.into(),
         e => {
             let code = e.code();
             let exit = if e.is_refusal() { 2 } else { 1 };

@@ -7,10 +7,8 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use guichet_store::bundle::{
-    read_bundle, BundleImport, BundleKind, BundleSigner, BundleWritten, ImportOptions, PeerTrust,
-    VerifiedBundle,
-};
+use guichet_bundle::{read_bundle, BundleKind, BundleSigner, BundleWritten, VerifiedBundle};
+use guichet_store::bundle::{BundleImport, ImportOptions, PeerTrust};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
 use rand::RngCore as _;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use guichet_store::bundle::BundleError;
+use guichet_store::bundle::ExchangeError;
 use guichet_store::StoreError;
 use guichet_sync::SyncError;
 
@@ -18,7 +18,7 @@ pub enum CoreError {
     Sync(#[from] SyncError),
     /// A bundle could not be read, verified, applied or written.
     #[error(transparent)]
-    Bundle(#[from] BundleError),
+    Bundle(#[from] ExchangeError),
     /// The saved settings name a connector this version does not know.
     #[error("unknown connector `{0}`")]
     UnknownConnector(String),
@@ -36,6 +36,12 @@ pub enum CoreError {
         /// What the OS said.
         source: std::io::Error,
     },
+}
+
+impl From<guichet_bundle::BundleError> for CoreError {
+    fn from(e: guichet_bundle::BundleError) -> Self {
+        CoreError::Bundle(e.into())
+    }
 }
 
 impl CoreError {

@@ -5,59 +5,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use sha2::{Digest, Sha256};
-
-use crate::{Store, StoreError};
-
-/// The id of a stored blob: the lower-case hex SHA-256 of its content.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(transparent)]
-pub struct BlobId(String);
-
-impl BlobId {
-    /// The id of `bytes`.
-    pub fn of(bytes: &[u8]) -> BlobId {
-        BlobId(
-            Sha256::digest(bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-        )
-    }
-
-    /// Parses a stored id, refusing anything that is not 64 lower-case hex digits (ids end up
-    /// in file paths: no `..` may sneak in).
-    pub fn parse(s: &str) -> Result<BlobId, StoreError> {
-        if s.len() == 64
-            && s.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        {
-            Ok(BlobId(s.to_string()))
-        } else {
-            Err(StoreError::Corrupt {
-                what: "blob id".into(),
-                detail: format!("`{s}` is not a SHA-256"),
-            })
-        }
-    }
-
-    /// The hex string.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for BlobId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+use crate::{BlobId, Store, StoreError};
 
 impl Store {
     fn blob_path(&self, id: &BlobId) -> PathBuf {
-        self.dir().join("blobs").join(&id.0[..2]).join(&id.0[2..])
+        self.dir()
+            .join("blobs")
+            .join(&id.as_str()[..2])
+            .join(&id.as_str()[2..])
     }
 
     /// Stores `bytes` (idempotent) and returns their id. The file is written to a temporary
@@ -74,7 +29,7 @@ impl Store {
             source,
         };
         std::fs::create_dir_all(dir).map_err(io)?;
-        let tmp = dir.join(format!(".{}.tmp-{}", &id.0[2..], std::process::id()));
+        let tmp = dir.join(format!(".{}.tmp-{}", &id.as_str()[2..], std::process::id()));
         let written = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(bytes)?;

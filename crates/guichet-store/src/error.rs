@@ -52,3 +52,13 @@ pub enum StoreError {
         limit: u64,
     },
 }
+
+/// A stored blob id that does not parse: the row holding it is corrupt.
+impl From<guichet_bundle::NotABlobId> for StoreError {
+    fn from(e: guichet_bundle::NotABlobId) -> Self {
+        StoreError::Corrupt {
+            what: "blob id".into(),
+            detail: e.to_string(),
+        }
+    }
+}

@@ -18,9 +18,13 @@
 //!   sync outbox, cursors and status ([`Store::outbox`], [`Store::apply_ticket_changes`]).
 //!
 //! * Sneakernet bundles: signed files carrying a site's outbox to a connected machine and the
-//!   answers back ([`bundle`]).
+//!   answers back ([`bundle`]): the rows they carry and their application; the file format is
+//!   the `guichet-bundle` crate.
 //!
 //! Secrets never enter this database: they live in the OS keyring.
+
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
 
 mod articles;
 mod blobs;
@@ -38,9 +42,9 @@ pub use articles::{
     Article, ArticleHit, ArticleImage, ArticleInput, StoredImage, RANK_WINDOW, SNIPPET_CLOSE,
     SNIPPET_OPEN,
 };
-pub use blobs::BlobId;
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
+pub use guichet_bundle::BlobId;
 pub use outbox::{InventoryMode, InventoryPush, OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
 pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};

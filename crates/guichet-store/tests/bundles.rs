@@ -3,10 +3,9 @@
 //! applied.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use guichet_bundle::{read_bundle, read_bundle_bytes, BundleError, BundleKind, BundleSigner};
 use guichet_inventory::{Inventory, OperatingSystem};
-use guichet_store::bundle::{
-    read_bundle, read_bundle_bytes, BundleError, BundleKind, BundleSigner, ImportOptions, PeerTrust,
-};
+use guichet_store::bundle::{ExchangeError, ImportOptions, PeerTrust};
 use guichet_store::{
     ArticleImage, ArticleInput, AssetFilter, AssetStatus, DescriptionFormat, InventoryMode,
     InventoryPush, MachineFilter, NewAsset, NewAttachment, NewTicket, OutboxKind, RemoteReply,
@@ -336,7 +335,7 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
             .store
             .import_bundle(&rb, &stranger.opts(), at(41))
             .await,
-        Err(BundleError::WrongRecipient { .. })
+        Err(ExchangeError::Bundle(BundleError::WrongRecipient { .. }))
     ));
 
     let r = site
@@ -456,11 +455,15 @@ async fn refused(hub: &Side, bytes: &[u8]) -> BundleError {
     let before = footprint(&hub.store).await;
     let err = match read_bundle_bytes(bytes) {
         Err(e) => e,
-        Ok(b) => hub
+        Ok(b) => match hub
             .store
             .import_bundle(&b, &hub.opts(), at(60))
             .await
-            .expect_err("the bundle must be refused"),
+            .expect_err("the bundle must be refused")
+        {
+            ExchangeError::Bundle(e) => e,
+            ExchangeError::Store(e) => panic!("the store failed instead of refusing: {e}"),
+        },
     };
     assert!(err.is_refusal(), "{err}");
     assert_eq!(
@@ -662,7 +665,7 @@ async fn foreign_files_and_other_format_versions_are_refused() {
     let own = read_bundle_bytes(&good).unwrap();
     assert!(matches!(
         site.store.import_bundle(&own, &site.opts(), at(80)).await,
-        Err(BundleError::OwnBundle(_))
+        Err(ExchangeError::Bundle(BundleError::OwnBundle(_)))
     ));
 }
 

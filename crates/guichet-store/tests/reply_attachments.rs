@@ -3,7 +3,8 @@
 //! named when too big); and both carried by sneakernet bundles.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use guichet_store::bundle::{read_bundle, BundleSigner, ImportOptions};
+use guichet_bundle::{read_bundle, BundleSigner};
+use guichet_store::bundle::ImportOptions;
 use guichet_store::{
     BlobId, DescriptionFormat, NewAttachment, NewTicket, OutboxKind, RemoteFile, RemoteReply,
     RemoteReplyFiles, RemoteTicketUpdate, ReplySide, Store, StoreError, DEFAULT_ATTACHMENT_LIMIT,

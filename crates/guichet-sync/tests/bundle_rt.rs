@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::{connector, rt, Local};
-use guichet_store::bundle::{read_bundle, BundleSigner, ImportOptions};
+use guichet_bundle::{read_bundle, BundleSigner};
+use guichet_store::bundle::ImportOptions;
 use guichet_store::{ReplySide, Store, TicketState};
 use guichet_sync::rt::RtConnector;
 use guichet_sync::{Engine, PassReport, RetryPolicy};

@@ -174,7 +174,7 @@ fn new_attachments(
         .iter()
         .map(|a| {
             let id = guichet_store::BlobId::parse(&a.blob)
-                .map_err(|e| AppError::invalid(e.to_string()))?;
+                .map_err(|e| AppError::invalid(guichet_store::StoreError::from(e).to_string()))?;
             Ok(guichet_store::NewAttachment {
                 file_name: a.name.clone(),
                 content_type: a.mime.clone(),
@@ -247,7 +247,8 @@ pub async fn attachment_save(
     blob: String,
     name: String,
 ) -> AppResult<Option<String>> {
-    let id = guichet_store::BlobId::parse(&blob).map_err(|e| AppError::invalid(e.to_string()))?;
+    let id = guichet_store::BlobId::parse(&blob)
+        .map_err(|e| AppError::invalid(guichet_store::StoreError::from(e).to_string()))?;
     let bytes = state.store.blob(&id)?;
     // Only the last component of a name that came from a server.
     let file_name = std::path::Path::new(&name)

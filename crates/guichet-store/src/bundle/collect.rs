@@ -6,12 +6,15 @@ use std::io::Read as _;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use guichet_bundle::{
+    write_bundle, BundleCounts, BundleKind, BundleSigner, BundleWritten, BundledAttachment,
+    BundledPush, BundledReply, BundledSiteChange, BundledSnapshot, BundledTicket, Draft,
+    OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage, ReturnedKb,
+    ReturnedReply, ReturnedTicket,
+};
 use uuid::Uuid;
 
-use super::container::{self, Draft};
-use super::keys::BundleSigner;
-use super::payload::*;
-use super::{BundleCounts, BundleError, BundleKind, BundleWritten};
+use super::ExchangeError;
 use crate::{BlobId, OutboxKind, OutboxState, SnapshotRef, Store, StoreError};
 
 impl Store {
@@ -45,30 +48,7 @@ impl Store {
                                 .await?,
                         );
                     }
-                    let mut attachments = Vec::with_capacity(r.attachments.len());
-                    for a in &r.attachments {
-                        // A local reply's files are always stored; a file known only by
-                        // name (a technician's, not downloaded) has nothing to carry.
-                        let Some(blob) = &a.blob_id else { continue };
-                        if !blobs.contains_key(blob) {
-                            blobs.insert(blob.clone(), self.blob(blob)?);
-                        }
-                        attachments.push(BundledAttachment {
-                            file_name: a.file_name.clone(),
-                            content_type: a.content_type.clone(),
-                            size: a.size,
-                            blob: blob.clone(),
-                        });
-                    }
-                    p.replies.push(BundledReply {
-                        id: r.id,
-                        entry_uuid: e.uuid,
-                        ticket_id: r.ticket_id,
-                        author: r.author,
-                        body: r.body,
-                        created_at: r.created_at,
-                        attachments,
-                    });
+                    p.replies.push(self.bundled_reply(e.uuid, r, &mut blobs)?);
                 }
                 OutboxKind::PushInventory => {
                     let Some(s) = e.snapshot_uuid else { continue };
@@ -90,18 +70,68 @@ impl Store {
         p.replies.retain(|r| !unsendable.contains(&r.ticket_id));
         tickets.retain(|id, _| !unsendable.contains(id));
         p.tickets = tickets.into_values().collect();
+        p.snapshots = self.bundled_snapshots(snapshots).await?;
+        p.site_changes = self.unconfirmed_site_changes().await?;
+        Ok((p, blobs))
+    }
+
+    /// A queued reply as the bundle carries it, its stored files added to `blobs`.
+    fn bundled_reply(
+        &self,
+        entry: Uuid,
+        r: crate::Reply,
+        blobs: &mut BTreeMap<BlobId, Vec<u8>>,
+    ) -> Result<BundledReply, StoreError> {
+        let mut attachments = Vec::with_capacity(r.attachments.len());
+        for a in &r.attachments {
+            // A local reply's files are always stored; a file known only by
+            // name (a technician's, not downloaded) has nothing to carry.
+            let Some(blob) = &a.blob_id else { continue };
+            if !blobs.contains_key(blob) {
+                blobs.insert(blob.clone(), self.blob(blob)?);
+            }
+            attachments.push(BundledAttachment {
+                file_name: a.file_name.clone(),
+                content_type: a.content_type.clone(),
+                size: a.size,
+                blob: blob.clone(),
+            });
+        }
+        Ok(BundledReply {
+            id: r.id,
+            entry_uuid: entry,
+            ticket_id: r.ticket_id,
+            author: r.author,
+            body: r.body,
+            created_at: r.created_at,
+            attachments,
+        })
+    }
+
+    /// The snapshots tickets and pushes refer to, each once.
+    async fn bundled_snapshots(
+        &self,
+        mut snapshots: Vec<Uuid>,
+    ) -> Result<Vec<BundledSnapshot>, StoreError> {
+        let mut out = Vec::with_capacity(snapshots.len());
         snapshots.sort();
         snapshots.dedup();
         for s in snapshots {
             let (meta, inventory) = self
                 .snapshot(&SnapshotRef::UuidPrefix(s.to_string()))
                 .await?;
-            p.snapshots.push(BundledSnapshot {
+            out.push(BundledSnapshot {
                 uuid: meta.uuid,
                 deviceid: meta.deviceid,
                 inventory,
             });
         }
+        Ok(out)
+    }
+
+    /// The site changes no return bundle confirmed yet.
+    async fn unconfirmed_site_changes(&self) -> Result<Vec<BundledSiteChange>, StoreError> {
+        let mut out = Vec::new();
         let confirmed: Vec<(String,)> =
             sqlx::query_as("SELECT change_uuid FROM site_changes_confirmed")
                 .fetch_all(&self.pool)
@@ -118,7 +148,7 @@ impl Store {
                 }
                 _ => None,
             };
-            p.site_changes.push(BundledSiteChange {
+            out.push(BundledSiteChange {
                 uuid: c.uuid,
                 entity: c.entity,
                 entity_id: c.entity_id,
@@ -128,7 +158,7 @@ impl Store {
                 inventory,
             });
         }
-        Ok((p, blobs))
+        Ok(out)
     }
 
     async fn bundled_ticket(
@@ -156,7 +186,7 @@ impl Store {
             entry_uuid: None,
             title: t.title,
             description: t.description,
-            description_format: t.description_format,
+            description_format: t.description_format.into(),
             category: t.category,
             urgency: t.urgency,
             requester: t.requester,
@@ -206,7 +236,7 @@ impl Store {
         bundle_uuid: Uuid,
         deviceid: &str,
         now: DateTime<Utc>,
-    ) -> Result<BundleWritten, BundleError> {
+    ) -> Result<BundleWritten, ExchangeError> {
         let (payload, blobs) = self.outgoing_payload().await?;
         let counts = BundleCounts {
             tickets: payload
@@ -227,7 +257,7 @@ impl Store {
             articles: 0,
             blobs: blobs.len() as u64,
         };
-        container::write(
+        Ok(write_bundle(
             path,
             signer,
             Draft {
@@ -240,7 +270,7 @@ impl Store {
                 payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
                 blobs,
             },
-        )
+        )?)
     }
 
     /// The replies the server holds (those with a server id), with the files of the
@@ -274,7 +304,7 @@ impl Store {
             }
             out.push(ReturnedReply {
                 id: r.id,
-                side: r.side,
+                side: r.side.into(),
                 remote_id,
                 author: r.author,
                 body: r.body,
@@ -351,53 +381,63 @@ impl Store {
             _ => None,
         };
         if let Some(connector) = kb_connector {
-            let ids: Vec<(String,)> =
-                sqlx::query_as("SELECT id FROM articles WHERE connector = ? ORDER BY remote_id")
-                    .bind(connector)
-                    .fetch_all(&self.pool)
-                    .await?;
-            let mut articles = Vec::with_capacity(ids.len());
-            for (id,) in ids {
-                let a = self.article(&id).await?;
-                // The stored HTML points at local blobs; the site resolves images by their
-                // original URLs, exactly as after a pull.
-                let mut html = a.body_html.clone();
-                let mut images = Vec::with_capacity(a.images.len());
-                let mut by_url: HashMap<String, ()> = HashMap::new();
-                for img in &a.images {
-                    html = html.replace(
-                        &format!("{}:{}", crate::BLOB_URL_SCHEME, img.blob),
-                        &img.original_url,
-                    );
-                    if by_url.insert(img.original_url.clone(), ()).is_none() {
-                        if !blobs.contains_key(&img.blob) {
-                            blobs.insert(img.blob.clone(), self.blob(&img.blob)?);
-                        }
-                        images.push(ReturnedImage {
-                            url: img.original_url.clone(),
-                            content_type: img.content_type.clone(),
-                            blob: img.blob.clone(),
-                        });
-                    }
-                }
-                articles.push(ReturnedArticle {
-                    remote_id: a.remote_id,
-                    title: a.title,
-                    summary: a.summary,
-                    body_html: html,
-                    category: a.category,
-                    language: a.language,
-                    updated_at: a.updated_at,
-                    remote_version: a.remote_version,
-                    images,
-                });
-            }
-            p.kb = Some(ReturnedKb {
-                connector: connector.to_string(),
-                articles,
-            });
+            p.kb = Some(self.returned_kb(connector, &mut blobs).await?);
         }
         Ok((p, blobs))
+    }
+
+    /// The whole knowledge base of `connector`, with the original image URLs (the site
+    /// resolves images by them, exactly as after a pull).
+    async fn returned_kb(
+        &self,
+        connector: &str,
+        blobs: &mut BTreeMap<BlobId, Vec<u8>>,
+    ) -> Result<ReturnedKb, StoreError> {
+        let ids: Vec<(String,)> =
+            sqlx::query_as("SELECT id FROM articles WHERE connector = ? ORDER BY remote_id")
+                .bind(connector)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut articles = Vec::with_capacity(ids.len());
+        for (id,) in ids {
+            let a = self.article(&id).await?;
+            // The stored HTML points at local blobs; the site resolves images by their
+            // original URLs, exactly as after a pull.
+            let mut html = a.body_html.clone();
+            let mut images = Vec::with_capacity(a.images.len());
+            let mut by_url: HashMap<String, ()> = HashMap::new();
+            for img in &a.images {
+                html = html.replace(
+                    &format!("{}:{}", crate::BLOB_URL_SCHEME, img.blob),
+                    &img.original_url,
+                );
+                if by_url.insert(img.original_url.clone(), ()).is_none() {
+                    if !blobs.contains_key(&img.blob) {
+                        blobs.insert(img.blob.clone(), self.blob(&img.blob)?);
+                    }
+                    images.push(ReturnedImage {
+                        url: img.original_url.clone(),
+                        content_type: img.content_type.clone(),
+                        blob: img.blob.clone(),
+                    });
+                }
+            }
+            articles.push(ReturnedArticle {
+                remote_id: a.remote_id,
+                title: a.title,
+                summary: a.summary,
+                body_html: html,
+                category: a.category,
+                language: a.language,
+                updated_at: a.updated_at,
+                remote_version: a.remote_version,
+                images,
+            });
+        }
+        Ok(ReturnedKb {
+            connector: connector.to_string(),
+            articles,
+        })
     }
 
     /// Writes the return bundle for site `site` (see [`Store::return_payload`]) to `path`.
@@ -411,7 +451,7 @@ impl Store {
         site: &str,
         kb_connector: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<BundleWritten, BundleError> {
+    ) -> Result<BundleWritten, ExchangeError> {
         let (payload, blobs) = self.return_payload(site, kb_connector).await?;
         let counts = BundleCounts {
             tickets: payload.tickets.len() as u64,
@@ -422,7 +462,7 @@ impl Store {
             articles: payload.kb.as_ref().map_or(0, |k| k.articles.len() as u64),
             blobs: blobs.len() as u64,
         };
-        container::write(
+        Ok(write_bundle(
             path,
             signer,
             Draft {
@@ -435,6 +475,6 @@ impl Store {
                 payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
                 blobs,
             },
-        )
+        )?)
     }
 }

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
-use super::{hex, unhex, BundleError};
+use crate::hex::{hex, unhex};
+use crate::BundleError;
 
 /// File name of the signing key in the data directory.
 pub const SIGNING_KEY_FILE: &str = "bundle-signing.key";

@@ -9,7 +9,28 @@ use guichet_inventory::Inventory;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{BlobId, DescriptionFormat, ReplySide};
+use crate::BlobId;
+
+/// How a carried ticket's description is written. The format's own spelling (`text`,
+/// `markdown`): a file written today must read the same whatever the store's types become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DescriptionFormat {
+    /// Plain text.
+    Text,
+    /// Markdown.
+    Markdown,
+}
+
+/// Who wrote a returned reply (`local`: the site's user; `remote`: a technician).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplySide {
+    /// The site's user.
+    Local,
+    /// Someone on the server side (a technician).
+    Remote,
+}
 
 /// A file attached to a carried ticket or reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,7 +117,7 @@ pub struct BundledPush {
     pub snapshot_uuid: Uuid,
 }
 
-/// A change of the site register (see [`crate::SiteChange`]).
+/// A change of the site register (an entry of the sending store's change journal).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BundledSiteChange {
     /// Globally unique id of the change.

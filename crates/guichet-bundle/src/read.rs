@@ -1,25 +1,15 @@
-//! The bundle file: a tar archive written atomically, and its verification on read.
+//! Reading a bundle: every check passes before anything is trusted.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{Read as _, Write as _};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read as _;
 use std::path::Path;
 
-use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
-use uuid::Uuid;
-
-use super::keys::{verify, BundleSigner};
-use super::payload::{OutgoingPayload, ReturnPayload};
-use super::{
-    hex, BundleCounts, BundleError, BundleKind, BundleWritten, Manifest, ManifestEntry,
-    BUNDLE_FORMAT, BUNDLE_VERSION, MAX_BUNDLE_BYTES,
+use crate::keys::verify;
+use crate::manifest::{sha, BLOBS, MANIFEST, PAYLOAD, SIGNATURE};
+use crate::{
+    BlobId, BundleError, BundleKind, Manifest, OutgoingPayload, ReturnPayload, BUNDLE_FORMAT,
+    BUNDLE_VERSION, MAX_BUNDLE_BYTES,
 };
-use crate::BlobId;
-
-const MANIFEST: &str = "manifest.json";
-const SIGNATURE: &str = "manifest.sig";
-const PAYLOAD: &str = "payload.json";
-const BLOBS: &str = "blobs/";
 
 /// A bundle whose every check passed; nothing has been applied yet.
 #[derive(Debug, Clone)]
@@ -28,18 +18,35 @@ pub struct VerifiedBundle {
     pub manifest: Manifest,
     /// Size of the file.
     pub file_bytes: u64,
-    pub(crate) payload: Payload,
-    pub(crate) blobs: HashMap<BlobId, Vec<u8>>,
+    payload: Payload,
+    blobs: HashMap<BlobId, Vec<u8>>,
 }
 
 /// The parsed payload, by kind.
 #[derive(Debug, Clone)]
-pub(crate) enum Payload {
+pub enum Payload {
+    /// An outgoing bundle's.
     Outgoing(Box<OutgoingPayload>),
+    /// A return bundle's.
     Return(Box<ReturnPayload>),
 }
 
 impl VerifiedBundle {
+    /// The payload.
+    pub fn payload(&self) -> &Payload {
+        &self.payload
+    }
+
+    /// The bytes of a blob the bundle carries (every blob its payload refers to).
+    pub fn blob(&self, id: &BlobId) -> Option<&[u8]> {
+        self.blobs.get(id).map(Vec::as_slice)
+    }
+
+    /// Every blob the bundle carries, in no particular order.
+    pub fn blobs(&self) -> impl Iterator<Item = (&BlobId, &[u8])> {
+        self.blobs.iter().map(|(id, b)| (id, b.as_slice()))
+    }
+
     /// The outgoing payload, for an outgoing bundle.
     pub fn outgoing(&self) -> Option<&OutgoingPayload> {
         match &self.payload {
@@ -55,123 +62,6 @@ impl VerifiedBundle {
             Payload::Outgoing(_) => None,
         }
     }
-}
-
-/// What goes into a new bundle, before signing.
-pub(crate) struct Draft<'a> {
-    pub kind: BundleKind,
-    pub bundle_uuid: Uuid,
-    pub source_deviceid: &'a str,
-    pub recipient_deviceid: Option<&'a str>,
-    pub created_at: DateTime<Utc>,
-    pub counts: BundleCounts,
-    pub payload: Vec<u8>,
-    pub blobs: BTreeMap<BlobId, Vec<u8>>,
-}
-
-fn sha(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn append(
-    tar: &mut tar::Builder<Vec<u8>>,
-    path: &str,
-    bytes: &[u8],
-    mtime: u64,
-) -> std::io::Result<()> {
-    let mut h = tar::Header::new_ustar();
-    h.set_size(bytes.len() as u64);
-    h.set_mode(0o644);
-    h.set_mtime(mtime);
-    h.set_entry_type(tar::EntryType::Regular);
-    tar.append_data(&mut h, path, bytes)
-}
-
-/// Signs and writes a bundle to `path` through a temporary file renamed into place.
-pub(crate) fn write(
-    path: &Path,
-    signer: &BundleSigner,
-    draft: Draft<'_>,
-) -> Result<BundleWritten, BundleError> {
-    let mut entries = vec![ManifestEntry {
-        path: PAYLOAD.into(),
-        size: draft.payload.len() as u64,
-        sha256: sha(&draft.payload),
-    }];
-    for (id, bytes) in &draft.blobs {
-        entries.push(ManifestEntry {
-            path: format!("{BLOBS}{id}"),
-            size: bytes.len() as u64,
-            sha256: sha(bytes),
-        });
-    }
-    let manifest = Manifest {
-        format: BUNDLE_FORMAT.into(),
-        version: BUNDLE_VERSION,
-        kind: draft.kind,
-        bundle_uuid: draft.bundle_uuid,
-        source_deviceid: draft.source_deviceid.to_string(),
-        recipient_deviceid: draft.recipient_deviceid.map(str::to_string),
-        created_at: draft.created_at,
-        public_key: signer.public_key_hex(),
-        counts: draft.counts,
-        entries,
-    };
-    let manifest_bytes =
-        serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
-    let signature = hex(&signer.sign(&manifest_bytes));
-    let io = |source| BundleError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mtime = draft.created_at.timestamp().max(0) as u64;
-    let mut tar = tar::Builder::new(Vec::new());
-    append(&mut tar, MANIFEST, &manifest_bytes, mtime).map_err(io)?;
-    append(&mut tar, SIGNATURE, signature.as_bytes(), mtime).map_err(io)?;
-    append(&mut tar, PAYLOAD, &draft.payload, mtime).map_err(io)?;
-    for (id, bytes) in &draft.blobs {
-        append(&mut tar, &format!("{BLOBS}{id}"), bytes, mtime).map_err(io)?;
-    }
-    let bytes = tar.into_inner().map_err(io)?;
-    write_atomically(path, &bytes).map_err(io)?;
-    Ok(BundleWritten {
-        path: path.to_path_buf(),
-        bytes: bytes.len() as u64,
-        manifest,
-    })
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`:
-/// readers see the old file or the whole new one, never half of it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        // The rename itself must survive a power cut on the stick.
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Reads and verifies the bundle at `path`. See [`read_bundle_bytes`].
@@ -197,6 +87,47 @@ pub fn read_bundle(path: &Path) -> Result<VerifiedBundle, BundleError> {
 /// member's size and SHA-256, no missing or unexpected member, a payload that parses and only
 /// refers to blobs the bundle carries. Nothing is trusted before all of it passed.
 pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
+    check_whole_archive(bytes)?;
+    let members = members(bytes)?;
+    let Some(manifest_bytes) = members.get(MANIFEST) else {
+        return Err(BundleError::Format(
+            "no manifest.json in the archive".into(),
+        ));
+    };
+    let manifest = signed_manifest(&members, manifest_bytes)?;
+    let listed = check_listed_members(&manifest, &members)?;
+    let payload_bytes = members
+        .get(PAYLOAD)
+        .filter(|_| listed.contains(PAYLOAD))
+        .ok_or_else(|| BundleError::Corrupt("no payload.json in the manifest".into()))?;
+    let bad_payload = |e: serde_json::Error| BundleError::Corrupt(format!("payload.json: {e}"));
+    let payload = match manifest.kind {
+        BundleKind::Outgoing => Payload::Outgoing(Box::new(
+            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
+        )),
+        BundleKind::Return => Payload::Return(Box::new(
+            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
+        )),
+    };
+    let blobs = blob_members(&members)?;
+    for needed in referenced_blobs(&payload) {
+        if !blobs.contains_key(needed) {
+            return Err(BundleError::Corrupt(format!(
+                "payload refers to blob {needed}, which the bundle does not carry"
+            )));
+        }
+    }
+    Ok(VerifiedBundle {
+        manifest,
+        file_bytes: bytes.len() as u64,
+        payload,
+        blobs,
+    })
+}
+
+/// Refuses a file too large, empty, or not whole: a tar archive is whole 512-byte blocks
+/// ending with two zero blocks.
+fn check_whole_archive(bytes: &[u8]) -> Result<(), BundleError> {
     if bytes.len() as u64 > MAX_BUNDLE_BYTES {
         return Err(BundleError::TooLarge(bytes.len() as u64));
     }
@@ -229,12 +160,14 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
             bytes.len()
         )));
     }
-    let members = members(bytes)?;
-    let Some(manifest_bytes) = members.get(MANIFEST) else {
-        return Err(BundleError::Format(
-            "no manifest.json in the archive".into(),
-        ));
-    };
+    Ok(())
+}
+
+/// The manifest, once its format, version and signature are checked.
+fn signed_manifest(
+    members: &BTreeMap<String, Vec<u8>>,
+    manifest_bytes: &[u8],
+) -> Result<Manifest, BundleError> {
     // The format check comes first so that another program's tar gets the clearest message.
     let value: serde_json::Value = serde_json::from_slice(manifest_bytes)
         .map_err(|e| BundleError::Corrupt(format!("manifest.json is not valid JSON: {e}")))?;
@@ -263,8 +196,16 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
         .ok_or_else(|| BundleError::Truncated("manifest.sig is missing".into()))?;
     let signature = std::str::from_utf8(signature).map_err(|_| BundleError::Signature)?;
     verify(&manifest.public_key, manifest_bytes, signature)?;
+    Ok(manifest)
+}
 
-    let mut listed = std::collections::HashSet::new();
+/// Checks every member the manifest lists (present once, its size and SHA-256) and that the
+/// archive holds nothing else; returns the listed paths.
+fn check_listed_members<'a>(
+    manifest: &'a Manifest,
+    members: &BTreeMap<String, Vec<u8>>,
+) -> Result<HashSet<&'a str>, BundleError> {
+    let mut listed = HashSet::new();
     for e in &manifest.entries {
         if !listed.insert(e.path.as_str()) {
             return Err(BundleError::Corrupt(format!(
@@ -299,21 +240,15 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
             )));
         }
     }
-    let payload_bytes = members
-        .get(PAYLOAD)
-        .filter(|_| listed.contains(PAYLOAD))
-        .ok_or_else(|| BundleError::Corrupt("no payload.json in the manifest".into()))?;
-    let bad_payload = |e: serde_json::Error| BundleError::Corrupt(format!("payload.json: {e}"));
-    let payload = match manifest.kind {
-        BundleKind::Outgoing => Payload::Outgoing(Box::new(
-            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
-        )),
-        BundleKind::Return => Payload::Return(Box::new(
-            serde_json::from_slice(payload_bytes).map_err(bad_payload)?,
-        )),
-    };
+    Ok(listed)
+}
+
+/// The `blobs/<sha256>` members by id, each checked against its name.
+fn blob_members(
+    members: &BTreeMap<String, Vec<u8>>,
+) -> Result<HashMap<BlobId, Vec<u8>>, BundleError> {
     let mut blobs = HashMap::new();
-    for (name, bytes) in &members {
+    for (name, bytes) in members {
         if let Some(id) = name.strip_prefix(BLOBS) {
             let id = BlobId::parse(id)
                 .map_err(|_| BundleError::Corrupt(format!("member {name} is not a blob name")))?;
@@ -328,19 +263,7 @@ pub fn read_bundle_bytes(bytes: &[u8]) -> Result<VerifiedBundle, BundleError> {
             blobs.insert(id, bytes.clone());
         }
     }
-    for needed in referenced_blobs(&payload) {
-        if !blobs.contains_key(needed) {
-            return Err(BundleError::Corrupt(format!(
-                "payload refers to blob {needed}, which the bundle does not carry"
-            )));
-        }
-    }
-    Ok(VerifiedBundle {
-        manifest,
-        file_bytes: bytes.len() as u64,
-        payload,
-        blobs,
-    })
+    Ok(blobs)
 }
 
 fn referenced_blobs(p: &Payload) -> Vec<&BlobId> {

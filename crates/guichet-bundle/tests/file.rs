@@ -1,0 +1,101 @@
+//! The file alone, without a store: a written bundle reads back whole, and a cut, altered or
+//! unsigned one is refused.
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+use guichet_bundle::{
+    read_bundle, read_bundle_bytes, write_bundle, BlobId, BundleCounts, BundleError, BundleKind,
+    BundleSigner, BundledAttachment, BundledTicket, DescriptionFormat, Draft, OutgoingPayload,
+    Payload,
+};
+use uuid::Uuid;
+
+fn written(dir: &std::path::Path) -> std::path::PathBuf {
+    let signer = BundleSigner::load_or_create(dir, || [5; 32]).unwrap();
+    let file = b"ATTACHMENT".to_vec();
+    let blob = BlobId::of(&file);
+    let payload = OutgoingPayload {
+        tickets: vec![BundledTicket {
+            id: Uuid::from_u128(1),
+            entry_uuid: Some(Uuid::from_u128(1)),
+            title: "Printer".into(),
+            description: "Jammed.".into(),
+            description_format: DescriptionFormat::Markdown,
+            category: None,
+            urgency: 3,
+            requester: "alice".into(),
+            snapshot_uuid: None,
+            created_at: Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+            connector: None,
+            remote_id: None,
+            attachments: vec![BundledAttachment {
+                file_name: "jam.txt".into(),
+                content_type: "text/plain".into(),
+                size: file.len() as u64,
+                blob: blob.clone(),
+            }],
+        }],
+        ..OutgoingPayload::default()
+    };
+    let path = dir.join("out.guichet");
+    write_bundle(
+        &path,
+        &signer,
+        Draft {
+            kind: BundleKind::Outgoing,
+            bundle_uuid: Uuid::from_u128(9),
+            source_deviceid: "site",
+            recipient_deviceid: None,
+            created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+            counts: BundleCounts {
+                tickets: 1,
+                entries: 1,
+                blobs: 1,
+                ..BundleCounts::default()
+            },
+            payload: serde_json::to_vec(&payload).unwrap(),
+            blobs: BTreeMap::from([(blob, file)]),
+        },
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_written_bundle_reads_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = written(dir.path());
+    let b = read_bundle(&path).unwrap();
+    assert_eq!(b.manifest.kind, BundleKind::Outgoing);
+    assert_eq!(b.manifest.source_deviceid, "site");
+    let Payload::Outgoing(p) = b.payload() else {
+        panic!("an outgoing payload")
+    };
+    let t = &p.tickets[0];
+    assert_eq!(t.description_format, DescriptionFormat::Markdown);
+    assert_eq!(b.blob(&t.attachments[0].blob), Some(&b"ATTACHMENT"[..]));
+    assert_eq!(b.blobs().count(), 1);
+    let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+    assert!(
+        text.contains(r#""description_format":"markdown""#),
+        "the wire spelling"
+    );
+}
+
+#[test]
+fn cut_or_altered_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(written(dir.path())).unwrap();
+    let err = read_bundle_bytes(&good[..good.len() - 512]).unwrap_err();
+    assert!(matches!(err, BundleError::Truncated(_)), "{err}");
+    let at = good.windows(10).position(|w| w == b"ATTACHMENT").unwrap();
+    let mut bad = good.clone();
+    bad[at] ^= 1;
+    let err = read_bundle_bytes(&bad).unwrap_err();
+    assert!(matches!(err, BundleError::Checksum { .. }), "{err}");
+    assert!(err.is_refusal());
+    assert_eq!(err.code(), "bundle_checksum");
+    let err = read_bundle_bytes(b"").unwrap_err();
+    assert_eq!(err.code(), "bundle_format");
+}

@@ -1,0 +1,218 @@
+//! The offline knowledge base: articles from help-desk connectors (or imported locally), with
+//! their images as blobs and a full-text index.
+//!
+//! * Writing: [`Store::upsert_article`] sanitises the HTML (see [`crate::sanitize_html`]),
+//!   stores the images as blobs and the article in one transaction, keyed by
+//!   `(connector, remote_id)` so that the local id stays stable across updates.
+//!   [`Store::upsert_articles`] does the same for a batch, in one transaction.
+//! * Sync support: [`Store::article_versions`] (what is here, at which remote version) and
+//!   [`Store::delete_article`].
+//! * Reading: [`Store::search_articles`] (full text, accent- and case-insensitive, title
+//!   matches first, ranked with bm25 or, for very common words, newest first), [`Store::article`], [`Store::articles`], [`Store::article_categories`].
+//!
+//! Search snippets mark matched terms with `[` and `]` (FTS5 `snippet()` on the body text, `…`
+//! where text was cut), which reads well in a terminal; the app may re-style them.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization as _;
+use uuid::Uuid;
+
+use crate::sanitize::{html_to_text, sanitize_html};
+use crate::{BlobId, Store, StoreError};
+
+mod query;
+mod rank;
+mod read;
+mod write;
+
+pub(crate) use query::match_expression;
+use query::*;
+pub use rank::RANK_WINDOW;
+use rank::*;
+pub(crate) use write::write_article;
+
+/// Opening marker of a matched term in [`ArticleHit::snippet`].
+pub const SNIPPET_OPEN: &str = "[";
+/// Closing marker of a matched term in [`ArticleHit::snippet`].
+pub const SNIPPET_CLOSE: &str = "]";
+
+/// Most tokens of a search query that are used: a pasted paragraph must not become a huge query.
+const MAX_QUERY_TOKENS: usize = 12;
+
+/// An article as a connector delivers it, before sanitising.
+#[derive(Debug, Clone)]
+pub struct ArticleInput {
+    /// The connector it comes from (`glpi`, `rt`, `local`…).
+    pub connector: String,
+    /// Its id on that connector's server.
+    pub remote_id: String,
+    /// Title.
+    pub title: String,
+    /// Short summary, if the server has one.
+    pub summary: Option<String>,
+    /// Body, untrusted HTML.
+    pub body_html: String,
+    /// Category (`Réseau`, `Imprimantes`…).
+    pub category: Option<String>,
+    /// Language tag (`fr`, `en`…).
+    pub language: Option<String>,
+    /// Last change on the server.
+    pub updated_at: DateTime<Utc>,
+    /// The server's version marker (revision, ETag, timestamp), compared on the next sync.
+    pub remote_version: String,
+    /// The images the body embeds, fetched by the connector (see [`crate::embedded_image_urls`]).
+    pub images: Vec<ArticleImage>,
+}
+
+/// An image embedded in an article, fetched by the connector.
+#[derive(Debug, Clone)]
+pub struct ArticleImage {
+    /// The `<img src>` value exactly as written in the article's HTML.
+    pub url: String,
+    /// MIME type (`image/png`).
+    pub content_type: String,
+    /// The image.
+    pub bytes: Vec<u8>,
+}
+
+/// An image of a stored article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredImage {
+    /// The `<img src>` it had on the server.
+    pub original_url: String,
+    /// The blob holding it; the sanitised HTML refers to it as `guichet-blob:<blob>`.
+    pub blob: BlobId,
+    /// MIME type.
+    pub content_type: String,
+}
+
+/// A stored article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Local id, stable across updates from the server.
+    pub id: Uuid,
+    /// The connector it comes from.
+    pub connector: String,
+    /// Its id on that connector's server.
+    pub remote_id: String,
+    /// Title.
+    pub title: String,
+    /// Short summary.
+    pub summary: Option<String>,
+    /// Sanitised HTML body (safe to render; images point to local blobs).
+    pub body_html: String,
+    /// Plain text of the body.
+    pub body_text: String,
+    /// Category.
+    pub category: Option<String>,
+    /// Language tag.
+    pub language: Option<String>,
+    /// Last change on the server.
+    pub updated_at: DateTime<Utc>,
+    /// The server's version marker.
+    pub remote_version: String,
+    /// Its images.
+    pub images: Vec<StoredImage>,
+}
+
+/// A search result or a listing entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleHit {
+    /// Local id of the article.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// For a search, an extract of the body around the matches, terms between
+    /// [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`]; for a listing, the summary or the body's start.
+    pub snippet: String,
+    /// For a search, the relevance score within its tier (title matches scored by bm25 on
+    /// their titles, then the others by bm25 over all columns, see [`Store::search_articles`];
+    /// FTS5's convention: negative, lower is more relevant; results come best first); 0 in a
+    /// tier listed newest first, and in a listing.
+    pub rank: f64,
+}
+
+/// An article ready to be written: sanitised, its images stored.
+pub(crate) struct Prepared {
+    input: ArticleInput,
+    body_html: String,
+    body_text: String,
+    images: Vec<StoredImage>,
+}
+
+type ArticleRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+const ARTICLE_COLUMNS: &str = "id, connector, remote_id, title, summary, body_html, body_text, category, language, updated_at, remote_version";
+
+type HitRow = (String, String, Option<String>, Option<String>, String, f64);
+
+/// A listing row: id, title, summary, category, start of the body.
+type ListRow = (String, String, Option<String>, Option<String>, String);
+
+fn corrupt(id: &str, detail: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        what: format!("article {id}"),
+        detail: detail.to_string(),
+    }
+}
+
+fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(s).map_err(|e| corrupt(s, e))
+}
+
+fn hit_from_row(r: HitRow) -> Result<ArticleHit, StoreError> {
+    Ok(ArticleHit {
+        id: parse_uuid(&r.0)?,
+        title: r.1,
+        summary: r.2,
+        category: r.3,
+        snippet: r.4,
+        rank: r.5,
+    })
+}
+
+/// The first `max` characters of `s`, cut at a word boundary, with `…` if cut.
+fn excerpt(s: &str, max: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_cuts_at_a_word() {
+        assert_eq!(excerpt("un  deux\ntrois", 50), "un deux trois");
+        assert_eq!(excerpt("alpha beta gamma delta", 12), "alpha beta…");
+    }
+}
