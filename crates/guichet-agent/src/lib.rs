@@ -7,6 +7,9 @@
 //!   the timer's next elapse), or says why it cannot (no systemd running).
 //! * [`parse_duration`] reads the `--random-delay` spans (`90s`, `15min`, `1h30min`).
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 mod systemd;
 mod units;
 

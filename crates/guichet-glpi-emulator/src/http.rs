@@ -144,6 +144,37 @@ async fn handle(
     shared: Arc<Shared>,
     req: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
+    let req = read(req).await;
+    let fault = {
+        let mut st = shared.lock();
+        *st.request_counts
+            .entry(format!("{} {}", req.method, req.path))
+            .or_insert(0) += 1;
+        drop(st);
+        shared.take_fault(&req)
+    };
+
+    let mut drop_after = false;
+    match fault {
+        Some(FaultKind::Hang(d)) => tokio::time::sleep(d).await,
+        Some(FaultKind::DropAfterAct) => drop_after = true,
+        Some(kind) => {
+            if let Some(resp) = fault_answer(&kind) {
+                return Ok(to_hyper(resp));
+            }
+        }
+        None => {}
+    }
+
+    let resp = route(&shared, &req);
+    if drop_after {
+        return Err(Dropped);
+    }
+    Ok(to_hyper(resp))
+}
+
+/// Reads hyper's request whole into a [`Req`] (an unreadable body counts as empty).
+async fn read(req: hyper::Request<Incoming>) -> Req {
     let (parts, body) = req.into_parts();
     let body = match body.collect().await {
         Ok(b) => b.to_bytes(),
@@ -158,59 +189,38 @@ async fn handle(
                 .collect()
         })
         .unwrap_or_default();
-    let req = Req {
+    Req {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
         query,
         headers: parts.headers,
         body,
-    };
-
-    let fault = {
-        let mut st = shared.lock();
-        *st.request_counts
-            .entry(format!("{} {}", req.method, req.path))
-            .or_insert(0) += 1;
-        drop(st);
-        shared.take_fault(&req)
-    };
-
-    let mut drop_after = false;
-    match fault {
-        Some(FaultKind::Status(code)) => {
-            return Ok(to_hyper(Resp {
-                status: code,
-                headers: vec![("Content-Type".into(), "text/html".into())],
-                body: format!("<html><body><h1>{code}</h1></body></html>").into_bytes(),
-            }))
-        }
-        Some(FaultKind::TooManyRequests { retry_after_secs }) => {
-            return Ok(to_hyper(
-                Resp {
-                    status: 429,
-                    headers: vec![("Content-Type".into(), "text/plain".into())],
-                    body: b"Too Many Requests".to_vec(),
-                }
-                .with_header("Retry-After", retry_after_secs.to_string()),
-            ))
-        }
-        Some(FaultKind::MalformedJson) => {
-            return Ok(to_hyper(Resp {
-                status: 200,
-                headers: vec![("Content-Type".into(), "application/json".into())],
-                body: br#"{"session_token": "abc", "id": 12"#.to_vec(),
-            }))
-        }
-        Some(FaultKind::Hang(d)) => tokio::time::sleep(d).await,
-        Some(FaultKind::DropAfterAct) => drop_after = true,
-        None => {}
     }
+}
 
-    let resp = route(&shared, &req);
-    if drop_after {
-        return Err(Dropped);
+/// The answer a fault gives instead of acting, `None` for the faults that act (hang, drop).
+fn fault_answer(kind: &FaultKind) -> Option<Resp> {
+    match kind {
+        FaultKind::Status(code) => Some(Resp {
+            status: *code,
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: format!("<html><body><h1>{code}</h1></body></html>").into_bytes(),
+        }),
+        FaultKind::TooManyRequests { retry_after_secs } => Some(
+            Resp {
+                status: 429,
+                headers: vec![("Content-Type".into(), "text/plain".into())],
+                body: b"Too Many Requests".to_vec(),
+            }
+            .with_header("Retry-After", retry_after_secs.to_string()),
+        ),
+        FaultKind::MalformedJson => Some(Resp {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: br#"{"session_token": "abc", "id": 12"#.to_vec(),
+        }),
+        FaultKind::Hang(_) | FaultKind::DropAfterAct => None,
     }
-    Ok(to_hyper(resp))
 }
 
 fn route(shared: &Shared, req: &Req) -> Resp {

@@ -14,6 +14,9 @@
 //! emulated behaviour has a comment naming the document it comes from; where the documents are
 //! silent the comment says the behaviour is the emulator's choice.
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 pub mod http;
 pub mod inventory;
 pub mod state;

@@ -173,151 +173,168 @@ fn api(shared: &Shared, req: &Req, path: &[&str]) -> Resp {
             let rows = st.tickets.values().map(ticket_json).collect();
             list(rows, req)
         }
-        ("POST", ["Assistance", "Ticket"]) => {
-            let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
-                return error(
-                    400,
-                    "ERROR_INVALID_PARAMETER",
-                    "One or more parameters are invalid",
-                );
-            };
-            let content = body.get("content").and_then(Value::as_str).unwrap_or("");
-            if content.trim().is_empty() {
-                return error(
-                    400,
-                    "ERROR_INVALID_PARAMETER",
-                    "One or more parameters are invalid",
-                );
-            }
-            // The Ticket schema (`/api.php/doc`): `type` and `urgency` integers, `category`
-            // the ITIL category id (or an object with its `id`).
-            let int = |k: &str| {
-                let v = body.get(k);
-                v.and_then(|v| v.get("id").or(Some(v)))
-                    .and_then(Value::as_i64)
-                    .unwrap_or(0)
-            };
-            let mut ticket = crate::state::TicketInput {
-                name: body
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
-                content: content.to_owned(),
-                externalid: String::new(),
-                ticket_type: u8::try_from(int("type")).unwrap_or(u8::MAX),
-                urgency: u8::try_from(int("urgency")).unwrap_or(u8::MAX),
-                itilcategories_id: int("category"),
-            };
-            if st.check_ticket(&mut ticket).is_err() {
-                return error(
-                    400,
-                    "ERROR_INVALID_PARAMETER",
-                    "One or more parameters are invalid",
-                );
-            }
-            let new = st.add_ticket(ticket, user);
-            created(new, &format!("/Assistance/Ticket/{new}"))
-        }
+        ("POST", ["Assistance", "Ticket"]) => create_ticket(&mut st, req, user),
         ("GET", ["Assistance", "Ticket", tid]) => match st.tickets.get(&id(tid)) {
             Some(t) => Resp::json(200, &ticket_json(t)),
             None => not_found(),
         },
         ("GET", ["Assistance", "Ticket", tid, "Timeline", kind]) => {
-            let tid = id(tid);
-            if !st.tickets.contains_key(&tid) {
-                return not_found();
-            }
-            let rows: Vec<Value> = match *kind {
-                "Followup" => st
-                    .followups
-                    .values()
-                    .filter(|f| f.items_id == tid)
-                    .map(|f| {
-                        json!({
-                            "id": f.id, "itemtype": "Ticket", "items_id": f.items_id,
-                            "content": f.content, "is_private": f.is_private,
-                            "user": {"id": f.users_id, "name": user_name(&st, f.users_id)},
-                            "date": iso_datetime(f.date), "date_creation": iso_datetime(f.date),
-                            "date_mod": iso_datetime(f.date),
-                        })
-                    })
-                    .collect(),
-                "Solution" => st
-                    .solutions
-                    .values()
-                    .filter(|s| s.items_id == tid)
-                    .map(|s| {
-                        json!({
-                            "id": s.id, "itemtype": "Ticket", "items_id": s.items_id,
-                            "content": s.content,
-                            "user": {"id": s.users_id, "name": user_name(&st, s.users_id)},
-                            "date_creation": iso_datetime(s.date_creation),
-                        })
-                    })
-                    .collect(),
-                _ => return not_found(),
-            };
-            list(rows, req)
+            timeline(&st, req, id(tid), kind)
         }
         ("POST", ["Assistance", "Ticket", tid, "Timeline", "Followup"]) => {
-            let tid = id(tid);
-            if !st.tickets.contains_key(&tid) {
-                return not_found();
-            }
-            let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
-                return error(
-                    400,
-                    "ERROR_INVALID_PARAMETER",
-                    "One or more parameters are invalid",
-                );
-            };
-            let content = body.get("content").and_then(Value::as_str).unwrap_or("");
-            let private = body
-                .get("is_private")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let new = st.add_followup(tid, content, private, user);
-            created(
-                new,
-                &format!("/Assistance/Ticket/{tid}/Timeline/Followup/{new}"),
-            )
+            add_followup(&mut st, req, id(tid), user)
         }
-        ("GET", ["Knowledgebase", "Article"]) => {
-            let rows = st
-                .kb_items
-                .values()
-                .filter(|k| k.visible)
-                .map(|k| {
-                    json!({
-                        "id": k.id, "name": k.name, "content": k.answer, "is_faq": k.is_faq,
-                        "categories": k.categories.iter().filter_map(|c| st.kb_categories.get(c))
-                            .map(|c| json!({"id": c.id, "name": c.name})).collect::<Vec<_>>(),
-                        "date_creation": iso_datetime(k.date_creation),
-                        "date_mod": iso_datetime(k.date_mod),
-                    })
-                })
-                .collect();
-            list(rows, req)
-        }
-        ("GET", ["Knowledgebase", "Category"]) => {
-            let rows = st
-                .kb_categories
-                .values()
-                .map(|c| {
-                    json!({
-                        "id": c.id, "name": c.name,
-                        "parent": if c.parent == 0 { Value::Null } else { json!({"id": c.parent}) },
-                    })
-                })
-                .collect();
-            list(rows, req)
-        }
+        ("GET", ["Knowledgebase", "Article"]) => kb_articles(&st, req),
+        ("GET", ["Knowledgebase", "Category"]) => kb_categories(&st, req),
         _ => {
             drop(st);
             error(404, "ERROR_ITEM_NOT_FOUND", "Not found")
         }
     }
+}
+
+/// `POST /Assistance/Ticket`: a ticket from the Ticket schema's fields, 201 with its `href`.
+fn create_ticket(st: &mut State, req: &Req, user: i64) -> Resp {
+    let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+        return error(
+            400,
+            "ERROR_INVALID_PARAMETER",
+            "One or more parameters are invalid",
+        );
+    };
+    let content = body.get("content").and_then(Value::as_str).unwrap_or("");
+    if content.trim().is_empty() {
+        return error(
+            400,
+            "ERROR_INVALID_PARAMETER",
+            "One or more parameters are invalid",
+        );
+    }
+    // The Ticket schema (`/api.php/doc`): `type` and `urgency` integers, `category`
+    // the ITIL category id (or an object with its `id`).
+    let int = |k: &str| {
+        let v = body.get(k);
+        v.and_then(|v| v.get("id").or(Some(v)))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+    };
+    let mut ticket = crate::state::TicketInput {
+        name: body
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned(),
+        content: content.to_owned(),
+        externalid: String::new(),
+        ticket_type: u8::try_from(int("type")).unwrap_or(u8::MAX),
+        urgency: u8::try_from(int("urgency")).unwrap_or(u8::MAX),
+        itilcategories_id: int("category"),
+    };
+    if st.check_ticket(&mut ticket).is_err() {
+        return error(
+            400,
+            "ERROR_INVALID_PARAMETER",
+            "One or more parameters are invalid",
+        );
+    }
+    let new = st.add_ticket(ticket, user);
+    created(new, &format!("/Assistance/Ticket/{new}"))
+}
+
+/// `GET /Assistance/Ticket/:id/Timeline/{Followup,Solution}`: one kind of timeline entry.
+fn timeline(st: &State, req: &Req, tid: i64, kind: &str) -> Resp {
+    if !st.tickets.contains_key(&tid) {
+        return not_found();
+    }
+    let rows: Vec<Value> = match kind {
+        "Followup" => st
+            .followups
+            .values()
+            .filter(|f| f.items_id == tid)
+            .map(|f| {
+                json!({
+                    "id": f.id, "itemtype": "Ticket", "items_id": f.items_id,
+                    "content": f.content, "is_private": f.is_private,
+                    "user": {"id": f.users_id, "name": user_name(st, f.users_id)},
+                    "date": iso_datetime(f.date), "date_creation": iso_datetime(f.date),
+                    "date_mod": iso_datetime(f.date),
+                })
+            })
+            .collect(),
+        "Solution" => st
+            .solutions
+            .values()
+            .filter(|s| s.items_id == tid)
+            .map(|s| {
+                json!({
+                    "id": s.id, "itemtype": "Ticket", "items_id": s.items_id,
+                    "content": s.content,
+                    "user": {"id": s.users_id, "name": user_name(st, s.users_id)},
+                    "date_creation": iso_datetime(s.date_creation),
+                })
+            })
+            .collect(),
+        _ => return not_found(),
+    };
+    list(rows, req)
+}
+
+/// `POST /Assistance/Ticket/:id/Timeline/Followup`: 201 with the follow-up's `href`.
+fn add_followup(st: &mut State, req: &Req, tid: i64, user: i64) -> Resp {
+    if !st.tickets.contains_key(&tid) {
+        return not_found();
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+        return error(
+            400,
+            "ERROR_INVALID_PARAMETER",
+            "One or more parameters are invalid",
+        );
+    };
+    let content = body.get("content").and_then(Value::as_str).unwrap_or("");
+    let private = body
+        .get("is_private")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let new = st.add_followup(tid, content, private, user);
+    created(
+        new,
+        &format!("/Assistance/Ticket/{tid}/Timeline/Followup/{new}"),
+    )
+}
+
+/// `GET /Knowledgebase/Article`: the visible articles with their categories.
+fn kb_articles(st: &State, req: &Req) -> Resp {
+    let rows = st
+        .kb_items
+        .values()
+        .filter(|k| k.visible)
+        .map(|k| {
+            json!({
+                "id": k.id, "name": k.name, "content": k.answer, "is_faq": k.is_faq,
+                "categories": k.categories.iter().filter_map(|c| st.kb_categories.get(c))
+                    .map(|c| json!({"id": c.id, "name": c.name})).collect::<Vec<_>>(),
+                "date_creation": iso_datetime(k.date_creation),
+                "date_mod": iso_datetime(k.date_mod),
+            })
+        })
+        .collect();
+    list(rows, req)
+}
+
+/// `GET /Knowledgebase/Category`: the categories, `parent` null at the top.
+fn kb_categories(st: &State, req: &Req) -> Resp {
+    let rows = st
+        .kb_categories
+        .values()
+        .map(|c| {
+            json!({
+                "id": c.id, "name": c.name,
+                "parent": if c.parent == 0 { Value::Null } else { json!({"id": c.parent}) },
+            })
+        })
+        .collect();
+    list(rows, req)
 }
 
 fn user_name(st: &State, id: i64) -> String {

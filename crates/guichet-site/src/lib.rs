@@ -8,6 +8,9 @@
 //!
 //! Pure functions of what the store returns and of the time given: no I/O, no clock.
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 pub mod label;
 pub mod report;
 

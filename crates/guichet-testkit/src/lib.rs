@@ -13,6 +13,9 @@
 //! This crate is only meant as a dev-dependency. See `tests/rt/README.md` at
 //! the repository root for the REST2 shapes the connector has to handle.
 
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 mod error;
 mod fault_proxy;
 mod rt_server;
