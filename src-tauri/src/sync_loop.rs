@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use guichet_glpi::{detect, GlpiConnector, GlpiProfile, GlpiSecrets, Secret};
+use guichet_rt::{RtConfig, RtConnector};
 use guichet_sync::config::ConnectorConfig;
-use guichet_sync::rt::{RtConfig, RtConnector};
 use guichet_sync::{Connector, Engine, RetryPolicy, Stop};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;

@@ -2,7 +2,8 @@
 //!
 //! * [`Connector`]: the one narrow interface to a service-desk server (authenticate, push a
 //!   ticket, push a reply, pull ticket changes, pull the knowledge base, push the inventory).
-//!   [`rt::RtConnector`] talks to Request Tracker 5's REST2 API.
+//!   The connectors themselves live in their own crates (`guichet-rt` for Request Tracker 5,
+//!   `guichet-glpi` for GLPI); this crate holds only what they share.
 //! * [`Engine`]: one pass pushes the outbox in order per ticket (backoff with jitter,
 //!   `Retry-After`, parking of permanent refusals), then pulls ticket changes and the knowledge
 //!   base with per-connector cursors that move only after the local commit.
@@ -18,7 +19,6 @@ mod error;
 pub mod http;
 mod kb;
 mod kb_store;
-pub mod rt;
 pub mod secret;
 
 pub use connector::{

@@ -37,8 +37,8 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::http::{self, HttpOptions};
-use crate::{
+use guichet_sync::http::{self, HttpOptions};
+use guichet_sync::{
     Connector, ConnectorError, KbArticle, KbChanges, KbImage, OutgoingInventory, OutgoingReply,
     OutgoingTicket, PushedInventory, PushedTicket, SyncError, TicketChanges,
 };
@@ -152,7 +152,7 @@ fn sql_str(s: &str) -> String {
 /// Files as REST2's `Attachments` array (`FileName`, `FileType`, base64 `FileContent`). RT
 /// refuses an attachment whose `FileContent` is empty, so an empty file (nothing to see) is
 /// left out rather than making the whole message fail forever.
-fn rest2_attachments(files: &[crate::OutgoingFile]) -> Vec<Value> {
+fn rest2_attachments(files: &[guichet_sync::OutgoingFile]) -> Vec<Value> {
     files
         .iter()
         .filter(|a| {

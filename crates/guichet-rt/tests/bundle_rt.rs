@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::{connector, rt, Local};
+use guichet_rt::RtConnector;
 use guichet_store::bundle::{read_bundle, BundleSigner, ImportOptions};
 use guichet_store::{ReplySide, Store, TicketState};
-use guichet_sync::rt::RtConnector;
 use guichet_sync::{Engine, PassReport, RetryPolicy};
 use guichet_testkit::{FaultProxy, RtServer, Technician};
 use rand::SeedableRng;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::ConnectorError;
+use guichet_sync::ConnectorError;
 
 /// The id of an item: `"3"` in collections, `3` in single resources.
 pub fn id_of(v: &Value) -> Option<String> {
