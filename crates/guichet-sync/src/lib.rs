@@ -12,6 +12,9 @@
 //!   optional extra CA file, proxies from the environment, timeouts on every request).
 //! * [`secret`]: credentials in the OS keyring, never in the database or config files.
 //! * [`config`]: the connector settings (URL, user, queue, CA file: never the secret).
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 pub mod config;
 mod connector;
 mod engine;
