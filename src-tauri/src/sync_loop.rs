@@ -105,15 +105,6 @@ impl ServiceDesk {
     }
 }
 
-/// The language of GLPI's messages for the UI locale.
-fn glpi_lang(locale: &str) -> guichet_glpi::Lang {
-    if locale.starts_with("fr") {
-        guichet_glpi::Lang::Fr
-    } else {
-        guichet_glpi::Lang::En
-    }
-}
-
 /// The connector of the saved settings `s`, with the secrets kept in the keyring (GLPI: the
 /// API is detected now, see [`GlpiProfile::open_connector`]).
 pub async fn open(state: &AppState, s: &AppSettings) -> AppResult<ServiceDesk> {
@@ -123,9 +114,8 @@ pub async fn open(state: &AppState, s: &AppSettings) -> AppResult<ServiceDesk> {
         ServerKind::Glpi => {
             let http = guichet_sync::http::client(&settings::http_options(s))?;
             let c = GlpiProfile::open_connector(&state.store, &cfg, http, Utc::now()).await?;
-            Ok(ServiceDesk::Glpi(Box::new(
-                c.with_lang(glpi_lang(&state.ui_locale())),
-            )))
+            // The technical wording (code, English detail): the UI words failures by code.
+            Ok(ServiceDesk::Glpi(Box::new(c)))
         }
         _ => {
             let secret = guichet_sync::secret::load(&cfg.secret_account())?;
@@ -183,9 +173,7 @@ pub async fn open_unsaved(
     let c = profile
         .connector(&cfg, http, &secrets, detection)
         .map_err(|e| AppError::invalid(e.to_string()))?;
-    Ok(ServiceDesk::Glpi(Box::new(
-        c.with_lang(glpi_lang(&state.ui_locale())),
-    )))
+    Ok(ServiceDesk::Glpi(Box::new(c)))
 }
 
 fn rt(s: &AppSettings, cfg: &ConnectorConfig, secret: String) -> AppResult<ServiceDesk> {

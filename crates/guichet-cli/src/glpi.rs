@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use guichet_glpi::{
-    detect, DetectedApi, GlpiConnector, GlpiProfile, GlpiSecrets, InventoryProfile, Lang, Secret,
+    detect, DetectedApi, GlpiConnector, GlpiProfile, GlpiSecrets, InventoryProfile, Secret,
 };
 use guichet_store::{InventoryPush, Store};
 use guichet_sync::config::ConnectorConfig;
@@ -22,6 +22,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::CliError;
+use crate::glpi_messages::wording_from_env;
 use crate::sync::{sync_error, timeouts, EXIT_AUTH};
 use crate::Context;
 
@@ -172,7 +173,7 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
             let connector = profile
                 .connector(&cfg, http, &secrets, d)
                 .map_err(|e| CliError::usage(e.to_string()))?
-                .with_lang(lang_from_env());
+                .with_wording(wording_from_env());
             match connector.authenticate().await {
                 Ok(()) => eprintln!("connected to {} with GLPI API {}", cfg.url, d.used),
                 Err(e @ ConnectorError::Auth(_)) => {
@@ -219,23 +220,8 @@ pub async fn open(
     let http = http_client(cfg)?;
     GlpiProfile::open_connector(store, cfg, http, now)
         .await
-        .map(|c| c.with_lang(lang_from_env()))
+        .map(|c| c.with_wording(wording_from_env()))
         .map_err(sync_error)
-}
-
-/// The language of GLPI's error messages: French when the locale says so (POSIX order:
-/// `LC_ALL`, then `LC_MESSAGES`, then `LANG`), English otherwise.
-fn lang_from_env() -> Lang {
-    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok())
-        .find(|v| !v.is_empty())
-        .unwrap_or_default();
-    if locale.starts_with("fr") {
-        Lang::Fr
-    } else {
-        Lang::En
-    }
 }
 
 /// The GLPI part of `guichet sync --status`.

@@ -11,6 +11,7 @@ mod bench_kb;
 mod bundle;
 mod error;
 mod glpi;
+mod glpi_messages;
 mod inventory;
 mod kb;
 mod output;
