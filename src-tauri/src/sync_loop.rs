@@ -48,10 +48,9 @@ fn publish(app: &AppHandle, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
     status
 }
 
-/// The language of the messages that come from the use cases, for the UI locale.
-fn lang(state: &AppState) -> guichet_core::Lang {
-    guichet_core::Lang::of_locale(&state.ui_locale())
-}
+/// How GLPI's failures are worded for the app: the technical wording (code, English detail);
+/// the UI words failures by code in its dictionaries.
+const GLPI_WORDING: guichet_glpi::Wording = guichet_glpi::technical;
 
 /// The connector of the saved settings `s`, with the secrets kept in the keyring (GLPI: the
 /// API is detected now, see [`GlpiProfile::open_connector`]).
@@ -59,7 +58,7 @@ pub async fn open(state: &AppState, s: &AppSettings) -> AppResult<ServiceDesk> {
     let cfg = settings::connector_config(s)
         .ok_or_else(|| AppError::invalid("no server is configured"))?;
     let http = settings::http_options(s);
-    Ok(guichet_core::open_desk(&state.store, &cfg, &http, lang(state), Utc::now()).await?)
+    Ok(guichet_core::open_desk(&state.store, &cfg, &http, GLPI_WORDING, Utc::now()).await?)
 }
 
 /// The connector for settings not saved yet (a connection test): `secret` and `app_token`
@@ -111,7 +110,7 @@ pub async fn open_unsaved(
     let c = profile
         .connector(&cfg, http, &secrets, detection)
         .map_err(|e| AppError::invalid(e.to_string()))?;
-    Ok(ServiceDesk::glpi(c, lang(state)))
+    Ok(ServiceDesk::glpi(c, GLPI_WORDING))
 }
 
 /// Publishes the number of queued items (after the user queued or read something).

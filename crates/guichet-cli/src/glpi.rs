@@ -20,6 +20,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::error::CliError;
+use crate::glpi_messages::wording_from_env;
 use crate::sync::{sync_error, timeouts, EXIT_AUTH};
 use crate::Context;
 
@@ -191,7 +192,7 @@ async fn check(
             let connector = profile
                 .connector(cfg, http, secrets, d)
                 .map_err(|e| CliError::usage(e.to_string()))?;
-            let desk = guichet_core::ServiceDesk::glpi(connector, crate::lang());
+            let desk = guichet_core::ServiceDesk::glpi(connector, wording_from_env());
             match desk.connector().authenticate().await {
                 Ok(()) => eprintln!("connected to {} with GLPI API {}", cfg.url, d.used),
                 Err(e @ ConnectorError::Auth(_)) => {

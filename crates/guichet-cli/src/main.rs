@@ -13,6 +13,7 @@ mod bench;
 mod bundle;
 mod error;
 mod glpi;
+mod glpi_messages;
 mod inventory;
 mod kb;
 mod output;

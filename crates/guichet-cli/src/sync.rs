@@ -251,7 +251,14 @@ pub(crate) async fn pass(
     now: chrono::DateTime<Utc>,
 ) -> Result<PassReport, CliError> {
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    let desk = guichet_core::open_desk(store, cfg, &http_options(cfg)?, crate::lang(), now).await?;
+    let desk = guichet_core::open_desk(
+        store,
+        cfg,
+        &http_options(cfg)?,
+        crate::glpi_messages::wording_from_env(),
+        now,
+    )
+    .await?;
     Ok(guichet_core::run_pass(store, &desk, now, &mut rng).await?)
 }
 
@@ -392,5 +399,8 @@ pub(crate) async fn attempt(
 ) -> Result<SyncAttempt, CliError> {
     let http =
         |cfg: &ConnectorConfig| http_options(cfg).map_err(|e| CoreError::Invalid(e.message()));
-    Ok(guichet_core::sync_configured(store, http, crate::lang(), now).await?)
+    Ok(
+        guichet_core::sync_configured(store, http, crate::glpi_messages::wording_from_env(), now)
+            .await?,
+    )
 }

@@ -2,14 +2,14 @@
 //! secrets from the keyring, the same way for the command line, the agent and the app.
 
 use chrono::{DateTime, Utc};
-use guichet_glpi::{GlpiConnector, GlpiProfile};
+use guichet_glpi::{GlpiConnector, GlpiProfile, Wording};
+use guichet_rt::{RtConfig, RtConnector};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
 use guichet_sync::http::HttpOptions;
-use guichet_sync::rt::{RtConfig, RtConnector};
 use guichet_sync::Connector;
 
-use crate::{CoreError, Lang};
+use crate::CoreError;
 
 /// The connector of the configured service desk.
 pub enum ServiceDesk {
@@ -41,9 +41,10 @@ impl ServiceDesk {
         Ok(ServiceDesk::Rt(Box::new(RtConnector::new(rt, secret)?)))
     }
 
-    /// GLPI with a connector built by the caller (a connection test with typed secrets).
-    pub fn glpi(connector: GlpiConnector, lang: Lang) -> Self {
-        ServiceDesk::Glpi(Box::new(connector.with_lang(glpi_lang(lang))))
+    /// GLPI with a connector built by the caller (a connection test with typed secrets);
+    /// `wording` turns GLPI's error codes into the front end's words.
+    pub fn glpi(connector: GlpiConnector, wording: Wording) -> Self {
+        ServiceDesk::Glpi(Box::new(connector.with_wording(wording)))
     }
 
     /// The connector, as the sync engine sees it.
@@ -73,20 +74,14 @@ impl ServiceDesk {
     }
 }
 
-fn glpi_lang(lang: Lang) -> guichet_glpi::Lang {
-    match lang {
-        Lang::Fr => guichet_glpi::Lang::Fr,
-        Lang::En => guichet_glpi::Lang::En,
-    }
-}
-
 /// Opens the service desk that `cfg` names, with its secrets from the keyring (GLPI: the API
-/// is detected now, or the last detection is used when the server cannot be reached).
+/// is detected now, or the last detection is used when the server cannot be reached; `wording`
+/// words its errors).
 pub async fn open_desk(
     store: &Store,
     cfg: &ConnectorConfig,
     http: &HttpOptions,
-    lang: Lang,
+    wording: Wording,
     now: DateTime<Utc>,
 ) -> Result<ServiceDesk, CoreError> {
     match cfg.kind.as_str() {
@@ -97,7 +92,7 @@ pub async fn open_desk(
         "glpi" => {
             let client = guichet_sync::http::client(http)?;
             let c = GlpiProfile::open_connector(store, cfg, client, now).await?;
-            Ok(ServiceDesk::glpi(c, lang))
+            Ok(ServiceDesk::glpi(c, wording))
         }
         other => Err(CoreError::UnknownConnector(other.to_string())),
     }

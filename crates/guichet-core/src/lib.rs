@@ -32,6 +32,7 @@ pub use bundles::{
 };
 pub use desk::{open_desk, ServiceDesk};
 pub use error::CoreError;
+pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
 pub use host::{content_type, device_id, hostname, login};
 pub use inventory_due::inventory_due;

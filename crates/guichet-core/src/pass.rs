@@ -9,7 +9,9 @@ use guichet_sync::{Engine, PassReport, RetryPolicy, Stop, SyncError};
 use rand::RngCore;
 use serde::Serialize;
 
-use crate::{CoreError, Lang, ServiceDesk};
+use guichet_glpi::Wording;
+
+use crate::{CoreError, ServiceDesk};
 
 /// Runs one engine pass with `desk`, then ends its server session whatever happened.
 pub async fn run_pass(
@@ -85,12 +87,12 @@ pub struct SyncAttempt {
 }
 
 /// Runs one sync pass with the service desk saved in the store, if there is one; `http` gives
-/// the HTTP settings for it. Being offline, refused credentials, unusable settings or a missing
+/// the HTTP settings for it, `wording` the front end's words for GLPI's errors. Being offline, refused credentials, unusable settings or a missing
 /// keyring entry are outcomes, not errors: the queue is kept.
 pub async fn sync_configured(
     store: &Store,
     http: impl FnOnce(&ConnectorConfig) -> Result<HttpOptions, CoreError>,
-    lang: Lang,
+    wording: Wording,
     now: DateTime<Utc>,
 ) -> Result<SyncAttempt, CoreError> {
     let attempt = |outcome, message: Option<String>, connector: Option<String>| SyncAttempt {
@@ -105,7 +107,7 @@ pub async fn sync_configured(
     };
     let kind = Some(cfg.kind.clone());
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    let report = match open_and_pass(store, &cfg, http, lang, now, &mut rng).await {
+    let report = match open_and_pass(store, &cfg, http, wording, now, &mut rng).await {
         Ok(r) => r,
         // Unusable settings or a missing keyring entry: the queue waits for a new connection.
         Err(
@@ -129,10 +131,10 @@ async fn open_and_pass(
     store: &Store,
     cfg: &ConnectorConfig,
     http: impl FnOnce(&ConnectorConfig) -> Result<HttpOptions, CoreError>,
-    lang: Lang,
+    wording: Wording,
     now: DateTime<Utc>,
     rng: &mut (dyn RngCore + Send),
 ) -> Result<PassReport, CoreError> {
-    let desk = crate::open_desk(store, cfg, &http(cfg)?, lang, now).await?;
+    let desk = crate::open_desk(store, cfg, &http(cfg)?, wording, now).await?;
     run_pass(store, &desk, now, rng).await
 }

@@ -23,7 +23,7 @@
 //! * inventory: CONTACT then a full or partial INVENTORY, partial against the inventory the
 //!   engine says the server last accepted (`previous`); nothing at all when nothing changed.
 
-use crate::error::{GlpiError, Lang};
+use crate::error::GlpiError;
 use crate::inventory::{request_id, InventoryClient};
 use crate::model::{parse_glpi_time, DocumentFile, FollowupDraft, TicketDraft, TicketType};
 use crate::rest::RestClient;
@@ -48,7 +48,7 @@ pub const NAME: &str = "glpi";
 pub struct GlpiConnector {
     rest: RestClient,
     inventory: Option<InventoryClient>,
-    lang: Lang,
+    wording: Wording,
     file_limit: u64,
 }
 
@@ -58,7 +58,7 @@ impl GlpiConnector {
         GlpiConnector {
             rest,
             inventory,
-            lang: Lang::En,
+            wording: technical,
             file_limit: DEFAULT_ATTACHMENT_LIMIT,
         }
     }
@@ -102,14 +102,15 @@ impl GlpiConnector {
         Ok(out)
     }
 
-    /// The language of the error messages the engine records and shows (English by default).
-    pub fn with_lang(mut self, lang: Lang) -> GlpiConnector {
-        self.lang = lang;
+    /// The words of the error messages the engine records and shows: the interface's own
+    /// sentence for each [`GlpiError::code`] (default: [`technical`], code and detail).
+    pub fn with_wording(mut self, wording: Wording) -> GlpiConnector {
+        self.wording = wording;
         self
     }
 
     fn classify(&self, e: GlpiError) -> ConnectorError {
-        classify_in(e, self.lang)
+        classify_with(e, self.wording)
     }
 
     /// The REST client (for `sync --status`).
@@ -118,14 +119,22 @@ impl GlpiConnector {
     }
 }
 
-/// Classifies a GLPI error for the engine, with an English message.
-pub fn classify(e: GlpiError) -> ConnectorError {
-    classify_in(e, Lang::En)
+/// How an interface words a GLPI error for people (its sentence for the error's code).
+pub type Wording = fn(&GlpiError) -> String;
+
+/// The technical wording: the error's stable code, then its detail in English.
+pub fn technical(e: &GlpiError) -> String {
+    format!("{}: {e}", e.code())
 }
 
-/// Classifies a GLPI error for the engine, with the message in `lang`.
-pub fn classify_in(e: GlpiError, lang: Lang) -> ConnectorError {
-    let message = e.message(lang);
+/// Classifies a GLPI error for the engine, with the [`technical`] message.
+pub fn classify(e: GlpiError) -> ConnectorError {
+    classify_with(e, technical)
+}
+
+/// Classifies a GLPI error for the engine, with the message `wording` gives.
+pub fn classify_with(e: GlpiError, wording: Wording) -> ConnectorError {
+    let message = wording(&e);
     if e.is_auth() {
         return ConnectorError::Auth(message);
     }

@@ -1,21 +1,13 @@
-//! Errors of the GLPI client, and their translation into clear French and English messages.
+//! Errors of the GLPI client, each with a stable [`GlpiErrorCode`] and its technical detail.
 //!
 //! GLPI's REST API v1 reports errors as `["ERROR_CODE", "message"]` (apirest.md "Errors"); the
 //! high-level API as `{"status": "ERROR_CODE", "title": …}`; OAuth as `{"error", "error_description"}`;
 //! the inventory endpoint as `{"status": "error", "message": …}`. All become [`GlpiError::Api`]
-//! or [`GlpiError::InventoryRefused`] with the code kept, so callers can branch on it and show
-//! [`GlpiError::message`] to people.
+//! or [`GlpiError::InventoryRefused`] with GLPI's code kept. [`GlpiError::code`] says what went
+//! wrong as a stable code: the sentences for people belong to the interfaces (the app's
+//! dictionaries, the CLI's table), not to this client.
 
 use std::time::Duration;
-
-/// Language of user-facing messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// English.
-    En,
-    /// French.
-    Fr,
-}
 
 /// An error talking to GLPI.
 #[derive(Debug, thiserror::Error)]
@@ -110,128 +102,174 @@ impl GlpiError {
         }
     }
 
-    /// A stable short code for logs and the CLI (`glpi.auth`, `glpi.timeout`, …).
-    pub fn code(&self) -> &'static str {
+    /// What went wrong, as a stable code: the words for people are the callers' (the app's
+    /// dictionaries, the CLI's table), keyed by [`GlpiErrorCode::as_str`].
+    pub fn code(&self) -> GlpiErrorCode {
         match self {
-            e if e.is_auth() => "glpi.auth",
-            GlpiError::Api { .. } => "glpi.refused",
-            GlpiError::InventoryRefused { .. } => "glpi.inventory_refused",
-            GlpiError::Server { .. } => "glpi.server",
-            GlpiError::RateLimited { .. } => "glpi.rate_limited",
-            GlpiError::Timeout => "glpi.timeout",
-            GlpiError::Network(_) => "glpi.network",
-            GlpiError::Malformed(_) => "glpi.malformed",
-            GlpiError::Unsupported(_) => "glpi.unsupported",
-            GlpiError::Config(_) => "glpi.config",
+            GlpiError::Api { code, .. } => api_code(code),
+            GlpiError::InventoryRefused { .. } => GlpiErrorCode::InventoryRefused,
+            GlpiError::Server { .. } => GlpiErrorCode::Server,
+            GlpiError::RateLimited { .. } => GlpiErrorCode::RateLimited,
+            GlpiError::Timeout => GlpiErrorCode::Timeout,
+            GlpiError::Network(_) => GlpiErrorCode::Network,
+            GlpiError::Malformed(_) => GlpiErrorCode::Malformed,
+            GlpiError::Unsupported(_) => GlpiErrorCode::Unsupported,
+            GlpiError::Config(_) => GlpiErrorCode::Config,
         }
     }
+}
 
-    /// A clear message for people, in `lang`, naming what to do where there is something to do.
-    pub fn message(&self, lang: Lang) -> String {
-        let fr = lang == Lang::Fr;
-        match self {
-            GlpiError::Api { code, detail, .. } => {
-                let known = match code.as_str() {
-                    "ERROR_GLPI_LOGIN_USER_TOKEN" => Some(if fr {
-                        "GLPI a refusé le jeton utilisateur : vérifiez la clé d'accès distant dans vos préférences GLPI et relancez « guichet connect glpi »."
-                    } else {
-                        "GLPI refused the user token: check the remote access key in your GLPI preferences and run \"guichet connect glpi\" again."
-                    }),
-                    "ERROR_GLPI_LOGIN" | "invalid_grant" => Some(if fr {
-                        "GLPI a refusé l'identifiant ou le mot de passe."
-                    } else {
-                        "GLPI refused the login or password."
-                    }),
-                    "ERROR_WRONG_APP_TOKEN_PARAMETER" | "ERROR_APP_TOKEN_PARAMETERS_MISSING" => {
-                        Some(if fr {
-                            "GLPI a refusé le jeton d'application (App-Token) : demandez-le à l'administrateur GLPI (Configuration > Générale > API)."
-                        } else {
-                            "GLPI refused the application token (App-Token): ask the GLPI administrator for it (Setup > General > API)."
-                        })
-                    }
-                    "ERROR_NOT_ALLOWED_IP" => Some(if fr {
-                        "GLPI n'accepte pas l'API depuis cette adresse IP."
-                    } else {
-                        "GLPI does not accept API calls from this IP address."
-                    }),
-                    "invalid_client" | "unauthorized_client" | "invalid_scope" => Some(if fr {
-                        "GLPI a refusé le client OAuth (identifiant, secret, type d'autorisation ou portée)."
-                    } else {
-                        "GLPI refused the OAuth client (id, secret, grant type or scope)."
-                    }),
-                    "ERROR_SESSION_TOKEN_INVALID" | "ERROR_SESSION_TOKEN_MISSING" => Some(if fr {
-                        "La session GLPI a expiré et n'a pas pu être renouvelée."
-                    } else {
-                        "The GLPI session expired and could not be renewed."
-                    }),
-                    "ERROR_RIGHT_MISSING" => Some(if fr {
-                        "Le compte GLPI utilisé n'a pas les droits nécessaires."
-                    } else {
-                        "The GLPI account lacks the rights for this action."
-                    }),
-                    "ERROR_ITEM_NOT_FOUND" => Some(if fr {
-                        "L'élément n'existe pas (ou plus) dans GLPI."
-                    } else {
-                        "The item does not exist (any more) in GLPI."
-                    }),
-                    _ => None,
-                };
-                match known {
-                    Some(m) => m.to_owned(),
-                    None if fr => format!("GLPI a refusé la demande ({code}) : {detail}"),
-                    None => format!("GLPI refused the request ({code}): {detail}"),
-                }
-            }
-            GlpiError::InventoryRefused { detail, .. } if fr => {
-                format!("GLPI a refusé l'inventaire : {detail}")
-            }
-            GlpiError::InventoryRefused { detail, .. } => {
-                format!("GLPI refused the inventory: {detail}")
-            }
-            GlpiError::Server { status } if fr => {
-                format!("Le serveur GLPI est en erreur (HTTP {status}) ; nouvel essai plus tard.")
-            }
-            GlpiError::Server { status } => {
-                format!("The GLPI server failed (HTTP {status}); will try again later.")
-            }
-            GlpiError::RateLimited { retry_after } => {
-                let secs = retry_after.map(|d| d.as_secs());
-                match (fr, secs) {
-                    (true, Some(s)) => {
-                        format!("GLPI limite le nombre de requêtes ; nouvel essai dans {s} s.")
-                    }
-                    (true, None) => {
-                        "GLPI limite le nombre de requêtes ; nouvel essai plus tard.".into()
-                    }
-                    (false, Some(s)) => {
-                        format!("GLPI is rate limiting requests; trying again in {s} s.")
-                    }
-                    (false, None) => "GLPI is rate limiting requests; will try again later.".into(),
-                }
-            }
-            GlpiError::Timeout if fr => {
-                "GLPI n'a pas répondu à temps ; nouvel essai plus tard.".into()
-            }
-            GlpiError::Timeout => "GLPI did not answer in time; will try again later.".into(),
-            GlpiError::Network(e) if fr => {
-                format!("GLPI est injoignable ({e}) ; nouvel essai plus tard.")
-            }
-            GlpiError::Network(e) => format!("GLPI cannot be reached ({e}); will try again later."),
-            GlpiError::Malformed(_) if fr => {
-                "GLPI a envoyé une réponse illisible ; nouvel essai plus tard.".into()
-            }
-            GlpiError::Malformed(_) => {
-                "GLPI sent an unreadable answer; will try again later.".into()
-            }
-            GlpiError::Unsupported(what) if fr => {
-                format!("Non pris en charge par ce serveur GLPI : {what}.")
-            }
-            GlpiError::Unsupported(what) => format!("Not supported by this GLPI server: {what}."),
-            GlpiError::Config(what) if fr => format!("Configuration GLPI invalide : {what}."),
-            GlpiError::Config(what) => format!("Invalid GLPI configuration: {what}."),
+/// The code of a GLPI API error code.
+fn api_code(code: &str) -> GlpiErrorCode {
+    match code {
+        "ERROR_GLPI_LOGIN_USER_TOKEN" => GlpiErrorCode::UserTokenRefused,
+        "ERROR_GLPI_LOGIN" | "invalid_grant" => GlpiErrorCode::LoginRefused,
+        "ERROR_WRONG_APP_TOKEN_PARAMETER" | "ERROR_APP_TOKEN_PARAMETERS_MISSING" => {
+            GlpiErrorCode::AppTokenRefused
         }
+        "ERROR_NOT_ALLOWED_IP" => GlpiErrorCode::IpNotAllowed,
+        "invalid_client" | "unauthorized_client" | "invalid_scope" => {
+            GlpiErrorCode::OauthClientRefused
+        }
+        "ERROR_SESSION_TOKEN_INVALID" | "ERROR_SESSION_TOKEN_MISSING" => {
+            GlpiErrorCode::SessionExpired
+        }
+        "ERROR_RIGHT_MISSING" => GlpiErrorCode::RightMissing,
+        "ERROR_ITEM_NOT_FOUND" => GlpiErrorCode::ItemNotFound,
+        _ => GlpiErrorCode::Refused,
+    }
+}
+
+/// What went wrong talking to GLPI, as a stable machine code. The sentences for people live
+/// with the interfaces: the app's dictionaries (`error.<code>`) and the CLI's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GlpiErrorCode {
+    /// The user token (remote access key) was refused.
+    UserTokenRefused,
+    /// The login or password was refused.
+    LoginRefused,
+    /// The application token (App-Token) was refused or is missing.
+    AppTokenRefused,
+    /// The API does not accept calls from this IP address.
+    IpNotAllowed,
+    /// The OAuth client (id, secret, grant type or scope) was refused.
+    OauthClientRefused,
+    /// The session expired and could not be renewed.
+    SessionExpired,
+    /// The account lacks the rights for the action.
+    RightMissing,
+    /// The item does not exist (any more).
+    ItemNotFound,
+    /// Any other refusal, sign-in ones included (GLPI's code and message are in the error).
+    Refused,
+    /// The inventory was refused.
+    InventoryRefused,
+    /// The server failed (5xx).
+    Server,
+    /// The server is rate limiting requests.
+    RateLimited,
+    /// No answer in time.
+    Timeout,
+    /// The server cannot be reached, or the connection broke.
+    Network,
+    /// An answer that could not be read.
+    Malformed,
+    /// Not supported by this server or API.
+    Unsupported,
+    /// The client configuration is unusable.
+    Config,
+}
+
+impl GlpiErrorCode {
+    /// Every code, for tables that must cover them all.
+    pub const ALL: [GlpiErrorCode; 17] = [
+        GlpiErrorCode::UserTokenRefused,
+        GlpiErrorCode::LoginRefused,
+        GlpiErrorCode::AppTokenRefused,
+        GlpiErrorCode::IpNotAllowed,
+        GlpiErrorCode::OauthClientRefused,
+        GlpiErrorCode::SessionExpired,
+        GlpiErrorCode::RightMissing,
+        GlpiErrorCode::ItemNotFound,
+        GlpiErrorCode::Refused,
+        GlpiErrorCode::InventoryRefused,
+        GlpiErrorCode::Server,
+        GlpiErrorCode::RateLimited,
+        GlpiErrorCode::Timeout,
+        GlpiErrorCode::Network,
+        GlpiErrorCode::Malformed,
+        GlpiErrorCode::Unsupported,
+        GlpiErrorCode::Config,
+    ];
+
+    /// The stable text of the code (`glpi_user_token_refused`, `glpi_timeout`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GlpiErrorCode::UserTokenRefused => "glpi_user_token_refused",
+            GlpiErrorCode::LoginRefused => "glpi_login_refused",
+            GlpiErrorCode::AppTokenRefused => "glpi_app_token_refused",
+            GlpiErrorCode::IpNotAllowed => "glpi_ip_not_allowed",
+            GlpiErrorCode::OauthClientRefused => "glpi_oauth_client_refused",
+            GlpiErrorCode::SessionExpired => "glpi_session_expired",
+            GlpiErrorCode::RightMissing => "glpi_right_missing",
+            GlpiErrorCode::ItemNotFound => "glpi_item_not_found",
+            GlpiErrorCode::Refused => "glpi_refused",
+            GlpiErrorCode::InventoryRefused => "glpi_inventory_refused",
+            GlpiErrorCode::Server => "glpi_server",
+            GlpiErrorCode::RateLimited => "glpi_rate_limited",
+            GlpiErrorCode::Timeout => "glpi_timeout",
+            GlpiErrorCode::Network => "glpi_network",
+            GlpiErrorCode::Malformed => "glpi_malformed",
+            GlpiErrorCode::Unsupported => "glpi_unsupported",
+            GlpiErrorCode::Config => "glpi_config",
+        }
+    }
+}
+
+impl std::fmt::Display for GlpiErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 /// Result alias.
 pub type Result<T, E = GlpiError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_the_app_words_each_of_them() {
+        let mut seen = std::collections::HashSet::new();
+        for c in GlpiErrorCode::ALL {
+            assert!(seen.insert(c.as_str()), "{c} twice");
+            assert!(c.as_str().starts_with("glpi_"), "{c}");
+        }
+        // The app's list of the codes its dictionaries word (`error.<code>`).
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../ui/src/backend/backend.ts"
+        );
+        let ui = std::fs::read_to_string(path).expect("reading the app's backend.ts");
+        for c in GlpiErrorCode::ALL {
+            assert!(ui.contains(&format!("\"{c}\"")), "{c} missing from the app");
+        }
+    }
+
+    #[test]
+    fn api_codes_map_to_what_went_wrong() {
+        let api = |code: &str| GlpiError::Api {
+            status: 401,
+            code: code.into(),
+            detail: String::new(),
+        };
+        assert_eq!(
+            api("ERROR_GLPI_LOGIN_USER_TOKEN").code(),
+            GlpiErrorCode::UserTokenRefused
+        );
+        assert_eq!(api("invalid_grant").code(), GlpiErrorCode::LoginRefused);
+        assert_eq!(api("ERROR_WHATEVER").code(), GlpiErrorCode::Refused);
+        assert_eq!(GlpiError::Timeout.code().as_str(), "glpi_timeout");
+    }
+}

@@ -8,11 +8,15 @@
 //!   with [`detect`] choosing between them.
 //! * [`GlpiConnector`]: the sync engine's connector for GLPI, see [`connector`]; built from
 //!   the stored [`GlpiProfile`] (settings) and its secrets (keyring), see [`profile`].
-//! * [`GlpiError`]: every failure, with a stable code, a transient/auth classification and
-//!   messages in French and English.
+//! * [`GlpiError`]: every failure, with a stable [`GlpiErrorCode`], its technical detail and a
+//!   transient/auth classification; the sentences for people belong to the interfaces (a
+//!   connector takes them as a [`Wording`]).
 //!
 //! Written from GLPI's documentation and tested against `guichet-glpi-emulator`, not a live
 //! server (see README.md).
+
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
 
 pub mod connector;
 pub mod error;
@@ -24,8 +28,8 @@ pub mod transport;
 pub mod v1;
 pub mod v2;
 
-pub use connector::{classify, classify_in, GlpiConnector};
-pub use error::{GlpiError, Lang, Result};
+pub use connector::{classify, classify_with, technical, GlpiConnector, Wording};
+pub use error::{GlpiError, GlpiErrorCode, Result};
 pub use inventory::{
     is_structural_change, plan, request_id, Compression, InventoryClient, InventoryConfig,
     InventoryOAuth, InventoryPlan, ServerAnswer, Submission,

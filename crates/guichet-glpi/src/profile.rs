@@ -266,8 +266,8 @@ impl GlpiProfile {
             .map_err(|e| SyncError::Config(e.to_string()))
     }
 
-    /// Builds the connector for the API `detection` chose (error messages in English; see
-    /// [`GlpiConnector::with_lang`]).
+    /// Builds the connector for the API `detection` chose (technical error messages; see
+    /// [`GlpiConnector::with_wording`]).
     pub fn connector(
         &self,
         cfg: &ConnectorConfig,

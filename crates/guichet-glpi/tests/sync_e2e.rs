@@ -324,7 +324,7 @@ async fn bad_token_stops_the_pass_and_keeps_the_queue() {
         .await
         .unwrap();
     match &r.stopped {
-        Some(Stop::Auth(m)) => assert!(m.contains("user token"), "{m}"),
+        Some(Stop::Auth(m)) => assert!(m.contains("glpi_user_token_refused"), "{m}"),
         other => panic!("{other:?}"),
     }
     assert_eq!(store.outbox().await.unwrap().len(), 1);

@@ -2,7 +2,8 @@
 //!
 //! * [`Connector`]: the one narrow interface to a service-desk server (authenticate, push a
 //!   ticket, push a reply, pull ticket changes, pull the knowledge base, push the inventory).
-//!   [`rt::RtConnector`] talks to Request Tracker 5's REST2 API.
+//!   The connectors themselves live in their own crates (`guichet-rt` for Request Tracker 5,
+//!   `guichet-glpi` for GLPI); this crate holds only what they share.
 //! * [`Engine`]: one pass pushes the outbox in order per ticket (backoff with jitter,
 //!   `Retry-After`, parking of permanent refusals), then pulls ticket changes and the knowledge
 //!   base with per-connector cursors that move only after the local commit.
@@ -11,6 +12,9 @@
 //!   optional extra CA file, proxies from the environment, timeouts on every request).
 //! * [`secret`]: credentials in the OS keyring, never in the database or config files.
 //! * [`config`]: the connector settings (URL, user, queue, CA file: never the secret).
+#![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
+
 pub mod config;
 mod connector;
 mod engine;
@@ -18,7 +22,6 @@ mod error;
 pub mod http;
 mod kb;
 mod kb_store;
-pub mod rt;
 pub mod secret;
 
 pub use connector::{

@@ -208,7 +208,11 @@ pub async fn inventory_export(
 pub async fn machine_health() -> AppResult<MachineHealth> {
     tauri::async_runtime::spawn_blocking(|| {
         let now = Utc::now();
-        let mut h = health::summarise(&health::collect(now), now, guichet_inventory::pending_updates());
+        let mut h = health::summarise(
+            &health::collect(now),
+            now,
+            guichet_inventory::pending_updates(),
+        );
         h.online &= !crate::sync_loop::forced_offline();
         h
     })

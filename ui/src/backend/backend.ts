@@ -146,3 +146,33 @@ export interface Backend {
 export function errorCode(e: unknown): ErrorCode {
   return e instanceof BackendError ? e.code : "failed";
 }
+
+/** GLPI's error codes (guichet-glpi's `GlpiErrorCode::as_str`), worded by `error.<code>`. */
+export const GLPI_ERROR_CODES = [
+  "glpi_user_token_refused",
+  "glpi_login_refused",
+  "glpi_app_token_refused",
+  "glpi_ip_not_allowed",
+  "glpi_oauth_client_refused",
+  "glpi_session_expired",
+  "glpi_right_missing",
+  "glpi_item_not_found",
+  "glpi_refused",
+  "glpi_inventory_refused",
+  "glpi_server",
+  "glpi_rate_limited",
+  "glpi_timeout",
+  "glpi_network",
+  "glpi_malformed",
+  "glpi_unsupported",
+  "glpi_config",
+] as const;
+export type GlpiErrorCode = (typeof GLPI_ERROR_CODES)[number];
+
+/** The GLPI code a failure's English detail names (`…: glpi_timeout: …`), if any: the app
+ *  words GLPI's failures more precisely than by the command's code alone. */
+export function glpiErrorCode(e: unknown): GlpiErrorCode | null {
+  if (!(e instanceof BackendError)) return null;
+  const m = /\b(glpi_[a-z_]+): /.exec(e.message);
+  return m && (GLPI_ERROR_CODES as readonly string[]).includes(m[1]) ? (m[1] as GlpiErrorCode) : null;
+}

@@ -1,6 +1,6 @@
 // Small shared pieces: status messages announced to screen readers, error display, field values.
 import type { ReactNode } from "react";
-import { errorCode, type AttachmentDraft, type FieldValue } from "../backend/backend";
+import { errorCode, glpiErrorCode, type AttachmentDraft, type FieldValue } from "../backend/backend";
 import { hasKey, useI18n } from "../i18n";
 
 /** A polite live region: screen readers announce its changes. */
@@ -15,7 +15,7 @@ export function Status({ children, tone = "info" }: { children: ReactNode; tone?
 /** A failure, worded by code (the English detail goes to the log, not the screen). */
 export function ErrorNote({ error }: { error: unknown }) {
   const { t } = useI18n();
-  const code = errorCode(error);
+  const code = glpiErrorCode(error) ?? errorCode(error);
   return (
     <p className="status status-error" role="alert">
       {t(`error.${code}`)}

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIELD_KEYS } from "../bindings";
 import type { AgentRunResult, BundleDirection, BundleRefusal, BundleSync, CategoryId, ChangeKindId, ErrorCode, ServerKind, SignerTrust, TicketStatus, Urgency } from "../bindings";
+import { BackendError, GLPI_ERROR_CODES, glpiErrorCode } from "../backend/backend";
 import { PAGES } from "../context";
 import { en } from "../i18n/en";
 import { fr } from "../i18n/fr";
@@ -62,6 +63,7 @@ describe("dictionaries", () => {
       ...Object.keys(CATEGORIES).map((c) => `category.${c}`),
       ...Object.keys(CHANGES).map((c) => `change.${c}`),
       ...Object.keys(ERRORS).map((c) => `error.${c}`),
+      ...GLPI_ERROR_CODES.map((c) => `error.${c}`),
       ...Object.keys(STATUSES).map((c) => `status.${c}`),
       ...Object.keys(URGENCIES).map((c) => `urgency.${c}`),
       ...Object.keys(SERVERS).map((c) => `server.${c}`),
@@ -95,6 +97,16 @@ describe("dictionaries", () => {
         if (!/^(https?:\/\/|\/)/.test(m[1])) found.push(`${file}: ${m[1]}`);
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe("GLPI failures", () => {
+  it("are worded by the GLPI code their detail names, else by the command's code", () => {
+    const e = new BackendError("auth", "authentication failed: glpi_user_token_refused: GLPI error ERROR_GLPI_LOGIN_USER_TOKEN (HTTP 401): refused");
+    expect(glpiErrorCode(e)).toBe("glpi_user_token_refused");
+    expect(glpiErrorCode(new BackendError("auth", "authentication failed: glpi_nonsense: x"))).toBeNull();
+    expect(glpiErrorCode(new BackendError("offline", "server unreachable"))).toBeNull();
+    expect(glpiErrorCode(new Error("glpi_timeout: x"))).toBeNull();
   });
 });
 

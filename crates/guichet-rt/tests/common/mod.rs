@@ -8,9 +8,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use guichet_rt::{RtConfig, RtConnector};
 use guichet_store::{DescriptionFormat, NewTicket, Store, DEFAULT_ATTACHMENT_LIMIT};
 use guichet_sync::http::HttpOptions;
-use guichet_sync::rt::{RtConfig, RtConnector};
 use guichet_sync::{Engine, MemoryKb, PassReport, RetryPolicy};
 use guichet_testkit::RtServer;
 use rand::SeedableRng;

@@ -1,10 +1,11 @@
-//! Reading RT's JSON: ids that are strings or numbers, collections, dates, article bodies.
+//! Reading and writing RT's JSON: ids that are strings or numbers, collections, dates,
+//! TicketSQL literals, article bodies.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::ConnectorError;
+use guichet_sync::ConnectorError;
 
 /// The id of an item: `"3"` in collections, `3` in single resources.
 pub fn id_of(v: &Value) -> Option<String> {
@@ -13,6 +14,16 @@ pub fn id_of(v: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// A string field of an item (empty when absent or not a string).
+pub fn str_field(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+/// Single quotes and backslashes escaped for a TicketSQL/AssetSQL string literal.
+pub fn sql_str(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
 /// The `items` of a collection answer.
@@ -103,6 +114,11 @@ mod tests {
         assert_eq!(id_of(&json!({"id": "3"})).as_deref(), Some("3"));
         assert_eq!(id_of(&json!({"id": 3})).as_deref(), Some("3"));
         assert_eq!(id_of(&json!({"id": ""})), None);
+    }
+
+    #[test]
+    fn sql_literals_are_escaped() {
+        assert_eq!(sql_str("O'Brien\\"), "O\\'Brien\\\\");
     }
 
     #[test]

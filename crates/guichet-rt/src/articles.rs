@@ -1,0 +1,191 @@
+//! The knowledge base: RT Articles of one class, body in the `Content` custom field,
+//! disabled articles being deletions, embedded images downloaded so that articles read
+//! offline.
+
+use chrono::{DateTime, Utc};
+use guichet_sync::{ConnectorError, KbArticle, KbChanges, KbImage};
+use reqwest::{Method, RequestBuilder};
+use serde_json::{json, Value};
+
+use crate::wire::{article_date, id_of, rt_date, text_to_html, version_of};
+use crate::RtConnector;
+
+/// Largest image kept with an article.
+const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+
+/// Downloads one image: (MIME type, bytes), or why not.
+async fn fetch_image(req: RequestBuilder) -> Result<(String, Vec<u8>), String> {
+    let mut resp = req.send().await.map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !content_type.starts_with("image/") {
+        return Err(format!("not an image ({content_type:?})"));
+    }
+    if resp.content_length().unwrap_or(0) > MAX_IMAGE_BYTES as u64 {
+        return Err("too large".into());
+    }
+    // Read by chunks so that a server lying about (or omitting) the length cannot make us
+    // hold more than the limit.
+    let mut bytes = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
+        if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
+            return Err("too large".into());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((content_type, bytes))
+}
+
+/// The value of an article's `Content` custom field (empty when it has none).
+fn content_of(a: &Value) -> &str {
+    a.get("CustomFields")
+        .and_then(Value::as_array)
+        .and_then(|cfs| {
+            cfs.iter()
+                .find(|cf| cf.get("name").and_then(Value::as_str) == Some("Content"))
+        })
+        .and_then(|cf| cf.pointer("/values/0"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+impl RtConnector {
+    /// Knowledge-base changes since `cursor` (an article search date), deletions included.
+    pub(crate) async fn kb_changes(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<KbChanges, ConnectorError> {
+        let articles = self.updated_articles(cursor).await?;
+        let mut out = KbChanges::default();
+        let mut latest: Option<DateTime<Utc>> = None;
+        for a in &articles {
+            let id =
+                id_of(a).ok_or_else(|| ConnectorError::Malformed("article without id".into()))?;
+            let updated = rt_date(a.get("LastUpdated"))?;
+            latest = latest.max(updated);
+            if a.get("Disabled").and_then(Value::as_str) == Some("1") {
+                out.deletions.push(id);
+                continue;
+            }
+            out.upserts.push(self.article(a, id, updated).await);
+        }
+        out.cursor = latest.map(article_date);
+        Ok(out)
+    }
+
+    /// The class's articles updated since `cursor`, disabled ones included.
+    async fn updated_articles(&self, cursor: Option<&str>) -> Result<Vec<Value>, ConnectorError> {
+        let class = self.kb_class_id().await?;
+        let mut query = vec![json!({"field": "Class", "value": class})];
+        if let Some(c) = cursor {
+            query.push(json!({"field": "LastUpdated", "operator": ">=", "value": c, "entry_aggregator": "AND"}));
+        }
+        self.collection(
+            Method::GET,
+            "/articles",
+            &[
+                ("query", Value::Array(query).to_string()),
+                (
+                    "fields",
+                    "Name,Summary,Disabled,LastUpdated,CustomFields".into(),
+                ),
+                // Disabled articles are how RT deletes: they must come back to be removed.
+                ("find_disabled_rows", "1".into()),
+            ],
+        )
+        .await
+    }
+
+    /// Article `a` (server id `id`) as the knowledge base keeps it, images included.
+    async fn article(&self, a: &Value, id: String, updated: Option<DateTime<Utc>>) -> KbArticle {
+        let title = a
+            .get("Name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let summary = a
+            .get("Summary")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let content = content_of(a);
+        let body_html = text_to_html(content);
+        let images = self.fetch_images(&body_html).await;
+        KbArticle {
+            connector: "rt".into(),
+            remote_version: version_of(
+                updated,
+                &[&title, summary.as_deref().unwrap_or(""), content],
+            ),
+            remote_id: id,
+            title,
+            summary,
+            body_html,
+            category: Some(self.cfg.kb_class.clone()),
+            language: None,
+            updated_at: updated.unwrap_or_default(),
+            images,
+        }
+    }
+
+    /// The id of the knowledge base's article class, looked up once.
+    async fn kb_class_id(&self) -> Result<String, ConnectorError> {
+        if let Some(id) = self.class_id.lock().expect("lock poisoned").clone() {
+            return Ok(id);
+        }
+        let classes = self
+            .collection(Method::GET, "/classes/all", &[("fields", "Name".into())])
+            .await?;
+        let id = classes
+            .iter()
+            .find(|c| c.get("Name").and_then(Value::as_str) == Some(self.cfg.kb_class.as_str()))
+            .and_then(id_of)
+            .ok_or_else(|| ConnectorError::Permanent {
+                status: 404,
+                message: format!(
+                    "no article class `{}` visible to {}",
+                    self.cfg.kb_class, self.cfg.user
+                ),
+            })?;
+        *self.class_id.lock().expect("lock poisoned") = Some(id.clone());
+        Ok(id)
+    }
+
+    /// The images an article embeds, downloaded so that it reads offline. RT's own URLs are
+    /// fetched with the connector's credentials, others anonymously. An image that cannot be
+    /// fetched, is not an image, or is over [`MAX_IMAGE_BYTES`] is left out (the sanitiser then
+    /// drops its `<img>`): one broken image must not keep the article from the knowledge base.
+    async fn fetch_images(&self, html: &str) -> Vec<KbImage> {
+        let Ok(base) = reqwest::Url::parse(&format!("{}/", self.cfg.url)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for src in guichet_store::embedded_image_urls(html) {
+            let Ok(url) = base.join(&src) else { continue };
+            if !matches!(url.scheme(), "http" | "https") {
+                continue;
+            }
+            let mut req = self.client.get(url.clone());
+            if url.origin() == base.origin() {
+                req = self.authorize(req);
+            }
+            match fetch_image(req).await {
+                Ok((content_type, bytes)) => out.push(KbImage {
+                    url: src,
+                    content_type,
+                    bytes,
+                }),
+                Err(why) => tracing::warn!(url = %url, %why, "article image left out"),
+            }
+        }
+        out
+    }
+}
