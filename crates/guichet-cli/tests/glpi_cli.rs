@@ -7,6 +7,10 @@
 //! (`keyctl session -`), which every `guichet` process it starts inherits, so what `connect`
 //! stores is what `sync` reads, and nothing leaks into the user's keyrings.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 

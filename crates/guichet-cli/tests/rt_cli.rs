@@ -10,6 +10,10 @@
 //! RT is required: CI installs it. `GUICHET_SKIP_RT=1` skips these tests explicitly (they print
 //! SKIP); without it, a missing RT fails them loudly.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,5 +1,9 @@
 //! `guichet site` and `guichet asset` through the real binary, each in a fresh data directory.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

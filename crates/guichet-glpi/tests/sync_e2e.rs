@@ -4,6 +4,10 @@
 //! and deletions, refused credentials stop the pass, transient failures are retried, and
 //! inventories go full then partial without sending the same snapshot twice.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 use chrono::{DateTime, TimeZone, Utc};
 use guichet_glpi::*;
 use guichet_glpi_emulator::{seed, Emulator, EmulatorConfig, FaultKind};

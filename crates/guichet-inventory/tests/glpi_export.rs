@@ -4,6 +4,10 @@
 //! Two validators: the upstream schema as is, and a strict copy where every object refuses
 //! properties the schema does not declare, so a misspelt field name fails too.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use guichet_inventory::*;
 use serde_json::{json, Value};

@@ -2,6 +2,10 @@
 //! by bundle to a connected store, reaches RT exactly once however often it is imported, and
 //! the technician's reply travels back to the site in the return bundle.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 mod common;
 
 use std::time::Duration;

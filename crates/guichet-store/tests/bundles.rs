@@ -2,6 +2,10 @@
 //! application, and the refusal of truncated, altered, re-signed and foreign files with nothing
 //! applied.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use guichet_bundle::{read_bundle, read_bundle_bytes, BundleError, BundleKind, BundleSigner};
 use guichet_inventory::{Inventory, OperatingSystem};

@@ -1,6 +1,10 @@
 //! The site register in the store: duplicate recognition and its precedence, history,
 //! unchanged re-imports, filters, the change journal, assets and agent runs.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use guichet_inventory::{Inventory, Machine, Memory, OperatingSystem, Software};
 use guichet_store::*;

@@ -6,6 +6,9 @@
 //! Without `GUICHET_APP` (the binary to drive) the test is skipped, so `cargo test --workspace`
 //! stays runnable on machines without a display.
 
+// One scenario walks the app as a user would; its steps read in order.
+#![allow(clippy::too_many_lines)]
+
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command};
