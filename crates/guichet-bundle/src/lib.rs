@@ -35,7 +35,6 @@
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
-mod blob;
 mod error;
 mod hex;
 mod keys;
@@ -44,8 +43,8 @@ mod payload;
 mod read;
 mod write;
 
-pub use blob::{BlobId, NotABlobId};
 pub use error::BundleError;
+pub use guichet_records::{BlobId, DescriptionFormat, NotABlobId, ReplySide};
 pub use keys::{BundleSigner, SIGNING_KEY_FILE};
 pub use manifest::{
     BundleCounts, BundleKind, BundleWritten, Manifest, ManifestEntry, BUNDLE_FORMAT,
@@ -53,8 +52,8 @@ pub use manifest::{
 };
 pub use payload::{
     BundledAttachment, BundledPush, BundledReply, BundledSiteChange, BundledSnapshot,
-    BundledTicket, DescriptionFormat, OutgoingPayload, ReplySide, ReturnPayload, ReturnedArticle,
-    ReturnedFile, ReturnedImage, ReturnedKb, ReturnedReply, ReturnedTicket,
+    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage,
+    ReturnedKb, ReturnedReply, ReturnedTicket,
 };
 pub use read::{read_bundle, read_bundle_bytes, Payload, VerifiedBundle};
 pub use write::{write_bundle, Draft};

@@ -9,28 +9,7 @@ use guichet_inventory::Inventory;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::BlobId;
-
-/// How a carried ticket's description is written. The format's own spelling (`text`,
-/// `markdown`): a file written today must read the same whatever the store's types become.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DescriptionFormat {
-    /// Plain text.
-    Text,
-    /// Markdown.
-    Markdown,
-}
-
-/// Who wrote a returned reply (`local`: the site's user; `remote`: a technician).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplySide {
-    /// The site's user.
-    Local,
-    /// Someone on the server side (a technician).
-    Remote,
-}
+use guichet_records::{BlobId, DescriptionFormat, ReplySide};
 
 /// A file attached to a carried ticket or reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

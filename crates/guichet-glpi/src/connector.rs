@@ -30,10 +30,10 @@ use crate::rest::RestClient;
 use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use guichet_inventory::{to_glpi, GlpiOptions, Inventory};
-use guichet_store::{
+use guichet_records::{
     InventoryMode, RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate,
-    DEFAULT_ATTACHMENT_LIMIT,
 };
+use guichet_store::DEFAULT_ATTACHMENT_LIMIT;
 use guichet_sync::{
     Connector, ConnectorError, KbArticle, KbChanges, OutgoingInventory, OutgoingReply,
     OutgoingTicket, PushedInventory, PushedTicket, TicketChanges,
@@ -509,7 +509,7 @@ mod tests {
             client_uuid: Uuid::from_u128(1),
             title: "t".into(),
             description: "Tray 2 is stuck".into(),
-            description_format: guichet_store::DescriptionFormat::Text,
+            description_format: guichet_records::DescriptionFormat::Text,
             category: category.map(str::to_owned),
             urgency: 4,
             requester: requester.into(),

@@ -4,7 +4,8 @@
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use guichet_store::{InventoryMode, DEFAULT_ATTACHMENT_LIMIT};
+use guichet_records::InventoryMode;
+use guichet_store::DEFAULT_ATTACHMENT_LIMIT;
 use guichet_sync::http::{self, HttpOptions};
 use guichet_sync::{
     Connector, ConnectorError, KbChanges, OutgoingInventory, OutgoingReply, OutgoingTicket,

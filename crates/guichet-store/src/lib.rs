@@ -44,7 +44,7 @@ pub use articles::{
 };
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
-pub use guichet_bundle::BlobId;
+pub use guichet_records::BlobId;
 pub use outbox::{InventoryMode, InventoryPush, OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
 pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};

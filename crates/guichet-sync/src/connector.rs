@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use guichet_inventory::Inventory;
-use guichet_store::{DescriptionFormat, InventoryMode, RemoteReplyFiles, RemoteTicketUpdate};
+use guichet_records::{DescriptionFormat, InventoryMode, RemoteReplyFiles, RemoteTicketUpdate};
 use uuid::Uuid;
 
 use crate::kb::KbArticle;

@@ -1,7 +1,7 @@
 //! Files both ways: ours as REST2's `Attachments` array, the other side's downloaded from a
 //! correspondence's attachments within the connector's size limit.
 
-use guichet_store::RemoteFile;
+use guichet_records::RemoteFile;
 use guichet_sync::{ConnectorError, OutgoingFile};
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use guichet_store::{RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate};
+use guichet_records::{RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate};
 use guichet_sync::{ConnectorError, TicketChanges};
 use reqwest::Method;
 use serde_json::Value;

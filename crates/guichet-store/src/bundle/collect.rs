@@ -186,7 +186,7 @@ impl Store {
             entry_uuid: None,
             title: t.title,
             description: t.description,
-            description_format: t.description_format.into(),
+            description_format: t.description_format,
             category: t.category,
             urgency: t.urgency,
             requester: t.requester,
@@ -304,7 +304,7 @@ impl Store {
             }
             out.push(ReturnedReply {
                 id: r.id,
-                side: r.side.into(),
+                side: r.side,
                 remote_id,
                 author: r.author,
                 body: r.body,

@@ -32,7 +32,7 @@ pub use apply::{BundleImport, ImportOptions, PeerTrust};
 use guichet_bundle::BundleError;
 use uuid::Uuid;
 
-use crate::{DescriptionFormat, ReplySide, StoreError};
+use crate::StoreError;
 
 /// Why this store could not export or import a bundle: the bundle (refused, or its file or key
 /// unusable), or the store itself.
@@ -61,42 +61,6 @@ impl ExchangeError {
         match self {
             ExchangeError::Bundle(e) => e.is_refusal(),
             ExchangeError::Store(_) => false,
-        }
-    }
-}
-
-impl From<DescriptionFormat> for guichet_bundle::DescriptionFormat {
-    fn from(f: DescriptionFormat) -> Self {
-        match f {
-            DescriptionFormat::Text => Self::Text,
-            DescriptionFormat::Markdown => Self::Markdown,
-        }
-    }
-}
-
-impl From<guichet_bundle::DescriptionFormat> for DescriptionFormat {
-    fn from(f: guichet_bundle::DescriptionFormat) -> Self {
-        match f {
-            guichet_bundle::DescriptionFormat::Text => Self::Text,
-            guichet_bundle::DescriptionFormat::Markdown => Self::Markdown,
-        }
-    }
-}
-
-impl From<ReplySide> for guichet_bundle::ReplySide {
-    fn from(s: ReplySide) -> Self {
-        match s {
-            ReplySide::Local => Self::Local,
-            ReplySide::Remote => Self::Remote,
-        }
-    }
-}
-
-impl From<guichet_bundle::ReplySide> for ReplySide {
-    fn from(s: guichet_bundle::ReplySide) -> Self {
-        match s {
-            guichet_bundle::ReplySide::Local => Self::Local,
-            guichet_bundle::ReplySide::Remote => Self::Remote,
         }
     }
 }

@@ -11,84 +11,15 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
-use crate::tickets::{ts, uuid};
+use crate::tickets::{ts, uuid, DbText};
+pub use guichet_records::{InventoryMode, OutboxEntry, OutboxKind, OutboxState};
+
 use crate::{Store, StoreError};
 
 mod complete;
 mod cursors;
 mod pushes;
 mod queue;
-
-/// What an outbox entry sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxKind {
-    /// Create the ticket on the server.
-    CreateTicket,
-    /// Add a reply to a ticket the server holds.
-    AddReply,
-    /// Send an inventory snapshot.
-    PushInventory,
-}
-
-/// Whether an entry will be tried again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxState {
-    /// Will be sent when due.
-    Pending,
-    /// Refused by the server for good; waits for the user (see [`Store::requeue_parked`]).
-    Parked,
-}
-
-impl OutboxKind {
-    /// Database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutboxKind::CreateTicket => "create_ticket",
-            OutboxKind::AddReply => "add_reply",
-            OutboxKind::PushInventory => "push_inventory",
-        }
-    }
-    fn parse(s: &str) -> Result<Self, StoreError> {
-        match s {
-            "create_ticket" => Ok(OutboxKind::CreateTicket),
-            "add_reply" => Ok(OutboxKind::AddReply),
-            "push_inventory" => Ok(OutboxKind::PushInventory),
-            other => Err(StoreError::Corrupt {
-                what: "outbox kind".into(),
-                detail: format!("unknown value `{other}`"),
-            }),
-        }
-    }
-}
-
-/// One entry of the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    /// Order of creation.
-    pub seq: i64,
-    /// The client UUID the server sees (ticket id, reply id, or the inventory push's id).
-    pub uuid: Uuid,
-    /// What it sends.
-    pub kind: OutboxKind,
-    /// The ticket it belongs to (entries of one ticket are sent in order).
-    pub ticket_id: Option<Uuid>,
-    /// The reply, for `add_reply`.
-    pub reply_id: Option<Uuid>,
-    /// The snapshot, for `push_inventory`.
-    pub snapshot_uuid: Option<Uuid>,
-    /// Failed attempts so far.
-    pub attempts: u32,
-    /// Not to be tried before this.
-    pub next_attempt_at: DateTime<Utc>,
-    /// Pending or parked.
-    pub state: OutboxState,
-    /// The last failure, verbatim from the server when it gave one.
-    pub last_error: Option<String>,
-    /// When the change was made.
-    pub created_at: DateTime<Utc>,
-}
 
 /// The outcome of the latest sync passes of one connector.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,21 +40,18 @@ pub struct SyncStatus {
     pub last_pulled: i64,
 }
 
+impl DbText for OutboxKind {
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        OutboxKind::from_name(s).ok_or_else(|| StoreError::Corrupt {
+            what: "outbox kind".into(),
+            detail: format!("unknown value `{s}`"),
+        })
+    }
+}
+
 /// Prefix of the `sync_cursors` streams holding a connector's [`InventoryPush`] records (JSON),
 /// followed by the device id.
 const INVENTORY_PUSH_STREAM: &str = "inventory.push:";
-
-/// How an inventory reached the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InventoryMode {
-    /// The whole inventory.
-    Full,
-    /// Only the categories that changed since the previous push.
-    Partial,
-    /// Nothing had changed since the previous push: only the contact was made.
-    Unchanged,
-}
 
 /// The record of a connector's latest completed inventory push, for `sync --status` and to
 /// plan the next push (partial against this snapshot; the same snapshot is never sent twice).

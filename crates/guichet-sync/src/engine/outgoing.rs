@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::system_summary;
-use guichet_store::{InventoryPush, OutboxEntry, OutboxKind, SnapshotRef, StoreError};
+use guichet_records::{OutboxEntry, OutboxKind};
+use guichet_store::{InventoryPush, SnapshotRef, StoreError};
 
 use super::{Engine, Outcome};
 use crate::connector::{OutgoingFile, OutgoingInventory, OutgoingReply, OutgoingTicket};

@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use guichet_store::{OutboxEntry, OutboxState, StoreError};
+use guichet_records::{OutboxEntry, OutboxState};
+use guichet_store::StoreError;
 use rand::RngCore;
 use uuid::Uuid;
 

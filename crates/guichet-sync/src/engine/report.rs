@@ -2,7 +2,7 @@
 //! and why the pass stopped early, if it did.
 
 use chrono::{DateTime, Utc};
-use guichet_store::OutboxKind;
+use guichet_records::OutboxKind;
 use serde::Serialize;
 use uuid::Uuid;
 

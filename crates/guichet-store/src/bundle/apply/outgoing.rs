@@ -115,7 +115,7 @@ async fn apply_tickets(
             .bind(&id)
             .bind(&t.title)
             .bind(&t.description)
-            .bind(crate::DescriptionFormat::from(t.description_format).as_str())
+            .bind(t.description_format.as_str())
             .bind(&t.category)
             .bind(i64::from(t.urgency.clamp(1, 5)))
             .bind(&t.requester)
