@@ -19,8 +19,12 @@ command -v tauri-driver >/dev/null || { echo "tauri-driver not found: run ./scri
 # compiled crates; alone, the same set.
 cargo_set=${GUICHET_CARGO_SET:---workspace --features guichet-app/custom-protocol}
 if [ -z "${GUICHET_APP:-}" ]; then
+  # Every target, not only the binaries: with test targets in the build, Cargo resolves the
+  # dev-dependencies' features too, as the test run did, so the binaries are linked from the
+  # test run's compiled crates (`--bins` alone resolved other features and rebuilt about 40
+  # dependencies on a clean CI run).
   # shellcheck disable=SC2086 # the set is several words on purpose
-  cargo build --locked $cargo_set --bins
+  cargo build --locked $cargo_set --all-targets
   export GUICHET_APP=$target/debug/guichet-app
 fi
 
