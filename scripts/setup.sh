@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 # service desk the sync tests run against), keyring back-ends and a session bus.
 # Desktop app: WebKitGTK 4.1 (Tauri 2), the tray's appindicator library; its tests: Xvfb,
 # WebKitWebDriver, ImageMagick, and Chromium for the accessibility audit of the UI.
+# GLPI's live tests (scripts/glpi/start-glpi.sh): PHP 8.2 with the extensions GLPI 10 and 11
+# need, and MariaDB, each instance run by the test kit on loopback with its own data folder.
 # Packaging (scripts/package.sh): mksquashfs builds the AppImage's file system; libfuse2 is what
 # the AppImage runtime mounts it with when the package check starts it.
 PACKAGES=(
@@ -20,6 +22,9 @@ PACKAGES=(
   iproute2 dmidecode pciutils usbutils
   fusioninventory-agent
   request-tracker5 rt5-db-sqlite rt5-standalone
+  php8.2-cli php8.2-mysql php8.2-gd php8.2-intl php8.2-curl php8.2-mbstring php8.2-xml
+  php8.2-zip php8.2-bz2 php8.2-ldap php8.2-opcache php8.2-bcmath
+  mariadb-server mariadb-client xz-utils bc
   dbus gnome-keyring keyutils libdbus-1-dev
 )
 

@@ -61,7 +61,8 @@ pub struct SyncArgs {
     /// Show the queue, the last success and the last error instead of syncing.
     #[arg(long)]
     status: bool,
-    /// Put entries the server refused back in the queue first (after fixing the cause).
+    /// Put entries the server refused back in the queue, and send entries waiting for their
+    /// next attempt now rather than at their scheduled retry (after fixing the cause).
     #[arg(long, conflicts_with = "status")]
     retry: bool,
     /// Also send this machine's inventory (collected now).
@@ -194,6 +195,13 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             "{n} refused entr{} put back in the queue",
             if n == 1 { "y" } else { "ies" }
         );
+        let n = store.retry_waiting_now(now).await?;
+        if n > 0 {
+            eprintln!(
+                "{n} waiting entr{} retried now",
+                if n == 1 { "y" } else { "ies" }
+            );
+        }
     }
     if args.full_inventory {
         // Forgetting what was sent makes the next push a full one.

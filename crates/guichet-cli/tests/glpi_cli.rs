@@ -150,7 +150,11 @@ async fn a_ticket_written_offline_reaches_glpi_exactly_once_and_the_inventory_is
         let st = emu.state();
         assert_eq!(st.tickets.len(), 1);
         let t = st.tickets.values().next().unwrap();
-        assert_eq!(t.externalid, id);
+        assert!(
+            t.content.contains(&format!("<!-- guichet:{id} -->")),
+            "{}",
+            t.content
+        );
         assert_eq!(t.name, "Printer jam");
     }
     ok(&run(d, &["sync"], "").await);

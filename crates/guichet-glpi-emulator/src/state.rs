@@ -261,6 +261,8 @@ pub struct State {
     pub tickets: BTreeMap<i64, Ticket>,
     /// Follow-ups by id.
     pub followups: BTreeMap<i64, Followup>,
+    /// Requesters of each ticket (`glpi_tickets_users`, type 1), by ticket id.
+    pub requesters: BTreeMap<i64, Vec<i64>>,
     /// Solutions by id.
     pub solutions: BTreeMap<i64, Solution>,
     /// ITIL categories by id.
@@ -291,6 +293,7 @@ impl State {
             tokens: HashMap::new(),
             tickets: BTreeMap::new(),
             followups: BTreeMap::new(),
+            requesters: BTreeMap::new(),
             solutions: BTreeMap::new(),
             itil_categories: BTreeMap::new(),
             kb_categories: BTreeMap::new(),

@@ -85,7 +85,7 @@ fn route(
         ("GET", ["Document", id]) if documents::wants_file(req) => {
             documents::download_document(st, id)
         }
-        ("GET", [itemtype, id]) => items::get_item(st, itemtype, id),
+        ("GET", [itemtype, id]) => items::get_item(st, req, itemtype, id),
         ("GET", [itemtype, id, sub]) => items::get_sub_items(st, req, itemtype, id, sub, config),
         ("POST", [itemtype]) => add::add_item(st, req, itemtype, user_id),
         ("POST", [itemtype, id, sub]) if *itemtype == "Ticket" => {

@@ -184,6 +184,38 @@ fn api(shared: &Shared, req: &Req, path: &[&str]) -> Resp {
         ("POST", ["Assistance", "Ticket", tid, "Timeline", "Followup"]) => {
             add_followup(&mut st, req, id(tid), user)
         }
+        ("GET", ["Session"]) => Resp::json(200, &json!({"user_id": user})),
+        ("POST", ["Assistance", "Ticket", tid, "TeamMember"]) => {
+            // GLPI 11.0.6 records no requester for a ticket created through this API.
+            let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+                return error(400, "ERROR", "Invalid JSON body");
+            };
+            match (
+                body["type"].as_str(),
+                body["id"].as_i64(),
+                body["role"].as_str(),
+            ) {
+                (Some("User"), Some(u), Some("requester")) if st.tickets.contains_key(&id(tid)) => {
+                    st.requesters.entry(id(tid)).or_default().push(u);
+                    Resp::json(201, &Value::Null)
+                }
+                _ => error(
+                    400,
+                    "ERROR_INVALID_PARAMETER",
+                    "One or more parameters are invalid",
+                ),
+            }
+        }
+        ("GET", ["Assistance", "Ticket", tid, "TeamMember", "requester"]) => {
+            let members: Vec<Value> = st
+                .requesters
+                .get(&id(tid))
+                .into_iter()
+                .flatten()
+                .map(|u| json!({"type": "User", "id": u, "role": "requester"}))
+                .collect();
+            Resp::json(200, &Value::Array(members))
+        }
         ("GET", ["Knowledgebase", "Article"]) => kb_articles(&st, req),
         ("GET", ["Knowledgebase", "Category"]) => kb_categories(&st, req),
         _ => {
@@ -241,7 +273,8 @@ fn create_ticket(st: &mut State, req: &Req, user: i64) -> Resp {
     created(new, &format!("/Assistance/Ticket/{new}"))
 }
 
-/// `GET /Assistance/Ticket/:id/Timeline/{Followup,Solution}`: one kind of timeline entry.
+/// `GET /Assistance/Ticket/:id/Timeline/{Followup,Solution}`: one kind of timeline entry, each
+/// wrapped as `{"type": "Followup", "item": {…}}` as GLPI 11.0.6 answers (observed live).
 fn timeline(st: &State, req: &Req, tid: i64, kind: &str) -> Resp {
     if !st.tickets.contains_key(&tid) {
         return not_found();
@@ -276,7 +309,11 @@ fn timeline(st: &State, req: &Req, tid: i64, kind: &str) -> Resp {
             .collect(),
         _ => return not_found(),
     };
-    list(rows, req)
+    let wrapped = rows
+        .into_iter()
+        .map(|item| json!({"type": kind, "item": item}))
+        .collect();
+    list(wrapped, req)
 }
 
 /// `POST /Assistance/Ticket/:id/Timeline/Followup`: 201 with the follow-up's `href`.
@@ -426,6 +463,19 @@ fn matches(cell: Option<&Value>, op: &str, value: &str) -> bool {
         Some(v) => v.to_string(),
     };
     let value = value.trim_matches('"');
+    // Dates compare as dates, as MariaDB does: GLPI 11 accepts `YYYY-MM-DD HH:MM:SS` (an RFC
+    // 3339 instant only with a warning, "1292 Truncated incorrect datetime value").
+    if let (Some(a), Some(b)) = (as_datetime(&text), as_datetime(value)) {
+        return match op {
+            "=gt=" => a > b,
+            "=ge=" => a >= b,
+            "=lt=" => a < b,
+            "=le=" => a <= b,
+            "==" => a == b,
+            "!=" => a != b,
+            _ => false,
+        };
+    }
     match op {
         "==" => text == value,
         "!=" => text != value,
@@ -438,4 +488,14 @@ fn matches(cell: Option<&Value>, op: &str, value: &str) -> bool {
             text.to_lowercase().contains(&needle)
         }
     }
+}
+
+fn as_datetime(s: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|d| d.naive_utc())
+        })
 }

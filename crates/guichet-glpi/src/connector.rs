@@ -23,6 +23,7 @@
 //! * inventory: CONTACT then a full or partial INVENTORY, partial against the inventory the
 //!   engine says the server last accepted (`previous`); nothing at all when nothing changed.
 
+use crate::content;
 use crate::error::GlpiError;
 use crate::inventory::{request_id, InventoryClient};
 use crate::model::{parse_glpi_time, DocumentFile, FollowupDraft, TicketDraft, TicketType};
@@ -72,11 +73,16 @@ impl GlpiConnector {
 
     /// The files linked to a follow-up, downloaded unless over the size limit.
     async fn followup_files(&self, followup: i64) -> Result<Vec<RemoteFile>, ConnectorError> {
-        let docs = self
-            .rest
-            .followup_documents(followup)
-            .await
-            .map_err(|e| self.classify(e))?;
+        let docs = match self.rest.followup_documents(followup).await {
+            Ok(docs) => docs,
+            // A Self-Service account may not list a follow-up's documents (GLPI 10 answers
+            // 403): the reply comes back without its files rather than not at all.
+            Err(e) if e.is_forbidden() => {
+                tracing::info!(followup, "this GLPI account may not read follow-up files");
+                Vec::new()
+            }
+            Err(e) => return Err(self.classify(e)),
+        };
         let mut out = Vec::with_capacity(docs.len());
         for d in docs {
             let file = self
@@ -185,11 +191,11 @@ fn is_connected_user(requester: &str, login: &str) -> bool {
     r.eq_ignore_ascii_case(login) || local.eq_ignore_ascii_case(login)
 }
 
-/// The ticket's description: what the user wrote, then what has no GLPI field (`category`
-/// when it did not resolve to an ITIL category, the requester when it is not the connected
-/// user `login`), then the system summary.
+/// The ticket's description as GLPI HTML: what the user wrote (see [`content::to_html`]), then
+/// what has no GLPI field (`category` when it did not resolve to an ITIL category, the
+/// requester when it is not the connected user `login`), then the system summary.
 fn description(t: &OutgoingTicket, category_resolved: bool, login: &str) -> String {
-    let mut d = t.description.trim_end().to_owned();
+    let mut d = content::to_html(&t.description, t.description_format);
     let mut meta = Vec::new();
     if let Some(c) = t.category.as_ref().filter(|_| !category_resolved) {
         meta.push(format!("Category: {c}"));
@@ -198,12 +204,12 @@ fn description(t: &OutgoingTicket, category_resolved: bool, login: &str) -> Stri
         meta.push(format!("Requester: {}", t.requester));
     }
     if !meta.is_empty() {
-        d.push_str("\n\n");
-        d.push_str(&meta.join("\n"));
+        d.push('\n');
+        d.push_str(&content::plain_to_html(&meta.join("\n")));
     }
     if let Some(s) = &t.system_summary {
-        d.push_str("\n\n");
-        d.push_str(s);
+        d.push('\n');
+        d.push_str(&content::plain_to_html(s));
     }
     d
 }
@@ -226,6 +232,12 @@ impl Connector for GlpiConnector {
     }
 
     async fn push_ticket(&self, t: &OutgoingTicket) -> Result<PushedTicket, ConnectorError> {
+        if !t.attachments.is_empty() && !self.rest.can_send_files() {
+            // Refused before the ticket exists: no half-sent ticket without its files.
+            return Err(self.classify(GlpiError::Unsupported(
+                "files on a ticket through the high-level API without API v1",
+            )));
+        }
         let login = self.rest.login().await.map_err(|e| self.classify(e))?;
         let itilcategories_id = match &t.category {
             Some(c) => self
@@ -276,15 +288,15 @@ impl Connector for GlpiConnector {
 
     async fn push_reply(&self, reply: &OutgoingReply) -> Result<String, ConnectorError> {
         let ticket = remote_id(&reply.ticket_remote_id)?;
-        if !reply.attachments.is_empty() && self.rest.version() == crate::rest::ApiVersion::V2 {
+        if !reply.attachments.is_empty() && !self.rest.can_send_files() {
             // Refused before the follow-up exists: no half-sent reply without its files.
             return Err(self.classify(GlpiError::Unsupported(
-                "files on a reply through the high-level API",
+                "files on a reply through the high-level API without API v1",
             )));
         }
         let draft = FollowupDraft {
             uuid: reply.client_uuid,
-            content: reply.body.clone(),
+            content: content::plain_to_html(&reply.body),
         };
         let id = self
             .rest
@@ -293,14 +305,17 @@ impl Connector for GlpiConnector {
             .map_err(|e| self.classify(e))?;
         if !reply.attachments.is_empty() {
             // The follow-up may be a previous attempt's, with some of its files already up.
-            let existing: Vec<String> = self
-                .rest
-                .followup_documents(id)
-                .await
-                .map_err(|e| self.classify(e))?
-                .into_iter()
-                .map(|d| d.filename)
-                .collect();
+            let existing: Vec<String> = match self.rest.followup_documents(id).await {
+                Ok(docs) => docs.into_iter().map(|d| d.filename).collect(),
+                // Not readable by a Self-Service account: the ticket's list (its follow-ups'
+                // documents included) is, and only makes the check stricter.
+                Err(e) if e.is_forbidden() => self
+                    .rest
+                    .document_names(ticket)
+                    .await
+                    .map_err(|e| self.classify(e))?,
+                Err(e) => return Err(self.classify(e)),
+            };
             for f in &reply.attachments {
                 if existing.contains(&f.file_name) {
                     continue;
@@ -319,7 +334,12 @@ impl Connector for GlpiConnector {
         cursor: Option<&str>,
         watched: &[String],
     ) -> Result<TicketChanges, ConnectorError> {
-        let since = cursor.and_then(parse_glpi_time);
+        // GLPI's dates have one-second steps and its filters are strict (`>`): a change made
+        // in the same second as the cursor, after the last pull, would be missed. Asking from
+        // one second earlier re-reads that second; replies are applied once by their id.
+        let since = cursor
+            .and_then(parse_glpi_time)
+            .map(|t| t - chrono::Duration::seconds(1));
         let changed = self
             .rest
             .tickets_changed_since(since)
@@ -521,15 +541,15 @@ mod tests {
     #[test]
     fn only_what_glpi_has_no_field_for_stays_in_the_description() {
         let t = outgoing(Some("Printer"), "guichet");
-        assert_eq!(description(&t, true, "guichet"), "Tray 2 is stuck");
+        assert_eq!(description(&t, true, "guichet"), "<p>Tray 2 is stuck</p>");
         assert_eq!(
             description(&t, false, "Guichet"),
-            "Tray 2 is stuck\n\nCategory: Printer"
+            "<p>Tray 2 is stuck</p>\n<p>Category: Printer</p>"
         );
         let t = outgoing(None, "bob@example.org");
         assert_eq!(
             description(&t, false, "guichet"),
-            "Tray 2 is stuck\n\nRequester: bob@example.org"
+            "<p>Tray 2 is stuck</p>\n<p>Requester: bob@example.org</p>"
         );
         assert!(is_connected_user("guichet@example.org", "guichet"));
     }

@@ -73,6 +73,12 @@ impl GlpiError {
         )
     }
 
+    /// Whether the account may not do this (HTTP 403, GLPI's `ERROR_RIGHT_MISSING`): what a
+    /// profile such as Self-Service is not allowed, as opposed to refused credentials.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, GlpiError::Api { status: 403, .. }) && !self.is_auth()
+    }
+
     /// Whether the credentials (user token, password, app token, OAuth client) were refused.
     pub fn is_auth(&self) -> bool {
         match self {

@@ -12,13 +12,17 @@
 //!   transient/auth classification; the sentences for people belong to the interfaces (a
 //!   connector takes them as a [`Wording`]).
 //!
-//! Written from GLPI's documentation and tested against `guichet-glpi-emulator`, not a live
-//! server (see README.md).
+//! * [`content`]: text both ways (GLPI HTML out, GLPI 10's entity encoding undone in), and the
+//!   hidden marker that makes pushes exactly-once.
+//!
+//! Tested live against GLPI 10.0.10 and 11.0.6 (the CLI's `glpi10_live` and `glpi11_live`
+//! suites); `guichet-glpi-emulator` injects the faults a real server cannot produce on demand.
 
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
 pub mod connector;
+pub mod content;
 pub mod error;
 pub mod inventory;
 pub mod model;

@@ -104,9 +104,10 @@ impl TicketType {
     }
 }
 
-/// A ticket to create. `uuid` is the client's own id for it, stored in GLPI (the `externalid`
-/// column with API v1, a marker in the content with API v2) so a retried creation finds the
-/// ticket instead of creating a second one. The requester is the connected user: GLPI makes
+/// A ticket to create. `uuid` is the client's own id for it, stored in GLPI as a hidden marker
+/// in the content (see [`crate::content`]: GLPI 10 has no `externalid` column, and a Self-Service
+/// account may not set one) so a retried creation finds the ticket instead of creating a
+/// second one. The requester is the connected user: GLPI makes
 /// whoever creates a ticket through the API its requester.
 #[derive(Debug, Clone)]
 pub struct TicketDraft {
@@ -114,7 +115,7 @@ pub struct TicketDraft {
     pub uuid: Uuid,
     /// Title.
     pub title: String,
-    /// Description (plain text).
+    /// Description, GLPI HTML (see [`crate::content::to_html`]), without the marker.
     pub content: String,
     /// Incident or request.
     pub kind: TicketType,
@@ -184,13 +185,13 @@ pub enum DocumentFile {
     TooLarge(u64),
 }
 
-/// A reply to send as a public follow-up; `uuid` makes the send idempotent (see
-/// [`followup_marker`]).
+/// A reply to send as a public follow-up; `uuid` makes the send idempotent (a hidden marker,
+/// see [`crate::content`]).
 #[derive(Debug, Clone)]
 pub struct FollowupDraft {
     /// Client-side id.
     pub uuid: Uuid,
-    /// Text.
+    /// Text as GLPI HTML, without the marker.
     pub content: String,
 }
 
@@ -266,34 +267,6 @@ impl KbSnapshot {
             .collect();
         KbChanges { upserted, deleted }
     }
-}
-
-/// The marker appended to content Guichet sends, carrying its client-side id: `[guichet:UUID]`.
-/// It lets a retried send find what an earlier, unanswered attempt created.
-pub fn followup_marker(uuid: Uuid) -> String {
-    format!("[guichet:{uuid}]")
-}
-
-/// Content with the marker on its own last line.
-pub fn with_marker(content: &str, uuid: Uuid) -> String {
-    format!("{}\n\n{}", content.trim_end(), followup_marker(uuid))
-}
-
-/// Content without a trailing marker (what people should see).
-pub fn strip_marker(content: &str) -> String {
-    match content.rfind("[guichet:") {
-        Some(pos) if content[pos..].trim_end().ends_with(']') => {
-            content[..pos].trim_end().to_owned()
-        }
-        _ => content.to_owned(),
-    }
-}
-
-/// The client id in a content's marker, if any.
-pub fn marker_uuid(content: &str) -> Option<Uuid> {
-    let start = content.rfind("[guichet:")? + "[guichet:".len();
-    let end = content[start..].find(']')? + start;
-    Uuid::parse_str(&content[start..end]).ok()
 }
 
 /// Parses GLPI's `YYYY-MM-DD HH:MM:SS`, or an RFC 3339 instant (high-level API), to naive UTC.

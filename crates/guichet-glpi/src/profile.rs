@@ -13,7 +13,7 @@ use crate::inventory::{Compression, InventoryClient, InventoryConfig, InventoryO
 use crate::rest::{ApiDetection, ApiVersion, RestClient};
 use crate::transport::Secret;
 use crate::v1::{V1Auth, V1Config};
-use crate::v2::V2Config;
+use crate::v2::{RestClientV2, V2Config};
 use chrono::{DateTime, Utc};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
@@ -281,15 +281,29 @@ impl GlpiProfile {
             &secrets.api_client_secret,
         ) {
             (ApiVersion::V2, Some(id), Some(client_secret)) if self.password_login => {
-                RestClient::v2(
+                let files = crate::v1::RestClientV1::new(
                     http.clone(),
-                    V2Config {
+                    V1Config {
                         base_url: cfg.url.clone(),
-                        client_id: id.clone(),
-                        client_secret: client_secret.clone(),
-                        username: cfg.user.clone(),
-                        password: secrets.user.clone(),
+                        app_token: secrets.app_token.clone(),
+                        auth: V1Auth::Basic {
+                            login: cfg.user.clone(),
+                            password: secrets.user.clone(),
+                        },
                     },
+                );
+                RestClient::V2(
+                    RestClientV2::new(
+                        http.clone(),
+                        V2Config {
+                            base_url: cfg.url.clone(),
+                            client_id: id.clone(),
+                            client_secret: client_secret.clone(),
+                            username: cfg.user.clone(),
+                            password: secrets.user.clone(),
+                        },
+                    )
+                    .with_files_client(files),
                 )
             }
             (ApiVersion::V2, ..) => {

@@ -206,9 +206,11 @@ impl RestClient {
     ) -> Result<i64> {
         match self {
             RestClient::V1(c) => c.upload_document(ticket, filename, mime, bytes).await,
-            RestClient::V2(_) => Err(GlpiError::Unsupported(
-                "document upload through the high-level API",
-            )),
+            RestClient::V2(c) => {
+                files(c)?
+                    .upload_document(ticket, filename, mime, bytes)
+                    .await
+            }
         }
     }
 
@@ -225,9 +227,11 @@ impl RestClient {
                 c.upload_followup_document(followup, filename, mime, bytes)
                     .await
             }
-            RestClient::V2(_) => Err(GlpiError::Unsupported(
-                "document upload through the high-level API",
-            )),
+            RestClient::V2(c) => {
+                files(c)?
+                    .upload_followup_document(followup, filename, mime, bytes)
+                    .await
+            }
         }
     }
 
@@ -236,7 +240,10 @@ impl RestClient {
     pub async fn followup_documents(&self, followup: i64) -> Result<Vec<RemoteDocument>> {
         match self {
             RestClient::V1(c) => c.followup_documents(followup).await,
-            RestClient::V2(_) => Ok(Vec::new()),
+            RestClient::V2(c) => match c.files() {
+                Some(v1) => v1.followup_documents(followup).await,
+                None => Ok(Vec::new()),
+            },
         }
     }
 
@@ -244,9 +251,7 @@ impl RestClient {
     pub async fn download_document(&self, id: i64, limit: u64) -> Result<DocumentFile> {
         match self {
             RestClient::V1(c) => c.download_document(id, limit).await,
-            RestClient::V2(_) => Err(GlpiError::Unsupported(
-                "document download through the high-level API",
-            )),
+            RestClient::V2(c) => files(c)?.download_document(id, limit).await,
         }
     }
 
@@ -254,7 +259,18 @@ impl RestClient {
     pub async fn document_names(&self, ticket: i64) -> Result<Vec<String>> {
         match self {
             RestClient::V1(c) => c.document_names(ticket).await,
-            RestClient::V2(_) => Ok(Vec::new()),
+            RestClient::V2(c) => match c.files() {
+                Some(v1) => v1.document_names(ticket).await,
+                None => Ok(Vec::new()),
+            },
+        }
+    }
+
+    /// Whether files can be sent: always with v1, with v2 through its v1 companion.
+    pub fn can_send_files(&self) -> bool {
+        match self {
+            RestClient::V1(_) => true,
+            RestClient::V2(c) => c.files().is_some(),
         }
     }
 
@@ -262,4 +278,11 @@ impl RestClient {
     pub async fn kb_snapshot(&self) -> Result<KbSnapshot> {
         both!(self, c => c.kb_snapshot().await)
     }
+}
+
+/// The REST API v1 client a v2 client sends files through.
+fn files(c: &RestClientV2) -> Result<&RestClientV1> {
+    c.files().ok_or(GlpiError::Unsupported(
+        "files through the high-level API (GLPI 11's API v1 is needed for them)",
+    ))
 }

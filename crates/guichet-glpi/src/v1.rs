@@ -53,8 +53,8 @@ pub struct RestClientV1 {
     http: reqwest::Client,
     config: V1Config,
     session: Mutex<Option<Secret>>,
-    /// The connected user's login, once known.
-    login: Mutex<Option<String>>,
+    /// Who is connected, once known.
+    login: Mutex<Option<SessionUser>>,
     /// ITIL categories already looked up by name (one lookup per name and pass).
     categories: Mutex<BTreeMap<String, Option<i64>>>,
 }
@@ -211,26 +211,63 @@ impl RestClientV1 {
         Ok(out)
     }
 
-    /// The connected user's login: the Basic login, or `glpiname` from apirest.md "Get full
-    /// session" with a user token. GLPI makes this user the requester of the tickets it creates.
+    /// The connected user's login: `glpiname` of apirest.md "Get full session". GLPI makes
+    /// this user the requester of the tickets it creates.
     pub async fn login(&self) -> Result<String> {
-        if let Some(l) = self.login.lock().await.clone() {
-            return Ok(l);
+        Ok(self.session_user().await?.login)
+    }
+
+    /// The connected user's id (`glpiID`), made the requester of the tickets it creates.
+    pub async fn user_id(&self) -> Result<i64> {
+        Ok(self.session_user().await?.id)
+    }
+
+    /// Whether the connected account's active profile uses GLPI's simplified interface
+    /// (`helpdesk`, e.g. the Self-Service profile), which reads the FAQ and its own tickets.
+    pub async fn is_helpdesk(&self) -> Result<bool> {
+        Ok(self.session_user().await?.helpdesk)
+    }
+
+    /// Who is connected, read once per client from "Get full session".
+    async fn session_user(&self) -> Result<SessionUser> {
+        if let Some(known) = self.login.lock().await.clone() {
+            return Ok(known);
         }
+        let answer = self.call(Method::GET, "getFullSession", &[], None).await?;
+        let v: Value = answer.json()?;
         let login = match &self.config.auth {
             V1Auth::Basic { login, .. } => login.clone(),
-            V1Auth::UserToken(_) => {
-                let answer = self.call(Method::GET, "getFullSession", &[], None).await?;
-                let v: Value = answer.json()?;
-                v.pointer("/session/glpiname")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiname".into()))?
-                    .to_owned()
-            }
+            V1Auth::UserToken(_) => v
+                .pointer("/session/glpiname")
+                .and_then(Value::as_str)
+                .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiname".into()))?
+                .to_owned(),
         };
-        *self.login.lock().await = Some(login.clone());
-        Ok(login)
+        let helpdesk = v
+            .pointer("/session/glpiactiveprofile/interface")
+            .and_then(Value::as_str)
+            == Some("helpdesk");
+        let id = v
+            .pointer("/session/glpiID")
+            .and_then(as_i64)
+            .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiID".into()))?;
+        let known = SessionUser {
+            login,
+            id,
+            helpdesk,
+        };
+        *self.login.lock().await = Some(known.clone());
+        Ok(known)
     }
+}
+
+/// The connected account, as "Get full session" describes it.
+#[derive(Debug, Clone)]
+struct SessionUser {
+    login: String,
+    id: i64,
+    /// Its active profile uses the simplified (`helpdesk`) interface.
+    helpdesk: bool,
 }
 
 /// A request body; multipart forms are rebuilt for the retry after a session renewal.

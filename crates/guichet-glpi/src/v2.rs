@@ -5,6 +5,7 @@
 //! renewed once when a call answers 401. The knowledge base endpoints exist from API 2.2
 //! (`KnowbaseController`), hence the `v2.2` path prefix.
 
+use crate::content::{marker_key, marker_uuid, to_text, with_marker};
 use crate::error::{GlpiError, Result};
 use crate::model::*;
 use crate::transport::{check, join, send, Answer, Flavor, Secret};
@@ -40,6 +41,8 @@ pub struct RestClientV2 {
     http: reqwest::Client,
     config: V2Config,
     token: Mutex<Option<Secret>>,
+    user_id: Mutex<Option<i64>>,
+    files: Option<Box<crate::v1::RestClientV1>>,
 }
 
 impl RestClientV2 {
@@ -49,7 +52,22 @@ impl RestClientV2 {
             http,
             config,
             token: Mutex::new(None),
+            user_id: Mutex::new(None),
+            files: None,
         }
+    }
+
+    /// Sends and reads files through `v1`: the high-level API (2.2, GLPI 11.0) cannot upload
+    /// a document (its routes take JSON only), so attachments go through the REST API v1 with
+    /// the same account, GLPI keeping both on one server.
+    pub fn with_files_client(mut self, v1: crate::v1::RestClientV1) -> RestClientV2 {
+        self.files = Some(Box::new(v1));
+        self
+    }
+
+    /// The REST API v1 client files go through, if any.
+    pub fn files(&self) -> Option<&crate::v1::RestClientV1> {
+        self.files.as_deref()
     }
 
     /// resources/api_doc.MD "Password Grant": POST `/api.php/token` (form-encoded, as OAuth2
@@ -158,7 +176,7 @@ impl RestClientV2 {
 
     /// Finds the ticket whose content carries the draft's marker (RSQL `=like=`).
     pub async fn find_ticket(&self, uuid: uuid::Uuid) -> Result<Option<i64>> {
-        let filter = format!("content=like=*{}*", followup_marker(uuid));
+        let filter = format!("content=like=*{}*", marker_key(uuid));
         let rows = self.get_all("Assistance/Ticket", Some(filter)).await?;
         Ok(rows.first().and_then(|r| r.get("id")).and_then(as_i64))
     }
@@ -166,6 +184,10 @@ impl RestClientV2 {
     /// Creates the ticket unless one carrying its marker exists (check before create).
     pub async fn ensure_ticket(&self, draft: &TicketDraft) -> Result<TicketRef> {
         if let Some(id) = self.find_ticket(draft.uuid).await? {
+            // An earlier attempt may have stopped between the creation and the requester.
+            if !self.is_requester(id).await? {
+                self.add_requester(id).await?;
+            }
             return Ok(TicketRef { id, created: false });
         }
         // The Ticket schema of the high-level API (`/api.php/doc`) has `type` and `urgency` as
@@ -188,7 +210,56 @@ impl RestClientV2 {
             .get("id")
             .and_then(as_i64)
             .ok_or_else(|| GlpiError::Malformed("creation answer without id".into()))?;
+        self.add_requester(id).await?;
         Ok(TicketRef { id, created: true })
+    }
+
+    /// The connected user's id (`GET /Session`, `user_id`), read once.
+    async fn user_id(&self) -> Result<i64> {
+        if let Some(id) = *self.user_id.lock().await {
+            return Ok(id);
+        }
+        let answer = self.call(Method::GET, "Session", &[], None).await?;
+        let v: Value = answer.json()?;
+        let id = v
+            .get("user_id")
+            .and_then(as_i64)
+            .ok_or_else(|| GlpiError::Malformed("session without user_id".into()))?;
+        *self.user_id.lock().await = Some(id);
+        Ok(id)
+    }
+
+    /// Makes the connected user the ticket's requester: GLPI 11 records none for a ticket
+    /// created through the high-level API (observed on 11.0.6, `team` in the creation body
+    /// ignored), and adds one with `POST …/TeamMember`.
+    async fn add_requester(&self, ticket: i64) -> Result<()> {
+        let body = json!({"type": "User", "id": self.user_id().await?, "role": "requester"});
+        self.call(
+            Method::POST,
+            &format!("Assistance/Ticket/{ticket}/TeamMember"),
+            &[],
+            Some(&body),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the connected user is among the ticket's requesters.
+    async fn is_requester(&self, ticket: i64) -> Result<bool> {
+        let me = self.user_id().await?;
+        let answer = self
+            .call(
+                Method::GET,
+                &format!("Assistance/Ticket/{ticket}/TeamMember/requester"),
+                &[],
+                None,
+            )
+            .await?;
+        let v: Value = answer.json()?;
+        Ok(v.as_array().into_iter().flatten().any(|m| {
+            m.get("type").and_then(Value::as_str) == Some("User")
+                && m.get("id").and_then(as_i64) == Some(me)
+        }))
     }
 
     /// The connected user's login (the password grant's user, whom GLPI makes the requester).
@@ -210,11 +281,9 @@ impl RestClientV2 {
         since: Option<NaiveDateTime>,
     ) -> Result<Vec<RemoteTicket>> {
         let filter = since.map(|s| {
-            format!(
-                "date_mod=gt={}",
-                s.and_utc()
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            )
+            // MariaDB compares with `YYYY-MM-DD HH:MM:SS`; an RFC 3339 instant (`…T…Z`) makes it
+            // warn "1292 Truncated incorrect datetime value" at each pass.
+            format!("date_mod=gt={}", s.format("%Y-%m-%d %H:%M:%S"))
         });
         let rows = self.get_all("Assistance/Ticket", filter).await?;
         let mut out = rows.iter().map(ticket_from).collect::<Result<Vec<_>>>()?;
@@ -222,12 +291,24 @@ impl RestClientV2 {
         Ok(out)
     }
 
+    /// A timeline list: GLPI 11 wraps each entry as `{"type": "Followup", "item": {…}}`.
+    async fn timeline(&self, ticket: i64, kind: &str) -> Result<Vec<Value>> {
+        let rows = self
+            .get_all(&format!("Assistance/Ticket/{ticket}/Timeline/{kind}"), None)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| match r {
+                Value::Object(mut o) if o.contains_key("item") => {
+                    o.remove("item").unwrap_or(Value::Null)
+                }
+                other => other,
+            })
+            .collect())
+    }
+
     async fn followups_raw(&self, ticket: i64) -> Result<Vec<Value>> {
-        self.get_all(
-            &format!("Assistance/Ticket/{ticket}/Timeline/Followup"),
-            None,
-        )
-        .await
+        self.timeline(ticket, "Followup").await
     }
 
     /// Public follow-ups of a ticket (private ones are dropped here, whatever the server sends).
@@ -240,7 +321,7 @@ impl RestClientV2 {
                 let raw = r.get("content").and_then(Value::as_str).unwrap_or("");
                 Some(RemoteFollowup {
                     id: r.get("id").and_then(as_i64)?,
-                    content: strip_marker(raw),
+                    content: to_text(raw),
                     client_uuid: marker_uuid(raw),
                     author: r.pointer("/user/id").and_then(as_i64).unwrap_or(0),
                     author_name: r
@@ -259,7 +340,7 @@ impl RestClientV2 {
 
     /// Adds a public follow-up unless one carrying the draft's marker exists.
     pub async fn add_followup(&self, ticket: i64, draft: &FollowupDraft) -> Result<i64> {
-        let marker = followup_marker(draft.uuid);
+        let marker = marker_key(draft.uuid);
         for r in self.followups_raw(ticket).await? {
             if r.get("content")
                 .and_then(Value::as_str)
@@ -287,22 +368,13 @@ impl RestClientV2 {
 
     /// Solutions of a ticket.
     pub async fn solutions(&self, ticket: i64) -> Result<Vec<RemoteSolution>> {
-        let rows = self
-            .get_all(
-                &format!("Assistance/Ticket/{ticket}/Timeline/Solution"),
-                None,
-            )
-            .await?;
+        let rows = self.timeline(ticket, "Solution").await?;
         Ok(rows
             .iter()
             .filter_map(|r| {
                 Some(RemoteSolution {
                     id: r.get("id").and_then(as_i64)?,
-                    content: r
-                        .get("content")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
+                    content: to_text(r.get("content").and_then(Value::as_str).unwrap_or("")),
                     date: r
                         .get("date_creation")
                         .and_then(Value::as_str)

@@ -127,7 +127,12 @@ async fn ticket_created_offline_reaches_glpi_exactly_once() {
         let st = emu.state();
         assert_eq!(st.tickets.len(), 1);
         let gt = &st.tickets[&remote];
-        assert_eq!(gt.externalid, Uuid::from_u128(1).to_string());
+        assert!(
+            gt.content
+                .contains(&format!("<!-- guichet:{} -->", Uuid::from_u128(1))),
+            "{}",
+            gt.content
+        );
         // The category is a GLPI field now, the requester (not the connected user) stays
         // in the text.
         assert_eq!(gt.itilcategories_id, hardware);

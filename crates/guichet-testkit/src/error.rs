@@ -1,4 +1,4 @@
-//! Errors of the test kit: a failed RT script, an HTTP failure or an
+//! Errors of the test kit: a failed RT or GLPI script, an HTTP failure or an
 //! unexpected REST2 answer.
 
 use std::path::PathBuf;
@@ -12,7 +12,7 @@ pub enum TestkitError {
          run scripts/install-rt.sh as root"
     )]
     NotInstalled,
-    /// A `scripts/rt/*.sh` script failed; `stderr` holds its diagnostics.
+    /// A `scripts/rt/*.sh` or `scripts/glpi/*.sh` script failed; `stderr` holds its diagnostics.
     #[error("{script} failed ({status}): {stderr}")]
     Script {
         /// The script that was run.
@@ -22,9 +22,9 @@ pub enum TestkitError {
         /// What it printed on stderr (it shows RT's log tail on failure).
         stderr: String,
     },
-    /// The shared server could not be started (the first error is repeated
+    /// A shared server could not be started (the first error is repeated
     /// to every test of the binary).
-    #[error("shared RT server unavailable: {0}")]
+    #[error("shared server unavailable: {0}")]
     SharedServer(String),
     /// Local I/O (temporary directory, sockets, spawning scripts).
     #[error("I/O error: {0}")]

@@ -6,6 +6,8 @@
 //!   `Guichet KB`, asset catalog `Workstations`, users `guichet-user` and `tech`.
 //! * [`Technician`]: a REST2 client acting as the technician on the other side
 //!   of the service desk (replies, comments, status changes, KB, assets).
+//! * [`GlpiServer`]: a private, real GLPI (10.0.10 or 11.0.6) with its own MariaDB
+//!   (`scripts/glpi/`), and [`GlpiTechnician`], an API v1 session acting on GLPI's side.
 //! * [`FaultProxy`]: an HTTP/1.1 proxy in front of a server that injects
 //!   faults (error statuses, hangs, cut or malformed responses, lost answers,
 //!   network down) and logs the requests it saw.
@@ -18,11 +20,15 @@
 
 mod error;
 mod fault_proxy;
+mod glpi_server;
+mod glpi_technician;
 mod rt_server;
 mod technician;
 
 pub use error::TestkitError;
 pub use fault_proxy::{Fault, FaultProxy, ProxiedRequest};
+pub use glpi_server::{GlpiServer, GlpiVersion};
+pub use glpi_technician::GlpiTechnician;
 pub use rt_server::RtServer;
 pub use technician::Technician;
 

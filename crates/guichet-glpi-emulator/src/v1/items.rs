@@ -125,7 +125,7 @@ pub(super) fn completename(st: &State, id: i64) -> String {
 pub(super) fn ticket_json(t: &crate::state::Ticket) -> Value {
     json!({
         "id": t.id, "name": t.name, "content": t.content, "status": t.status,
-        "externalid": t.externalid, "users_id_recipient": t.users_id_recipient,
+        "users_id_recipient": t.users_id_recipient,
         "date": glpi_datetime(t.date), "date_creation": glpi_datetime(t.date),
         "date_mod": glpi_datetime(t.date_mod), "entities_id": 0, "type": t.ticket_type,
         "urgency": t.urgency, "itilcategories_id": t.itilcategories_id,
@@ -210,6 +210,16 @@ pub(super) fn get_items(
             .strip_prefix("searchText[")
             .and_then(|f| f.strip_suffix(']'))
         {
+            // GLPI 10.0.10 runs the SQL on a column that does not exist and answers 200 with
+            // an empty body (its PHP fatal error goes to its log): observed live on
+            // `searchText[externalid]`.
+            if rows.first().is_some_and(|r| r.get(field).is_none()) {
+                return Resp {
+                    status: 200,
+                    headers: vec![("Content-Type".into(), "text/html; charset=UTF-8".into())],
+                    body: Vec::new(),
+                };
+            }
             rows.retain(|r| like(r.get(field), v));
         }
     }
@@ -242,19 +252,39 @@ pub(super) fn like(value: Option<&Value>, pattern: &str) -> bool {
     }
 }
 
-/// apirest.md "Get an item": 200 with the fields, 404 ERROR_ITEM_NOT_FOUND.
-pub(super) fn get_item(st: &State, itemtype: &str, id: &str) -> Resp {
+/// apirest.md "Get an item": 200 with the fields, 404 ERROR_ITEM_NOT_FOUND. With
+/// `with_documents=true` on a ticket, `_documents` lists the documents of the ticket and of its
+/// follow-ups (GLPI's `getAssociatedDocumentsCriteria`): the one way a Self-Service account may
+/// read them, `Ticket/:id/Document_Item` being refused to it.
+pub(super) fn get_item(st: &State, req: &Req, itemtype: &str, id: &str) -> Resp {
     let Some(rows) = rows(st, itemtype) else {
         return itemtype_unknown(itemtype);
     };
     let id: i64 = id.parse().unwrap_or(-1);
     match rows.into_iter().find(|r| r["id"] == json!(id)) {
-        Some(r) => Resp::json(200, &r).with_header(
-            "Last-Modified",
-            r["date_mod"].as_str().unwrap_or_default().to_owned(),
-        ),
+        Some(mut r) => {
+            if itemtype == "Ticket" && req.query("with_documents") == Some("true") {
+                r["_documents"] = Value::Array(ticket_documents(st, id));
+            }
+            let date_mod = r["date_mod"].as_str().unwrap_or_default().to_owned();
+            Resp::json(200, &r).with_header("Last-Modified", date_mod)
+        }
         None => error(404, "ERROR_ITEM_NOT_FOUND", "Item not found"),
     }
+}
+
+fn ticket_documents(st: &State, ticket: i64) -> Vec<Value> {
+    st.documents
+        .values()
+        .filter(|d| {
+            d.links.iter().any(|(t, i)| {
+                (t == "Ticket" && *i == ticket)
+                    || (t == "ITILFollowup"
+                        && st.followups.get(i).is_some_and(|f| f.items_id == ticket))
+            })
+        })
+        .map(|d| json!({"id": d.id, "name": d.name, "filename": d.filename, "mime": d.mime}))
+        .collect()
 }
 
 /// apirest.md "Get sub items": `Ticket/:id/ITILFollowup`, `Ticket/:id/ITILSolution`,

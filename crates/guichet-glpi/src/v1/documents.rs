@@ -71,16 +71,22 @@ impl RestClientV1 {
             .ok_or_else(|| GlpiError::Malformed("Document upload answer without id".into()))
     }
 
-    /// File names of the documents linked to a ticket (apirest.md "Get sub items"
-    /// `Ticket/:id/Document_Item`, then "Get an item" on each Document), so attachments are
-    /// not uploaded twice.
+    /// File names of the documents linked to a ticket (apirest.md
+    /// "Get an item" `Ticket/:id?with_documents=true`), so attachments are not uploaded twice.
     pub async fn document_names(&self, ticket: i64) -> Result<Vec<String>> {
-        let docs = self
-            .linked_documents(&format!("Ticket/{ticket}/Document_Item"))
+        // "Get an item" with `with_documents`: the one listing a Self-Service account may read
+        // (GLPI 10 refuses it `Ticket/:id/Document_Item`). It also holds the follow-ups'
+        // documents, which only makes the check stricter.
+        let q = [("with_documents".to_owned(), "true".to_owned())];
+        let answer = self
+            .call(Method::GET, &format!("Ticket/{ticket}"), &q, None)
             .await?;
-        Ok(docs
+        let v: Value = answer.json()?;
+        Ok(v.get("_documents")
+            .and_then(Value::as_array)
             .into_iter()
-            .filter_map(|(_, v)| v.get("filename").and_then(Value::as_str).map(str::to_owned))
+            .flatten()
+            .filter_map(|d| d.get("filename").and_then(Value::as_str).map(str::to_owned))
             .collect())
     }
 

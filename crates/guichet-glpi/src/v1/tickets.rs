@@ -2,6 +2,7 @@
 //! sub items", "Add item(s)").
 
 use super::{as_i64, Body, RestClientV1, PAGE};
+use crate::content::{decode, marker_key, marker_uuid, to_text, with_marker};
 use crate::error::{GlpiError, Result};
 use crate::model::*;
 use chrono::NaiveDateTime;
@@ -9,11 +10,13 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 impl RestClientV1 {
-    /// Finds the ticket whose `externalid` is `uuid` (Get all items with
-    /// `searchText[externalid]=^uuid$`).
+    /// Finds the ticket whose content carries `uuid`'s marker (Get all items with
+    /// `searchText[content]`, a `LIKE` on the stored text; GLPI 10 has no `externalid` column
+    /// to search, and answers a search on one with an empty 200). A Self-Service account sees
+    /// only its own tickets, which is where its retries look.
     pub async fn find_ticket(&self, uuid: uuid::Uuid) -> Result<Option<i64>> {
         let q = vec![
-            ("searchText[externalid]".to_owned(), format!("^{uuid}$")),
+            ("searchText[content]".to_owned(), marker_key(uuid)),
             ("range".to_owned(), "0-1".to_owned()),
         ];
         let answer = self.call(Method::GET, "Ticket/", &q, None).await?;
@@ -21,18 +24,20 @@ impl RestClientV1 {
         Ok(rows.first().and_then(|r| r.get("id")).and_then(as_i64))
     }
 
-    /// Creates the ticket unless one with its `externalid` exists (check before create: after a
+    /// Creates the ticket unless one carrying its marker exists (check before create: after a
     /// dropped answer the retry finds the first attempt's ticket).
     pub async fn ensure_ticket(&self, draft: &TicketDraft) -> Result<TicketRef> {
         if let Some(id) = self.find_ticket(draft.uuid).await? {
             return Ok(TicketRef { id, created: false });
         }
+        // Through the API GLPI records no requester unless told (observed on 10.0.10, for a
+        // Self-Service account as for an admin): the signed-in account is.
         let mut input = json!({
             "name": draft.title,
-            "content": draft.content,
-            "externalid": draft.uuid.to_string(),
+            "content": with_marker(&draft.content, draft.uuid),
             "type": draft.kind.as_glpi(),
             "urgency": draft.urgency,
+            "_users_id_requester": self.user_id().await?,
         });
         if let Some(cat) = draft.itilcategories_id {
             input["itilcategories_id"] = json!(cat);
@@ -149,7 +154,7 @@ impl RestClientV1 {
                 match (status, date_mod) {
                     (Some(status), Some(date_mod)) => out.push(RemoteTicket {
                         id,
-                        title: r.get("1").and_then(Value::as_str).unwrap_or("").to_owned(),
+                        title: decode(r.get("1").and_then(Value::as_str).unwrap_or("")),
                         status,
                         date_mod,
                     }),
@@ -166,8 +171,11 @@ impl RestClientV1 {
         Ok(out)
     }
 
+    /// A ticket's follow-ups, their author as a name (`expand_dropdowns`: a Self-Service
+    /// account may not read `User/:id`).
     async fn followups_raw(&self, ticket: i64) -> Result<Vec<Value>> {
-        self.get_all(&format!("Ticket/{ticket}/ITILFollowup"), &[])
+        let q = [("expand_dropdowns".to_owned(), "true".to_owned())];
+        self.get_all(&format!("Ticket/{ticket}/ITILFollowup"), &q)
             .await
     }
 
@@ -184,7 +192,7 @@ impl RestClientV1 {
 
     /// Adds a public follow-up unless one carrying the draft's marker exists already.
     pub async fn add_followup(&self, ticket: i64, draft: &FollowupDraft) -> Result<i64> {
-        let marker = followup_marker(draft.uuid);
+        let marker = marker_key(draft.uuid);
         for r in self.followups_raw(ticket).await? {
             if r.get("content")
                 .and_then(Value::as_str)
@@ -220,11 +228,7 @@ impl RestClientV1 {
             .filter_map(|r| {
                 Some(RemoteSolution {
                     id: r.get("id").and_then(as_i64)?,
-                    content: r
-                        .get("content")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
+                    content: to_text(r.get("content").and_then(Value::as_str).unwrap_or("")),
                     date: r
                         .get("date_creation")
                         .and_then(Value::as_str)
@@ -249,10 +253,14 @@ fn followup_from(r: &Value) -> Option<RemoteFollowup> {
     let raw = r.get("content").and_then(Value::as_str).unwrap_or("");
     Some(RemoteFollowup {
         id: r.get("id").and_then(as_i64)?,
-        content: strip_marker(raw),
-        client_uuid: marker_uuid(raw),
+        content: to_text(raw),
+        client_uuid: marker_uuid(&decode(raw)),
         author: r.get("users_id").and_then(as_i64).unwrap_or(0),
-        author_name: None,
+        author_name: r
+            .get("users_id")
+            .and_then(Value::as_str)
+            .filter(|s| s.parse::<i64>().is_err() && !s.is_empty())
+            .map(decode),
         date: r
             .get("date")
             .or_else(|| r.get("date_creation"))
@@ -265,11 +273,7 @@ fn ticket_from(v: &Value) -> Result<RemoteTicket> {
     let bad = |what: &str| GlpiError::Malformed(format!("ticket without {what}"));
     Ok(RemoteTicket {
         id: v.get("id").and_then(as_i64).ok_or_else(|| bad("id"))?,
-        title: v
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned(),
+        title: decode(v.get("name").and_then(Value::as_str).unwrap_or("")),
         status: v
             .get("status")
             .and_then(as_i64)

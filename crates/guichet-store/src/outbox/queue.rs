@@ -177,4 +177,17 @@ impl Store {
         tx.commit().await?;
         Ok(done.rows_affected())
     }
+
+    /// Makes every entry waiting in backoff due now (`sync --retry`: the user fixed the cause
+    /// or knows the server is back, and will not wait for the next attempt). Returns how many.
+    pub async fn retry_waiting_now(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?",
+        )
+        .bind(now.to_rfc3339())
+        .bind(now.to_rfc3339())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
 }
