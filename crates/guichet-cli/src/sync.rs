@@ -77,6 +77,9 @@ pub struct SyncArgs {
 pub(crate) const EXIT_OFFLINE: u8 = 4;
 /// Exit status when the credentials are refused.
 pub(crate) const EXIT_AUTH: u8 = 5;
+/// Exit status of `guichet sync` when entries of this pass were not sent: the server refused
+/// them (parked) or failed on them (retried later). Each is named on stderr with its reason.
+pub(crate) const EXIT_DEFERRED: u8 = 6;
 
 pub(crate) fn sync_error(e: SyncError) -> CliError {
     match e {
@@ -247,6 +250,14 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             "sync_incomplete",
             1,
             anyhow::anyhow!(report.errors.join("; ")),
+        )),
+        None if !report.deferred.is_empty() => Err(CliError::new(
+            "sync_deferred",
+            EXIT_DEFERRED,
+            anyhow::anyhow!(
+                "{}; nothing was lost, `guichet sync --status` shows the queue",
+                report.problems().join("; ")
+            ),
         )),
         None => Ok(()),
     }

@@ -30,3 +30,12 @@ fn glpi10_admin_reads_the_whole_knowledge_base_decoded() {
     let Some(server) = glpi(V10) else { return };
     scenarios::knowledge_base_as_glpi_shows_it(server, Account::AdminToken);
 }
+
+#[test]
+fn glpi10_faults_leave_exactly_one_ticket_and_a_truthful_status() {
+    let Some(server) = glpi(V10) else { return };
+    glpi_live::faults::faults_leave_exactly_one_ticket_and_a_truthful_status(
+        server,
+        Account::SelfServiceToken,
+    );
+}

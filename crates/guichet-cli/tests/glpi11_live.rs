@@ -36,3 +36,12 @@ fn glpi11_admin_reads_the_whole_knowledge_base() {
     let Some(server) = glpi(V11) else { return };
     scenarios::knowledge_base_as_glpi_shows_it(server, Account::AdminOAuth);
 }
+
+#[test]
+fn glpi11_faults_leave_exactly_one_ticket_and_a_truthful_status() {
+    let Some(server) = glpi(V11) else { return };
+    glpi_live::faults::faults_leave_exactly_one_ticket_and_a_truthful_status(
+        server,
+        Account::SelfServiceOAuth,
+    );
+}

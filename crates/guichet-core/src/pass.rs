@@ -37,7 +37,8 @@ pub enum SyncOutcome {
     Offline,
     /// The server refused the credentials; the queue is kept.
     Auth,
-    /// The pass ran, but some items failed (see the message).
+    /// The pass ran, but some items failed: a pull, or an entry the server did not take (see
+    /// the message).
     Incomplete,
     /// No service desk is configured.
     NotConfigured,
@@ -63,8 +64,8 @@ impl SyncOutcome {
         match &report.stopped {
             Some(Stop::Offline(m)) => (SyncOutcome::Offline, Some(m.clone())),
             Some(Stop::Auth(m)) => (SyncOutcome::Auth, Some(m.clone())),
-            None if !report.errors.is_empty() => {
-                (SyncOutcome::Incomplete, Some(report.errors.join("; ")))
+            None if !report.errors.is_empty() || !report.deferred.is_empty() => {
+                (SyncOutcome::Incomplete, Some(report.problems().join("; ")))
             }
             None => (SyncOutcome::Ok, None),
         }

@@ -89,9 +89,10 @@ impl<'a> Engine<'a> {
             (Ok(()), Some(Stop::Offline(m) | Stop::Auth(m))) => {
                 self.store.record_sync(name, now, Err(m)).await?
             }
-            (Ok(()), None) if !report.errors.is_empty() => {
+            (Ok(()), None) if !report.errors.is_empty() || !report.deferred.is_empty() => {
+                // An entry the server did not take is not a success, even if the pulls were.
                 self.store
-                    .record_sync(name, now, Err(&report.errors.join("; ")))
+                    .record_sync(name, now, Err(&report.problems().join("; ")))
                     .await?
             }
             (Ok(()), None) => {

@@ -11,6 +11,7 @@
 // the code under test.
 #![allow(clippy::too_many_lines, dead_code)]
 
+pub mod faults;
 pub mod scenarios;
 
 use std::io::Write as _;
@@ -22,6 +23,8 @@ use serde_json::Value;
 
 /// Exit status of `guichet sync` when the server cannot be reached.
 pub const EXIT_OFFLINE: i32 = 4;
+/// Exit status of `guichet sync` when entries of the pass were not sent.
+pub const EXIT_DEFERRED: i32 = 6;
 
 /// The shared server of `version`, or `None` when the tests are skipped on purpose.
 pub fn glpi(version: GlpiVersion) -> Option<&'static GlpiServer> {
@@ -145,6 +148,17 @@ impl Drop for Secrets {
 
 /// `guichet connect glpi` to `url` (the server, or a proxy in front of it) as `account`.
 pub fn connect(server: &GlpiServer, dir: &Path, url: &str, account: Account) -> Secrets {
+    connect_with_timeout(server, dir, url, account, "10")
+}
+
+/// [`connect`] with a per-request timeout of `timeout` seconds.
+pub fn connect_with_timeout(
+    server: &GlpiServer,
+    dir: &Path,
+    url: &str,
+    account: Account,
+    timeout: &str,
+) -> Secrets {
     let secrets = Secrets::of(server, url, account);
     let mut args = vec![
         "connect",
@@ -153,7 +167,7 @@ pub fn connect(server: &GlpiServer, dir: &Path, url: &str, account: Account) -> 
         url,
         "--app-token-stdin",
         "--timeout",
-        "10",
+        timeout,
     ];
     let mut stdin = String::new();
     match account {

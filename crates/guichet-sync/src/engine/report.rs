@@ -69,6 +69,25 @@ impl PassReport {
         self.stopped.is_none() && self.errors.is_empty()
     }
 
+    /// What went wrong in this pass, one line each: the pull failures, then each entry the
+    /// server did not take, with its reason and what happens next.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = self.errors.clone();
+        for d in &self.deferred {
+            let next = match d.retry_at {
+                Some(t) => format!("retried after {}", t.format("%Y-%m-%d %H:%M:%S UTC")),
+                None => "refused, parked until `sync --retry`".to_owned(),
+            };
+            out.push(format!(
+                "{} {} not sent ({next}): {}",
+                d.kind.as_str(),
+                d.uuid,
+                d.error
+            ));
+        }
+        out
+    }
+
     /// Items pulled.
     pub fn pulled(&self) -> usize {
         self.tickets_updated + self.replies_pulled + self.articles_updated + self.articles_deleted
