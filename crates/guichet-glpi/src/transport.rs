@@ -75,9 +75,29 @@ impl Answer {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    /// The body as JSON.
+    /// The body as JSON. What is not JSON is described as what it is: GLPI answers a PHP
+    /// fatal error (an SQL error, a missing column) with a 200 and an empty body, its cause in
+    /// the server's `files/_log/php-errors.log`, or with an HTML error page.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| GlpiError::Malformed(e.to_string()))
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let text = String::from_utf8_lossy(&self.body);
+            let text = text.trim();
+            GlpiError::Malformed(if text.is_empty() {
+                format!(
+                    "GLPI answered {} with an empty body, which it does when PHP fails on the \
+                     server: its cause is in GLPI's files/_log/php-errors.log",
+                    self.status
+                )
+            } else if text.starts_with('<') {
+                let start: String = text.chars().take(120).collect();
+                format!(
+                    "GLPI answered {} with HTML instead of JSON (an error page?): {start}",
+                    self.status
+                )
+            } else {
+                format!("GLPI's answer ({}) is not the JSON expected: {e}", self.status)
+            })
+        })
     }
 }
 
@@ -225,4 +245,30 @@ pub fn join(base: &str, path: &str) -> String {
         base.trim_end_matches('/'),
         path.trim_start_matches('/')
     )
+}
+
+#[cfg(test)]
+mod answer_tests {
+    use super::*;
+
+    fn answer(body: &str) -> Answer {
+        Answer {
+            status: 200,
+            headers: reqwest::header::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn an_empty_200_is_reported_as_a_php_failure_not_a_parse_error() {
+        // GLPI 10.0.10 on `searchText[externalid]`: HTTP 200, 0 bytes, a fatal error logged.
+        let err = answer("").json::<serde_json::Value>().unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("empty body") && text.contains("php-errors.log"), "{text}");
+        assert!(!text.contains("EOF while parsing"), "{text}");
+        let err = answer("<html><body>Fatal</body></html>")
+            .json::<serde_json::Value>()
+            .unwrap_err();
+        assert!(err.to_string().contains("HTML instead of JSON"), "{err}");
+    }
 }
