@@ -52,6 +52,8 @@ enum BenchWhat {
     Inventory(bench::BenchArgs),
     /// Import N generated articles into a temporary store and time searches over them.
     Kb(bench::kb::BenchKbArgs),
+    /// Push N tickets to the configured GLPI through Guichet and as bare HTTP, and compare.
+    Sync(bench::sync::BenchSyncArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,6 +126,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(&ctx, args),
             BenchWhat::Kb(args) => bench::kb::run(&ctx, args).await,
+            BenchWhat::Sync(args) => bench::sync::run(&ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }

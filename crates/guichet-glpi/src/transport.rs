@@ -95,7 +95,10 @@ impl Answer {
                     self.status
                 )
             } else {
-                format!("GLPI's answer ({}) is not the JSON expected: {e}", self.status)
+                format!(
+                    "GLPI's answer ({}) is not the JSON expected: {e}",
+                    self.status
+                )
             })
         })
     }
@@ -264,7 +267,10 @@ mod answer_tests {
         // GLPI 10.0.10 on `searchText[externalid]`: HTTP 200, 0 bytes, a fatal error logged.
         let err = answer("").json::<serde_json::Value>().unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("empty body") && text.contains("php-errors.log"), "{text}");
+        assert!(
+            text.contains("empty body") && text.contains("php-errors.log"),
+            "{text}"
+        );
         assert!(!text.contains("EOF while parsing"), "{text}");
         let err = answer("<html><body>Fatal</body></html>")
             .json::<serde_json::Value>()

@@ -108,6 +108,23 @@ impl<'a> Engine<'a> {
         result.map(|()| report)
     }
 
+    /// Authenticates and pushes the due outbox entries, nothing else: no pulls, no status
+    /// recorded. For measuring the push path alone (`guichet bench sync`); the guarantees of a
+    /// push are those of [`Engine::pass`].
+    pub async fn push_only(
+        &self,
+        now: DateTime<Utc>,
+        rng: &mut (dyn RngCore + Send),
+    ) -> Result<PassReport, SyncError> {
+        let mut report = PassReport::default();
+        if let Err(e) = self.connector.authenticate().await {
+            report.stopped = Some(Stop::Offline(e.to_string()));
+            return Ok(report);
+        }
+        self.push(now, rng, &mut report).await?;
+        Ok(report)
+    }
+
     async fn run(
         &self,
         now: DateTime<Utc>,

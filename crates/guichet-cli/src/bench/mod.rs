@@ -5,6 +5,7 @@
 
 mod corpus;
 pub mod kb;
+pub mod sync;
 mod vocabulary;
 
 use std::process::{Command, Stdio};
