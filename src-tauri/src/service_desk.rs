@@ -374,12 +374,14 @@ mod tests {
         let store = Store::open(dir.path()).await.unwrap();
         let new = guichet_store::NewTicket {
             id: uuid::Uuid::new_v4(),
-            title: "Printer jams".into(),
-            description: "Tray 2".into(),
-            description_format: guichet_store::DescriptionFormat::Text,
-            category: Some("printing".into()),
-            urgency: urgency_level(Urgency::High),
-            requester: "alice".into(),
+            fields: guichet_store::TicketFields {
+                title: "Printer jams".into(),
+                description: "Tray 2".into(),
+                description_format: guichet_store::DescriptionFormat::Text,
+                category: Some("printing".into()),
+                urgency: urgency_level(Urgency::High),
+                requester: "alice".into(),
+            },
             snapshot_uuid: None,
             attachments: vec![],
             draft: false,

@@ -44,7 +44,7 @@ mod read;
 mod write;
 
 pub use error::BundleError;
-pub use guichet_records::{BlobId, DescriptionFormat, NotABlobId, ReplySide};
+pub use guichet_records::{BlobId, DescriptionFormat, NotABlobId, ReplySide, TicketFields};
 pub use keys::{BundleSigner, SIGNING_KEY_FILE};
 pub use manifest::{
     BundleCounts, BundleKind, BundleWritten, Manifest, ManifestEntry, BUNDLE_FORMAT,

@@ -9,7 +9,7 @@ use guichet_inventory::Inventory;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use guichet_records::{BlobId, DescriptionFormat, ReplySide};
+use guichet_records::{BlobId, ReplySide, TicketFields};
 
 /// A file attached to a carried ticket or reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,18 +32,10 @@ pub struct BundledTicket {
     pub id: Uuid,
     /// The queued `create_ticket` entry (its UUID is the ticket's), if its creation is queued.
     pub entry_uuid: Option<Uuid>,
-    /// Title.
-    pub title: String,
-    /// Description.
-    pub description: String,
-    /// Plain text or Markdown.
-    pub description_format: DescriptionFormat,
-    /// Category.
-    pub category: Option<String>,
-    /// Urgency 1–5.
-    pub urgency: u8,
-    /// Requester.
-    pub requester: String,
+    /// What the user says (title, description, category, urgency, requester), written as
+    /// fields of the ticket itself: the JSON is the same as before the fields were shared.
+    #[serde(flatten)]
+    pub fields: TicketFields,
     /// The snapshot attached as a system summary (carried in [`OutgoingPayload::snapshots`]).
     pub snapshot_uuid: Option<Uuid>,
     /// Creation time.

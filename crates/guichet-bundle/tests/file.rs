@@ -7,7 +7,7 @@ use chrono::{TimeZone, Utc};
 use guichet_bundle::{
     read_bundle, read_bundle_bytes, write_bundle, BlobId, BundleCounts, BundleError, BundleKind,
     BundleSigner, BundledAttachment, BundledTicket, DescriptionFormat, Draft, OutgoingPayload,
-    Payload,
+    Payload, TicketFields,
 };
 use uuid::Uuid;
 
@@ -19,12 +19,14 @@ fn written(dir: &std::path::Path) -> std::path::PathBuf {
         tickets: vec![BundledTicket {
             id: Uuid::from_u128(1),
             entry_uuid: Some(Uuid::from_u128(1)),
-            title: "Printer".into(),
-            description: "Jammed.".into(),
-            description_format: DescriptionFormat::Markdown,
-            category: None,
-            urgency: 3,
-            requester: "alice".into(),
+            fields: TicketFields {
+                title: "Printer".into(),
+                description: "Jammed.".into(),
+                description_format: DescriptionFormat::Markdown,
+                category: None,
+                urgency: 3,
+                requester: "alice".into(),
+            },
             snapshot_uuid: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
             connector: None,
@@ -73,7 +75,7 @@ fn a_written_bundle_reads_back_whole() {
         panic!("an outgoing payload")
     };
     let t = &p.tickets[0];
-    assert_eq!(t.description_format, DescriptionFormat::Markdown);
+    assert_eq!(t.fields.description_format, DescriptionFormat::Markdown);
     assert_eq!(b.blob(&t.attachments[0].blob), Some(&b"ATTACHMENT"[..]));
     assert_eq!(b.blobs().count(), 1);
     let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
@@ -98,4 +100,25 @@ fn cut_or_altered_files_are_refused() {
     assert_eq!(err.code(), "bundle_checksum");
     let err = read_bundle_bytes(b"").unwrap_err();
     assert_eq!(err.code(), "bundle_format");
+}
+
+/// A ticket as bundles have always written it, its fields at the ticket's own level: it still
+/// reads, and writes back with the same field names in the same order.
+#[test]
+fn a_ticket_keeps_its_json_shape() {
+    let old = r#"{"id":"00000000-0000-0000-0000-000000000001","entry_uuid":"00000000-0000-0000-0000-000000000001","title":"Printer","description":"Jammed.","description_format":"markdown","category":"Imprimantes","urgency":3,"requester":"alice","snapshot_uuid":null,"created_at":"2026-11-23T09:00:00Z","connector":null,"remote_id":null,"attachments":[]}"#;
+    let t: BundledTicket = serde_json::from_str(old).unwrap();
+    assert_eq!(
+        t.fields,
+        TicketFields {
+            title: "Printer".into(),
+            description: "Jammed.".into(),
+            description_format: DescriptionFormat::Markdown,
+            category: Some("Imprimantes".into()),
+            urgency: 3,
+            requester: "alice".into(),
+        }
+    );
+    assert_eq!(t.id, Uuid::from_u128(1));
+    assert_eq!(serde_json::to_string(&t).unwrap(), old);
 }

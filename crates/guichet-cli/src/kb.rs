@@ -19,7 +19,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-use guichet_store::{Article, ArticleHit, ArticleImage, ArticleInput};
+use guichet_store::{Article, ArticleHit, ArticleImage, StoredArticle};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -215,7 +215,7 @@ fn print_hits(ctx: &Context, hits: &[ArticleHit], snippet: bool) -> Result<(), C
 }
 
 /// The default `kb show` rendering: a header, then the body text.
-fn render(a: &Article) -> String {
+fn render(a: &StoredArticle) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", a.title);
     let _ = writeln!(out, "{}", "=".repeat(a.title.chars().count().max(3)));
@@ -269,7 +269,7 @@ async fn import(ctx: &Context, file: &Path) -> Result<(), CliError> {
                 bytes,
             });
         }
-        inputs.push(ArticleInput {
+        inputs.push(Article {
             connector: LOCAL_CONNECTOR.to_string(),
             remote_version: item
                 .remote_version
@@ -291,8 +291,7 @@ async fn import(ctx: &Context, file: &Path) -> Result<(), CliError> {
         .filter(|i| !before.contains_key(&i.remote_id))
         .count();
     let total = inputs.len();
-    let batch: Vec<(ArticleInput, Uuid)> =
-        inputs.into_iter().map(|i| (i, Uuid::new_v4())).collect();
+    let batch: Vec<(Article, Uuid)> = inputs.into_iter().map(|i| (i, Uuid::new_v4())).collect();
     store
         .upsert_articles(batch)
         .await

@@ -193,18 +193,7 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     };
     let now = Utc::now();
     if args.retry {
-        let n = store.requeue_parked(now).await?;
-        eprintln!(
-            "{n} refused entr{} put back in the queue",
-            if n == 1 { "y" } else { "ies" }
-        );
-        let n = store.retry_waiting_now(now).await?;
-        if n > 0 {
-            eprintln!(
-                "{n} waiting entr{} retried now",
-                if n == 1 { "y" } else { "ies" }
-            );
-        }
+        retry_now(&store, now).await?;
     }
     if args.full_inventory {
         // Forgetting what was sent makes the next push a full one.
@@ -261,6 +250,23 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         )),
         None => Ok(()),
     }
+}
+
+/// `sync --retry`: refused entries back in the queue, waiting ones due now.
+async fn retry_now(store: &Store, now: chrono::DateTime<Utc>) -> Result<(), CliError> {
+    let n = store.requeue_parked(now).await?;
+    eprintln!(
+        "{n} refused entr{} put back in the queue",
+        if n == 1 { "y" } else { "ies" }
+    );
+    let n = store.retry_waiting_now(now).await?;
+    if n > 0 {
+        eprintln!(
+            "{n} waiting entr{} retried now",
+            if n == 1 { "y" } else { "ies" }
+        );
+    }
+    Ok(())
 }
 
 /// One engine pass with the configured connector (Request Tracker or GLPI).

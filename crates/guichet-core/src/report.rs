@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use guichet_inventory::{Category, Inventory};
 use guichet_store::{
     DescriptionFormat, NewAttachment, NewTicket, Reply, SnapshotMeta, Store, StoreError, Ticket,
-    DEFAULT_ATTACHMENT_LIMIT,
+    TicketFields, DEFAULT_ATTACHMENT_LIMIT,
 };
 use uuid::Uuid;
 
@@ -154,12 +154,14 @@ pub async fn file_report(
     };
     let new = NewTicket {
         id: report.id,
-        title: report.title,
-        description: report.description,
-        description_format: report.description_format,
-        category: report.category.filter(|c| !c.trim().is_empty()),
-        urgency: report.urgency,
-        requester: report.requester.unwrap_or_else(crate::login),
+        fields: TicketFields {
+            title: report.title,
+            description: report.description,
+            description_format: report.description_format,
+            category: report.category.filter(|c| !c.trim().is_empty()),
+            urgency: report.urgency,
+            requester: report.requester.unwrap_or_else(crate::login),
+        },
         snapshot_uuid: snapshot.as_ref().map(|m| m.uuid),
         attachments: report.attachments,
         draft: report.draft,

@@ -32,12 +32,12 @@ use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use guichet_inventory::{to_glpi, GlpiOptions, Inventory};
 use guichet_records::{
-    InventoryMode, RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate,
+    Article, InventoryMode, RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate,
 };
 use guichet_store::DEFAULT_ATTACHMENT_LIMIT;
 use guichet_sync::{
-    Connector, ConnectorError, KbArticle, KbChanges, OutgoingInventory, OutgoingReply,
-    OutgoingTicket, PushedInventory, PushedTicket, TicketChanges,
+    Connector, ConnectorError, KbChanges, OutgoingInventory, OutgoingReply, OutgoingTicket,
+    PushedInventory, PushedTicket, TicketChanges,
 };
 use std::collections::BTreeMap;
 
@@ -195,13 +195,13 @@ fn is_connected_user(requester: &str, login: &str) -> bool {
 /// what has no GLPI field (`category` when it did not resolve to an ITIL category, the
 /// requester when it is not the connected user `login`), then the system summary.
 fn description(t: &OutgoingTicket, category_resolved: bool, login: &str) -> String {
-    let mut d = content::to_html(&t.description, t.description_format);
+    let mut d = content::to_html(&t.fields.description, t.fields.description_format);
     let mut meta = Vec::new();
-    if let Some(c) = t.category.as_ref().filter(|_| !category_resolved) {
+    if let Some(c) = t.fields.category.as_ref().filter(|_| !category_resolved) {
         meta.push(format!("Category: {c}"));
     }
-    if !is_connected_user(&t.requester, login) {
-        meta.push(format!("Requester: {}", t.requester));
+    if !is_connected_user(&t.fields.requester, login) {
+        meta.push(format!("Requester: {}", t.fields.requester));
     }
     if !meta.is_empty() {
         d.push('\n');
@@ -239,7 +239,7 @@ impl Connector for GlpiConnector {
             )));
         }
         let login = self.rest.login().await.map_err(|e| self.classify(e))?;
-        let itilcategories_id = match &t.category {
+        let itilcategories_id = match &t.fields.category {
             Some(c) => self
                 .rest
                 .itil_category_id(c)
@@ -249,10 +249,10 @@ impl Connector for GlpiConnector {
         };
         let draft = TicketDraft {
             uuid: t.client_uuid,
-            title: t.title.clone(),
+            title: t.fields.title.clone(),
             content: description(t, itilcategories_id.is_some(), &login),
-            kind: TicketType::for_category(t.category.as_deref()),
-            urgency: t.urgency.clamp(1, 5),
+            kind: TicketType::for_category(t.fields.category.as_deref()),
+            urgency: t.fields.urgency.clamp(1, 5),
             itilcategories_id,
         };
         let r = self
@@ -433,7 +433,7 @@ impl Connector for GlpiConnector {
         let upserts = changes
             .upserted
             .iter()
-            .map(|a| KbArticle {
+            .map(|a| Article {
                 connector: NAME.into(),
                 remote_id: a.id.to_string(),
                 title: a.title.clone(),
@@ -522,17 +522,20 @@ impl Connector for GlpiConnector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use guichet_records::TicketFields;
     use uuid::Uuid;
 
     fn outgoing(category: Option<&str>, requester: &str) -> OutgoingTicket {
         OutgoingTicket {
             client_uuid: Uuid::from_u128(1),
-            title: "t".into(),
-            description: "Tray 2 is stuck".into(),
-            description_format: guichet_records::DescriptionFormat::Text,
-            category: category.map(str::to_owned),
-            urgency: 4,
-            requester: requester.into(),
+            fields: TicketFields {
+                title: "t".into(),
+                description: "Tray 2 is stuck".into(),
+                description_format: guichet_records::DescriptionFormat::Text,
+                category: category.map(str::to_owned),
+                urgency: 4,
+                requester: requester.into(),
+            },
             system_summary: None,
             attachments: Vec::new(),
         }

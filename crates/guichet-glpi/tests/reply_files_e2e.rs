@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use guichet_glpi::*;
 use guichet_glpi_emulator::{seed, Emulator, EmulatorConfig, FaultKind};
 use guichet_store::{
-    DescriptionFormat, NewAttachment, NewTicket, ReplySide, ReplyState, Store,
+    DescriptionFormat, NewAttachment, NewTicket, ReplySide, ReplyState, Store, TicketFields,
     DEFAULT_ATTACHMENT_LIMIT,
 };
 use guichet_sync::{Engine, RetryPolicy, Stop};
@@ -61,12 +61,14 @@ async fn sent_ticket(store: &Store, glpi: &GlpiConnector) -> i64 {
         .create_ticket(
             &NewTicket {
                 id: Uuid::from_u128(1),
-                title: "Scanner jams".into(),
-                description: "details".into(),
-                description_format: DescriptionFormat::Text,
-                category: None,
-                urgency: 3,
-                requester: "alice".into(),
+                fields: TicketFields {
+                    title: "Scanner jams".into(),
+                    description: "details".into(),
+                    description_format: DescriptionFormat::Text,
+                    category: None,
+                    urgency: 3,
+                    requester: "alice".into(),
+                },
                 snapshot_uuid: None,
                 attachments: vec![],
                 draft: false,

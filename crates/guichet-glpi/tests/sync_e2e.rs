@@ -13,7 +13,7 @@ use guichet_glpi::*;
 use guichet_glpi_emulator::{seed, Emulator, EmulatorConfig, FaultKind};
 use guichet_inventory::{Inventory, OperatingSystem, Software};
 use guichet_store::{
-    DescriptionFormat, InventoryMode, NewTicket, ReplySide, Store, TicketState,
+    DescriptionFormat, InventoryMode, NewTicket, ReplySide, Store, TicketFields, TicketState,
     DEFAULT_ATTACHMENT_LIMIT,
 };
 use guichet_sync::{Engine, MemoryKb, RetryPolicy, Stop};
@@ -44,12 +44,14 @@ async fn store() -> (tempfile::TempDir, Store) {
 fn new_ticket(n: u128) -> NewTicket {
     NewTicket {
         id: Uuid::from_u128(n),
-        title: format!("Problem {n}"),
-        description: "details".into(),
-        description_format: DescriptionFormat::Text,
-        category: Some("Hardware".into()),
-        urgency: 3,
-        requester: "alice".into(),
+        fields: TicketFields {
+            title: format!("Problem {n}"),
+            description: "details".into(),
+            description_format: DescriptionFormat::Text,
+            category: Some("Hardware".into()),
+            urgency: 3,
+            requester: "alice".into(),
+        },
         snapshot_uuid: None,
         attachments: vec![],
         draft: false,

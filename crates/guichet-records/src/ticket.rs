@@ -76,6 +76,24 @@ text_enum!(ReplyState { Queued => "queued", Sent => "sent", Failed => "failed" }
 text_enum!(ReplySide { Local => "local", Remote => "remote" });
 text_enum!(DescriptionFormat { Text => "text", Markdown => "markdown" });
 
+/// What the user says in a ticket: the part that is the same whether the ticket is being
+/// created in the store, sent to a server or carried in a bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketFields {
+    /// Title (one line).
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Plain text or Markdown.
+    pub description_format: DescriptionFormat,
+    /// Category, free text.
+    pub category: Option<String>,
+    /// Urgency/impact, 1 (lowest) to 5 (highest).
+    pub urgency: u8,
+    /// Who asks (login or e-mail).
+    pub requester: String,
+}
+
 /// A file to attach to a new ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAttachment {
@@ -180,4 +198,18 @@ pub struct Ticket {
     pub attachments: Vec<Attachment>,
     /// Replies, oldest first.
     pub replies: Vec<Reply>,
+}
+
+impl Ticket {
+    /// What the user said in it (a copy), to send it or carry it in a bundle.
+    pub fn fields(&self) -> TicketFields {
+        TicketFields {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            description_format: self.description_format,
+            category: self.category.clone(),
+            urgency: self.urgency,
+            requester: self.requester.clone(),
+        }
+    }
 }

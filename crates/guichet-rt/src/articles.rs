@@ -3,7 +3,8 @@
 //! offline.
 
 use chrono::{DateTime, Utc};
-use guichet_sync::{ConnectorError, KbArticle, KbChanges, KbImage};
+use guichet_records::{Article, ArticleImage};
+use guichet_sync::{ConnectorError, KbChanges};
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 
@@ -105,7 +106,7 @@ impl RtConnector {
     }
 
     /// Article `a` (server id `id`) as the knowledge base keeps it, images included.
-    async fn article(&self, a: &Value, id: String, updated: Option<DateTime<Utc>>) -> KbArticle {
+    async fn article(&self, a: &Value, id: String, updated: Option<DateTime<Utc>>) -> Article {
         let title = a
             .get("Name")
             .and_then(Value::as_str)
@@ -119,7 +120,7 @@ impl RtConnector {
         let content = content_of(a);
         let body_html = text_to_html(content);
         let images = self.fetch_images(&body_html).await;
-        KbArticle {
+        Article {
             connector: "rt".into(),
             remote_version: version_of(
                 updated,
@@ -163,7 +164,7 @@ impl RtConnector {
     /// fetched with the connector's credentials, others anonymously. An image that cannot be
     /// fetched, is not an image, or is over [`MAX_IMAGE_BYTES`] is left out (the sanitiser then
     /// drops its `<img>`): one broken image must not keep the article from the knowledge base.
-    async fn fetch_images(&self, html: &str) -> Vec<KbImage> {
+    async fn fetch_images(&self, html: &str) -> Vec<ArticleImage> {
         let Ok(base) = reqwest::Url::parse(&format!("{}/", self.cfg.url)) else {
             return Vec::new();
         };
@@ -178,7 +179,7 @@ impl RtConnector {
                 req = self.authorize(req);
             }
             match fetch_image(req).await {
-                Ok((content_type, bytes)) => out.push(KbImage {
+                Ok((content_type, bytes)) => out.push(ArticleImage {
                     url: src,
                     content_type,
                     bytes,

@@ -11,7 +11,8 @@
 //! * Site register: other machines' inventories, hand-entered assets, a change journal and the
 //!   scheduled agent's runs ([`site`]).
 //! * Blobs: content-addressed files beside the database ([`Store::put_blob`]).
-//! * Knowledge base: sanitised articles with a full-text index ([`Store::upsert_article`],
+//! * Knowledge base: an [`Article`] as a connector delivers it is sanitised and kept as a
+//!   [`StoredArticle`], with a full-text index ([`Store::upsert_article`],
 //!   [`Store::search_articles`]); the sanitiser is [`sanitize_html`].
 //! * Tickets, replies and their files ([`Store::create_ticket`],
 //!   [`Store::add_reply_with_attachments`], [`Store::apply_ticket_changes_with_files`]) and the
@@ -39,7 +40,7 @@ mod snapshots;
 mod tickets;
 
 pub use articles::{
-    Article, ArticleHit, ArticleImage, ArticleInput, StoredImage, RANK_WINDOW, SNIPPET_CLOSE,
+    Article, ArticleHit, ArticleImage, StoredArticle, StoredImage, RANK_WINDOW, SNIPPET_CLOSE,
     SNIPPET_OPEN,
 };
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
@@ -58,5 +59,5 @@ pub use snapshots::{SnapshotMeta, SnapshotRef};
 pub use tickets::{
     AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteFile,
     RemoteReply, RemoteReplyFiles, RemoteTicketUpdate, Reply, ReplyAttachment, ReplySide,
-    ReplyState, Ticket, TicketState, DEFAULT_ATTACHMENT_LIMIT,
+    ReplyState, Ticket, TicketFields, TicketState, DEFAULT_ATTACHMENT_LIMIT,
 };

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeZone, Utc};
 use guichet_store::{
-    embedded_image_urls, sanitize_html, ArticleImage, ArticleInput, BlobId, Store, StoreError,
+    embedded_image_urls, sanitize_html, Article, ArticleImage, BlobId, Store, StoreError,
 };
 use uuid::Uuid;
 
@@ -18,8 +18,8 @@ fn id(n: u128) -> Uuid {
     Uuid::from_u128(0xa000_0000_0000_4000_8000_0000_0000_0000 + n)
 }
 
-fn input(remote_id: &str, title: &str, body_html: &str) -> ArticleInput {
-    ArticleInput {
+fn input(remote_id: &str, title: &str, body_html: &str) -> Article {
+    Article {
         connector: "glpi".into(),
         remote_id: remote_id.into(),
         title: title.into(),

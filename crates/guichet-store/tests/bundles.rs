@@ -11,9 +11,9 @@ use guichet_bundle::{read_bundle, read_bundle_bytes, BundleError, BundleKind, Bu
 use guichet_inventory::{Inventory, OperatingSystem};
 use guichet_store::bundle::{ExchangeError, ImportOptions, PeerTrust};
 use guichet_store::{
-    ArticleImage, ArticleInput, AssetFilter, AssetStatus, DescriptionFormat, InventoryMode,
+    Article, ArticleImage, AssetFilter, AssetStatus, DescriptionFormat, InventoryMode,
     InventoryPush, MachineFilter, NewAsset, NewAttachment, NewTicket, OutboxKind, RemoteReply,
-    RemoteTicketUpdate, ReplySide, ReplyState, SiteImport, Store, TicketState,
+    RemoteTicketUpdate, ReplySide, ReplyState, SiteImport, Store, TicketFields, TicketState,
     DEFAULT_ATTACHMENT_LIMIT,
 };
 use uuid::Uuid;
@@ -91,12 +91,14 @@ async fn busy_site() -> Side {
     s.create_ticket(
         &NewTicket {
             id: id(1),
-            title: "Scanner offline at the front desk".into(),
-            description: "It blinks orange.".into(),
-            description_format: DescriptionFormat::Text,
-            category: Some("hardware".into()),
-            urgency: 3,
-            requester: "alice".into(),
+            fields: TicketFields {
+                title: "Scanner offline at the front desk".into(),
+                description: "It blinks orange.".into(),
+                description_format: DescriptionFormat::Text,
+                category: Some("hardware".into()),
+                urgency: 3,
+                requester: "alice".into(),
+            },
             snapshot_uuid: Some(snap.uuid),
             attachments: vec![NewAttachment {
                 file_name: "blink.txt".into(),
@@ -299,7 +301,7 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
         .unwrap();
     hub.store
         .upsert_article(
-            ArticleInput {
+            Article {
                 connector: "rt".into(),
                 remote_id: "9".into(),
                 title: "Resetting the scanner".into(),
@@ -569,12 +571,14 @@ async fn a_bundle_re_signed_with_another_key_is_refused_unless_the_new_key_is_tr
         .create_ticket(
             &NewTicket {
                 id: id(7),
-                title: "Badge reader".into(),
-                description: "Dead.".into(),
-                description_format: DescriptionFormat::Text,
-                category: None,
-                urgency: 2,
-                requester: "bob".into(),
+                fields: TicketFields {
+                    title: "Badge reader".into(),
+                    description: "Dead.".into(),
+                    description_format: DescriptionFormat::Text,
+                    category: None,
+                    urgency: 2,
+                    requester: "bob".into(),
+                },
                 snapshot_uuid: None,
                 attachments: vec![NewAttachment {
                     file_name: "reader.txt".into(),
@@ -695,7 +699,7 @@ async fn a_return_bundle_from_a_hub_that_never_pulled_the_kb_erases_no_article_o
     let hub = Side::new(HUB, 2).await;
     site.store
         .upsert_article(
-            ArticleInput {
+            Article {
                 connector: "rt".into(),
                 remote_id: "5".into(),
                 title: "Printing from the tablet".into(),

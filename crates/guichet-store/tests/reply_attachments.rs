@@ -11,7 +11,8 @@ use guichet_bundle::{read_bundle, BundleSigner};
 use guichet_store::bundle::ImportOptions;
 use guichet_store::{
     BlobId, DescriptionFormat, NewAttachment, NewTicket, OutboxKind, RemoteFile, RemoteReply,
-    RemoteReplyFiles, RemoteTicketUpdate, ReplySide, Store, StoreError, DEFAULT_ATTACHMENT_LIMIT,
+    RemoteReplyFiles, RemoteTicketUpdate, ReplySide, Store, StoreError, TicketFields,
+    DEFAULT_ATTACHMENT_LIMIT,
 };
 use uuid::Uuid;
 
@@ -26,12 +27,14 @@ fn id(n: u128) -> Uuid {
 fn ticket(n: u128) -> NewTicket {
     NewTicket {
         id: id(n),
-        title: format!("Scanner {n} jams"),
-        description: "Paper everywhere.".into(),
-        description_format: DescriptionFormat::Text,
-        category: None,
-        urgency: 3,
-        requester: "alice".into(),
+        fields: TicketFields {
+            title: format!("Scanner {n} jams"),
+            description: "Paper everywhere.".into(),
+            description_format: DescriptionFormat::Text,
+            category: None,
+            urgency: 3,
+            requester: "alice".into(),
+        },
         snapshot_uuid: None,
         attachments: vec![],
         draft: false,

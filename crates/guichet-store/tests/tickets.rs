@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use guichet_store::{
     DescriptionFormat, NewAttachment, NewTicket, OutboxKind, OutboxState, RemoteReply,
-    RemoteTicketUpdate, ReplySide, ReplyState, Store, StoreError, TicketState,
+    RemoteTicketUpdate, ReplySide, ReplyState, Store, StoreError, TicketFields, TicketState,
     DEFAULT_ATTACHMENT_LIMIT,
 };
 use uuid::Uuid;
@@ -19,12 +19,14 @@ fn id(n: u128) -> Uuid {
 fn new_ticket(n: u128) -> NewTicket {
     NewTicket {
         id: id(n),
-        title: format!("Printer {n} on fire"),
-        description: "It smells.".into(),
-        description_format: DescriptionFormat::Text,
-        category: Some("hardware".into()),
-        urgency: 4,
-        requester: "alice".into(),
+        fields: TicketFields {
+            title: format!("Printer {n} on fire"),
+            description: "It smells.".into(),
+            description_format: DescriptionFormat::Text,
+            category: Some("hardware".into()),
+            urgency: 4,
+            requester: "alice".into(),
+        },
         snapshot_uuid: None,
         attachments: vec![],
         draft: false,

@@ -5,10 +5,9 @@
 
 use async_trait::async_trait;
 use guichet_inventory::Inventory;
-use guichet_records::{DescriptionFormat, InventoryMode, RemoteReplyFiles, RemoteTicketUpdate};
+use guichet_records::{Article, InventoryMode, RemoteReplyFiles, RemoteTicketUpdate, TicketFields};
 use uuid::Uuid;
 
-use crate::kb::KbArticle;
 use crate::ConnectorError;
 
 /// A file sent with a ticket or a reply.
@@ -27,18 +26,8 @@ pub struct OutgoingFile {
 pub struct OutgoingTicket {
     /// The client UUID: the server must end up with exactly one ticket carrying it.
     pub client_uuid: Uuid,
-    /// Title.
-    pub title: String,
-    /// Description.
-    pub description: String,
-    /// Plain text or Markdown.
-    pub description_format: DescriptionFormat,
-    /// Category.
-    pub category: Option<String>,
-    /// Urgency/impact 1–5.
-    pub urgency: u8,
-    /// Requester.
-    pub requester: String,
+    /// What the user says: title, description, category, urgency, requester.
+    pub fields: TicketFields,
     /// A short text summary of the machine, when the user attached the inventory.
     pub system_summary: Option<String>,
     /// Files.
@@ -113,7 +102,7 @@ pub struct TicketChanges {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KbChanges {
     /// Articles created or changed.
-    pub upserts: Vec<KbArticle>,
+    pub upserts: Vec<Article>,
     /// Server ids of articles removed or disabled.
     pub deletions: Vec<String>,
     /// Where the next pull starts (opaque); `None` keeps the previous one.

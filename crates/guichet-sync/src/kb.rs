@@ -1,59 +1,24 @@
 //! Where pulled knowledge-base articles go.
 //!
 //! The engine writes articles through [`KbSink`] rather than calling the store directly, so
-//! that the KB store can evolve on its own; the store implements it by mapping [`KbArticle`]
-//! field for field to its `ArticleInput`. [`MemoryKb`] is an in-memory implementation, used by
-//! tests and by tools that only want to look at what a server publishes.
+//! that the KB store can evolve on its own; the store implements it by handing the
+//! [`Article`] (the shared record, as the connector delivered it) to its knowledge-base side.
+//! [`MemoryKb`] is an in-memory implementation, used by tests and by tools that only want to
+//! look at what a server publishes.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use guichet_records::Article;
 use guichet_store::StoreError;
 use uuid::Uuid;
-
-/// An image embedded in an article, fetched with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KbImage {
-    /// The URL the article's HTML uses.
-    pub url: String,
-    /// MIME type.
-    pub content_type: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
-}
-
-/// An article as the server publishes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KbArticle {
-    /// Connector name.
-    pub connector: String,
-    /// The server's id.
-    pub remote_id: String,
-    /// Title.
-    pub title: String,
-    /// Short summary.
-    pub summary: Option<String>,
-    /// Body, HTML (sanitised by the store).
-    pub body_html: String,
-    /// Category (class, folder…).
-    pub category: Option<String>,
-    /// Language tag.
-    pub language: Option<String>,
-    /// Last change on the server.
-    pub updated_at: DateTime<Utc>,
-    /// Opaque version: an article whose version is unchanged is not rewritten.
-    pub remote_version: String,
-    /// Embedded images.
-    pub images: Vec<KbImage>,
-}
 
 /// The knowledge-base side of the local store.
 #[async_trait]
 pub trait KbSink: Send + Sync {
     /// Inserts or replaces an article; `new_id` is its local id if it is new.
-    async fn upsert(&self, article: KbArticle, new_id: Uuid) -> Result<(), StoreError>;
+    async fn upsert(&self, article: Article, new_id: Uuid) -> Result<(), StoreError>;
     /// Removes an article (no error if it is absent).
     async fn delete(&self, connector: &str, remote_id: &str) -> Result<(), StoreError>;
     /// Server id → version of every stored article of a connector.
@@ -63,7 +28,7 @@ pub trait KbSink: Send + Sync {
 /// Articles kept in memory, keyed by (connector, server id).
 #[derive(Debug, Default)]
 pub struct MemoryKb {
-    articles: Mutex<HashMap<(String, String), (Uuid, KbArticle)>>,
+    articles: Mutex<HashMap<(String, String), (Uuid, Article)>>,
 }
 
 impl MemoryKb {
@@ -73,7 +38,7 @@ impl MemoryKb {
     }
 
     /// The stored articles of a connector with their local ids, sorted by server id.
-    pub fn articles(&self, connector: &str) -> Vec<(Uuid, KbArticle)> {
+    pub fn articles(&self, connector: &str) -> Vec<(Uuid, Article)> {
         let map = self.articles.lock().expect("KB lock poisoned");
         let mut v: Vec<_> = map
             .iter()
@@ -87,7 +52,7 @@ impl MemoryKb {
 
 #[async_trait]
 impl KbSink for MemoryKb {
-    async fn upsert(&self, article: KbArticle, new_id: Uuid) -> Result<(), StoreError> {
+    async fn upsert(&self, article: Article, new_id: Uuid) -> Result<(), StoreError> {
         let mut map = self.articles.lock().expect("KB lock poisoned");
         let key = (article.connector.clone(), article.remote_id.clone());
         let id = map.get(&key).map(|(id, _)| *id).unwrap_or(new_id);

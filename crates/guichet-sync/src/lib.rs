@@ -8,6 +8,8 @@
 //!   `Retry-After`, parking of permanent refusals), then pulls ticket changes and the knowledge
 //!   base with per-connector cursors that move only after the local commit.
 //! * [`KbSink`]: where pulled articles go (the store's KB side implements it).
+//! * Re-exported from `guichet-records` because the interface names them: [`TicketFields`]
+//!   (what an [`OutgoingTicket`] says) and [`Article`], [`ArticleImage`] (what a pull delivers).
 //! * [`http`]: the HTTP client every connector uses (rustls with the system roots plus an
 //!   optional extra CA file, proxies from the environment, timeouts on every request).
 //! * [`secret`]: credentials in the OS keyring, never in the database or config files.
@@ -30,4 +32,5 @@ pub use connector::{
 };
 pub use engine::{Deferred, Engine, PassReport, Pushed, RetryPolicy, Stop};
 pub use error::{ConnectorError, SyncError};
-pub use kb::{KbArticle, KbImage, KbSink, MemoryKb};
+pub use guichet_records::{Article, ArticleImage, TicketFields};
+pub use kb::{KbSink, MemoryKb};

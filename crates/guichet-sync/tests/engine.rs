@@ -11,10 +11,10 @@ use guichet_inventory::{Inventory, OperatingSystem};
 use guichet_store::{
     DescriptionFormat, InventoryMode, NewAttachment, NewTicket, OutboxKind, OutboxState,
     RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate, ReplySide, ReplyState, Store,
-    TicketState, DEFAULT_ATTACHMENT_LIMIT,
+    TicketFields, TicketState, DEFAULT_ATTACHMENT_LIMIT,
 };
 use guichet_sync::{
-    Connector, ConnectorError, Engine, KbArticle, KbChanges, MemoryKb, OutgoingFile,
+    Article, Connector, ConnectorError, Engine, KbChanges, MemoryKb, OutgoingFile,
     OutgoingInventory, OutgoingReply, OutgoingTicket, PushedInventory, PushedTicket, RetryPolicy,
     Stop, TicketChanges,
 };
@@ -134,7 +134,7 @@ impl Connector for FakeServer {
                 None => {
                     s.tickets.push(ServerTicket {
                         client_uuid: t.client_uuid,
-                        title: t.title.clone(),
+                        title: t.fields.title.clone(),
                         status: "new".into(),
                         replies: vec![],
                     });
@@ -239,7 +239,7 @@ impl Connector for FakeServer {
                 if *disabled {
                     c.deletions.push(id.clone());
                 } else {
-                    c.upserts.push(KbArticle {
+                    c.upserts.push(Article {
                         connector: "fake".into(),
                         remote_id: id.clone(),
                         title: title.clone(),
@@ -290,12 +290,14 @@ fn at(s: i64) -> DateTime<Utc> {
 fn ticket(n: u128) -> NewTicket {
     NewTicket {
         id: Uuid::from_u128(n),
-        title: format!("Problem {n}"),
-        description: "details".into(),
-        description_format: DescriptionFormat::Text,
-        category: None,
-        urgency: 3,
-        requester: "alice".into(),
+        fields: TicketFields {
+            title: format!("Problem {n}"),
+            description: "details".into(),
+            description_format: DescriptionFormat::Text,
+            category: None,
+            urgency: 3,
+            requester: "alice".into(),
+        },
         snapshot_uuid: None,
         attachments: vec![],
         draft: false,

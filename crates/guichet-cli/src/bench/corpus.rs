@@ -5,7 +5,7 @@
 //! seed names the same corpus on every platform and version.
 
 use chrono::{TimeZone, Utc};
-use guichet_store::ArticleInput;
+use guichet_store::Article;
 
 use super::vocabulary::{ENGLISH, FRENCH};
 
@@ -52,7 +52,7 @@ fn capitalize(s: &str) -> String {
 }
 
 /// Article number `n`: 70 % French, 30 % English.
-pub(super) fn article(rng: &mut SplitMix64, n: usize) -> (ArticleInput, usize) {
+pub(super) fn article(rng: &mut SplitMix64, n: usize) -> (Article, usize) {
     let french = rng.chance(70);
     let v = if french { &FRENCH } else { &ENGLISH };
     // An article is about one main topic and touches a few others, rather than mentioning the
@@ -111,7 +111,7 @@ pub(super) fn article(rng: &mut SplitMix64, n: usize) -> (ArticleInput, usize) {
         .single()
         .expect("valid date")
         + chrono::Duration::minutes(rng.range(0, 1_000_000) as i64);
-    let input = ArticleInput {
+    let input = Article {
         connector: "bench".into(),
         remote_id: n.to_string(),
         summary: rng

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::Args;
-use guichet_store::{ArticleInput, Store};
+use guichet_store::{Article, Store};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -152,7 +152,7 @@ async fn import_corpus(
     let mut done = 0;
     while done < count {
         let n = BATCH.min(count - done);
-        let batch: Vec<(ArticleInput, Uuid)> = (done..done + n)
+        let batch: Vec<(Article, Uuid)> = (done..done + n)
             .map(|i| {
                 let (a, n) = article(rng, i);
                 words += n;

@@ -184,12 +184,14 @@ async fn client_batch(
 fn bench_ticket(id: Uuid, i: usize) -> NewTicket {
     NewTicket {
         id,
-        title: format!("bench sync {i}"),
-        description: DESCRIPTION.into(),
-        description_format: guichet_store::DescriptionFormat::Text,
-        category: None,
-        urgency: 3,
-        requester: String::new(),
+        fields: guichet_store::TicketFields {
+            title: format!("bench sync {i}"),
+            description: DESCRIPTION.into(),
+            description_format: guichet_store::DescriptionFormat::Text,
+            category: None,
+            urgency: 3,
+            requester: String::new(),
+        },
         snapshot_uuid: None,
         attachments: Vec::new(),
         draft: false,

@@ -12,14 +12,14 @@ use crate::RtConnector;
 
 /// The ticket's first message: the description, then what RT has no field for.
 fn ticket_content(t: &OutgoingTicket) -> String {
-    let mut content = t.description.clone();
+    let mut content = t.fields.description.clone();
     content.push_str("\n\n--\n");
-    if let Some(c) = &t.category {
+    if let Some(c) = &t.fields.category {
         content.push_str(&format!("Category: {c}\n"));
     }
     content.push_str(&format!(
         "Urgency: {}/5\nReported by: {}\n",
-        t.urgency, t.requester
+        t.fields.urgency, t.fields.requester
     ));
     if let Some(s) = &t.system_summary {
         content.push('\n');
@@ -63,13 +63,13 @@ impl RtConnector {
         let attachments = rest2_attachments(&t.attachments);
         let mut body = json!({
             "Queue": self.cfg.queue,
-            "Subject": t.title,
+            "Subject": t.fields.title,
             // REST2 does not make the creator a requestor; without it the user cannot see
             // the ticket, nor find it by its ClientUUID.
             "Requestor": self.cfg.user,
             "Content": ticket_content(t),
             "ContentType": "text/plain",
-            "Priority": (u32::from(t.urgency.clamp(1, 5)) - 1) * 25,
+            "Priority": (u32::from(t.fields.urgency.clamp(1, 5)) - 1) * 25,
             "CustomFields": {"ClientUUID": t.client_uuid.to_string()},
         });
         if !attachments.is_empty() {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use guichet_rt::{RtConfig, RtConnector};
-use guichet_store::{DescriptionFormat, NewTicket, Store, DEFAULT_ATTACHMENT_LIMIT};
+use guichet_store::{DescriptionFormat, NewTicket, Store, TicketFields, DEFAULT_ATTACHMENT_LIMIT};
 use guichet_sync::http::HttpOptions;
 use guichet_sync::{Engine, MemoryKb, PassReport, RetryPolicy};
 use guichet_testkit::RtServer;
@@ -68,12 +68,14 @@ impl Local {
             .create_ticket(
                 &NewTicket {
                     id,
-                    title: title.into(),
-                    description: format!("{title}: details"),
-                    description_format: DescriptionFormat::Text,
-                    category: Some("hardware".into()),
-                    urgency: 3,
-                    requester: "alice".into(),
+                    fields: TicketFields {
+                        title: title.into(),
+                        description: format!("{title}: details"),
+                        description_format: DescriptionFormat::Text,
+                        category: Some("hardware".into()),
+                        urgency: 3,
+                        requester: "alice".into(),
+                    },
                     snapshot_uuid: None,
                     attachments: vec![],
                     draft: false,

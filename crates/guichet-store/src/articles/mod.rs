@@ -22,6 +22,8 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization as _;
 use uuid::Uuid;
 
+pub use guichet_records::{Article, ArticleImage};
+
 use crate::sanitize::{html_to_text, sanitize_html};
 use crate::{BlobId, Store, StoreError};
 
@@ -44,42 +46,6 @@ pub const SNIPPET_CLOSE: &str = "]";
 /// Most tokens of a search query that are used: a pasted paragraph must not become a huge query.
 const MAX_QUERY_TOKENS: usize = 12;
 
-/// An article as a connector delivers it, before sanitising.
-#[derive(Debug, Clone)]
-pub struct ArticleInput {
-    /// The connector it comes from (`glpi`, `rt`, `local`…).
-    pub connector: String,
-    /// Its id on that connector's server.
-    pub remote_id: String,
-    /// Title.
-    pub title: String,
-    /// Short summary, if the server has one.
-    pub summary: Option<String>,
-    /// Body, untrusted HTML.
-    pub body_html: String,
-    /// Category (`Réseau`, `Imprimantes`…).
-    pub category: Option<String>,
-    /// Language tag (`fr`, `en`…).
-    pub language: Option<String>,
-    /// Last change on the server.
-    pub updated_at: DateTime<Utc>,
-    /// The server's version marker (revision, ETag, timestamp), compared on the next sync.
-    pub remote_version: String,
-    /// The images the body embeds, fetched by the connector (see [`crate::embedded_image_urls`]).
-    pub images: Vec<ArticleImage>,
-}
-
-/// An image embedded in an article, fetched by the connector.
-#[derive(Debug, Clone)]
-pub struct ArticleImage {
-    /// The `<img src>` value exactly as written in the article's HTML.
-    pub url: String,
-    /// MIME type (`image/png`).
-    pub content_type: String,
-    /// The image.
-    pub bytes: Vec<u8>,
-}
-
 /// An image of a stored article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredImage {
@@ -91,9 +57,9 @@ pub struct StoredImage {
     pub content_type: String,
 }
 
-/// A stored article.
+/// A stored article: sanitised, its images kept as blobs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Article {
+pub struct StoredArticle {
     /// Local id, stable across updates from the server.
     pub id: Uuid,
     /// The connector it comes from.
@@ -143,7 +109,7 @@ pub struct ArticleHit {
 
 /// An article ready to be written: sanitised, its images stored.
 pub(crate) struct Prepared {
-    input: ArticleInput,
+    input: Article,
     body_html: String,
     body_text: String,
     images: Vec<StoredImage>,

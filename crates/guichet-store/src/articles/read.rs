@@ -41,7 +41,7 @@ impl Store {
 
     /// An article by reference: its local UUID, a unique prefix of it (4+ hex digits), its
     /// remote id (unique across connectors), or `connector:remote_id`.
-    pub async fn article(&self, reference: &str) -> Result<Article, StoreError> {
+    pub async fn article(&self, reference: &str) -> Result<StoredArticle, StoreError> {
         let r = reference.trim();
         let what = || format!("article {r}");
         if let Ok(id) = Uuid::parse_str(r) {
@@ -85,7 +85,7 @@ impl Store {
         }
     }
 
-    async fn article_by_id(&self, id: &str) -> Result<Option<Article>, StoreError> {
+    async fn article_by_id(&self, id: &str) -> Result<Option<StoredArticle>, StoreError> {
         let row: Option<ArticleRow> = sqlx::query_as(&format!(
             "SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?"
         ))
@@ -112,7 +112,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Some(Article {
+        Ok(Some(StoredArticle {
             id: parse_uuid(&r.0)?,
             updated_at: DateTime::parse_from_rfc3339(&r.9)
                 .map_err(|e| corrupt(&r.0, e))?

@@ -7,9 +7,9 @@ impl Store {
     /// keeping the local id stable across updates. `new_id` is used only for a new article.
     pub async fn upsert_article(
         &self,
-        input: ArticleInput,
+        input: Article,
         new_id: Uuid,
-    ) -> Result<Article, StoreError> {
+    ) -> Result<StoredArticle, StoreError> {
         let mut out = self.upsert_articles(vec![(input, new_id)]).await?;
         Ok(out.remove(0))
     }
@@ -17,8 +17,8 @@ impl Store {
     /// [`Store::upsert_article`] for a batch, all in one transaction (all stored or none).
     pub async fn upsert_articles(
         &self,
-        batch: Vec<(ArticleInput, Uuid)>,
-    ) -> Result<Vec<Article>, StoreError> {
+        batch: Vec<(Article, Uuid)>,
+    ) -> Result<Vec<StoredArticle>, StoreError> {
         // Blobs are files, written before the transaction: if it then fails, they are merely
         // unreferenced (content-addressed, so a retry reuses them).
         let mut prepared = Vec::with_capacity(batch.len());
@@ -34,7 +34,7 @@ impl Store {
         Ok(out)
     }
 
-    pub(crate) fn prepare_article(&self, mut input: ArticleInput) -> Result<Prepared, StoreError> {
+    pub(crate) fn prepare_article(&self, mut input: Article) -> Result<Prepared, StoreError> {
         let mut images = Vec::with_capacity(input.images.len());
         let mut by_url = HashMap::new();
         for img in std::mem::take(&mut input.images) {
@@ -93,7 +93,7 @@ pub(crate) async fn write_article(
     conn: &mut SqliteConnection,
     p: Prepared,
     new_id: Uuid,
-) -> Result<Article, StoreError> {
+) -> Result<StoredArticle, StoreError> {
     let i = &p.input;
     let existing: Option<(String,)> =
         sqlx::query_as("SELECT id FROM articles WHERE connector = ? AND remote_id = ?")
@@ -125,7 +125,7 @@ pub(crate) async fn write_article(
         .execute(&mut *conn)
         .await?;
     }
-    let ArticleInput {
+    let Article {
         connector,
         remote_id,
         title,
@@ -136,7 +136,7 @@ pub(crate) async fn write_article(
         remote_version,
         ..
     } = p.input;
-    Ok(Article {
+    Ok(StoredArticle {
         id: parse_uuid(&id)?,
         connector,
         remote_id,

@@ -184,12 +184,7 @@ impl Store {
         Ok(BundledTicket {
             id: t.id,
             entry_uuid: None,
-            title: t.title,
-            description: t.description,
-            description_format: t.description_format,
-            category: t.category,
-            urgency: t.urgency,
-            requester: t.requester,
+            fields: t.fields(),
             snapshot_uuid: t.snapshot_uuid,
             created_at: t.created_at,
             connector: t.connector,

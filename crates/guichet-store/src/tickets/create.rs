@@ -25,6 +25,7 @@ impl Store {
             TicketState::Queued
         };
         let id = new.id.to_string();
+        let f = &new.fields;
         let now_s = now.to_rfc3339();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -33,12 +34,12 @@ impl Store {
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
-        .bind(new.title.trim())
-        .bind(&new.description)
-        .bind(new.description_format.as_str())
-        .bind(&new.category)
-        .bind(new.urgency as i64)
-        .bind(&new.requester)
+        .bind(f.title.trim())
+        .bind(&f.description)
+        .bind(f.description_format.as_str())
+        .bind(&f.category)
+        .bind(f.urgency as i64)
+        .bind(&f.requester)
         .bind(new.snapshot_uuid.map(|u| u.to_string()))
         .bind(state.as_str())
         .bind(&now_s)
@@ -104,13 +105,13 @@ impl Store {
 
 /// Refuses a ticket without a title, with an urgency out of 1–5 or a file over `limit`.
 fn check_new_ticket(new: &NewTicket, attachment_limit: u64) -> Result<(), StoreError> {
-    if new.title.trim().is_empty() {
+    if new.fields.title.trim().is_empty() {
         return Err(StoreError::Invalid("a ticket needs a title".into()));
     }
-    if !(1..=5).contains(&new.urgency) {
+    if !(1..=5).contains(&new.fields.urgency) {
         return Err(StoreError::Invalid(format!(
             "urgency must be 1 to 5, not {}",
-            new.urgency
+            new.fields.urgency
         )));
     }
     for a in &new.attachments {

@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 pub use guichet_records::{
     Attachment, DescriptionFormat, NewAttachment, RemoteFile, RemoteReply, RemoteReplyFiles,
-    RemoteTicketUpdate, Reply, ReplyAttachment, ReplySide, ReplyState, Ticket, TicketState,
+    RemoteTicketUpdate, Reply, ReplyAttachment, ReplySide, ReplyState, Ticket, TicketFields,
+    TicketState,
 };
 
 use crate::{BlobId, Store, StoreError};
@@ -61,18 +62,8 @@ db_text!(TicketState, ReplyState, ReplySide, DescriptionFormat);
 pub struct NewTicket {
     /// Client UUID (the ticket's id here and its idempotency key on the server).
     pub id: Uuid,
-    /// Title (one line).
-    pub title: String,
-    /// Description.
-    pub description: String,
-    /// Plain text or Markdown.
-    pub description_format: DescriptionFormat,
-    /// Category, free text.
-    pub category: Option<String>,
-    /// Urgency/impact, 1 (lowest) to 5 (highest).
-    pub urgency: u8,
-    /// Who asks (login or e-mail).
-    pub requester: String,
+    /// What the user says: title, description, category, urgency, requester.
+    pub fields: TicketFields,
     /// The inventory snapshot attached as a system summary.
     pub snapshot_uuid: Option<Uuid>,
     /// Files and screenshots.

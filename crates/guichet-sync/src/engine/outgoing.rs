@@ -48,12 +48,7 @@ impl Engine<'_> {
         };
         let out = OutgoingTicket {
             client_uuid: t.id,
-            title: t.title,
-            description: t.description,
-            description_format: t.description_format,
-            category: t.category,
-            urgency: t.urgency,
-            requester: t.requester,
+            fields: t.fields(),
             system_summary,
             attachments,
         };

@@ -15,7 +15,7 @@ use super::{derived_uuid, ExchangeError};
 use crate::outbox::enqueue;
 use crate::tickets::{apply_reply_files_in, apply_ticket_changes_in};
 use crate::{
-    ArticleImage, ArticleInput, BlobId, OutboxKind, RemoteFile, RemoteReply, RemoteReplyFiles,
+    Article, ArticleImage, BlobId, OutboxKind, RemoteFile, RemoteReply, RemoteReplyFiles,
     RemoteTicketUpdate, SiteImport, Store, StoreError,
 };
 use outgoing::apply_outgoing;
@@ -222,7 +222,7 @@ impl Store {
             }
             if let Some(kb) = &r.kb {
                 for a in &kb.articles {
-                    let input = ArticleInput {
+                    let input = Article {
                         connector: kb.connector.clone(),
                         remote_id: a.remote_id.clone(),
                         title: a.title.clone(),
