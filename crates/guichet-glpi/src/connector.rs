@@ -183,25 +183,19 @@ fn utc(t: NaiveDateTime) -> chrono::DateTime<Utc> {
     Utc.from_utc_datetime(&t)
 }
 
-/// Whether the Guichet requester is the connected GLPI user: the same login, case ignored, or
-/// an e-mail address whose local part is that login.
-fn is_connected_user(requester: &str, login: &str) -> bool {
-    let r = requester.trim();
-    let local = r.split_once('@').map_or(r, |(l, _)| l);
-    r.eq_ignore_ascii_case(login) || local.eq_ignore_ascii_case(login)
-}
-
 /// The ticket's description as GLPI HTML: what the user wrote (see [`content::to_html`]), then
-/// what has no GLPI field (`category` when it did not resolve to an ITIL category, the
-/// requester when it is not the connected user `login`), then the system summary.
-fn description(t: &OutgoingTicket, category_resolved: bool, login: &str) -> String {
+/// what has no GLPI field (`category` when it did not resolve to an ITIL category; for a ticket
+/// a hub relays from a site's bundle, who asked and from which site: GLPI's requester is the
+/// hub's account), then the system summary. A ticket filed here has the signed-in account as
+/// GLPI's requester and no such line, whatever its local requester (the OS login).
+fn description(t: &OutgoingTicket, category_resolved: bool) -> String {
     let mut d = content::to_html(&t.fields.description, t.fields.description_format);
     let mut meta = Vec::new();
     if let Some(c) = t.fields.category.as_ref().filter(|_| !category_resolved) {
         meta.push(format!("Category: {c}"));
     }
-    if !is_connected_user(&t.fields.requester, login) {
-        meta.push(format!("Requester: {}", t.fields.requester));
+    if let Some(site) = &t.relayed_from {
+        meta.push(format!("Requester: {} (site {site})", t.fields.requester));
     }
     if !meta.is_empty() {
         d.push('\n');
@@ -238,7 +232,6 @@ impl Connector for GlpiConnector {
                 "files on a ticket through the high-level API without API v1",
             )));
         }
-        let login = self.rest.login().await.map_err(|e| self.classify(e))?;
         let itilcategories_id = match &t.fields.category {
             Some(c) => self
                 .rest
@@ -250,7 +243,7 @@ impl Connector for GlpiConnector {
         let draft = TicketDraft {
             uuid: t.client_uuid,
             title: t.fields.title.clone(),
-            content: description(t, itilcategories_id.is_some(), &login),
+            content: description(t, itilcategories_id.is_some()),
             kind: TicketType::for_category(t.fields.category.as_deref()),
             urgency: t.fields.urgency.clamp(1, 5),
             itilcategories_id,
@@ -525,36 +518,42 @@ mod tests {
     use guichet_records::TicketFields;
     use uuid::Uuid;
 
-    fn outgoing(category: Option<&str>, requester: &str) -> OutgoingTicket {
+    fn outgoing(category: Option<&str>, relayed_from: Option<&str>) -> OutgoingTicket {
         OutgoingTicket {
             client_uuid: Uuid::from_u128(1),
-            fields: TicketFields {
+            fields: guichet_records::TicketFields {
                 title: "t".into(),
                 description: "Tray 2 is stuck".into(),
                 description_format: guichet_records::DescriptionFormat::Text,
                 category: category.map(str::to_owned),
                 urgency: 4,
-                requester: requester.into(),
+                requester: "bob@example.org".into(),
             },
             system_summary: None,
+            relayed_from: relayed_from.map(str::to_owned),
             attachments: Vec::new(),
         }
     }
 
     #[test]
     fn only_what_glpi_has_no_field_for_stays_in_the_description() {
-        let t = outgoing(Some("Printer"), "guichet");
-        assert_eq!(description(&t, true, "guichet"), "<p>Tray 2 is stuck</p>");
+        let t = outgoing(Some("Printer"), None);
+        assert_eq!(description(&t, true), "<p>Tray 2 is stuck</p>");
         assert_eq!(
-            description(&t, false, "Guichet"),
+            description(&t, false),
             "<p>Tray 2 is stuck</p>\n<p>Category: Printer</p>"
         );
-        let t = outgoing(None, "bob@example.org");
+    }
+
+    #[test]
+    fn the_requester_line_stays_only_for_a_ticket_relayed_from_a_site() {
+        let filed_here = outgoing(None, None);
+        assert!(!description(&filed_here, true).contains("Requester"));
+        let relayed = outgoing(None, Some("site-lyon-01"));
         assert_eq!(
-            description(&t, false, "guichet"),
-            "<p>Tray 2 is stuck</p>\n<p>Requester: bob@example.org</p>"
+            description(&relayed, true),
+            "<p>Tray 2 is stuck</p>\n<p>Requester: bob@example.org (site site-lyon-01)</p>"
         );
-        assert!(is_connected_user("guichet@example.org", "guichet"));
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct OutgoingTicket {
     pub fields: TicketFields,
     /// A short text summary of the machine, when the user attached the inventory.
     pub system_summary: Option<String>,
+    /// The remote site (its device id) whose bundle brought this ticket to the hub that sends
+    /// it, `None` for a ticket filed here. A relayed ticket's requester is not the account
+    /// signed in to the server, so connectors keep it in the text.
+    pub relayed_from: Option<String>,
     /// Files.
     pub attachments: Vec<OutgoingFile>,
 }

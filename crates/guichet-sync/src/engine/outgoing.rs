@@ -50,6 +50,7 @@ impl Engine<'_> {
             client_uuid: t.id,
             fields: t.fields(),
             system_summary,
+            relayed_from: self.store.ticket_relayed_from(id).await?,
             attachments,
         };
         match self.connector.push_ticket(&out).await {
