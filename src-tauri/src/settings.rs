@@ -71,10 +71,30 @@ pub struct Connection {
     pub send_inventory: bool,
     /// GLPI: the inventory endpoint; empty for `URL/front/inventory.php`.
     pub inventory_url: String,
+    /// GLPI 11: the OAuth client (password grant) of the high-level API v2, empty for none (API
+    /// v1). Used only with `password_login`: the grant needs the login and its password.
+    pub api_client_id: String,
+    /// GLPI 11: the OAuth client (client credentials, scope `inventory`) of an inventory
+    /// endpoint that requires authentication, empty for none.
+    pub inventory_client_id: String,
     /// Whether a secret is stored in the keyring for this connection (read-only for the UI).
     pub has_secret: bool,
     /// GLPI: whether an App-Token is stored in the keyring (read-only for the UI).
     pub has_app_token: bool,
+    /// GLPI: whether the API client's secret is in the keyring (read-only for the UI).
+    pub has_api_client_secret: bool,
+    /// GLPI: whether the inventory client's secret is in the keyring (read-only for the UI).
+    pub has_inventory_client_secret: bool,
+}
+
+/// The OAuth client secrets typed in the settings (GLPI 11); empty or absent ones are kept as
+/// they are in the keyring.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct OAuthSecrets {
+    /// Secret of [`Connection::api_client_id`].
+    pub api_client_secret: Option<String>,
+    /// Secret of [`Connection::inventory_client_id`].
+    pub inventory_client_secret: Option<String>,
 }
 
 /// Everything the settings page edits.
@@ -114,8 +134,12 @@ impl Default for AppSettings {
                 app_token: false,
                 send_inventory: true,
                 inventory_url: String::new(),
+                api_client_id: String::new(),
+                inventory_client_id: String::new(),
                 has_secret: false,
                 has_app_token: false,
+                has_api_client_secret: false,
+                has_inventory_client_secret: false,
             },
         }
     }
@@ -174,10 +198,9 @@ pub fn connector_config(s: &AppSettings) -> Option<ConnectorConfig> {
     })
 }
 
-/// The GLPI profile for these settings. What the app does not edit (the OAuth clients of GLPI
-/// 11, set with `guichet connect glpi`) is kept from `existing` while the server stays the same,
-/// and so is the machine's `GLPI-Agent-ID` (a new one, `new_agent_id`, only if there was none:
-/// GLPI recognises the computer by it).
+/// The GLPI profile for these settings, OAuth clients included. The machine's `GLPI-Agent-ID`
+/// is kept from `existing` (a new one, `new_agent_id`, only if there was none: GLPI recognises
+/// the computer by it).
 pub fn glpi_profile(
     s: &AppSettings,
     existing: Option<(&ConnectorConfig, &GlpiProfile)>,
@@ -185,25 +208,20 @@ pub fn glpi_profile(
 ) -> GlpiProfile {
     let c = &s.connection;
     let url = c.url.trim().trim_end_matches('/');
-    let same_server = existing.filter(|(cfg, _)| cfg.url == url).map(|(_, p)| p);
     let agent_id = existing
         .and_then(|(_, p)| p.inventory.as_ref())
         .map_or(new_agent_id, |i| i.agent_id);
-    let inventory_client = same_server
-        .and_then(|p| p.inventory.as_ref())
-        .and_then(|i| i.client_id.clone());
+    let non_empty = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
     GlpiProfile {
         password_login: c.password_login,
         app_token: c.app_token,
-        api_client_id: same_server
-            .filter(|_| c.password_login)
-            .and_then(|p| p.api_client_id.clone()),
+        api_client_id: non_empty(&c.api_client_id).filter(|_| c.password_login),
         inventory: c.send_inventory.then(|| InventoryProfile {
             url: match c.inventory_url.trim() {
                 "" => format!("{url}/{}", guichet_glpi::profile::DEFAULT_INVENTORY_PATH),
                 u => u.trim_end_matches('/').to_string(),
             },
-            client_id: inventory_client,
+            client_id: non_empty(&c.inventory_client_id),
             agent_id,
         }),
     }
@@ -222,6 +240,37 @@ pub fn http_options(s: &AppSettings) -> guichet_sync::http::HttpOptions {
 /// Whether the keyring holds a secret for the connection (false when it is unreachable).
 pub fn has_secret(s: &AppSettings) -> bool {
     connector_config(s).is_some_and(|c| guichet_sync::secret::load(&c.secret_account()).is_ok())
+}
+
+/// Keeps the OAuth client secrets typed in the settings in the keyring, each under its client.
+pub fn store_oauth_secrets(
+    cfg: &ConnectorConfig,
+    c: &Connection,
+    oauth: &OAuthSecrets,
+) -> AppResult<()> {
+    let pairs = [
+        (c.api_client_id.trim(), oauth.api_client_secret.as_deref()),
+        (
+            c.inventory_client_id.trim(),
+            oauth.inventory_client_secret.as_deref(),
+        ),
+    ];
+    for (id, secret) in pairs {
+        if let Some(secret) = secret.filter(|s| !s.is_empty() && !id.is_empty()) {
+            guichet_sync::secret::store(&guichet_glpi::oauth_account(cfg, id), secret)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the keyring holds the secret of OAuth client `id` for the connection.
+pub fn has_oauth_secret(s: &AppSettings, id: &str) -> bool {
+    !id.trim().is_empty()
+        && connector_config(s)
+            .filter(|c| c.kind == "glpi")
+            .is_some_and(|c| {
+                guichet_sync::secret::load(&guichet_glpi::oauth_account(&c, id.trim())).is_ok()
+            })
 }
 
 /// Whether the keyring holds a GLPI App-Token for the connection.
@@ -280,6 +329,13 @@ pub async fn load(store: &Store) -> AppResult<AppSettings> {
                     .and_then(|p| p.inventory.as_ref())
                     .map(|i| i.url.clone())
                     .filter(|u| *u != default_inventory)
+                    .unwrap_or_default(),
+                api_client_id: profile
+                    .and_then(|p| p.api_client_id.clone())
+                    .unwrap_or_default(),
+                inventory_client_id: profile
+                    .and_then(|p| p.inventory.as_ref())
+                    .and_then(|i| i.client_id.clone())
                     .unwrap_or_default(),
                 url: c.url,
                 username: c.user,
@@ -419,7 +475,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn glpi_settings_round_trip_and_keep_the_agent_id_and_the_oauth_clients() {
+    async fn glpi_settings_round_trip_with_the_oauth_clients_and_keep_the_agent_id() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
         let mut s = AppSettings::default();
@@ -450,8 +506,8 @@ mod tests {
         );
         assert!(loaded.connection.send_inventory && loaded.connection.app_token);
 
-        // An OAuth client set with `guichet connect glpi` survives a save from the app, and the
-        // machine keeps its GLPI-Agent-ID whatever id a later save proposes.
+        // An OAuth client set with `guichet connect glpi` shows in the app and survives its
+        // save, and the machine keeps its GLPI-Agent-ID whatever id a later save proposes.
         let with_oauth = GlpiProfile {
             password_login: true,
             api_client_id: Some("api-client".into()),
@@ -478,20 +534,27 @@ mod tests {
         assert_eq!(inv.agent_id, first_id);
         assert_eq!(inv.url, "https://inv.example.org/front/inventory.php");
 
-        // Another server: its OAuth client is not carried over; a bad endpoint is refused.
+        // The app edits the OAuth clients: loaded into the form, saved as the form says; an
+        // emptied field removes the client.
+        assert_eq!(again.connection.api_client_id, "api-client");
         again.connection.url = "https://other.example.org".into();
         again.connection.inventory_url = String::new();
+        again.connection.api_client_id = String::new();
+        again.connection.inventory_client_id = "inventory-client".into();
         save(&store, &again, Uuid::from_u128(3), Utc::now())
             .await
             .unwrap();
+        let p = GlpiProfile::load(&store).await.unwrap().unwrap();
+        assert_eq!(p.api_client_id, None);
         assert_eq!(
-            GlpiProfile::load(&store)
-                .await
-                .unwrap()
-                .unwrap()
-                .api_client_id,
-            None
+            p.inventory.and_then(|i| i.client_id).as_deref(),
+            Some("inventory-client")
         );
+        assert_eq!(
+            load(&store).await.unwrap().connection.inventory_client_id,
+            "inventory-client"
+        );
+        // A bad endpoint is refused.
         again.connection.inventory_url = "inv.example.org".into();
         let err = save(&store, &again, Uuid::nil(), Utc::now())
             .await

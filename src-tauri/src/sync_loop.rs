@@ -61,13 +61,14 @@ pub async fn open(state: &AppState, s: &AppSettings) -> AppResult<ServiceDesk> {
     Ok(guichet_core::open_desk(&state.store, &cfg, &http, GLPI_WORDING, Utc::now()).await?)
 }
 
-/// The connector for settings not saved yet (a connection test): `secret` and `app_token`
-/// when typed, else the ones in the keyring.
+/// The connector for settings not saved yet (a connection test): `secret`, `app_token` and the
+/// API client's secret when typed, else the ones in the keyring.
 pub async fn open_unsaved(
     state: &AppState,
     s: &AppSettings,
     secret: Option<String>,
     app_token: Option<String>,
+    api_client_secret: Option<String>,
 ) -> AppResult<ServiceDesk> {
     let cfg = settings::connector_config(s)
         .ok_or_else(|| AppError::invalid("no server is configured"))?;
@@ -91,16 +92,25 @@ pub async fn open_unsaved(
             &guichet_glpi::app_token_account(&cfg),
         )?)),
     };
-    // The app does not edit GLPI 11's OAuth clients: a test checks the REST API v1 sign-in
-    // (GLPI 11 keeps apirest.php), whatever a client kept from the headless agent allows.
+    // GLPI 11's OAuth client: the secret typed, else the one in the keyring; without one the
+    // test signs in through API v1 (which GLPI 11 keeps).
+    let api_client_secret = match (&profile.api_client_id, api_client_secret) {
+        (None, _) => None,
+        (Some(_), Some(t)) => Some(Secret::new(t)),
+        (Some(id), None) => guichet_sync::secret::load(&guichet_glpi::oauth_account(&cfg, id))
+            .ok()
+            .map(Secret::new),
+    };
     let profile = GlpiProfile {
-        api_client_id: None,
+        api_client_id: profile
+            .api_client_id
+            .filter(|_| api_client_secret.is_some()),
         ..profile
     };
     let secrets = GlpiSecrets {
         user: Secret::new(secret),
         app_token,
-        api_client_secret: None,
+        api_client_secret,
         inventory_client_secret: None,
     };
     let http = guichet_sync::http::client(&settings::http_options(s))?;

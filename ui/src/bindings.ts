@@ -74,15 +74,15 @@ export const commands = {
 	/**  The settings (and whether a secret is in the keyring). */
 	settingsGet: () => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_get")),
 	/**
-	 *  Saves the settings; a non-empty `secret` (password or token) and `app_token` (GLPI) go to
-	 *  the keyring. Applies autostart at once.
+	 *  Saves the settings; a non-empty `secret` (password or token), `app_token` and OAuth client
+	 *  secrets (GLPI) go to the keyring. Applies autostart at once.
 	 */
-	settingsSave: (settings: AppSettings, secret: string | null, appToken: string | null) => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_save", { settings, secret, appToken })),
+	settingsSave: (settings: AppSettings, secret: string | null, appToken: string | null, oauth: OAuthSecrets | null) => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_save", { settings, secret, appToken, oauth })),
 	/**
 	 *  Tests a connection before it is saved: the server must answer and accept the credentials
 	 *  (`secret`, or the one already in the keyring).
 	 */
-	connectionTest: (connection: Connection, secret: string | null, appToken: string | null) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("connection_test", { connection, secret, appToken })),
+	connectionTest: (connection: Connection, secret: string | null, appToken: string | null, oauth: OAuthSecrets | null) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("connection_test", { connection, secret, appToken, oauth })),
 	/**  The sync status. */
 	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
 	/**  Syncs now, in the background; the status comes back through `SyncChanged` events. */
@@ -596,10 +596,24 @@ export type Connection = {
 	send_inventory: boolean,
 	/**  GLPI: the inventory endpoint; empty for `URL/front/inventory.php`. */
 	inventory_url: string,
+	/**
+	 *  GLPI 11: the OAuth client (password grant) of the high-level API v2, empty for none (API
+	 *  v1). Used only with `password_login`: the grant needs the login and its password.
+	 */
+	api_client_id: string,
+	/**
+	 *  GLPI 11: the OAuth client (client credentials, scope `inventory`) of an inventory
+	 *  endpoint that requires authentication, empty for none.
+	 */
+	inventory_client_id: string,
 	/**  Whether a secret is stored in the keyring for this connection (read-only for the UI). */
 	has_secret: boolean,
 	/**  GLPI: whether an App-Token is stored in the keyring (read-only for the UI). */
 	has_app_token: boolean,
+	/**  GLPI: whether the API client's secret is in the keyring (read-only for the UI). */
+	has_api_client_secret: boolean,
+	/**  GLPI: whether the inventory client's secret is in the keyring (read-only for the UI). */
+	has_inventory_client_secret: boolean,
 };
 
 /**  Result of "test the connection". */
@@ -860,6 +874,17 @@ export type NotInstalled =
 "dry_run" | 
 /**  systemd does not run on this machine. */
 "no_systemd";
+
+/**
+ *  The OAuth client secrets typed in the settings (GLPI 11); empty or absent ones are kept as
+ *  they are in the keyring.
+ */
+export type OAuthSecrets = {
+	/**  Secret of [`Connection::api_client_id`]. */
+	api_client_secret: string | null,
+	/**  Secret of [`Connection::inventory_client_id`]. */
+	inventory_client_secret: string | null,
+};
 
 /**  A step of the page's start-up, as the page measured it. */
 export type PageStep = {

@@ -515,7 +515,6 @@ impl Connector for GlpiConnector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use guichet_records::TicketFields;
     use uuid::Uuid;
 
     fn outgoing(category: Option<&str>, relayed_from: Option<&str>) -> OutgoingTicket {

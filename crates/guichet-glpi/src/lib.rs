@@ -39,7 +39,9 @@ pub use inventory::{
     InventoryOAuth, InventoryPlan, ServerAnswer, Submission,
 };
 pub use model::*;
-pub use profile::{app_token_account, DetectedApi, GlpiProfile, GlpiSecrets, InventoryProfile};
+pub use profile::{
+    app_token_account, oauth_account, DetectedApi, GlpiProfile, GlpiSecrets, InventoryProfile,
+};
 pub use rest::{detect, ApiDetection, ApiVersion, RestClient};
 pub use transport::{http_client, Secret, Timeouts};
 pub use v1::{RestClientV1, V1Auth, V1Config};

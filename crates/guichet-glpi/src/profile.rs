@@ -129,7 +129,8 @@ impl DetectedApi {
     }
 }
 
-fn oauth_account(cfg: &ConnectorConfig, client_id: &str) -> String {
+/// The keyring account of the secret of OAuth client `client_id` on the server `cfg` describes.
+pub fn oauth_account(cfg: &ConnectorConfig, client_id: &str) -> String {
     secret::account("glpi-oauth", &cfg.url, client_id)
 }
 

@@ -16,11 +16,15 @@ pub async fn settings_get(state: State<'_, AppState>) -> AppResult<AppSettings> 
     let mut s = settings::load(&state.store).await?;
     s.connection.has_secret = settings::has_secret(&s);
     s.connection.has_app_token = settings::has_app_token(&s);
+    s.connection.has_api_client_secret =
+        settings::has_oauth_secret(&s, &s.connection.api_client_id);
+    s.connection.has_inventory_client_secret =
+        settings::has_oauth_secret(&s, &s.connection.inventory_client_id);
     Ok(s)
 }
 
-/// Saves the settings; a non-empty `secret` (password or token) and `app_token` (GLPI) go to
-/// the keyring. Applies autostart at once.
+/// Saves the settings; a non-empty `secret` (password or token), `app_token` and OAuth client
+/// secrets (GLPI) go to the keyring. Applies autostart at once.
 #[tauri::command]
 #[specta::specta]
 pub async fn settings_save(
@@ -29,6 +33,7 @@ pub async fn settings_save(
     settings: AppSettings,
     secret: Option<String>,
     app_token: Option<String>,
+    oauth: Option<settings::OAuthSecrets>,
 ) -> AppResult<AppSettings> {
     let new = settings;
     use tauri_plugin_autostart::ManagerExt;
@@ -50,6 +55,9 @@ pub async fn settings_save(
         }
         if let Some(token) = app_token.filter(|_| cfg.kind == "glpi") {
             guichet_sync::secret::store(&guichet_glpi::app_token_account(&cfg), &token)?;
+        }
+        if cfg.kind == "glpi" {
+            settings::store_oauth_secrets(&cfg, &new.connection, &oauth.unwrap_or_default())?;
         }
     }
     settings::save(&state.store, &new, uuid::Uuid::new_v4(), Utc::now()).await?;
@@ -76,26 +84,33 @@ pub async fn connection_test(
     connection: Connection,
     secret: Option<String>,
     app_token: Option<String>,
+    oauth: Option<settings::OAuthSecrets>,
 ) -> AppResult<ConnectionCheck> {
     let mut s = settings::load(&state.store).await?;
     s.connection = connection;
     settings::validate(&s)?;
     let nonempty = |x: Option<String>| x.filter(|x| !x.is_empty());
-    let desk =
-        match crate::sync_loop::open_unsaved(&state, &s, nonempty(secret), nonempty(app_token))
-            .await
-        {
-            Ok(d) => d,
-            // An unreachable server is a failed test, not an error of the form.
-            Err(e) if e.code == crate::error::ErrorCode::Offline => {
-                return Ok(ConnectionCheck {
-                    ok: false,
-                    server: None,
-                    detail: Some(e.message),
-                })
-            }
-            Err(e) => return Err(e),
-        };
+    let api_client_secret = oauth.and_then(|o| nonempty(o.api_client_secret));
+    let desk = match crate::sync_loop::open_unsaved(
+        &state,
+        &s,
+        nonempty(secret),
+        nonempty(app_token),
+        api_client_secret,
+    )
+    .await
+    {
+        Ok(d) => d,
+        // An unreachable server is a failed test, not an error of the form.
+        Err(e) if e.code == crate::error::ErrorCode::Offline => {
+            return Ok(ConnectionCheck {
+                ok: false,
+                server: None,
+                detail: Some(e.message),
+            })
+        }
+        Err(e) => return Err(e),
+    };
     let result = desk.connector().authenticate().await;
     desk.close().await;
     Ok(match result {

@@ -30,6 +30,7 @@ import type {
   InventoryProgress,
   InventoryView,
   MachineHealth,
+  OAuthSecrets,
   ReportLang,
   SiteExportFormat,
   SnapshotSummary,
@@ -91,9 +92,10 @@ export interface Backend {
   kbArticle(id: string): Promise<Article>;
   // Settings and sync
   settingsGet(): Promise<AppSettings>;
-  /** `secret`: password or token; `appToken`: GLPI API client's App-Token (both to the keyring). */
-  settingsSave(settings: AppSettings, secret: string | null, appToken: string | null): Promise<AppSettings>;
-  connectionTest(connection: Connection, secret: string | null, appToken: string | null): Promise<ConnectionCheck>;
+  /** `secret`: password or token; `appToken`: GLPI API client's App-Token; `oauth`: GLPI 11's
+   * OAuth client secrets (all to the keyring; empty ones keep what is stored). */
+  settingsSave(settings: AppSettings, secret: string | null, appToken: string | null, oauth: OAuthSecrets | null): Promise<AppSettings>;
+  connectionTest(connection: Connection, secret: string | null, appToken: string | null, oauth: OAuthSecrets | null): Promise<ConnectionCheck>;
   syncStatus(): Promise<SyncStatus>;
   syncNow(): Promise<SyncStatus>;
   onSyncChanged(cb: (s: SyncStatus) => void): Promise<Unlisten>;

@@ -143,8 +143,12 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       app_token: false,
       send_inventory: true,
       inventory_url: "",
+      api_client_id: "",
+      inventory_client_id: "",
       has_secret: false,
       has_app_token: false,
+      has_api_client_secret: false,
+      has_inventory_client_secret: false,
     },
   };
   let current: InventoryView | null = null;
@@ -339,19 +343,30 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     async settingsGet() {
       return settings;
     },
-    async settingsSave(s, secret, appToken) {
+    async settingsSave(s, secret, appToken, oauth) {
       if (s.sync_interval_minutes < 5 || s.sync_interval_minutes > 1440) throw new BackendError("invalid", "interval");
       const c = s.connection;
       if (c.kind === "glpi" && c.app_token && !appToken && !c.has_app_token) throw new BackendError("invalid", "enter the App-Token of the GLPI API client");
-      settings = { ...s, connection: { ...c, has_secret: c.has_secret || !!secret, has_app_token: c.app_token && (c.has_app_token || !!appToken) } };
+      settings = {
+        ...s,
+        connection: {
+          ...c,
+          has_secret: c.has_secret || !!secret,
+          has_app_token: c.app_token && (c.has_app_token || !!appToken),
+          has_api_client_secret: !!c.api_client_id && (c.has_api_client_secret || !!oauth?.api_client_secret),
+          has_inventory_client_secret: !!c.inventory_client_id && (c.has_inventory_client_secret || !!oauth?.inventory_client_secret),
+        },
+      };
       return settings;
     },
-    async connectionTest(c, secret, appToken) {
+    async connectionTest(c, secret, appToken, oauth) {
       if (!/^https?:\/\/./.test(c.url)) throw new BackendError("invalid", "bad url");
       if (c.kind === "glpi" && c.app_token && !appToken && !c.has_app_token)
         return { ok: false, server: null, detail: "ERROR_WRONG_APP_TOKEN_PARAMETER" };
       if (!secret && !c.has_secret) return { ok: false, server: null, detail: "no secret" };
-      return { ok: true, server: c.kind === "rt" ? "Request Tracker, " + c.url : "GLPI (API v1 (apirest.php)), " + c.url, detail: null };
+      const v2 = c.password_login && !!c.api_client_id && (!!oauth?.api_client_secret || c.has_api_client_secret);
+      const api = v2 ? "API v2 (api.php, OAuth2)" : "API v1 (apirest.php)";
+      return { ok: true, server: c.kind === "rt" ? "Request Tracker, " + c.url : `GLPI (${api}), ` + c.url, detail: null };
     },
     async syncStatus() {
       return sync;

@@ -15,6 +15,8 @@ export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, them
   const [saved, setSaved] = useState<AppSettings | null>(null);
   const [secret, setSecret] = useState("");
   const [appToken, setAppToken] = useState("");
+  const [apiClientSecret, setApiClientSecret] = useState("");
+  const [inventoryClientSecret, setInventoryClientSecret] = useState("");
   const [check, setCheck] = useState<ConnectionCheck | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -28,8 +30,10 @@ export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, them
 
   if (!s) return error ? <ErrorNote error={error} /> : <p role="status">{t("common.loading")}</p>;
 
-  const CONN_KEYS = ["kind", "url", "username", "queue", "password_login", "app_token"] as const;
-  const connChanged = !!saved && (CONN_KEYS.some((k) => s.connection[k] !== saved.connection[k]) || secret !== "" || appToken !== "");
+  const CONN_KEYS = ["kind", "url", "username", "queue", "password_login", "app_token", "api_client_id"] as const;
+  const connChanged =
+    !!saved && (CONN_KEYS.some((k) => s.connection[k] !== saved.connection[k]) || secret !== "" || appToken !== "" || apiClientSecret !== "");
+  const oauth = () => ({ api_client_secret: apiClientSecret || null, inventory_client_secret: inventoryClientSecret || null });
   const glpi = s.connection.kind === "glpi";
   const needsLogin = s.connection.kind === "rt" || s.connection.password_login;
   const needsTest = s.connection.kind !== "none" && connChanged && !check?.ok;
@@ -40,14 +44,14 @@ export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, them
     setS({ ...s, connection: { ...s.connection, ...patch } });
   };
   // The inventory options do not change how Guichet signs in: no new test needed.
-  const setInventory = (patch: Pick<Partial<AppSettings["connection"]>, "send_inventory" | "inventory_url">) =>
+  const setInventory = (patch: Pick<Partial<AppSettings["connection"]>, "send_inventory" | "inventory_url" | "inventory_client_id">) =>
     setS({ ...s, connection: { ...s.connection, ...patch } });
 
   const test = async () => {
     setError(null);
     setCheck(null);
     try {
-      setCheck(await backend.connectionTest(s.connection, secret || null, appToken || null));
+      setCheck(await backend.connectionTest(s.connection, secret || null, appToken || null, oauth()));
     } catch (e) {
       setError(e);
     }
@@ -62,11 +66,13 @@ export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, them
       return;
     }
     try {
-      const v = await backend.settingsSave(s, secret || null, appToken || null);
+      const v = await backend.settingsSave(s, secret || null, appToken || null, oauth());
       setS(v);
       setSaved(v);
       setSecret("");
       setAppToken("");
+      setApiClientSecret("");
+      setInventoryClientSecret("");
       onSaved(v.locale, v.theme);
       setNote(t("settings.saved"));
     } catch (err) {
@@ -165,6 +171,21 @@ export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, them
                       </p>
                     </div>
                   ) : null}
+                  {s.connection.password_login ? (
+                    <OAuthClient
+                      idPrefix="glpi-api-client"
+                      legend={t("settings.apiClient")}
+                      help={t("settings.apiClientHelp")}
+                      clientId={s.connection.api_client_id}
+                      onClientId={(v) => setConn({ api_client_id: v })}
+                      secret={apiClientSecret}
+                      onSecret={(v) => {
+                        setCheck(null);
+                        setApiClientSecret(v);
+                      }}
+                      stored={s.connection.has_api_client_secret}
+                    />
+                  ) : null}
                   <label className="checkbox">
                     <input type="checkbox" id="glpi-inventory" checked={s.connection.send_inventory} onChange={(e) => setInventory({ send_inventory: e.target.checked })} />
                     {t("settings.sendInventory")}
@@ -185,6 +206,18 @@ export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, them
                         {t("settings.inventoryUrlHelp")}
                       </p>
                     </div>
+                  ) : null}
+                  {s.connection.send_inventory ? (
+                    <OAuthClient
+                      idPrefix="glpi-inventory-client"
+                      legend={t("settings.inventoryClient")}
+                      help={t("settings.inventoryClientHelp")}
+                      clientId={s.connection.inventory_client_id}
+                      onClientId={(v) => setInventory({ inventory_client_id: v })}
+                      secret={inventoryClientSecret}
+                      onSecret={setInventoryClientSecret}
+                      stored={s.connection.has_inventory_client_secret}
+                    />
                   ) : null}
                 </>
               ) : null}
@@ -262,5 +295,50 @@ export function SettingsPage({ onSaved }: { onSaved: (locale: LocaleChoice, them
         </div>
       </form>
     </section>
+  );
+}
+
+/** A GLPI 11 OAuth client: its id, and its secret (write-only: it goes to the keyring). */
+function OAuthClient(p: {
+  idPrefix: string;
+  legend: string;
+  help: string;
+  clientId: string;
+  onClientId: (v: string) => void;
+  secret: string;
+  onSecret: (v: string) => void;
+  stored: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset className="field">
+      <legend>{p.legend}</legend>
+      <label htmlFor={`${p.idPrefix}-id`}>{t("settings.clientId")}</label>
+      <input
+        id={`${p.idPrefix}-id`}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        value={p.clientId}
+        aria-describedby={`${p.idPrefix}-help`}
+        onChange={(e) => p.onClientId(e.target.value)}
+      />
+      {p.clientId.trim() ? (
+        <>
+          <label htmlFor={`${p.idPrefix}-secret`}>{t("settings.clientSecret")}</label>
+          <input
+            id={`${p.idPrefix}-secret`}
+            type="password"
+            autoComplete="off"
+            value={p.secret}
+            onChange={(e) => p.onSecret(e.target.value)}
+          />
+        </>
+      ) : null}
+      <p id={`${p.idPrefix}-help`} className="help">
+        {p.clientId.trim() && p.stored ? t("settings.secretStored") + " " : ""}
+        {p.help}
+      </p>
+    </fieldset>
   );
 }

@@ -230,6 +230,33 @@ describe("language and settings", () => {
     expect(screen.queryByLabelText("Adresse de l’inventaire (facultatif)")).toBeNull();
   });
 
+  it("GLPI 11's OAuth clients are set in the app as with `guichet connect glpi`", async () => {
+    const { user, backend } = setup("settings");
+    await user.click(await screen.findByLabelText("GLPI"));
+    await user.type(screen.getByLabelText("Server address"), "https://glpi.example.org");
+    await user.click(screen.getByLabelText("my login and password"));
+    await user.type(screen.getByLabelText("User name"), "alice");
+    await user.type(screen.getByLabelText("Password or token"), "s3cret");
+    const api = screen.getByRole("group", { name: "GLPI 11 API: OAuth client (optional)" });
+    await user.type(within(api).getByLabelText("Client ID"), "api-client");
+    await user.type(within(api).getByLabelText("Client secret"), "api-secret");
+    await user.click(screen.getByRole("button", { name: "Test the connection" }));
+    expect(await screen.findByText(/Connection works \(GLPI \(API v2/)).toBeInTheDocument();
+    const inventory = screen.getByRole("group", { name: "Inventory: OAuth client (optional)" });
+    await user.type(within(inventory).getByLabelText("Client ID"), "inventory-client");
+    await user.type(within(inventory).getByLabelText("Client secret"), "inventory-secret");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+    expect((await backend.settingsGet()).connection).toMatchObject({
+      password_login: true,
+      api_client_id: "api-client",
+      has_api_client_secret: true,
+      inventory_client_id: "inventory-client",
+      has_inventory_client_secret: true,
+    });
+    expect(within(api).getByLabelText("Client secret")).toHaveValue("");
+  });
+
   it("a refused value is reported and nothing is saved", async () => {
     const { user, backend } = setup("settings");
     const interval = await screen.findByLabelText("Sync every (minutes)");
@@ -254,7 +281,7 @@ describe("language and theme at start", () => {
 
   it("remembers what the settings say, and what the settings page saves", async () => {
     const fake = createFakeBackend();
-    await fake.settingsSave({ ...(await fake.settingsGet()), theme: "dark" }, null, null);
+    await fake.settingsSave({ ...(await fake.settingsGet()), theme: "dark" }, null, null, null);
     const user = userEvent.setup();
     render(<App backend={fake} initialPage="settings" />);
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
