@@ -29,7 +29,8 @@ if [ -z "${GUICHET_APP:-}" ]; then
 fi
 
 artifacts=$root/tests/artifacts
-rm -rf "$artifacts" && mkdir -p "$artifacts"
+# Only this script's screenshots: the live GLPI tests keep theirs in glpi/ beside them.
+mkdir -p "$artifacts" && find "$artifacts" -maxdepth 1 -type f -delete
 # The throw-away HOME below must not hide the Rust toolchain.
 export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
 scratch=$(mktemp -d)

@@ -138,7 +138,7 @@ pub struct Article {
     pub title: String,
     /// Category name.
     pub category: String,
-    /// Sanitised HTML body; images are `guichet-blob:<sha256>` (the UI maps them to the URI scheme).
+    /// Sanitised HTML body; its images inlined as `data:` URLs (see `guichet_core::inline_images`).
     pub body_html: String,
     /// Last update.
     pub updated_at: DateTime<Utc>,

@@ -69,7 +69,7 @@ export const commands = {
 	kbCategories: () => typedError<ArticleCategory[], AppError>(__TAURI_INVOKE("kb_categories")),
 	/**  Articles of one category, by title. */
 	kbArticles: (category: string) => typedError<ArticleHit[], AppError>(__TAURI_INVOKE("kb_articles", { category })),
-	/**  One article (sanitised HTML; images as `guichet-blob:<sha256>`). */
+	/**  One article (sanitised HTML; its images inlined as `data:` URLs). */
 	kbArticle: (id: string) => typedError<Article, AppError>(__TAURI_INVOKE("kb_article", { id })),
 	/**  The settings (and whether a secret is in the keyring). */
 	settingsGet: () => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_get")),
@@ -274,7 +274,7 @@ export type Article = {
 	title: string,
 	/**  Category name. */
 	category: string,
-	/**  Sanitised HTML body; images are `guichet-blob:<sha256>` (the UI maps them to the URI scheme). */
+	/**  Sanitised HTML body; its images inlined as `data:` URLs (see `guichet_core::inline_images`). */
 	body_html: string,
 	/**  Last update. */
 	updated_at: string,

@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
+mod article;
 mod bundles;
 mod desk;
 mod error;
@@ -26,6 +27,7 @@ mod pass;
 mod report;
 mod site_export;
 
+pub use article::{article_for_display, inline_images, INLINE_LIMIT};
 pub use bundles::{
     bundle_signer, export_bundle, import_bundle, inspect_bundle, write_return_bundle,
     ImportedBundle, InspectedBundle,

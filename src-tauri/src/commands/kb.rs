@@ -77,11 +77,11 @@ pub async fn kb_articles(
         .collect())
 }
 
-/// One article (sanitised HTML; images as `guichet-blob:<sha256>`).
+/// One article (sanitised HTML; its images inlined as `data:` URLs).
 #[tauri::command]
 #[specta::specta]
 pub async fn kb_article(state: State<'_, AppState>, id: String) -> AppResult<Article> {
-    let a = state.store.article(&id).await?;
+    let a = guichet_core::article_for_display(&state.store, &id).await?;
     Ok(Article {
         id: a.id.to_string(),
         title: a.title,

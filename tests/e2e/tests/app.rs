@@ -112,6 +112,29 @@ async fn wait_text(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
     }
 }
 
+/// Waits until every image `css` matches has loaded and has a size: a broken image (an address
+/// the web view cannot load) fails, not only a missing element.
+async fn images_load(c: &Client, css: &str) {
+    let script = r#"const imgs = [...document.querySelectorAll(arguments[0])];
+        return imgs.map(i => ({src: i.src.slice(0, 40), done: i.complete, w: i.naturalWidth}));"#;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let v = c
+            .execute(script, vec![serde_json::json!(css)])
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        let imgs = v.as_array().cloned().unwrap_or_default();
+        let loaded = |i: &serde_json::Value| i["done"] == true && i["w"].as_u64() > Some(0);
+        if !imgs.is_empty() && imgs.iter().all(loaded) {
+            return;
+        }
+        if Instant::now() > deadline {
+            panic!("{css}: images not loaded: {v}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
 async fn click(c: &Client, css: &str) {
     c.wait()
         .at_most(Duration::from_secs(20))
@@ -217,6 +240,7 @@ async fn scenario(c: &Client, glpi_url: &str) {
     shot(c, "05-kb-search").await;
     click(c, "#kb-results li button").await;
     wait_text(c, "#article-body", |t| !t.is_empty()).await;
+    images_load(c, "#article-body img").await;
     shot(c, "06-kb-article").await;
 
     // 4. Inventory of this machine, then filter the software list.

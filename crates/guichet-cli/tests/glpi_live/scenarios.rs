@@ -2,6 +2,7 @@
 
 use super::*;
 use guichet_testkit::{Fault, GlpiTechnician};
+use std::process::Command;
 
 /// The request paths (substrings) that create a ticket and a follow-up with `account`'s API.
 fn create_paths(account: Account) -> (&'static str, &'static str) {
@@ -173,6 +174,69 @@ pub fn ticket_and_reply_exactly_once(server: &GlpiServer, account: Account) {
     let text = ok(server, guichet(d, &["ticket", "show", &id], ""));
     assert!(!text.contains("&#60;") && !text.contains("<p>"), "{text}");
     assert_eq!(tickets_carrying(server, &id).len(), 1, "still one ticket");
+
+    // What each side shows: GLPI's own page as the technician sees it (headless Chromium), and
+    // Guichet's thread; both kept as test artifacts, and the user's words on both.
+    let (glpi_page, guichet_text) = views(server, d, &id, remote, account);
+    for words in ["l'imprimante <HP> bourre.", "Deuxième étage"] {
+        assert!(
+            glpi_page.contains(words),
+            "GLPI's page lacks {words:?}: {glpi_page}"
+        );
+    }
+    assert!(
+        !glpi_page.contains("guichet:"),
+        "a marker shows in GLPI: {glpi_page}"
+    );
+    for words in [
+        "Deuxième étage",
+        "Quel bureau & quel étage ?",
+        "Bac 2 remplacé.",
+    ] {
+        assert!(
+            guichet_text.contains(words),
+            "Guichet lacks {words:?}: {guichet_text}"
+        );
+    }
+}
+
+/// GLPI's page of ticket `remote` as its technician sees it, screenshot by headless Chromium
+/// (`ui/scripts/glpi-ticket-shot.mjs`), and Guichet's `ticket show` of the same thread; both are
+/// written to `tests/artifacts/glpi/` (named after the version and the account) and returned
+/// as text.
+fn views(
+    server: &GlpiServer,
+    d: &Path,
+    id: &str,
+    remote: i64,
+    account: Account,
+) -> (String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = root.join("tests/artifacts/glpi");
+    std::fs::create_dir_all(&dir).unwrap();
+    let name = format!(
+        "glpi{}-{}",
+        server.version().release().split('.').next().unwrap(),
+        format!("{account:?}").to_lowercase()
+    );
+    let shot = dir.join(format!("{name}-technician.png"));
+    let out = Command::new("node")
+        .arg(root.join("ui/scripts/glpi-ticket-shot.mjs"))
+        .args([server.url(), GlpiServer::TECH, GlpiServer::TECH_PASSWORD])
+        .arg(remote.to_string())
+        .arg(&shot)
+        .current_dir(root.join("ui"))
+        .output()
+        .expect("running node (the UI's playwright-core drives Chromium)");
+    assert!(
+        out.status.success(),
+        "screenshot of GLPI's ticket page: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let glpi_page = String::from_utf8_lossy(&out.stdout).into_owned();
+    let guichet_text = ok(server, guichet(d, &["ticket", "show", id], ""));
+    std::fs::write(dir.join(format!("{name}-guichet.txt")), &guichet_text).unwrap();
+    (glpi_page, guichet_text)
 }
 
 /// The knowledge base as `account` may read it: an admin gets every article, a Self-Service
