@@ -39,3 +39,9 @@ fn glpi10_faults_leave_exactly_one_ticket_and_a_truthful_status() {
         Account::SelfServiceToken,
     );
 }
+
+#[test]
+fn glpi10_a_relayed_ticket_names_its_requester_and_site() {
+    let Some(server) = glpi(V10) else { return };
+    glpi_live::relay::a_relayed_ticket_names_its_requester_and_site(server, Account::AdminToken);
+}

@@ -45,3 +45,9 @@ fn glpi11_faults_leave_exactly_one_ticket_and_a_truthful_status() {
         Account::SelfServiceOAuth,
     );
 }
+
+#[test]
+fn glpi11_a_relayed_ticket_names_its_requester_and_site() {
+    let Some(server) = glpi(V11) else { return };
+    glpi_live::relay::a_relayed_ticket_names_its_requester_and_site(server, Account::AdminOAuth);
+}

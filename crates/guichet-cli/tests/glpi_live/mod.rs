@@ -12,6 +12,7 @@
 #![allow(clippy::too_many_lines, dead_code)]
 
 pub mod faults;
+pub mod relay;
 pub mod scenarios;
 
 use std::io::Write as _;
