@@ -188,6 +188,13 @@ pub fn ticket_and_reply_exactly_once(server: &GlpiServer, account: Account) {
         !glpi_page.contains("guichet:"),
         "a marker shows in GLPI: {glpi_page}"
     );
+    // The date filters are in the format MariaDB takes (an RFC 3339 instant made it warn
+    // "1292 Truncated incorrect datetime value" at each pass).
+    let logs = server.log_tail(100_000);
+    assert!(
+        !logs.contains("1292"),
+        "GLPI logged a date warning:\n{logs}"
+    );
     for words in [
         "Deuxième étage",
         "Quel bureau & quel étage ?",
