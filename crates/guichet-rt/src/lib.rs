@@ -32,9 +32,14 @@
 
 mod articles;
 mod assets;
+mod check;
 mod client;
 mod connector;
+mod profile;
+mod setup;
 mod tickets;
 mod wire;
 
 pub use connector::{RtConfig, RtConnector};
+pub use profile::{RtProfile, PROFILE_KEY};
+pub use setup::{SetupReport, CATALOG_CANDIDATES, INITIAL_DATA, KB_CLASS_CANDIDATES};
