@@ -369,3 +369,56 @@ fn a_reply_on_a_stock_rt_waits_with_the_fix_named_and_goes_once_the_admin_applie
         .count();
     assert_eq!(mine, 1, "sent once: {history:?}");
 }
+
+#[test]
+fn an_inventory_is_never_sent_to_a_catalog_without_a_device_id_field() {
+    if skip() {
+        return;
+    }
+    // RT's superuser sees RT's own class and catalog, and the catalog has no custom field.
+    let server = shared_stock();
+    let proxy = FaultProxy::start(server.url()).unwrap();
+    let url = proxy.url();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let _secret = SecretGuard(guichet_sync::secret::account("rt", &url, RtServer::ROOT));
+    let out = guichet(
+        d,
+        &[
+            "--json",
+            "connect",
+            "rt",
+            "--url",
+            &url,
+            "--user",
+            RtServer::ROOT,
+            "--queue",
+            RtServer::STOCK_QUEUE,
+        ],
+        &format!("{}\n", RtServer::ROOT_PASSWORD),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let report = json(out);
+    assert_eq!(report["kb_class"], "General", "{report}");
+    assert_eq!(report["asset_catalog"], "General assets", "{report}");
+    assert!(
+        stderr.contains(
+            "asset custom field(s) Serial, Model, OS, CPU, RAM, DeviceId missing on catalog \
+             `General assets`"
+        ),
+        "{stderr}"
+    );
+
+    let out = guichet(d, &["sync", "--with-inventory"], "");
+    let text = ok(out);
+    assert!(
+        text.contains("without DeviceId the machine's asset cannot be found again"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("notice: pulling the knowledge base"),
+        "{text}"
+    );
+    assert_eq!(proxy.count("POST", "/REST/2.0/asset"), 0);
+    assert_eq!(proxy.count("PUT", "/REST/2.0/asset"), 0);
+}
