@@ -100,6 +100,19 @@ impl RtConnector {
                 return Ok(());
             }
         };
+        match self
+            .send(self.request(Method::GET, &format!("/catalog/{id}")))
+            .await
+        {
+            Ok((_, v)) if !offers_create(&v) => report.warnings.push(format!(
+                "{} may not create assets in catalog `{name}`: grant it CreateAsset and \
+                 ModifyAsset there (Admin → Assets → Catalogs → {name} → User Rights)",
+                self.cfg.user
+            )),
+            Ok(_) => {}
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => report.warnings.push(format!("catalog `{name}`: {e}")),
+        }
         match self.missing_asset_fields(&id).await {
             Ok(missing) if missing.is_empty() => {}
             Ok(missing) => report
@@ -113,6 +126,16 @@ impl RtConnector {
         report.asset_catalog = Some(name);
         Ok(())
     }
+}
+
+/// Whether RT offers the user an object's "create" link (its create right).
+pub(crate) fn offers_create(v: &Value) -> bool {
+    v.get("_hyperlinks")
+        .and_then(Value::as_array)
+        .is_some_and(|l| {
+            l.iter()
+                .any(|h| h.get("ref").and_then(Value::as_str) == Some("create"))
+        })
 }
 
 /// The message of a setup error, without the engine's "not set up" prefix.

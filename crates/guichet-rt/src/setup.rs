@@ -112,13 +112,7 @@ impl RtConnector {
         let fields = QueueFields {
             ticket: names(q.get("TicketCustomFields"), "name"),
             transaction: names(q.get("TicketTransactionCustomFields"), "name"),
-            can_create: q
-                .get("_hyperlinks")
-                .and_then(Value::as_array)
-                .is_some_and(|l| {
-                    l.iter()
-                        .any(|h| h.get("ref").and_then(Value::as_str) == Some("create"))
-                }),
+            can_create: crate::check::offers_create(&q),
         };
         *self.queue_fields.lock().expect("lock poisoned") = Some(fields.clone());
         Ok(fields)
