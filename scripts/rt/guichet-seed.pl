@@ -12,6 +12,8 @@
 #     unprivileged (self-service), with just the rights it needs;
 #   * user tech / tech-pass: a privileged technician with full rights on the
 #     queue, the class and the catalog.
+# scripts/rt/guichet-initialdata.pl is the same set-up for admins (rights
+# granted to a group instead of these test users): keep the two in step.
 # RT processes the arrays in this order: Users, Queues, Classes, Catalogs,
 # Articles, CustomFields (+ApplyTo), ACL, so the ACL may name every object here.
 

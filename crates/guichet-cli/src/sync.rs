@@ -13,6 +13,7 @@ use anyhow::Context as _;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use guichet_core::{CoreError, ServiceDesk, SyncAttempt};
+use guichet_rt::{RtProfile, SetupReport};
 use guichet_store::{OutboxState, Store};
 use guichet_sync::config::ConnectorConfig;
 use guichet_sync::http::HttpOptions;
@@ -49,6 +50,14 @@ enum ConnectKind {
         /// Timeout of each request, in seconds.
         #[arg(long, default_value_t = 30, value_name = "SECS")]
         timeout: u64,
+        /// Article class of the knowledge base (default: `Guichet KB` if the user sees it,
+        /// else RT's own `General`, looked up at each sync).
+        #[arg(long, value_name = "CLASS")]
+        kb_class: Option<String>,
+        /// Asset catalog the inventory goes to (default: `Workstations` if the user sees it,
+        /// else RT's own `General assets`, looked up at each sync).
+        #[arg(long, value_name = "CATALOG")]
+        asset_catalog: Option<String>,
     },
     /// GLPI 10 (REST API v1, apirest.php) or 11 (high-level API v2, api.php), tickets and
     /// knowledge base, and native inventory submission. Secrets are read from stdin.
@@ -113,16 +122,89 @@ pub(crate) fn http_options(cfg: &ConnectorConfig) -> Result<HttpOptions, CliErro
 
 /// Runs `guichet connect`.
 pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
-    let (url, user, queue, ca_file, timeout) = match args.kind {
+    let (cfg, profile) = match args.kind {
         ConnectKind::Rt {
             url,
             user,
             queue,
             ca_file,
             timeout,
-        } => (url, user, queue, ca_file, timeout),
+            kb_class,
+            asset_catalog,
+        } => {
+            let cfg = rt_config(url, user, queue, ca_file, timeout)?;
+            (
+                cfg,
+                RtProfile {
+                    kb_class,
+                    asset_catalog,
+                },
+            )
+        }
         ConnectKind::Glpi(glpi) => return crate::glpi::connect(ctx, glpi).await,
     };
+    eprintln!("reading the password or token for {} from stdin…", cfg.user);
+    let mut secret = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut secret)
+        .context("reading the secret from stdin")?;
+    let secret = secret.trim_end_matches(['\n', '\r']).to_string();
+    if secret.is_empty() {
+        return Err(CliError::usage("no secret on stdin"));
+    }
+    let desk = ServiceDesk::rt_with(&cfg, &profile, &http_options(&cfg)?, secret.clone())?;
+    let setup = match desk.connector().authenticate().await {
+        Ok(()) => {
+            eprintln!("connected to {} as {}", cfg.url, cfg.user);
+            check_setup(&desk, &cfg).await?
+        }
+        Err(e @ ConnectorError::Auth(_)) => {
+            return Err(CliError::new(
+                "auth",
+                EXIT_AUTH,
+                anyhow::anyhow!("{e}; nothing was saved"),
+            ))
+        }
+        // Being offline while configuring is allowed: the settings are kept for later.
+        Err(e) => {
+            eprintln!("warning: could not check the credentials now ({e}); saved anyway");
+            None
+        }
+    };
+    let backend =
+        guichet_sync::secret::store(&cfg.secret_account(), &secret).map_err(sync_error)?;
+    let store = ctx.store().await?;
+    profile
+        .save(&store, &cfg, Utc::now())
+        .await
+        .map_err(sync_error)?;
+    eprintln!("secret kept in the {backend}; settings saved");
+    if ctx.json {
+        let view = serde_json::json!({
+            "url": cfg.url,
+            "user": cfg.user,
+            "queue": cfg.queue,
+            "checked": setup.is_some(),
+            "kb_class": setup.as_ref().and_then(|s| s.kb_class.clone()),
+            "asset_catalog": setup.as_ref().and_then(|s| s.asset_catalog.clone()),
+            "warnings": setup.map(|s| s.warnings).unwrap_or_default(),
+        });
+        let mut b = serde_json::to_vec_pretty(&view).context("encoding JSON")?;
+        b.push(b'\n');
+        output::write(None, &b)?;
+    }
+    Ok(())
+}
+
+/// The connector settings of `connect rt`, checked.
+fn rt_config(
+    url: String,
+    user: String,
+    queue: String,
+    ca_file: Option<PathBuf>,
+    timeout: u64,
+) -> Result<ConnectorConfig, CliError> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(CliError::usage(format!(
             "--url must start with https:// (or http://), not `{url}`"
@@ -135,43 +217,52 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
         ),
         None => None,
     };
-    let cfg = ConnectorConfig {
+    Ok(ConnectorConfig {
         kind: "rt".into(),
         url: url.trim_end_matches('/').to_string(),
         user,
         queue,
         ca_file,
         timeout_secs: timeout,
+    })
+}
+
+/// What the server lacks for Guichet, each as a warning on stderr (connect still succeeds);
+/// a queue the user cannot see fails the connection, nothing saved. `None` when the server
+/// could not be asked.
+async fn check_setup(
+    desk: &ServiceDesk,
+    cfg: &ConnectorConfig,
+) -> Result<Option<SetupReport>, CliError> {
+    let ServiceDesk::Rt(rt) = desk else {
+        return Ok(None);
     };
-    eprintln!("reading the password or token for {} from stdin…", cfg.user);
-    let mut secret = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut secret)
-        .context("reading the secret from stdin")?;
-    let secret = secret.trim_end_matches(['\n', '\r']).to_string();
-    if secret.is_empty() {
-        return Err(CliError::usage("no secret on stdin"));
-    }
-    let desk = ServiceDesk::rt(&cfg, &http_options(&cfg)?, secret.clone())?;
-    match desk.connector().authenticate().await {
-        Ok(()) => eprintln!("connected to {} as {}", cfg.url, cfg.user),
-        Err(e @ ConnectorError::Auth(_)) => {
-            return Err(CliError::new(
-                "auth",
-                EXIT_AUTH,
-                anyhow::anyhow!("{e}; nothing was saved"),
-            ))
+    match rt.check_setup().await {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            if let Some(c) = &report.kb_class {
+                eprintln!("knowledge base: article class `{c}`");
+            }
+            if let Some(c) = &report.asset_catalog {
+                eprintln!("inventory: asset catalog `{c}`");
+            }
+            Ok(Some(report))
         }
-        // Being offline while configuring is allowed: the settings are kept for later.
-        Err(e) => eprintln!("warning: could not check the credentials now ({e}); saved anyway"),
+        Err(ConnectorError::Permanent { message, .. }) => Err(CliError::new(
+            "queue",
+            2,
+            anyhow::anyhow!("{message}; nothing was saved (check --queue)"),
+        )),
+        Err(e) => {
+            eprintln!(
+                "warning: could not check how {} is set up ({e}); saved anyway",
+                cfg.url
+            );
+            Ok(None)
+        }
     }
-    let backend =
-        guichet_sync::secret::store(&cfg.secret_account(), &secret).map_err(sync_error)?;
-    let store = ctx.store().await?;
-    cfg.save(&store, Utc::now()).await.map_err(sync_error)?;
-    eprintln!("secret kept in the {backend}; settings saved");
-    Ok(())
 }
 
 /// Runs `guichet sync`.
@@ -298,6 +389,9 @@ fn summary(r: &PassReport) -> String {
         "pulled: {} ticket update(s), {} repl(ies), {} file(s), {} article(s) updated, {} removed",
         r.tickets_updated, r.replies_pulled, r.files_pulled, r.articles_updated, r.articles_deleted
     );
+    for n in &r.notices {
+        let _ = writeln!(s, "notice: {n}");
+    }
     for d in &r.deferred {
         let when = d
             .retry_at

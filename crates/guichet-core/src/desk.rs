@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use guichet_glpi::{GlpiConnector, GlpiProfile, Wording};
-use guichet_rt::{RtConfig, RtConnector};
+use guichet_rt::{RtConfig, RtConnector, RtProfile};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
 use guichet_sync::http::HttpOptions;
@@ -30,13 +30,24 @@ impl std::fmt::Debug for ServiceDesk {
 }
 
 impl ServiceDesk {
-    /// Request Tracker with `secret` (a password or an auth token).
+    /// Request Tracker with `secret` (a password or an auth token), its class and catalog
+    /// discovered.
     pub fn rt(
         cfg: &ConnectorConfig,
         http: &HttpOptions,
         secret: String,
     ) -> Result<Self, CoreError> {
-        let mut rt = RtConfig::new(&cfg.url, &cfg.user, &cfg.queue);
+        Self::rt_with(cfg, &RtProfile::default(), http, secret)
+    }
+
+    /// Request Tracker with `secret`, the class and catalog of `profile`.
+    pub fn rt_with(
+        cfg: &ConnectorConfig,
+        profile: &RtProfile,
+        http: &HttpOptions,
+        secret: String,
+    ) -> Result<Self, CoreError> {
+        let mut rt = profile.apply(RtConfig::new(&cfg.url, &cfg.user, &cfg.queue));
         rt.http = http.clone();
         Ok(ServiceDesk::Rt(Box::new(RtConnector::new(rt, secret)?)))
     }
@@ -87,7 +98,8 @@ pub async fn open_desk(
     match cfg.kind.as_str() {
         "rt" => {
             let secret = guichet_sync::secret::load(&cfg.secret_account())?;
-            ServiceDesk::rt(cfg, http, secret)
+            let profile = RtProfile::load(store).await?;
+            ServiceDesk::rt_with(cfg, &profile, http, secret)
         }
         "glpi" => {
             let client = guichet_sync::http::client(http)?;

@@ -64,7 +64,8 @@ impl RtConnector {
         &self,
         cursor: Option<&str>,
     ) -> Result<KbChanges, ConnectorError> {
-        let articles = self.updated_articles(cursor).await?;
+        let (class, class_name) = self.kb_class().await?;
+        let articles = self.updated_articles(&class, cursor).await?;
         let mut out = KbChanges::default();
         let mut latest: Option<DateTime<Utc>> = None;
         for a in &articles {
@@ -76,15 +77,19 @@ impl RtConnector {
                 out.deletions.push(id);
                 continue;
             }
-            out.upserts.push(self.article(a, id, updated).await);
+            out.upserts
+                .push(self.article(a, id, updated, &class_name).await);
         }
         out.cursor = latest.map(article_date);
         Ok(out)
     }
 
     /// The class's articles updated since `cursor`, disabled ones included.
-    async fn updated_articles(&self, cursor: Option<&str>) -> Result<Vec<Value>, ConnectorError> {
-        let class = self.kb_class_id().await?;
+    async fn updated_articles(
+        &self,
+        class: &str,
+        cursor: Option<&str>,
+    ) -> Result<Vec<Value>, ConnectorError> {
         let mut query = vec![json!({"field": "Class", "value": class})];
         if let Some(c) = cursor {
             query.push(json!({"field": "LastUpdated", "operator": ">=", "value": c, "entry_aggregator": "AND"}));
@@ -105,8 +110,15 @@ impl RtConnector {
         .await
     }
 
-    /// Article `a` (server id `id`) as the knowledge base keeps it, images included.
-    async fn article(&self, a: &Value, id: String, updated: Option<DateTime<Utc>>) -> Article {
+    /// Article `a` (server id `id`, of class `class`) as the knowledge base keeps it, images
+    /// included.
+    async fn article(
+        &self,
+        a: &Value,
+        id: String,
+        updated: Option<DateTime<Utc>>,
+        class: &str,
+    ) -> Article {
         let title = a
             .get("Name")
             .and_then(Value::as_str)
@@ -130,34 +142,11 @@ impl RtConnector {
             title,
             summary,
             body_html,
-            category: Some(self.cfg.kb_class.clone()),
+            category: Some(class.to_string()),
             language: None,
             updated_at: updated.unwrap_or_default(),
             images,
         }
-    }
-
-    /// The id of the knowledge base's article class, looked up once.
-    async fn kb_class_id(&self) -> Result<String, ConnectorError> {
-        if let Some(id) = self.class_id.lock().expect("lock poisoned").clone() {
-            return Ok(id);
-        }
-        let classes = self
-            .collection(Method::GET, "/classes/all", &[("fields", "Name".into())])
-            .await?;
-        let id = classes
-            .iter()
-            .find(|c| c.get("Name").and_then(Value::as_str) == Some(self.cfg.kb_class.as_str()))
-            .and_then(id_of)
-            .ok_or_else(|| ConnectorError::Permanent {
-                status: 404,
-                message: format!(
-                    "no article class `{}` visible to {}",
-                    self.cfg.kb_class, self.cfg.user
-                ),
-            })?;
-        *self.class_id.lock().expect("lock poisoned") = Some(id.clone());
-        Ok(id)
     }
 
     /// The images an article embeds, downloaded so that it reads offline. RT's own URLs are

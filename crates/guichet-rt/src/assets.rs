@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::client::refusal_in;
+use crate::setup::DEVICE_CF;
 use crate::wire::{id_of, sql_str};
 use crate::RtConnector;
 
@@ -60,8 +61,12 @@ impl AssetRecord {
 }
 
 impl RtConnector {
-    /// The asset of machine `deviceid` in the catalog, if RT has one.
-    async fn find_asset(&self, deviceid: &str) -> Result<Option<String>, ConnectorError> {
+    /// The asset of machine `deviceid` in `catalog`, if RT has one.
+    async fn find_asset(
+        &self,
+        catalog: &str,
+        deviceid: &str,
+    ) -> Result<Option<String>, ConnectorError> {
         let found = self
             .collection(
                 Method::GET,
@@ -71,7 +76,7 @@ impl RtConnector {
                         "query",
                         format!(
                             "Catalog = '{}' AND CF.{{DeviceId}} = '{}'",
-                            sql_str(&self.cfg.catalog),
+                            sql_str(catalog),
                             sql_str(deviceid)
                         ),
                     ),
@@ -83,10 +88,22 @@ impl RtConnector {
         Ok(found.first().and_then(id_of))
     }
 
-    /// Creates or updates the machine's asset (found by its DeviceId custom field).
+    /// Creates or updates the machine's asset (found by its DeviceId custom field). A catalog
+    /// that is missing, or lacks DeviceId, is [`ConnectorError::NotSetUp`] and nothing is sent:
+    /// without DeviceId the asset could not be found again and every push would add one.
     pub(crate) async fn save_asset(&self, o: &OutgoingInventory) -> Result<String, ConnectorError> {
+        let (catalog_id, catalog) = self.asset_catalog().await?;
+        let missing = self.missing_asset_fields(&catalog_id).await?;
+        if missing.contains(&DEVICE_CF) {
+            return Err(ConnectorError::NotSetUp(
+                self.asset_field_message(&missing, &catalog),
+            ));
+        }
+        if !missing.is_empty() {
+            tracing::warn!(catalog = %catalog, ?missing, "asset custom fields missing, their values are dropped");
+        }
         let record = AssetRecord::of(o);
-        if let Some(id) = self.find_asset(&o.deviceid).await? {
+        if let Some(id) = self.find_asset(&catalog, &o.deviceid).await? {
             let (_, answer) = self
                 .send(
                     self.request(Method::PUT, &format!("/asset/{id}"))
@@ -102,21 +119,21 @@ impl RtConnector {
         }
         let (headers, _) = self
             .send(self.request(Method::POST, "/asset").json(&json!({
-                "Catalog": self.cfg.catalog,
+                "Catalog": catalog,
                 "Name": record.name,
                 "Description": record.description,
                 "CustomFields": record.fields,
             })))
             .await?;
         let id = Self::created_id(&headers, "asset")?;
-        match self.find_asset(&o.deviceid).await? {
+        match self.find_asset(&catalog, &o.deviceid).await? {
             Some(found) => Ok(found),
             None => Err(ConnectorError::Permanent {
                 status: 201,
                 message: format!(
                     "RT created asset {id} without its DeviceId: check the DeviceId custom \
                      field of catalog {}",
-                    self.cfg.catalog
+                    catalog
                 ),
             }),
         }

@@ -22,23 +22,25 @@ pub struct RtConfig {
     pub user: String,
     /// Queue where tickets are created.
     pub queue: String,
-    /// Article class holding the knowledge base.
-    pub kb_class: String,
-    /// Asset catalog holding workstations.
-    pub catalog: String,
+    /// Article class holding the knowledge base; `None`: the first of
+    /// [`crate::KB_CLASS_CANDIDATES`] the user can see.
+    pub kb_class: Option<String>,
+    /// Asset catalog holding workstations; `None`: the first of
+    /// [`crate::CATALOG_CANDIDATES`] the user can see.
+    pub catalog: Option<String>,
     /// TLS, proxy and timeouts.
     pub http: HttpOptions,
 }
 
 impl RtConfig {
-    /// A configuration with the default class (`Guichet KB`) and catalog (`Workstations`).
+    /// A configuration whose class and catalog are discovered (see [`RtConfig::kb_class`]).
     pub fn new(url: &str, user: &str, queue: &str) -> Self {
         RtConfig {
             url: url.trim_end_matches('/').to_string(),
             user: user.to_string(),
             queue: queue.to_string(),
-            kb_class: "Guichet KB".into(),
-            catalog: "Workstations".into(),
+            kb_class: None,
+            catalog: None,
             http: HttpOptions::default(),
         }
     }
@@ -51,8 +53,12 @@ pub struct RtConnector {
     pub(crate) client: reqwest::Client,
     /// `<url>/REST/2.0`.
     pub(crate) api: String,
-    /// The knowledge base's article class id, looked up once.
-    pub(crate) class_id: Mutex<Option<String>>,
+    /// The knowledge base's article class (id, name), looked up once.
+    pub(crate) class: Mutex<Option<(String, String)>>,
+    /// The inventory's catalog (id, name), looked up once.
+    pub(crate) catalog: Mutex<Option<(String, String)>>,
+    /// The queue's custom fields as the user sees them, looked up once.
+    pub(crate) queue_fields: Mutex<Option<crate::setup::QueueFields>>,
     /// Largest file of the other side's replies that is downloaded.
     pub(crate) file_limit: u64,
 }
@@ -76,7 +82,9 @@ impl RtConnector {
             secret,
             client,
             api,
-            class_id: Mutex::new(None),
+            class: Mutex::new(None),
+            catalog: Mutex::new(None),
+            queue_fields: Mutex::new(None),
             file_limit: DEFAULT_ATTACHMENT_LIMIT,
         })
     }

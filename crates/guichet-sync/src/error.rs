@@ -10,6 +10,7 @@
 //! | [`ConnectorError::Auth`] | stop the pass, queue untouched |
 //! | [`ConnectorError::Permanent`] | park the entry with the server's message; other tickets go on |
 //! | [`ConnectorError::Malformed`] | retry like a 5xx, park after [`crate::RetryPolicy::malformed_limit`] attempts |
+//! | [`ConnectorError::NotSetUp`] | a notice, the pass goes on and is not failed; a pull is skipped, an entry parked (with the admin's fix) |
 //!
 //! Why park malformed answers at all: a server that keeps answering something that is not its
 //! API (a captive portal, a proxy error page, a wrong URL) needs the user's attention; a
@@ -57,6 +58,11 @@ pub enum ConnectorError {
     /// The answer could not be understood.
     #[error("unexpected answer from the server: {0}")]
     Malformed(String),
+    /// The server lacks something only its administrator can add (a knowledge-base class, an
+    /// inventory catalog, a custom field, a right); the message names it and how to add it.
+    /// Nothing was sent. Not a failure of the pass: the server was set up without it.
+    #[error("not set up on the server: {0}")]
+    NotSetUp(String),
 }
 
 /// What stops a sync pass.

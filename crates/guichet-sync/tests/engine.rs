@@ -661,6 +661,43 @@ async fn a_failed_ticket_pull_keeps_the_cursor_and_reports_the_error() {
 }
 
 #[tokio::test]
+async fn what_the_server_is_not_set_up_for_is_a_notice_and_the_pass_succeeds() {
+    let (_d, store) = store().await;
+    store
+        .create_ticket(&ticket(1), DEFAULT_ATTACHMENT_LIMIT, at(0))
+        .await
+        .unwrap();
+    let server = FakeServer::default();
+    server.fail(
+        Op::Ticket,
+        Fault::Before(ConnectorError::NotSetUp(
+            "transaction custom field ClientTxnUUID missing".into(),
+        )),
+    );
+    server.fail(
+        Op::PullKb,
+        Fault::Before(ConnectorError::NotSetUp("no article class".into())),
+    );
+    let kb = MemoryKb::new();
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
+    let r = engine.pass(at(1), &mut rng()).await.unwrap();
+    assert!(r.is_complete(), "{r:?}");
+    assert!(r.deferred.is_empty(), "{r:?}");
+    assert_eq!(r.notices.len(), 2, "{r:?}");
+    assert!(r.notices[0].contains("parked until `guichet sync --retry`"));
+    assert!(r.notices[1].starts_with("pulling the knowledge base skipped"));
+    let st = store.sync_status("fake").await.unwrap();
+    assert_eq!(st.last_error, None, "not a failed pass");
+    // The entry waits, parked, until the admin's fix and `sync --retry`.
+    assert_eq!(store.outbox().await.unwrap()[0].state, OutboxState::Parked);
+    engine.pass(at(2), &mut rng()).await.unwrap();
+    assert_eq!(server.calls(Op::Ticket), 1);
+    store.requeue_parked(at(3)).await.unwrap();
+    let r = engine.pass(at(3), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 1, "{r:?}");
+}
+
+#[tokio::test]
 async fn kb_articles_are_added_updated_and_removed() {
     let (_d, store) = store().await;
     let server = FakeServer::default();

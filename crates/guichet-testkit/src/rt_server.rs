@@ -41,6 +41,8 @@ pub struct RtServer {
     dir: PathBuf,
     running: bool,
     purged: bool,
+    /// The initial data applied once at init (`RT_SEED_DATAFILE`).
+    seed: PathBuf,
 }
 
 impl RtServer {
@@ -62,6 +64,8 @@ impl RtServer {
     pub const ARTICLE_CLASS: &'static str = "Guichet KB";
     /// The asset catalog Guichet inventories into.
     pub const CATALOG: &'static str = "Workstations";
+    /// The queue of a stock server ([`RtServer::start_stock`]): RT's own.
+    pub const STOCK_QUEUE: &'static str = "General";
 
     /// Whether the RT 5 packages (server, SQLite driver, setup tool) are
     /// installed, so that tests can print a clear SKIP message otherwise.
@@ -83,6 +87,54 @@ impl RtServer {
     /// Starts a fresh seeded server in a new temporary directory on a free
     /// loopback port. Takes about 5-10 s (database init, seed, boot).
     pub fn start() -> Result<RtServer> {
+        Self::start_with(Self::scripts_dir().join("guichet-seed.pl"))
+    }
+
+    /// Starts a fresh *stock* server: RT's own initial data only (queue and
+    /// article class `General`, catalog `General assets`, no custom field),
+    /// plus what an admin grants by hand for Guichet's account
+    /// (`scripts/rt/stock-users.pl`: users [`RtServer::USER`] and
+    /// [`RtServer::TECH`], ticket rights on queue [`RtServer::STOCK_QUEUE`]).
+    pub fn start_stock() -> Result<RtServer> {
+        Self::start_with(Self::scripts_dir().join("stock-users.pl"))
+    }
+
+    /// Applies an RT initial-data file to this server's database, as an admin
+    /// does with `rt-setup-database --action insert --datafile FILE`, with
+    /// extra environment `envs` (e.g. `GUICHET_QUEUE`). Fails if RT logs an
+    /// error while applying it, other than a right granted already (the
+    /// running server sees the new objects at once).
+    pub fn apply_datafile(&self, file: &Path, envs: &[(&str, &str)]) -> Result<()> {
+        let setup = RT_SETUP_BINS
+            .iter()
+            .find(|p| Path::new(p).exists())
+            .ok_or(TestkitError::NotInstalled)?;
+        let etc = self.dir.join("etc");
+        let mut command = Command::new(setup);
+        command
+            .args(["--action", "insert", "--skip-create", "--datafile"])
+            .arg(std::fs::canonicalize(file)?)
+            .env("RT_SITE_CONFIG", etc.join("RT_SiteConfig.pm"))
+            .env("RT_SITE_CONFIG_DIR", etc.join("RT_SiteConfig.d"))
+            .envs(envs.iter().copied());
+        let output = command.output()?;
+        let log = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        let failed = log
+            .lines()
+            .any(|l| l.contains("[error]") && !l.contains("already has the right"));
+        if !output.status.success() || failed {
+            return Err(TestkitError::Script {
+                script: PathBuf::from(setup),
+                status: output.status.to_string(),
+                stderr: log,
+            });
+        }
+        Ok(())
+    }
+
+    /// Starts a fresh server whose database gets `seed` once after init.
+    fn start_with(seed: PathBuf) -> Result<RtServer> {
         if !Self::is_available() {
             return Err(TestkitError::NotInstalled);
         }
@@ -96,6 +148,7 @@ impl RtServer {
                 dir: dir.clone(),
                 running: false,
                 purged: false,
+                seed: seed.clone(),
             };
             match server.run_start() {
                 Ok(()) => return Ok(server),
@@ -192,7 +245,7 @@ impl RtServer {
     /// time, reuse the database afterwards).
     fn run_start(&mut self) -> Result<()> {
         let started = Instant::now();
-        let seed = Self::scripts_dir().join("guichet-seed.pl");
+        let seed = self.seed.clone();
         let pid = std::process::id().to_string();
         let port = self.port.to_string();
         let stdout = run_script(

@@ -540,3 +540,61 @@ fn watchdog_stops_and_purges_when_the_owner_exits() {
     assert!(closed, "RT still listening on {port}");
     assert!(!Path::new(&dir).exists());
 }
+
+#[tokio::test]
+async fn stock_server_gets_what_guichet_needs_from_the_admins_initial_data() {
+    if !rt_available("stock_server_gets_what_guichet_needs_from_the_admins_initial_data") {
+        return;
+    }
+    let server = RtServer::start_stock().expect("stock RT starts");
+    let user = User::new(server.url());
+    // Stock: RT's own queue, no custom field, no class or catalog the user may see.
+    let general = user.get(&format!("/queue/{}", RtServer::STOCK_QUEUE)).await;
+    assert_eq!(
+        cf_names(&general["TicketCustomFields"]),
+        Vec::<String>::new()
+    );
+    assert_eq!(user.get("/classes/all").await["count"], 0);
+    assert_eq!(user.get("/catalogs/all").await["count"], 0);
+
+    // The admin applies guichet-initialdata.pl (queue ServiceDesk created) and puts the
+    // account in the group it creates: every right then comes through the group.
+    server
+        .apply_datafile(&RtServer::scripts_dir().join("guichet-initialdata.pl"), &[])
+        .unwrap();
+    let members = server.dir().join("members.pl");
+    std::fs::write(
+        &members,
+        "@Members = ({ Class => 'RT::User', Name => 'guichet-user', Group => 'Guichet users' });\n1;\n",
+    )
+    .unwrap();
+    server.apply_datafile(&members, &[]).unwrap();
+
+    let queue = user.get(&format!("/queue/{}", RtServer::QUEUE)).await;
+    assert_eq!(cf_names(&queue["TicketCustomFields"]), ["ClientUUID"]);
+    assert_eq!(
+        cf_names(&queue["TicketTransactionCustomFields"]),
+        ["ClientTxnUUID"]
+    );
+    let client_uuid = unique("initialdata");
+    let id = user.create_ticket("Initial data", &client_uuid).await;
+    let ticket = user.get(&format!("/ticket/{id}")).await;
+    assert_eq!(cf_value(&ticket, "ClientUUID"), Some(client_uuid.as_str()));
+    let classes = user.get("/classes/all?fields=Name").await;
+    assert_eq!(classes["items"][0]["Name"], RtServer::ARTICLE_CLASS);
+    let catalog = user.get(&format!("/catalog/{}", RtServer::CATALOG)).await;
+    let fields = user
+        .get(&format!(
+            "/catalog/{}/customfields?fields=Name",
+            catalog["id"]
+        ))
+        .await;
+    let mut names: Vec<&str> = fields["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["Name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["CPU", "DeviceId", "Model", "OS", "RAM", "Serial"]);
+}

@@ -1,5 +1,12 @@
-//! Creating a ticket exactly once: looked up by its `ClientUUID` custom field before
-//! creating (a previous attempt may have landed with its answer lost) and verified after.
+//! Creating a ticket exactly once: looked up by its key before creating (a previous attempt
+//! may have landed with its answer lost) and verified after.
+//!
+//! The key is the client UUID twice over: in the `ClientUUID` ticket custom field when the
+//! queue has it, and always as the ticket's "Refers to" link `urn:uuid:<uuid>`. RT keeps the
+//! link on every server, a stock one included (no custom field to create), the user needs no
+//! right beyond `CreateTicket` to set it, and TicketSQL finds it (`RefersTo = '…'`) on every
+//! database; text searches (`Content LIKE`) cannot be used: without full-text indexing RT
+//! silently matches nothing, which would look like "never created".
 
 use guichet_sync::{ConnectorError, OutgoingTicket, PushedTicket};
 use reqwest::Method;
@@ -7,6 +14,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::files::rest2_attachments;
+use crate::setup::TICKET_KEY_CF;
 use crate::wire::id_of;
 use crate::RtConnector;
 
@@ -28,15 +36,29 @@ fn ticket_content(t: &OutgoingTicket) -> String {
     content
 }
 
+/// The ticket's "Refers to" link carrying `client_uuid`.
+fn link_of(client_uuid: Uuid) -> String {
+    format!("urn:uuid:{client_uuid}")
+}
+
 impl RtConnector {
-    /// The ticket carrying `client_uuid`, if RT has one.
-    async fn find_ticket(&self, client_uuid: Uuid) -> Result<Option<PushedTicket>, ConnectorError> {
+    /// The ticket carrying `client_uuid` (in its link, or in its custom field where the queue
+    /// has one: tickets created before the link was set), if RT has one.
+    async fn find_ticket(
+        &self,
+        client_uuid: Uuid,
+        has_field: bool,
+    ) -> Result<Option<PushedTicket>, ConnectorError> {
+        let mut query = format!("RefersTo = '{}'", link_of(client_uuid));
+        if has_field {
+            query = format!("CF.{{{TICKET_KEY_CF}}} = '{client_uuid}' OR {query}");
+        }
         let found = self
             .collection(
                 Method::GET,
                 "/tickets",
                 &[
-                    ("query", format!("CF.{{ClientUUID}} = '{client_uuid}'")),
+                    ("query", query),
                     ("fields", "Status".into()),
                     ("orderby", "id".into()),
                     ("order", "ASC".into()),
@@ -56,8 +78,14 @@ impl RtConnector {
         &self,
         t: &OutgoingTicket,
     ) -> Result<PushedTicket, ConnectorError> {
+        let has_field = self
+            .queue_fields()
+            .await?
+            .ticket
+            .iter()
+            .any(|f| f == TICKET_KEY_CF);
         // Check before create: a previous attempt may have landed with its answer lost.
-        if let Some(found) = self.find_ticket(t.client_uuid).await? {
+        if let Some(found) = self.find_ticket(t.client_uuid, has_field).await? {
             return Ok(found);
         }
         let attachments = rest2_attachments(&t.attachments);
@@ -70,8 +98,12 @@ impl RtConnector {
             "Content": ticket_content(t),
             "ContentType": "text/plain",
             "Priority": (u32::from(t.fields.urgency.clamp(1, 5)) - 1) * 25,
-            "CustomFields": {"ClientUUID": t.client_uuid.to_string()},
+            // The key RT keeps whatever its custom fields (see the module's overview).
+            "RefersTo": link_of(t.client_uuid),
         });
+        if has_field {
+            body["CustomFields"] = json!({TICKET_KEY_CF: t.client_uuid.to_string()});
+        }
         if !attachments.is_empty() {
             body["Attachments"] = Value::Array(attachments);
         }
@@ -80,14 +112,15 @@ impl RtConnector {
             .await?;
         let id = Self::created_id(&headers, "ticket")?;
         // Verify after create: the ticket must carry the UUID, or retries would duplicate it.
-        match self.find_ticket(t.client_uuid).await? {
+        match self.find_ticket(t.client_uuid, has_field).await? {
             Some(found) => Ok(found),
             None => Err(ConnectorError::Permanent {
                 status: 201,
                 message: format!(
-                    "RT created ticket {id} without its ClientUUID: check that the ClientUUID \
-                     ticket custom field is applied to queue {} and that {} may set it",
-                    self.cfg.queue, self.cfg.user
+                    "RT created ticket {id} without its key (link urn:uuid:{}): check that {} \
+                     may see tickets it is the requestor of in queue {} (ShowTicket for the \
+                     Requestor role)",
+                    t.client_uuid, self.cfg.user, self.cfg.queue
                 ),
             }),
         }

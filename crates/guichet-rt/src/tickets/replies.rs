@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::files::rest2_attachments;
 use crate::client::refusal_in;
+use crate::setup::REPLY_KEY_CF;
 use crate::wire::id_of;
 use crate::RtConnector;
 
@@ -31,7 +32,13 @@ impl RtConnector {
     }
 
     /// Adds the reply, or finds the one a previous attempt added; returns its transaction id.
+    /// Without the queue's `ClientTxnUUID` field a lost answer could not be told from a reply
+    /// never sent, so nothing is sent: [`ConnectorError::NotSetUp`] with the admin's fix.
     pub(crate) async fn add_reply(&self, r: &OutgoingReply) -> Result<String, ConnectorError> {
+        let fields = self.queue_fields().await?;
+        if !fields.transaction.iter().any(|f| f == REPLY_KEY_CF) {
+            return Err(ConnectorError::NotSetUp(self.reply_key_message()));
+        }
         if let Some(id) = self.find_transaction(r.client_uuid).await? {
             return Ok(id);
         }

@@ -103,6 +103,17 @@ impl Engine<'_> {
                 report.stopped = Some(Stop::Auth(msg));
                 return Ok(AfterFailure::Stop);
             }
+            ConnectorError::NotSetUp(_) => {
+                // Parked until an admin adds what is missing (`sync --retry` then). Not a
+                // failure of this pass: every pass would fail the same way until then.
+                self.store.park_outbox(e.seq, &msg, now).await?;
+                report.notices.push(format!(
+                    "{} {} parked until `guichet sync --retry`: {msg}",
+                    e.kind.as_str(),
+                    e.uuid
+                ));
+                return Ok(AfterFailure::Next);
+            }
             ConnectorError::Permanent { .. } => None,
             ConnectorError::Malformed(_) if e.attempts + 1 >= self.policy.malformed_limit => None,
             ConnectorError::RateLimited { retry_after } => {

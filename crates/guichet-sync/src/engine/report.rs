@@ -59,6 +59,10 @@ pub struct PassReport {
     pub articles_deleted: usize,
     /// Pull failures (the pass carried on with what it could).
     pub errors: Vec<String>,
+    /// What was skipped because the server is not set up for it (e.g. no knowledge-base
+    /// class), with the fix; not failures: the pass is complete without them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
     /// Set when the pass stopped early.
     pub stopped: Option<Stop>,
 }
