@@ -36,6 +36,27 @@ fn glpi11_holds_this_machine_as_its_own_tools_describe_it() {
     inventory_as_glpi_shows_it(server);
 }
 
+/// `connect` as `account`, then a longer request timeout than the shared helper's 10 s: GLPI
+/// imports an inventory of some 1,200 packages before it answers, which takes longer than that
+/// on a loaded machine.
+fn connect_for_inventories(server: &GlpiServer, d: &Path, url: &str) -> glpi_live::Secrets {
+    let secrets = connect(server, d, url, Account::AdminToken);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = guichet_store::Store::open(d).await.unwrap();
+        let mut cfg = guichet_sync::config::ConnectorConfig::load(&store)
+            .await
+            .unwrap()
+            .expect("connected");
+        cfg.timeout_secs = 120;
+        cfg.save(&store, chrono::Utc::now()).await.unwrap();
+    });
+    secrets
+}
+
 /// The inventories this data directory sent, newest first (`sync --status --json`).
 fn inventories(server: &GlpiServer, d: &Path) -> Vec<Value> {
     let st = json(server, guichet(d, &["sync", "--status", "--json"], ""));
@@ -58,14 +79,16 @@ fn inventory_as_glpi_shows_it(server: &'static GlpiServer) {
     let url = server.url().to_owned();
     let first = tempfile::tempdir().unwrap();
     let d = first.path();
-    let _secrets = connect(server, d, &url, Account::AdminToken);
+    let _secrets = connect_for_inventories(server, d, &url);
 
     // Three runs: the scheduled agent's first (a full inventory), a person's, a full again.
-    ok(server, guichet(d, &["agent", "run"], ""));
+    let run = ok(server, guichet(d, &["agent", "run"], ""));
     let sent = inventories(server, d);
     assert_eq!(
-        sent[0]["mode"], "full",
-        "the first inventory is a full one: {sent:?}"
+        sent.first().map(|s| &s["mode"]),
+        Some(&Value::from("full")),
+        "the first inventory is a full one: {sent:?}\nagent run: {run}\n{}",
+        server.log_tail(10)
     );
     ok(server, guichet(d, &["sync", "--with-inventory"], ""));
     ok(server, guichet(d, &["sync", "--full-inventory"], ""));
@@ -103,7 +126,7 @@ fn inventory_as_glpi_shows_it(server: &'static GlpiServer) {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let second = tempfile::tempdir().unwrap();
     let d2 = second.path();
-    let _secrets2 = connect(server, d2, &url, Account::AdminToken);
+    let _secrets2 = connect_for_inventories(server, d2, &url);
     ok(server, guichet(d2, &["sync", "--with-inventory"], ""));
     let device2 = deviceid(server, d2);
     assert_ne!(device2, device, "a new data directory has a new device id");
@@ -111,6 +134,10 @@ fn inventory_as_glpi_shows_it(server: &'static GlpiServer) {
     assert_eq!(computers.len(), 1, "still one computer: {computers:?}");
     assert_eq!(computers[0].0, id, "the same computer");
     assert_eq!(glpi::computer_of_agent(server, &device2), Some(id));
+    eprintln!(
+        "GLPI {}: new data directory, agent {device2}, still computer {id}",
+        server.version().release()
+    );
     compare_software(server, id, &machine::packages());
 }
 
@@ -180,6 +207,11 @@ fn compare_hardware(server: &GlpiServer, id: i64) {
             "{mount}: free {free} vs {v:?}"
         );
     }
+    eprintln!(
+        "GLPI {}: {os} {version}, kernel {kernel} {arch}; processors {processors:?}; \
+         memory modules {modules} MiB; hard drives {drives:?}; volumes {glpi_volumes:?}",
+        server.version().release()
+    );
 }
 
 fn compare_network(server: &GlpiServer, id: i64) {
