@@ -1,6 +1,7 @@
 //! Background sync: on a timer (the interval from the settings), as soon as connectivity
 //! returns, and right after the user queues something. One pass of the sync crate's engine
-//! (push the outbox, pull ticket changes and the knowledge base); the status goes to the UI
+//! (push the outbox, pull ticket changes and the knowledge base), with this machine's full
+//! inventory queued first when GLPI is to receive it and asks for one; the status goes to the UI
 //! (`SyncChanged`) and the tray, and a native notification says when a technician replied or a
 //! ticket's status changed.
 
@@ -22,6 +23,9 @@ use crate::state::{AppState, SyncChanged};
 
 /// How often connectivity is checked.
 const PROBE_EVERY: Duration = Duration::from_secs(20);
+
+/// Time allowed for each source of the inventory sent with a background sync.
+const INVENTORY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `GUICHET_OFFLINE=1` makes the app behave as if the network were down (tests, demos).
 pub fn forced_offline() -> bool {
@@ -217,6 +221,16 @@ pub async fn run_once(app: &AppHandle) -> AppResult<SyncStatus> {
 async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
     let state = app.state::<AppState>();
     let desk = open(&state, conf).await?;
+    if conf.connection.kind == ServerKind::Glpi && conf.connection.send_inventory {
+        // The same full inventory as `guichet agent run`, at the contact times GLPI asks for;
+        // a failure here leaves tickets to sync.
+        let now = Utc::now();
+        if let Err(e) =
+            guichet_core::background_inventory(&state.store, "glpi", INVENTORY_TIMEOUT, now).await
+        {
+            tracing::warn!("inventory not queued: {e}");
+        }
+    }
     let before = state.store.tickets().await?;
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
     let report = guichet_core::run_pass(&state.store, &desk, Utc::now(), &mut rng).await?;

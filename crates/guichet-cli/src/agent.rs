@@ -25,7 +25,7 @@ use guichet_agent::{
     parse_duration, unit_dir, units, AgentError, Scope, Systemd, TimerStatus, UnitOptions,
     SERVICE_NAME, TIMER_NAME,
 };
-use guichet_core::SyncOutcome;
+use guichet_core::{InventoryToPush, SyncOutcome};
 use guichet_store::{AgentRun, RunEnd, RunOutcome, Store};
 use serde::Serialize;
 use uuid::Uuid;
@@ -308,32 +308,26 @@ fn later(started: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 async fn steps(store: &Store, no_sync: bool, now: DateTime<Utc>) -> Result<RunEnd, CliError> {
-    let inv = guichet_inventory::collect(&guichet_inventory::Options {
-        categories: Vec::new(),
-        timeout: Duration::from_secs(60),
-        now,
-    });
-    let deviceid = store
-        .device_id(inv.hostname().unwrap_or("unknown"), now)
-        .await?;
-    let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
     let configured = guichet_sync::config::ConnectorConfig::load(store)
         .await
         .map_err(crate::sync::sync_error)?;
-    let mut deferred = None;
-    if let Some(cfg) = &configured {
-        match guichet_core::inventory_due(store, &cfg.kind, &deviceid, &inv, now).await? {
-            None => {
-                store
-                    .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
-                    .await?;
-            }
-            Some(next) => {
-                tracing::info!(%next, "inventory not sent: the server asked for no contact before");
-                deferred = Some(next);
-            }
+    // Without a server the snapshot is still taken, as history.
+    let pushed = guichet_core::collect_inventory_to_push(
+        store,
+        configured.as_ref().map(|c| c.kind.as_str()),
+        guichet_core::InventoryReason::Scheduled,
+        Duration::from_secs(60),
+        now,
+    )
+    .await?;
+    let meta = pushed.snapshot().clone();
+    let deferred = match pushed {
+        InventoryToPush::Deferred(_, next) => {
+            tracing::info!(%next, "inventory not sent: the server asked for no contact before");
+            Some(next)
         }
-    }
+        _ => None,
+    };
     let mut errors = Vec::new();
     let mut outcome = RunOutcome::Ok;
     let sync = if no_sync {

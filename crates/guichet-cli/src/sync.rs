@@ -19,7 +19,6 @@ use guichet_sync::config::ConnectorConfig;
 use guichet_sync::http::HttpOptions;
 use guichet_sync::{ConnectorError, PassReport, Stop, SyncError};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::error::CliError;
 use crate::{output, Context};
@@ -286,23 +285,21 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     if args.retry {
         retry_now(&store, now).await?;
     }
-    if args.full_inventory {
-        // Forgetting what was sent makes the next push a full one.
-        store.forget_inventory_push(&cfg.kind).await?;
-    }
     if args.with_inventory || args.full_inventory {
-        let inv = guichet_inventory::collect(&guichet_inventory::Options {
-            categories: guichet_core::QUICK_CATEGORIES.to_vec(),
-            timeout: Duration::from_secs(15),
+        // The full inventory, never the quick one of a report: the server's first one is whole.
+        let reason = if args.full_inventory {
+            guichet_core::InventoryReason::Full
+        } else {
+            guichet_core::InventoryReason::Requested
+        };
+        guichet_core::collect_inventory_to_push(
+            &store,
+            Some(&cfg.kind),
+            reason,
+            Duration::from_secs(15),
             now,
-        });
-        let deviceid = store
-            .device_id(inv.hostname().unwrap_or("unknown"), now)
-            .await?;
-        let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
-        store
-            .queue_inventory_push(Uuid::new_v4(), meta.uuid, now)
-            .await?;
+        )
+        .await?;
     }
     let started = std::time::Instant::now();
     let report = pass(&store, &cfg, now).await?;

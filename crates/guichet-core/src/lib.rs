@@ -10,8 +10,10 @@
 //! * The configured service desk: [`open_desk`] gives a [`ServiceDesk`] (Request Tracker or
 //!   GLPI), [`run_pass`] runs one engine pass with it, [`sync_configured`] does both for the
 //!   settings kept in the store and tells how it went ([`SyncAttempt`]).
-//! * Inventories: [`inventory_due`] decides whether this machine's inventory goes to the server
-//!   now or waits for the contact time the server asked for.
+//! * Inventories: [`collect_inventory_to_push`] collects this machine's full inventory, saves
+//!   it and queues it for the server (why: [`InventoryReason`]; the app's timer:
+//!   [`background_inventory`]); [`inventory_due`] decides
+//!   whether a scheduled one goes now or waits for the contact time the server asked for.
 //! * Bundles: [`export_bundle`], [`import_bundle`], [`write_return_bundle`], [`inspect_bundle`].
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
 #![warn(missing_docs)]
@@ -23,6 +25,7 @@ mod desk;
 mod error;
 mod host;
 mod inventory_due;
+mod inventory_push;
 mod pass;
 mod report;
 mod site_export;
@@ -38,6 +41,10 @@ pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
 pub use host::{content_type, device_id, hostname, login};
 pub use inventory_due::inventory_due;
+pub use inventory_push::{
+    background_inventory, collect_full_inventory, collect_inventory_to_push, InventoryReason,
+    InventoryToPush,
+};
 pub use pass::{run_pass, sync_configured, SyncAttempt, SyncOutcome};
 pub use report::{
     attachment_from_file, attachment_limit, file_report, reply, FiledReport, ProblemReport,

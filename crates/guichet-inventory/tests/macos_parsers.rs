@@ -57,35 +57,40 @@ fn perl_unescape(s: &str) -> String {
         .replace("\\\"", "\"")
 }
 
-/// Every expected entry (GLPI's `_0`/`_1` renames of duplicates and per-user entries aside)
-/// has a parsed application with the same name, version and two-folder category.
+/// Every application GLPI Agent reports has exactly one parsed application with the same name
+/// (GLPI Agent's `_0`/`_1` renames of duplicates included), version, publisher, architecture
+/// and category, and nothing else is parsed: every mismatch is listed.
 fn check_against_expected(apps: &[guichet_inventory::Software], exp: &[BTreeMap<String, String>]) {
-    let mut checked = 0;
+    let parsed: BTreeMap<&str, &guichet_inventory::Software> =
+        apps.iter().map(|a| (a.name.as_str(), a)).collect();
+    assert_eq!(parsed.len(), apps.len(), "every parsed name is unique");
+    assert_eq!(apps.len(), exp.len(), "as many applications as GLPI Agent");
+    let mut wrong = Vec::new();
     for e in exp {
-        let name = &e["NAME"];
-        let renamed = name
-            .rsplit_once('_')
-            .is_some_and(|(_, n)| n.parse::<u32>().is_ok());
-        if renamed || e.contains_key("USERNAME") {
+        let name = e["NAME"].as_str();
+        let Some(a) = parsed.get(name) else {
+            wrong.push(format!("{name}: not parsed"));
             continue;
+        };
+        let field = |k: &str| e.get(k).map(String::as_str).filter(|v| *v != "undef");
+        let pairs = [
+            ("VERSION", a.version.as_deref()),
+            ("PUBLISHER", a.publisher.as_deref()),
+            ("ARCH", a.arch.as_deref()),
+            ("SYSTEM_CATEGORY", a.category.as_deref()),
+        ];
+        for (k, got) in pairs {
+            if field(k) != got {
+                wrong.push(format!("{name}: {k} {:?}, parsed {got:?}", field(k)));
+            }
         }
-        let version = e
-            .get("VERSION")
-            .filter(|v| *v != "undef")
-            .map(String::as_str);
-        let found = apps.iter().any(|a| {
-            &a.name == name
-                && a.version
-                    .as_deref()
-                    .map(|v| v.replace(" . ", "."))
-                    .as_deref()
-                    == version
-                && a.category.as_deref() == e.get("SYSTEM_CATEGORY").map(String::as_str)
-        });
-        assert!(found, "no parsed application matches {e:?}");
-        checked += 1;
     }
-    assert!(checked > 300, "only {checked} entries compared");
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -98,6 +103,7 @@ fn applications_text_match_glpi_expected_results() {
         &expected("sample1.SPApplicationsDataType.results.txt"),
     );
     let term = apps.iter().find(|a| a.name == "Terminal").unwrap();
+    assert_eq!(term.arch.as_deref(), Some("Intel"));
     assert_eq!(term.version.as_deref(), Some("2.1.2"));
     assert_eq!(term.publisher.as_deref(), Some("Apple"));
     assert_eq!(
@@ -113,6 +119,21 @@ fn applications_text_match_glpi_expected_results() {
     assert_eq!(term.source, "system_profiler");
 }
 
+/// Samples 2 to 4, recorded on other Macs (older and newer `system_profiler`, with `Obtained
+/// from` and `Signed by`), compared the same way.
+#[test]
+fn applications_of_every_text_sample_match_glpi_expected_results() {
+    for (n, count) in [(2, 407), (3, 317), (4, 367)] {
+        let t = sp::parse_text(&read(&format!("sample{n}.SPApplicationsDataType")));
+        let apps = sp::applications_text(&t, true);
+        assert_eq!(apps.len(), count, "sample{n}");
+        check_against_expected(
+            &apps,
+            &expected(&format!("sample{n}.SPApplicationsDataType.results.txt")),
+        );
+    }
+}
+
 #[test]
 fn applications_xml_match_glpi_expected_results() {
     let xml = sp::parse_xml(read("sample5.SPApplicationsDataType-xml").as_bytes()).unwrap();
@@ -125,6 +146,7 @@ fn applications_xml_match_glpi_expected_results() {
         &expected("sample5.SPApplicationsDataType-xml.results.txt"),
     );
     let safari = apps.iter().find(|a| a.name == "Safari").unwrap();
+    assert_eq!(safari.arch.as_deref(), Some("Universal"));
     assert_eq!(safari.version.as_deref(), Some("17.4.1"));
     assert_eq!(safari.publisher.as_deref(), Some("Apple"));
     assert_eq!(safari.folder.as_deref(), Some("/Applications/Safari.app"));

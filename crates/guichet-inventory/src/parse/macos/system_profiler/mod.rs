@@ -11,6 +11,7 @@ use plist::Value;
 
 mod hardware;
 mod network;
+mod publisher;
 mod software;
 mod storage;
 mod usb;
@@ -20,7 +21,8 @@ pub use hardware::{
     power_battery, software_os,
 };
 pub use network::network;
-pub use software::{applications_text, applications_xml, publisher_from_info};
+pub use publisher::publisher_from_info;
+pub use software::{applications_text, applications_xml};
 pub use storage::{serial_ata_text, serial_ata_xml};
 pub use usb::usb_xml;
 

@@ -1,10 +1,24 @@
-//! Applications, from the text and the XML forms: name, version, publisher, date, folder.
+//! Applications, from the text and the XML forms, with the fields GLPI shows as GLPI Agent
+//! sends them: name (duplicates renamed `name_0`, `name_1`…), version (`1 . 2 . 2` →
+//! `1.2.2`), publisher (see [`publisher`](super::publisher)), architecture (`Universal`,
+//! `Intel (x86_64)`…), category (the application's first two folders), date and folder.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use plist::Value;
 
+use super::publisher::{publisher, system_category, Origin};
 use super::{s, Node};
 use crate::model::Software;
+
+/// One application as GLPI Agent reads it, in the text form's words.
+#[derive(Debug, Default)]
+struct App<'a> {
+    name: &'a str,
+    version: Option<&'a str>,
+    kind: Option<String>,
+    origin: Origin<'a>,
+    install_date: Option<DateTime<Utc>>,
+}
 
 /// `SPApplicationsDataType` (text) to software. Dates are `Last Modified: 04/09/11 22:43`,
 /// day-first or month-first depending on the user's locale: the text alone cannot always tell,
@@ -13,23 +27,142 @@ pub fn applications_text(root: &Node, day_first: bool) -> Vec<Software> {
     let Some(apps) = root.child("Applications") else {
         return Vec::new();
     };
-    apps.children
+    let apps = apps
+        .children
         .iter()
         .filter(|a| a.value.is_none())
-        .map(|a| Software {
-            name: a.key.clone(),
-            version: a.text("Version"),
-            publisher: a.get("Get Info String").and_then(publisher_from_info),
+        .map(|a| App {
+            name: &a.key,
+            version: a.get("Version"),
+            kind: a.text("Kind"),
+            origin: Origin {
+                obtained_from: a.get("Obtained from"),
+                signed_by: a.get("Signed by"),
+                info: a.get("Get Info String"),
+                location: a.get("Location"),
+            },
             install_date: a
                 .get("Last Modified")
                 .and_then(|d| short_date(d, day_first)),
-            source: "system_profiler".to_string(),
-            category: a.get("Location").and_then(system_category),
-            folder: a.text("Location"),
-            arch: a.text("Kind"),
-            ..Default::default()
+        });
+    software(apps)
+}
+
+/// `SPApplicationsDataType` items (XML) to software: `_name`, `version`, `arch_kind`,
+/// `obtained_from`, `signed_by`, `info`, `path`, `lastModified` as install date.
+pub fn applications_xml(items: &[Value]) -> Vec<Software> {
+    let owned: Vec<_> = items
+        .iter()
+        .filter_map(|a| {
+            let signed = a
+                .as_dictionary()
+                .and_then(|d| d.get("signed_by"))
+                .and_then(Value::as_array)
+                .map(|chain| {
+                    chain
+                        .iter()
+                        .filter_map(Value::as_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                });
+            Some((a, s(a, "_name")?, signed))
         })
-        .collect()
+        .collect();
+    let strings: Vec<_> = owned
+        .iter()
+        .map(|(a, _, _)| ["version", "obtained_from", "info", "path"].map(|k| s(a, k)))
+        .collect();
+    let apps =
+        owned
+            .iter()
+            .zip(&strings)
+            .map(|((a, name, signed), [version, from, info, path])| App {
+                name,
+                version: version.as_deref(),
+                kind: xml_kind(a),
+                origin: Origin {
+                    obtained_from: from.as_deref(),
+                    signed_by: signed.as_deref(),
+                    info: info.as_deref(),
+                    location: path.as_deref(),
+                },
+                install_date: a
+                    .as_dictionary()
+                    .and_then(|d| d.get("lastModified"))
+                    .and_then(Value::as_date)
+                    .map(|d| DateTime::<Utc>::from(std::time::SystemTime::from(d))),
+            });
+    software(apps)
+}
+
+/// The architecture label GLPI Agent gives an XML `arch_kind` (or the older
+/// `runtime_environment`), the one the text form prints as `Kind`.
+fn xml_kind(a: &Value) -> Option<String> {
+    if let Some(kind) = s(a, "arch_kind") {
+        return Some(match kind.as_str() {
+            "arch_arm_i64" => "Universal".into(),
+            "arch_i64" => "Intel (x86_64)".into(),
+            "arch_i32" => "Intel (i386)".into(),
+            // `arch_arm` → `Arm`, `arch_other` → `Other`, and so on for new kinds.
+            other => capitalized(other.strip_prefix("arch_").unwrap_or(other)),
+        });
+    }
+    s(a, "runtime_environment").map(|env| match env.as_str() {
+        "arch_x86" => "Intel".into(),
+        other => capitalized(other),
+    })
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The software records of `apps`, in their order, as GLPI Agent makes them.
+fn software<'a>(apps: impl Iterator<Item = App<'a>>) -> Vec<Software> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for app in apps {
+        // A Windows application seen through Parallels (`7.0, C:\Program Files\…`).
+        if app.origin.info.is_some_and(is_windows_app) {
+            continue;
+        }
+        // GLPI Agent keys applications by name: a second one becomes `name_0`, then `name_1`.
+        let mut name = app.name.to_string();
+        let mut n = 0;
+        while !seen.insert(name.clone()) {
+            name = format!("{}_{n}", app.name);
+            n += 1;
+        }
+        out.push(Software {
+            version: app.version.map(|v| v.replace(" . ", ".")),
+            publisher: publisher(&name, &app.origin),
+            install_date: app.install_date,
+            source: "system_profiler".to_string(),
+            category: app.origin.location.and_then(system_category),
+            folder: app.origin.location.map(str::to_string),
+            arch: app.kind,
+            name,
+            ..Default::default()
+        });
+    }
+    out
+}
+
+/// `^\S+, [A-Z]:\\`: the info string of a Windows application.
+fn is_windows_app(info: &str) -> bool {
+    let Some((first, rest)) = info.split_once(", ") else {
+        return false;
+    };
+    let mut r = rest.chars();
+    !first.is_empty()
+        && !first.contains(char::is_whitespace)
+        && r.next().is_some_and(|c| c.is_ascii_uppercase())
+        && r.next() == Some(':')
+        && r.next() == Some('\\')
 }
 
 /// `dd/mm/yy hh:mm` or `mm/dd/yy hh:mm` to UTC (the text form prints local time; UTC is the
@@ -50,83 +183,4 @@ fn short_date(s: &str, day_first: bool) -> Option<DateTime<Utc>> {
             .ok()
             .or_else(|| NaiveDate::from_ymd_opt(y, m, d)?.and_hms_opt(0, 0, 0))?;
     Some(dt.and_utc())
-}
-
-/// The publisher in a `Get Info String` / `info` (`2.1.2, © 1995-2010 Apple Inc. All Rights
-/// Reserved.` → `Apple`), as GLPI Agent extracts it: the name after the copyright years.
-pub fn publisher_from_info(info: &str) -> Option<String> {
-    let lower = info.to_lowercase();
-    let at = lower
-        .find('©')
-        .map(|i| i + '©'.len_utf8())
-        .or_else(|| lower.find("copyright").map(|i| i + "copyright".len()))?;
-    let rest = info.get(at..)?;
-    let rest = rest
-        .trim_start_matches(|c: char| {
-            c.is_ascii_digit() || c.is_whitespace() || matches!(c, '-' | ',' | '©' | '–')
-        })
-        .trim_start_matches("(c)")
-        .trim_start_matches("(C)")
-        .trim_start();
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == ' ');
-    let name: String = rest
-        .split([',', '.'])
-        .next()?
-        .trim()
-        .trim_end_matches(" Inc")
-        .trim_end_matches(" All Rights Reserved")
-        .trim()
-        .to_string();
-    let name = name
-        .strip_suffix(" All rights reserved")
-        .unwrap_or(&name)
-        .to_string();
-    (!name.is_empty()).then_some(name)
-}
-
-/// GLPI's `SYSTEM_CATEGORY`: the first two folders of the application's path
-/// (`System/Library`, `Library/Application Support`, `Applications/Utilities`), as category.
-fn system_category(path: &str) -> Option<String> {
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let dir = parts
-        .iter()
-        .position(|s| s.ends_with(".app"))
-        .unwrap_or(parts.len() - 1);
-    let cat = parts[..dir.min(2)].join("/");
-    (!cat.is_empty()).then_some(cat)
-}
-
-/// `SPApplicationsDataType` items (XML) to software: `_name`, `version`, `obtained_from`
-/// (`apple` → publisher Apple) or the publisher in `info`, `lastModified` as install date,
-/// `path` as folder.
-pub fn applications_xml(items: &[Value]) -> Vec<Software> {
-    items
-        .iter()
-        .filter_map(|a| {
-            let name = s(a, "_name")?;
-            let path = s(a, "path");
-            let publisher = s(a, "info")
-                .as_deref()
-                .and_then(publisher_from_info)
-                .or_else(|| {
-                    (s(a, "obtained_from").as_deref() == Some("apple")).then(|| "Apple".to_string())
-                });
-            let date = a
-                .as_dictionary()
-                .and_then(|d| d.get("lastModified"))
-                .and_then(Value::as_date)
-                .map(|d| DateTime::<Utc>::from(std::time::SystemTime::from(d)));
-            Some(Software {
-                name,
-                version: s(a, "version"),
-                arch: s(a, "arch_kind"),
-                publisher,
-                install_date: date,
-                source: "system_profiler".to_string(),
-                category: path.as_deref().and_then(system_category),
-                folder: path,
-                ..Default::default()
-            })
-        })
-        .collect()
 }
