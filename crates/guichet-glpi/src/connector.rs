@@ -417,11 +417,19 @@ impl Connector for GlpiConnector {
                     .collect()
             })
             .unwrap_or_default();
-        let snap = self
-            .rest
-            .kb_snapshot()
-            .await
-            .map_err(|e| self.classify(e))?;
+        let snap = match self.rest.kb_snapshot().await {
+            Ok(snap) => snap,
+            // A profile without the right to read the knowledge base (nor its FAQ): the pull is
+            // skipped with a notice, the rest of the pass goes on.
+            Err(e) if e.is_forbidden() => {
+                return Err(ConnectorError::NotSetUp(format!(
+                    "this GLPI account may not read the knowledge base ({}); give its profile \
+                     the right to read the FAQ or the knowledge base",
+                    self.classify(e)
+                )))
+            }
+            Err(e) => return Err(self.classify(e)),
+        };
         let changes = snap.changes_since(&known);
         let upserts = changes
             .upserted

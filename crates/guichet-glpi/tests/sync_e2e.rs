@@ -487,3 +487,30 @@ async fn inventory_full_then_partial_and_a_snapshot_is_sent_once() {
         "one session per connector, reused across passes"
     );
 }
+
+#[tokio::test]
+async fn a_knowledge_base_the_account_may_not_read_is_a_notice_and_the_pass_succeeds() {
+    let (_d, store) = store().await;
+    store
+        .create_ticket(&new_ticket(7), DEFAULT_ATTACHMENT_LIMIT, at(0))
+        .await
+        .unwrap();
+    let kb = MemoryKb::new();
+    let emu = emulator().await;
+    // A profile refused the knowledge base (GLPI answers 403 ERROR_RIGHT_MISSING).
+    emu.inject(
+        "/apirest.php/KnowbaseItem",
+        Some("GET"),
+        FaultKind::Status(403),
+        1,
+    );
+    let glpi = connector_for(&emu.base_url(), seed::USER_TOKEN);
+    let engine = Engine::new(&store, &glpi, Some(&kb), POLICY);
+    let r = engine.pass(at(1), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 1, "the ticket still goes: {r:?}");
+    assert!(r.errors.is_empty() && r.stopped.is_none(), "{r:?}");
+    assert_eq!(r.notices.len(), 1, "{r:?}");
+    assert!(r.notices[0].contains("knowledge base"), "{r:?}");
+    let status = store.sync_status("glpi").await.unwrap();
+    assert!(status.last_error.is_none(), "not a failed pass: {status:?}");
+}
