@@ -71,7 +71,6 @@ pub fn render_export(inv: &Inventory, format: ExportFormat, deviceid: &str) -> A
                 inv,
                 &GlpiOptions {
                     deviceid: deviceid.to_string(),
-                    partial: false,
                 },
             );
             serde_json::to_vec_pretty(&doc)

@@ -173,7 +173,6 @@ fn render(
             inv,
             &GlpiOptions {
                 deviceid: deviceid.unwrap_or("unknown").to_string(),
-                partial: false,
             },
         )),
         Format::Csv => Ok(guichet_inventory::software_csv(inv).into_bytes()),

@@ -36,7 +36,6 @@ pub async fn inventory_due(
     // documents the server receives: full ones, as this run would send.
     let options = GlpiOptions {
         deviceid: deviceid.to_owned(),
-        partial: false,
     };
     let previous = guichet_inventory::to_glpi(&previous, &options);
     let previous = previous

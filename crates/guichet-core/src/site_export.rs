@@ -45,7 +45,6 @@ pub async fn export_site_glpi(store: &Store, dir: &Path) -> Result<Vec<PathBuf>,
         let (_, inv) = store.site_latest_inventory(m.id).await?;
         let options = GlpiOptions {
             deviceid: site_export_deviceid(&m),
-            partial: false,
         };
         let doc = guichet_inventory::to_glpi(&inv, &options);
         let mut bytes = serde_json::to_vec_pretty(&doc).expect("a JSON value always encodes");

@@ -488,7 +488,6 @@ impl Connector for GlpiConnector {
                 i,
                 &GlpiOptions {
                     deviceid: inv.deviceid.clone(),
-                    partial: false,
                 },
             )
         };

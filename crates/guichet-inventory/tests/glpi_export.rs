@@ -86,7 +86,6 @@ fn t(s: &str) -> DateTime<Utc> {
 fn opts() -> GlpiOptions {
     GlpiOptions {
         deviceid: "host-2024-05-01-10-00-00".into(),
-        partial: false,
     }
 }
 
@@ -533,13 +532,15 @@ fn maximal_inventory_is_valid_and_mapped_with_glpi_units() {
         &inv,
         &GlpiOptions {
             deviceid: GlpiOptions::deviceid_for(&inv),
-            partial: true,
         },
     );
     assert_valid(&doc);
     assert_no_null_or_empty(&doc, "");
     assert_eq!(doc["deviceid"], "poste-été-2024-05-01-10-00-00");
-    assert_eq!(doc["partial"], true);
+    assert_eq!(
+        doc["partial"], false,
+        "a full document; the GLPI client makes partial ones"
+    );
     let c = &doc["content"];
     assert_eq!(c["versionclient"], "Guichet-0.1.0");
 

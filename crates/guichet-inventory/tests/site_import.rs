@@ -115,7 +115,6 @@ fn glpi_export_then_import_keeps_the_key_fields() {
         &inv,
         &GlpiOptions {
             deviceid: "pc-accueil-2025-01-06-09-00-00".into(),
-            partial: false,
         },
     );
     let bytes = serde_json::to_vec(&doc).unwrap();
@@ -171,7 +170,6 @@ fn glpi_export_then_import_keeps_the_key_fields() {
         &b,
         &GlpiOptions {
             deviceid: "pc-accueil-2025-01-06-09-00-00".into(),
-            partial: false,
         },
     );
     assert_eq!(again["content"]["bios"], doc["content"]["bios"]);
@@ -241,7 +239,6 @@ fn a_real_fusioninventory_file_maps_to_the_model() {
         &inv,
         &GlpiOptions {
             deviceid: "vm-2026-11-23-12-32-25".into(),
-            partial: false,
         },
     );
     assert_eq!(glpi["content"]["hardware"]["name"], "vm");

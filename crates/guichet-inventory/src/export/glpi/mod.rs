@@ -35,8 +35,6 @@ mod tests;
 pub struct GlpiOptions {
     /// Stable GLPI device id (`hostname-YYYY-MM-DD-HH-MM-SS`, see [`GlpiOptions::deviceid_for`]).
     pub deviceid: String,
-    /// Whether this is a partial inventory (only some categories), so GLPI leaves the others alone.
-    pub partial: bool,
 }
 
 impl GlpiOptions {
@@ -53,14 +51,16 @@ impl GlpiOptions {
     }
 }
 
-/// Converts an inventory to a GLPI native inventory document (`action: inventory`,
-/// `itemtype: Computer`). Categories with nothing to say are left out of `content`.
+/// Converts an inventory to a full GLPI native inventory document (`action: inventory`,
+/// `itemtype: Computer`, `partial: false`). Categories with nothing to say are left out of
+/// `content`. A partial inventory is made from this document by the GLPI client, which knows
+/// what the server already holds.
 pub fn to_glpi(inv: &Inventory, opts: &GlpiOptions) -> Value {
     let mut doc = Map::new();
     doc.insert("action".into(), "inventory".into());
     doc.insert("deviceid".into(), opts.deviceid.clone().into());
     doc.insert("itemtype".into(), "Computer".into());
-    doc.insert("partial".into(), opts.partial.into());
+    doc.insert("partial".into(), false.into());
     doc.insert("content".into(), Value::Object(content(inv)));
     Value::Object(doc)
 }
