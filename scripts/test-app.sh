@@ -44,6 +44,35 @@ cargo test --locked $cargo_set --test app --no-run
 # Seed the knowledge base the way an admin does, with the headless agent.
 # (the `guichet` binary: built above with the other binaries of the workspace)
 "$target/debug/guichet" --data-dir "$scratch/seed" kb import tests/e2e/fixtures/kb.json
+# … and a ticket answered in a real GLPI 10 (the project's own test server, see scripts/glpi):
+# filed and synced with the headless agent as a Self-Service user, answered by GLPI's
+# technician through GLPI's API, synced back; then the store forgets the server (the app below
+# connects on its own). The app shows that thread as it came from GLPI (04c-ticket-from-glpi.png,
+# beside 04c-ticket-in-glpi.png, the technician's view of the same ticket in GLPI).
+seedcli() {
+  env -u DBUS_SESSION_BUS_ADDRESS USER=alice keyctl session - "$target/debug/guichet" \
+    --data-dir "$scratch/seed" "$@" 2>/dev/null
+}
+json() { php -r '$v=json_decode(stream_get_contents(STDIN),true); foreach(explode(".",$argv[1]) as $k) $v=$v[$k]; echo $v;' "$1"; }
+glpi_env=$(GLPI_STATE=$scratch/glpi GLPI_OWNER_PID=$$ GLPI_VERSION=10 scripts/glpi/start-glpi.sh)
+eval "$glpi_env"
+printf '%s\n%s\n' "$GLPI_POSTONLY_TOKEN" "$GLPI_APP_TOKEN" \
+  | seedcli connect glpi --url "$GLPI_URL" --app-token-stdin --no-inventory >/dev/null
+glpi_ticket=$(seedcli ticket new --title "Screen flickers on desk 12" \
+  --body $'Hello,\nthe screen on desk 12 flickers since this morning.\n\nThanks')
+seedcli sync >/dev/null
+glpi_remote=$(seedcli ticket show "$glpi_ticket" --json | json remote_id)
+glpi_session=$(curl -fsS -u tech:tech -H "App-Token: $GLPI_APP_TOKEN" "$GLPI_API_URL/initSession" | json session_token)
+curl -fsS -H "App-Token: $GLPI_APP_TOKEN" -H "Session-Token: $glpi_session" -H 'Content-Type: application/json' \
+  -d "{\"input\":{\"itemtype\":\"Ticket\",\"items_id\":$glpi_remote,\"content\":\"<p>Hello, could you try <b>another cable</b>?</p>\",\"is_private\":0}}" \
+  "$GLPI_API_URL/ITILFollowup" >/dev/null
+seedcli sync >/dev/null
+# The same ticket as GLPI's technician sees it, in GLPI's own web interface (headless Chromium).
+(cd ui && node scripts/glpi-ticket-shot.mjs "$GLPI_URL" tech tech "$glpi_remote" \
+  "$artifacts/04c-ticket-in-glpi.png" >/dev/null)
+seedcli connect none
+GLPI_STATE=$scratch/glpi scripts/glpi/stop-glpi.sh --purge 2>/dev/null
+
 # … and one machine of the site register (the app's import goes through a native file dialog).
 "$target/debug/guichet" --data-dir "$scratch/seed" site import --location "Room 2" \
   crates/guichet-inventory/tests/fixtures/import/fusioninventory-debian12-vm.xml >/dev/null

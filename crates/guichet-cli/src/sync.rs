@@ -61,6 +61,9 @@ enum ConnectKind {
     /// GLPI 10 (REST API v1, apirest.php) or 11 (high-level API v2, api.php), tickets and
     /// knowledge base, and native inventory submission. Secrets are read from stdin.
     Glpi(crate::glpi::GlpiArgs),
+    /// No service desk: nothing is sent or fetched any more (the desktop app's "No server").
+    /// The queue, tickets and articles stay in the store for a later connection.
+    None,
 }
 
 /// `guichet sync …`
@@ -141,6 +144,7 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
             )
         }
         ConnectKind::Glpi(glpi) => return crate::glpi::connect(ctx, glpi).await,
+        ConnectKind::None => return disconnect(ctx).await,
     };
     eprintln!("reading the password or token for {} from stdin…", cfg.user);
     let mut secret = String::new();
@@ -338,6 +342,16 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         )),
         None => Ok(()),
     }
+}
+
+/// `connect none`: the store forgets the service desk (as the app's "No server" does).
+async fn disconnect(ctx: &Context) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    store
+        .remove_setting(guichet_sync::config::CONNECTOR_KEY)
+        .await?;
+    eprintln!("no service desk: nothing is sent any more; the queue is kept");
+    Ok(())
 }
 
 /// `sync --retry`: refused entries back in the queue, waiting ones due now.

@@ -226,3 +226,41 @@ fn a_reply_carries_its_files_and_show_lists_them() {
         "{text}"
     );
 }
+
+#[test]
+fn connect_none_forgets_the_server_and_keeps_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A server that is not there: the settings are saved, to be checked at the next sync.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+        .args([
+            "connect",
+            "glpi",
+            "--url",
+            "http://127.0.0.1:9",
+            "--timeout",
+            "2",
+        ])
+        .env("GUICHET_DATA_DIR", d)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(b"token\n").unwrap();
+    child.wait().unwrap();
+    ok(&guichet(
+        d,
+        &["ticket", "new", "--title", "T", "--body", "B"],
+    ));
+    let before: serde_json::Value =
+        serde_json::from_str(&ok(&guichet(d, &["sync", "--status", "--json"]))).unwrap();
+    assert_eq!(before["connector"]["kind"], "glpi", "{before}");
+    ok(&guichet(d, &["connect", "none"]));
+    let after: serde_json::Value =
+        serde_json::from_str(&ok(&guichet(d, &["sync", "--status", "--json"]))).unwrap();
+    assert!(after["connector"].is_null(), "{after}");
+    assert_eq!(after["queue"].as_array().unwrap().len(), 1, "{after}");
+}

@@ -225,6 +225,33 @@ async fn scenario(c: &Client, glpi_url: &str) {
     .await;
     wait_text(c, "#sync-pill", |t| t.contains("2 queued")).await;
     shot(c, "04b-ticket-reply").await;
+    // A ticket answered in a real GLPI (seeded by scripts/test-app.sh): the technician's
+    // follow-up reads as text, with its author.
+    click(c, "section > button.btn-ghost").await;
+    wait_text(c, "#ticket-list", |t| {
+        t.contains("Screen flickers on desk 12")
+    })
+    .await;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//*[@id='ticket-list']//button[contains(., 'Screen flickers on desk 12')]",
+        ))
+        .await
+        .expect("the ticket from GLPI in the list")
+        .click()
+        .await
+        .unwrap();
+    let thread = wait_text(c, "ol.thread", |t| t.contains("another cable")).await;
+    assert!(
+        thread.contains("the screen on desk 12 flickers") && thread.contains("tech"),
+        "{thread}"
+    );
+    assert!(
+        !thread.contains("<p>") && !thread.contains("&#60;"),
+        "{thread}"
+    );
+    shot(c, "04c-ticket-from-glpi").await;
 
     // 3. Knowledge base: instant search, open an article.
     click(c, "#nav-kb").await;
