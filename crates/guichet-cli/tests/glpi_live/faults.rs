@@ -34,7 +34,7 @@ pub fn faults_leave_exactly_one_ticket_and_a_truthful_status(
     let url = proxy.url();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let _secrets = connect_with_timeout(server, d, &url, account, "3");
+    let _secrets = connect_with_timeout(server, d, &url, account, "5");
     let path = ticket_path(account);
 
     // 500 before GLPI acts: deferred with the server's answer, exit 6, status shows it.
@@ -77,7 +77,8 @@ pub fn faults_leave_exactly_one_ticket_and_a_truthful_status(
     assert!(status["queue"].as_array().unwrap().is_empty(), "{status}");
     assert!(status["status"]["last_error"].is_null(), "{status}");
 
-    // A hang (nothing forwarded): the client times out, then the retry creates it once.
+    // A hang (nothing forwarded, 8 s): the client times out (5 s), then the retry creates it
+    // once. The timeout leaves room for a loaded CI machine, where GLPI takes seconds.
     let id = new_ticket(server, d, &unique("hang-"));
     proxy.push_fault("POST", path, Fault::Hang(Duration::from_secs(8)));
     let out = guichet(d, &["sync"], "");
