@@ -14,9 +14,10 @@
 // the code under test.
 #![allow(clippy::too_many_lines)]
 
-use std::io::Write as _;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod keyring;
+use keyring::{describe, guichet};
+
+use std::process::Output;
 
 use guichet_testkit::{FaultProxy, RtServer, Technician};
 use serde_json::Value;
@@ -38,40 +39,6 @@ fn rt() -> Option<&'static RtServer> {
              (scripts/install-rt.sh) or set GUICHET_SKIP_RT=1 to skip them"
         ),
     }
-}
-
-/// Runs `guichet ARGS` on the store in `dir`, in a fresh kernel session keyring, with `stdin`.
-fn guichet(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new("keyctl")
-        .args(["session", "-"])
-        .arg(env!("CARGO_BIN_EXE_guichet"))
-        .args(args)
-        .env("GUICHET_DATA_DIR", dir)
-        .env("USER", "alice")
-        // No desktop here: the secret goes to the kernel keyring, never a Secret Service
-        // that a developer's session might expose.
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running keyctl (package keyutils) and guichet");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().expect("waiting for guichet")
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn ok(out: Output) -> String {

@@ -15,9 +15,11 @@
 // the code under test.
 #![allow(clippy::too_many_lines)]
 
-use std::io::Write as _;
+mod keyring;
+use keyring::{describe, guichet};
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::OnceLock;
 
 use guichet_testkit::{Fault, FaultProxy, RtServer, Technician};
@@ -52,38 +54,6 @@ fn shared_stock() -> &'static RtServer {
             .get_or_init(|| RtServer::start_stock().map_err(|e| e.to_string()))
             .as_ref()
             .map_err(Clone::clone),
-    )
-}
-
-/// Runs `guichet ARGS` on the store in `dir`, in a fresh kernel session keyring, with `stdin`.
-fn guichet(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new("keyctl")
-        .args(["session", "-"])
-        .arg(env!("CARGO_BIN_EXE_guichet"))
-        .args(args)
-        .env("GUICHET_DATA_DIR", dir)
-        .env("USER", "alice")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running keyctl (package keyutils) and guichet");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().expect("waiting for guichet")
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
     )
 }
 

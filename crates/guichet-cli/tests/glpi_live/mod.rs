@@ -11,13 +11,16 @@
 // the code under test.
 #![allow(clippy::too_many_lines, dead_code)]
 
+#[path = "../keyring/mod.rs"]
+mod keyring;
+pub use keyring::guichet;
+
 pub mod faults;
 pub mod relay;
 pub mod scenarios;
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use guichet_testkit::{FaultProxy, GlpiServer, GlpiVersion};
 use serde_json::Value;
@@ -68,39 +71,12 @@ impl Account {
     }
 }
 
-/// Runs `guichet ARGS` on the store in `dir`, in a fresh kernel session keyring, with `stdin`.
-pub fn guichet(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new("keyctl")
-        .args(["session", "-"])
-        .arg(env!("CARGO_BIN_EXE_guichet"))
-        .args(args)
-        .env("GUICHET_DATA_DIR", dir)
-        .env("USER", "alice")
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running keyctl (package keyutils) and guichet");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().expect("waiting for guichet")
-}
-
 /// Status, stdout and stderr of a run, and GLPI's own error log (GLPI answers some failures
 /// with a 200 and logs the cause).
 pub fn describe(server: &GlpiServer, out: &Output) -> String {
     format!(
-        "status {:?}\nstdout: {}\nstderr: {}\nGLPI {}:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
+        "{}\nGLPI {}:\n{}",
+        keyring::describe(out),
         server.version().release(),
         server.log_tail(15)
     )

@@ -1,0 +1,43 @@
+//! Running the `guichet` binary as a login session without a desktop would: in a fresh kernel
+//! session keyring (`keyctl session -`), without a Secret Service, so a test's secrets never
+//! reach a developer's desktop keyring. Shared by the suites that connect to a real server.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `guichet ARGS` on the store in `dir`, in a fresh kernel session keyring, with `stdin`,
+/// as user `alice` in the C locale (English messages).
+pub fn guichet(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new("keyctl")
+        .args(["session", "-"])
+        .arg(env!("CARGO_BIN_EXE_guichet"))
+        .args(args)
+        .env("GUICHET_DATA_DIR", dir)
+        .env("USER", "alice")
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running keyctl (package keyutils) and guichet");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().expect("waiting for guichet")
+}
+
+/// Status, stdout and stderr of a run, for a failure message.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
