@@ -246,6 +246,7 @@ async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
     match report.stopped {
         Some(Stop::Offline(m)) => Err(AppError::new(ErrorCode::Offline, m)),
         Some(Stop::Auth(m)) => Err(AppError::new(ErrorCode::Auth, m)),
+        Some(Stop::Busy(m)) => Err(AppError::new(ErrorCode::Busy, m)),
         // Entries the server did not take make the status an error, with their reasons.
         None if !report.errors.is_empty() || !report.deferred.is_empty() => Err(AppError::new(
             ErrorCode::Failed,

@@ -336,7 +336,11 @@ async fn steps(store: &Store, no_sync: bool, now: DateTime<Utc>) -> Result<RunEn
         let a = crate::sync::attempt(store, now).await?;
         match a.outcome {
             // Offline is the normal state of a remote site: the queue waits for the next run.
-            SyncOutcome::Ok | SyncOutcome::Offline | SyncOutcome::NotConfigured => {}
+            // Busy: another process on this store is sending the queue right now.
+            SyncOutcome::Ok
+            | SyncOutcome::Offline
+            | SyncOutcome::NotConfigured
+            | SyncOutcome::Busy => {}
             _ => {
                 outcome = RunOutcome::Partial;
                 errors.push(format!(

@@ -91,6 +91,9 @@ pub(crate) const EXIT_AUTH: u8 = 5;
 /// Exit status of `guichet sync` when entries of this pass were not sent: the server refused
 /// them (parked) or failed on them (retried later). Each is named on stderr with its reason.
 pub(crate) const EXIT_DEFERRED: u8 = 6;
+/// Exit status when another process kept the store's sync lock past the wait: it sends the
+/// queue, nothing is lost.
+pub(crate) const EXIT_BUSY: u8 = 7;
 
 pub(crate) fn sync_error(e: SyncError) -> CliError {
     match e {
@@ -326,6 +329,11 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             "auth",
             EXIT_AUTH,
             anyhow::anyhow!("{m}; the queue is kept. Run `guichet connect` again"),
+        )),
+        Some(Stop::Busy(m)) => Err(CliError::new(
+            "busy",
+            EXIT_BUSY,
+            anyhow::anyhow!("{m}; nothing was lost"),
         )),
         None if !report.errors.is_empty() => Err(CliError::new(
             "sync_incomplete",

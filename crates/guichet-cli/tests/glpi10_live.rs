@@ -45,3 +45,12 @@ fn glpi10_a_relayed_ticket_names_its_requester_and_site() {
     let Some(server) = glpi(V10) else { return };
     glpi_live::relay::a_relayed_ticket_names_its_requester_and_site(server, Account::AdminToken);
 }
+
+#[test]
+fn glpi10_three_syncs_at_once_send_each_ticket_and_reply_exactly_once() {
+    let Some(server) = glpi(V10) else { return };
+    glpi_live::concurrency::three_syncs_at_once_send_each_item_once(
+        server,
+        Account::SelfServiceToken,
+    );
+}

@@ -51,3 +51,12 @@ fn glpi11_a_relayed_ticket_names_its_requester_and_site() {
     let Some(server) = glpi(V11) else { return };
     glpi_live::relay::a_relayed_ticket_names_its_requester_and_site(server, Account::AdminOAuth);
 }
+
+#[test]
+fn glpi11_three_syncs_at_once_send_each_ticket_and_reply_exactly_once() {
+    let Some(server) = glpi(V11) else { return };
+    glpi_live::concurrency::three_syncs_at_once_send_each_item_once(
+        server,
+        Account::SelfServiceOAuth,
+    );
+}

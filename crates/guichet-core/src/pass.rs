@@ -44,6 +44,9 @@ pub enum SyncOutcome {
     NotConfigured,
     /// The settings or the keyring entry are unusable; the queue waits for a new connection.
     Failed,
+    /// Another process on this store was syncing for longer than a pass waits; it sends the
+    /// queue.
+    Busy,
 }
 
 impl SyncOutcome {
@@ -56,6 +59,7 @@ impl SyncOutcome {
             SyncOutcome::Incomplete => "incomplete",
             SyncOutcome::NotConfigured => "not_configured",
             SyncOutcome::Failed => "failed",
+            SyncOutcome::Busy => "busy",
         }
     }
 
@@ -64,6 +68,7 @@ impl SyncOutcome {
         match &report.stopped {
             Some(Stop::Offline(m)) => (SyncOutcome::Offline, Some(m.clone())),
             Some(Stop::Auth(m)) => (SyncOutcome::Auth, Some(m.clone())),
+            Some(Stop::Busy(m)) => (SyncOutcome::Busy, Some(m.clone())),
             None if !report.errors.is_empty() || !report.deferred.is_empty() => {
                 (SyncOutcome::Incomplete, Some(report.problems().join("; ")))
             }

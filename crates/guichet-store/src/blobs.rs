@@ -3,9 +3,36 @@
 //! screenshot twice costs nothing and a damaged file is detected on read.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::{BlobId, Store, StoreError};
+
+/// Numbers the temporary files of this process.
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The blobs written for one change, before its transaction.
+#[derive(Debug, Default)]
+pub(crate) struct StagedBlobs {
+    /// Every blob of the change, in the order given.
+    pub ids: Vec<BlobId>,
+    /// Those this change created (the others were already stored).
+    created: Vec<BlobId>,
+}
+
+/// Syncs a directory, so that a rename or a new entry in it survives a power cut.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    // Windows cannot open a directory as a file; NTFS journals the rename itself.
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
 
 impl Store {
     fn blob_path(&self, id: &BlobId) -> PathBuf {
@@ -16,31 +43,95 @@ impl Store {
     }
 
     /// Stores `bytes` (idempotent) and returns their id. The file is written to a temporary
-    /// name, synced, then renamed, so a crash never leaves a truncated blob under a valid name.
+    /// name, synced, renamed, and its directory synced, so a crash never leaves a truncated
+    /// blob under a valid name and a power cut never loses a blob a committed row refers to.
     pub fn put_blob(&self, bytes: &[u8]) -> Result<BlobId, StoreError> {
+        self.write_blob(bytes).map(|(id, _)| id)
+    }
+
+    /// [`Store::put_blob`], also saying whether this call created the file (it was absent).
+    fn write_blob(&self, bytes: &[u8]) -> Result<(BlobId, bool), StoreError> {
         let id = BlobId::of(bytes);
         let path = self.blob_path(&id);
         if path.is_file() {
-            return Ok(id);
+            return Ok((id, false));
         }
         let dir = path.parent().expect("blob paths have a parent");
         let io = |source| StoreError::DataDir {
             path: path.clone(),
             source,
         };
+        let new_dir = !dir.is_dir();
         std::fs::create_dir_all(dir).map_err(io)?;
-        let tmp = dir.join(format!(".{}.tmp-{}", &id.as_str()[2..], std::process::id()));
+        // Unique per process and call: two threads may store the same bytes at once.
+        let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}-{n}",
+            &id.as_str()[2..],
+            std::process::id()
+        ));
         let written = (|| {
             let mut f = std::fs::File::create(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
-            std::fs::rename(&tmp, &path)
+            std::fs::rename(&tmp, &path)?;
+            sync_dir(dir)?;
+            if new_dir {
+                sync_dir(dir.parent().expect("blob folders have a parent"))?;
+            }
+            Ok(())
         })();
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);
             return Err(io(e));
         }
-        Ok(id)
+        Ok((id, true))
+    }
+
+    /// Stores the blobs of one change (a ticket's or a reply's files) before its transaction.
+    /// If one cannot be written (a full disk), those this call created are removed again, so
+    /// a refused change leaves no file behind.
+    pub(crate) fn stage_blobs<'b>(
+        &self,
+        all: impl IntoIterator<Item = &'b [u8]>,
+    ) -> Result<StagedBlobs, StoreError> {
+        let mut staged = StagedBlobs::default();
+        for bytes in all {
+            match self.write_blob(bytes) {
+                Ok((id, created)) => {
+                    if created {
+                        staged.created.push(id.clone());
+                    }
+                    staged.ids.push(id);
+                }
+                Err(e) => {
+                    for id in &staged.created {
+                        let _ = std::fs::remove_file(self.blob_path(id));
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(staged)
+    }
+
+    /// Undoes [`Store::stage_blobs`] after its change's transaction failed: removes the files
+    /// it created that no row refers to (another process may have stored the same bytes for a
+    /// change of its own in between). When the check itself fails, the file stays: an unused
+    /// file costs some space, a missing one loses a user's attachment.
+    pub(crate) async fn unstage_blobs(&self, staged: StagedBlobs) {
+        for id in staged.created {
+            let used: Result<Option<(i64,)>, _> = sqlx::query_as(
+                "SELECT 1 FROM ticket_attachments WHERE blob_id = ?1
+                 UNION ALL SELECT 1 FROM article_images WHERE blob_id = ?1 LIMIT 1",
+            )
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await;
+            if let Ok(None) = used {
+                let _ = std::fs::remove_file(self.blob_path(&id));
+            }
+        }
     }
 
     /// Reads a blob back, checking its content still matches its id.

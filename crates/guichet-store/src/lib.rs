@@ -22,6 +22,12 @@
 //!   answers back ([`bundle`]): the rows they carry and their application; the file format is
 //!   the `guichet-bundle` crate.
 //!
+//! * The sync lock: one sender at a time across processes ([`Store::try_lock_sync`]).
+//! * Every transaction that writes starts as a writer (`BEGIN IMMEDIATE`), so it waits for
+//!   another process's write under the busy timeout instead of failing with `SQLITE_BUSY`
+//!   when a read turns into a write; commits are synced to disk (`synchronous=FULL`) before
+//!   anything reports them done.
+//!
 //! Secrets never enter this database: they live in the OS keyring.
 
 #![warn(missing_docs)]
@@ -37,6 +43,7 @@ mod sanitize;
 mod settings;
 pub mod site;
 mod snapshots;
+mod sync_lock;
 mod tickets;
 
 pub use articles::{
@@ -56,6 +63,7 @@ pub use site::{
     VersionOp,
 };
 pub use snapshots::{SnapshotMeta, SnapshotRef};
+pub use sync_lock::{SyncLock, SyncLockHolder, SYNC_LOCK_FILE};
 pub use tickets::{
     AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteFile,
     RemoteReply, RemoteReplyFiles, RemoteTicketUpdate, Reply, ReplyAttachment, ReplySide,

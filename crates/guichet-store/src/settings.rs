@@ -43,7 +43,7 @@ impl Store {
         entries: &[(&str, &str)],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (key, value) in entries {
             sqlx::query(
                 "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
@@ -82,7 +82,7 @@ impl Store {
             now.format("%Y-%m-%d-%H-%M-%S")
         );
         // INSERT OR IGNORE then SELECT, in one transaction: two processes asking at once agree.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)")
             .bind(DEVICE_ID_KEY)
             .bind(&candidate)

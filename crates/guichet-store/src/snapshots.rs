@@ -134,7 +134,7 @@ impl Store {
         deviceid: &str,
         uuid: Uuid,
     ) -> Result<SnapshotMeta, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let meta = insert_snapshot(&mut tx, inv, deviceid, uuid).await?;
         tx.commit().await?;
         Ok(meta)

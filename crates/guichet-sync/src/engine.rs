@@ -1,6 +1,10 @@
 //! One sync pass: authenticate, push the outbox, pull ticket changes, pull the knowledge base.
 //!
 //! Guarantees:
+//! * One sender per store: a pass (and a push) holds the store's sync lock, an OS file lock
+//!   that every process honours (the app's background sync, the scheduled agent, a person at
+//!   the command line) and that the kernel releases when its holder dies. Two processes never
+//!   send the same entry at once, so the look-up-before-create below is never raced.
 //! * Nothing is lost: an entry leaves the outbox only in the transaction that records the
 //!   server's id. Killing the process at any point leaves it queued, and the connector's
 //!   check-before-create finds the object a lost answer created.
@@ -23,7 +27,9 @@ mod report;
 mod retry;
 
 use chrono::{DateTime, Utc};
-use guichet_store::Store;
+use std::time::Duration;
+
+use guichet_store::{Store, SyncLock};
 use rand::RngCore;
 
 use crate::connector::Connector;
@@ -40,7 +46,12 @@ pub struct Engine<'a> {
     connector: &'a dyn Connector,
     kb: Option<&'a dyn KbSink>,
     policy: RetryPolicy,
+    lock_wait: Duration,
 }
+
+/// How long a pass waits for another process's pass on the same store by default: a pass
+/// takes seconds, but a slow server with large files can take minutes.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(600);
 
 /// What became of one outbox entry.
 enum Outcome {
@@ -68,6 +79,37 @@ impl<'a> Engine<'a> {
             connector,
             kb,
             policy,
+            lock_wait: DEFAULT_LOCK_WAIT,
+        }
+    }
+
+    /// Waits at most `wait` for another process's pass to finish ([`DEFAULT_LOCK_WAIT`]
+    /// otherwise); past it, the pass stops with [`Stop::Busy`].
+    pub fn with_lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// Takes the store's sync lock, waiting for another holder up to the engine's limit;
+    /// `Err(message)` when it is still held then.
+    async fn lock(&self, now: DateTime<Utc>) -> Result<Result<SyncLock, String>, SyncError> {
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(20);
+        loop {
+            if let Some(lock) = self.store.try_lock_sync(now)? {
+                return Ok(Ok(lock));
+            }
+            if started.elapsed() >= self.lock_wait {
+                let who = self
+                    .store
+                    .sync_lock_holder()
+                    .map_or_else(|| "another process".to_string(), |h| h.to_string());
+                return Ok(Err(format!(
+                    "another sync of this store is running ({who}); it sends the queue"
+                )));
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(250));
         }
     }
 
@@ -78,6 +120,14 @@ impl<'a> Engine<'a> {
         rng: &mut (dyn RngCore + Send),
     ) -> Result<PassReport, SyncError> {
         let mut report = PassReport::default();
+        let _lock = match self.lock(now).await? {
+            Ok(lock) => lock,
+            Err(busy) => {
+                // Not recorded as this store's sync status: the holder records its own.
+                report.stopped = Some(Stop::Busy(busy));
+                return Ok(report);
+            }
+        };
         let result = self.run(now, rng, &mut report).await;
         let name = self.connector.name();
         match (&result, &report.stopped) {
@@ -86,7 +136,7 @@ impl<'a> Engine<'a> {
                     .record_sync(name, now, Err(&e.to_string()))
                     .await?
             }
-            (Ok(()), Some(Stop::Offline(m) | Stop::Auth(m))) => {
+            (Ok(()), Some(Stop::Offline(m) | Stop::Auth(m) | Stop::Busy(m))) => {
                 self.store.record_sync(name, now, Err(m)).await?
             }
             (Ok(()), None) if !report.errors.is_empty() || !report.deferred.is_empty() => {
@@ -117,6 +167,13 @@ impl<'a> Engine<'a> {
         rng: &mut (dyn RngCore + Send),
     ) -> Result<PassReport, SyncError> {
         let mut report = PassReport::default();
+        let _lock = match self.lock(now).await? {
+            Ok(lock) => lock,
+            Err(busy) => {
+                report.stopped = Some(Stop::Busy(busy));
+                return Ok(report);
+            }
+        };
         if let Err(e) = self.connector.authenticate().await {
             report.stopped = Some(Stop::Offline(e.to_string()));
             return Ok(report);

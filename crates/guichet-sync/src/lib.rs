@@ -30,7 +30,7 @@ pub use connector::{
     Connector, KbChanges, OutgoingFile, OutgoingInventory, OutgoingReply, OutgoingTicket,
     PushedInventory, PushedTicket, TicketChanges,
 };
-pub use engine::{Deferred, Engine, PassReport, Pushed, RetryPolicy, Stop};
+pub use engine::{Deferred, Engine, PassReport, Pushed, RetryPolicy, Stop, DEFAULT_LOCK_WAIT};
 pub use error::{ConnectorError, SyncError};
 pub use guichet_records::{Article, ArticleImage, TicketFields};
 pub use kb::{KbSink, MemoryKb};

@@ -15,6 +15,9 @@
 mod keyring;
 pub use keyring::guichet;
 
+pub mod concurrency;
+#[path = "../concurrent/mod.rs"]
+pub mod concurrent;
 pub mod faults;
 pub mod relay;
 pub mod scenarios;

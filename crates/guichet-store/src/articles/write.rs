@@ -25,7 +25,7 @@ impl Store {
         for (input, id) in batch {
             prepared.push((self.prepare_article(input)?, id));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut out = Vec::with_capacity(prepared.len());
         for (p, id) in prepared {
             out.push(write_article(&mut tx, p, id).await?);
@@ -65,7 +65,7 @@ impl Store {
         connector: &str,
         remote_id: &str,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM articles WHERE connector = ? AND remote_id = ?")
             .bind(connector)
             .bind(remote_id)

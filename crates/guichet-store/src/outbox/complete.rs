@@ -13,7 +13,7 @@ impl Store {
         remote_status: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (ticket,): (Option<String>,) =
             sqlx::query_as("SELECT ticket_id FROM outbox WHERE seq = ?")
                 .bind(seq)
@@ -42,7 +42,7 @@ impl Store {
     /// Records that the server holds the reply of entry `seq` as `remote_id`, and removes the
     /// entry, in one transaction.
     pub async fn complete_reply_push(&self, seq: i64, remote_id: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (reply,): (Option<String>,) =
             sqlx::query_as("SELECT reply_id FROM outbox WHERE seq = ?")
                 .bind(seq)
@@ -76,7 +76,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(push)
             .map_err(|e| StoreError::Invalid(format!("inventory push record: {e}")))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         set_cursor(&mut tx, connector, "inventory", &push.remote_id, now).await?;
         let stream = format!("{INVENTORY_PUSH_STREAM}{}", push.deviceid);
         set_cursor(&mut tx, connector, &stream, &json, now).await?;

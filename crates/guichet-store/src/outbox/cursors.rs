@@ -27,7 +27,7 @@ impl Store {
         cursor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         set_cursor(&mut tx, connector, stream, cursor, now).await?;
         tx.commit().await?;
         Ok(())

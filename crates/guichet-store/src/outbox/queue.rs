@@ -28,7 +28,7 @@ impl Store {
         snapshot: Uuid,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Only this machine's entries: inventories relayed from other machines' bundles stay.
         let waiting: Vec<(i64, Option<String>, i64, String, String)> = sqlx::query_as(
             "SELECT o.seq, o.snapshot_uuid, o.attempts, o.next_attempt_at, o.state
@@ -109,7 +109,7 @@ impl Store {
         error: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(String, Option<String>, Option<String>)> =
             sqlx::query_as("SELECT kind, ticket_id, reply_id FROM outbox WHERE seq = ?")
                 .bind(seq)
@@ -154,7 +154,7 @@ impl Store {
     /// Puts every parked entry back in the queue (after the user fixed the cause), clearing
     /// the failures of their tickets and replies. Returns how many were requeued.
     pub async fn requeue_parked(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE tickets SET local_state = 'queued', failure = NULL, updated_at = ?
              WHERE id IN (SELECT ticket_id FROM outbox WHERE state = 'parked' AND kind = 'create_ticket')",

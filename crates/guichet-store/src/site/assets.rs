@@ -254,7 +254,7 @@ impl Store {
         change: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Asset, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (row_id,): (i64,) = sqlx::query_as(
             "INSERT INTO assets (uuid, kind, make, model, serial, location, assigned_user, status,
                                  purchased_on, warranty_until, notes, created_at, updated_at)
@@ -363,7 +363,7 @@ impl Store {
         change: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Asset, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut a = asset_in(&mut tx, id).await?;
         if let Some(k) = &patch.kind {
             a.kind = k.trim().to_string();
@@ -430,7 +430,7 @@ impl Store {
         change: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Asset, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let a = asset_in(&mut tx, id).await?;
         sqlx::query("DELETE FROM assets WHERE id = ?")
             .bind(id)

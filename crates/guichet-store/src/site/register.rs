@@ -14,7 +14,7 @@ impl Store {
         next_id: &mut dyn FnMut() -> Uuid,
     ) -> Result<Vec<ImportResult>, StoreError> {
         let location = clean(location);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut results = Vec::with_capacity(imports.len());
         for imp in imports {
             results.push(import_one(&mut tx, imp, location.as_deref(), now, next_id).await?);
@@ -185,7 +185,7 @@ impl Store {
         now: DateTime<Utc>,
         change: Uuid,
     ) -> Result<SiteMachine, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let m = machine_in(&mut tx, machine_id).await?;
         sqlx::query("DELETE FROM site_machines WHERE id = ?")
             .bind(machine_id)

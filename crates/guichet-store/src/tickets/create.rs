@@ -13,12 +13,23 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Ticket, StoreError> {
         check_new_ticket(new, attachment_limit)?;
-        // Blobs first: they are content-addressed, so a later failure leaves at worst an
-        // unreferenced file, never a row pointing at nothing.
-        let mut blobs = Vec::with_capacity(new.attachments.len());
-        for a in &new.attachments {
-            blobs.push(self.put_blob(&a.bytes)?);
+        // Blobs first: they are content-addressed, so the rows never point at nothing. If the
+        // transaction then fails (a full disk), the files this ticket created go again.
+        let staged = self.stage_blobs(new.attachments.iter().map(|a| a.bytes.as_slice()))?;
+        if let Err(e) = self.insert_ticket(new, &staged.ids, now).await {
+            self.unstage_blobs(staged).await;
+            return Err(e);
         }
+        self.ticket(new.id).await
+    }
+
+    /// The rows of [`Store::create_ticket`], in one transaction.
+    async fn insert_ticket(
+        &self,
+        new: &NewTicket,
+        blobs: &[BlobId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let state = if new.draft {
             TicketState::Draft
         } else {
@@ -27,7 +38,7 @@ impl Store {
         let id = new.id.to_string();
         let f = &new.fields;
         let now_s = now.to_rfc3339();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO tickets (id, title, description, description_format, category, urgency,
                                   requester, snapshot_uuid, local_state, created_at, updated_at)
@@ -46,7 +57,7 @@ impl Store {
         .bind(&now_s)
         .execute(&mut *tx)
         .await?;
-        for (a, blob) in new.attachments.iter().zip(&blobs) {
+        for (a, blob) in new.attachments.iter().zip(blobs) {
             sqlx::query(
                 "INSERT INTO ticket_attachments (ticket_id, blob_id, file_name, content_type, size)
                  VALUES (?, ?, ?, ?, ?)",
@@ -72,12 +83,12 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        self.ticket(new.id).await
+        Ok(())
     }
 
     /// Queues a draft: its state and its outbox entry change in one transaction.
     pub async fn submit_draft(&self, id: Uuid, now: DateTime<Utc>) -> Result<Ticket, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE tickets SET local_state = 'queued', updated_at = ? WHERE id = ? AND local_state = 'draft'",
         )

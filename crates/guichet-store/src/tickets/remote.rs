@@ -52,7 +52,7 @@ impl Store {
                 None => None,
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut out = apply_ticket_changes_in(&mut tx, connector, updates).await?;
         out.files_added = apply_reply_files_in(&mut tx, connector, files, &blobs).await?;
         if let Some(c) = cursor {

@@ -51,13 +51,38 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         check_repliable(ticket, state.as_ref().map(|s| s.0.as_str()))?;
-        // Blobs first: they are content-addressed, so a later failure leaves at worst an
-        // unreferenced file, never a row pointing at nothing.
-        let mut blobs = Vec::with_capacity(attachments.len());
-        for a in attachments {
-            blobs.push(self.put_blob(&a.bytes)?);
+        // Blobs first: they are content-addressed, so the rows never point at nothing. If the
+        // transaction then fails (a full disk), the files this reply created go again.
+        let staged = self.stage_blobs(attachments.iter().map(|a| a.bytes.as_slice()))?;
+        let reply = NewLocalReply {
+            ticket,
+            reply_id,
+            author,
+            body,
+            attachments,
+        };
+        if let Err(e) = self.insert_reply(&reply, &staged.ids, now).await {
+            self.unstage_blobs(staged).await;
+            return Err(e);
         }
-        let mut tx = self.pool.begin().await?;
+        self.reply(reply_id).await
+    }
+
+    /// The rows of [`Store::add_reply_with_attachments`], in one transaction.
+    async fn insert_reply(
+        &self,
+        r: &NewLocalReply<'_>,
+        blobs: &[BlobId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let NewLocalReply {
+            ticket,
+            reply_id,
+            author,
+            body,
+            attachments,
+        } = *r;
+        let mut tx = self.begin_write().await?;
         // Checked again inside the transaction: the ticket may have changed in between.
         let state: Option<(String,)> =
             sqlx::query_as("SELECT local_state FROM tickets WHERE id = ?")
@@ -76,7 +101,7 @@ impl Store {
         .bind(now.to_rfc3339())
         .execute(&mut *tx)
         .await?;
-        for (a, blob) in attachments.iter().zip(&blobs) {
+        for (a, blob) in attachments.iter().zip(blobs) {
             sqlx::query(
                 "INSERT INTO ticket_attachments (ticket_id, reply_id, blob_id, file_name, content_type, size)
                  VALUES (?, ?, ?, ?, ?, ?)",
@@ -106,7 +131,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.reply(reply_id).await
+        Ok(())
     }
 
     /// One reply, with its files.
@@ -131,4 +156,15 @@ impl Store {
         }
         Ok(reply)
     }
+}
+
+/// A local reply on its way into the store (the arguments of
+/// [`Store::add_reply_with_attachments`], kept together for its transaction).
+#[derive(Clone, Copy)]
+struct NewLocalReply<'a> {
+    ticket: Uuid,
+    reply_id: Uuid,
+    author: &'a str,
+    body: &'a str,
+    attachments: &'a [NewAttachment],
 }

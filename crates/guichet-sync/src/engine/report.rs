@@ -14,6 +14,9 @@ pub enum Stop {
     Offline(String),
     /// The credentials were refused: the queue is untouched.
     Auth(String),
+    /// Another process kept the store's sync lock for longer than the engine waits: nothing
+    /// was sent by this pass, the other one is sending.
+    Busy(String),
 }
 
 /// An outbox entry the pass sent.

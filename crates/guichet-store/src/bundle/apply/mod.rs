@@ -176,7 +176,7 @@ impl Store {
         // leaves at most unreferenced files, never rows pointing at nothing.
         let prepared_articles = self.store_bundle_files(bundle)?;
 
-        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.begin_write().await?;
         let seen: Option<(String,)> =
             sqlx::query_as("SELECT uuid FROM bundles_applied WHERE uuid = ?")
                 .bind(m.bundle_uuid.to_string())
