@@ -3,6 +3,9 @@
 //!
 //! RT is required: CI installs it. `GUICHET_SKIP_RT=1` skips this test explicitly.
 
+// A scenario test reads in order, step after step.
+#![allow(clippy::too_many_lines)]
+
 mod concurrent;
 mod keyring;
 
