@@ -13,6 +13,8 @@ pub enum ErrorCode {
     Invalid,
     /// The local database failed.
     Store,
+    /// The disk holding the data is full: the change was refused whole, nothing is lost.
+    DiskFull,
     /// The OS keyring refused or is missing.
     Keyring,
     /// Reading or writing a file failed.
@@ -58,6 +60,7 @@ impl From<guichet_store::StoreError> for AppError {
     fn from(e: guichet_store::StoreError) -> Self {
         let code = match e {
             guichet_store::StoreError::NotFound(_) => ErrorCode::NotFound,
+            guichet_store::StoreError::DiskFull(_) => ErrorCode::DiskFull,
             guichet_store::StoreError::Invalid(_) | guichet_store::StoreError::TooLarge { .. } => {
                 ErrorCode::Invalid
             }

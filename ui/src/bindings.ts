@@ -676,6 +676,8 @@ export type ErrorCode =
 "invalid" | 
 /**  The local database failed. */
 "store" | 
+/**  The disk holding the data is full: the change was refused whole, nothing is lost. */
+"disk_full" | 
 /**  The OS keyring refused or is missing. */
 "keyring" | 
 /**  Reading or writing a file failed. */

@@ -76,6 +76,7 @@ fn store_code(e: &StoreError) -> (&'static str, u8) {
         StoreError::TooNew(_) => ("store_too_new", 1),
         StoreError::NoDataDir | StoreError::DataDir { .. } => ("data_dir", 1),
         StoreError::Corrupt { .. } => ("store_corrupt", 1),
+        StoreError::DiskFull(_) => ("disk_full", 1),
         StoreError::Sql(_) | StoreError::Migrate(_) => ("store", 1),
         StoreError::Invalid(_) => ("invalid", 2),
         StoreError::TooLarge { .. } => ("too_large", 2),

@@ -62,7 +62,13 @@ impl Store {
             source,
         };
         let new_dir = !dir.is_dir();
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            if crate::error::is_disk_full(&e) {
+                StoreError::DiskFull(Some(self.dir().to_path_buf()))
+            } else {
+                io(e)
+            }
+        })?;
         // Unique per process and call: two threads may store the same bytes at once.
         let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(
@@ -83,6 +89,9 @@ impl Store {
         })();
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);
+            if crate::error::is_disk_full(&e) {
+                return Err(StoreError::DiskFull(Some(self.dir().to_path_buf())));
+            }
             return Err(io(e));
         }
         Ok((id, true))

@@ -17,7 +17,11 @@ pub enum StoreError {
     NoDataDir,
     /// SQLite failed.
     #[error("database error: {0}")]
-    Sql(#[from] sqlx::Error),
+    Sql(sqlx::Error),
+    /// The disk holding the data directory is full: the change was refused whole (nothing of it
+    /// was written), earlier data is intact.
+    #[error("the disk holding Guichet's data is full{}: nothing was saved; free some space and try again", .0.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default())]
+    DiskFull(Option<std::path::PathBuf>),
     /// A migration failed (the database is left as it was before that migration).
     #[error("database upgrade failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -61,4 +65,35 @@ impl From<guichet_bundle::NotABlobId> for StoreError {
             detail: e.to_string(),
         }
     }
+}
+
+/// SQLite's result codes that mean "no room": `SQLITE_FULL`, and `SQLITE_IOERR_SHMSIZE` (the
+/// shared-memory index of the WAL could not grow, which a full file system causes too).
+const SQLITE_FULL: &str = "13";
+const SQLITE_IOERR_SHMSIZE: &str = "4874";
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if matches!(
+                db.code().as_deref(),
+                Some(SQLITE_FULL | SQLITE_IOERR_SHMSIZE)
+            ) {
+                return StoreError::DiskFull(None);
+            }
+        }
+        if let sqlx::Error::Io(io) = &e {
+            if is_disk_full(io) {
+                return StoreError::DiskFull(None);
+            }
+        }
+        StoreError::Sql(e)
+    }
+}
+
+/// Whether an I/O error means the file system (or the user's quota) is full.
+pub(crate) fn is_disk_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull
+        || e.kind() == std::io::ErrorKind::QuotaExceeded
+        || e.raw_os_error() == Some(28)
 }

@@ -181,6 +181,7 @@ export const en = {
   "error.not_found": "Not found: it may have been deleted.",
   "error.invalid": "Some information is not valid: please check the form.",
   "error.store": "The local database could not be read or written.",
+  "error.disk_full": "The disk is full: nothing was saved. Free some space (empty the trash, delete large files) and try again; what you saved before is intact.",
   "error.keyring": "The system keyring refused to store the secret.",
   "error.io": "A file could not be read or written.",
   "error.cancelled": "Cancelled.",

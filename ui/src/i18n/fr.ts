@@ -182,6 +182,7 @@ export const fr: Record<keyof typeof en, string> = {
   "error.not_found": "Introuvable : l’élément a peut-être été supprimé.",
   "error.invalid": "Certaines informations ne sont pas valides : vérifiez le formulaire.",
   "error.store": "La base de données locale n’a pas pu être lue ou écrite.",
+  "error.disk_full": "Le disque est plein : rien n’a été enregistré. Libérez de la place (videz la corbeille, supprimez de gros fichiers) puis réessayez ; ce que vous aviez enregistré avant est intact.",
   "error.keyring": "Le trousseau du système a refusé d’enregistrer le secret.",
   "error.io": "Un fichier n’a pas pu être lu ou écrit.",
   "error.cancelled": "Annulé.",

@@ -24,7 +24,7 @@ function sources(dir: string): string[] {
 // Records force completeness at compile time: a new enum member without an entry fails `tsc`.
 const CATEGORIES: Record<CategoryId, true> = { os: true, machine: true, cpus: true, memory: true, storage: true, volumes: true, network: true, controllers: true, usb: true, monitors: true, batteries: true, users: true, software: true, security: true, virtualization: true };
 const CHANGES: Record<ChangeKindId, true> = { added: true, removed: true, changed: true, upgraded: true, downgraded: true };
-const ERRORS: Record<ErrorCode, true> = { not_found: true, invalid: true, store: true, keyring: true, io: true, cancelled: true, busy: true, offline: true, auth: true, failed: true };
+const ERRORS: Record<ErrorCode, true> = { not_found: true, invalid: true, store: true, disk_full: true, keyring: true, io: true, cancelled: true, busy: true, offline: true, auth: true, failed: true };
 const STATUSES: Record<TicketStatus, true> = { queued: true, new: true, open: true, waiting: true, resolved: true, closed: true, failed: true };
 const URGENCIES: Record<Urgency, true> = { low: true, medium: true, high: true };
 const SERVERS: Record<ServerKind, true> = { none: true, rt: true, glpi: true };
