@@ -12,6 +12,10 @@ cd "$(dirname "$0")/.."
 # A test run builds everything once: incremental caches would only double the target folder.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
+# The short variant of the three-processes test (20 runs by default; the figures of a full run
+# are in the README).
+export GUICHET_CONCURRENT_RUNS=${GUICHET_CONCURRENT_RUNS:-4}
+
 # One feature set for every build of the run (lints, tests, the app's end-to-end build and its
 # packages): the whole workspace with the app's UI embedded. Cargo unifies features per build,
 # so `-p guichet-app` alone or `-p guichet-cli` alone would compile a second copy of most
