@@ -111,4 +111,34 @@ mod tests {
         drop(held);
         assert!(b.try_lock_sync(now).unwrap().is_some(), "released");
     }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_killed_holder_releases_the_sync_lock_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        // Another process holds the lock (util-linux `flock` takes the same flock(2) lock).
+        // `-o`: its `sleep` child does not inherit the lock, so killing `flock` is enough.
+        let mut holder = std::process::Command::new("flock")
+            .arg("-o")
+            .arg(dir.path().join(SYNC_LOCK_FILE))
+            .args(["sleep", "60"])
+            .spawn()
+            .expect("flock (util-linux)");
+        let now = Utc::now();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while store.try_lock_sync(now).unwrap().is_some() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "flock never took the lock"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        holder.kill().unwrap(); // SIGKILL: no chance to clean up
+        holder.wait().unwrap();
+        assert!(
+            store.try_lock_sync(now).unwrap().is_some(),
+            "free as soon as its holder is dead, no lease to wait out"
+        );
+    }
 }

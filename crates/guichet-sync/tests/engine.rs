@@ -368,6 +368,45 @@ async fn offline_is_a_clean_stop_that_leaves_the_queue_untouched() {
 }
 
 #[tokio::test]
+async fn a_pass_waits_for_another_processs_pass_and_never_sends_beside_it() {
+    let (d, store) = store().await;
+    store
+        .create_ticket(&ticket(1), DEFAULT_ATTACHMENT_LIMIT, at(0))
+        .await
+        .unwrap();
+    // Another process's pass on the same data directory holds the lock.
+    let other = Store::open(d.path()).await.unwrap();
+    let held = other.try_lock_sync(at(0)).unwrap().unwrap();
+    let server = FakeServer::default();
+    let engine = Engine::new(&store, &server, None, POLICY).with_lock_wait(Duration::ZERO);
+    let report = engine.pass(at(0), &mut rng()).await.unwrap();
+    assert!(
+        matches!(&report.stopped, Some(Stop::Busy(m)) if m.contains("process")),
+        "{report:?}"
+    );
+    assert_eq!(
+        server.calls(Op::Auth) + server.calls(Op::Ticket),
+        0,
+        "nothing sent"
+    );
+    assert_eq!(
+        store.outbox().await.unwrap().len(),
+        1,
+        "the queue is untouched"
+    );
+
+    // A pass that may wait gets its turn as soon as the other one is done.
+    let engine = Engine::new(&store, &server, None, POLICY).with_lock_wait(Duration::from_secs(30));
+    let mut r = rng();
+    let (report, ()) = tokio::join!(engine.pass(at(1), &mut r), async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        drop(held);
+    });
+    assert_eq!(report.unwrap().pushed.len(), 1);
+    assert_eq!(server.0.lock().unwrap().tickets.len(), 1);
+}
+
+#[tokio::test]
 async fn a_lost_answer_is_retried_without_creating_a_duplicate() {
     let (_d, store) = store().await;
     store
