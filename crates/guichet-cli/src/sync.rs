@@ -93,7 +93,7 @@ pub(crate) const EXIT_AUTH: u8 = 5;
 pub(crate) const EXIT_DEFERRED: u8 = 6;
 /// Exit status when another process kept the store's sync lock past the wait: it sends the
 /// queue, nothing is lost.
-pub(crate) const EXIT_BUSY: u8 = 7;
+pub(crate) const EXIT_BUSY: u8 = 8;
 
 pub(crate) fn sync_error(e: SyncError) -> CliError {
     match e {
