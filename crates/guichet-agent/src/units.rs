@@ -37,8 +37,9 @@ impl Scope {
 pub struct UnitOptions {
     /// The `guichet` executable (absolute).
     pub executable: PathBuf,
-    /// The data directory the runs use (absolute): the same store as the command that
-    /// installed them.
+    /// The data directory the runs use (absolute): for the user, the same store as the
+    /// command that installed them; for the system, the system agent's own store, whose
+    /// `credentials/` the service loads.
     pub data_dir: PathBuf,
     /// systemd calendar expression (`OnCalendar=`): `daily`, `hourly`, `Mon..Fri 08:30`…
     pub on_calendar: String,
