@@ -145,6 +145,9 @@ pub fn run() {
         let dir = data_dir();
         let opened = tauri::async_runtime::block_on(async {
             let store = guichet_store::Store::open(&dir).await?;
+            if let Err(e) = settings::migrate_proxy_credentials(&store, chrono::Utc::now()).await {
+                tracing::warn!("moving the proxy credentials to the keyring: {}", e.message);
+            }
             let conf = settings::load(&store).await.unwrap_or_default();
             Ok::<_, guichet_store::StoreError>((store, conf))
         });

@@ -3,12 +3,15 @@
 //! [`ConnectorConfig`], the same record `guichet connect` writes, so the app and the headless
 //! agent share one connection; for GLPI, the sign-in and inventory options are the GLPI crate's
 //! [`GlpiProfile`], again the record `guichet connect glpi` writes. Secrets never touch the
-//! store: they go to the OS keyring through [`guichet_sync::secret`].
+//! store: they go to the OS keyring through [`guichet_sync::secret`], the proxy's login and
+//! password too ([`guichet_sync::proxy`]; older stores kept them in the preferences and have
+//! them moved out when read, [`migrate_proxy_credentials`]).
 
 use chrono::{DateTime, Utc};
 use guichet_glpi::{GlpiProfile, InventoryProfile};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
+use guichet_sync::secret::SecretStore;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -106,7 +109,8 @@ pub struct AppSettings {
     pub theme: ThemeChoice,
     /// Minutes between background syncs (5 to 1440).
     pub sync_interval_minutes: u32,
-    /// HTTP(S) proxy URL, empty for none.
+    /// HTTP(S) proxy URL, empty for none. A login and password typed in it
+    /// (`http://user:pw@proxy:3128`) go to the keyring; the URL read back has none.
     pub proxy_url: String,
     /// Extra CA certificate file (PEM), empty for none.
     pub ca_file: String,
@@ -231,7 +235,9 @@ pub fn glpi_profile(
 pub fn http_options(s: &AppSettings) -> guichet_sync::http::HttpOptions {
     guichet_sync::http::HttpOptions {
         ca_file: (!s.ca_file.trim().is_empty()).then(|| s.ca_file.trim().into()),
-        proxy: (!s.proxy_url.trim().is_empty()).then(|| s.proxy_url.trim().to_string()),
+        proxy: (!s.proxy_url.trim().is_empty()).then(|| {
+            guichet_sync::proxy::with_credentials(s.proxy_url.trim(), &SecretStore::Keyring)
+        }),
         timeout: std::time::Duration::from_secs(TIMEOUT_SECS),
         ..Default::default()
     }
@@ -394,6 +400,52 @@ fn is_http_url(u: &str) -> bool {
     (u.starts_with("https://") && u.len() > 8) || (u.starts_with("http://") && u.len() > 7)
 }
 
+/// The proxy address to keep in the preferences: `url` without its login and password, which
+/// go to the keyring. The credentials of a proxy no longer used are removed from it.
+async fn proxy_address(store: &Store, url: &str) -> AppResult<String> {
+    let address = guichet_sync::proxy::keep_credentials(url, &SecretStore::Keyring)?;
+    let old: Option<Prefs> = store
+        .setting(K_APP)
+        .await?
+        .and_then(|j| serde_json::from_str(&j).ok());
+    if let Some(old) = old.filter(|o| !o.proxy_url.is_empty()) {
+        let was = guichet_sync::proxy::split(&old.proxy_url).address;
+        if guichet_sync::proxy::account(&was) != guichet_sync::proxy::account(&address) {
+            SecretStore::Keyring.delete(&guichet_sync::proxy::account(&was));
+        }
+    }
+    Ok(address)
+}
+
+/// Moves a proxy login and password that an older version kept in the preferences (in SQLite)
+/// to the keyring, and rewrites the preferences without them. Called when the app opens the
+/// store; when no keyring can take them they stay where they were, with a warning.
+pub async fn migrate_proxy_credentials(store: &Store, now: DateTime<Utc>) -> AppResult<()> {
+    let Some(json) = store.setting(K_APP).await? else {
+        return Ok(());
+    };
+    let Ok(mut prefs) = serde_json::from_str::<Prefs>(&json) else {
+        return Ok(());
+    };
+    if guichet_sync::proxy::split(&prefs.proxy_url)
+        .credentials
+        .is_none()
+    {
+        return Ok(());
+    }
+    match guichet_sync::proxy::keep_credentials(&prefs.proxy_url, &SecretStore::Keyring) {
+        Ok(address) => {
+            prefs.proxy_url = address;
+            let json = serde_json::to_string(&prefs)
+                .map_err(|e| AppError::new(crate::error::ErrorCode::Failed, e.to_string()))?;
+            store.set_setting(K_APP, &json, now).await?;
+            tracing::info!("proxy credentials moved from the settings to the keyring");
+        }
+        Err(e) => tracing::warn!("proxy credentials left in the settings: {e}"),
+    }
+    Ok(())
+}
+
 /// Validates then saves the settings (not the secret): the preferences in one write, then the
 /// connector record (removed when disconnected; for GLPI written with its profile in one
 /// transaction). Nothing is written when validation fails. `new_agent_id` becomes this
@@ -405,11 +457,12 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     validate(s)?;
+    let proxy_url = proxy_address(store, &s.proxy_url).await?;
     let prefs = Prefs {
         locale: s.locale,
         theme: s.theme,
         sync_interval_minutes: s.sync_interval_minutes,
-        proxy_url: s.proxy_url.trim().to_string(),
+        proxy_url,
         ca_file: s.ca_file.trim().to_string(),
         autostart: s.autostart,
     };
@@ -472,6 +525,52 @@ mod tests {
         bad = s.clone();
         bad.connection.url = "rt.example.org".into();
         assert!(save(&store, &bad, Uuid::nil(), Utc::now()).await.is_err());
+    }
+
+    /// Regression (security review): the proxy's login and password were kept in SQLite with
+    /// the preferences.
+    #[tokio::test]
+    async fn proxy_credentials_leave_sqlite_for_the_keyring() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let address = "http://proxy-settings-test.invalid:3128";
+        let account = guichet_sync::proxy::account(address);
+        // What an older version wrote.
+        let old = r#"{"locale":"system","theme":"system","sync_interval_minutes":15,
+            "proxy_url":"http://alice:pr0xy-s3cret@proxy-settings-test.invalid:3128",
+            "ca_file":"","autostart":false}"#;
+        store.set_setting(K_APP, old, Utc::now()).await.unwrap();
+        migrate_proxy_credentials(&store, Utc::now()).await.unwrap();
+        let kept = store.setting(K_APP).await.unwrap().unwrap();
+        if SecretStore::Keyring.load(&account).is_err() {
+            eprintln!("SKIP: no keyring here; the settings were left as they were");
+            assert!(kept.contains("pr0xy-s3cret"));
+            return;
+        }
+        assert!(!kept.contains("pr0xy-s3cret"), "{kept}");
+        let s = load(&store).await.unwrap();
+        assert_eq!(s.proxy_url, address);
+        assert_eq!(
+            http_options(&s).proxy.as_deref(),
+            Some("http://alice:pr0xy-s3cret@proxy-settings-test.invalid:3128")
+        );
+        // Saved again from the app: typed credentials never reach the store either.
+        let mut s = s;
+        s.proxy_url = "http://bob:n3w-s3cret@proxy-settings-test.invalid:3128".into();
+        save(&store, &s, Uuid::nil(), Utc::now()).await.unwrap();
+        let kept = store.setting(K_APP).await.unwrap().unwrap();
+        assert!(
+            !kept.contains("n3w-s3cret") && !kept.contains("bob"),
+            "{kept}"
+        );
+        assert_eq!(
+            SecretStore::Keyring.load(&account).unwrap(),
+            "bob:n3w-s3cret"
+        );
+        // No proxy any more: its credentials go too.
+        s.proxy_url = String::new();
+        save(&store, &s, Uuid::nil(), Utc::now()).await.unwrap();
+        assert!(SecretStore::Keyring.load(&account).is_err());
     }
 
     #[tokio::test]

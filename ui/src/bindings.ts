@@ -256,7 +256,10 @@ export type AppSettings = {
 	theme: ThemeChoice,
 	/**  Minutes between background syncs (5 to 1440). */
 	sync_interval_minutes: number,
-	/**  HTTP(S) proxy URL, empty for none. */
+	/**
+	 *  HTTP(S) proxy URL, empty for none. A login and password typed in it
+	 *  (`http://user:pw@proxy:3128`) go to the keyring; the URL read back has none.
+	 */
 	proxy_url: string,
 	/**  Extra CA certificate file (PEM), empty for none. */
 	ca_file: string,

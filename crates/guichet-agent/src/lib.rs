@@ -6,12 +6,23 @@
 //! * [`Systemd`] installs, removes and queries them (`systemctl daemon-reload`, `enable --now`,
 //!   the timer's next elapse), or says why it cannot (no systemd running).
 //! * [`parse_duration`] reads the `--random-delay` spans (`90s`, `15min`, `1h30min`).
+//! * The system agent runs as root on a store of its own ([`system_data_dir`],
+//!   `/var/lib/guichet`, 0700) and loads its secrets as systemd encrypted credentials from
+//!   that store's `credentials/` directory; [`check_root_may_run`] refuses an executable that
+//!   another user could replace.
 
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
+mod executable;
+mod system_store;
 mod systemd;
 mod units;
+
+pub use executable::check_root_may_run;
+pub use system_store::{
+    prepare_system_data_dir, system_data_dir, CREDENTIALS_DIR, SYSTEM_DATA_DIR, SYSTEM_DATA_DIR_VAR,
+};
 
 pub use systemd::{InstallOutcome, Systemd, TimerStatus};
 pub use units::{
@@ -36,6 +47,9 @@ pub enum AgentError {
         #[source]
         source: std::io::Error,
     },
+    /// Root must not run this executable (another user could replace it); says why.
+    #[error("{0}")]
+    UnsafeExecutable(String),
     /// `systemctl` failed.
     #[error("systemctl {args}: {message}")]
     Systemctl {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::AgentError;
+use crate::{AgentError, CREDENTIALS_DIR};
 
 /// File name of the service unit.
 pub const SERVICE_NAME: &str = "guichet-agent.service";
@@ -37,8 +37,9 @@ impl Scope {
 pub struct UnitOptions {
     /// The `guichet` executable (absolute).
     pub executable: PathBuf,
-    /// The data directory the runs use (absolute): the same store as the command that
-    /// installed them.
+    /// The data directory the runs use (absolute): for the user, the same store as the
+    /// command that installed them; for the system, the system agent's own store, whose
+    /// `credentials/` the service loads.
     pub data_dir: PathBuf,
     /// systemd calendar expression (`OnCalendar=`): `daily`, `hourly`, `Mon..Fri 08:30`…
     pub on_calendar: String,
@@ -125,7 +126,10 @@ TimeoutStartSec=30min
 ",
         exec_word(&exe),
         exec_word(&data)
-    );
+    ) + &match o.scope {
+        Scope::User => String::new(),
+        Scope::System => system_lines(&data),
+    };
     let timer = format!(
         "# Written by `guichet agent install`; remove with `guichet agent uninstall`.
 [Unit]
@@ -144,6 +148,15 @@ WantedBy={wanted_by}
         o.on_boot_secs, o.random_delay_secs
     );
     Ok(Units { service, timer })
+}
+
+/// What only the system service says: its secrets are the encrypted credentials of its store,
+/// which systemd decrypts into `$CREDENTIALS_DIRECTORY` for each run (one credential per file,
+/// named `guichet_<file>`), and what it writes is for root only.
+fn system_lines(data: &str) -> String {
+    // In a unit file `%` starts a specifier; the rest of the line is the path as it is.
+    let dir = format!("{data}/{CREDENTIALS_DIR}").replace('%', "%%");
+    format!("LoadCredentialEncrypted=guichet:{dir}\nUMask=0077\n")
 }
 
 /// Where units of `scope` go: `/etc/systemd/system`, or the user's
@@ -243,6 +256,28 @@ mod tests {
         ));
         assert!(u.service.contains("Type=oneshot"));
         assert_eq!(u, units(&opts()).unwrap(), "pure");
+    }
+
+    #[test]
+    fn the_system_service_loads_its_encrypted_credentials_and_the_user_one_does_not() {
+        let u = units(&opts()).unwrap();
+        assert!(
+            u.service
+                .lines()
+                .any(|l| l == "LoadCredentialEncrypted=guichet:/var/lib/guichet/credentials"),
+            "{}",
+            u.service
+        );
+        assert!(u.service.lines().any(|l| l == "UMask=0077"));
+        let mut o = opts();
+        o.scope = Scope::User;
+        assert!(!units(&o).unwrap().service.contains("Credential"));
+        o.scope = Scope::System;
+        o.data_dir = "/srv/100%".into();
+        assert!(units(&o)
+            .unwrap()
+            .service
+            .contains("LoadCredentialEncrypted=guichet:/srv/100%%/credentials"));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! `install` writes a systemd service and timer (calendar schedule, at boot, random delay,
 //! catch-up of missed runs) whose service runs `guichet agent run` on the same data directory,
-//! and enables the timer. With `--dry-run`, or where systemd does not run, it prints the units
+//! and enables the timer. `install --system` runs as root on the system agent's own store
+//! (`/var/lib/guichet`, never a person's data directory), loads that store's encrypted
+//! credentials, and refuses an executable that another user could replace. With `--dry-run`, or where systemd does not run, it prints the units
 //! and where they would go instead. `run` saves an inventory snapshot, records the run, and
 //! syncs when a server is configured; being offline is a normal outcome. `status` shows the
 //! last run and, when systemd knows it, the next one.
@@ -22,8 +24,8 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use guichet_agent::{
-    parse_duration, unit_dir, units, AgentError, Scope, Systemd, TimerStatus, UnitOptions,
-    SERVICE_NAME, TIMER_NAME,
+    check_root_may_run, parse_duration, prepare_system_data_dir, system_data_dir, unit_dir, units,
+    AgentError, Scope, Systemd, TimerStatus, UnitOptions, SERVICE_NAME, TIMER_NAME,
 };
 use guichet_core::{InventoryToPush, SyncOutcome};
 use guichet_store::{AgentRun, RunEnd, RunOutcome, Store};
@@ -104,6 +106,41 @@ fn agent_error(e: AgentError) -> CliError {
         }
         AgentError::Io { .. } => CliError::new("io", 1, anyhow::Error::new(e)),
         AgentError::Systemctl { .. } => CliError::new("systemctl", 1, anyhow::Error::new(e)),
+        AgentError::UnsafeExecutable(_) => {
+            CliError::new("unsafe_executable", 2, anyhow::Error::new(e))
+        }
+    }
+}
+
+/// The system agent's store directory, created (mode 0700, with its `credentials/`) if needed.
+pub(crate) fn open_system_data_dir() -> Result<PathBuf, CliError> {
+    let dir = system_data_dir(env).map_err(agent_error)?;
+    prepare_system_data_dir(&dir).map_err(|e| {
+        CliError::new(
+            "io",
+            1,
+            anyhow::anyhow!("{e} (the system agent's store is root's: run as root)"),
+        )
+    })?;
+    Ok(dir)
+}
+
+/// The data directory the units run on: the system agent's own store (never a person's: root
+/// would write into a directory that person controls), or the user's store, opened (created
+/// if needed) so that the runs find it. A dry run creates nothing for the system agent.
+async fn units_data_dir(ctx: &Context, scope: Scope, dry_run: bool) -> Result<PathBuf, CliError> {
+    match scope {
+        Scope::System if dry_run => system_data_dir(env).map_err(agent_error),
+        Scope::System => {
+            let dir = open_system_data_dir()?;
+            guichet_store::Store::open(&dir).await?;
+            Ok(dir)
+        }
+        Scope::User => {
+            let store = ctx.store().await?;
+            Ok(std::fs::canonicalize(store.dir())
+                .with_context(|| format!("resolving {}", store.dir().display()))?)
+        }
     }
 }
 
@@ -155,6 +192,8 @@ fn emit<T: Serialize>(ctx: &Context, value: &T, text: String) -> Result<(), CliE
 struct InstallView {
     scope: Scope,
     unit_dir: PathBuf,
+    /// The store the runs use (the system agent's own, for `--system`).
+    data_dir: PathBuf,
     installed: bool,
     /// Why nothing was installed (dry run, no systemd).
     reason: Option<String>,
@@ -189,14 +228,13 @@ async fn install(
     let random_delay_secs = parse_duration(random_delay).map_err(agent_error)?;
     let on_boot_secs = parse_duration(on_boot).map_err(agent_error)?;
     check_calendar(on_calendar)?;
-    // The store is opened (created if needed) so that the runs find it, and its directory is
-    // written in the service as an absolute path.
-    let store = ctx.store().await?;
-    let data_dir = std::fs::canonicalize(store.dir())
-        .with_context(|| format!("resolving {}", store.dir().display()))?;
     let executable = std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .context("finding the guichet executable")?;
+    if scope == Scope::System {
+        check_root_may_run(&executable).map_err(agent_error)?;
+    }
+    let data_dir = units_data_dir(ctx, scope, dry_run).await?;
     let opts = UnitOptions {
         executable,
         data_dir,
@@ -218,6 +256,7 @@ async fn install(
     let mut view = InstallView {
         scope,
         unit_dir: dir.clone(),
+        data_dir: opts.data_dir.clone(),
         installed: false,
         reason,
         service: u.service.clone(),
@@ -233,6 +272,13 @@ async fn install(
             SERVICE_NAME,
             TIMER_NAME,
             dir.display()
+        );
+    }
+    if scope == Scope::System {
+        eprintln!(
+            "the system agent uses its own store, {}: connect it with `guichet --system-agent \
+             connect …` as root (its secrets are kept as systemd encrypted credentials)",
+            opts.data_dir.display()
         );
     }
     let text = match &view.reason {

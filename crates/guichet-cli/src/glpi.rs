@@ -139,12 +139,21 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
     let secrets = read_secrets(&args)?;
     let now = Utc::now();
     let detected = check(&cfg, &profile, &secrets, now).await?;
-    let backend = profile.store_secrets(&cfg, &secrets).map_err(sync_error)?;
+    let backend = profile
+        .store_secrets(&cfg, &secrets, &Context::secrets(&store))
+        .map_err(sync_error)?;
     profile
         .save(&store, &cfg, detected.as_ref(), now)
         .await
         .map_err(sync_error)?;
-    eprintln!("secrets kept in the {backend}; settings saved");
+    let place = crate::secret_place::SecretPlace::of(backend);
+    eprintln!("{}", place.line());
+    if ctx.json {
+        let view = serde_json::json!({ "url": cfg.url, "secret": place });
+        let mut b = serde_json::to_vec_pretty(&view).context("encoding JSON")?;
+        b.push(b'\n');
+        crate::output::write(None, &b)?;
+    }
     Ok(())
 }
 

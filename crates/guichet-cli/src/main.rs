@@ -17,6 +17,7 @@ mod glpi_messages;
 mod inventory;
 mod kb;
 mod output;
+mod secret_place;
 mod site;
 mod sync;
 mod table;
@@ -36,6 +37,11 @@ struct Cli {
     /// Data directory holding the local store (default: the OS's per-user data directory).
     #[arg(long, global = true, env = "GUICHET_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Work on the system agent's store (`/var/lib/guichet`, or `GUICHET_SYSTEM_DATA_DIR`)
+    /// instead of yours: its secrets become systemd encrypted credentials, which survive a
+    /// reboot. Needs root. See `agent install --system`.
+    #[arg(long, global = true)]
+    system_agent: bool,
     /// Log level on stderr: error, warn, info, debug, trace (or a tracing filter).
     #[arg(long, global = true, env = "GUICHET_LOG", default_value = "warn")]
     log_level: String,
@@ -111,6 +117,7 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = Context {
         data_dir: cli.data_dir,
+        system_agent: cli.system_agent,
         json: cli.json,
     };
     match cli.command {
@@ -137,20 +144,33 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 pub struct Context {
     /// `--data-dir`, if given.
     pub data_dir: Option<PathBuf>,
+    /// `--system-agent`: the system agent's store, whatever `--data-dir` says.
+    pub system_agent: bool,
     /// `--json`.
     pub json: bool,
 }
 
 impl Context {
-    /// Opens the local store in the chosen data directory.
+    /// Opens the local store in the chosen data directory (with `--system-agent`, the system
+    /// agent's, created closed to everyone but root).
     pub async fn store(&self) -> Result<guichet_store::Store, CliError> {
-        let dir = match &self.data_dir {
-            Some(d) => d.clone(),
-            None => {
-                guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
+        let dir = if self.system_agent {
+            agent::open_system_data_dir()?
+        } else {
+            match &self.data_dir {
+                Some(d) => d.clone(),
+                None => {
+                    guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
+                }
             }
         };
         Ok(guichet_store::Store::open(&dir).await?)
+    }
+
+    /// Where the secrets of `store` are kept: the system agent's encrypted credentials for its
+    /// store, the user's keyring otherwise.
+    pub fn secrets(store: &guichet_store::Store) -> guichet_sync::secret::SecretStore {
+        guichet_sync::secret::SecretStore::of_data_dir(store.dir())
     }
 }
 

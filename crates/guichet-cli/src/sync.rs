@@ -1,7 +1,8 @@
 //! `guichet connect rt` (GLPI: see `glpi.rs`) and `guichet sync [--status]` with either server.
 //!
 //! `connect` keeps the connector settings in the store and the secret (read from stdin) in the
-//! OS keyring only. `sync` runs one pass; being offline is a normal state reported with a clear
+//! store's secret store only (the OS keyring; the system agent's encrypted credentials), and
+//! says where it went and whether it survives a reboot. `sync` runs one pass; being offline is a normal state reported with a clear
 //! message and exit status 4, the queue untouched.
 
 use std::fmt::Write as _;
@@ -21,6 +22,7 @@ use guichet_sync::{ConnectorError, PassReport, Stop, SyncError};
 use serde::Serialize;
 
 use crate::error::CliError;
+use crate::secret_place::SecretPlace;
 use crate::{output, Context};
 
 /// `guichet connect …`
@@ -178,16 +180,19 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
             None
         }
     };
-    let backend =
-        guichet_sync::secret::store(&cfg.secret_account(), &secret).map_err(sync_error)?;
     let store = ctx.store().await?;
+    let backend = Context::secrets(&store)
+        .store(&cfg.secret_account(), &secret)
+        .map_err(sync_error)?;
     profile
         .save(&store, &cfg, Utc::now())
         .await
         .map_err(sync_error)?;
-    eprintln!("secret kept in the {backend}; settings saved");
+    let place = SecretPlace::of(backend);
+    eprintln!("{}", place.line());
     if ctx.json {
         let view = serde_json::json!({
+            "secret": place,
             "url": cfg.url,
             "user": cfg.user,
             "queue": cfg.queue,

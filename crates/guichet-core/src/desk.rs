@@ -97,7 +97,8 @@ pub async fn open_desk(
 ) -> Result<ServiceDesk, CoreError> {
     match cfg.kind.as_str() {
         "rt" => {
-            let secret = guichet_sync::secret::load(&cfg.secret_account())?;
+            let secret = guichet_sync::secret::SecretStore::of_data_dir(store.dir())
+                .load(&cfg.secret_account())?;
             let profile = RtProfile::load(store).await?;
             ServiceDesk::rt_with(cfg, &profile, http, secret)
         }

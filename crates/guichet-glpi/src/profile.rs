@@ -17,7 +17,7 @@ use crate::v2::{RestClientV2, V2Config};
 use chrono::{DateTime, Utc};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
-use guichet_sync::secret::{self, Backend};
+use guichet_sync::secret::{self, Backend, SecretStore};
 use guichet_sync::SyncError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -182,41 +182,47 @@ impl GlpiProfile {
         Ok(())
     }
 
-    /// Puts every secret in the keyring; returns where the user secret went.
+    /// Puts every secret in `secret` (the store's keyring or the system agent's credentials);
+    /// returns where the user secret went.
     pub fn store_secrets(
         &self,
         cfg: &ConnectorConfig,
         s: &GlpiSecrets,
+        secret: &SecretStore,
     ) -> Result<Backend, SyncError> {
-        let backend = secret::store(&cfg.secret_account(), s.user.expose())?;
+        let backend = secret.store(&cfg.secret_account(), s.user.expose())?;
         if let Some(t) = &s.app_token {
-            secret::store(&app_token_account(cfg), t.expose())?;
+            secret.store(&app_token_account(cfg), t.expose())?;
         }
         if let (Some(id), Some(t)) = (&self.api_client_id, &s.api_client_secret) {
-            secret::store(&oauth_account(cfg, id), t.expose())?;
+            secret.store(&oauth_account(cfg, id), t.expose())?;
         }
         let inventory_client = self.inventory.as_ref().and_then(|i| i.client_id.as_ref());
         if let (Some(id), Some(t)) = (inventory_client, &s.inventory_client_secret) {
-            secret::store(&oauth_account(cfg, id), t.expose())?;
+            secret.store(&oauth_account(cfg, id), t.expose())?;
         }
         Ok(backend)
     }
 
-    /// Reads every secret the profile needs from the keyring.
-    pub fn load_secrets(&self, cfg: &ConnectorConfig) -> Result<GlpiSecrets, SyncError> {
-        let user = Secret::new(secret::load(&cfg.secret_account())?);
+    /// Reads every secret the profile needs from `secret`.
+    pub fn load_secrets(
+        &self,
+        cfg: &ConnectorConfig,
+        secret: &SecretStore,
+    ) -> Result<GlpiSecrets, SyncError> {
+        let user = Secret::new(secret.load(&cfg.secret_account())?);
         let app_token = if self.app_token {
-            Some(Secret::new(secret::load(&app_token_account(cfg))?))
+            Some(Secret::new(secret.load(&app_token_account(cfg))?))
         } else {
             None
         };
         let api_client_secret = match &self.api_client_id {
-            Some(id) => Some(Secret::new(secret::load(&oauth_account(cfg, id))?)),
+            Some(id) => Some(Secret::new(secret.load(&oauth_account(cfg, id))?)),
             None => None,
         };
         let inventory_client_secret =
             match self.inventory.as_ref().and_then(|i| i.client_id.as_ref()) {
-                Some(id) => Some(Secret::new(secret::load(&oauth_account(cfg, id))?)),
+                Some(id) => Some(Secret::new(secret.load(&oauth_account(cfg, id))?)),
                 None => None,
             };
         Ok(GlpiSecrets {
@@ -242,7 +248,7 @@ impl GlpiProfile {
                 "the GLPI settings are missing: connect to GLPI again".into(),
             ));
         };
-        let secrets = profile.load_secrets(cfg)?;
+        let secrets = profile.load_secrets(cfg, &SecretStore::of_data_dir(store.dir()))?;
         let detection = match crate::rest::detect(&http, &cfg.url, profile.can_use_v2()).await {
             Ok(d) => {
                 DetectedApi::new(d, now).save(store).await?;

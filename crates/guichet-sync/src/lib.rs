@@ -12,7 +12,9 @@
 //!   (what an [`OutgoingTicket`] says) and [`Article`], [`ArticleImage`] (what a pull delivers).
 //! * [`http`]: the HTTP client every connector uses (rustls with the system roots plus an
 //!   optional extra CA file, proxies from the environment, timeouts on every request).
-//! * [`secret`]: credentials in the OS keyring, never in the database or config files.
+//! * [`secret`]: credentials in the OS keyring, or the system agent's systemd encrypted
+//!   credentials, never in the database or config files.
+//! * [`proxy`]: a proxy address's login and password kept as a secret, not as a setting.
 //! * [`config`]: the connector settings (URL, user, queue, CA file: never the secret).
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
@@ -24,6 +26,7 @@ mod error;
 pub mod http;
 mod kb;
 mod kb_store;
+pub mod proxy;
 pub mod secret;
 
 pub use connector::{

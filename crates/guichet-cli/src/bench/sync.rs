@@ -91,7 +91,12 @@ pub async fn run(ctx: &Context, args: BenchSyncArgs) -> Result<(), CliError> {
             "`bench sync` compares API v1 sequences: connect without --api-client-id",
         ));
     }
-    let secrets = profile.load_secrets(&cfg).map_err(CoreError::Sync)?;
+    let secrets = profile
+        .load_secrets(
+            &cfg,
+            &guichet_sync::secret::SecretStore::of_data_dir(store.dir()),
+        )
+        .map_err(CoreError::Sync)?;
     let raw = Raw::new(&cfg, &profile, &secrets);
     let (mut client_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
     let mut done = 0;

@@ -9,6 +9,11 @@ use std::process::{Command, Output, Stdio};
 /// Runs `guichet ARGS` on the store in `dir`, in a fresh kernel session keyring, with `stdin`,
 /// as user `alice` in the C locale (English messages).
 pub fn guichet(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    guichet_with(dir, args, stdin, &[])
+}
+
+/// [`guichet`] with more environment variables (`envs`).
+pub fn guichet_with(dir: &Path, args: &[&str], stdin: &str, envs: &[(&str, &str)]) -> Output {
     let mut child = Command::new("keyctl")
         .args(["session", "-"])
         .arg(env!("CARGO_BIN_EXE_guichet"))
@@ -18,6 +23,8 @@ pub fn guichet(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .envs(envs.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,14 +1,29 @@
-//! Connector secrets (password or API token) in the OS keyring, never in SQLite, config files
-//! or logs.
+//! Connector secrets (password or API token), never in SQLite, config files or logs.
 //!
-//! On Linux the Secret Service (GNOME Keyring, KWallet) is tried first, where a session bus
-//! exists; otherwise the kernel keyutils store (the user's keyring, kept in the user's
-//! persistent keyring). Other systems use their native store. Entries are under the service
-//! `guichet` with the account `<connector>:<url>:<user>`.
+//! Where a secret goes depends on the store it belongs to ([`SecretStore::of_data_dir`]):
+//!
+//! * A person's store: the OS keyring. On Linux the Secret Service (GNOME Keyring, KWallet) is
+//!   tried first, where a session bus exists; it keeps secrets on disk across reboots.
+//!   Otherwise the kernel keyutils store (the user's keyring, linked to the user's persistent
+//!   keyring), which a reboot empties. Other systems use their native store. Entries are under
+//!   the service `guichet` with the account `<connector>:<url>:<user>`.
+//! * The system agent's store (a `credentials/` directory beside the database, made by
+//!   `guichet agent install --system` and `guichet --system-agent …`): systemd encrypted
+//!   credentials, which survive reboots ([`SystemCredentials`]).
+//!
+//! [`Backend::survives_reboot`] says which is which, so that `connect` can tell the person.
 
 use keyring::{Entry, Error as KeyringError};
 
+use std::path::{Path, PathBuf};
+
 use crate::SyncError;
+
+pub use system_credentials::{
+    credential_id, SystemCredentials, CREDENTIALS_DIR, CREDENTIAL_PREFIX,
+};
+
+mod system_credentials;
 
 /// Keyring service name.
 pub const SERVICE: &str = "guichet";
@@ -27,6 +42,26 @@ pub enum Backend {
     Keyutils,
     /// The platform's native store (macOS Keychain, Windows Credential Manager).
     Native,
+    /// A systemd encrypted credential of the system agent (host key, and TPM2 where present).
+    SystemCredential,
+}
+
+impl Backend {
+    /// Whether a secret kept there is still there after the machine restarts. The kernel key
+    /// store is memory only (and its persistent keyring expires after days without use).
+    pub fn survives_reboot(self) -> bool {
+        !matches!(self, Backend::Keyutils)
+    }
+
+    /// Stable name for `--json`: `secret_service`, `keyutils`, `native`, `system_credential`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::SecretService => "secret_service",
+            Backend::Keyutils => "keyutils",
+            Backend::Native => "native",
+            Backend::SystemCredential => "system_credential",
+        }
+    }
 }
 
 impl std::fmt::Display for Backend {
@@ -35,6 +70,7 @@ impl std::fmt::Display for Backend {
             Backend::SecretService => "Secret Service",
             Backend::Keyutils => "kernel keyutils",
             Backend::Native => "system keychain",
+            Backend::SystemCredential => "systemd encrypted credential",
         })
     }
 }
@@ -61,129 +97,15 @@ fn entries(account: &str) -> Vec<(Backend, Result<Entry, KeyringError>)> {
     v
 }
 
-/// The kernel key store, used through the **user** keyring rather than the session keyring.
-///
-/// Why not the `keyring` crate's keyutils credential: it keeps keys in the session keyring and
-/// asks for the persistent keyring with the session as anchor, which makes the kernel give a
-/// process without a session keyring a new, empty one. A secret saved by `guichet connect` was
-/// then invisible to the next `guichet sync` on a headless machine (regression test below).
-/// The user keyring is shared by every process of the user (shells, the timer's service, the
-/// app); the key grants its owner read and search without "possession", and it is also linked
-/// into the user's persistent keyring where the kernel has one, so that it outlives the last
-/// process of the user (the kernel expires it after days without use).
 #[cfg(target_os = "linux")]
-mod user_keyring {
-    use std::any::Any;
-
-    use keyring::credential::CredentialApi;
-    use keyring::Error as KeyringError;
-    use linux_keyutils::{KeyError, KeyPermissionsBuilder, KeyRing, KeyRingIdentifier, Permission};
-
-    use super::SERVICE;
-
-    /// One secret in the user keyring.
-    #[derive(Debug)]
-    pub struct UserKeyCredential {
-        description: String,
-    }
-
-    impl UserKeyCredential {
-        /// The credential of `account` (description `keyring-rs:<account>@guichet`, the form
-        /// the `keyring` crate uses, so that `keyctl` users recognise it).
-        pub fn new(account: &str) -> Self {
-            UserKeyCredential {
-                description: format!("keyring-rs:{account}@{SERVICE}"),
-            }
-        }
-    }
-
-    fn error(e: KeyError) -> KeyringError {
-        match e {
-            KeyError::KeyDoesNotExist | KeyError::KeyringDoesNotExist => KeyringError::NoEntry,
-            KeyError::AccessDenied | KeyError::OperationNotSupported => {
-                KeyringError::NoStorageAccess(Box::new(e))
-            }
-            e => KeyringError::PlatformFailure(Box::new(e)),
-        }
-    }
-
-    fn user_keyring() -> Result<KeyRing, KeyringError> {
-        // Keys are only "possessed" (fully usable) through the process's own keyrings. A fresh
-        // session keyring (`keyctl session`, a systemd unit's private keyring) does not link the
-        // user keyring; link it, as pam_keyinit does for a login. Without a session keyring of
-        // its own the process uses the user-session keyring, which already links it (`create:
-        // false` so that no empty session is made for us).
-        if let Ok(session) = KeyRing::from_special_id(KeyRingIdentifier::Session, false) {
-            let _ = session.link_keyring_id(KeyRingIdentifier::User);
-        }
-        KeyRing::from_special_id(KeyRingIdentifier::User, true).map_err(error)
-    }
-
-    impl CredentialApi for UserKeyCredential {
-        fn set_secret(&self, secret: &[u8]) -> keyring::Result<()> {
-            if secret.is_empty() {
-                return Err(KeyringError::Invalid(
-                    "secret".into(),
-                    "cannot be empty".into(),
-                ));
-            }
-            let key = user_keyring()?
-                .add_key(&self.description, secret)
-                .map_err(error)?;
-            let owner = Permission::VIEW
-                | Permission::READ
-                | Permission::WRITE
-                | Permission::SEARCH
-                | Permission::LINK
-                | Permission::SETATTR;
-            key.set_perms(
-                KeyPermissionsBuilder::builder()
-                    .posessor(Permission::ALL)
-                    .user(owner)
-                    .build(),
-            )
-            .map_err(error)?;
-            // Best effort: not every kernel or container offers persistent keyrings.
-            if let Ok(persistent) = KeyRing::get_persistent(KeyRingIdentifier::User) {
-                let _ = persistent.link_key(key);
-            }
-            Ok(())
-        }
-
-        fn get_secret(&self) -> keyring::Result<Vec<u8>> {
-            let user = user_keyring()?;
-            let key = match user.search(&self.description) {
-                Ok(key) => key,
-                // After the user's last process ended, only the persistent keyring has it.
-                Err(KeyError::KeyDoesNotExist) => {
-                    let persistent =
-                        KeyRing::get_persistent(KeyRingIdentifier::User).map_err(error)?;
-                    let key = persistent.search(&self.description).map_err(error)?;
-                    let _ = user.link_key(key);
-                    key
-                }
-                Err(e) => return Err(error(e)),
-            };
-            key.read_to_vec().map_err(error)
-        }
-
-        fn delete_credential(&self) -> keyring::Result<()> {
-            let key = user_keyring()?.search(&self.description).map_err(error)?;
-            key.invalidate().map_err(error)
-        }
-
-        fn as_any(&self) -> &dyn Any {
-            self
-        }
-    }
-}
+mod user_keyring;
 
 #[cfg(not(target_os = "linux"))]
 fn entries(account: &str) -> Vec<(Backend, Result<Entry, KeyringError>)> {
     vec![(Backend::Native, Entry::new(SERVICE, account))]
 }
 
-/// Stores a secret; returns where it went. Fails with a clear message when no keyring works.
+/// Stores a secret in the user's keyring; returns where it went. Fails with a clear message when no keyring works.
 pub fn store(account: &str, secret: &str) -> Result<Backend, SyncError> {
     let mut tried = Vec::new();
     for (backend, entry) in entries(account) {
@@ -199,7 +121,7 @@ pub fn store(account: &str, secret: &str) -> Result<Backend, SyncError> {
     )))
 }
 
-/// Reads a secret back.
+/// Reads a secret back from the user's keyring.
 pub fn load(account: &str) -> Result<String, SyncError> {
     let mut tried = Vec::new();
     for (backend, entry) in entries(account) {
@@ -217,11 +139,60 @@ pub fn load(account: &str) -> Result<String, SyncError> {
     )))
 }
 
-/// Removes a secret from every store that has it.
+/// Removes a secret from every keyring that has it.
 pub fn delete(account: &str) {
     for (_, entry) in entries(account) {
         if let Ok(e) = entry {
             let _ = e.delete_credential();
+        }
+    }
+}
+
+/// Where the secrets of one store are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretStore {
+    /// The user's OS keyring (see the module documentation).
+    Keyring,
+    /// The system agent's encrypted credentials.
+    System(SystemCredentials),
+}
+
+impl SecretStore {
+    /// The secrets of the store in `data_dir`: the system agent's encrypted credentials when the
+    /// store has a `credentials/` directory, the user's keyring otherwise. Under systemd, the
+    /// credentials the unit loaded are read from `$CREDENTIALS_DIRECTORY`.
+    pub fn of_data_dir(data_dir: &Path) -> SecretStore {
+        if data_dir.join(CREDENTIALS_DIR).is_dir() {
+            let loaded = std::env::var_os("CREDENTIALS_DIRECTORY")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute());
+            SecretStore::System(SystemCredentials::new(data_dir, loaded))
+        } else {
+            SecretStore::Keyring
+        }
+    }
+
+    /// Stores a secret; returns where it went.
+    pub fn store(&self, account: &str, secret: &str) -> Result<Backend, SyncError> {
+        match self {
+            SecretStore::Keyring => store(account, secret),
+            SecretStore::System(c) => c.store(account, secret).map(|()| Backend::SystemCredential),
+        }
+    }
+
+    /// Reads a secret back.
+    pub fn load(&self, account: &str) -> Result<String, SyncError> {
+        match self {
+            SecretStore::Keyring => load(account),
+            SecretStore::System(c) => c.load(account),
+        }
+    }
+
+    /// Removes a secret, wherever this store keeps it.
+    pub fn delete(&self, account: &str) {
+        match self {
+            SecretStore::Keyring => delete(account),
+            SecretStore::System(c) => c.delete(account),
         }
     }
 }
