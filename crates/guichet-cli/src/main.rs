@@ -18,6 +18,7 @@ mod inventory;
 mod kb;
 mod output;
 mod site;
+mod store;
 mod sync;
 mod table;
 mod ticket;
@@ -74,6 +75,8 @@ enum Command {
     Asset(asset::AssetArgs),
     /// The scheduled agent: `agent install|uninstall` (systemd timer), `agent run`, `agent status`.
     Agent(agent::AgentArgs),
+    /// The local store itself: `store check` (integrity), `store repair` (backup, then salvage).
+    Store(store::StoreArgs),
     /// Sneakernet: `bundle export|import|inspect` carries the queue of an offline site in a signed file.
     Bundle(bundle::BundleArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
@@ -113,20 +116,29 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         data_dir: cli.data_dir,
         json: cli.json,
     };
-    match cli.command {
-        Command::Inventory(args) => inventory::run(&ctx, args).await,
-        Command::Kb(args) => kb::run(&ctx, args).await,
-        Command::Ticket(args) => ticket::run(&ctx, args).await,
-        Command::Connect(args) => sync::connect(&ctx, args).await,
-        Command::Sync(args) => sync::run(&ctx, args).await,
-        Command::Site(args) => site::run(&ctx, args).await,
-        Command::Asset(args) => asset::run(&ctx, args).await,
-        Command::Agent(args) => agent::run(&ctx, args).await,
-        Command::Bundle(args) => bundle::run(&ctx, args).await,
+    let db = ctx.dir().ok().map(|d| d.join(guichet_store::DATABASE_FILE));
+    command(&ctx, cli.command).await.map_err(|e| match &db {
+        Some(db) => e.naming_store(db),
+        None => e,
+    })
+}
+
+async fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Inventory(args) => inventory::run(ctx, args).await,
+        Command::Kb(args) => kb::run(ctx, args).await,
+        Command::Ticket(args) => ticket::run(ctx, args).await,
+        Command::Connect(args) => sync::connect(ctx, args).await,
+        Command::Sync(args) => sync::run(ctx, args).await,
+        Command::Site(args) => site::run(ctx, args).await,
+        Command::Asset(args) => asset::run(ctx, args).await,
+        Command::Agent(args) => agent::run(ctx, args).await,
+        Command::Bundle(args) => bundle::run(ctx, args).await,
+        Command::Store(args) => store::run(ctx, args).await,
         Command::Bench { what } => match what {
-            BenchWhat::Inventory(args) => bench::run(&ctx, args),
-            BenchWhat::Kb(args) => bench::kb::run(&ctx, args).await,
-            BenchWhat::Sync(args) => bench::sync::run(&ctx, args).await,
+            BenchWhat::Inventory(args) => bench::run(ctx, args),
+            BenchWhat::Kb(args) => bench::kb::run(ctx, args).await,
+            BenchWhat::Sync(args) => bench::sync::run(ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }
@@ -142,15 +154,19 @@ pub struct Context {
 }
 
 impl Context {
+    /// The chosen data directory.
+    pub fn dir(&self) -> Result<PathBuf, CliError> {
+        match &self.data_dir {
+            Some(d) => Ok(d.clone()),
+            None => Ok(
+                guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
+            ),
+        }
+    }
+
     /// Opens the local store in the chosen data directory.
     pub async fn store(&self) -> Result<guichet_store::Store, CliError> {
-        let dir = match &self.data_dir {
-            Some(d) => d.clone(),
-            None => {
-                guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
-            }
-        };
-        Ok(guichet_store::Store::open(&dir).await?)
+        Ok(guichet_store::Store::open(&self.dir()?).await?)
     }
 }
 
