@@ -11,7 +11,8 @@
 //!   first screen, what waits for it, and the timeline.
 //! * [`admin`]: the admin section (site machines, hand-entered assets, exports); [`labels`]:
 //!   the assets' QR labels; [`dialogs`]: the save dialog every export goes through;
-//!   [`bundles`]: offline bundles; [`agent`]: the scheduled agent.
+//!   [`bundles`]: offline bundles; [`agent`]: the scheduled agent; [`recovery`]: the screen
+//!   shown, instead of a crash, when the store does not open.
 //!
 //! Blobs (screenshots, KB images) are served to the web view by the `guichet-blob` URI scheme.
 
@@ -28,6 +29,7 @@ pub mod health;
 pub mod jobs;
 pub mod labels;
 pub mod logging;
+pub mod recovery;
 pub mod screenshot;
 pub mod service_desk;
 pub mod settings;
@@ -94,6 +96,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::agent::agent_status,
             crate::agent::agent_install,
             crate::agent::agent_uninstall,
+            crate::recovery::store_trouble,
+            crate::recovery::store_check,
+            crate::recovery::store_repair,
+            crate::recovery::app_restart,
         ])
         .events(collect_events![
             state::InventoryProgress,
@@ -121,7 +127,8 @@ pub fn bindings_typescript() -> String {
     text
 }
 
-fn data_dir() -> std::path::PathBuf {
+/// The data directory: `GUICHET_DATA_DIR`, else the per-user one.
+pub(crate) fn data_dir() -> std::path::PathBuf {
     std::env::var_os("GUICHET_DATA_DIR")
         .map(Into::into)
         .or_else(guichet_store::default_data_dir)
@@ -184,7 +191,15 @@ pub fn run() {
             }
             let (dir, opened) = opening.join().map_err(|_| "the store's opening thread panicked")?;
             tracing::info!(data_dir = %dir.display(), version = env!("CARGO_PKG_VERSION"), "starting");
-            let (store, conf) = opened?;
+            let (store, conf) = match opened {
+                Ok(opened) => opened,
+                // The window opens on the recovery screen instead (see `recovery`).
+                Err(e) => {
+                    tracing::error!(data_dir = %dir.display(), "the store did not open: {e}");
+                    app.manage(recovery::StoreTrouble::new(&dir, &e));
+                    return Ok(());
+                }
+            };
             let st = state::AppState::new(store, log_dir);
             st.set_locale(conf.locale);
             app.manage(st);

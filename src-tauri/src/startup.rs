@@ -17,7 +17,7 @@ use std::sync::{Mutex, Once, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager as _};
 
 /// When the tray and the background sync start if no screen is painted before.
 pub const LATE_START: Duration = Duration::from_secs(2);
@@ -132,6 +132,10 @@ pub fn app_live(app: &AppHandle, now_epoch_ms: i64, page: &[PageStep]) {
 /// Starts the tray icon and the background sync, once. The tray is a GTK object: it is made
 /// on the main thread.
 pub fn start_background(app: &AppHandle) {
+    // A store that did not open leaves nothing to sync (the recovery screen is shown).
+    if app.try_state::<crate::state::AppState>().is_none() {
+        return;
+    }
     BACKGROUND.call_once(|| {
         let handle = app.clone();
         let made = app.run_on_main_thread(move || {

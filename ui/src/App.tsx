@@ -1,6 +1,6 @@
 // The app shell: skip link, header (sync status, language, theme), navigation, and the page.
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
-import type { Backend, LocaleChoice, SyncStatus, ThemeChoice } from "./backend/backend";
+import type { Backend, LocaleChoice, StoreTrouble, SyncStatus, ThemeChoice } from "./backend/backend";
 import { AppCtx, PAGES, useApp, type PageId } from "./context";
 import { rememberDisplay, rememberedDisplay, type Display } from "./display";
 import { I18nProvider, langFor, langOf, useI18n, type Lang } from "./i18n";
@@ -12,6 +12,8 @@ const Kb = lazy(() => import("./pages/Kb").then((m) => ({ default: m.Kb })));
 const InventoryPage = lazy(() => import("./pages/Inventory").then((m) => ({ default: m.InventoryPage })));
 const Admin = lazy(() => import("./pages/Admin").then((m) => ({ default: m.Admin })));
 const SettingsPage = lazy(() => import("./pages/Settings").then((m) => ({ default: m.SettingsPage })));
+// Only when the local store did not open.
+const Recovery = lazy(() => import("./pages/Recovery").then((m) => ({ default: m.Recovery })));
 const About = lazy(() => import("./pages/About").then((m) => ({ default: m.About })));
 
 export interface AppProps {
@@ -33,9 +35,12 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
   const [choice, setChoice] = useState<LocaleChoice>(remembered.locale);
   const [theme, setTheme] = useState<ThemeChoice>(remembered.theme);
   const [sync, setSync] = useState<SyncStatus | null>(null);
+  // The local store did not open: the recovery screen replaces the app.
+  const [trouble, setTrouble] = useState<StoreTrouble | null>(null);
 
   useEffect(() => {
     const stop: (() => void)[] = [];
+    backend.storeTrouble().then(setTrouble).catch(() => {});
     backend.osLocale().then((l) => !forced && setOsLang(langOf(l))).catch(() => {});
     backend.settingsGet().then((s) => {
       if (!forced) setChoice(s.locale);
@@ -68,15 +73,21 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
   return (
     <I18nProvider lang={lang}>
       <AppCtx.Provider value={{ backend, sync, navigate }}>
-        <Shell
-          page={page}
-          navigate={navigate}
-          lang={lang}
-          theme={theme}
-          onLocale={applyLocale}
-          onTheme={setTheme}
-          onSaved={applySaved}
-        />
+        {trouble ? (
+          <Suspense fallback={null}>
+            <Recovery trouble={trouble} />
+          </Suspense>
+        ) : (
+          <Shell
+            page={page}
+            navigate={navigate}
+            lang={lang}
+            theme={theme}
+            onLocale={applyLocale}
+            onTheme={setTheme}
+            onSaved={applySaved}
+          />
+        )}
       </AppCtx.Provider>
     </I18nProvider>
   );

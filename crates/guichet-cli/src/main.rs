@@ -19,6 +19,7 @@ mod kb;
 mod output;
 mod secret_place;
 mod site;
+mod store;
 mod sync;
 mod table;
 mod ticket;
@@ -80,6 +81,8 @@ enum Command {
     Asset(asset::AssetArgs),
     /// The scheduled agent: `agent install|uninstall` (systemd timer), `agent run`, `agent status`.
     Agent(agent::AgentArgs),
+    /// The local store itself: `store check` (integrity), `store repair` (backup, then salvage).
+    Store(store::StoreArgs),
     /// Sneakernet: `bundle export|import|inspect` carries the queue of an offline site in a signed file.
     Bundle(bundle::BundleArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
@@ -120,20 +123,29 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         system_agent: cli.system_agent,
         json: cli.json,
     };
-    match cli.command {
-        Command::Inventory(args) => inventory::run(&ctx, args).await,
-        Command::Kb(args) => kb::run(&ctx, args).await,
-        Command::Ticket(args) => ticket::run(&ctx, args).await,
-        Command::Connect(args) => sync::connect(&ctx, args).await,
-        Command::Sync(args) => sync::run(&ctx, args).await,
-        Command::Site(args) => site::run(&ctx, args).await,
-        Command::Asset(args) => asset::run(&ctx, args).await,
-        Command::Agent(args) => agent::run(&ctx, args).await,
-        Command::Bundle(args) => bundle::run(&ctx, args).await,
+    let db = ctx.dir().ok().map(|d| d.join(guichet_store::DATABASE_FILE));
+    command(&ctx, cli.command).await.map_err(|e| match &db {
+        Some(db) => e.naming_store(db),
+        None => e,
+    })
+}
+
+async fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Inventory(args) => inventory::run(ctx, args).await,
+        Command::Kb(args) => kb::run(ctx, args).await,
+        Command::Ticket(args) => ticket::run(ctx, args).await,
+        Command::Connect(args) => sync::connect(ctx, args).await,
+        Command::Sync(args) => sync::run(ctx, args).await,
+        Command::Site(args) => site::run(ctx, args).await,
+        Command::Asset(args) => asset::run(ctx, args).await,
+        Command::Agent(args) => agent::run(ctx, args).await,
+        Command::Bundle(args) => bundle::run(ctx, args).await,
+        Command::Store(args) => store::run(ctx, args).await,
         Command::Bench { what } => match what {
-            BenchWhat::Inventory(args) => bench::run(&ctx, args),
-            BenchWhat::Kb(args) => bench::kb::run(&ctx, args).await,
-            BenchWhat::Sync(args) => bench::sync::run(&ctx, args).await,
+            BenchWhat::Inventory(args) => bench::run(ctx, args),
+            BenchWhat::Kb(args) => bench::kb::run(ctx, args).await,
+            BenchWhat::Sync(args) => bench::sync::run(ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }
@@ -151,20 +163,23 @@ pub struct Context {
 }
 
 impl Context {
-    /// Opens the local store in the chosen data directory (with `--system-agent`, the system
-    /// agent's, created closed to everyone but root).
+    /// The chosen data directory (with `--system-agent`, the system agent's, created closed to
+    /// everyone but root).
+    pub fn dir(&self) -> Result<PathBuf, CliError> {
+        if self.system_agent {
+            return agent::open_system_data_dir();
+        }
+        match &self.data_dir {
+            Some(d) => Ok(d.clone()),
+            None => Ok(
+                guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
+            ),
+        }
+    }
+
+    /// Opens the local store in the chosen data directory.
     pub async fn store(&self) -> Result<guichet_store::Store, CliError> {
-        let dir = if self.system_agent {
-            agent::open_system_data_dir()?
-        } else {
-            match &self.data_dir {
-                Some(d) => d.clone(),
-                None => {
-                    guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
-                }
-            }
-        };
-        Ok(guichet_store::Store::open(&dir).await?)
+        Ok(guichet_store::Store::open(&self.dir()?).await?)
     }
 
     /// Where the secrets of `store` are kept: the system agent's encrypted credentials for its

@@ -16,6 +16,7 @@
 //!   whether a scheduled one goes now or waits for the contact time the server asked for.
 //! * Bundles: [`export_bundle`], [`import_bundle`], [`write_return_bundle`], [`inspect_bundle`].
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
+//! * A damaged store: [`check_store`], [`repair_store`] (backup, salvage, replacement).
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
@@ -29,6 +30,7 @@ mod inventory_push;
 mod pass;
 mod report;
 mod site_export;
+mod store_repair;
 
 pub use article::{article_for_display, inline_images, INLINE_LIMIT};
 pub use bundles::{
@@ -51,3 +53,4 @@ pub use report::{
     SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,
 };
 pub use site_export::{export_site_glpi, site_export_deviceid, site_glpi_file_name};
+pub use store_repair::{check_store, repair_store, StoreRepair};

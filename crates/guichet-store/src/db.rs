@@ -36,7 +36,15 @@ impl Store {
     }
 
     /// Opens the store applying the given migration set (tests use an older subset).
+    ///
+    /// A file that is not a database or is damaged gives [`StoreError::Damaged`] naming it.
     pub async fn open_with(dir: &Path, migrator: &Migrator) -> Result<Store, StoreError> {
+        Self::open_unnamed(dir, migrator)
+            .await
+            .map_err(|e| e.at(&dir.join(DATABASE_FILE)))
+    }
+
+    async fn open_unnamed(dir: &Path, migrator: &Migrator) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
             path: dir.to_path_buf(),
             source,

@@ -17,14 +17,23 @@ pub enum StoreError {
     NoDataDir,
     /// SQLite failed.
     #[error("database error: {0}")]
-    Sql(sqlx::Error),
+    Sql(#[source] sqlx::Error),
     /// The disk holding the data directory is full: the change was refused whole (nothing of it
     /// was written), earlier data is intact.
     #[error("the disk holding Guichet's data is full{}: nothing was saved; free some space and try again", .0.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default())]
     DiskFull(Option<std::path::PathBuf>),
     /// A migration failed (the database is left as it was before that migration).
     #[error("database upgrade failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    /// The database file is not a database or is damaged (SQLite's `SQLITE_NOTADB`,
+    /// `SQLITE_CORRUPT`): `guichet store check` and `guichet store repair` deal with it.
+    #[error("the local store{} is damaged ({reason})", path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default())]
+    Damaged {
+        /// The database file, when known where the error was seen.
+        path: Option<std::path::PathBuf>,
+        /// SQLite's words: `file is not a database`, `database disk image is malformed`.
+        reason: String,
+    },
     /// The database was written by a newer Guichet whose migrations this one does not know.
     #[error("the database at {0} was created by a newer version of Guichet; upgrade Guichet")]
     TooNew(std::path::PathBuf),
@@ -57,6 +66,53 @@ pub enum StoreError {
     },
 }
 
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        use sqlx::migrate::MigrateError;
+        let inner = match &e {
+            MigrateError::Execute(s) | MigrateError::ExecuteMigration(s, _) => damage_reason(s),
+            _ => None,
+        };
+        match inner {
+            Some(reason) => StoreError::Damaged { path: None, reason },
+            None => StoreError::Migrate(e),
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether this error says the database file is damaged or not a database.
+    pub fn is_damaged(&self) -> bool {
+        matches!(self, StoreError::Damaged { .. })
+    }
+
+    /// Names the database file in a [`StoreError::Damaged`] that does not name one yet.
+    pub fn at(self, db: &std::path::Path) -> StoreError {
+        match self {
+            StoreError::Damaged { path: None, reason } => StoreError::Damaged {
+                path: Some(db.to_path_buf()),
+                reason,
+            },
+            e => e,
+        }
+    }
+}
+
+/// SQLite's primary result codes that mean the file itself is damaged: `SQLITE_CORRUPT` (11)
+/// and `SQLITE_NOTADB` (26). Extended codes carry the primary one in their low byte.
+const DAMAGE_CODES: [i64; 2] = [11, 26];
+
+/// SQLite's words when `e` says the database file is damaged or not a database.
+pub(crate) fn damage_reason(e: &sqlx::Error) -> Option<String> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    let code: i64 = db.code()?.parse().ok()?;
+    DAMAGE_CODES
+        .contains(&(code & 0xff))
+        .then(|| db.message().to_string())
+}
+
 /// A stored blob id that does not parse: the row holding it is corrupt.
 impl From<guichet_bundle::NotABlobId> for StoreError {
     fn from(e: guichet_bundle::NotABlobId) -> Self {
@@ -87,7 +143,10 @@ impl From<sqlx::Error> for StoreError {
                 return StoreError::DiskFull(None);
             }
         }
-        StoreError::Sql(e)
+        match damage_reason(&e) {
+            Some(reason) => StoreError::Damaged { path: None, reason },
+            None => StoreError::Sql(e),
+        }
     }
 }
 

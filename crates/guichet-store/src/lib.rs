@@ -27,6 +27,8 @@
 //!   another process's write under the busy timeout instead of failing with `SQLITE_BUSY`
 //!   when a read turns into a write; commits are synced to disk (`synchronous=FULL`) before
 //!   anything reports them done.
+//! * Damage: [`check_store`] and [`repair_store`] (backup, salvage into a fresh store) for a file
+//!   that no longer opens or reads ([`StoreError::Damaged`]).
 //!
 //! Secrets never enter this database: they live in the OS keyring.
 
@@ -39,6 +41,7 @@ pub mod bundle;
 mod db;
 mod error;
 mod outbox;
+mod repair;
 mod sanitize;
 mod settings;
 pub mod site;
@@ -54,6 +57,9 @@ pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
 pub use guichet_records::BlobId;
 pub use outbox::{InventoryMode, InventoryPush, OutboxEntry, OutboxKind, OutboxState, SyncStatus};
+pub use repair::{
+    check_store, repair_store, RepairOptions, RepairReport, StoreCheck, TableSalvage,
+};
 pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
 pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};
 pub use site::assets::{Asset, AssetFilter, AssetPatch, AssetStatus, NewAsset};

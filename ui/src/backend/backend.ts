@@ -34,6 +34,9 @@ import type {
   ReportLang,
   SiteExportFormat,
   SnapshotSummary,
+  StoreCheckView,
+  StoreRepairView,
+  StoreTrouble,
   SyncStatus,
   SystemInfoPreview,
   TicketDraft,
@@ -140,6 +143,13 @@ export interface Backend {
   agentInstall(schedule: AgentSchedule, dryRun: boolean): Promise<AgentInstall>;
   /** The unit files removed. */
   agentUninstall(): Promise<string[]>;
+  // A local store that did not open (the recovery screen)
+  /** Why the store did not open; null when it did. */
+  storeTrouble(): Promise<StoreTrouble | null>;
+  storeCheck(): Promise<StoreCheckView>;
+  /** Backs the store up, then salvages it; `startEmpty` replaces an unreadable file by an empty store. */
+  storeRepair(startEmpty: boolean): Promise<StoreRepairView>;
+  appRestart(): Promise<void>;
   /** URL of a stored blob (KB images) for <img src>. */
   blobUrl(sha256: string): string;
 }

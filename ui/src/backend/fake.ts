@@ -10,6 +10,7 @@ import type {
   ArticleHit,
   InventoryProgress,
   InventoryView,
+  StoreTrouble,
   SyncStatus,
   TicketSummary,
   TicketThread,
@@ -107,6 +108,9 @@ function hit(a: Article, query: string): ArticleHit {
 
 export interface FakeOptions {
   online?: boolean;
+  /** The store did not open: the app shows the recovery screen. A reason of
+   *  "file is not a database" makes the repair save nothing. */
+  trouble?: StoreTrouble;
 }
 
 /** A site's bundle as `bundleInspect` describes it (`return` for the answer). */
@@ -530,6 +534,27 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       timerInstalled = false;
       return was ? [`${UNIT_DIR}/guichet-agent.service`, `${UNIT_DIR}/guichet-agent.timer`] : [];
     },
+    async storeTrouble() {
+      return opts.trouble ?? null;
+    },
+    async storeCheck() {
+      return opts.trouble ? { ok: false, problems: [opts.trouble.reason] } : { ok: true, problems: [] };
+    },
+    async storeRepair(startEmpty) {
+      const backup = "/home/user/.local/share/guichet/backups/store-20261123T091500Z";
+      if (opts.trouble?.reason === "file is not a database") return { backup, readable: false, replaced: startEmpty, tables: [] };
+      return {
+        backup,
+        readable: true,
+        replaced: true,
+        tables: [
+          { table: "tickets", saved: 41, lost: 3 },
+          { table: "ticket_replies", saved: 97, lost: 5 },
+          { table: "settings", saved: 12, lost: 0 },
+        ],
+      };
+    },
+    async appRestart() {},
     blobUrl: (sha) => `blob-test:${sha}`,
   };
 }

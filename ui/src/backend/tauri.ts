@@ -76,5 +76,9 @@ export const tauriBackend: Backend = {
   agentStatus: () => unwrap(commands.agentStatus()),
   agentInstall: (schedule, dryRun) => unwrap(commands.agentInstall(schedule, dryRun)),
   agentUninstall: () => unwrap(commands.agentUninstall()),
+  storeTrouble: () => commands.storeTrouble(),
+  storeCheck: () => unwrap(commands.storeCheck()),
+  storeRepair: (startEmpty) => unwrap(commands.storeRepair(startEmpty)),
+  appRestart: () => commands.appRestart(),
   blobUrl: (sha) => convertFileSrc(sha, "guichet-blob"),
 };
