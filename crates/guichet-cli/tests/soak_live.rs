@@ -13,6 +13,10 @@
 //!
 //! RT is required (CI installs it); `GUICHET_SKIP_RT=1` skips the test explicitly.
 
+// A scenario test reads in order, step after step: the house limit on function length is for
+// the code under test.
+#![allow(clippy::too_many_lines)]
+
 mod keyring;
 use keyring::{describe, guichet};
 
