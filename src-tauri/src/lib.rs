@@ -27,6 +27,7 @@ pub mod error;
 pub mod health;
 pub mod jobs;
 pub mod labels;
+pub mod log_file;
 pub mod logging;
 pub mod screenshot;
 pub mod service_desk;
