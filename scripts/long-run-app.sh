@@ -92,8 +92,10 @@ RUN
 chmod +x "$scratch/run.sh"
 
 started=$(date +%s)
+# An interrupted run (the app gone, the session stopped) still reports the passes it made.
+status=0
 xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- \
-  "$scratch/run.sh" "$app" "$cli" "$cycles" "$scratch" >"$samples"
+  "$scratch/run.sh" "$app" "$cli" "$cycles" "$scratch" >"$samples" || status=$?
 elapsed=$(($(date +%s) - started))
 
 printf '%7s %10s %10s %5s %12s %7s\n' cycle "RSS MiB" "anon MiB" fds "WebKit MiB" queued
@@ -110,3 +112,4 @@ awk -v b="$baseline" -v t="$elapsed" '
 echo "log files:"
 find "$HOME" -name '*.log' -printf '  %p %s bytes\n'
 wc -l <"$scratch/app.err" | xargs printf '  %s lines on stderr\n'
+exit "$status"
