@@ -28,6 +28,7 @@ pub mod error;
 pub mod health;
 pub mod jobs;
 pub mod labels;
+pub mod log_file;
 pub mod logging;
 pub mod recovery;
 pub mod screenshot;

@@ -1,28 +1,54 @@
-//! Logs: tracing to a daily-rotated file in the app's log folder (seven files kept), and to
-//! stderr. The "About / diagnostics" page reads the newest file.
+//! Logs: tracing to a size-capped file in the app's log folder (`guichet.log`, rolled over at
+//! [`MAX_BYTES`] with [`KEPT`] older files kept, see [`crate::log_file`]), and to stderr. The
+//! "About / diagnostics" page reads the current file.
 
 use std::path::{Path, PathBuf};
 
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_appender::rolling::{Builder, Rotation};
 
-/// Prefix of the log files (`guichet.YYYY-MM-DD.log`).
-pub const LOG_PREFIX: &str = "guichet";
+use crate::log_file::{self, CappedLog};
+
+/// Size at which the log file rolls over; `GUICHET_LOG_MAX_BYTES` sets another (the long-run
+/// measurement sees the rotation happen in minutes).
+pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Older log files kept beside the current one.
+pub const KEPT: usize = 5;
 
 /// Log lines the writer thread may have queued before new ones are dropped.
 const QUEUED_LINES: usize = 4096;
 
+fn max_bytes() -> u64 {
+    std::env::var("GUICHET_LOG_MAX_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&b| b > 0)
+        .unwrap_or(MAX_BYTES)
+}
+
+/// Removes the daily files of earlier versions (`guichet.YYYY-MM-DD.log`): nothing rotates
+/// them any more.
+fn remove_daily_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let daily = name
+            .strip_prefix("guichet.")
+            .and_then(|n| n.strip_suffix(".log"))
+            .is_some_and(|d| d.len() == 10 && d.chars().filter(|c| *c == '-').count() == 2);
+        if daily {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Starts logging into `dir`; keep the guard alive for the app's lifetime (it flushes on drop).
 pub fn init(dir: &Path) -> Option<WorkerGuard> {
     use tracing_subscriber::prelude::*;
-    std::fs::create_dir_all(dir).ok()?;
-    let appender = Builder::new()
-        .rotation(Rotation::DAILY)
-        .filename_prefix(LOG_PREFIX)
-        .filename_suffix("log")
-        .max_log_files(7)
-        .build(dir)
-        .ok()?;
+    remove_daily_files(dir);
+    let appender = CappedLog::open(dir, max_bytes(), KEPT).ok()?;
     // The writer thread's queue is allocated whole up front: tracing-appender's default of
     // 128,000 lines kept 4 MiB resident for nothing (seen in the idle-memory benchmark). A few
     // thousand lines absorb any burst the app makes; past that, lines are dropped rather than
@@ -45,18 +71,9 @@ pub fn init(dir: &Path) -> Option<WorkerGuard> {
     Some(guard)
 }
 
-/// The newest log file in `dir`.
+/// The log file being written in `dir`, if there is one.
 pub fn newest(dir: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(LOG_PREFIX) && n.ends_with(".log"))
-        })
-        .max()
+    Some(log_file::numbered(dir, 0)).filter(|p| p.is_file())
 }
 
 /// The last `lines` lines of a text.
@@ -70,20 +87,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tail_keeps_the_last_lines_and_newest_picks_the_latest_day() {
+    fn tail_keeps_the_last_lines_and_newest_is_the_current_file() {
         assert_eq!(tail("a\nb\nc\n", 2), "b\nc");
         assert_eq!(tail("a", 5), "a");
         let d = tempfile::tempdir().unwrap();
+        assert_eq!(newest(d.path()), None);
         for n in [
             "guichet.2026-11-21.log",
-            "guichet.2026-11-23.log",
+            "guichet.1.log",
+            "guichet.log",
             "other.log",
         ] {
             std::fs::write(d.path().join(n), "x").unwrap();
         }
         assert_eq!(
             newest(d.path()).unwrap().file_name().unwrap(),
-            "guichet.2026-11-23.log"
+            "guichet.log"
         );
+        remove_daily_files(d.path());
+        let mut left: Vec<String> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["guichet.1.log", "guichet.log", "other.log"]);
     }
 }

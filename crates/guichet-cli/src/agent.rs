@@ -316,25 +316,7 @@ struct RunView {
 /// The run itself; every outcome, even a failure, is recorded.
 async fn run_once(ctx: &Context, no_sync: bool, now: DateTime<Utc>) -> Result<(), CliError> {
     let store = ctx.store().await?;
-    let started = now;
-    let run_id = store.agent_run_start(Uuid::new_v4(), started).await?;
-    let end = match steps(&store, no_sync, now).await {
-        Ok(end) => end,
-        Err(e) => RunEnd {
-            finished_at: later(started),
-            outcome: RunOutcome::Failed,
-            snapshot_id: None,
-            sync: None,
-            errors: vec![e.message()],
-        },
-    };
-    store.agent_run_finish(run_id, &end).await?;
-    let run = store
-        .agent_runs(1)
-        .await?
-        .into_iter()
-        .next()
-        .context("the run just recorded is missing")?;
+    let run = recorded_run(&store, no_sync, now).await?;
     let text = describe_run(&run);
     emit(ctx, &RunView { run: run.clone() }, text)?;
     if run.outcome == RunOutcome::Failed {
@@ -345,6 +327,33 @@ async fn run_once(ctx: &Context, no_sync: bool, now: DateTime<Utc>) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// One scheduled run on `store` (inventory snapshot, sync unless `no_sync`), recorded whatever
+/// its outcome; `guichet bench agent` runs it in a loop.
+pub(crate) async fn recorded_run(
+    store: &Store,
+    no_sync: bool,
+    now: DateTime<Utc>,
+) -> Result<AgentRun, CliError> {
+    let run_id = store.agent_run_start(Uuid::new_v4(), now).await?;
+    let end = match steps(store, no_sync, now).await {
+        Ok(end) => end,
+        Err(e) => RunEnd {
+            finished_at: later(now),
+            outcome: RunOutcome::Failed,
+            snapshot_id: None,
+            sync: None,
+            errors: vec![e.message()],
+        },
+    };
+    store.agent_run_finish(run_id, &end).await?;
+    Ok(store
+        .agent_runs(1)
+        .await?
+        .into_iter()
+        .next()
+        .context("the run just recorded is missing")?)
 }
 
 /// The end of a run that started at `started`: the clock's time, or `started` when the run's

@@ -61,6 +61,9 @@ enum BenchWhat {
     Kb(bench::kb::BenchKbArgs),
     /// Push N tickets to the configured GLPI through Guichet and as bare HTTP, and compare.
     Sync(bench::sync::BenchSyncArgs),
+    /// Run the agent N times in one process (or N processes) with tickets and replies queued
+    /// each time, and report memory and open descriptors cycle by cycle.
+    Agent(bench::agent::BenchAgentArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,6 +149,7 @@ async fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
             BenchWhat::Inventory(args) => bench::run(ctx, args),
             BenchWhat::Kb(args) => bench::kb::run(ctx, args).await,
             BenchWhat::Sync(args) => bench::sync::run(ctx, args).await,
+            BenchWhat::Agent(args) => bench::agent::run(ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }

@@ -5,8 +5,10 @@
 //! ways keeps the parsing minimal: request head plus `Content-Length` body;
 //! responses are read to EOF and de-chunked). Tests queue [`Fault`]s that are
 //! applied once each to the next request matching a method and a path
-//! substring, switch the "network" off with [`FaultProxy::set_down`], and
-//! assert on the [`ProxiedRequest`] log.
+//! substring, switch the "network" off with [`FaultProxy::set_down`], slow
+//! every request down with [`FaultProxy::set_pace`] (so that a process killed
+//! at a random moment is likely to be in the middle of one), and assert on the
+//! [`ProxiedRequest`] log.
 //!
 //! It runs on its own thread with its own tokio runtime, so it works the same
 //! from synchronous tests and from any async test runtime, and outlives none:
@@ -23,9 +25,11 @@ use tokio::sync::oneshot;
 use crate::{Result, TestkitError};
 
 mod fault;
+mod pace;
 mod wire;
 
 pub use fault::Fault;
+pub use pace::Pace;
 use wire::{forward, read_request};
 
 /// One request the proxy received, in arrival order.
@@ -59,6 +63,8 @@ struct State {
     log: Vec<ProxiedRequest>,
     down: bool,
     refused: usize,
+    pace: Pace,
+    in_flight: usize,
 }
 
 /// The proxy; see the module documentation.
@@ -141,6 +147,18 @@ impl FaultProxy {
     /// closed at once, nothing is forwarded. `false` restores forwarding.
     pub fn set_down(&self, down: bool) {
         self.lock().down = down;
+    }
+
+    /// Slows every later request down as `pace` says (`Pace::default()`:
+    /// full speed again).
+    pub fn set_pace(&self, pace: Pace) {
+        self.lock().pace = pace;
+    }
+
+    /// Requests being read, forwarded or answered right now: a process
+    /// killed while this is non-zero was killed in the middle of a request.
+    pub fn in_flight(&self) -> usize {
+        self.lock().in_flight
     }
 
     /// Connections closed unanswered while the proxy was down.
@@ -240,11 +258,22 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 /// Serves one connection: logs the request, then applies its fault (if any)
 /// or forwards it and relays the answer.
 async fn handle(mut client: TcpStream, authority: &str, state: &Mutex<State>) {
-    if lock(state).down {
-        lock(state).refused += 1;
-        return; // dropping the stream closes it unanswered
-    }
-    let request = match read_request(&mut client).await {
+    let pace = {
+        let mut st = lock(state);
+        if st.down {
+            st.refused += 1;
+            return; // dropping the stream closes it unanswered
+        }
+        st.in_flight += 1;
+        st.pace
+    };
+    exchange(&mut client, authority, state, pace).await;
+    lock(state).in_flight -= 1;
+}
+
+/// One request and its answer, at `pace`.
+async fn exchange(client: &mut TcpStream, authority: &str, state: &Mutex<State>, pace: Pace) {
+    let request = match read_request(client, pace).await {
         Ok(Some(r)) => r,
         Ok(None) => return,
         Err(e) => {
@@ -262,10 +291,15 @@ async fn handle(mut client: TcpStream, authority: &str, state: &Mutex<State>) {
         st.log[index].forwarded = forwarded;
     };
 
+    if !pace::wait_unless_gone(client, pace.latency).await {
+        // The client died while its request was on the way: a real path
+        // delivers nothing after that, so neither does the proxy.
+        return;
+    }
     match fault {
         Some(Fault::Status { code, retry_after }) => {
             record(Some(code), false);
-            fault::answer_status(&mut client, code, retry_after).await;
+            fault::answer_status(client, code, retry_after).await;
         }
         Some(Fault::Hang(duration)) => {
             tokio::time::sleep(duration).await;
@@ -285,7 +319,7 @@ async fn handle(mut client: TcpStream, authority: &str, state: &Mutex<State>) {
                 .nth(1)
                 .and_then(|s| s.parse().ok());
             record(status, true);
-            fault::relay(&mut client, &response, other.as_ref()).await;
+            fault::relay(client, &response, other.as_ref(), pace).await;
         }
     }
 }

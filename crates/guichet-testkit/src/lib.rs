@@ -26,7 +26,7 @@ mod rt_server;
 mod technician;
 
 pub use error::TestkitError;
-pub use fault_proxy::{Fault, FaultProxy, ProxiedRequest};
+pub use fault_proxy::{Fault, FaultProxy, Pace, ProxiedRequest};
 pub use glpi_server::{GlpiServer, GlpiVersion};
 pub use glpi_technician::GlpiTechnician;
 pub use rt_server::RtServer;

@@ -139,6 +139,26 @@ impl Technician {
         items.iter().map(item_id).collect()
     }
 
+    /// Ids of the tickets whose subject contains `text` (TicketSQL `LIKE`), ascending: every
+    /// ticket a test run made, whatever their keys, when their subjects share a run prefix.
+    pub async fn tickets_with_subject_containing(&self, text: &str) -> Result<Vec<u64>> {
+        let query = format!("Subject LIKE '{}'", sql_quote(text));
+        let items = self
+            .collect("/tickets", &[("query", &query), ("orderby", "id")])
+            .await?;
+        items.iter().map(item_id).collect()
+    }
+
+    /// Ids of the transactions whose `ClientTxnUUID` custom field is `uuid` (the replies
+    /// Guichet sent with that key), ascending.
+    pub async fn transactions_by_client_uuid(&self, uuid: &str) -> Result<Vec<u64>> {
+        let query = format!("CF.{{ClientTxnUUID}} = '{}'", sql_quote(uuid));
+        let items = self
+            .collect("/transactions", &[("query", &query), ("orderby", "id")])
+            .await?;
+        items.iter().map(item_id).collect()
+    }
+
     /// All history entries of a ticket, oldest first, with the fields
     /// `Type, Created, Creator, Field, OldValue, NewValue, Data`.
     pub async fn ticket_history(&self, ticket_id: u64) -> Result<Vec<Value>> {

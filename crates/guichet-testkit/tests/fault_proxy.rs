@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use guichet_testkit::{Fault, FaultProxy};
+use guichet_testkit::{Fault, FaultProxy, Pace};
 
 /// A one-request-per-connection HTTP server answering
 /// `{"n":<requests so far>,"method":..,"path":..,"body":..}`; `/chunked`
@@ -316,5 +316,58 @@ async fn unreachable_target_closes_the_connection_unanswered() {
     let proxy = FaultProxy::start(&format!("http://127.0.0.1:{port}")).unwrap();
     assert!(post(&proxy.url()).await.is_err());
     assert_eq!(proxy.log()[0].status, None);
+    assert!(!proxy.log()[0].forwarded);
+}
+
+#[tokio::test]
+async fn a_paced_proxy_delays_each_request_and_moves_bodies_piece_by_piece() {
+    let responder = Responder::start();
+    let proxy = FaultProxy::start(&responder.url).unwrap();
+    proxy.set_pace(Pace {
+        latency: Duration::from_millis(300),
+        chunk: 16,
+        chunk_delay: Duration::from_millis(20),
+    });
+    let started = std::time::Instant::now();
+    let response = post(&proxy.url()).await.unwrap();
+    assert_eq!(response.status(), 201);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(body["body"], r#"{"Subject":"s"}"#, "the body arrives whole");
+    // 300 ms on the way, and an answer of about 80 bytes in 16-byte pieces 20 ms apart.
+    assert!(elapsed >= Duration::from_millis(380), "{elapsed:?}");
+    // The proxy is done with the exchange a moment after the client has read the answer.
+    for _ in 0..50 {
+        if proxy.in_flight() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(proxy.in_flight(), 0);
+    proxy.set_pace(Pace::default());
+    let started = std::time::Instant::now();
+    post(&proxy.url()).await.unwrap();
+    assert!(started.elapsed() < Duration::from_millis(300));
+    assert_eq!(responder.hits(), 2);
+}
+
+#[tokio::test]
+async fn a_request_whose_client_hangs_up_on_the_way_is_not_forwarded() {
+    let responder = Responder::start();
+    let proxy = FaultProxy::start(&responder.url).unwrap();
+    proxy.set_pace(Pace {
+        latency: Duration::from_millis(800),
+        ..Pace::default()
+    });
+    let mut stream = std::net::TcpStream::connect(proxy.addr()).unwrap();
+    stream
+        .write_all(b"POST /REST/2.0/ticket HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(proxy.in_flight(), 1, "the request is on its way");
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(responder.hits(), 0, "nothing reached the server");
+    assert_eq!(proxy.in_flight(), 0);
     assert!(!proxy.log()[0].forwarded);
 }

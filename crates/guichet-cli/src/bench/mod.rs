@@ -3,6 +3,7 @@
 //! peak resident memory. Each run is measured by a small wrapper process (`guichet __measure`)
 //! so the peak RSS it reads belongs to that one child only.
 
+pub mod agent;
 mod corpus;
 pub mod kb;
 pub mod sync;

@@ -5,6 +5,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
+use super::pace::{write_paced, Pace};
 use super::wire::Message;
 
 /// What the proxy does to one matching request instead of a clean forward.
@@ -62,8 +63,14 @@ pub(super) async fn answer_status(client: &mut TcpStream, code: u16, retry_after
 }
 
 /// Passes the target's `response` on to the client, damaged as `fault`
-/// says (dropped, cut mid-body, truncated JSON), or intact without one.
-pub(super) async fn relay(client: &mut TcpStream, response: &Message, fault: Option<&Fault>) {
+/// says (dropped, cut mid-body, truncated JSON), or intact without one, its
+/// body at `pace`.
+pub(super) async fn relay(
+    client: &mut TcpStream,
+    response: &Message,
+    fault: Option<&Fault>,
+    pace: Pace,
+) {
     match fault {
         Some(Fault::DropResponse) => {}
         Some(Fault::CloseMidResponse) => {
@@ -89,7 +96,7 @@ pub(super) async fn relay(client: &mut TcpStream, response: &Message, fault: Opt
             let _ = client
                 .write_all(&response.to_bytes(response.body.len()))
                 .await;
-            let _ = client.write_all(&response.body).await;
+            let _ = write_paced(client, &response.body, pace).await;
             let _ = client.shutdown().await;
         }
     }

@@ -7,6 +7,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::pace::{read_paced, Pace};
+
 /// Largest request or response head accepted.
 const MAX_HEAD: usize = 1 << 20;
 
@@ -63,9 +65,12 @@ fn is_hop_header(name: &str) -> bool {
     .any(|h| name.eq_ignore_ascii_case(h))
 }
 
-/// Reads one request (head + `Content-Length` body). `Ok(None)` when the
-/// client closed before sending anything.
-pub(super) async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Message>> {
+/// Reads one request (head + `Content-Length` body, the body at `pace`).
+/// `Ok(None)` when the client closed before sending anything.
+pub(super) async fn read_request(
+    stream: &mut TcpStream,
+    pace: Pace,
+) -> std::io::Result<Option<Message>> {
     let mut buf = Vec::new();
     let head_end = loop {
         if let Some(end) = find_head_end(&buf) {
@@ -104,7 +109,7 @@ pub(super) async fn read_request(stream: &mut TcpStream) -> std::io::Result<Opti
         .unwrap_or(0);
     if message.body.len() < length {
         let mut rest = vec![0u8; length - message.body.len()];
-        stream.read_exact(&mut rest).await?;
+        read_paced(stream, &mut rest, pace).await?;
         message.body.extend_from_slice(&rest);
     }
     message.body.truncate(length);
