@@ -162,6 +162,17 @@ export const commands = {
 	agentInstall: (schedule: AgentSchedule, dryRun: boolean) => typedError<AgentInstall, AppError>(__TAURI_INVOKE("agent_install", { schedule, dryRun })),
 	/**  Disables the user timer and removes its units; the files removed. */
 	agentUninstall: () => typedError<string[], AppError>(__TAURI_INVOKE("agent_uninstall")),
+	/**  Why the store did not open, or nothing when it did (the UI's first question). */
+	storeTrouble: () => __TAURI_INVOKE<StoreTrouble | null>("store_trouble"),
+	/**  Runs `PRAGMA integrity_check` and `foreign_key_check` on the store that did not open. */
+	storeCheck: () => typedError<StoreCheckView, AppError>(__TAURI_INVOKE("store_check")),
+	/**
+	 *  Backs the store up and salvages it into a fresh one; `start_empty` replaces a file of which
+	 *  nothing is readable by an empty store.
+	 */
+	storeRepair: (startEmpty: boolean) => typedError<StoreRepairView, AppError>(__TAURI_INVOKE("store_repair", { startEmpty })),
+	/**  Restarts the app (on the repaired store). */
+	appRestart: () => __TAURI_INVOKE<void>("app_restart"),
 };
 
 /** Events */
@@ -974,6 +985,39 @@ export type SoftwareRow = {
 	size_bytes: number | null,
 };
 
+/**  What the check found. */
+export type StoreCheckView = {
+	/**  No problem found. */
+	ok: boolean,
+	/**  SQLite's lines, in English. */
+	problems: string[],
+};
+
+/**  What the repair did. */
+export type StoreRepairView = {
+	/**  The folder holding the copy of the damaged files. */
+	backup: string,
+	/**  Whether anything could be read. */
+	readable: boolean,
+	/**  Whether the repaired store is in place (restart to use it). */
+	replaced: boolean,
+	/**  Per table. */
+	tables: TableSalvageView[],
+};
+
+/**  Why the store did not open, managed instead of the app's state. */
+export type StoreTrouble = {
+	/**  The database file. */
+	path: string,
+	/**
+	 *  Whether the file is damaged or not a database (check and repair apply); otherwise
+	 *  `reason` says what else is wrong (a folder that cannot be written, a newer version).
+	 */
+	damaged: boolean,
+	/**  SQLite's or the OS's words, in English. */
+	reason: string,
+};
+
 /**  The sync status changed. */
 export type SyncChanged = SyncStatus;
 
@@ -1004,6 +1048,16 @@ export type SyncStatus = {
 export type SystemInfoPreview = {
 	/**  The text appended to the description, verbatim. */
 	text: string,
+};
+
+/**  One table of a repair. */
+export type TableSalvageView = {
+	/**  The table. */
+	table: string,
+	/**  Rows saved. */
+	saved: number,
+	/**  Rows lost. */
+	lost: number,
 };
 
 /**  Theme choice. */
