@@ -165,13 +165,13 @@ for t in "${TARGETS[@]}"; do
   echo "== fuzzing $t (${SECONDS_PER_TARGET} s or ${MAX_RUNS} runs)" >&2
   log=fuzz/logs/$t.log
   start=$(date +%s)
-  # One job in one worker process (its output goes to fuzz-0.log in the fuzz folder).
-  rm -f fuzz/fuzz-0.log
+  # One job in one worker process; its output goes to fuzz-0.log in the current folder.
+  rm -f fuzz-0.log
   status=0
   nice -n 10 cargo fuzz run "${FUZZ_FLAGS[@]}" "$t" "$PWD/fuzz/corpus/$t" -- \
     -jobs=1 -workers=1 -max_total_time="$SECONDS_PER_TARGET" -runs="$MAX_RUNS" \
     -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"$log" 2>&1 || status=$?
-  [[ -f fuzz/fuzz-0.log ]] && cat fuzz/fuzz-0.log >>"$log" && rm -f fuzz/fuzz-0.log
+  if [[ -f fuzz-0.log ]]; then cat fuzz-0.log >>"$log" && rm -f fuzz-0.log; fi
   seconds=$(($(date +%s) - start))
   last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
   execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+$' || true)
