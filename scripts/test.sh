@@ -61,3 +61,7 @@ echo "== desktop app end to end (Xvfb, tauri-driver)" >&2
 # build would cost over ten minutes on CI's two cores for the same proof.
 echo "== packages: the .deb and the AppImage install and start (debug build)" >&2
 ./scripts/package.sh --debug --check
+
+# Every fuzz target for a few seconds, seeded from the fixtures (the long runs: scripts/fuzz.sh).
+echo "== fuzz targets: build, then a few seconds each" >&2
+./scripts/fuzz.sh --smoke

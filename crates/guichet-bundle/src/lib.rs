@@ -55,5 +55,8 @@ pub use payload::{
     BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage,
     ReturnedKb, ReturnedReply, ReturnedTicket,
 };
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use read::read_bundle_bytes_unverified;
 pub use read::{read_bundle, read_bundle_bytes, Payload, VerifiedBundle};
 pub use write::{write_bundle, Draft};

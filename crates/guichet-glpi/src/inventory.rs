@@ -336,7 +336,7 @@ impl InventoryClient {
 /// Decodes an answer (compressed like the request or plain JSON) and maps errors: `status:
 /// error` or a 4xx/5xx with a JSON message → `InventoryRefused`; 429 → `RateLimited`; other 5xx
 /// → `Server`; unreadable → `Malformed`.
-fn read_answer(answer: Answer) -> Result<ServerAnswer> {
+pub(crate) fn read_answer(answer: Answer) -> Result<ServerAnswer> {
     if answer.status == 429 {
         let retry_after = answer
             .header("Retry-After")

@@ -24,6 +24,9 @@
 pub mod connector;
 pub mod content;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod model;
 pub mod profile;

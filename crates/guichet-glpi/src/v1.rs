@@ -9,8 +9,8 @@
 //! knowledge base).
 
 mod documents;
-mod kb;
-mod tickets;
+pub(crate) mod kb;
+pub(crate) mod tickets;
 
 use crate::error::{GlpiError, Result};
 use crate::transport::{check, join, send, Answer, Flavor, Secret};
@@ -235,35 +235,45 @@ impl RestClientV1 {
         }
         let answer = self.call(Method::GET, "getFullSession", &[], None).await?;
         let v: Value = answer.json()?;
-        let login = match &self.config.auth {
-            V1Auth::Basic { login, .. } => login.clone(),
-            V1Auth::UserToken(_) => v
-                .pointer("/session/glpiname")
-                .and_then(Value::as_str)
-                .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiname".into()))?
-                .to_owned(),
+        let basic_login = match &self.config.auth {
+            V1Auth::Basic { login, .. } => Some(login.as_str()),
+            V1Auth::UserToken(_) => None,
         };
-        let helpdesk = v
-            .pointer("/session/glpiactiveprofile/interface")
-            .and_then(Value::as_str)
-            == Some("helpdesk");
-        let id = v
-            .pointer("/session/glpiID")
-            .and_then(as_i64)
-            .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiID".into()))?;
-        let known = SessionUser {
-            login,
-            id,
-            helpdesk,
-        };
+        let known = session_user_from(&v, basic_login)?;
         *self.login.lock().await = Some(known.clone());
         Ok(known)
     }
 }
 
+/// Who is connected, from a "Get full session" answer; the login is the one given for basic
+/// authentication, else the session's `glpiname`.
+pub(crate) fn session_user_from(v: &Value, basic_login: Option<&str>) -> Result<SessionUser> {
+    let login = match basic_login {
+        Some(login) => login.to_owned(),
+        None => v
+            .pointer("/session/glpiname")
+            .and_then(Value::as_str)
+            .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiname".into()))?
+            .to_owned(),
+    };
+    let helpdesk = v
+        .pointer("/session/glpiactiveprofile/interface")
+        .and_then(Value::as_str)
+        == Some("helpdesk");
+    let id = v
+        .pointer("/session/glpiID")
+        .and_then(as_i64)
+        .ok_or_else(|| GlpiError::Malformed("getFullSession without glpiID".into()))?;
+    Ok(SessionUser {
+        login,
+        id,
+        helpdesk,
+    })
+}
+
 /// The connected account, as "Get full session" describes it.
 #[derive(Debug, Clone)]
-struct SessionUser {
+pub(crate) struct SessionUser {
     login: String,
     id: i64,
     /// Its active profile uses the simplified (`helpdesk`) interface.
@@ -279,7 +289,7 @@ enum Body {
 type MultipartBuilder = Box<dyn Fn() -> Result<reqwest::multipart::Form> + Send + Sync>;
 
 /// apirest.md "Get all items": `Content-Range: start-end/total`.
-fn content_range_total(answer: &Answer) -> Option<usize> {
+pub(crate) fn content_range_total(answer: &Answer) -> Option<usize> {
     answer
         .header("Content-Range")
         .and_then(|v| v.rsplit('/').next())

@@ -10,6 +10,7 @@ use crate::error::{GlpiError, Result};
 use crate::model::*;
 use crate::transport::{check, join, send, Answer, Flavor, Secret};
 use crate::v1::as_i64;
+use crate::v1::tickets::solution_from;
 use chrono::NaiveDateTime;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -296,15 +297,7 @@ impl RestClientV2 {
         let rows = self
             .get_all(&format!("Assistance/Ticket/{ticket}/Timeline/{kind}"), None)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| match r {
-                Value::Object(mut o) if o.contains_key("item") => {
-                    o.remove("item").unwrap_or(Value::Null)
-                }
-                other => other,
-            })
-            .collect())
+        Ok(rows.into_iter().map(timeline_item).collect())
     }
 
     async fn followups_raw(&self, ticket: i64) -> Result<Vec<Value>> {
@@ -314,28 +307,7 @@ impl RestClientV2 {
     /// Public follow-ups of a ticket (private ones are dropped here, whatever the server sends).
     pub async fn public_followups(&self, ticket: i64) -> Result<Vec<RemoteFollowup>> {
         let rows = self.followups_raw(ticket).await?;
-        Ok(rows
-            .iter()
-            .filter(|r| r.get("is_private").and_then(Value::as_bool) == Some(false))
-            .filter_map(|r| {
-                let raw = r.get("content").and_then(Value::as_str).unwrap_or("");
-                Some(RemoteFollowup {
-                    id: r.get("id").and_then(as_i64)?,
-                    content: to_text(raw),
-                    client_uuid: marker_uuid(raw),
-                    author: r.pointer("/user/id").and_then(as_i64).unwrap_or(0),
-                    author_name: r
-                        .pointer("/user/name")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    date: r
-                        .get("date")
-                        .or_else(|| r.get("date_creation"))
-                        .and_then(Value::as_str)
-                        .and_then(parse_glpi_time)?,
-                })
-            })
-            .collect())
+        Ok(rows.iter().filter_map(public_followup).collect())
     }
 
     /// Adds a public follow-up unless one carrying the draft's marker exists.
@@ -369,83 +341,49 @@ impl RestClientV2 {
     /// Solutions of a ticket.
     pub async fn solutions(&self, ticket: i64) -> Result<Vec<RemoteSolution>> {
         let rows = self.timeline(ticket, "Solution").await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(RemoteSolution {
-                    id: r.get("id").and_then(as_i64)?,
-                    content: to_text(r.get("content").and_then(Value::as_str).unwrap_or("")),
-                    date: r
-                        .get("date_creation")
-                        .and_then(Value::as_str)
-                        .and_then(parse_glpi_time)?,
-                })
-            })
-            .collect())
+        Ok(rows.iter().filter_map(solution_from).collect())
     }
 
     /// The visible knowledge base (`/Knowledgebase/Article` and `/Knowledgebase/Category`).
     pub async fn kb_snapshot(&self) -> Result<KbSnapshot> {
-        let mut snap = KbSnapshot::default();
-        for c in self.get_all("Knowledgebase/Category", None).await? {
-            let Some(id) = c.get("id").and_then(as_i64) else {
-                continue;
-            };
-            let name = c
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            let path = c
-                .get("completename")
-                .and_then(Value::as_str)
-                .unwrap_or(&name)
-                .to_owned();
-            snap.categories.insert(id, KbCategory { id, name, path });
-        }
-        for a in self.get_all("Knowledgebase/Article", None).await? {
-            let Some(id) = a.get("id").and_then(as_i64) else {
-                continue;
-            };
-            let date_mod = a
-                .get("date_mod")
-                .and_then(Value::as_str)
-                .and_then(parse_glpi_time)
-                .ok_or_else(|| GlpiError::Malformed(format!("article {id} without date_mod")))?;
-            let mut categories: Vec<i64> = a
-                .get("categories")
-                .and_then(Value::as_array)
-                .map(|cs| {
-                    cs.iter()
-                        .filter_map(|c| c.get("id").and_then(as_i64))
-                        .collect()
-                })
-                .unwrap_or_default();
-            categories.sort_unstable();
-            snap.articles.insert(
-                id,
-                KbArticle {
-                    id,
-                    title: a
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    content_html: a
-                        .get("content")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned(),
-                    categories,
-                    date_mod,
-                },
-            );
-        }
-        Ok(snap)
+        let cats = self.get_all("Knowledgebase/Category", None).await?;
+        let articles = self.get_all("Knowledgebase/Article", None).await?;
+        kb_from(&cats, &articles)
     }
 }
 
-fn ticket_from(v: &Value) -> Result<RemoteTicket> {
+/// A timeline entry: GLPI 11 wraps each as `{"type": "Followup", "item": {…}}`.
+pub(crate) fn timeline_item(r: Value) -> Value {
+    match r {
+        Value::Object(mut o) if o.contains_key("item") => o.remove("item").unwrap_or(Value::Null),
+        other => other,
+    }
+}
+
+/// A follow-up row, `None` when it is not explicitly public or lacks an id or a date.
+pub(crate) fn public_followup(r: &Value) -> Option<RemoteFollowup> {
+    if r.get("is_private").and_then(Value::as_bool) != Some(false) {
+        return None;
+    }
+    let raw = r.get("content").and_then(Value::as_str).unwrap_or("");
+    Some(RemoteFollowup {
+        id: r.get("id").and_then(as_i64)?,
+        content: to_text(raw),
+        client_uuid: marker_uuid(raw),
+        author: r.pointer("/user/id").and_then(as_i64).unwrap_or(0),
+        author_name: r
+            .pointer("/user/name")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        date: r
+            .get("date")
+            .or_else(|| r.get("date_creation"))
+            .and_then(Value::as_str)
+            .and_then(parse_glpi_time)?,
+    })
+}
+
+pub(crate) fn ticket_from(v: &Value) -> Result<RemoteTicket> {
     let bad = |what: &str| GlpiError::Malformed(format!("ticket without {what}"));
     // The HL API gives dropdowns as objects (`"status": {"id": 5, "name": "Solved"}`).
     let status = v
@@ -468,4 +406,64 @@ fn ticket_from(v: &Value) -> Result<RemoteTicket> {
             .and_then(parse_glpi_time)
             .ok_or_else(|| bad("date_mod"))?,
     })
+}
+
+/// The snapshot from the category and article lists of the high-level API.
+pub(crate) fn kb_from(cats: &[Value], articles: &[Value]) -> Result<KbSnapshot> {
+    let mut snap = KbSnapshot::default();
+    for c in cats {
+        let Some(id) = c.get("id").and_then(as_i64) else {
+            continue;
+        };
+        let name = c
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        let path = c
+            .get("completename")
+            .and_then(Value::as_str)
+            .unwrap_or(&name)
+            .to_owned();
+        snap.categories.insert(id, KbCategory { id, name, path });
+    }
+    for a in articles {
+        let Some(id) = a.get("id").and_then(as_i64) else {
+            continue;
+        };
+        let date_mod = a
+            .get("date_mod")
+            .and_then(Value::as_str)
+            .and_then(parse_glpi_time)
+            .ok_or_else(|| GlpiError::Malformed(format!("article {id} without date_mod")))?;
+        let mut categories: Vec<i64> = a
+            .get("categories")
+            .and_then(Value::as_array)
+            .map(|cs| {
+                cs.iter()
+                    .filter_map(|c| c.get("id").and_then(as_i64))
+                    .collect()
+            })
+            .unwrap_or_default();
+        categories.sort_unstable();
+        snap.articles.insert(
+            id,
+            KbArticle {
+                id,
+                title: a
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                content_html: a
+                    .get("content")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                categories,
+                date_mod,
+            },
+        );
+    }
+    Ok(snap)
 }

@@ -45,6 +45,42 @@ async fn fetch_image(req: RequestBuilder) -> Result<(String, Vec<u8>), String> {
     Ok((content_type, bytes))
 }
 
+/// Article `a` (server id `id`, of class `class`) as the knowledge base keeps it, its images
+/// not downloaded yet.
+pub(crate) fn article_from(
+    a: &Value,
+    id: String,
+    updated: Option<DateTime<Utc>>,
+    class: &str,
+) -> Article {
+    let title = a
+        .get("Name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let summary = a
+        .get("Summary")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let content = content_of(a);
+    Article {
+        connector: "rt".into(),
+        remote_version: version_of(
+            updated,
+            &[&title, summary.as_deref().unwrap_or(""), content],
+        ),
+        remote_id: id,
+        title,
+        summary,
+        body_html: text_to_html(content),
+        category: Some(class.to_string()),
+        language: None,
+        updated_at: updated.unwrap_or_default(),
+        images: Vec::new(),
+    }
+}
+
 /// The value of an article's `Content` custom field (empty when it has none).
 fn content_of(a: &Value) -> &str {
     a.get("CustomFields")
@@ -119,34 +155,9 @@ impl RtConnector {
         updated: Option<DateTime<Utc>>,
         class: &str,
     ) -> Article {
-        let title = a
-            .get("Name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let summary = a
-            .get("Summary")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        let content = content_of(a);
-        let body_html = text_to_html(content);
-        let images = self.fetch_images(&body_html).await;
-        Article {
-            connector: "rt".into(),
-            remote_version: version_of(
-                updated,
-                &[&title, summary.as_deref().unwrap_or(""), content],
-            ),
-            remote_id: id,
-            title,
-            summary,
-            body_html,
-            category: Some(class.to_string()),
-            language: None,
-            updated_at: updated.unwrap_or_default(),
-            images,
-        }
+        let mut article = article_from(a, id, updated, class);
+        article.images = self.fetch_images(&article.body_html).await;
+        article
     }
 
     /// The images an article embeds, downloaded so that it reads offline. RT's own URLs are

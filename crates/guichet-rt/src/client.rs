@@ -49,7 +49,7 @@ pub(crate) fn refusal_in(body: &Value) -> Result<(), ConnectorError> {
 
 /// The message of a refused request: RT's JSON `message`, else a short plain-text body, else
 /// the status's reason.
-fn refusal_message(status: StatusCode, body: &[u8]) -> String {
+pub(crate) fn refusal_message(status: StatusCode, body: &[u8]) -> String {
     serde_json::from_slice::<Value>(body)
         .ok()
         .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))

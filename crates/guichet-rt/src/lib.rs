@@ -45,6 +45,9 @@ mod assets;
 mod check;
 mod client;
 mod connector;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod profile;
 mod setup;
 mod tickets;

@@ -65,7 +65,7 @@ fn segment(s: &str) -> String {
 }
 
 /// The `name`s of a list of custom-field references.
-fn names(v: Option<&Value>, key: &str) -> Vec<String> {
+pub(crate) fn names(v: Option<&Value>, key: &str) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|cfs| {
             cfs.iter()

@@ -28,55 +28,7 @@ impl RestClientV1 {
             self.get_all("KnowbaseItem_KnowbaseItemCategory/", &[])
                 .await?
         };
-        let mut by_article: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-        for l in &links {
-            if let (Some(a), Some(c)) = (
-                l.get("knowbaseitems_id").and_then(as_i64),
-                l.get("knowbaseitemcategories_id").and_then(as_i64),
-            ) {
-                by_article.entry(a).or_default().push(c);
-            }
-        }
-        let mut snap = KbSnapshot::default();
-        for c in &cats {
-            let Some(id) = c.get("id").and_then(as_i64) else {
-                continue;
-            };
-            let name = decode(c.get("name").and_then(Value::as_str).unwrap_or(""));
-            let path = c
-                .get("completename")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map_or_else(|| name.clone(), decode);
-            snap.categories.insert(id, KbCategory { id, name, path });
-        }
-        for i in &items {
-            let Some(id) = i.get("id").and_then(as_i64) else {
-                continue;
-            };
-            let Some(date_mod) = i
-                .get("date_mod")
-                .and_then(Value::as_str)
-                .and_then(parse_glpi_time)
-            else {
-                return Err(GlpiError::Malformed(format!(
-                    "KnowbaseItem {id} without date_mod"
-                )));
-            };
-            let mut categories = by_article.remove(&id).unwrap_or_default();
-            categories.sort_unstable();
-            snap.articles.insert(
-                id,
-                KbArticle {
-                    id,
-                    title: decode(i.get("name").and_then(Value::as_str).unwrap_or("")),
-                    content_html: decode(i.get("answer").and_then(Value::as_str).unwrap_or("")),
-                    categories,
-                    date_mod,
-                },
-            );
-        }
-        Ok(snap)
+        kb_from(&items, &cats, &links)
     }
 
     /// Link rows (`knowbaseitems_id`, `knowbaseitemcategories_id`) read from each article
@@ -107,4 +59,58 @@ impl RestClientV1 {
         }
         Ok(links)
     }
+}
+
+/// The snapshot from the three lists: articles, categories, and link rows
+/// (`knowbaseitems_id`, `knowbaseitemcategories_id`). Texts are decoded.
+pub(crate) fn kb_from(items: &[Value], cats: &[Value], links: &[Value]) -> Result<KbSnapshot> {
+    let mut by_article: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for l in links {
+        if let (Some(a), Some(c)) = (
+            l.get("knowbaseitems_id").and_then(as_i64),
+            l.get("knowbaseitemcategories_id").and_then(as_i64),
+        ) {
+            by_article.entry(a).or_default().push(c);
+        }
+    }
+    let mut snap = KbSnapshot::default();
+    for c in cats {
+        let Some(id) = c.get("id").and_then(as_i64) else {
+            continue;
+        };
+        let name = decode(c.get("name").and_then(Value::as_str).unwrap_or(""));
+        let path = c
+            .get("completename")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| name.clone(), decode);
+        snap.categories.insert(id, KbCategory { id, name, path });
+    }
+    for i in items {
+        let Some(id) = i.get("id").and_then(as_i64) else {
+            continue;
+        };
+        let Some(date_mod) = i
+            .get("date_mod")
+            .and_then(Value::as_str)
+            .and_then(parse_glpi_time)
+        else {
+            return Err(GlpiError::Malformed(format!(
+                "KnowbaseItem {id} without date_mod"
+            )));
+        };
+        let mut categories = by_article.remove(&id).unwrap_or_default();
+        categories.sort_unstable();
+        snap.articles.insert(
+            id,
+            KbArticle {
+                id,
+                title: decode(i.get("name").and_then(Value::as_str).unwrap_or("")),
+                content_html: decode(i.get("answer").and_then(Value::as_str).unwrap_or("")),
+                categories,
+                date_mod,
+            },
+        );
+    }
+    Ok(snap)
 }

@@ -139,26 +139,9 @@ impl RestClientV1 {
                 .unwrap_or_default();
             let n = rows.len();
             for r in rows {
-                let id = r
-                    .get("2")
-                    .and_then(as_i64)
-                    .ok_or_else(|| GlpiError::Malformed("search row without id".into()))?;
-                let status = r
-                    .get("12")
-                    .and_then(as_i64)
-                    .and_then(TicketStatus::from_glpi);
-                let date_mod = r
-                    .get("19")
-                    .and_then(Value::as_str)
-                    .and_then(parse_glpi_time);
-                match (status, date_mod) {
-                    (Some(status), Some(date_mod)) => out.push(RemoteTicket {
-                        id,
-                        title: decode(r.get("1").and_then(Value::as_str).unwrap_or("")),
-                        status,
-                        date_mod,
-                    }),
-                    _ => out.push(self.ticket(id).await?),
+                match search_row(&r)? {
+                    (_, Some(ticket)) => out.push(ticket),
+                    (id, None) => out.push(self.ticket(id).await?),
                 }
             }
             let total = v.get("totalcount").and_then(as_i64).unwrap_or(0) as usize;
@@ -223,23 +206,51 @@ impl RestClientV1 {
         let rows = self
             .get_all(&format!("Ticket/{ticket}/ITILSolution"), &[])
             .await?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                Some(RemoteSolution {
-                    id: r.get("id").and_then(as_i64)?,
-                    content: to_text(r.get("content").and_then(Value::as_str).unwrap_or("")),
-                    date: r
-                        .get("date_creation")
-                        .and_then(Value::as_str)
-                        .and_then(parse_glpi_time)?,
-                })
-            })
-            .collect())
+        Ok(rows.iter().filter_map(solution_from).collect())
     }
 }
 
-fn is_private(r: &Value) -> bool {
+/// A row of "Search items" on tickets (search options 2 id, 1 title, 12 status, 19 last
+/// update): its id, and the ticket when the row is complete (else it is read on its own).
+pub(crate) fn search_row(r: &Value) -> Result<(i64, Option<RemoteTicket>)> {
+    let id = r
+        .get("2")
+        .and_then(as_i64)
+        .ok_or_else(|| GlpiError::Malformed("search row without id".into()))?;
+    let status = r
+        .get("12")
+        .and_then(as_i64)
+        .and_then(TicketStatus::from_glpi);
+    let date_mod = r
+        .get("19")
+        .and_then(Value::as_str)
+        .and_then(parse_glpi_time);
+    let ticket = match (status, date_mod) {
+        (Some(status), Some(date_mod)) => Some(RemoteTicket {
+            id,
+            title: decode(r.get("1").and_then(Value::as_str).unwrap_or("")),
+            status,
+            date_mod,
+        }),
+        _ => None,
+    };
+    Ok((id, ticket))
+}
+
+/// A solution row (API v1 `ITILSolution`, API v2 timeline `Solution`); `None` without an id
+/// or a creation date.
+pub(crate) fn solution_from(r: &Value) -> Option<RemoteSolution> {
+    Some(RemoteSolution {
+        id: r.get("id").and_then(as_i64)?,
+        content: to_text(r.get("content").and_then(Value::as_str).unwrap_or("")),
+        date: r
+            .get("date_creation")
+            .and_then(Value::as_str)
+            .and_then(parse_glpi_time)?,
+    })
+}
+
+pub(crate) fn is_private(r: &Value) -> bool {
     // Unknown or absent flag counts as private: better to hide a public note than leak a
     // private one.
     match r.get("is_private") {
@@ -249,7 +260,7 @@ fn is_private(r: &Value) -> bool {
     }
 }
 
-fn followup_from(r: &Value) -> Option<RemoteFollowup> {
+pub(crate) fn followup_from(r: &Value) -> Option<RemoteFollowup> {
     let raw = r.get("content").and_then(Value::as_str).unwrap_or("");
     Some(RemoteFollowup {
         id: r.get("id").and_then(as_i64)?,
@@ -269,7 +280,7 @@ fn followup_from(r: &Value) -> Option<RemoteFollowup> {
     })
 }
 
-fn ticket_from(v: &Value) -> Result<RemoteTicket> {
+pub(crate) fn ticket_from(v: &Value) -> Result<RemoteTicket> {
     let bad = |what: &str| GlpiError::Malformed(format!("ticket without {what}"));
     Ok(RemoteTicket {
         id: v.get("id").and_then(as_i64).ok_or_else(|| bad("id"))?,

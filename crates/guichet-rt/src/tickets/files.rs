@@ -37,15 +37,7 @@ impl RtConnector {
         let (_, v) = self
             .send(self.request(Method::GET, &format!("/attachment/{id}")))
             .await?;
-        let b64: String = v
-            .get("Content")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect();
-        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
-            .map_err(|e| ConnectorError::Malformed(format!("attachment {id}: {e}")))
+        attachment_bytes(&v, id)
     }
 
     /// The files of transaction `txn` among its attachment `parts` (the parts with a file
@@ -57,24 +49,11 @@ impl RtConnector {
     ) -> Result<Vec<RemoteFile>, ConnectorError> {
         let mut files = Vec::new();
         for p in parts {
-            let file_name = str_field(p, "Filename");
-            if file_name.is_empty() {
+            let Some(mut file) = file_part(p) else {
                 continue;
-            }
-            let Some(id) = id_of(p) else { continue };
-            let announced = p
-                .get("ContentLength")
-                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
-                .unwrap_or(0);
-            let mut file = RemoteFile {
-                remote_id: id.clone(),
-                file_name,
-                content_type: str_field(p, "ContentType"),
-                size: announced,
-                bytes: None,
             };
-            if announced <= self.file_limit {
-                let bytes = self.attachment_content(&id).await?;
+            if file.size <= self.file_limit {
+                let bytes = self.attachment_content(&file.remote_id).await?;
                 file.size = bytes.len() as u64;
                 // RT's length is a header that can be wrong: the limit holds on what came.
                 if file.size <= self.file_limit {
@@ -88,4 +67,39 @@ impl RtConnector {
         }
         Ok(files)
     }
+}
+
+/// An attachment part that is a file (it has a file name and an id), its size as RT
+/// announces it and its bytes not read yet.
+pub(crate) fn file_part(p: &Value) -> Option<RemoteFile> {
+    let file_name = str_field(p, "Filename");
+    if file_name.is_empty() {
+        return None;
+    }
+    let id = id_of(p)?;
+    let announced = p
+        .get("ContentLength")
+        .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+        .unwrap_or(0);
+    Some(RemoteFile {
+        remote_id: id,
+        file_name,
+        content_type: str_field(p, "ContentType"),
+        size: announced,
+        bytes: None,
+    })
+}
+
+/// The bytes of attachment `id` from its answer (REST2 serves them base64-encoded, possibly
+/// with line breaks).
+pub(crate) fn attachment_bytes(v: &Value, id: &str) -> Result<Vec<u8>, ConnectorError> {
+    let b64: String = v
+        .get("Content")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
+        .map_err(|e| ConnectorError::Malformed(format!("attachment {id}: {e}")))
 }

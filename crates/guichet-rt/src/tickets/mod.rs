@@ -6,3 +6,8 @@ mod create;
 mod files;
 mod remote;
 mod replies;
+
+#[cfg(feature = "fuzzing")]
+pub(crate) use files::{attachment_bytes, file_part};
+#[cfg(feature = "fuzzing")]
+pub(crate) use remote::{body_part, other_side_reply, ticket_update};

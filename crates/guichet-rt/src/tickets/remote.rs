@@ -32,22 +32,15 @@ impl RtConnector {
         let mut updates = Vec::new();
         let mut files = Vec::new();
         for t in &tickets {
-            let id =
-                id_of(t).ok_or_else(|| ConnectorError::Malformed("ticket without id".into()))?;
-            let updated = rt_date(t.get("LastUpdated"))?;
-            latest = latest.max(updated);
-            if !watched.contains(id.as_str()) {
+            let mut update = ticket_update(t)?;
+            latest = latest.max(update.updated_at);
+            if !watched.contains(update.remote_id.as_str()) {
                 continue;
             }
-            let (replies, reply_files) = self.other_side_replies(&id).await?;
+            let (replies, reply_files) = self.other_side_replies(&update.remote_id).await?;
             files.extend(reply_files);
-            updates.push(RemoteTicketUpdate {
-                remote_id: id,
-                title: t.get("Subject").and_then(Value::as_str).map(str::to_string),
-                status: t.get("Status").and_then(Value::as_str).map(str::to_string),
-                updated_at: updated,
-                replies,
-            });
+            update.replies = replies;
+            updates.push(update);
         }
         Ok(TicketChanges {
             updates,
@@ -88,34 +81,19 @@ impl RtConnector {
         let mut replies = Vec::new();
         let mut files = Vec::new();
         for h in &history {
-            let creator = h
-                .pointer("/Creator/id")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            // Only public correspondence from the other side: our own replies are known
-            // locally (by their ClientTxnUUID), and comments are internal.
-            if h.get("Type").and_then(Value::as_str) != Some("Correspond")
-                || creator == self.cfg.user
-            {
+            let Some(mut reply) = other_side_reply(h, &self.cfg.user)? else {
                 continue;
-            }
-            let txn = id_of(h)
-                .ok_or_else(|| ConnectorError::Malformed("transaction without id".into()))?;
-            let (body, reply_files) = self.transaction_content(&txn).await?;
+            };
+            let (body, reply_files) = self.transaction_content(&reply.remote_id).await?;
             if !reply_files.is_empty() {
                 files.push(RemoteReplyFiles {
                     ticket_remote_id: id.to_string(),
-                    reply_remote_id: txn.clone(),
+                    reply_remote_id: reply.remote_id.clone(),
                     files: reply_files,
                 });
             }
-            replies.push(RemoteReply {
-                body,
-                remote_id: txn,
-                author: creator.to_string(),
-                created_at: rt_date(h.get("Created"))?.unwrap_or_default(),
-                client_uuid: None,
-            });
+            reply.body = body;
+            replies.push(reply);
         }
         Ok((replies, files))
     }
@@ -134,15 +112,7 @@ impl RtConnector {
                 &[("fields", "ContentType,Filename,ContentLength".into())],
             )
             .await?;
-        let pick = |ct: &str| {
-            parts
-                .iter()
-                .find(|p| str_field(p, "ContentType") == ct && str_field(p, "Filename").is_empty())
-        };
-        let body = match pick("text/plain")
-            .or_else(|| pick("text/html"))
-            .and_then(id_of)
-        {
+        let body = match body_part(&parts) {
             Some(id) => String::from_utf8_lossy(&self.attachment_content(&id).await?)
                 .trim_end()
                 .to_string(),
@@ -151,4 +121,53 @@ impl RtConnector {
         let files = self.transaction_files(txn, &parts).await?;
         Ok((body, files))
     }
+}
+
+/// A ticket of a collection answer as an update, its replies not read yet.
+pub(crate) fn ticket_update(t: &Value) -> Result<RemoteTicketUpdate, ConnectorError> {
+    let id = id_of(t).ok_or_else(|| ConnectorError::Malformed("ticket without id".into()))?;
+    Ok(RemoteTicketUpdate {
+        remote_id: id,
+        title: t.get("Subject").and_then(Value::as_str).map(str::to_string),
+        status: t.get("Status").and_then(Value::as_str).map(str::to_string),
+        updated_at: rt_date(t.get("LastUpdated"))?,
+        replies: Vec::new(),
+    })
+}
+
+/// A history entry as a reply of the other side, its body not read yet; `None` for what is
+/// not public correspondence from someone other than `our_user` (our own replies are known
+/// locally by their ClientTxnUUID, and comments are internal).
+pub(crate) fn other_side_reply(
+    h: &Value,
+    our_user: &str,
+) -> Result<Option<RemoteReply>, ConnectorError> {
+    let creator = h
+        .pointer("/Creator/id")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if h.get("Type").and_then(Value::as_str) != Some("Correspond") || creator == our_user {
+        return Ok(None);
+    }
+    let txn = id_of(h).ok_or_else(|| ConnectorError::Malformed("transaction without id".into()))?;
+    Ok(Some(RemoteReply {
+        body: String::new(),
+        remote_id: txn,
+        author: creator.to_string(),
+        created_at: rt_date(h.get("Created"))?.unwrap_or_default(),
+        client_uuid: None,
+    }))
+}
+
+/// The attachment holding a correspondence's text: the plain-text part without a file name,
+/// else the HTML one.
+pub(crate) fn body_part(parts: &[Value]) -> Option<String> {
+    let pick = |ct: &str| {
+        parts
+            .iter()
+            .find(|p| str_field(p, "ContentType") == ct && str_field(p, "Filename").is_empty())
+    };
+    pick("text/plain")
+        .or_else(|| pick("text/html"))
+        .and_then(id_of)
 }

@@ -180,7 +180,8 @@ pub(super) fn hex_text(v: &str) -> Option<String> {
     if hex.bytes().all(|b| b == b'0') {
         return None;
     }
-    if hex.len() >= 8 && hex.len() % 2 == 0 {
+    // Hex digits only, so that the two-byte steps below stay on character boundaries.
+    if hex.len() >= 8 && hex.len() % 2 == 0 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         let bytes: Option<Vec<u8>> = (0..hex.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())

@@ -36,3 +36,19 @@ fn publishers_from_info_strings() {
     );
     assert_eq!(publisher_from_info("4.0.6"), None);
 }
+
+/// Found by the `inventory_macos` fuzz target: a memory part number in `0x…` form with a
+/// non-ASCII character in it was sliced inside that character (panic on a char boundary).
+#[test]
+fn hex_part_number_with_a_non_ascii_character_does_not_panic() {
+    let part = "0x48594D5035363453363443503\u{fffd}\u{fffd}D59352020";
+    assert_eq!(hex_text(part).as_deref(), Some(part));
+    let text = format!(
+        "Memory:\n\n    Memory Slots:\n\n      BANK 0/DIMM0:\n\n          Size: 1 GB\n          \
+         Part Number: {part}\n"
+    );
+    let modules = memory_modules(&parse_text(&text));
+    assert!(modules
+        .iter()
+        .all(|m| m.part_number.as_deref() != Some("HYMP564S64CP")));
+}

@@ -1,0 +1,46 @@
+//! The bundle file: the tar container and everything behind it (manifest, payload records,
+//! blob names). The first byte picks the entry point: the real, verified read (which stops at
+//! the signature for anything the fuzzer makes up), the same read without signature and
+//! digests (feature `fuzzing` of guichet-bundle), or the manifest and payload JSON alone.
+#![no_main]
+
+use guichet_bundle::{
+    read_bundle_bytes, read_bundle_bytes_unverified, Manifest, OutgoingPayload, ReturnPayload,
+    VerifiedBundle,
+};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    match which % 5 {
+        0 => {
+            if let Ok(b) = read_bundle_bytes(rest) {
+                walk(&b);
+            }
+        }
+        1 => {
+            if let Ok(b) = read_bundle_bytes_unverified(rest) {
+                walk(&b);
+            }
+        }
+        2 => {
+            let _ = serde_json::from_slice::<Manifest>(rest);
+        }
+        3 => {
+            let _ = serde_json::from_slice::<OutgoingPayload>(rest);
+        }
+        _ => {
+            let _ = serde_json::from_slice::<ReturnPayload>(rest);
+        }
+    }
+});
+
+/// What a receiver reads of a bundle once it is accepted.
+fn walk(b: &VerifiedBundle) {
+    let _ = (b.outgoing(), b.returned(), &b.manifest.counts);
+    for (id, bytes) in b.blobs() {
+        assert_eq!(b.blob(id), Some(bytes));
+    }
+}
