@@ -9,7 +9,7 @@
 
 mod glpi_live;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use glpi_live::*;
@@ -67,13 +67,7 @@ fn killed_after_creation(server: &GlpiServer, account: Account) {
         &after_creation.1,
         Fault::Hang(Duration::from_secs(60)),
     );
-    let mut child = Command::new("keyctl")
-        .args(["session", "-"])
-        .arg(env!("CARGO_BIN_EXE_guichet"))
-        .arg("sync")
-        .env("GUICHET_DATA_DIR", d)
-        .env("USER", "alice")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+    let mut child = keyring::command(d, &["sync"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -160,15 +160,7 @@ impl Soak {
 
     /// `guichet sync`, as `keyring::guichet` runs it, but left running.
     fn spawn_sync(&self) -> Child {
-        Command::new("keyctl")
-            .args(["session", "-"])
-            .arg(env!("CARGO_BIN_EXE_guichet"))
-            .arg("sync")
-            .env("GUICHET_DATA_DIR", self.data())
-            .env("USER", "alice")
-            .env("LANG", "C.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        keyring::command(self.data(), &["sync"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -7,7 +7,7 @@
 //! server. `GUICHET_CONCURRENT_RUNS` sets the number of runs (20 by default).
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 
 use serde_json::Value;
 
@@ -31,15 +31,7 @@ pub fn runs() -> usize {
 /// Starts `guichet ARGS` on the store in `dir` as [`super::keyring::guichet`] runs it, without
 /// waiting for it.
 fn spawn(dir: &Path, args: &[&str]) -> Child {
-    Command::new("keyctl")
-        .args(["session", "-"])
-        .arg(env!("CARGO_BIN_EXE_guichet"))
-        .args(args)
-        .env("GUICHET_DATA_DIR", dir)
-        .env("USER", "alice")
-        .env("LANG", "C.UTF-8")
-        .env_remove("LC_ALL")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+    super::keyring::command(dir, args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -47,18 +39,13 @@ fn spawn(dir: &Path, args: &[&str]) -> Child {
         .expect("running keyctl and guichet")
 }
 
-fn describe(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn run_ok(dir: &Path, args: &[&str]) -> String {
     let out = spawn(dir, args).wait_with_output().unwrap();
-    assert!(out.status.success(), "guichet {args:?}: {}", describe(&out));
+    assert!(
+        out.status.success(),
+        "guichet {args:?}: {}",
+        super::keyring::describe(&out)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -119,7 +106,11 @@ pub fn three_syncs_at_once(
         let syncs: Vec<Child> = (0..3).map(|_| spawn(dir, &["sync"])).collect();
         for s in syncs {
             let out = s.wait_with_output().unwrap();
-            assert!(out.status.success(), "run {run}: {}", describe(&out));
+            assert!(
+                out.status.success(),
+                "run {run}: {}",
+                super::keyring::describe(&out)
+            );
         }
         let t2 = std::time::Instant::now();
         let list: Value =

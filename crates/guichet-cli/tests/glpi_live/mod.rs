@@ -12,7 +12,7 @@
 #![allow(clippy::too_many_lines, dead_code)]
 
 #[path = "../keyring/mod.rs"]
-mod keyring;
+pub mod keyring;
 pub use keyring::guichet;
 
 pub mod concurrency;

@@ -12,10 +12,11 @@ pub fn guichet(dir: &Path, args: &[&str], stdin: &str) -> Output {
     guichet_with(dir, args, stdin, &[])
 }
 
-/// [`guichet`] with more environment variables (`envs`).
-pub fn guichet_with(dir: &Path, args: &[&str], stdin: &str, envs: &[(&str, &str)]) -> Output {
-    let mut child = Command::new("keyctl")
-        .args(["session", "-"])
+/// The command [`guichet`] runs, for a caller that starts it itself (and may kill it): its
+/// standard streams are the caller's to set.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new("keyctl");
+    c.args(["session", "-"])
         .arg(env!("CARGO_BIN_EXE_guichet"))
         .args(args)
         .env("GUICHET_DATA_DIR", dir)
@@ -23,7 +24,13 @@ pub fn guichet_with(dir: &Path, args: &[&str], stdin: &str, envs: &[(&str, &str)
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env_remove("CREDENTIALS_DIRECTORY")
+        .env_remove("CREDENTIALS_DIRECTORY");
+    c
+}
+
+/// [`guichet`] with more environment variables (`envs`).
+pub fn guichet_with(dir: &Path, args: &[&str], stdin: &str, envs: &[(&str, &str)]) -> Output {
+    let mut child = command(dir, args)
         .envs(envs.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
