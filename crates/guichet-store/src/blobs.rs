@@ -57,18 +57,19 @@ impl Store {
             return Ok((id, false));
         }
         let dir = path.parent().expect("blob paths have a parent");
-        let io = |source| StoreError::DataDir {
-            path: path.clone(),
-            source,
-        };
-        let new_dir = !dir.is_dir();
-        std::fs::create_dir_all(dir).map_err(|e| {
-            if crate::error::is_disk_full(&e) {
+        // A full disk is said as such: the user can act on it (the change was refused whole).
+        let io = |source: std::io::Error| {
+            if crate::error::is_disk_full(&source) {
                 StoreError::DiskFull(Some(self.dir().to_path_buf()))
             } else {
-                io(e)
+                StoreError::DataDir {
+                    path: path.clone(),
+                    source,
+                }
             }
-        })?;
+        };
+        let new_dir = !dir.is_dir();
+        std::fs::create_dir_all(dir).map_err(io)?;
         // Unique per process and call: two threads may store the same bytes at once.
         let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(
@@ -89,9 +90,6 @@ impl Store {
         })();
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);
-            if crate::error::is_disk_full(&e) {
-                return Err(StoreError::DiskFull(Some(self.dir().to_path_buf())));
-            }
             return Err(io(e));
         }
         Ok((id, true))

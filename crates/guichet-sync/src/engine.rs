@@ -91,22 +91,27 @@ impl<'a> Engine<'a> {
     }
 
     /// Takes the store's sync lock, waiting for another holder up to the engine's limit;
-    /// `Err(message)` when it is still held then.
-    async fn lock(&self, now: DateTime<Utc>) -> Result<Result<SyncLock, String>, SyncError> {
+    /// `None`, with the pass stopped as [`Stop::Busy`], when it is still held then.
+    async fn lock(
+        &self,
+        now: DateTime<Utc>,
+        report: &mut PassReport,
+    ) -> Result<Option<SyncLock>, SyncError> {
         let started = std::time::Instant::now();
         let mut pause = Duration::from_millis(20);
         loop {
             if let Some(lock) = self.store.try_lock_sync(now)? {
-                return Ok(Ok(lock));
+                return Ok(Some(lock));
             }
             if started.elapsed() >= self.lock_wait {
                 let who = self
                     .store
                     .sync_lock_holder()
                     .map_or_else(|| "another process".to_string(), |h| h.to_string());
-                return Ok(Err(format!(
+                report.stopped = Some(Stop::Busy(format!(
                     "another sync of this store is running ({who}); it sends the queue"
                 )));
+                return Ok(None);
             }
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_millis(250));
@@ -120,13 +125,9 @@ impl<'a> Engine<'a> {
         rng: &mut (dyn RngCore + Send),
     ) -> Result<PassReport, SyncError> {
         let mut report = PassReport::default();
-        let _lock = match self.lock(now).await? {
-            Ok(lock) => lock,
-            Err(busy) => {
-                // Not recorded as this store's sync status: the holder records its own.
-                report.stopped = Some(Stop::Busy(busy));
-                return Ok(report);
-            }
+        // Busy is not recorded as this store's sync status: the holder records its own.
+        let Some(_lock) = self.lock(now, &mut report).await? else {
+            return Ok(report);
         };
         let result = self.run(now, rng, &mut report).await;
         let name = self.connector.name();
@@ -167,12 +168,8 @@ impl<'a> Engine<'a> {
         rng: &mut (dyn RngCore + Send),
     ) -> Result<PassReport, SyncError> {
         let mut report = PassReport::default();
-        let _lock = match self.lock(now).await? {
-            Ok(lock) => lock,
-            Err(busy) => {
-                report.stopped = Some(Stop::Busy(busy));
-                return Ok(report);
-            }
+        let Some(_lock) = self.lock(now, &mut report).await? else {
+            return Ok(report);
         };
         if let Err(e) = self.connector.authenticate().await {
             report.stopped = Some(Stop::Offline(e.to_string()));
