@@ -2,9 +2,10 @@
 # Long run of the desktop app: the built app (Xvfb, a private D-Bus session, a throw-away HOME)
 # connected to a real Request Tracker 5 (scripts/rt, seeded as the tests do), for CYCLES passes
 # of its background sync loop, with a ticket and a reply (each with a file) queued after each pass
-# by the headless agent on the same store. The loop passes at every connectivity probe (20 s):
-# the settings' interval is set to 0 in the store (the app's form allows 5 minutes at least), so
-# 500 cycles take about 3 hours. After each pass: the app process's resident memory (VmRSS, of
+# by the headless agent on the same store. The loop passes at every connectivity probe: the
+# settings' interval is set to 0 in the store (the app's form allows 5 minutes at least) and the
+# probe runs every PROBE_SECS seconds (default 3; the app's own is 20 s, which made 500 cycles
+# take about 3 hours). After each pass: the app process's resident memory (VmRSS, of
 # which anonymous) and open descriptors (/proc/PID/fd), the resident memory of its WebKit
 # processes, and what is still queued. Prints the figures at cycles 1, 10, BASELINE, every 50th
 # and the last, the growth after BASELINE, and the app's log files.
@@ -45,7 +46,8 @@ url=$(RT_SEED_DATAFILE=$root/scripts/rt/guichet-seed.pl RT_OWNER_PID=$$ \
 
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_DATA_HOME=$scratch/home/.local/share \
   XDG_CACHE_HOME=$scratch/home/.cache GUICHET_DATA_DIR=$scratch/data \
-  GUICHET_EXIT_ON_CLOSE=1 WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 LANG=en_GB.UTF-8 LC_ALL= USER=alice
+  GUICHET_EXIT_ON_CLOSE=1 WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 LANG=en_GB.UTF-8 LC_ALL= USER=alice \
+  GUICHET_PROBE_SECS=${PROBE_SECS:-3}
 mkdir -p "$HOME" "$GUICHET_DATA_DIR"
 agent() { env -u DBUS_SESSION_BUS_ADDRESS "$cli" "$@"; }
 echo guichet-pass | agent connect rt --url "$url" --user guichet-user --queue ServiceDesk >/dev/null 2>&1

@@ -83,6 +83,12 @@ GLPI_STATE=$scratch/glpi scripts/glpi/stop-glpi.sh --purge 2>/dev/null
 "$target/debug/guichet" --data-dir "$scratch/site" bundle export "$scratch/site.guichet" >/dev/null
 head -c 1500 "$scratch/site.guichet" >"$scratch/site-cut.guichet"
 
+# The desktop's "open in the browser" (xdg-open), replaced by one that only records the address,
+# so the e2e can check an article's link went to the browser and not into the app's window.
+mkdir -p "$scratch/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$1" >>"$GUICHET_E2E_OPENED"\n' >"$scratch/bin/xdg-open"
+chmod +x "$scratch/bin/xdg-open"
+export PATH=$scratch/bin:$PATH GUICHET_E2E_OPENED=$scratch/opened
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/home/.config XDG_DATA_HOME=$scratch/home/.local/share \
   XDG_CACHE_HOME=$scratch/home/.cache GUICHET_DATA_DIR=$scratch/data GUICHET_OFFLINE=1 \
   GUICHET_ARTIFACTS=$artifacts GUICHET_E2E_BUNDLE=$scratch/site.guichet LANG=en_GB.UTF-8 LC_ALL= LANGUAGE= \

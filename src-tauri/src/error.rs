@@ -61,6 +61,7 @@ impl From<guichet_store::StoreError> for AppError {
         let code = match e {
             guichet_store::StoreError::NotFound(_) => ErrorCode::NotFound,
             guichet_store::StoreError::DiskFull(_) => ErrorCode::DiskFull,
+            guichet_store::StoreError::SyncRunning(_) => ErrorCode::Busy,
             guichet_store::StoreError::Invalid(_) | guichet_store::StoreError::TooLarge { .. } => {
                 ErrorCode::Invalid
             }

@@ -28,6 +28,7 @@ pub mod error;
 pub mod health;
 pub mod jobs;
 pub mod labels;
+pub mod links;
 pub mod log_file;
 pub mod logging;
 pub mod recovery;
@@ -69,6 +70,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             kb::kb_categories,
             kb::kb_articles,
             kb::kb_article,
+            crate::links::open_link,
             settings::settings_get,
             settings::settings_save,
             settings::connection_test,
@@ -167,6 +169,8 @@ pub fn run() {
     tauri::Builder::default()
         // First: a second launch only brings the running window forward.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show(app, None)))
+        // The window stays on the app's own pages (see `links`).
+        .plugin(links::guard())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(
@@ -281,6 +285,33 @@ mod tests {
             committed == fresh,
             "ui/src/bindings.ts is stale: run GUICHET_WRITE_BINDINGS=1 cargo test -p guichet-app bindings"
         );
+    }
+
+    /// Each command must be declared in build.rs and allowed to the main window by name (least
+    /// privilege); one that is not fails only in the real app (`open_link` did, in the e2e).
+    #[test]
+    fn every_command_the_ui_calls_is_allowed_to_the_main_window() {
+        let bindings = super::bindings_typescript();
+        let declared = include_str!("../build.rs");
+        let allowed = include_str!("../capabilities/main.json");
+        let commands: Vec<&str> = bindings
+            .split("__TAURI_INVOKE")
+            .skip(1)
+            // `__TAURI_INVOKE("name"` or, typed, `__TAURI_INVOKE<T>("name"`.
+            .filter_map(|rest| rest.split("(\"").nth(1)?.split('"').next())
+            .collect();
+        assert!(commands.len() > 40, "{commands:?}");
+        for c in commands {
+            assert!(
+                declared.contains(&format!("\"{c}\"")),
+                "{c} not declared in build.rs"
+            );
+            let permission = format!("\"allow-{}\"", c.replace('_', "-"));
+            assert!(
+                allowed.contains(&permission),
+                "{c}: {permission} missing from capabilities/main.json"
+            );
+        }
     }
 
     #[test]

@@ -24,6 +24,16 @@ use crate::state::{AppState, SyncChanged};
 /// How often connectivity is checked.
 const PROBE_EVERY: Duration = Duration::from_secs(20);
 
+/// [`PROBE_EVERY`], or `GUICHET_PROBE_SECS` seconds (at least 1): the long-run script
+/// (scripts/long-run-app.sh) makes the loop pass every few seconds so that 500 passes fit in
+/// half an hour instead of three.
+fn probe_every() -> Duration {
+    std::env::var("GUICHET_PROBE_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(PROBE_EVERY, |s| Duration::from_secs(s.max(1)))
+}
+
 /// Time allowed for each source of the inventory sent with a background sync.
 const INVENTORY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -263,7 +273,7 @@ pub fn spawn(app: AppHandle) {
         let mut last_run = Utc::now();
         let _ = run_once(&app).await;
         loop {
-            tokio::time::sleep(PROBE_EVERY).await;
+            tokio::time::sleep(probe_every()).await;
             let interval = match settings::load(&app.state::<AppState>().store).await {
                 Ok(s) => s.sync_interval_minutes,
                 Err(_) => 15,

@@ -71,6 +71,11 @@ export const commands = {
 	kbArticles: (category: string) => typedError<ArticleHit[], AppError>(__TAURI_INVOKE("kb_articles", { category })),
 	/**  One article (sanitised HTML; its images inlined as `data:` URLs). */
 	kbArticle: (id: string) => typedError<Article, AppError>(__TAURI_INVOKE("kb_article", { id })),
+	/**
+	 *  Opens an article's link in the person's web browser (the desktop's default handler), never
+	 *  in the app's window.
+	 */
+	openLink: (url: string) => typedError<null, AppError>(__TAURI_INVOKE("open_link", { url })),
 	/**  The settings (and whether a secret is in the keyring). */
 	settingsGet: () => typedError<AppSettings, AppError>(__TAURI_INVOKE("settings_get")),
 	/**

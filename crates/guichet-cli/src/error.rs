@@ -144,6 +144,7 @@ fn store_code(e: &StoreError) -> (&'static str, u8) {
         StoreError::Sql(_) | StoreError::Migrate(_) => ("store", 1),
         StoreError::Invalid(_) => ("invalid", 2),
         StoreError::TooLarge { .. } => ("too_large", 2),
+        StoreError::SyncRunning(_) => ("busy", crate::sync::EXIT_BUSY),
     }
 }
 

@@ -9,7 +9,8 @@
 //! `GUICHET_LONG_RUN_CYCLES` and `GUICHET_LONG_RUN_BASELINE` set another run (default 60 and 10);
 //! `GUICHET_LONG_RUN_PROCESSES=1` runs each cycle as its own `guichet agent run` process instead,
 //! as the systemd timer starts them, and compares each run's peak memory. The figures are
-//! printed as a `long run:` line (`--nocapture` shows it).
+//! printed as a `long run:` line (`--nocapture` shows it); `GUICHET_LONG_RUN_REPORT=<file>`
+//! also writes the whole report, every cycle's figures, as JSON.
 //!
 //! RT is required (CI installs it); `GUICHET_SKIP_RT=1` skips the test explicitly.
 
@@ -134,6 +135,9 @@ fn the_agent_over_many_runs_keeps_its_memory_and_descriptors() {
     let started = std::time::Instant::now();
     let r = bench(d, cycles, baseline, processes);
     println!("{}", figures(&r, started.elapsed().as_secs_f64()));
+    if let Ok(path) = std::env::var("GUICHET_LONG_RUN_REPORT") {
+        std::fs::write(&path, serde_json::to_vec_pretty(&r).unwrap()).unwrap();
+    }
     assert_eq!(r["failed_runs"], 0, "every run ends ok");
     let growth = r["rss_growth_pct"].as_f64().unwrap();
     assert!(

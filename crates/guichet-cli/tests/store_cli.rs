@@ -189,6 +189,61 @@ fn store_repair_text_names_the_backup_and_each_table() {
     assert!(text.contains("tickets: sync cursor reset"), "{text}");
 }
 
+/// A repair replaces the database file: a sync sending from the old one at that moment would
+/// mark its entries sent in a file thrown away, and the repaired store would send them again.
+#[cfg(target_os = "linux")]
+#[test]
+fn store_repair_during_a_sync_is_refused_and_changes_nothing() {
+    let dir = filled();
+    let db = dir.path().join(DATABASE_FILE);
+    junk_page_holding(&db, "Ticket 20 here");
+    let damaged = std::fs::read(&db).unwrap();
+    // A sync in another process holds the store's sync lock (util-linux `flock` takes the same
+    // flock(2) lock; `-o` so that killing `flock` releases it).
+    let lock = dir.path().join(guichet_store::SYNC_LOCK_FILE);
+    std::fs::write(&lock, "4242 2026-12-06T10:00:00+00:00\n").unwrap();
+    let mut holder = Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sleep", "60"])
+        .spawn()
+        .expect("flock (util-linux)");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::File::open(&lock).unwrap().try_lock().is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "flock never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = guichet(dir.path(), &["store", "repair"]);
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a sync is running"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("process 4242"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        damaged,
+        "the store is left as it was"
+    );
+    assert!(
+        !dir.path().join("backups").exists()
+            || std::fs::read_dir(dir.path().join("backups"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+
+    // Once the sync is over, the same repair goes through.
+    let out = guichet(dir.path(), &["store", "repair"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 #[test]
 fn bundle_import_missing_file_prints_cause_once() {
     let dir = tempfile::tempdir().unwrap();

@@ -64,6 +64,10 @@ pub enum StoreError {
         /// The limit.
         limit: u64,
     },
+    /// A sync is sending from this store right now, and what was asked (a repair) must not run
+    /// under it.
+    #[error("a sync is running on this store ({}); wait for it to end, or stop it, and try again", .0.as_ref().map_or_else(|| "another process".to_string(), ToString::to_string))]
+    SyncRunning(Option<crate::SyncLockHolder>),
 }
 
 impl From<sqlx::migrate::MigrateError> for StoreError {

@@ -68,7 +68,7 @@ pub use site::{
     SiteImport, SiteMachine, SiteSnapshotMeta, SoftwareHit, SoftwareSummary, VersionConstraint,
     VersionOp,
 };
-pub use snapshots::{SnapshotMeta, SnapshotRef};
+pub use snapshots::{SnapshotMeta, SnapshotRef, SnapshotRetention};
 pub use sync_lock::{SyncLock, SyncLockHolder, SYNC_LOCK_FILE};
 pub use tickets::{
     AppliedChanges, Attachment, DescriptionFormat, NewAttachment, NewTicket, RemoteFile,

@@ -12,7 +12,7 @@
 
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
@@ -48,50 +48,60 @@ impl std::fmt::Display for SyncLockHolder {
 }
 
 impl Store {
-    fn sync_lock_path(&self) -> PathBuf {
-        self.dir().join(SYNC_LOCK_FILE)
-    }
-
     /// Takes the sync lock if no other sender holds it: `Ok(None)` when one does (see
     /// [`Store::sync_lock_holder`]). Never blocks; callers wait by retrying.
     pub fn try_lock_sync(&self, now: DateTime<Utc>) -> Result<Option<SyncLock>, StoreError> {
-        let path = self.sync_lock_path();
-        let io = |source| StoreError::DataDir {
-            path: path.clone(),
-            source,
-        };
-        let mut file = File::options()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
-        }
-        // Best effort: the note is for people; the lock itself is what protects.
-        let note = format!("{} {}\n", std::process::id(), now.to_rfc3339());
-        let _ = file
-            .set_len(0)
-            .and_then(|()| file.seek(SeekFrom::Start(0)))
-            .and_then(|_| file.write_all(note.as_bytes()));
-        Ok(Some(SyncLock { _file: file }))
+        try_lock_sync_at(self.dir(), now)
     }
 
     /// Who wrote the sync lock last, if anyone did: the holder while it is held.
     pub fn sync_lock_holder(&self) -> Option<SyncLockHolder> {
-        let text = std::fs::read_to_string(self.sync_lock_path()).ok()?;
-        let mut words = text.split_whitespace();
-        let pid = words.next()?.parse().ok()?;
-        let since = words
-            .next()
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| t.with_timezone(&Utc));
-        Some(SyncLockHolder { pid, since })
+        sync_lock_holder_at(self.dir())
     }
+}
+
+/// [`Store::try_lock_sync`] on the data directory `dir`, for what must not run under a sync
+/// without opening the store (a repair of a damaged one).
+pub(crate) fn try_lock_sync_at(
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> Result<Option<SyncLock>, StoreError> {
+    let path = dir.join(SYNC_LOCK_FILE);
+    let io = |source| StoreError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    let mut file = File::options()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+    }
+    // Best effort: the note is for people; the lock itself is what protects.
+    let note = format!("{} {}\n", std::process::id(), now.to_rfc3339());
+    let _ = file
+        .set_len(0)
+        .and_then(|()| file.seek(SeekFrom::Start(0)))
+        .and_then(|_| file.write_all(note.as_bytes()));
+    Ok(Some(SyncLock { _file: file }))
+}
+
+/// [`Store::sync_lock_holder`] on the data directory `dir`.
+pub(crate) fn sync_lock_holder_at(dir: &Path) -> Option<SyncLockHolder> {
+    let text = std::fs::read_to_string(dir.join(SYNC_LOCK_FILE)).ok()?;
+    let mut words = text.split_whitespace();
+    let pid = words.next()?.parse().ok()?;
+    let since = words
+        .next()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc));
+    Some(SyncLockHolder { pid, since })
 }
 
 #[cfg(test)]

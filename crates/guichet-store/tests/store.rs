@@ -225,9 +225,14 @@ fn two_writers_opening_one_fresh_store_at_once_lose_nothing() {
                     .unwrap();
                 rt.block_on(async {
                     let store = Store::open(&path).await.unwrap();
+                    // One machine each: the retention rule thins out one machine's snapshots.
                     for i in 0..25u128 {
                         store
-                            .save_snapshot(&inventory(8, 10), "d", uuid(w * 1000 + i))
+                            .save_snapshot(
+                                &inventory(8, 10),
+                                &format!("d{w}-{i}"),
+                                uuid(w * 1000 + i),
+                            )
                             .await
                             .unwrap();
                     }
@@ -249,4 +254,69 @@ fn two_writers_opening_one_fresh_store_at_once_lose_nothing() {
             .unwrap();
         assert_eq!(ok, "ok");
     });
+}
+
+/// The scheduled agent saves a snapshot at every run: kept forever, they grew the store (and
+/// the memory of every run) without bound.
+#[tokio::test]
+async fn hourly_snapshots_are_thinned_out_but_the_ones_a_ticket_needs_stay() {
+    use guichet_store::{DescriptionFormat, NewTicket, TicketFields, DEFAULT_ATTACHMENT_LIMIT};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let start = Utc.with_ymd_and_hms(2026, 11, 1, 0, 15, 0).unwrap();
+    let ticket = NewTicket {
+        id: uuid(9000),
+        fields: TicketFields {
+            title: "Slow since Monday".into(),
+            description: "with the system information of that day".into(),
+            description_format: DescriptionFormat::Text,
+            category: None,
+            urgency: 3,
+            requester: "alice".into(),
+        },
+        snapshot_uuid: Some(uuid(5)),
+        attachments: vec![],
+        draft: false,
+    };
+    store
+        .create_ticket(&ticket, DEFAULT_ATTACHMENT_LIMIT, start)
+        .await
+        .unwrap();
+    // Five days of hourly runs, and another machine's snapshot (a hub's, from a bundle).
+    for n in 0..120u32 {
+        let mut inv = inventory(0, 20);
+        inv.collected_at = start + chrono::Duration::hours(i64::from(n));
+        store
+            .save_snapshot(&inv, "dev-1", uuid(u128::from(n)))
+            .await
+            .unwrap();
+    }
+    store
+        .save_snapshot(&inventory(1, 5), "dev-2", uuid(500))
+        .await
+        .unwrap();
+
+    let kept = store.snapshots().await.unwrap();
+    let of_dev1: Vec<_> = kept.iter().filter(|m| m.deviceid == "dev-1").collect();
+    // The 10 newest (all on the fifth day), the newest of each of the 4 days before, and the
+    // one the ticket refers to.
+    assert_eq!(of_dev1.len(), 10 + 4 + 1, "{of_dev1:#?}");
+    assert!(
+        of_dev1.iter().any(|m| m.uuid == uuid(5)),
+        "the ticket's snapshot"
+    );
+    assert!(of_dev1.iter().any(|m| m.uuid == uuid(119)), "the newest");
+    assert!(
+        of_dev1.iter().any(|m| m.uuid == uuid(23)),
+        "the last of the first day"
+    );
+    assert!(
+        kept.iter().any(|m| m.uuid == uuid(500)),
+        "another machine's is its own"
+    );
+    let (_, inv) = store
+        .snapshot(&SnapshotRef::UuidPrefix(uuid(5).to_string()))
+        .await
+        .unwrap();
+    assert_eq!(inv.software.len(), 20);
 }

@@ -93,6 +93,8 @@ export interface Backend {
   kbCategories(): Promise<ArticleCategory[]>;
   kbArticles(category: string): Promise<ArticleHit[]>;
   kbArticle(id: string): Promise<Article>;
+  /** Opens an article's link in the web browser, never in the app's window. */
+  openLink(url: string): Promise<void>;
   // Settings and sync
   settingsGet(): Promise<AppSettings>;
   /** `secret`: password or token; `appToken`: GLPI API client's App-Token; `oauth`: GLPI 11's

@@ -89,7 +89,7 @@ const ARTICLES: Article[] = [
     id: "kb-2",
     title: "Reset your password",
     category: "Accounts",
-    body_html: "<p>Go to the self-service portal and follow the <em>Forgot password</em> link.</p>",
+    body_html: '<p>Go to the <a href="https://portal.example.org/reset" rel="noopener noreferrer">self-service portal</a> and follow the <em>Forgot password</em> link.</p>',
     updated_at: "2026-09-12T08:00:00Z",
   },
   {
@@ -343,6 +343,9 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       const a = ARTICLES.find((x) => x.id === id);
       if (!a) throw new BackendError("not_found", id);
       return a;
+    },
+    async openLink(url) {
+      if (!/^(https?|mailto):/.test(url)) throw new BackendError("invalid", url);
     },
     async settingsGet() {
       return settings;

@@ -47,6 +47,7 @@ export const tauriBackend: Backend = {
   kbCategories: () => unwrap(commands.kbCategories()),
   kbArticles: (c) => unwrap(commands.kbArticles(c)),
   kbArticle: (id) => unwrap(commands.kbArticle(id)),
+  openLink: (url) => unwrap(commands.openLink(url)).then(() => undefined),
   settingsGet: () => unwrap(commands.settingsGet()),
   settingsSave: (s, secret, appToken, oauth) => unwrap(commands.settingsSave(s, secret, appToken, oauth)),
   connectionTest: (c, secret, appToken, oauth) => unwrap(commands.connectionTest(c, secret, appToken, oauth)),

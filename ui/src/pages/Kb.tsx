@@ -20,6 +20,39 @@ export function blobUrls(html: string, url: (sha: string) => string): string {
   return html.replace(/guichet-blob:(?!\/\/)([0-9a-f]{64})/g, (_, sha: string) => url(sha));
 }
 
+/** A click on a link of an article: held back, its address handed to `show` instead. */
+function followLink(e: React.MouseEvent<HTMLElement>, show: (address: string) => void) {
+  const a = (e.target as Element).closest("a[href]");
+  if (!a) return;
+  e.preventDefault();
+  show(a.getAttribute("href") ?? "");
+}
+
+/** Asks before an article's link leaves the app, showing where it goes; opens it in the browser. */
+function LinkOut({ address, onDone }: { address: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const { backend } = useApp();
+  const [error, setError] = useState<unknown>(null);
+  const open = () => backend.openLink(address).then(onDone, setError);
+  return (
+    <div className="link-out" role="alertdialog" aria-labelledby="link-out-title" aria-describedby="link-out-address">
+      <p id="link-out-title">{t("kb.linkOut")}</p>
+      <p>
+        <code id="link-out-address">{address}</code>
+      </p>
+      {error ? <ErrorNote error={error} /> : null}
+      <div className="actions">
+        <button type="button" className="btn btn-primary" id="link-out-open" onClick={() => void open()} autoFocus>
+          {t("kb.linkOpen")}
+        </button>
+        <button type="button" className="btn" id="link-out-cancel" onClick={onDone}>
+          {t("kb.linkCancel")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function Kb() {
   const i = useI18n();
   const { t } = i;
@@ -30,6 +63,7 @@ export function Kb() {
   const [category, setCategory] = useState<string | null>(null);
   const [article, setArticle] = useState<Article | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [link, setLink] = useState<string | null>(null);
   const seq = useRef(0);
 
   useEffect(() => {
@@ -58,7 +92,15 @@ export function Kb() {
           {article.category} · {t("kb.updated", { date: i.date(article.updated_at) })}
         </p>
         {/* The body was sanitised when it was stored (ammonia), and the CSP forbids scripts. */}
-        <div className="article-body" id="article-body" dangerouslySetInnerHTML={{ __html: blobUrls(article.body_html, backend.blobUrl) }} />
+        {/* Its links never open in this window: the address is shown first, then it goes to the web browser. */}
+        <div
+          className="article-body"
+          id="article-body"
+          onClick={(e) => followLink(e, setLink)}
+          onAuxClick={(e) => followLink(e, setLink)}
+          dangerouslySetInnerHTML={{ __html: blobUrls(article.body_html, backend.blobUrl) }}
+        />
+        {link !== null && <LinkOut address={link} onDone={() => setLink(null)} />}
       </article>
     );
   }

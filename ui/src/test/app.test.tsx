@@ -109,7 +109,26 @@ describe("knowledge base", () => {
     expect(await screen.findByText("1 article(s)")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Reset your password" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Reset your password" })).toBeInTheDocument();
-    expect(screen.getByText(/self-service portal/)).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "self-service portal" })).toBeInTheDocument();
+  });
+
+  it("asks before an article's link leaves the app, then opens it in the browser", async () => {
+    const backend = createFakeBackend();
+    const open = vi.spyOn(backend, "openLink");
+    const { user } = setup("kb", backend);
+    await user.click(await screen.findByRole("button", { name: "Reset your password" }));
+    const before = window.location.href;
+    await user.click(await screen.findByRole("link", { name: "self-service portal" }));
+    const ask = await screen.findByRole("alertdialog");
+    expect(ask).toHaveTextContent("https://portal.example.org/reset");
+    expect(window.location.href).toBe(before);
+    expect(open).not.toHaveBeenCalled();
+    await user.click(within(ask).getByRole("button", { name: "Stay here" }));
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    await user.click(screen.getByRole("link", { name: "self-service portal" }));
+    await user.click(await screen.findByRole("button", { name: "Open in the browser" }));
+    expect(open).toHaveBeenCalledWith("https://portal.example.org/reset");
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument());
   });
 
   it("filters by category", async () => {

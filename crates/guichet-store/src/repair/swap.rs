@@ -40,6 +40,12 @@ pub async fn repair_store(
         .open(&lock_path)
         .map_err(io(&lock_path))?;
     lock.lock().map_err(io(&lock_path))?;
+    // A sync under way reads the outbox of the file about to be replaced and would mark sent,
+    // in a file that is then thrown away, entries it delivered: the repaired store would send
+    // them again. So a repair waits for no one: it refuses while a sync holds the lock, and
+    // holds it itself until the fresh store is in place.
+    let _sync = crate::sync_lock::try_lock_sync_at(dir, now)?
+        .ok_or_else(|| StoreError::SyncRunning(crate::sync_lock::sync_lock_holder_at(dir)))?;
     let backup = back_up(dir, now).map_err(io(dir))?;
     let work = dir.join(format!(".repair-{}", stamp(now)));
     let _ = std::fs::remove_dir_all(&work);

@@ -10,6 +10,9 @@ use uuid::Uuid;
 
 use crate::{Store, StoreError};
 
+mod retention;
+pub use retention::SnapshotRetention;
+
 const ENCODING: &str = "json+deflate";
 
 /// What history shows of a snapshot, without its document.
@@ -127,7 +130,8 @@ fn meta_from_row(r: MetaRow) -> Result<SnapshotMeta, StoreError> {
 impl Store {
     /// Saves an inventory as a new snapshot, in one transaction. `uuid` is passed in so that
     /// callers (and tests) control identity; saving the same UUID twice is refused by the
-    /// database rather than duplicated.
+    /// database rather than duplicated. The same transaction thins out the machine's older
+    /// snapshots ([`SnapshotRetention::default`]), so the history stays bounded.
     pub async fn save_snapshot(
         &self,
         inv: &Inventory,
@@ -136,6 +140,7 @@ impl Store {
     ) -> Result<SnapshotMeta, StoreError> {
         let mut tx = self.begin_write().await?;
         let meta = insert_snapshot(&mut tx, inv, deviceid, uuid).await?;
+        retention::prune_machine(&mut tx, deviceid, &SnapshotRetention::default()).await?;
         tx.commit().await?;
         Ok(meta)
     }
