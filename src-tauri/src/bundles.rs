@@ -554,7 +554,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let id = site.device_id("site-pc", now).await.unwrap();
+        let id = site.device_id("site-pc", now, 1).await.unwrap();
         let path = dir.join("site.guichet");
         site.export_bundle(
             &path,
@@ -631,8 +631,8 @@ mod tests {
             .unwrap()
             .unwrap();
         let site = store(&dir.path().join("site")).await;
-        let site_id = site.device_id("site-pc", Utc::now()).await.unwrap();
-        let own = hq.device_id("hq-pc", Utc::now()).await.unwrap();
+        let site_id = site.device_id("site-pc", Utc::now(), 1).await.unwrap();
+        let own = hq.device_id("hq-pc", Utc::now(), 2).await.unwrap();
         let back = dir.path().join("back.guichet");
         hq.export_return_bundle(
             &back,
