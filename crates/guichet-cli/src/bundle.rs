@@ -147,7 +147,12 @@ async fn enrol(ctx: &Context, what: EnrolSub) -> Result<(), CliError> {
                     path.display()
                 );
             }
-            emit(ctx, &key, text)
+            let view = serde_json::json!({
+                "deviceid": key.deviceid,
+                "public_key": key.public_key,
+                "fingerprint": key.fingerprint(),
+            });
+            emit(ctx, &view, text)
         }
         EnrolSub::Add { file, site, hub: _ } => {
             let role = if site { PeerRole::Site } else { PeerRole::Hub };
