@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::{connector, rt, Local};
-use guichet_bundle::{read_bundle, BundleSigner};
+use guichet_bundle::{read_bundle, BundleSigner, PeerKey};
 use guichet_rt::RtConnector;
-use guichet_store::bundle::ImportOptions;
+use guichet_store::bundle::{ImportOptions, PeerRole};
 use guichet_store::{ReplySide, Store, TicketState};
 use guichet_sync::{Engine, PassReport, RetryPolicy};
 use guichet_testkit::{FaultProxy, RtServer, Technician};
@@ -51,6 +51,19 @@ async fn a_bundled_ticket_reaches_rt_once_and_the_technicians_reply_returns_to_t
     let hub = Local::new().await;
     let site_key = BundleSigner::load_or_create(site.dir.path(), || [11; 32]).unwrap();
     let hub_key = BundleSigner::load_or_create(hub.dir.path(), || [12; 32]).unwrap();
+    // Each enrols the other (`guichet bundle enrol add`).
+    let peer = |deviceid: &str, k: &BundleSigner| PeerKey {
+        deviceid: deviceid.into(),
+        public_key: k.public_key_hex(),
+    };
+    hub.store
+        .enrol_peer(&peer(SITE, &site_key), PeerRole::Site, Utc::now())
+        .await
+        .unwrap();
+    site.store
+        .enrol_peer(&peer(HUB, &hub_key), PeerRole::Hub, Utc::now())
+        .await
+        .unwrap();
     let title = format!("Bundle {}: label printer jammed", Uuid::new_v4());
     let id = site.ticket(&title).await;
 
