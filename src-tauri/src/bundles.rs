@@ -446,6 +446,32 @@ where
 
 // ---------------------------------------------------------------- commands
 
+/// This store's device id and key fingerprint, for the other side to compare out of band
+/// before it enrols this store (`guichet bundle enrol`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct BundleOwnKey {
+    /// This store's device id.
+    pub deviceid: String,
+    /// Its bundle key's fingerprint.
+    pub fingerprint: String,
+}
+
+/// This store's device id and key fingerprint (the key is created on first use).
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_own_key(state: State<'_, AppState>) -> AppResult<BundleOwnKey> {
+    let store = state.store.clone();
+    let key =
+        off_thread(
+            move || async move { Ok(guichet_core::own_peer_key(&store, Utc::now()).await?) },
+        )
+        .await?;
+    Ok(BundleOwnKey {
+        fingerprint: key.fingerprint(),
+        deviceid: key.deviceid,
+    })
+}
+
 /// Picks a bundle file in an open dialog; `None` when cancelled.
 #[tauri::command]
 #[specta::specta]

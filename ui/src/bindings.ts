@@ -138,6 +138,8 @@ export const commands = {
 	 *  save dialog; the path written, `None` when cancelled.
 	 */
 	assetLabelsSave: (ids: number[]) => typedError<string | null, AppError>(__TAURI_INVOKE("asset_labels_save", { ids })),
+	/**  This store's device id and key fingerprint (the key is created on first use). */
+	bundleOwnKey: () => typedError<BundleOwnKey, AppError>(__TAURI_INVOKE("bundle_own_key")),
 	/**  Picks a bundle file in an open dialog; `None` when cancelled. */
 	bundlePick: () => typedError<string | null, AppError>(__TAURI_INVOKE("bundle_pick")),
 	/**
@@ -524,6 +526,17 @@ export type BundleManifestView = {
 	counts: BundleCountsView,
 	/**  Members verified against their checksum. */
 	members: number,
+};
+
+/**
+ *  This store's device id and key fingerprint, for the other side to compare out of band
+ *  before it enrols this store (`guichet bundle enrol`).
+ */
+export type BundleOwnKey = {
+	/**  This store's device id. */
+	deviceid: string,
+	/**  Its bundle key's fingerprint. */
+	fingerprint: string,
 };
 
 /**  Why a bundle was refused; nothing was applied from it. */

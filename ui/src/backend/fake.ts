@@ -472,6 +472,9 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       if (!ids.length) throw new BackendError("invalid", "no equipment selected");
       return ids.length === 1 ? `/home/user/label-${ids[0]}.html` : `/home/user/labels-${ids.length}.html`;
     },
+    async bundleOwnKey() {
+      return { deviceid: "pc-accueil-2026-11-20-08-00-00-5c1e9a07", fingerprint: "SHA256:0Jk2nq8Wl4cR7sTt1ZbV9xYp3eUu6fGh5aDd2oLm8Qw" };
+    },
     async bundlePick() {
       return "/media/usb/pc-annexe-20261122-1740.guichet";
     },

@@ -69,6 +69,7 @@ export const en = {
   "bundle.exportTitle": "Export for a connected machine",
   "bundle.exportHelp": "Writes everything waiting to sync to one signed file. The queue is kept here until a return bundle or a sync confirms it.",
   "bundle.export": "Export a bundle…",
+  "bundle.ownKey": "This machine is {deviceid}; its key fingerprint is {fingerprint}. The other machine compares it before enrolling this one (guichet bundle enrol).",
   "bundle.exported": "Bundle written to {path}: {entries} item(s) and {changes} site change(s). They stay queued here until confirmed.",
   "bundle.importTitle": "Inspect or import a bundle",
   "bundle.file": "Bundle file",

@@ -69,6 +69,7 @@ export const fr: Record<keyof typeof en, string> = {
   "admin.labelsSaved": "{n} étiquette(s) enregistrée(s) dans {path}",
   "bundle.exportTitle": "Exporter pour un poste connecté",
   "bundle.exportHelp": "Écrit tout ce qui attend la synchronisation dans un fichier signé. La file reste ici jusqu’à ce qu’un paquet retour ou une synchronisation la confirme.",
+  "bundle.ownKey": "Ce poste est {deviceid} ; l’empreinte de sa clé est {fingerprint}. L’autre poste la compare avant de l’enregistrer (guichet bundle enrol).",
   "bundle.export": "Exporter un paquet…",
   "bundle.exported": "Paquet écrit dans {path} : {entries} élément(s) et {changes} modification(s) du site. Ils restent en attente ici jusqu’à confirmation.",
   "bundle.importTitle": "Examiner ou importer un paquet",

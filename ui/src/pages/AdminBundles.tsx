@@ -2,7 +2,7 @@
 // verification, signer) and import it (sync afterwards, return bundle). A refused bundle is
 // explained in the user's language; nothing is applied from it.
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import type { BundleApplied, BundleCheck, BundleExported, BundleImportResult, BundleManifestView, Refusal } from "../backend/backend";
+import type { BundleApplied, BundleCheck, BundleExported, BundleImportResult, BundleManifestView, BundleOwnKey, Refusal } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
@@ -79,6 +79,11 @@ export function Bundles() {
   const [sync, setSync] = useState(true);
   const [writeReturn, setWriteReturn] = useState(false);
   const [exported, setExported] = useState<BundleExported | null>(null);
+  // This machine's key fingerprint: what the other side compares before enrolling it.
+  const [own, setOwn] = useState<BundleOwnKey | null>(null);
+  useEffect(() => {
+    backend.bundleOwnKey().then(setOwn, () => setOwn(null));
+  }, [backend]);
   const [check, setCheck] = useState<BundleCheck | null>(null);
   const [result, setResult] = useState<BundleImportResult | null>(null);
   const [busy, setBusy] = useState(false);
@@ -133,6 +138,11 @@ export function Bundles() {
           {t("bundle.exportTitle")}
         </h2>
         <p className="help">{t("bundle.exportHelp")}</p>
+        {own ? (
+          <p className="help" id="bundle-own-key">
+            {t("bundle.ownKey", { deviceid: own.deviceid, fingerprint: own.fingerprint })}
+          </p>
+        ) : null}
         <div className="actions">
           <button type="button" className="btn btn-primary" id="bundle-export" onClick={exportBundle} disabled={busy}>
             {t("bundle.export")}

@@ -405,6 +405,7 @@ describe("site admin", () => {
   it("refuses a bundle signed by a key nobody enrolled, with its fingerprint and how to enrol it", async () => {
     const { user } = setup("admin", createFakeBackend({ online: false }));
     await user.click(await screen.findByRole("tab", { name: "Offline bundles" }));
+    expect(await screen.findByText(/its key fingerprint is SHA256:0Jk2nq8W/)).toBeInTheDocument();
     await user.type(screen.getByLabelText("Bundle file"), "/media/usb/stranger.guichet");
     await user.click(screen.getByRole("button", { name: "Inspect" }));
     expect(await screen.findByText(/Signed with a key this machine has not enrolled/)).toBeInTheDocument();
