@@ -77,11 +77,17 @@ GLPI_STATE=$scratch/glpi scripts/glpi/stop-glpi.sh --purge 2>/dev/null
 "$target/debug/guichet" --data-dir "$scratch/seed" site import --location "Room 2" \
   crates/guichet-inventory/tests/fixtures/import/fusioninventory-debian12-vm.xml >/dev/null
 # … and a disconnected site's offline bundle (its register gained a printer), with a truncated
-# copy, for the admin section's bundle inspection and import.
+# copy, for the admin section's bundle inspection and import. The app's store enrols the site's
+# key first; a second site, never enrolled, writes a bundle the app must refuse.
 "$target/debug/guichet" --data-dir "$scratch/site" asset add --type printer --make HP \
   --serial SITE-0042 >/dev/null
 "$target/debug/guichet" --data-dir "$scratch/site" bundle export "$scratch/site.guichet" >/dev/null
+"$target/debug/guichet" --data-dir "$scratch/site" bundle enrol show --out "$scratch/site.key" >/dev/null
+"$target/debug/guichet" --data-dir "$scratch/seed" bundle enrol add --site "$scratch/site.key" >/dev/null
 head -c 1500 "$scratch/site.guichet" >"$scratch/site-cut.guichet"
+"$target/debug/guichet" --data-dir "$scratch/stranger" asset add --type printer --make HP \
+  --serial STRANGER-1 >/dev/null
+"$target/debug/guichet" --data-dir "$scratch/stranger" bundle export "$scratch/stranger.guichet" >/dev/null
 
 # The desktop's "open in the browser" (xdg-open), replaced by one that only records the address,
 # so the e2e can check an article's link went to the browser and not into the app's window.

@@ -8,8 +8,11 @@
 //! * Import: verify, apply in one transaction, then, for a site's bundle, run the app's own sync
 //!   pass (offline: the items stay queued) and optionally write the return bundle.
 //!
-//! A refused bundle (truncated, altered, foreign, signed by an unexpected key…) is an answer,
-//! not a failure: [`BundleRefusal`] names why, so the UI can say it in the user's language.
+//! A refused bundle (truncated, altered, foreign, signed by a key this store has not enrolled,
+//! an older return…) is an answer, not a failure: [`BundleRefusal`] names why, with the
+//! signer's fingerprint and the role to enrol it in when the key is the reason, so the UI can
+//! say it in the user's language. Trust comes from enrolment (`guichet bundle enrol`), or, for a
+//! deliberate first contact, from the "accept this key" option, which enrols the key it shows.
 //! The store does all the work; these commands only choose files and translate results.
 
 use chrono::{DateTime, Utc};
@@ -47,19 +50,19 @@ impl From<BundleKind> for BundleDirection {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum SignerTrust {
-    /// First bundle from that device: its key will be recorded.
-    FirstContact,
-    /// The key seen before for that device.
-    Known,
-    /// Another key than the one seen before: importing needs an explicit acceptance.
+    /// The key enrolled for that device, in the role this kind of bundle needs.
+    Enrolled,
+    /// Not enrolled here: importing refuses it until its key is enrolled (or accepted).
+    Unknown,
+    /// Another key than the one enrolled for that device: refused likewise.
     Changed,
 }
 
 impl From<PeerTrust> for SignerTrust {
     fn from(t: PeerTrust) -> Self {
         match t {
-            PeerTrust::FirstContact => SignerTrust::FirstContact,
-            PeerTrust::Known => SignerTrust::Known,
+            PeerTrust::Enrolled => SignerTrust::Enrolled,
+            PeerTrust::Unknown => SignerTrust::Unknown,
             PeerTrust::Changed => SignerTrust::Changed,
         }
     }
@@ -99,6 +102,8 @@ pub struct BundleManifestView {
     pub created_at: DateTime<Utc>,
     /// The signer's public key (hex).
     pub public_key: String,
+    /// Its fingerprint, to compare with the sending store's (`guichet bundle enrol show`).
+    pub fingerprint: String,
     /// What it holds.
     pub counts: BundleCountsView,
     /// Members verified against their checksum.
@@ -119,6 +124,7 @@ impl From<&Manifest> for BundleManifestView {
             recipient_deviceid: m.recipient_deviceid.clone(),
             created_at: m.created_at,
             public_key: m.public_key.clone(),
+            fingerprint: guichet_bundle::key_fingerprint(&m.public_key),
             counts: BundleCountsView {
                 tickets: n(c.tickets),
                 replies: n(c.replies),
@@ -147,8 +153,14 @@ pub enum BundleRefusal {
     Checksum,
     /// The signature does not verify.
     Signature,
-    /// Signed by another key than the one seen before for that device.
+    /// Signed by a key this store has not enrolled (in the role this kind of bundle needs).
+    UnknownKey,
+    /// Signed by another key than the one enrolled for that device.
     KeyChanged,
+    /// A return bundle not newer than the last one applied from that hub.
+    Stale,
+    /// Claims a ticket, reply, queued item or asset that belongs to another store.
+    ForeignRecord,
     /// Written by this very store.
     OwnBundle,
     /// A return bundle for another site.
@@ -157,27 +169,58 @@ pub enum BundleRefusal {
     TooLarge,
 }
 
+/// Why a bundle was refused, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct Refusal {
+    /// Why.
+    pub reason: BundleRefusal,
+    /// The English detail (logs, diagnostics).
+    pub detail: String,
+    /// When the signer's key is the reason: its fingerprint, to compare out of band.
+    pub fingerprint: Option<String>,
+    /// When the signer's key is the reason: what to enrol it as (`site` or `hub`).
+    pub enrol_as: Option<String>,
+}
+
 /// Splits a bundle error into a refusal of the bundle (an answer for the UI) or a local failure.
-fn refusal(e: impl Into<ExchangeError>) -> AppResult<(BundleRefusal, String)> {
+fn refusal(e: impl Into<ExchangeError>) -> AppResult<Refusal> {
     let e = match e.into() {
         ExchangeError::Store(s) => return Err(s.into()),
         ExchangeError::Bundle(e) => e,
     };
     let detail = e.to_string();
+    let (fingerprint, enrol_as) = match &e {
+        BundleError::UnknownKey {
+            fingerprint, role, ..
+        } => (Some(fingerprint.clone()), Some(role.to_string())),
+        BundleError::KeyChanged { found, .. } => (Some(found.clone()), None),
+        _ => (None, None),
+    };
     let reason = match e {
         BundleError::Format(_) => BundleRefusal::Format,
         BundleError::Truncated(_) => BundleRefusal::Truncated,
         BundleError::Corrupt(_) => BundleRefusal::Corrupt,
         BundleError::Checksum { .. } => BundleRefusal::Checksum,
         BundleError::Signature => BundleRefusal::Signature,
+        BundleError::UnknownKey { .. } => BundleRefusal::UnknownKey,
         BundleError::KeyChanged { .. } => BundleRefusal::KeyChanged,
+        BundleError::Stale { .. } => BundleRefusal::Stale,
+        BundleError::ForeignRecord(_) => BundleRefusal::ForeignRecord,
         BundleError::OwnBundle(_) => BundleRefusal::OwnBundle,
         BundleError::WrongRecipient { .. } => BundleRefusal::WrongRecipient,
         BundleError::TooLarge(_) => BundleRefusal::TooLarge,
         BundleError::Io { .. } => return Err(AppError::new(ErrorCode::Io, detail)),
         BundleError::Key { .. } => return Err(AppError::new(ErrorCode::Failed, detail)),
+        BundleError::WouldBeTooLarge(_) => {
+            return Err(AppError::new(ErrorCode::BundleTooLarge, detail))
+        }
     };
-    Ok((reason, detail))
+    Ok(Refusal {
+        reason,
+        detail,
+        fingerprint,
+        enrol_as,
+    })
 }
 
 /// A verified bundle's description.
@@ -205,9 +248,7 @@ pub enum BundleCheck {
     /// Refused: nothing can be applied from it.
     Refused {
         /// Why.
-        reason: BundleRefusal,
-        /// The English detail (logs, diagnostics).
-        detail: String,
+        refusal: Refusal,
     },
 }
 
@@ -225,7 +266,8 @@ pub struct BundleExported {
 /// How to import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct BundleImportOptions {
-    /// Accept a signing key different from the one seen before for the sending device.
+    /// Enrol the sender's key if it is not enrolled or differs from the enrolled one (a
+    /// deliberate first contact; its fingerprint is shown by the inspection).
     pub trust_new_key: bool,
     /// After applying a site's bundle, run a sync pass.
     pub sync: bool,
@@ -260,8 +302,10 @@ pub struct BundleApplied {
     pub source_deviceid: String,
     /// Imported before: nothing was applied this time.
     pub already_applied: bool,
-    /// The sender's key was recorded now.
+    /// The sender's key was enrolled now (the "accept this key" option).
     pub key_recorded: bool,
+    /// The fingerprint of the sender's key.
+    pub fingerprint: String,
     /// Tickets added.
     pub tickets_added: u32,
     /// Replies added.
@@ -302,6 +346,7 @@ impl BundleApplied {
             source_deviceid: r.source_deviceid.clone(),
             already_applied: r.already_applied,
             key_recorded: r.key_recorded,
+            fingerprint: r.fingerprint.clone(),
             tickets_added: n(r.tickets_added),
             replies_added: n(r.replies_added),
             entries_queued: n(r.entries_queued),
@@ -333,9 +378,7 @@ pub enum BundleImportResult {
     /// Refused: nothing was applied.
     Refused {
         /// Why.
-        reason: BundleRefusal,
-        /// The English detail.
-        detail: String,
+        refusal: Refusal,
     },
 }
 
@@ -344,8 +387,9 @@ pub async fn check(store: &Store, path: &std::path::Path) -> AppResult<BundleChe
     let inspected = match guichet_core::inspect_bundle(store, path).await {
         Ok(i) => i,
         Err(e) => {
-            let (reason, detail) = refused(e)?;
-            return Ok(BundleCheck::Refused { reason, detail });
+            return Ok(BundleCheck::Refused {
+                refusal: refused(e)?,
+            })
         }
     };
     Ok(BundleCheck::Verified {
@@ -359,7 +403,7 @@ pub async fn check(store: &Store, path: &std::path::Path) -> AppResult<BundleChe
 }
 
 /// A use case's failure on a bundle: a refusal when the bundle is at fault, else an error.
-fn refused(e: guichet_core::CoreError) -> AppResult<(BundleRefusal, String)> {
+fn refused(e: guichet_core::CoreError) -> AppResult<Refusal> {
     match e {
         guichet_core::CoreError::Bundle(b) => refusal(b),
         e => Err(e.into()),
@@ -374,7 +418,7 @@ pub async fn apply(
     trust_new_key: bool,
     write_return: bool,
     now: DateTime<Utc>,
-) -> AppResult<Result<(BundleApplied, String), (BundleRefusal, String)>> {
+) -> AppResult<Result<(BundleApplied, String), Refusal>> {
     let bundle = match read_bundle(path) {
         Ok(b) => b,
         Err(e) => return Ok(Err(refusal(e)?)),
@@ -401,6 +445,32 @@ where
 }
 
 // ---------------------------------------------------------------- commands
+
+/// This store's device id and key fingerprint, for the other side to compare out of band
+/// before it enrols this store (`guichet bundle enrol`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct BundleOwnKey {
+    /// This store's device id.
+    pub deviceid: String,
+    /// Its bundle key's fingerprint.
+    pub fingerprint: String,
+}
+
+/// This store's device id and key fingerprint (the key is created on first use).
+#[tauri::command]
+#[specta::specta]
+pub async fn bundle_own_key(state: State<'_, AppState>) -> AppResult<BundleOwnKey> {
+    let store = state.store.clone();
+    let key =
+        off_thread(
+            move || async move { Ok(guichet_core::own_peer_key(&store, Utc::now()).await?) },
+        )
+        .await?;
+    Ok(BundleOwnKey {
+        fingerprint: key.fingerprint(),
+        deviceid: key.deviceid,
+    })
+}
 
 /// Picks a bundle file in an open dialog; `None` when cancelled.
 #[tauri::command]
@@ -488,7 +558,7 @@ pub async fn bundle_import(
     };
     let (mut applied, site) = match applying {
         Ok(a) => a,
-        Err((reason, detail)) => return Ok(BundleImportResult::Refused { reason, detail }),
+        Err(refusal) => return Ok(BundleImportResult::Refused { refusal }),
     };
     crate::sync_loop::refresh_queue(&app).await;
     if applied.kind == BundleDirection::Outgoing && options.sync {
@@ -554,7 +624,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let id = site.device_id("site-pc", now).await.unwrap();
+        let id = site.device_id("site-pc", now, 1).await.unwrap();
         let path = dir.join("site.guichet");
         site.export_bundle(
             &path,
@@ -578,8 +648,20 @@ mod tests {
         };
         assert_eq!(inspection.manifest.kind, BundleDirection::Outgoing);
         assert_eq!(inspection.manifest.counts.site_changes, 1);
-        assert_eq!(inspection.signer, SignerTrust::FirstContact);
-        let (applied, site) = apply(&hq, &path, false, false, Utc::now())
+        assert_eq!(inspection.signer, SignerTrust::Unknown);
+        // Not enrolled: refused, with the fingerprint to compare and the role to enrol it as.
+        let refused = apply(&hq, &path, false, false, Utc::now())
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(refused.reason, BundleRefusal::UnknownKey);
+        assert_eq!(
+            refused.fingerprint.as_deref(),
+            Some(inspection.manifest.fingerprint.as_str())
+        );
+        assert_eq!(refused.enrol_as.as_deref(), Some("site"));
+        // Accepted deliberately (first contact): enrolled.
+        let (applied, site) = apply(&hq, &path, true, false, Utc::now())
             .await
             .unwrap()
             .unwrap();
@@ -609,14 +691,14 @@ mod tests {
             (&text, BundleRefusal::Format),
         ] {
             match check(&hq, file).await.unwrap() {
-                BundleCheck::Refused { reason, .. } => assert_eq!(reason, want, "{file:?}"),
+                BundleCheck::Refused { refusal } => assert_eq!(refusal.reason, want, "{file:?}"),
                 other => panic!("{file:?} accepted: {other:?}"),
             }
-            let (reason, _) = apply(&hq, file, false, false, Utc::now())
+            let refusal = apply(&hq, file, false, false, Utc::now())
                 .await
                 .unwrap()
                 .unwrap_err();
-            assert_eq!(reason, want);
+            assert_eq!(refusal.reason, want);
         }
         assert!(hq.assets(&Default::default()).await.unwrap().is_empty());
     }
@@ -626,13 +708,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = site_bundle(dir.path()).await;
         let hq = store(&dir.path().join("hq")).await;
-        apply(&hq, &path, false, false, Utc::now())
+        apply(&hq, &path, true, false, Utc::now())
             .await
             .unwrap()
             .unwrap();
         let site = store(&dir.path().join("site")).await;
-        let site_id = site.device_id("site-pc", Utc::now()).await.unwrap();
-        let own = hq.device_id("hq-pc", Utc::now()).await.unwrap();
+        let site_id = site.device_id("site-pc", Utc::now(), 1).await.unwrap();
+        let own = hq.device_id("hq-pc", Utc::now(), 2).await.unwrap();
         let back = dir.path().join("back.guichet");
         hq.export_return_bundle(
             &back,
@@ -649,7 +731,7 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::Invalid);
-        let (applied, _) = apply(&site, &back, false, false, Utc::now())
+        let (applied, _) = apply(&site, &back, true, false, Utc::now())
             .await
             .unwrap()
             .unwrap();

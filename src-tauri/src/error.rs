@@ -27,6 +27,8 @@ pub enum ErrorCode {
     Offline,
     /// The server refused the credentials.
     Auth,
+    /// A bundle would be larger than a bundle can be imported: nothing was written.
+    BundleTooLarge,
     /// Anything else.
     Failed,
 }
@@ -119,6 +121,9 @@ impl From<guichet_core::CoreError> for AppError {
             CoreError::Bundle(ExchangeError::Store(s)) => s.into(),
             CoreError::Bundle(b @ ExchangeError::Bundle(BundleError::Key { .. })) => {
                 AppError::new(ErrorCode::Failed, b.to_string())
+            }
+            CoreError::Bundle(b @ ExchangeError::Bundle(BundleError::WouldBeTooLarge(_))) => {
+                AppError::new(ErrorCode::BundleTooLarge, b.to_string())
             }
             CoreError::Bundle(b) => AppError::new(ErrorCode::Io, b.to_string()),
             CoreError::UnknownConnector(_) | CoreError::Invalid(_) => {

@@ -92,6 +92,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::admin::site_export,
             crate::labels::asset_label,
             crate::labels::asset_labels_save,
+            crate::bundles::bundle_own_key,
             crate::bundles::bundle_pick,
             crate::bundles::bundle_export,
             crate::bundles::bundle_inspect,

@@ -143,6 +143,8 @@ export const commands = {
 	 *  save dialog; the path written, `None` when cancelled.
 	 */
 	assetLabelsSave: (ids: number[]) => typedError<string | null, AppError>(__TAURI_INVOKE("asset_labels_save", { ids })),
+	/**  This store's device id and key fingerprint (the key is created on first use). */
+	bundleOwnKey: () => typedError<BundleOwnKey, AppError>(__TAURI_INVOKE("bundle_own_key")),
 	/**  Picks a bundle file in an open dialog; `None` when cancelled. */
 	bundlePick: () => typedError<string | null, AppError>(__TAURI_INVOKE("bundle_pick")),
 	/**
@@ -391,8 +393,10 @@ export type BundleApplied = {
 	source_deviceid: string,
 	/**  Imported before: nothing was applied this time. */
 	already_applied: boolean,
-	/**  The sender's key was recorded now. */
+	/**  The sender's key was enrolled now (the "accept this key" option). */
 	key_recorded: boolean,
+	/**  The fingerprint of the sender's key. */
+	fingerprint: string,
 	/**  Tickets added. */
 	tickets_added: number,
 	/**  Replies added. */
@@ -434,9 +438,7 @@ inspection: BundleInspection } |
 /**  Refused: nothing can be applied from it. */
 { status: "refused"; 
 /**  Why. */
-reason: BundleRefusal; 
-/**  The English detail (logs, diagnostics). */
-detail: string };
+refusal: Refusal };
 
 /**  What a bundle holds, counted. */
 export type BundleCountsView = {
@@ -475,7 +477,10 @@ export type BundleExported = {
 
 /**  How to import. */
 export type BundleImportOptions = {
-	/**  Accept a signing key different from the one seen before for the sending device. */
+	/**
+	 *  Enrol the sender's key if it is not enrolled or differs from the enrolled one (a
+	 *  deliberate first contact; its fingerprint is shown by the inspection).
+	 */
 	trust_new_key: boolean,
 	/**  After applying a site's bundle, run a sync pass. */
 	sync: boolean,
@@ -492,9 +497,7 @@ applied: BundleApplied } |
 /**  Refused: nothing was applied. */
 { status: "refused"; 
 /**  Why. */
-reason: BundleRefusal; 
-/**  The English detail. */
-detail: string };
+refusal: Refusal };
 
 /**  A verified bundle's description. */
 export type BundleInspection = {
@@ -522,10 +525,23 @@ export type BundleManifestView = {
 	created_at: string,
 	/**  The signer's public key (hex). */
 	public_key: string,
+	/**  Its fingerprint, to compare with the sending store's (`guichet bundle enrol show`). */
+	fingerprint: string,
 	/**  What it holds. */
 	counts: BundleCountsView,
 	/**  Members verified against their checksum. */
 	members: number,
+};
+
+/**
+ *  This store's device id and key fingerprint, for the other side to compare out of band
+ *  before it enrols this store (`guichet bundle enrol`).
+ */
+export type BundleOwnKey = {
+	/**  This store's device id. */
+	deviceid: string,
+	/**  Its bundle key's fingerprint. */
+	fingerprint: string,
 };
 
 /**  Why a bundle was refused; nothing was applied from it. */
@@ -540,8 +556,14 @@ export type BundleRefusal =
 "checksum" | 
 /**  The signature does not verify. */
 "signature" | 
-/**  Signed by another key than the one seen before for that device. */
+/**  Signed by a key this store has not enrolled (in the role this kind of bundle needs). */
+"unknown_key" | 
+/**  Signed by another key than the one enrolled for that device. */
 "key_changed" | 
+/**  A return bundle not newer than the last one applied from that hub. */
+"stale" | 
+/**  Claims a ticket, reply, queued item or asset that belongs to another store. */
+"foreign_record" | 
 /**  Written by this very store. */
 "own_bundle" | 
 /**  A return bundle for another site. */
@@ -709,6 +731,8 @@ export type ErrorCode =
 "offline" | 
 /**  The server refused the credentials. */
 "auth" | 
+/**  A bundle would be larger than a bundle can be imported: nothing was written. */
+"bundle_too_large" | 
 /**  Anything else. */
 "failed";
 
@@ -918,6 +942,18 @@ export type PageStep = {
 	epochMs: number,
 };
 
+/**  Why a bundle was refused, as the UI shows it. */
+export type Refusal = {
+	/**  Why. */
+	reason: BundleRefusal,
+	/**  The English detail (logs, diagnostics). */
+	detail: string,
+	/**  When the signer's key is the reason: its fingerprint, to compare out of band. */
+	fingerprint: string | null,
+	/**  When the signer's key is the reason: what to enrol it as (`site` or `hub`). */
+	enrol_as: string | null,
+};
+
 /**  Language of the HTML report (the UI's). */
 export type ReportLang = 
 /**  English. */
@@ -947,11 +983,11 @@ export type ServerKind =
 
 /**  What this store knows of a bundle's signing key. */
 export type SignerTrust = 
-/**  First bundle from that device: its key will be recorded. */
-"first_contact" | 
-/**  The key seen before for that device. */
-"known" | 
-/**  Another key than the one seen before: importing needs an explicit acceptance. */
+/**  The key enrolled for that device, in the role this kind of bundle needs. */
+"enrolled" | 
+/**  Not enrolled here: importing refuses it until its key is enrolled (or accepted). */
+"unknown" | 
+/**  Another key than the one enrolled for that device: refused likewise. */
 "changed";
 
 /**  What a site export for people holds. */

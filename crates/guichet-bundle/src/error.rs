@@ -31,16 +31,43 @@ pub enum BundleError {
         "the bundle's signature does not verify: the manifest was altered or signed by another key"
     )]
     Signature,
-    /// The sender's key is not the one recorded for that device id.
-    #[error("the bundle from {deviceid} is signed by key {found}, not by the key {known} seen before from that device; if the sending store was reinstalled, import with --trust-new-key")]
+    /// The sender's key is not enrolled here (for this kind of bundle).
+    #[error("the bundle from {deviceid} is signed by a key this store has not enrolled as a {role} (fingerprint {fingerprint}); compare it with `guichet bundle enrol show` on that store, then enrol its key file with `guichet bundle enrol add --{role} FILE` (or, for a deliberate first contact, import again with --trust-new-key)")]
+    UnknownKey {
+        /// The sending device.
+        deviceid: String,
+        /// The bundle key's fingerprint.
+        fingerprint: String,
+        /// What the sender would be enrolled as: `site` (outgoing) or `hub` (return).
+        role: &'static str,
+    },
+    /// The sender's key is not the one enrolled for that device id.
+    #[error("the bundle from {deviceid} is signed by key {found}, not by the key {known} enrolled for that device; if the sending store was reinstalled, compare the fingerprint and enrol its new key (`guichet bundle enrol add`), or import with --trust-new-key")]
     KeyChanged {
         /// The sending device.
         deviceid: String,
-        /// The recorded key.
+        /// The enrolled key's fingerprint.
         known: String,
-        /// The bundle's key.
+        /// The bundle key's fingerprint.
         found: String,
     },
+    /// A return bundle older than (or as old as) one already applied from that hub, or without
+    /// a sequence number.
+    #[error("this return bundle from {deviceid} is {}; applying it would roll back what a newer one brought: ask the hub for a new return bundle", match .sequence { Some(n) => format!("number {n}, not newer than number {last} already applied"), None => "not numbered (written by an older Guichet)".to_string() })]
+    Stale {
+        /// The hub.
+        deviceid: String,
+        /// The bundle's number.
+        sequence: Option<u64>,
+        /// The last number applied here.
+        last: u64,
+    },
+    /// The bundle claims a record (ticket, reply, entry, asset) that belongs to another store.
+    #[error("the bundle claims {0}, which belongs to another store: refused")]
+    ForeignRecord(String),
+    /// An export would be larger than a bundle can be imported.
+    #[error("the bundle would be {0} bytes, over the {MAX_BUNDLE_BYTES}-byte limit a bundle can be imported with; nothing was written: send the largest attachments another way or sync part of the queue online, then export again")]
+    WouldBeTooLarge(u64),
     /// The bundle was written by this very store.
     #[error("this bundle was written by this store ({0}); import it on the other machine")]
     OwnBundle(String),
@@ -83,7 +110,11 @@ impl BundleError {
             BundleError::Corrupt(_) => "bundle_corrupt",
             BundleError::Checksum { .. } => "bundle_checksum",
             BundleError::Signature => "bundle_signature",
+            BundleError::UnknownKey { .. } => "bundle_unknown_key",
             BundleError::KeyChanged { .. } => "bundle_key_changed",
+            BundleError::Stale { .. } => "bundle_stale",
+            BundleError::ForeignRecord(_) => "bundle_foreign_record",
+            BundleError::WouldBeTooLarge(_) => "bundle_export_too_large",
             BundleError::OwnBundle(_) => "bundle_own",
             BundleError::WrongRecipient { .. } => "bundle_recipient",
             BundleError::TooLarge(_) => "bundle_too_large",
@@ -95,6 +126,9 @@ impl BundleError {
     /// Whether the bundle itself was refused (bad input, nothing applied), as opposed to a
     /// local failure (disk, key).
     pub fn is_refusal(&self) -> bool {
-        !matches!(self, BundleError::Io { .. } | BundleError::Key { .. })
+        !matches!(
+            self,
+            BundleError::Io { .. } | BundleError::Key { .. } | BundleError::WouldBeTooLarge(_)
+        )
     }
 }

@@ -37,20 +37,36 @@ impl std::fmt::Debug for BundleSigner {
 
 impl BundleSigner {
     /// Loads the key of the store in `dir`, creating it from `seed` (32 random bytes from the
-    /// caller) on first use. The file is created with mode 0600 and never replaced.
+    /// caller) on first use. The file is owner-only (0600) and appears whole or not at all: it
+    /// is written to a temporary file, synced, then linked to its name, which fails if another
+    /// process created the key first (that key is then the one used). A key file that cannot
+    /// be read as a key (the crash of an older version between creating and writing it) is
+    /// moved aside as `bundle-signing.key.broken` and replaced: such a file never loaded, so
+    /// nothing was ever signed with it and no peer can have enrolled it.
     pub fn load_or_create(
         dir: &Path,
         seed: impl FnOnce() -> [u8; 32],
     ) -> Result<BundleSigner, BundleError> {
         let path = dir.join(SIGNING_KEY_FILE);
-        if let Some(k) = read_key(&path)? {
-            return Ok(k);
-        }
-        let key = SigningKey::from_bytes(&seed());
-        write_new_key(&path, &hex(&key.to_bytes())).map_err(|source| BundleError::Io {
+        let io = |source| BundleError::Io {
             path: path.clone(),
             source,
-        })?;
+        };
+        match read_key(&path) {
+            Ok(Some(k)) => return Ok(k),
+            Ok(None) => {}
+            Err(BundleError::Key { .. }) => {
+                let aside = dir.join(format!("{SIGNING_KEY_FILE}.broken"));
+                match std::fs::rename(&path, &aside) {
+                    // NotFound: another process moved it first and is creating a key too.
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+                    _ => {}
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        let key = SigningKey::from_bytes(&seed());
+        write_new_key(dir, &path, &hex(&key.to_bytes())).map_err(io)?;
         // Another process may have won the race: what is on disk is the key.
         read_key(&path)?.ok_or_else(|| BundleError::Key {
             path,
@@ -63,9 +79,27 @@ impl BundleSigner {
         hex(self.key.verifying_key().as_bytes())
     }
 
+    /// The public key's fingerprint, for comparison out of band (see [`key_fingerprint`]).
+    pub fn fingerprint(&self) -> String {
+        key_fingerprint(&self.public_key_hex())
+    }
+
     pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.key.sign(message).to_bytes()
     }
+}
+
+/// The fingerprint of a public key (lower-case hex), as people compare them out of band:
+/// `SHA256:` and the unpadded base64 of the SHA-256 of the key's 32 bytes, as SSH shows keys.
+pub fn key_fingerprint(public_key_hex: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let bytes = unhex(public_key_hex).unwrap_or_else(|| public_key_hex.as_bytes().to_vec());
+    let digest = sha2::Sha256::digest(&bytes);
+    format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest)
+    )
 }
 
 /// The key in `path`, or `None` if there is no such file.
@@ -74,8 +108,9 @@ fn read_key(path: &Path) -> Result<Option<BundleSigner>, BundleError> {
         path: path.to_path_buf(),
         detail: detail.into(),
     };
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = std::str::from_utf8(&bytes).map_err(|_| bad("not hex"))?;
             let bytes = unhex(text.trim()).ok_or_else(|| bad("not hex"))?;
             let seed: [u8; 32] = bytes
                 .try_into()
@@ -93,24 +128,38 @@ fn read_key(path: &Path) -> Result<Option<BundleSigner>, BundleError> {
     }
 }
 
-/// Creates the key file exclusively (never overwriting an existing key), owner-only.
-fn write_new_key(path: &Path, text: &str) -> std::io::Result<()> {
+/// Writes the key to a temporary file (owner-only), syncs it, then links it to `path`: the
+/// name appears with the whole key or not at all, and never replaces an existing key.
+fn write_new_key(dir: &Path, path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = dir.join(format!(
+        ".{SIGNING_KEY_FILE}.tmp-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
+    opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
         opts.mode(0o600);
     }
-    match opts.open(path) {
-        Ok(mut f) => {
-            f.write_all(text.as_bytes())?;
-            f.write_all(b"\n")?;
-            f.sync_all()
+    let result = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.write_all(b"\n")?;
+        f.sync_all()?;
+        drop(f);
+        match std::fs::hard_link(&tmp, path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e),
-    }
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
 }
 
 /// Verifies `signature` (hex) of `message` by `public_key` (hex).
@@ -158,5 +207,37 @@ mod tests {
             !format!("{a:?}").contains(&hex(&[7u8; 32])),
             "debug hides the key"
         );
+    }
+
+    /// The crash of an older version between creating the key file and writing it left an
+    /// empty or partial file: it never loaded, so it is replaced (and kept aside), not a
+    /// reason to refuse every export from then on.
+    #[test]
+    fn signing_key_crash_mid_write_does_not_block_exports() {
+        for broken in [&b""[..], b"0a1b", b"\0\0\0\0"] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join(SIGNING_KEY_FILE), broken).unwrap();
+            let a = BundleSigner::load_or_create(dir.path(), || [7u8; 32]).unwrap();
+            let b = BundleSigner::load_or_create(dir.path(), || [9u8; 32]).unwrap();
+            assert_eq!(a.public_key_hex(), b.public_key_hex());
+            assert!(dir
+                .path()
+                .join(format!("{SIGNING_KEY_FILE}.broken"))
+                .exists());
+            let names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert!(!names.iter().any(|n| n.contains(".tmp-")), "{names:?}");
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_sha256_base64_like_ssh() {
+        let a = BundleSigner::load_or_create(tempfile::tempdir().unwrap().path(), || [7u8; 32])
+            .unwrap();
+        let fp = a.fingerprint();
+        assert!(fp.starts_with("SHA256:") && fp.len() == 7 + 43, "{fp}");
+        assert_ne!(fp, key_fingerprint(&hex(&[1u8; 32])));
     }
 }

@@ -28,9 +28,12 @@
 //! or unexpected, and that the payload parses and refers only to blobs the bundle carries. A
 //! truncated, altered or foreign file is refused with a [`BundleError`] naming what is wrong.
 //!
-//! # Signing
-//! [`BundleSigner`] is the sending store's Ed25519 key, a file beside its database. Which keys
-//! a receiver trusts is the receiving store's business (trust on first use per device id).
+//! # Signing and enrolment
+//! [`BundleSigner`] is the sending store's Ed25519 key, a file beside its database. A valid
+//! signature only says the manifest is whole: which keys a receiver trusts is the receiving
+//! store's business, decided by enrolment ([`PeerKey`], the one-line key file a store hands to
+//! the other side, compared by [`key_fingerprint`] out of band), never by the bundle itself.
+//! A return bundle is numbered ([`Manifest::sequence`]) so that the site can refuse an older one.
 
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
@@ -40,12 +43,13 @@ mod hex;
 mod keys;
 mod manifest;
 mod payload;
+mod peer;
 mod read;
 mod write;
 
 pub use error::BundleError;
 pub use guichet_records::{BlobId, DescriptionFormat, NotABlobId, ReplySide, TicketFields};
-pub use keys::{BundleSigner, SIGNING_KEY_FILE};
+pub use keys::{key_fingerprint, BundleSigner, SIGNING_KEY_FILE};
 pub use manifest::{
     BundleCounts, BundleKind, BundleWritten, Manifest, ManifestEntry, BUNDLE_FORMAT,
     BUNDLE_VERSION, MAX_BUNDLE_BYTES,
@@ -55,6 +59,7 @@ pub use payload::{
     BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage,
     ReturnedKb, ReturnedReply, ReturnedTicket,
 };
+pub use peer::PeerKey;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub use read::read_bundle_bytes_unverified;

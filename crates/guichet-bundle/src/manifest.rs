@@ -24,7 +24,8 @@ pub(crate) fn sha(bytes: &[u8]) -> String {
 pub const BUNDLE_FORMAT: &str = "guichet-bundle";
 /// The manifest version this build writes and reads.
 pub const BUNDLE_VERSION: u32 = 1;
-/// Largest bundle file read: members are held in memory while they are verified.
+/// Largest bundle file read (and written: an export that would be larger is refused before
+/// anything is written).
 pub const MAX_BUNDLE_BYTES: u64 = 1 << 30;
 
 /// Which way a bundle travels.
@@ -92,6 +93,12 @@ pub struct Manifest {
     pub source_deviceid: String,
     /// For a return bundle: the device id of the site it answers.
     pub recipient_deviceid: Option<String>,
+    /// For a return bundle: its place in the hub's answers to that site (1, 2, …). A site
+    /// applies a return only if it is newer than the last one it applied from that hub, so an
+    /// older or replayed return cannot roll statuses or the knowledge base back. Signed with
+    /// the rest of the manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
     /// The sender's Ed25519 public key, lower-case hex.

@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use guichet_records::{BlobId, ReplySide, TicketFields};
 
+use crate::BundleCounts;
+
 /// A file attached to a carried ticket or reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundledAttachment {
@@ -25,7 +27,10 @@ pub struct BundledAttachment {
 }
 
 /// A ticket carried by an outgoing bundle: either its creation is queued (`entry_uuid`), or it
-/// is already on the server and travels only because replies to it are queued.
+/// is already on the server and travels only because replies to it are queued. It carries no
+/// server id or state: the hub finds a ticket already on the server by its client UUID, as the
+/// connectors do for every push (bundles written before carried `connector` and `remote_id`;
+/// they are ignored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundledTicket {
     /// Client UUID.
@@ -40,10 +45,6 @@ pub struct BundledTicket {
     pub snapshot_uuid: Option<Uuid>,
     /// Creation time.
     pub created_at: DateTime<Utc>,
-    /// The connector holding it, when already sent.
-    pub connector: Option<String>,
-    /// The server's id, when already sent.
-    pub remote_id: Option<String>,
     /// Files.
     pub attachments: Vec<BundledAttachment>,
 }
@@ -234,4 +235,41 @@ pub struct ReturnPayload {
     pub confirmed_site_changes: Vec<Uuid>,
     /// The knowledge base, when a connector is configured.
     pub kb: Option<ReturnedKb>,
+}
+
+impl OutgoingPayload {
+    /// What this payload holds, counted as its manifest must say, with `blobs` files.
+    pub fn counts(&self, blobs: u64) -> BundleCounts {
+        let tickets = self
+            .tickets
+            .iter()
+            .filter(|t| t.entry_uuid.is_some())
+            .count() as u64;
+        let replies = self.replies.len() as u64;
+        let inventories = self.inventory_pushes.len() as u64;
+        BundleCounts {
+            tickets,
+            replies,
+            inventories,
+            site_changes: self.site_changes.len() as u64,
+            entries: tickets + replies + inventories,
+            articles: 0,
+            blobs,
+        }
+    }
+}
+
+impl ReturnPayload {
+    /// What this payload holds, counted as its manifest must say, with `blobs` files.
+    pub fn counts(&self, blobs: u64) -> BundleCounts {
+        BundleCounts {
+            tickets: self.tickets.len() as u64,
+            replies: self.tickets.iter().map(|t| t.replies.len() as u64).sum(),
+            inventories: 0,
+            site_changes: self.confirmed_site_changes.len() as u64,
+            entries: self.confirmed_entries.len() as u64,
+            articles: self.kb.as_ref().map_or(0, |k| k.articles.len() as u64),
+            blobs,
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! Writing a bundle: signed, then written atomically.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -11,7 +10,7 @@ use crate::hex::hex;
 use crate::manifest::{sha, BLOBS, MANIFEST, PAYLOAD, SIGNATURE};
 use crate::{
     BlobId, BundleCounts, BundleError, BundleKind, BundleSigner, BundleWritten, Manifest,
-    ManifestEntry, BUNDLE_FORMAT, BUNDLE_VERSION,
+    ManifestEntry, BUNDLE_FORMAT, BUNDLE_VERSION, MAX_BUNDLE_BYTES,
 };
 
 /// What goes into a new bundle, before signing.
@@ -25,6 +24,8 @@ pub struct Draft<'a> {
     pub source_deviceid: &'a str,
     /// For a return bundle: the site it answers.
     pub recipient_deviceid: Option<&'a str>,
+    /// For a return bundle: its number in the hub's answers to that site.
+    pub sequence: Option<u64>,
     /// When it is written.
     pub created_at: DateTime<Utc>,
     /// What it holds, counted.
@@ -35,8 +36,8 @@ pub struct Draft<'a> {
     pub blobs: BTreeMap<BlobId, Vec<u8>>,
 }
 
-fn append(
-    tar: &mut tar::Builder<Vec<u8>>,
+fn append<W: std::io::Write>(
+    tar: &mut tar::Builder<W>,
     path: &str,
     bytes: &[u8],
     mtime: u64,
@@ -74,6 +75,7 @@ pub fn write_bundle(
         bundle_uuid: draft.bundle_uuid,
         source_deviceid: draft.source_deviceid.to_string(),
         recipient_deviceid: draft.recipient_deviceid.map(str::to_string),
+        sequence: draft.sequence,
         created_at: draft.created_at,
         public_key: signer.public_key_hex(),
         counts: draft.counts,
@@ -86,26 +88,50 @@ pub fn write_bundle(
         path: path.to_path_buf(),
         source,
     };
-    let mtime = draft.created_at.timestamp().max(0) as u64;
-    let mut tar = tar::Builder::new(Vec::new());
-    append(&mut tar, MANIFEST, &manifest_bytes, mtime).map_err(io)?;
-    append(&mut tar, SIGNATURE, signature.as_bytes(), mtime).map_err(io)?;
-    append(&mut tar, PAYLOAD, &draft.payload, mtime).map_err(io)?;
-    for (id, bytes) in &draft.blobs {
-        append(&mut tar, &format!("{BLOBS}{id}"), bytes, mtime).map_err(io)?;
+    // Checked before anything is written: a bundle the other side would refuse as too large
+    // must not be carried there first.
+    let bytes = archive_size(
+        [manifest_bytes.len(), signature.len(), draft.payload.len()]
+            .into_iter()
+            .chain(draft.blobs.values().map(Vec::len)),
+    );
+    if bytes > MAX_BUNDLE_BYTES {
+        return Err(BundleError::WouldBeTooLarge(bytes));
     }
-    let bytes = tar.into_inner().map_err(io)?;
-    write_atomically(path, &bytes).map_err(io)?;
+    let mtime = draft.created_at.timestamp().max(0) as u64;
+    write_atomically(path, |out| {
+        let mut tar = tar::Builder::new(out);
+        append(&mut tar, MANIFEST, &manifest_bytes, mtime)?;
+        append(&mut tar, SIGNATURE, signature.as_bytes(), mtime)?;
+        append(&mut tar, PAYLOAD, &draft.payload, mtime)?;
+        for (id, bytes) in &draft.blobs {
+            append(&mut tar, &format!("{BLOBS}{id}"), bytes, mtime)?;
+        }
+        tar.finish()
+    })
+    .map_err(io)?;
     Ok(BundleWritten {
         path: path.to_path_buf(),
-        bytes: bytes.len() as u64,
+        bytes,
         manifest,
     })
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`:
-/// readers see the old file or the whole new one, never half of it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// The size of a tar archive of members of these sizes: a 512-byte header each, the content
+/// padded to 512 bytes, and the two zero blocks at the end.
+fn archive_size(members: impl Iterator<Item = usize>) -> u64 {
+    members
+        .map(|n| 512 + (n as u64).div_ceil(512) * 512)
+        .sum::<u64>()
+        + 1024
+}
+
+/// Writes through `fill` to a temporary file beside `path`, syncs it, then renames it over
+/// `path`: readers see the old file or the whole new one, never half of it.
+fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -119,8 +145,11 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::process::id()
     ));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut out)?;
+        let f = out
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)?;

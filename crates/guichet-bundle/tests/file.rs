@@ -12,6 +12,16 @@ use guichet_bundle::{
 use uuid::Uuid;
 
 fn written(dir: &std::path::Path) -> std::path::PathBuf {
+    written_with(dir, |json| json, |c| c)
+}
+
+/// A bundle of one ticket and its file, its payload JSON and counts passed through `edit` and
+/// `count` before signing (a sender forging them signs what it likes).
+fn written_with(
+    dir: &std::path::Path,
+    edit: impl FnOnce(String) -> String,
+    count: impl FnOnce(BundleCounts) -> BundleCounts,
+) -> std::path::PathBuf {
     let signer = BundleSigner::load_or_create(dir, || [5; 32]).unwrap();
     let file = b"ATTACHMENT".to_vec();
     let blob = BlobId::of(&file);
@@ -29,8 +39,6 @@ fn written(dir: &std::path::Path) -> std::path::PathBuf {
             },
             snapshot_uuid: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
-            connector: None,
-            remote_id: None,
             attachments: vec![BundledAttachment {
                 file_name: "jam.txt".into(),
                 content_type: "text/plain".into(),
@@ -49,14 +57,15 @@ fn written(dir: &std::path::Path) -> std::path::PathBuf {
             bundle_uuid: Uuid::from_u128(9),
             source_deviceid: "site",
             recipient_deviceid: None,
+            sequence: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
-            counts: BundleCounts {
+            counts: count(BundleCounts {
                 tickets: 1,
                 entries: 1,
                 blobs: 1,
                 ..BundleCounts::default()
-            },
-            payload: serde_json::to_vec(&payload).unwrap(),
+            }),
+            payload: edit(serde_json::to_string(&payload).unwrap()).into_bytes(),
             blobs: BTreeMap::from([(blob, file)]),
         },
     )
@@ -76,8 +85,11 @@ fn a_written_bundle_reads_back_whole() {
     };
     let t = &p.tickets[0];
     assert_eq!(t.fields.description_format, DescriptionFormat::Markdown);
-    assert_eq!(b.blob(&t.attachments[0].blob), Some(&b"ATTACHMENT"[..]));
-    assert_eq!(b.blobs().count(), 1);
+    assert_eq!(
+        b.blob(&t.attachments[0].blob).unwrap().as_deref(),
+        Some(&b"ATTACHMENT"[..])
+    );
+    assert_eq!(b.blob_ids().count(), 1);
     let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
     assert!(
         text.contains(r#""description_format":"markdown""#),
@@ -106,7 +118,7 @@ fn cut_or_altered_files_are_refused() {
 /// reads, and writes back with the same field names in the same order.
 #[test]
 fn a_ticket_keeps_its_json_shape() {
-    let old = r#"{"id":"00000000-0000-0000-0000-000000000001","entry_uuid":"00000000-0000-0000-0000-000000000001","title":"Printer","description":"Jammed.","description_format":"markdown","category":"Imprimantes","urgency":3,"requester":"alice","snapshot_uuid":null,"created_at":"2026-11-23T09:00:00Z","connector":null,"remote_id":null,"attachments":[]}"#;
+    let old = r#"{"id":"00000000-0000-0000-0000-000000000001","entry_uuid":"00000000-0000-0000-0000-000000000001","title":"Printer","description":"Jammed.","description_format":"markdown","category":"Imprimantes","urgency":3,"requester":"alice","snapshot_uuid":null,"created_at":"2026-11-23T09:00:00Z","connector":"rt","remote_id":"42","attachments":[]}"#;
     let t: BundledTicket = serde_json::from_str(old).unwrap();
     assert_eq!(
         t.fields,
@@ -120,5 +132,76 @@ fn a_ticket_keeps_its_json_shape() {
         }
     );
     assert_eq!(t.id, Uuid::from_u128(1));
-    assert_eq!(serde_json::to_string(&t).unwrap(), old);
+    // The server id an older bundle asserted is dropped: a hub decides it itself.
+    assert_eq!(
+        serde_json::to_string(&t).unwrap(),
+        old.replace(r#""connector":"rt","remote_id":"42","#, "")
+    );
+}
+
+/// A payload naming a blob by a path (`../../x`) is refused as it is read: blob ids end up in
+/// file names.
+#[test]
+fn bundle_blob_id_with_a_path_is_refused() {
+    let json =
+        r#"{"file_name":"a","content_type":"text/plain","size":1,"blob":"../../etc/passwd"}"#;
+    let err = serde_json::from_str::<BundledAttachment>(json).unwrap_err();
+    assert!(err.to_string().contains("../../etc/passwd"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let id = BlobId::of(b"ATTACHMENT").to_string();
+    let path = written_with(dir.path(), |j| j.replace(&id, "../../etc/passwd"), |c| c);
+    let err = read_bundle(&path).unwrap_err();
+    assert_eq!(err.code(), "bundle_corrupt", "{err}");
+    assert!(err.to_string().contains("is not a SHA-256"), "{err}");
+}
+
+/// The counts `bundle inspect` shows before an import must be the payload's: one that
+/// announces nothing while carrying a ticket is refused.
+#[test]
+fn bundle_manifest_counts_must_match_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = written_with(dir.path(), |j| j, |_| BundleCounts::default());
+    let err = read_bundle(&path).unwrap_err();
+    assert_eq!(err.code(), "bundle_corrupt", "{err}");
+    assert!(err.to_string().contains("counts"), "{err}");
+    read_bundle(&written(tempfile::tempdir().unwrap().path())).unwrap();
+}
+
+/// An export larger than an import accepts is refused before anything is written.
+#[test]
+fn bundle_export_over_the_import_limit_is_refused_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let signer = BundleSigner::load_or_create(dir.path(), || [5; 32]).unwrap();
+    // Two blobs of half the limit: the archive's headers push it over.
+    let half = vec![0u8; (guichet_bundle::MAX_BUNDLE_BYTES / 2) as usize];
+    let mut other = half.clone();
+    other[0] = 1;
+    let blobs = BTreeMap::from([(BlobId::of(&half), half), (BlobId::of(&other), other)]);
+    let path = dir.path().join("big.guichet");
+    let err = write_bundle(
+        &path,
+        &signer,
+        Draft {
+            kind: BundleKind::Outgoing,
+            bundle_uuid: Uuid::from_u128(9),
+            source_deviceid: "site",
+            recipient_deviceid: None,
+            sequence: None,
+            created_at: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+            counts: BundleCounts {
+                blobs: 2,
+                ..BundleCounts::default()
+            },
+            payload: b"{}".to_vec(),
+            blobs,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, BundleError::WouldBeTooLarge(_)), "{err}");
+    assert!(err.to_string().contains("nothing was written"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the key"
+    );
 }

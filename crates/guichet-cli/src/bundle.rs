@@ -7,9 +7,12 @@
 //!   imported applies nothing), then, for a site's bundle, runs a sync pass when a server is
 //!   configured (`--no-sync` to skip) and writes the answer with `--return FILE`.
 //! * `inspect FILE` verifies and shows the manifest without applying anything.
+//! * `enrol show|add|list|remove`: which stores this one accepts bundles from. A hub enrols
+//!   each site's key file (`enrol show --out FILE` on the site), a site its hub's, after
+//!   comparing the fingerprint out of band; bundles from anyone else are refused.
 //!
-//! A refused bundle (truncated, altered, foreign, signed by an unexpected key) exits with
-//! status 2 and a `bundle_*` code; nothing is applied from it.
+//! A refused bundle (truncated, altered, foreign, signed by a key not enrolled, an older
+//! return) exits with status 2 and a `bundle_*` code; nothing is applied from it.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,7 +21,7 @@ use anyhow::Context as _;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use guichet_bundle::{read_bundle, BundleKind, BundleWritten, Manifest};
-use guichet_store::bundle::{BundleImport, ExchangeError, PeerTrust};
+use guichet_store::bundle::{BundleImport, ExchangeError, PeerRole, PeerTrust};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -50,7 +53,9 @@ enum BundleSub {
         /// After the sync, write the return bundle for that site to this file.
         #[arg(long = "return", value_name = "FILE")]
         return_file: Option<PathBuf>,
-        /// Accept a signing key different from the one seen before for the sending device.
+        /// Enrol the sender's key if it is not enrolled or differs from the enrolled one (a
+        /// deliberate first contact, or a reinstalled store): compare the fingerprint printed
+        /// with the sender's `guichet bundle enrol show`.
         #[arg(long)]
         trust_new_key: bool,
     },
@@ -58,6 +63,41 @@ enum BundleSub {
     Inspect {
         /// The bundle to inspect.
         file: PathBuf,
+    },
+    /// Which stores this one accepts bundles from (enrolled keys).
+    Enrol {
+        #[command(subcommand)]
+        what: EnrolSub,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EnrolSub {
+    /// Show this store's device id and key fingerprint; with --out, write its key file for
+    /// the other store to enrol.
+    Show {
+        /// Write the key file here.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Enrol another store from its key file, after comparing its fingerprint out of band.
+    #[command(group = clap::ArgGroup::new("role").required(true))]
+    Add {
+        /// The key file (written by `enrol show --out` on the other store).
+        file: PathBuf,
+        /// It is a site of this hub: accept its outgoing bundles.
+        #[arg(long, group = "role")]
+        site: bool,
+        /// It is this site's hub: accept its return bundles.
+        #[arg(long, group = "role")]
+        hub: bool,
+    },
+    /// List the enrolled stores.
+    List,
+    /// Stop accepting bundles from a store.
+    Remove {
+        /// Its device id.
+        deviceid: String,
     },
 }
 
@@ -84,6 +124,78 @@ pub async fn run(ctx: &Context, args: BundleArgs) -> Result<(), CliError> {
             trust_new_key,
         } => import(ctx, &file, no_sync, return_file.as_deref(), trust_new_key).await,
         BundleSub::Inspect { file } => inspect(ctx, &file).await,
+        BundleSub::Enrol { what } => enrol(ctx, what).await,
+    }
+}
+
+async fn enrol(ctx: &Context, what: EnrolSub) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    match what {
+        EnrolSub::Show { out } => {
+            let key = guichet_core::own_peer_key(&store, Utc::now()).await?;
+            let mut text = format!(
+                "device id: {}\nfingerprint: {}\n",
+                key.deviceid,
+                key.fingerprint()
+            );
+            if let Some(path) = out {
+                std::fs::write(&path, key.to_text())
+                    .with_context(|| format!("writing {}", path.display()))?;
+                let _ = writeln!(
+                    text,
+                    "key file written to {}: enrol it on the other store with `guichet bundle enrol add --site|--hub FILE`",
+                    path.display()
+                );
+            }
+            let view = serde_json::json!({
+                "deviceid": key.deviceid,
+                "public_key": key.public_key,
+                "fingerprint": key.fingerprint(),
+            });
+            emit(ctx, &view, text)
+        }
+        EnrolSub::Add { file, site, hub: _ } => {
+            let role = if site { PeerRole::Site } else { PeerRole::Hub };
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let (peer, replaced) =
+                guichet_core::enrol_peer(&store, &text, role, Utc::now()).await?;
+            let mut out = format!(
+                "enrolled {} as a {}\nfingerprint: {}\ncompare it with `guichet bundle enrol show` on that store before carrying bundles\n",
+                peer.deviceid,
+                role.name(),
+                peer.fingerprint
+            );
+            if let Some(r) = replaced {
+                let _ = writeln!(out, "replaced: the {} key {}", r.role.name(), r.fingerprint);
+            }
+            emit(ctx, &peer, out)
+        }
+        EnrolSub::List => {
+            let peers = store.enrolled_peers().await?;
+            let mut text = String::new();
+            if peers.is_empty() {
+                text.push_str("no store is enrolled: bundles from any store are refused\n");
+            }
+            for p in &peers {
+                let _ = writeln!(text, "{}\t{}\t{}", p.role.name(), p.deviceid, p.fingerprint);
+            }
+            emit(ctx, &peers, text)
+        }
+        EnrolSub::Remove { deviceid } => {
+            if !store.remove_peer(&deviceid).await? {
+                return Err(CliError::new(
+                    "not_found",
+                    1,
+                    anyhow::anyhow!("{deviceid} is not enrolled"),
+                ));
+            }
+            emit(
+                ctx,
+                &serde_json::json!({ "removed": deviceid }),
+                format!("{deviceid} removed: its bundles are refused from now on\n"),
+            )
+        }
     }
 }
 
@@ -237,7 +349,11 @@ fn import_text(view: &ImportView, kind: BundleKind) -> String {
             );
         }
         if r.key_recorded {
-            let _ = writeln!(text, "signing key of {} recorded", r.source_deviceid);
+            let _ = writeln!(
+                text,
+                "key of {} enrolled (--trust-new-key), fingerprint {}: compare it with `guichet bundle enrol show` on that store",
+                r.source_deviceid, r.fingerprint
+            );
         }
     }
     if let Some(s) = &view.sync {
@@ -285,13 +401,15 @@ async fn inspect(ctx: &Context, file: &Path) -> Result<(), CliError> {
     );
     let _ = writeln!(
         text,
-        "signer: {}",
+        "signer: {} (fingerprint {})",
         match trust {
-            PeerTrust::FirstContact => "first bundle from this device (its key will be recorded)",
-            PeerTrust::Known => "the key seen before for this device",
+            PeerTrust::Enrolled => "enrolled",
+            PeerTrust::Unknown =>
+                "NOT ENROLLED: import refuses it until its key is enrolled (`guichet bundle enrol add`)",
             PeerTrust::Changed =>
-                "ANOTHER key than the one seen before for this device (import needs --trust-new-key)",
-        }
+                "ANOTHER key than the one enrolled for this device: import refuses it",
+        },
+        guichet_bundle::key_fingerprint(&m.public_key)
     );
     emit(
         ctx,

@@ -115,8 +115,7 @@ async fn collect(ctx: &Context, args: CollectArgs) -> Result<(), CliError> {
     };
     let deviceid = match &store {
         Some(s) => Some(
-            s.device_id(inv.hostname().unwrap_or("unknown"), opts.now)
-                .await?,
+            guichet_core::device_id_for(s, inv.hostname().unwrap_or("unknown"), opts.now).await?,
         ),
         None => None,
     };

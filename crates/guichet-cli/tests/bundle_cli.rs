@@ -51,11 +51,48 @@ fn two_stores() -> (tempfile::TempDir, tempfile::TempDir) {
     (site, hub)
 }
 
+/// `guichet bundle enrol`: `show --out` on one store, `add --site|--hub` on the other; returns
+/// the enrolled store's fingerprint as `add` printed it.
+fn enrol(on: &Path, from: &Path, role: &str) -> String {
+    let key = from.join(format!("enrol-{role}.key"));
+    let shown = json(&guichet(
+        from,
+        &[
+            "--json",
+            "bundle",
+            "enrol",
+            "show",
+            "--out",
+            key.to_str().unwrap(),
+        ],
+    ));
+    let added = json(&guichet(
+        on,
+        &[
+            "--json",
+            "bundle",
+            "enrol",
+            "add",
+            &format!("--{role}"),
+            key.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(added["deviceid"], shown["deviceid"]);
+    added["fingerprint"].as_str().unwrap().to_string()
+}
+
+/// A hub and its site, each enrolled by the other.
+fn enrolled(site: &Path, hub: &Path) {
+    enrol(hub, site, "site");
+    enrol(site, hub, "hub");
+}
+
 #[test]
 fn a_site_bundle_goes_to_the_hub_once_and_the_return_bundle_comes_back() {
     let (site, hub) = two_stores();
     let s = site.path();
     let h = hub.path();
+    enrolled(s, h);
     let id = ok(&guichet(
         s,
         &[
@@ -88,7 +125,7 @@ fn a_site_bundle_goes_to_the_hub_once_and_the_return_bundle_comes_back() {
         &["--json", "bundle", "inspect", file.to_str().unwrap()],
     ));
     assert_eq!(inspected["verified"], true);
-    assert_eq!(inspected["signer"], "first_contact");
+    assert_eq!(inspected["signer"], "enrolled");
     assert_eq!(
         inspected["manifest"]["source_deviceid"],
         "site-pc-2026-11-01-08-00-00"
@@ -138,6 +175,7 @@ fn a_site_bundle_goes_to_the_hub_once_and_the_return_bundle_comes_back() {
 fn a_damaged_bundle_is_refused_with_status_2_and_a_bundle_code() {
     let (site, hub) = two_stores();
     let s = site.path();
+    enrolled(s, hub.path());
     ok(&guichet(
         s,
         &[
@@ -185,4 +223,173 @@ fn a_damaged_bundle_is_refused_with_status_2_and_a_bundle_code() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bundle_truncated"));
+}
+
+fn refusal(out: &Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stderr).trim()).unwrap();
+    err["error"].clone()
+}
+
+fn queue_len(dir: &Path) -> usize {
+    json(&guichet(dir, &["--json", "sync", "--status"]))["queue"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+/// The issue's probe: site S queues a ticket and exports; another store E imports it, empties
+/// its own outbox, and writes a return bundle. S importing it confirmed its queue ("confirmed
+/// as sent: 1") though nothing reached any server. Now S refuses it (E is not its enrolled
+/// hub), names E's key fingerprint and the command to enrol it, and keeps its queue.
+#[test]
+fn bundle_forged_return_is_refused() {
+    let (site, hub) = two_stores();
+    let (s, h) = (site.path(), hub.path());
+    enrolled(s, h);
+    let evil = tempfile::tempdir().unwrap();
+    let e = evil.path();
+    ok(&guichet(
+        s,
+        &["ticket", "new", "--title", "Printer", "--body", "Jammed"],
+    ));
+    let out = s.join("out.guichet");
+    ok(&guichet(s, &["bundle", "export", out.to_str().unwrap()]));
+    // E takes the site's bundle deliberately (it never enrolled it), then empties its outbox.
+    ok(&guichet(
+        e,
+        &[
+            "bundle",
+            "import",
+            "--no-sync",
+            "--trust-new-key",
+            out.to_str().unwrap(),
+        ],
+    ));
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let store = guichet_store::Store::open(e).await.unwrap();
+            sqlx::query("DELETE FROM outbox")
+                .execute(store.pool())
+                .await
+                .unwrap();
+        });
+    let forged = e.join("forged.guichet");
+    ok(&guichet(
+        e,
+        &[
+            "bundle",
+            "import",
+            "--no-sync",
+            out.to_str().unwrap(),
+            "--return",
+            forged.to_str().unwrap(),
+        ],
+    ));
+    let e_fingerprint = json(&guichet(e, &["--json", "bundle", "enrol", "show"]))["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let inspected = json(&guichet(
+        s,
+        &["--json", "bundle", "inspect", forged.to_str().unwrap()],
+    ));
+    assert_eq!(inspected["signer"], "unknown");
+    let err = refusal(&guichet(
+        s,
+        &["--json", "bundle", "import", forged.to_str().unwrap()],
+    ));
+    assert_eq!(err["code"], "bundle_unknown_key");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains(&e_fingerprint), "{message}");
+    assert!(
+        message.contains("guichet bundle enrol add --hub"),
+        "{message}"
+    );
+    assert_eq!(queue_len(s), 1, "the site keeps its queue");
+}
+
+/// A bundle from a store nobody enrolled is refused with its fingerprint and the command to
+/// enrol it; `--trust-new-key` takes it deliberately and prints the fingerprint.
+#[test]
+fn bundle_from_unknown_key_is_refused_with_its_fingerprint() {
+    let (site, hub) = two_stores();
+    let (s, h) = (site.path(), hub.path());
+    ok(&guichet(
+        s,
+        &["ticket", "new", "--title", "Fan", "--body", "Loud"],
+    ));
+    let out = s.join("out.guichet");
+    ok(&guichet(s, &["bundle", "export", out.to_str().unwrap()]));
+    let fingerprint = json(&guichet(s, &["--json", "bundle", "enrol", "show"]))["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let err = refusal(&guichet(
+        h,
+        &["--json", "bundle", "import", out.to_str().unwrap()],
+    ));
+    assert_eq!(err["code"], "bundle_unknown_key");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains(&fingerprint), "{message}");
+    assert!(
+        message.contains("guichet bundle enrol add --site"),
+        "{message}"
+    );
+    assert_eq!(queue_len(h), 0, "nothing applied");
+
+    let text = ok(&guichet(
+        h,
+        &[
+            "bundle",
+            "import",
+            "--no-sync",
+            "--trust-new-key",
+            out.to_str().unwrap(),
+        ],
+    ));
+    assert!(text.contains(&fingerprint), "{text}");
+    assert_eq!(queue_len(h), 1);
+    let listed = json(&guichet(h, &["--json", "bundle", "enrol", "list"]));
+    assert_eq!(listed[0]["role"], "site");
+    assert_eq!(listed[0]["fingerprint"], fingerprint.as_str());
+}
+
+/// The signing key file half written by a crash (empty here) no longer blocks every later
+/// export: it never signed anything, so it is set aside and replaced.
+#[test]
+fn signing_key_crash_mid_write_does_not_block_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&guichet(
+        d,
+        &["ticket", "new", "--title", "Fan", "--body", "Loud"],
+    ));
+    std::fs::write(d.join("bundle-signing.key"), b"").unwrap();
+    let out = d.join("out.guichet");
+    let written = json(&guichet(
+        d,
+        &["--json", "bundle", "export", out.to_str().unwrap()],
+    ));
+    assert_eq!(written["manifest"]["counts"]["entries"], 1);
+    assert!(d.join("bundle-signing.key.broken").exists());
+    // And the new key stays: a second export signs with the same one.
+    let again = json(&guichet(
+        d,
+        &["--json", "bundle", "export", out.to_str().unwrap()],
+    ));
+    assert_eq!(
+        again["manifest"]["public_key"],
+        written["manifest"]["public_key"]
+    );
 }

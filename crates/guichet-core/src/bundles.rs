@@ -7,8 +7,9 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use guichet_bundle::PeerKey;
 use guichet_bundle::{read_bundle, BundleKind, BundleSigner, BundleWritten, VerifiedBundle};
-use guichet_store::bundle::{BundleImport, ImportOptions, PeerTrust};
+use guichet_store::bundle::{BundleImport, EnrolledPeer, ImportOptions, PeerRole, PeerTrust};
 use guichet_store::Store;
 use guichet_sync::config::ConnectorConfig;
 use rand::RngCore as _;
@@ -45,7 +46,7 @@ pub async fn export_bundle(
 pub struct InspectedBundle {
     /// The verified bundle (format, checksums, signature).
     pub bundle: VerifiedBundle,
-    /// Whether its key is the one seen before for the sending device.
+    /// Whether its key is the one enrolled for the sending device.
     pub signer: PeerTrust,
 }
 
@@ -53,7 +54,9 @@ pub struct InspectedBundle {
 pub async fn inspect_bundle(store: &Store, path: &Path) -> Result<InspectedBundle, CoreError> {
     let bundle = read_bundle(path)?;
     let m = &bundle.manifest;
-    let signer = store.bundle_peer(&m.source_deviceid, &m.public_key).await?;
+    let signer = store
+        .bundle_peer(&m.source_deviceid, &m.public_key, m.kind)
+        .await?;
     Ok(InspectedBundle { bundle, signer })
 }
 
@@ -110,4 +113,33 @@ pub async fn write_return_bundle(
     Ok(store
         .export_return_bundle(path, &key, bundle_id, &own, site, kb.as_deref(), now)
         .await?)
+}
+
+/// This store's enrolment key: its device id and public key (creating the signing key on
+/// first use), to hand to the other side, which compares its fingerprint before enrolling it.
+pub async fn own_peer_key(store: &Store, now: DateTime<Utc>) -> Result<PeerKey, CoreError> {
+    let deviceid = crate::device_id(store, now).await?;
+    let key = bundle_signer(store)?;
+    Ok(PeerKey {
+        deviceid,
+        public_key: key.public_key_hex(),
+    })
+}
+
+/// Enrols a peer's key file (its text) in `role`; returns the enrolment and the one it
+/// replaced. A store does not enrol its own key.
+pub async fn enrol_peer(
+    store: &Store,
+    key_file: &str,
+    role: PeerRole,
+    now: DateTime<Utc>,
+) -> Result<(EnrolledPeer, Option<EnrolledPeer>), CoreError> {
+    let key = PeerKey::parse(key_file)?;
+    if key.deviceid == crate::device_id(store, now).await? {
+        return Err(CoreError::Invalid(format!(
+            "{} is this store's own key: enrol the other store's key file",
+            key.deviceid
+        )));
+    }
+    Ok(store.enrol_peer(&key, role, now).await?)
 }

@@ -23,7 +23,17 @@ pub fn hostname() -> String {
 
 /// The store's device id, created from this machine's name on first use.
 pub async fn device_id(store: &Store, now: DateTime<Utc>) -> Result<String, StoreError> {
-    store.device_id(&hostname(), now).await
+    device_id_for(store, &hostname(), now).await
+}
+
+/// The store's device id, created on first use from `hostname`, `now` and a random part (so
+/// that two stores created on one host in the same second differ).
+pub async fn device_id_for(
+    store: &Store,
+    hostname: &str,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    store.device_id(hostname, now, rand::random()).await
 }
 
 /// MIME type from the file extension; servers only use it for display.

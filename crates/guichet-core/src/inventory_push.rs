@@ -76,9 +76,7 @@ pub async fn collect_inventory_to_push(
         store.forget_inventory_push(c).await?;
     }
     let inv = collect_full_inventory(timeout, now);
-    let deviceid = store
-        .device_id(inv.hostname().unwrap_or("unknown"), now)
-        .await?;
+    let deviceid = crate::device_id_for(store, inv.hostname().unwrap_or("unknown"), now).await?;
     let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
     let Some(connector) = connector else {
         return Ok(InventoryToPush::Saved(meta));

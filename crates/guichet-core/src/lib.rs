@@ -34,14 +34,14 @@ mod store_repair;
 
 pub use article::{article_for_display, inline_images, INLINE_LIMIT};
 pub use bundles::{
-    bundle_signer, export_bundle, import_bundle, inspect_bundle, write_return_bundle,
-    ImportedBundle, InspectedBundle,
+    bundle_signer, enrol_peer, export_bundle, import_bundle, inspect_bundle, own_peer_key,
+    write_return_bundle, ImportedBundle, InspectedBundle,
 };
 pub use desk::{open_desk, ServiceDesk};
 pub use error::CoreError;
 pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
-pub use host::{content_type, device_id, hostname, login};
+pub use host::{content_type, device_id, device_id_for, hostname, login};
 pub use inventory_due::inventory_due;
 pub use inventory_push::{
     background_inventory, collect_full_inventory, collect_inventory_to_push, InventoryReason,

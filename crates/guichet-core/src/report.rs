@@ -141,9 +141,8 @@ pub async fn file_report(
     };
     let snapshot = match inventory {
         Some(inv) => {
-            let deviceid = store
-                .device_id(inv.hostname().unwrap_or("unknown"), now)
-                .await?;
+            let deviceid =
+                crate::device_id_for(store, inv.hostname().unwrap_or("unknown"), now).await?;
             Some(
                 store
                     .save_snapshot(&inv, &deviceid, report.snapshot_id)

@@ -4,12 +4,28 @@
 
 use sha2::{Digest, Sha256};
 
-/// The id of a blob: the lower-case hex SHA-256 of its content.
+/// The id of a blob: the lower-case hex SHA-256 of its content. Deserialising checks it like
+/// [`BlobId::parse`]: ids come from bundles and end up in file paths, so a record naming
+/// `../x` is refused as it is read, not trusted until someone remembers to check.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
-#[serde(transparent)]
+#[serde(into = "String", try_from = "String")]
 pub struct BlobId(String);
+
+impl TryFrom<String> for BlobId {
+    type Error = NotABlobId;
+
+    fn try_from(s: String) -> Result<BlobId, NotABlobId> {
+        BlobId::parse(&s)
+    }
+}
+
+impl From<BlobId> for String {
+    fn from(id: BlobId) -> String {
+        id.0
+    }
+}
 
 /// A string that is not a blob id (64 lower-case hex digits).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,5 +79,13 @@ mod tests {
         assert_eq!(id.to_string().len(), 64);
         assert!(BlobId::parse("../../etc/passwd").is_err());
         assert!(BlobId::parse(&id.as_str().to_ascii_uppercase()).is_err());
+    }
+
+    #[test]
+    fn deserialising_checks_the_id() {
+        let id = BlobId::of(b"x");
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(serde_json::from_str::<BlobId>(&json).unwrap(), id);
+        assert!(serde_json::from_str::<BlobId>("\"../../etc/passwd\"").is_err());
     }
 }

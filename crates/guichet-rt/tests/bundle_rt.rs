@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::{connector, rt, Local};
-use guichet_bundle::{read_bundle, BundleSigner};
+use guichet_bundle::{read_bundle, BundleSigner, PeerKey};
 use guichet_rt::RtConnector;
-use guichet_store::bundle::ImportOptions;
+use guichet_store::bundle::{ImportOptions, PeerRole};
 use guichet_store::{ReplySide, Store, TicketState};
 use guichet_sync::{Engine, PassReport, RetryPolicy};
 use guichet_testkit::{FaultProxy, RtServer, Technician};
@@ -51,6 +51,19 @@ async fn a_bundled_ticket_reaches_rt_once_and_the_technicians_reply_returns_to_t
     let hub = Local::new().await;
     let site_key = BundleSigner::load_or_create(site.dir.path(), || [11; 32]).unwrap();
     let hub_key = BundleSigner::load_or_create(hub.dir.path(), || [12; 32]).unwrap();
+    // Each enrols the other (`guichet bundle enrol add`).
+    let peer = |deviceid: &str, k: &BundleSigner| PeerKey {
+        deviceid: deviceid.into(),
+        public_key: k.public_key_hex(),
+    };
+    hub.store
+        .enrol_peer(&peer(SITE, &site_key), PeerRole::Site, Utc::now())
+        .await
+        .unwrap();
+    site.store
+        .enrol_peer(&peer(HUB, &hub_key), PeerRole::Hub, Utc::now())
+        .await
+        .unwrap();
     let title = format!("Bundle {}: label printer jammed", Uuid::new_v4());
     let id = site.ticket(&title).await;
 
@@ -153,4 +166,64 @@ async fn a_bundled_ticket_reaches_rt_once_and_the_technicians_reply_returns_to_t
         tech.tickets_by_client_uuid(&id.to_string()).await.unwrap(),
         vec![remote]
     );
+}
+
+/// A reply to a ticket the site created while online travels by bundle; the bundle names no
+/// server id, so the hub finds the ticket in RT by its client UUID and posts the reply there,
+/// creating nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relayed_reply_finds_the_sites_online_ticket_by_its_client_uuid() {
+    let Some(server) = rt() else { return };
+    let site = Local::new().await;
+    let hub = Local::new().await;
+    let site_key = BundleSigner::load_or_create(site.dir.path(), || [21; 32]).unwrap();
+    hub.store
+        .enrol_peer(
+            &PeerKey {
+                deviceid: SITE.into(),
+                public_key: site_key.public_key_hex(),
+            },
+            PeerRole::Site,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let c = connector(server.url(), RtServer::USER_PASSWORD);
+    let title = format!("Online {}: badge reader", Uuid::new_v4());
+    let id = site.ticket(&title).await;
+    assert!(pass(&site.store, &c).await.is_complete());
+    let remote = site.remote_id(id).await.expect("sent online");
+    // Offline from now on: the reply goes by bundle.
+    let reply = Uuid::new_v4();
+    site.store
+        .add_reply(
+            id,
+            reply,
+            "alice",
+            "Still dead after the reboot.",
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let out = site.dir.path().join("out.guichet");
+    site.store
+        .export_bundle(&out, &site_key, Uuid::new_v4(), SITE, Utc::now())
+        .await
+        .unwrap();
+    hub.store
+        .import_bundle(&read_bundle(&out).unwrap(), &opts(HUB), Utc::now())
+        .await
+        .unwrap();
+    let report = pass(&hub.store, &c).await;
+    assert!(report.is_complete(), "{report:?}");
+    let t = hub.store.ticket(id).await.unwrap();
+    assert_eq!(t.remote_id.as_deref(), Some(remote.to_string().as_str()));
+    let tech = Technician::new(server);
+    let found = tech.tickets_by_client_uuid(&id.to_string()).await.unwrap();
+    assert_eq!(found, vec![remote], "found, not created again");
+    let posted = tech
+        .transactions_by_client_uuid(&reply.to_string())
+        .await
+        .unwrap();
+    assert_eq!(posted.len(), 1, "the reply reached the site's ticket once");
 }

@@ -68,16 +68,21 @@ impl Store {
         Ok(())
     }
 
-    /// The machine's stable GLPI device id, created on first use as GLPI Agent does:
-    /// `<hostname>-YYYY-MM-DD-HH-MM-SS` from the creation time. Later calls return the stored
-    /// value whatever `hostname` and `now` are, so the server keeps recognising this machine.
+    /// The store's stable device id, created on first use as GLPI Agent does,
+    /// `<hostname>-YYYY-MM-DD-HH-MM-SS` from the creation time, followed by `-` and `nonce` (8
+    /// hex digits; the caller passes a random one): two stores created on one host in the same
+    /// second get different ids (bundles between them would otherwise be refused as "own", and
+    /// the server would take them for one machine). Later calls return the stored value
+    /// whatever `hostname`, `now` and `nonce` are, so the server keeps recognising this store;
+    /// a store created before the nonce keeps its id.
     pub async fn device_id(
         &self,
         hostname: &str,
         now: DateTime<Utc>,
+        nonce: u32,
     ) -> Result<String, StoreError> {
         let candidate = format!(
-            "{}-{}",
+            "{}-{}-{nonce:08x}",
             sanitize_hostname(hostname),
             now.format("%Y-%m-%d-%H-%M-%S")
         );

@@ -7,9 +7,12 @@
 #![allow(clippy::too_many_lines)]
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use guichet_bundle::{read_bundle, read_bundle_bytes, BundleError, BundleKind, BundleSigner};
+use guichet_bundle::{
+    read_bundle, read_bundle_bytes, write_bundle, BundleError, BundleKind, BundleSigner, Draft,
+    PeerKey, ReturnPayload, ReturnedKb, ReturnedTicket,
+};
 use guichet_inventory::{Inventory, OperatingSystem};
-use guichet_store::bundle::{ExchangeError, ImportOptions, PeerTrust};
+use guichet_store::bundle::{ExchangeError, ImportOptions, PeerRole, PeerTrust};
 use guichet_store::{
     Article, ArticleImage, AssetFilter, AssetStatus, DescriptionFormat, InventoryMode,
     InventoryPush, MachineFilter, NewAsset, NewAttachment, NewTicket, OutboxKind, RemoteReply,
@@ -56,6 +59,21 @@ impl Side {
         }
     }
 
+    fn key(&self) -> PeerKey {
+        PeerKey {
+            deviceid: self.deviceid.into(),
+            public_key: self.signer.public_key_hex(),
+        }
+    }
+
+    /// Enrols `other` here in `role`, as `guichet bundle enrol add` does.
+    async fn enrol(&self, other: &Side, role: PeerRole) {
+        self.store
+            .enrol_peer(&other.key(), role, at(0))
+            .await
+            .unwrap();
+    }
+
     async fn export(&self, name: &str, bundle: u128, now: DateTime<Utc>) -> std::path::PathBuf {
         let path = self.dir.path().join(name);
         self.store
@@ -64,6 +82,12 @@ impl Side {
             .unwrap();
         path
     }
+}
+
+/// A hub and its site, each enrolled by the other.
+async fn enrolled(site: &Side, hub: &Side) {
+    hub.enrol(site, PeerRole::Site).await;
+    site.enrol(hub, PeerRole::Hub).await;
 }
 
 fn inventory(host: &str) -> Inventory {
@@ -161,6 +185,7 @@ async fn busy_site() -> Side {
 async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
     let site = busy_site().await;
     let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
     let file = site.export("out.guichet", 1000, at(10)).await;
     assert_eq!(
         site.store.outbox().await.unwrap().len(),
@@ -177,17 +202,17 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
     );
     assert_eq!(
         hub.store
-            .bundle_peer(SITE, &b.manifest.public_key)
+            .bundle_peer(SITE, &b.manifest.public_key, b.manifest.kind)
             .await
             .unwrap(),
-        PeerTrust::FirstContact
+        PeerTrust::Enrolled
     );
     let r = hub
         .store
         .import_bundle(&b, &hub.opts(), at(20))
         .await
         .unwrap();
-    assert!(r.key_recorded && !r.already_applied);
+    assert!(!r.key_recorded && !r.already_applied);
     assert_eq!(
         (r.tickets_added, r.replies_added, r.entries_queued),
         (1, 1, 3)
@@ -423,7 +448,7 @@ async fn footprint(s: &Store) -> (usize, usize, usize, usize, usize) {
         .fetch_one(s.pool())
         .await
         .unwrap();
-    let peers: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bundle_peers")
+    let peers: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bundle_enrolled")
         .fetch_one(s.pool())
         .await
         .unwrap();
@@ -484,6 +509,7 @@ async fn refused(hub: &Side, bytes: &[u8]) -> BundleError {
 async fn truncated_bundles_are_refused_and_apply_nothing() {
     let site = busy_site().await;
     let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
     let good = std::fs::read(site.export("out.guichet", 1000, at(10)).await).unwrap();
     for cut in [
         1usize,
@@ -518,6 +544,7 @@ async fn truncated_bundles_are_refused_and_apply_nothing() {
 async fn a_flipped_byte_in_any_member_or_the_manifest_is_refused() {
     let site = busy_site().await;
     let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
     let good = std::fs::read(site.export("out.guichet", 1000, at(10)).await).unwrap();
 
     let err = refused(
@@ -559,6 +586,7 @@ async fn a_flipped_byte_in_any_member_or_the_manifest_is_refused() {
 async fn a_bundle_re_signed_with_another_key_is_refused_unless_the_new_key_is_trusted() {
     let site = busy_site().await;
     let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
     let genuine = read_bundle(&site.export("out.guichet", 1000, at(10)).await).unwrap();
     hub.store
         .import_bundle(&genuine, &hub.opts(), at(20))
@@ -607,7 +635,7 @@ async fn a_bundle_re_signed_with_another_key_is_refused_unless_the_new_key_is_tr
     let b = read_bundle_bytes(&bytes).unwrap();
     assert_eq!(
         hub.store
-            .bundle_peer(SITE, &b.manifest.public_key)
+            .bundle_peer(SITE, &b.manifest.public_key, b.manifest.kind)
             .await
             .unwrap(),
         PeerTrust::Changed
@@ -697,6 +725,7 @@ async fn export_writes_atomically_and_never_leaves_a_temporary_file() {
 async fn a_return_bundle_from_a_hub_that_never_pulled_the_kb_erases_no_article_on_the_site() {
     let site = busy_site().await;
     let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
     site.store
         .upsert_article(
             Article {
@@ -739,5 +768,486 @@ async fn a_return_bundle_from_a_hub_that_never_pulled_the_kb_erases_no_article_o
     assert_eq!(
         site.store.article("5").await.unwrap().title,
         "Printing from the tablet"
+    );
+}
+
+/// What the hub's sync would record for the busy site's three entries: the ticket is 42 on
+/// `rt`, the reply 501, the inventory pushed; then the server's status.
+async fn hub_syncs(hub: &Side, status: &str, now: DateTime<Utc>) {
+    let q = hub.store.outbox().await.unwrap();
+    for e in q {
+        match e.kind {
+            OutboxKind::CreateTicket => hub
+                .store
+                .complete_ticket_push(e.seq, "rt", "42", Some("new"), now)
+                .await
+                .unwrap(),
+            OutboxKind::AddReply => hub.store.complete_reply_push(e.seq, "501").await.unwrap(),
+            OutboxKind::PushInventory => hub
+                .store
+                .complete_inventory_push(
+                    e.seq,
+                    "rt",
+                    &InventoryPush {
+                        deviceid: "site-pc".into(),
+                        remote_id: "7".into(),
+                        snapshot_uuid: e.snapshot_uuid.unwrap(),
+                        contacted_at: now,
+                        mode: InventoryMode::Full,
+                        next_contact_secs: None,
+                        next_contact_at: None,
+                        message: None,
+                    },
+                    now,
+                )
+                .await
+                .unwrap(),
+        }
+    }
+    hub.store
+        .apply_ticket_changes(
+            "rt",
+            &[RemoteTicketUpdate {
+                remote_id: "42".into(),
+                title: None,
+                status: Some(status.into()),
+                updated_at: Some(now),
+                replies: vec![],
+            }],
+            Some("cursor"),
+            now,
+        )
+        .await
+        .unwrap();
+}
+
+fn article(remote_id: &str, title: &str) -> Article {
+    Article {
+        connector: "rt".into(),
+        remote_id: remote_id.into(),
+        title: title.into(),
+        summary: None,
+        body_html: "<p>text</p>".into(),
+        category: None,
+        language: None,
+        updated_at: at(0),
+        remote_version: "1".into(),
+        images: vec![],
+    }
+}
+
+/// Trust on first use recorded any unknown sender silently: a bundle from a key nobody
+/// enrolled is refused, naming its fingerprint and the command to enrol it, and applies
+/// nothing; `--trust-new-key` (a deliberate first contact) enrols it.
+#[tokio::test]
+async fn bundle_from_unknown_key_is_refused_with_its_fingerprint() {
+    let site = busy_site().await;
+    let hub = Side::new(HUB, 2).await;
+    let bytes = std::fs::read(site.export("out.guichet", 1000, at(10)).await).unwrap();
+    let err = refused(&hub, &bytes).await;
+    assert_eq!(err.code(), "bundle_unknown_key", "{err}");
+    let text = err.to_string();
+    assert!(text.contains(&site.signer.fingerprint()), "{text}");
+    assert!(text.contains("guichet bundle enrol add --site"), "{text}");
+    let b = read_bundle_bytes(&bytes).unwrap();
+    assert_eq!(
+        hub.store
+            .bundle_peer(SITE, &b.manifest.public_key, b.manifest.kind)
+            .await
+            .unwrap(),
+        PeerTrust::Unknown
+    );
+    // Enrolled as the site's hub, not as a site: its outgoing bundles are still refused.
+    hub.enrol(&site, PeerRole::Hub).await;
+    assert_eq!(refused(&hub, &bytes).await.code(), "bundle_unknown_key");
+    let opts = ImportOptions {
+        trust_new_key: true,
+        ..hub.opts()
+    };
+    let r = hub.store.import_bundle(&b, &opts, at(20)).await.unwrap();
+    assert!(r.key_recorded);
+    assert_eq!(r.fingerprint, site.signer.fingerprint());
+    assert_eq!(r.entries_queued, 3);
+}
+
+/// The probe at the store level: a return bundle written by any other store (here one
+/// that imported the site's bundle and emptied its own outbox) confirmed the site's queue.
+#[tokio::test]
+async fn bundle_forged_return_is_refused() {
+    let site = busy_site().await;
+    let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
+    let stranger = Side::new("elsewhere", 3).await;
+    stranger.enrol(&site, PeerRole::Site).await;
+    let b = read_bundle(&site.export("out.guichet", 1000, at(10)).await).unwrap();
+    stranger
+        .store
+        .import_bundle(&b, &stranger.opts(), at(20))
+        .await
+        .unwrap();
+    // As if it had sent everything.
+    sqlx::query("DELETE FROM outbox")
+        .execute(stranger.store.pool())
+        .await
+        .unwrap();
+    let forged = stranger.dir.path().join("forged.guichet");
+    stranger
+        .store
+        .export_return_bundle(
+            &forged,
+            &stranger.signer,
+            id(3000),
+            "elsewhere",
+            SITE,
+            None,
+            at(30),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        read_bundle(&forged)
+            .unwrap()
+            .returned()
+            .unwrap()
+            .confirmed_entries
+            .len(),
+        3
+    );
+    let before = footprint(&site.store).await;
+    let err = match site
+        .store
+        .import_bundle(&read_bundle(&forged).unwrap(), &site.opts(), at(40))
+        .await
+    {
+        Err(ExchangeError::Bundle(e)) => e,
+        other => panic!("a forged return must be refused: {other:?}"),
+    };
+    assert_eq!(err.code(), "bundle_unknown_key", "{err}");
+    assert!(err.to_string().contains("--hub"), "{err}");
+    assert_eq!(footprint(&site.store).await, before);
+    assert_eq!(
+        site.store.outbox().await.unwrap().len(),
+        3,
+        "the queue is kept"
+    );
+}
+
+/// A ticket the site created while online, with a queued reply: the outgoing bundle named its
+/// server id and state, and the hub took them as they were (posting into, and returning the
+/// thread of, whatever ticket the bundle named). Now the hub decides: it finds the ticket on
+/// the server by its client UUID.
+#[tokio::test]
+async fn bundle_forged_outgoing_cannot_choose_server_ids() {
+    let site = Side::new(SITE, 1).await;
+    let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
+    site.store
+        .create_ticket(
+            &NewTicket {
+                id: id(1),
+                fields: TicketFields {
+                    title: "Online ticket".into(),
+                    description: "Filed while connected.".into(),
+                    description_format: DescriptionFormat::Text,
+                    category: None,
+                    urgency: 3,
+                    requester: "alice".into(),
+                },
+                snapshot_uuid: None,
+                attachments: vec![],
+                draft: false,
+            },
+            DEFAULT_ATTACHMENT_LIMIT,
+            at(1),
+        )
+        .await
+        .unwrap();
+    let q = site.store.outbox().await.unwrap();
+    site.store
+        .complete_ticket_push(q[0].seq, "rt", "42", Some("new"), at(2))
+        .await
+        .unwrap();
+    site.store
+        .add_reply(id(1), id(2), "alice", "Offline now.", at(3))
+        .await
+        .unwrap();
+    // The site (or whoever holds its key) signs a payload asserting another ticket's id.
+    let (payload, blobs) = site.store.outgoing_payload().await.unwrap();
+    let mut json = serde_json::to_value(&payload).unwrap();
+    json["tickets"][0]["connector"] = "rt".into();
+    json["tickets"][0]["remote_id"] = "777".into();
+    let path = site.dir.path().join("forged.guichet");
+    write_bundle(
+        &path,
+        &site.signer,
+        Draft {
+            kind: BundleKind::Outgoing,
+            bundle_uuid: id(1000),
+            source_deviceid: SITE,
+            recipient_deviceid: None,
+            sequence: None,
+            created_at: at(10),
+            counts: payload.counts(blobs.len() as u64),
+            payload: serde_json::to_vec(&json).unwrap(),
+            blobs,
+        },
+    )
+    .unwrap();
+    let b = read_bundle(&path).unwrap();
+    hub.store
+        .import_bundle(&b, &hub.opts(), at(20))
+        .await
+        .unwrap();
+    let t = hub.store.ticket(id(1)).await.unwrap();
+    assert_eq!(
+        (
+            t.connector.as_deref(),
+            t.remote_id.as_deref(),
+            t.local_state
+        ),
+        (None, None, TicketState::Queued),
+        "no server id or state taken from the bundle"
+    );
+    // The hub's own entry resolves the ticket by its client UUID before the reply goes.
+    let q = hub.store.outbox().await.unwrap();
+    let kinds: Vec<_> = q.iter().map(|e| (e.kind, e.ticket_id)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (OutboxKind::CreateTicket, Some(id(1))),
+            (OutboxKind::AddReply, Some(id(1)))
+        ]
+    );
+    assert_eq!(q[1].uuid, id(2));
+}
+
+/// One enrolled site claiming another's ticket, reply or entry UUIDs, or rewriting an asset it
+/// did not create, has its whole bundle refused.
+#[tokio::test]
+async fn bundle_forged_outgoing_cannot_claim_another_sites_records() {
+    let site = busy_site().await;
+    let hub = Side::new(HUB, 2).await;
+    let other = Side::new("other-site", 4).await;
+    hub.enrol(&site, PeerRole::Site).await;
+    hub.enrol(&other, PeerRole::Site).await;
+    let real = site.export("out.guichet", 1000, at(10)).await;
+    hub.store
+        .import_bundle(&read_bundle(&real).unwrap(), &hub.opts(), at(20))
+        .await
+        .unwrap();
+    let (payload, blobs) = site.store.outgoing_payload().await.unwrap();
+    let forge =
+        |name: &str, n: u128, json: serde_json::Value, blobs: std::collections::BTreeMap<_, _>| {
+            let path = other.dir.path().join(name);
+            let files = blobs.len() as u64;
+            write_bundle(
+                &path,
+                &other.signer,
+                Draft {
+                    kind: BundleKind::Outgoing,
+                    bundle_uuid: id(n),
+                    source_deviceid: "other-site",
+                    recipient_deviceid: None,
+                    sequence: None,
+                    created_at: at(30),
+                    counts: serde_json::from_value::<guichet_bundle::OutgoingPayload>(json.clone())
+                        .unwrap()
+                        .counts(files),
+                    payload: serde_json::to_vec(&json).unwrap(),
+                    blobs,
+                },
+            )
+            .unwrap();
+            read_bundle(&path).unwrap()
+        };
+    // The site's whole payload, replayed under the other site's key.
+    let mut json = serde_json::to_value(&payload).unwrap();
+    json["site_changes"] = serde_json::json!([]);
+    let claimed = forge("claim.guichet", 1101, json, blobs);
+    let before = footprint(&hub.store).await;
+    match hub.store.import_bundle(&claimed, &hub.opts(), at(40)).await {
+        Err(ExchangeError::Bundle(e)) => assert_eq!(e.code(), "bundle_foreign_record", "{e}"),
+        other => panic!("claiming another site's ticket must be refused: {other:?}"),
+    }
+    assert_eq!(footprint(&hub.store).await, before);
+    // Deleting the site's asset.
+    let mut change = serde_json::to_value(&payload.site_changes[1]).unwrap();
+    assert_eq!(change["entity"], "asset");
+    change["uuid"] = id(555).to_string().into();
+    change["op"] = "delete".into();
+    let json = serde_json::json!({"tickets": [], "replies": [], "snapshots": [],
+        "inventory_pushes": [], "site_changes": [change]});
+    let delete = forge("delete.guichet", 1102, json, Default::default());
+    match hub.store.import_bundle(&delete, &hub.opts(), at(41)).await {
+        Err(ExchangeError::Bundle(e)) => assert_eq!(e.code(), "bundle_foreign_record", "{e}"),
+        other => panic!("deleting another site's asset must be refused: {other:?}"),
+    }
+    assert_eq!(
+        hub.store
+            .assets(&AssetFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Return bundles are numbered: an older one (or one replayed under a new id) cannot roll the
+/// site's statuses or knowledge base back.
+#[tokio::test]
+async fn bundle_older_return_cannot_roll_back() {
+    let site = busy_site().await;
+    let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
+    let b = read_bundle(&site.export("out.guichet", 1000, at(10)).await).unwrap();
+    hub.store
+        .import_bundle(&b, &hub.opts(), at(20))
+        .await
+        .unwrap();
+    hub_syncs(&hub, "open", at(30)).await;
+    hub.store
+        .upsert_article(article("9", "Old advice"), id(900))
+        .await
+        .unwrap();
+    hub.store
+        .set_sync_cursor("rt", "kb", "c1", at(30))
+        .await
+        .unwrap();
+    let first = hub.dir.path().join("r1.guichet");
+    hub.store
+        .export_return_bundle(&first, &hub.signer, id(2001), HUB, SITE, Some("rt"), at(31))
+        .await
+        .unwrap();
+    hub_syncs(&hub, "resolved", at(40)).await;
+    hub.store.delete_article("rt", "9").await.unwrap();
+    let second = hub.dir.path().join("r2.guichet");
+    hub.store
+        .export_return_bundle(
+            &second,
+            &hub.signer,
+            id(2002),
+            HUB,
+            SITE,
+            Some("rt"),
+            at(41),
+        )
+        .await
+        .unwrap();
+    let (r1, r2) = (read_bundle(&first).unwrap(), read_bundle(&second).unwrap());
+    assert_eq!(
+        (r1.manifest.sequence, r2.manifest.sequence),
+        (Some(1), Some(2))
+    );
+
+    site.store
+        .import_bundle(&r2, &site.opts(), at(50))
+        .await
+        .unwrap();
+    let status = |t: guichet_store::Ticket| t.remote_status;
+    assert_eq!(
+        status(site.store.ticket(id(1)).await.unwrap()).as_deref(),
+        Some("resolved")
+    );
+    let before = footprint(&site.store).await;
+    match site.store.import_bundle(&r1, &site.opts(), at(51)).await {
+        Err(ExchangeError::Bundle(e)) => {
+            assert_eq!(e.code(), "bundle_stale", "{e}");
+            assert!(e.to_string().contains("number 1"), "{e}");
+        }
+        other => panic!("an older return must be refused: {other:?}"),
+    }
+    assert_eq!(footprint(&site.store).await, before);
+    assert_eq!(
+        status(site.store.ticket(id(1)).await.unwrap()).as_deref(),
+        Some("resolved")
+    );
+    assert!(
+        site.store.article("9").await.is_err(),
+        "the deleted article stays deleted"
+    );
+}
+
+/// A return bundle (even from the enrolled hub) confirms only entries the site carried out in
+/// a bundle: an entry queued after the export stays queued, its ticket learns no server id.
+#[tokio::test]
+async fn bundle_return_confirms_only_entries_the_site_sent() {
+    let site = busy_site().await;
+    let hub = Side::new(HUB, 2).await;
+    enrolled(&site, &hub).await;
+    site.export("out.guichet", 1000, at(10)).await;
+    // Filed after the export: never carried to the hub.
+    site.store
+        .create_ticket(
+            &NewTicket {
+                id: id(8),
+                fields: TicketFields {
+                    title: "After the export".into(),
+                    description: "Not carried.".into(),
+                    description_format: DescriptionFormat::Text,
+                    category: None,
+                    urgency: 3,
+                    requester: "alice".into(),
+                },
+                snapshot_uuid: None,
+                attachments: vec![],
+                draft: false,
+            },
+            DEFAULT_ATTACHMENT_LIMIT,
+            at(11),
+        )
+        .await
+        .unwrap();
+    let ticket = |tid: Uuid, remote: &str| ReturnedTicket {
+        id: tid,
+        connector: "rt".into(),
+        remote_id: remote.into(),
+        title: "t".into(),
+        status: Some("resolved".into()),
+        remote_updated_at: Some(at(20)),
+        replies: vec![],
+    };
+    let payload = ReturnPayload {
+        confirmed_entries: vec![id(1), id(2), id(3), id(8)],
+        tickets: vec![ticket(id(1), "42"), ticket(id(8), "43")],
+        confirmed_site_changes: vec![],
+        kb: None::<ReturnedKb>,
+    };
+    let path = hub.dir.path().join("return.guichet");
+    write_bundle(
+        &path,
+        &hub.signer,
+        Draft {
+            kind: BundleKind::Return,
+            bundle_uuid: id(2000),
+            source_deviceid: HUB,
+            recipient_deviceid: Some(SITE),
+            sequence: Some(1),
+            created_at: at(20),
+            counts: payload.counts(0),
+            payload: serde_json::to_vec(&payload).unwrap(),
+            blobs: Default::default(),
+        },
+    )
+    .unwrap();
+    let r = site
+        .store
+        .import_bundle(&read_bundle(&path).unwrap(), &site.opts(), at(30))
+        .await
+        .unwrap();
+    assert_eq!(r.entries_confirmed, 3);
+    let left: Vec<_> = site
+        .store
+        .outbox()
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.uuid)
+        .collect();
+    assert_eq!(left, vec![id(8)], "the entry never sent stays queued");
+    let t = site.store.ticket(id(8)).await.unwrap();
+    assert_eq!((t.remote_id, t.local_state), (None, TicketState::Queued));
+    assert_eq!(
+        site.store.ticket(id(1)).await.unwrap().remote_id.as_deref(),
+        Some("42")
     );
 }

@@ -83,7 +83,7 @@ async fn filled() -> tempfile::TempDir {
             .await
             .unwrap();
     }
-    store.device_id("pc-42", at(0)).await.unwrap();
+    store.device_id("pc-42", at(0), 0).await.unwrap();
     store
         .set_setting("connector.kind", "rt", at(0))
         .await
@@ -225,8 +225,8 @@ async fn junk_over_a_page_of_tickets_loses_only_the_tickets_on_it() {
         2 * tickets.saved
     );
     assert_eq!(
-        store.device_id("other", at(9)).await.unwrap(),
-        "pc-42-2026-11-23-09-00-00"
+        store.device_id("other", at(9), 0).await.unwrap(),
+        "pc-42-2026-11-23-09-00-00-00000000"
     );
     assert_eq!(
         store.setting("connector.kind").await.unwrap().as_deref(),

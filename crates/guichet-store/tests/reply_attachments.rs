@@ -7,8 +7,8 @@
 #![allow(clippy::too_many_lines)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use guichet_bundle::{read_bundle, BundleSigner};
-use guichet_store::bundle::ImportOptions;
+use guichet_bundle::{read_bundle, BundleSigner, PeerKey};
+use guichet_store::bundle::{ImportOptions, PeerRole};
 use guichet_store::{
     BlobId, DescriptionFormat, NewAttachment, NewTicket, OutboxKind, RemoteFile, RemoteReply,
     RemoteReplyFiles, RemoteTicketUpdate, ReplySide, Store, StoreError, TicketFields,
@@ -352,6 +352,18 @@ async fn bundles_carry_a_queued_reply_with_its_files_there_and_the_technicians_f
     );
 
     let (hub_dir, hub) = store().await;
+    let hub_signer = BundleSigner::load_or_create(hub_dir.path(), || [4; 32]).unwrap();
+    // Each enrols the other (`guichet bundle enrol add`).
+    let key = |deviceid: &str, s: &BundleSigner| PeerKey {
+        deviceid: deviceid.into(),
+        public_key: s.public_key_hex(),
+    };
+    hub.enrol_peer(&key("site-1", &signer), PeerRole::Site, at(2))
+        .await
+        .unwrap();
+    site.enrol_peer(&key("hub-1", &hub_signer), PeerRole::Hub, at(2))
+        .await
+        .unwrap();
     let opts = ImportOptions {
         own_deviceid: "hub-1".into(),
         trust_new_key: false,
@@ -415,7 +427,6 @@ async fn bundles_carry_a_queued_reply_with_its_files_there_and_the_technicians_f
     )
     .await
     .unwrap();
-    let hub_signer = BundleSigner::load_or_create(hub_dir.path(), || [4; 32]).unwrap();
     let back = hub_dir.path().join("return.guichet");
     hub.export_return_bundle(&back, &hub_signer, id(200), "hub-1", "site-1", None, at(7))
         .await

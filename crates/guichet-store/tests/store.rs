@@ -60,13 +60,13 @@ async fn a_new_store_uses_wal_and_applies_every_migration() {
 async fn device_id_is_created_once_and_then_stable() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let first = store.device_id("pc-01", at(9)).await.unwrap();
-    assert_eq!(first, "pc-01-2026-11-23-09-00-00");
-    let again = store.device_id("renamed", at(15)).await.unwrap();
+    let first = store.device_id("pc-01", at(9), 0xab).await.unwrap();
+    assert_eq!(first, "pc-01-2026-11-23-09-00-00-000000ab");
+    let again = store.device_id("renamed", at(15), 1).await.unwrap();
     assert_eq!(again, first);
     drop(store);
     let reopened = Store::open(dir.path()).await.unwrap();
-    assert_eq!(reopened.device_id("x", at(1)).await.unwrap(), first);
+    assert_eq!(reopened.device_id("x", at(1), 2).await.unwrap(), first);
 }
 
 #[tokio::test]
@@ -185,7 +185,10 @@ async fn a_store_created_by_an_older_version_is_upgraded_in_place() {
     assert_eq!(list[0].content_sha256, None);
     let (_, loaded) = upgraded.snapshot(&SnapshotRef::Id(1)).await.unwrap();
     assert_eq!(loaded, inv);
-    assert_eq!(upgraded.device_id("new", at(10)).await.unwrap(), "dev-old");
+    assert_eq!(
+        upgraded.device_id("new", at(10), 3).await.unwrap(),
+        "dev-old"
+    );
     // New columns work on the upgraded database.
     let m = upgraded
         .save_snapshot(&inventory(11, 5), "dev-old", uuid(2))

@@ -135,10 +135,12 @@ pub async fn snapshot_save(
     state: State<'_, AppState>,
 ) -> AppResult<SnapshotSummary> {
     let inv = current_or_collect(&app, &state).await?;
-    let deviceid = state
-        .store
-        .device_id(inv.hostname().unwrap_or("unknown"), Utc::now())
-        .await?;
+    let deviceid = guichet_core::device_id_for(
+        &state.store,
+        inv.hostname().unwrap_or("unknown"),
+        Utc::now(),
+    )
+    .await?;
     Ok(state
         .store
         .save_snapshot(&inv, &deviceid, uuid::Uuid::new_v4())
@@ -187,10 +189,12 @@ pub async fn inventory_export(
         Some(id) => Arc::new(state.store.snapshot(&SnapshotRef::Id(id.into())).await?.1),
         None => current_or_collect(&app, &state).await?,
     };
-    let deviceid = state
-        .store
-        .device_id(inv.hostname().unwrap_or("unknown"), Utc::now())
-        .await?;
+    let deviceid = guichet_core::device_id_for(
+        &state.store,
+        inv.hostname().unwrap_or("unknown"),
+        Utc::now(),
+    )
+    .await?;
     let bytes = jobs::render_export(&inv, format, &deviceid)?;
     let (label, ext) = match format {
         ExportFormat::GlpiJson => ("JSON", "json"),

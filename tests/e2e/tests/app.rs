@@ -381,7 +381,10 @@ async fn scenario(c: &Client, glpi_url: &str) {
             t.contains("From a site, to sync") && t.contains("1 site change(s)")
         })
         .await;
-        wait_text(c, "main", |t| t.contains("First bundle from this machine")).await;
+        wait_text(c, "main", |t| {
+            t.contains("Signed with the key enrolled for this machine")
+        })
+        .await;
         shot(c, "13-admin-bundle-inspect").await;
         click(c, "#bundle-import").await;
         let result = wait_text(c, "#bundle-result", |t| !t.is_empty()).await;
@@ -405,6 +408,20 @@ async fn scenario(c: &Client, glpi_url: &str) {
         })
         .await;
         shot(c, "15-admin-bundle-refused").await;
+        // A bundle from a site nobody enrolled: refused, with its fingerprint and how to enrol it.
+        field.clear().await.unwrap();
+        field
+            .send_keys(&bundle.replace("site.guichet", "stranger.guichet"))
+            .await
+            .unwrap();
+        click(c, "#bundle-import").await;
+        wait_text(c, "#bundle-refused", |t| {
+            t.contains("not enrolled")
+                && t.contains("SHA256:")
+                && t.contains("guichet bundle enrol add --site")
+        })
+        .await;
+        shot(c, "15b-admin-bundle-unknown-key").await;
         // The printer the site entered is now in this register.
         click(c, "#tab-assets").await;
         wait_text(c, "#asset-table tbody", |t| t.contains("SITE-0042")).await;

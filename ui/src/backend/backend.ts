@@ -15,6 +15,7 @@ import type {
   AttachmentDraft,
   BundleCheck,
   BundleExported,
+  BundleOwnKey,
   BundleImportOptions,
   BundleImportResult,
   Connection,
@@ -133,6 +134,8 @@ export interface Backend {
   /** The printable HTML labels of these assets through a save dialog; null when cancelled. */
   assetLabelsSave(ids: number[]): Promise<string | null>;
   // Admin: offline bundles
+  /** This store's device id and key fingerprint, to compare on the other side. */
+  bundleOwnKey(): Promise<BundleOwnKey>;
   /** Picks a bundle file in a dialog; null when cancelled. */
   bundlePick(): Promise<string | null>;
   /** Everything waiting to sync into a file chosen in a save dialog; null when cancelled. */

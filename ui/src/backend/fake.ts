@@ -122,6 +122,7 @@ function sampleManifest(kind: "outgoing" | "return"): BundleManifestView {
     recipient_deviceid: kind === "return" ? "pc-annexe-2026-11-20-08-00-00" : null,
     created_at: "2026-11-22T17:40:00Z",
     public_key: "3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29",
+    fingerprint: "SHA256:q5Z0hHnP4cW1lKk7ZC3yqkq2m0H8eWc3n4mYbQv2Tn0",
     counts: { tickets: 2, replies: 1, inventories: 1, site_changes: 3, entries: 4, articles: kind === "return" ? 12 : 0, files: 1 },
     members: 2,
   };
@@ -213,7 +214,8 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
   const summary = (t: TicketThread): TicketSummary => t.ticket;
   let seq = 1;
   // Bundles by file name: `…site.guichet` a site's, `…return….guichet` an answer, `…cut…` a
-  // truncated file; anything else is not a bundle.
+  // truncated file, `…stranger…` one signed by a key nobody enrolled (accepted when asked to);
+  // anything else is not a bundle.
   const appliedBundles = new Set<string>();
   const bundleFile = (path: string): BundleManifestView | "truncated" | "format" => {
     if (/cut|truncated/.test(path)) return "truncated";
@@ -222,6 +224,13 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     return "format";
   };
   const refusalDetail = { truncated: "the bundle is truncated: payload.json ends early", format: "not a Guichet bundle: no manifest.json" };
+  const refused = (reason: "truncated" | "format") => ({ status: "refused" as const, refusal: { reason, detail: refusalDetail[reason], fingerprint: null, enrol_as: null } });
+  const strangerFingerprint = "SHA256:Yd0mW3n2dJ4cN8rB6kq1TzPp9v0sLx7uHf5gE2aQw1c";
+  const unknownKey = () => ({
+    status: "refused" as const,
+    refusal: { reason: "unknown_key" as const, detail: `signed by a key this store has not enrolled as a site (fingerprint ${strangerFingerprint})`, fingerprint: strangerFingerprint, enrol_as: "site" },
+  });
+  const enrolled = new Set<string>();
   const runs: AgentRunRow[] = [
     { id: 2, started_at: "2026-11-23T08:41:00Z", finished_at: "2026-11-23T08:41:09Z", result: "partial", sync: "offline: no route to the server", errors: ["sync offline"] },
     { id: 1, started_at: "2026-11-22T08:37:00Z", finished_at: "2026-11-22T08:37:12Z", result: "ok", sync: "ok (pushed 1, pulled 0)", errors: [] },
@@ -466,6 +475,9 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
       if (!ids.length) throw new BackendError("invalid", "no equipment selected");
       return ids.length === 1 ? `/home/user/label-${ids[0]}.html` : `/home/user/labels-${ids.length}.html`;
     },
+    async bundleOwnKey() {
+      return { deviceid: "pc-accueil-2026-11-20-08-00-00-5c1e9a07", fingerprint: "SHA256:0Jk2nq8Wl4cR7sTt1ZbV9xYp3eUu6fGh5aDd2oLm8Qw" };
+    },
     async bundlePick() {
       return "/media/usb/pc-annexe-20261122-1740.guichet";
     },
@@ -475,12 +487,17 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
     },
     async bundleInspect(path) {
       const f = bundleFile(path);
-      if (typeof f === "string") return { status: "refused", reason: f, detail: refusalDetail[f] };
-      return { status: "verified", inspection: { file: path, file_bytes: 48_213, manifest: f, signer: appliedBundles.size ? "known" : "first_contact" } };
+      if (typeof f === "string") return refused(f);
+      const signer = /stranger/.test(path) && !enrolled.has(path) ? "unknown" : "enrolled";
+      const manifest = signer === "unknown" ? { ...f, fingerprint: strangerFingerprint } : f;
+      return { status: "verified", inspection: { file: path, file_bytes: 48_213, manifest, signer } };
     },
     async bundleImport(path, options) {
       const f = bundleFile(path);
-      if (typeof f === "string") return { status: "refused", reason: f, detail: refusalDetail[f] };
+      if (typeof f === "string") return refused(f);
+      const firstContact = /stranger/.test(path) && !enrolled.has(path);
+      if (firstContact && !options.trust_new_key) return unknownKey();
+      if (firstContact) enrolled.add(path);
       if (options.write_return && f.kind === "return") throw new BackendError("invalid", "already a return bundle");
       const again = appliedBundles.has(f.bundle_uuid);
       appliedBundles.add(f.bundle_uuid);
@@ -494,7 +511,8 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
           kind: f.kind,
           source_deviceid: f.source_deviceid,
           already_applied: again,
-          key_recorded: !again,
+          key_recorded: firstContact,
+          fingerprint: firstContact ? strangerFingerprint : f.fingerprint,
           tickets_added: n(f.kind === "outgoing" ? 2 : 0),
           replies_added: n(1),
           entries_queued: outgoing ? f.counts.entries : 0,

@@ -70,6 +70,7 @@ export const tauriBackend: Backend = {
   siteExport: (format, lang) => unwrap(commands.siteExport(format, lang)),
   assetLabel: (id) => unwrap(commands.assetLabel(id)),
   assetLabelsSave: (ids) => unwrap(commands.assetLabelsSave(ids)),
+  bundleOwnKey: () => unwrap(commands.bundleOwnKey()),
   bundlePick: () => unwrap(commands.bundlePick()),
   bundleExport: () => unwrap(commands.bundleExport()),
   bundleInspect: (path) => unwrap(commands.bundleInspect(path)),

@@ -2,16 +2,22 @@
 // verification, signer) and import it (sync afterwards, return bundle). A refused bundle is
 // explained in the user's language; nothing is applied from it.
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import type { BundleApplied, BundleCheck, BundleExported, BundleImportResult, BundleManifestView, BundleRefusal } from "../backend/backend";
+import type { BundleApplied, BundleCheck, BundleExported, BundleImportResult, BundleManifestView, BundleOwnKey, Refusal } from "../backend/backend";
 import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 
-function Refused({ reason }: { reason: BundleRefusal }) {
+// A refusal for the signer's key names its fingerprint and how to enrol it: trust comes from
+// enrolment, never from the bundle itself.
+function Refused({ refusal }: { refusal: Refusal }) {
   const { t } = useI18n();
+  const role = refusal.enrol_as === "hub" ? "hub" : "site";
   return (
     <div className="status status-error" role="alert" id="bundle-refused">
-      <strong>{t("bundle.refused")}</strong> {t(`bundle.refusal.${reason}`)}
+      <strong>{t("bundle.refused")}</strong> {t(`bundle.refusal.${refusal.reason}`)}
+      {refusal.fingerprint ? (
+        <p id="bundle-enrol-how">{t("bundle.enrolHow", { fingerprint: refusal.fingerprint, role: t(`bundle.role.${role}`), flag: role })}</p>
+      ) : null}
     </div>
   );
 }
@@ -37,6 +43,7 @@ function Manifest({ m, verified }: { m: BundleManifestView; verified?: string })
         t("bundle.counts", { tickets: c.tickets, replies: c.replies, inventories: c.inventories, changes: c.site_changes, entries: c.entries, articles: c.articles, files: c.files }),
       )}
       {verified ? pair(t("bundle.verification"), verified) : null}
+      {pair(t("bundle.fingerprint"), m.fingerprint)}
       {pair(t("bundle.key"), m.public_key)}
       {pair(t("bundle.id"), m.bundle_uuid)}
     </dl>
@@ -52,7 +59,7 @@ function Applied({ a }: { a: BundleApplied }) {
       ? t("bundle.appliedOutgoing", { tickets: a.tickets_added, replies: a.replies_added, queued: a.entries_queued, snapshots: a.snapshots_added, machines: a.machines_imported, assets: a.assets_changed })
       : t("bundle.appliedReturn", { confirmed: a.entries_confirmed, tickets: a.tickets_updated, articles: a.articles_updated }),
   ];
-  if (a.key_recorded) lines.push(t("bundle.keyRecorded"));
+  if (a.key_recorded) lines.push(t("bundle.keyRecorded", { fingerprint: a.fingerprint }));
   if (a.sync !== "skipped") lines.push(t(`bundle.sync.${a.sync}`));
   if (a.return_file) lines.push(t("bundle.returnWritten", { path: a.return_file }));
   return (
@@ -72,6 +79,11 @@ export function Bundles() {
   const [sync, setSync] = useState(true);
   const [writeReturn, setWriteReturn] = useState(false);
   const [exported, setExported] = useState<BundleExported | null>(null);
+  // This machine's key fingerprint: what the other side compares before enrolling it.
+  const [own, setOwn] = useState<BundleOwnKey | null>(null);
+  useEffect(() => {
+    backend.bundleOwnKey().then(setOwn, () => setOwn(null));
+  }, [backend]);
   const [check, setCheck] = useState<BundleCheck | null>(null);
   const [result, setResult] = useState<BundleImportResult | null>(null);
   const [busy, setBusy] = useState(false);
@@ -126,6 +138,11 @@ export function Bundles() {
           {t("bundle.exportTitle")}
         </h2>
         <p className="help">{t("bundle.exportHelp")}</p>
+        {own ? (
+          <p className="help" id="bundle-own-key">
+            {t("bundle.ownKey", { deviceid: own.deviceid, fingerprint: own.fingerprint })}
+          </p>
+        ) : null}
         <div className="actions">
           <button type="button" className="btn btn-primary" id="bundle-export" onClick={exportBundle} disabled={busy}>
             {t("bundle.export")}
@@ -178,15 +195,15 @@ export function Bundles() {
       </form>
       <div ref={outcome}>
         {error ? <ErrorNote error={error} /> : null}
-        {check?.status === "refused" ? <Refused reason={check.reason} /> : null}
+        {check?.status === "refused" ? <Refused refusal={check.refusal} /> : null}
         {check?.status === "verified" ? (
           <section aria-labelledby="bundle-manifest-title">
             <h2 id="bundle-manifest-title">{t("bundle.manifestTitle")}</h2>
-            <Status tone={check.inspection.signer === "changed" ? "warn" : "ok"}>{t(`bundle.signer.${check.inspection.signer}`)}</Status>
+            <Status tone={check.inspection.signer === "enrolled" ? "ok" : "warn"}>{t(`bundle.signer.${check.inspection.signer}`)}</Status>
             <Manifest m={check.inspection.manifest} verified={t("bundle.verified", { n: check.inspection.manifest.members })} />
           </section>
         ) : null}
-        {result?.status === "refused" ? <Refused reason={result.reason} /> : null}
+        {result?.status === "refused" ? <Refused refusal={result.refusal} /> : null}
         {result?.status === "applied" ? <Applied a={result.applied} /> : null}
       </div>
     </div>

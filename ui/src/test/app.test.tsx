@@ -403,7 +403,7 @@ describe("site admin", () => {
     expect(screen.getByRole("button", { name: "Import" })).toBeDisabled();
     await user.type(file, "/media/usb/site.guichet");
     await user.click(screen.getByRole("button", { name: "Inspect" }));
-    expect(await screen.findByText(/First bundle from this machine/)).toBeInTheDocument();
+    expect(await screen.findByText(/Signed with the key enrolled for this machine/)).toBeInTheDocument();
     const manifest = document.getElementById("bundle-manifest")!;
     expect(within(manifest).getByText("pc-annexe-2026-11-20-08-00-00")).toBeInTheDocument();
     expect(within(manifest).getByText(/2 ticket\(s\), 1 reply\(ies\), 1 inventory\(ies\), 3 site change\(s\), 4 queued item/)).toBeInTheDocument();
@@ -419,6 +419,23 @@ describe("site admin", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("Bundle refused, nothing was applied.");
     expect(alert).toHaveTextContent("The file is truncated");
+  });
+
+  it("refuses a bundle signed by a key nobody enrolled, with its fingerprint and how to enrol it", async () => {
+    const { user } = setup("admin", createFakeBackend({ online: false }));
+    await user.click(await screen.findByRole("tab", { name: "Offline bundles" }));
+    expect(await screen.findByText(/its key fingerprint is SHA256:0Jk2nq8W/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Bundle file"), "/media/usb/stranger.guichet");
+    await user.click(screen.getByRole("button", { name: "Inspect" }));
+    expect(await screen.findByText(/Signed with a key this machine has not enrolled/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Import" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Bundle refused, nothing was applied.");
+    expect(alert).toHaveTextContent("SHA256:Yd0mW3n2dJ4cN8rB6kq1TzPp9v0sLx7uHf5gE2aQw1c");
+    expect(alert).toHaveTextContent("guichet bundle enrol add --site FILE");
+    await user.click(screen.getByLabelText(/Accept and enrol the sending machine’s key/));
+    await user.click(screen.getByRole("button", { name: "Import" }));
+    expect(await screen.findByText(/key was enrolled \(fingerprint SHA256:Yd0m/)).toBeInTheDocument();
   });
 
   it("explains a refused bundle in French", async () => {

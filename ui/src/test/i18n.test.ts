@@ -24,14 +24,14 @@ function sources(dir: string): string[] {
 // Records force completeness at compile time: a new enum member without an entry fails `tsc`.
 const CATEGORIES: Record<CategoryId, true> = { os: true, machine: true, cpus: true, memory: true, storage: true, volumes: true, network: true, controllers: true, usb: true, monitors: true, batteries: true, users: true, software: true, security: true, virtualization: true };
 const CHANGES: Record<ChangeKindId, true> = { added: true, removed: true, changed: true, upgraded: true, downgraded: true };
-const ERRORS: Record<ErrorCode, true> = { not_found: true, invalid: true, store: true, disk_full: true, keyring: true, io: true, cancelled: true, busy: true, offline: true, auth: true, failed: true };
+const ERRORS: Record<ErrorCode, true> = { not_found: true, invalid: true, store: true, disk_full: true, keyring: true, io: true, cancelled: true, busy: true, offline: true, auth: true, bundle_too_large: true, failed: true };
 const STATUSES: Record<TicketStatus, true> = { queued: true, new: true, open: true, waiting: true, resolved: true, closed: true, failed: true };
 const URGENCIES: Record<Urgency, true> = { low: true, medium: true, high: true };
 const SERVERS: Record<ServerKind, true> = { none: true, rt: true, glpi: true };
-const REFUSALS: Record<BundleRefusal, true> = { format: true, truncated: true, corrupt: true, checksum: true, signature: true, key_changed: true, own_bundle: true, wrong_recipient: true, too_large: true };
+const REFUSALS: Record<BundleRefusal, true> = { format: true, truncated: true, corrupt: true, checksum: true, signature: true, unknown_key: true, key_changed: true, stale: true, foreign_record: true, own_bundle: true, wrong_recipient: true, too_large: true };
 const DIRECTIONS: Record<BundleDirection, true> = { outgoing: true, return: true };
 const BUNDLE_SYNCS: Record<BundleSync, true> = { skipped: true, done: true, offline: true, not_configured: true, failed: true };
-const SIGNERS: Record<SignerTrust, true> = { first_contact: true, known: true, changed: true };
+const SIGNERS: Record<SignerTrust, true> = { enrolled: true, unknown: true, changed: true };
 const RUN_RESULTS: Record<AgentRunResult, true> = { running: true, ok: true, partial: true, failed: true };
 
 describe("dictionaries", () => {
@@ -77,6 +77,7 @@ describe("dictionaries", () => {
       ...Object.keys(DIRECTIONS).map((d) => `bundle.direction.${d}`),
       ...Object.keys(BUNDLE_SYNCS).map((d) => `bundle.sync.${d}`),
       ...Object.keys(SIGNERS).map((d) => `bundle.signer.${d}`),
+      ...["site", "hub"].map((r) => `bundle.role.${r}`),
       ...Object.keys(RUN_RESULTS).map((d) => `agentResult.${d}`),
       ...(FIELD_KEYS as readonly string[]).map((f) => `field.${f}`),
     ];

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use guichet_bundle::{
-    write_bundle, BundleCounts, BundleKind, BundleSigner, BundleWritten, BundledAttachment,
-    BundledPush, BundledReply, BundledSiteChange, BundledSnapshot, BundledTicket, Draft,
-    OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage, ReturnedKb,
-    ReturnedReply, ReturnedTicket,
+    write_bundle, BundleKind, BundleSigner, BundleWritten, BundledAttachment, BundledPush,
+    BundledReply, BundledSiteChange, BundledSnapshot, BundledTicket, Draft, OutgoingPayload,
+    ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage, ReturnedKb, ReturnedReply,
+    ReturnedTicket,
 };
 use uuid::Uuid;
 
@@ -26,6 +26,9 @@ impl Store {
         let mut p = OutgoingPayload::default();
         let mut blobs = BTreeMap::new();
         let mut tickets: BTreeMap<Uuid, BundledTicket> = BTreeMap::new();
+        // Tickets the server already holds: their replies can go, though their creation is
+        // not queued (the payload itself carries no server id).
+        let mut on_server: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
         let mut snapshots: Vec<Uuid> = Vec::new();
         for e in self.outbox().await? {
             if e.state == OutboxState::Parked {
@@ -34,7 +37,9 @@ impl Store {
             match e.kind {
                 OutboxKind::CreateTicket => {
                     let Some(id) = e.ticket_id else { continue };
-                    let t = self.bundled_ticket(id, &mut blobs, &mut snapshots).await?;
+                    let t = self
+                        .bundled_ticket(id, &mut blobs, &mut snapshots, &mut on_server)
+                        .await?;
                     tickets.entry(id).or_insert(t).entry_uuid = Some(e.uuid);
                 }
                 OutboxKind::AddReply => {
@@ -44,8 +49,13 @@ impl Store {
                         tickets.entry(r.ticket_id)
                     {
                         v.insert(
-                            self.bundled_ticket(r.ticket_id, &mut blobs, &mut snapshots)
-                                .await?,
+                            self.bundled_ticket(
+                                r.ticket_id,
+                                &mut blobs,
+                                &mut snapshots,
+                                &mut on_server,
+                            )
+                            .await?,
                         );
                     }
                     p.replies.push(self.bundled_reply(e.uuid, r, &mut blobs)?);
@@ -64,7 +74,7 @@ impl Store {
         // replies on the server yet: its replies wait here with it.
         let unsendable: Vec<Uuid> = tickets
             .values()
-            .filter(|t| t.entry_uuid.is_none() && t.remote_id.is_none())
+            .filter(|t| t.entry_uuid.is_none() && !on_server.contains(&t.id))
             .map(|t| t.id)
             .collect();
         p.replies.retain(|r| !unsendable.contains(&r.ticket_id));
@@ -166,8 +176,12 @@ impl Store {
         id: Uuid,
         blobs: &mut BTreeMap<BlobId, Vec<u8>>,
         snapshots: &mut Vec<Uuid>,
+        on_server: &mut std::collections::HashSet<Uuid>,
     ) -> Result<BundledTicket, StoreError> {
         let t = self.ticket(id).await?;
+        if t.remote_id.is_some() {
+            on_server.insert(t.id);
+        }
         let mut attachments = Vec::with_capacity(t.attachments.len());
         for a in &t.attachments {
             if !blobs.contains_key(&a.blob_id) {
@@ -187,8 +201,6 @@ impl Store {
             fields: t.fields(),
             snapshot_uuid: t.snapshot_uuid,
             created_at: t.created_at,
-            connector: t.connector,
-            remote_id: t.remote_id,
             attachments,
         })
     }
@@ -233,26 +245,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<BundleWritten, ExchangeError> {
         let (payload, blobs) = self.outgoing_payload().await?;
-        let counts = BundleCounts {
-            tickets: payload
-                .tickets
-                .iter()
-                .filter(|t| t.entry_uuid.is_some())
-                .count() as u64,
-            replies: payload.replies.len() as u64,
-            inventories: payload.inventory_pushes.len() as u64,
-            site_changes: payload.site_changes.len() as u64,
-            entries: (payload
-                .tickets
-                .iter()
-                .filter(|t| t.entry_uuid.is_some())
-                .count()
-                + payload.replies.len()
-                + payload.inventory_pushes.len()) as u64,
-            articles: 0,
-            blobs: blobs.len() as u64,
-        };
-        Ok(write_bundle(
+        let counts = payload.counts(blobs.len() as u64);
+        let sent = sent_entries(&payload);
+        let written = write_bundle(
             path,
             signer,
             Draft {
@@ -260,12 +255,40 @@ impl Store {
                 bundle_uuid,
                 source_deviceid: deviceid,
                 recipient_deviceid: None,
+                sequence: None,
                 created_at: now,
                 counts,
                 payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
                 blobs,
             },
-        )?)
+        )?;
+        self.record_sent_entries(&sent, bundle_uuid, now).await?;
+        Ok(written)
+    }
+
+    /// Records the entries an outgoing bundle carried: a return bundle confirms only these.
+    async fn record_sent_entries(
+        &self,
+        sent: &[(Uuid, OutboxKind, Option<Uuid>)],
+        bundle_uuid: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        for (entry, kind, ticket) in sent {
+            sqlx::query(
+                "INSERT OR IGNORE INTO bundle_sent_entries (entry_uuid, kind, ticket_id, bundle_uuid, sent_at)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(entry.to_string())
+            .bind(kind.as_str())
+            .bind(ticket.map(|t| t.to_string()))
+            .bind(bundle_uuid.to_string())
+            .bind(now.to_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The replies the server holds (those with a server id), with the files of the
@@ -448,15 +471,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<BundleWritten, ExchangeError> {
         let (payload, blobs) = self.return_payload(site, kb_connector).await?;
-        let counts = BundleCounts {
-            tickets: payload.tickets.len() as u64,
-            replies: payload.tickets.iter().map(|t| t.replies.len() as u64).sum(),
-            inventories: 0,
-            site_changes: payload.confirmed_site_changes.len() as u64,
-            entries: payload.confirmed_entries.len() as u64,
-            articles: payload.kb.as_ref().map_or(0, |k| k.articles.len() as u64),
-            blobs: blobs.len() as u64,
-        };
+        let counts = payload.counts(blobs.len() as u64);
+        let sequence = super::enrol::next_return_sequence(self, site).await?;
         Ok(write_bundle(
             path,
             signer,
@@ -465,6 +481,7 @@ impl Store {
                 bundle_uuid,
                 source_deviceid: deviceid,
                 recipient_deviceid: Some(site),
+                sequence: Some(sequence),
                 created_at: now,
                 counts,
                 payload: serde_json::to_vec(&payload).expect("a payload always serialises"),
@@ -472,4 +489,21 @@ impl Store {
             },
         )?)
     }
+}
+
+/// The entries an outgoing payload carries, with their kinds and tickets.
+fn sent_entries(p: &OutgoingPayload) -> Vec<(Uuid, OutboxKind, Option<Uuid>)> {
+    let tickets = p
+        .tickets
+        .iter()
+        .filter_map(|t| Some((t.entry_uuid?, OutboxKind::CreateTicket, Some(t.id))));
+    let replies = p
+        .replies
+        .iter()
+        .map(|r| (r.entry_uuid, OutboxKind::AddReply, Some(r.ticket_id)));
+    let pushes = p
+        .inventory_pushes
+        .iter()
+        .map(|i| (i.entry_uuid, OutboxKind::PushInventory, None));
+    tickets.chain(replies).chain(pushes).collect()
 }

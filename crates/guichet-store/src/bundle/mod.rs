@@ -14,9 +14,14 @@
 //!   changes arrived, and the knowledge base.
 //!
 //! # Trust
-//! Trust on first use ([`Store::bundle_peer`]): the first bundle from a device id records its
-//! key; a later bundle from that device signed by another key is refused unless the admin
-//! explicitly accepts the new key.
+//! Trust comes from enrolment ([`Store::enrol_peer`]), never from the bundle itself: a hub
+//! accepts outgoing bundles only from the sites it enrolled, a site accepts return bundles only
+//! from its enrolled hub, each signed by the enrolled key ([`Store::bundle_peer`] says what a
+//! bundle's signer is to this store). An outgoing bundle carries no server ids or states (the
+//! hub decides them, finding a ticket already on the server by its client UUID), and it cannot
+//! claim a ticket, reply, outbox entry or asset another store owns. A return bundle is
+//! numbered per hub and site and must be newer than the last one applied; it confirms only
+//! entries this site carried out in a bundle, and updates only the tickets they belong to.
 //!
 //! # Applying
 //! [`Store::import_bundle`] applies a verified bundle in ONE transaction and records its UUID:
@@ -26,8 +31,10 @@
 
 mod apply;
 mod collect;
+mod enrol;
 
-pub use apply::{BundleImport, ImportOptions, PeerTrust};
+pub use apply::{BundleImport, ImportOptions};
+pub use enrol::{EnrolledPeer, PeerRole, PeerTrust};
 
 use guichet_bundle::BundleError;
 use uuid::Uuid;
@@ -44,6 +51,12 @@ pub enum ExchangeError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ExchangeError {
+    fn from(e: sqlx::Error) -> Self {
+        ExchangeError::Store(e.into())
+    }
 }
 
 impl ExchangeError {

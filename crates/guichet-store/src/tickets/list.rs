@@ -132,11 +132,11 @@ impl Store {
     /// The site a ticket came from, when this store received it in a bundle (a hub relaying a
     /// remote site's ticket): the sending store's device id.
     pub async fn ticket_relayed_from(&self, id: Uuid) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT source_deviceid FROM bundle_entries WHERE ticket_id = ? AND kind = 'create_ticket' LIMIT 1",
+        Ok(
+            sqlx::query_scalar("SELECT source_deviceid FROM bundle_tickets WHERE ticket_id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?,
         )
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?)
     }
 }

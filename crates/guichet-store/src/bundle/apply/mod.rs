@@ -30,21 +30,9 @@ pub struct ImportOptions {
     /// This store's device id (a store never imports its own bundles; a return bundle must be
     /// addressed to it).
     pub own_deviceid: String,
-    /// Accept a sender key different from the one recorded for its device id (the sending
-    /// store was reinstalled).
+    /// Enrol the sender's key if it is not enrolled (a deliberate first contact) or differs
+    /// from the enrolled one (the sending store was reinstalled).
     pub trust_new_key: bool,
-}
-
-/// What this store knows of a bundle's signer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PeerTrust {
-    /// No bundle from that device id was imported before: the key will be recorded.
-    FirstContact,
-    /// The key is the one recorded for that device id.
-    Known,
-    /// Another key is recorded for that device id.
-    Changed,
 }
 
 /// What [`Store::import_bundle`] did.
@@ -58,8 +46,10 @@ pub struct BundleImport {
     pub source_deviceid: String,
     /// The bundle had been applied before: nothing was applied this time.
     pub already_applied: bool,
-    /// The sender's key was recorded now (first contact, or accepted as new).
+    /// The sender's key was enrolled now (`trust_new_key`: first contact, or a new key).
     pub key_recorded: bool,
+    /// The fingerprint of the sender's key.
+    pub fingerprint: String,
     /// Tickets added to this store.
     pub tickets_added: u64,
     /// Replies added (outgoing: the site's; return: the server side's).
@@ -94,19 +84,6 @@ pub(crate) fn parse_uuid(s: &str) -> Result<Uuid, StoreError> {
 }
 
 impl Store {
-    /// What this store knows of `public_key` as the key of `deviceid` (for `bundle inspect`).
-    pub async fn bundle_peer(
-        &self,
-        deviceid: &str,
-        public_key: &str,
-    ) -> Result<PeerTrust, StoreError> {
-        Ok(match self.bundle_peer_key(deviceid).await? {
-            None => PeerTrust::FirstContact,
-            Some(k) if k == public_key => PeerTrust::Known,
-            Some(_) => PeerTrust::Changed,
-        })
-    }
-
     /// Whether the bundle `uuid` was applied here.
     pub async fn bundle_applied(&self, uuid: Uuid) -> Result<bool, StoreError> {
         let row: Option<(String,)> =
@@ -117,19 +94,11 @@ impl Store {
         Ok(row.is_some())
     }
 
-    async fn bundle_peer_key(&self, deviceid: &str) -> Result<Option<String>, StoreError> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT public_key FROM bundle_peers WHERE deviceid = ?")
-                .bind(deviceid)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|r| r.0))
-    }
-
     /// Applies a verified bundle in ONE transaction: all of it or, on any error, nothing.
     /// A bundle already applied here applies nothing (`already_applied`). Refuses a bundle
-    /// from this very store, a return bundle addressed to another store, and a sender key that
-    /// differs from the recorded one (unless `trust_new_key`).
+    /// from this very store, a return bundle addressed to another store or not newer than the
+    /// last one applied from its hub, and a sender whose key is not enrolled here in the role
+    /// the bundle's kind needs (unless `trust_new_key`, which enrols it).
     pub async fn import_bundle(
         &self,
         bundle: &VerifiedBundle,
@@ -153,6 +122,7 @@ impl Store {
             bundle_uuid: m.bundle_uuid,
             kind: Some(m.kind),
             source_deviceid: m.source_deviceid.clone(),
+            fingerprint: guichet_bundle::key_fingerprint(&m.public_key),
             ..BundleImport::default()
         };
         // The cheap refusals first, before any file is written: a bundle applied before or
@@ -162,16 +132,7 @@ impl Store {
             report.already_applied = true;
             return Ok(report);
         }
-        if let Some(known) = self.bundle_peer_key(&m.source_deviceid).await? {
-            if known != m.public_key && !opts.trust_new_key {
-                return Err(BundleError::KeyChanged {
-                    deviceid: m.source_deviceid.clone(),
-                    known,
-                    found: m.public_key.clone(),
-                }
-                .into());
-            }
-        }
+        super::enrol::precheck_sender(self, m, opts.trust_new_key).await?;
         // Blobs are content-addressed files, written before the transaction: a failure later
         // leaves at most unreferenced files, never rows pointing at nothing.
         let prepared_articles = self.store_bundle_files(bundle)?;
@@ -187,7 +148,8 @@ impl Store {
             report.already_applied = true;
             return Ok(report);
         }
-        record_peer(&mut tx, m, opts, &mut report, now).await?;
+        report.key_recorded =
+            super::enrol::accept_sender(&mut tx, m, opts.trust_new_key, now).await?;
 
         match bundle.payload() {
             Payload::Outgoing(p) => {
@@ -207,7 +169,7 @@ impl Store {
     fn store_bundle_files(
         &self,
         bundle: &VerifiedBundle,
-    ) -> Result<Vec<(crate::articles::Prepared, Uuid)>, StoreError> {
+    ) -> Result<Vec<(crate::articles::Prepared, Uuid)>, ExchangeError> {
         let mut prepared_articles = Vec::new();
         if let Payload::Return(r) = bundle.payload() {
             for f in r
@@ -217,7 +179,7 @@ impl Store {
                 .flat_map(|rr| rr.attachments.iter())
             {
                 if let Some(b) = &f.blob {
-                    self.put_blob(carried(bundle, b))?;
+                    self.put_blob(&carried(bundle, b)?)?;
                 }
             }
             if let Some(kb) = &r.kb {
@@ -235,12 +197,14 @@ impl Store {
                         images: a
                             .images
                             .iter()
-                            .map(|i| ArticleImage {
-                                url: i.url.clone(),
-                                content_type: i.content_type.clone(),
-                                bytes: carried(bundle, &i.blob).to_vec(),
+                            .map(|i| {
+                                Ok(ArticleImage {
+                                    url: i.url.clone(),
+                                    content_type: i.content_type.clone(),
+                                    bytes: carried(bundle, &i.blob)?,
+                                })
                             })
-                            .collect(),
+                            .collect::<Result<_, ExchangeError>>()?,
                     };
                     let id = derived_uuid(
                         Uuid::nil(),
@@ -250,60 +214,21 @@ impl Store {
                 }
             }
         } else {
-            for (_, bytes) in bundle.blobs() {
-                self.put_blob(bytes)?;
+            // One file at a time: the bundle is read back from its file, never held whole.
+            for id in bundle.blob_ids() {
+                self.put_blob(&carried(bundle, id)?)?;
             }
         }
         Ok(prepared_articles)
     }
 }
 
-/// The bytes of a blob the payload refers to: a verified bundle carries every one.
-fn carried<'b>(bundle: &'b VerifiedBundle, id: &BlobId) -> &'b [u8] {
-    bundle
-        .blob(id)
-        .expect("a verified bundle carries every blob its payload refers to")
-}
-
-/// Checks the sender's key against the one recorded for its device (again, inside the
-/// transaction) and records it.
-async fn record_peer(
-    tx: &mut Transaction<'_, Sqlite>,
-    m: &Manifest,
-    opts: &ImportOptions,
-    report: &mut BundleImport,
-    now: DateTime<Utc>,
-) -> Result<(), ExchangeError> {
-    let known: Option<(String,)> =
-        sqlx::query_as("SELECT public_key FROM bundle_peers WHERE deviceid = ?")
-            .bind(&m.source_deviceid)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(StoreError::from)?;
-    match known {
-        Some((k,)) if k != m.public_key && !opts.trust_new_key => {
-            return Err(BundleError::KeyChanged {
-                deviceid: m.source_deviceid.clone(),
-                known: k,
-                found: m.public_key.clone(),
-            }
-            .into())
-        }
-        Some((k,)) if k == m.public_key => {}
-        _ => report.key_recorded = true,
-    }
-    sqlx::query(
-        "INSERT INTO bundle_peers (deviceid, public_key, first_seen_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?3)
-         ON CONFLICT(deviceid) DO UPDATE SET public_key = ?2, last_seen_at = ?3",
-    )
-    .bind(&m.source_deviceid)
-    .bind(&m.public_key)
-    .bind(now.to_rfc3339())
-    .execute(&mut **tx)
-    .await
-    .map_err(StoreError::from)?;
-    Ok(())
+/// The bytes of a blob the payload refers to (a verified bundle carries every one), read
+/// back from the bundle and checked against their name again.
+fn carried(bundle: &VerifiedBundle, id: &BlobId) -> Result<Vec<u8>, ExchangeError> {
+    bundle.blob(id)?.ok_or_else(|| {
+        BundleError::Corrupt(format!("blob {id} is missing from the verified bundle")).into()
+    })
 }
 
 /// Records the bundle as applied, with the report of what it did.

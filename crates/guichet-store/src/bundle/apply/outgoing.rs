@@ -1,5 +1,10 @@
 //! Applying a site's outgoing bundle: its tickets, replies and pushes queued here once each,
 //! its site changes mirrored into this store's register.
+//!
+//! The sender is an enrolled site, but a site is only trusted with its own records: a
+//! ticket, reply, outbox entry or asset this store already holds for another store (or as its
+//! own) refuses the whole bundle, so one site cannot claim another's UUIDs first, post into
+//! its tickets, read their threads back, or rewrite its assets.
 
 use super::*;
 
@@ -15,7 +20,9 @@ pub(super) async fn exists(
     Ok(row.is_some())
 }
 
-/// Records a carried entry as received; returns false if an earlier bundle carried it.
+/// Records a carried entry as received; returns false if an earlier bundle from the same site
+/// carried it. An entry this store received from another store, or holds as its own, is
+/// refused.
 pub(super) async fn receive_entry(
     tx: &mut Transaction<'_, Sqlite>,
     entry: Uuid,
@@ -23,7 +30,27 @@ pub(super) async fn receive_entry(
     ids: (Option<Uuid>, Option<Uuid>, Option<Uuid>),
     bundle: &VerifiedBundle,
     now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
+) -> Result<bool, ExchangeError> {
+    let from: Option<String> =
+        sqlx::query_scalar("SELECT source_deviceid FROM bundle_entries WHERE entry_uuid = ?")
+            .bind(entry.to_string())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(StoreError::from)?;
+    match from {
+        Some(f) if f == bundle.manifest.source_deviceid => return Ok(false),
+        Some(_) => return Err(foreign(format!("outbox entry {entry}"))),
+        None => {}
+    }
+    if exists(
+        tx,
+        "SELECT 1 FROM outbox WHERE uuid = ?",
+        &entry.to_string(),
+    )
+    .await?
+    {
+        return Err(foreign(format!("outbox entry {entry}")));
+    }
     let done = sqlx::query(
         "INSERT OR IGNORE INTO bundle_entries
             (entry_uuid, kind, ticket_id, reply_id, snapshot_uuid, source_deviceid, bundle_uuid, received_at)
@@ -38,17 +65,35 @@ pub(super) async fn receive_entry(
     .bind(bundle.manifest.bundle_uuid.to_string())
     .bind(now.to_rfc3339())
     .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    .await
+    .map_err(StoreError::from)?;
+    Ok(done.rows_affected() == 1)
+}
+
+fn foreign(what: String) -> ExchangeError {
+    BundleError::ForeignRecord(what).into()
+}
+
+/// Whether ticket `id` exists here and was received from `source`; a ticket held for another
+/// store, or this store's own, is refused.
+async fn owned_ticket(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: Uuid,
+    source: &str,
+) -> Result<bool, ExchangeError> {
+    if !exists(tx, "SELECT 1 FROM tickets WHERE id = ?", &id.to_string()).await? {
         return Ok(false);
     }
-    // Already in this store's outbox (the same entry through another path): keep that one.
-    Ok(!exists(
-        tx,
-        "SELECT 1 FROM outbox WHERE uuid = ?",
-        &entry.to_string(),
-    )
-    .await?)
+    let owner: Option<String> =
+        sqlx::query_scalar("SELECT source_deviceid FROM bundle_tickets WHERE ticket_id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(StoreError::from)?;
+    match owner {
+        Some(o) if o == source => Ok(true),
+        _ => Err(foreign(format!("ticket {id}"))),
+    }
 }
 
 pub(super) async fn apply_outgoing(
@@ -57,7 +102,7 @@ pub(super) async fn apply_outgoing(
     bundle: &VerifiedBundle,
     report: &mut BundleImport,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), ExchangeError> {
     apply_snapshots(tx, p, report).await?;
     apply_tickets(tx, p, bundle, report, now).await?;
     apply_replies(tx, p, bundle, report, now).await?;
@@ -89,58 +134,36 @@ async fn apply_snapshots(
     Ok(())
 }
 
-/// The carried tickets this store lacks, with their files; a ticket whose creation is queued is
-/// queued here once.
+/// The carried tickets this store lacks, with their files, recorded as the site's; a ticket
+/// whose creation is queued is queued here once. A ticket the site created while online
+/// carries no server id: this store queues its own creation entry for it, which the connector
+/// resolves by the ticket's client UUID (finding the ticket the site created) before it would
+/// create anything.
 async fn apply_tickets(
     tx: &mut Transaction<'_, Sqlite>,
     p: &OutgoingPayload,
     bundle: &VerifiedBundle,
     report: &mut BundleImport,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), ExchangeError> {
+    let source = bundle.manifest.source_deviceid.as_str();
     for t in &p.tickets {
-        let id = t.id.to_string();
-        if !exists(tx, "SELECT 1 FROM tickets WHERE id = ?", &id).await? {
-            let state = if t.remote_id.is_some() {
-                "sent"
-            } else {
-                "queued"
-            };
-            sqlx::query(
-                "INSERT INTO tickets (id, title, description, description_format, category, urgency,
-                                      requester, snapshot_uuid, local_state, connector, remote_id,
-                                      created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&id)
-            .bind(&t.fields.title)
-            .bind(&t.fields.description)
-            .bind(t.fields.description_format.as_str())
-            .bind(&t.fields.category)
-            .bind(i64::from(t.fields.urgency.clamp(1, 5)))
-            .bind(&t.fields.requester)
-            .bind(t.snapshot_uuid.map(|u| u.to_string()))
-            .bind(state)
-            .bind(&t.connector)
-            .bind(&t.remote_id)
-            .bind(t.created_at.to_rfc3339())
-            .bind(now.to_rfc3339())
-            .execute(&mut **tx)
-            .await?;
-            for a in &t.attachments {
-                sqlx::query(
-                    "INSERT INTO ticket_attachments (ticket_id, blob_id, file_name, content_type, size)
-                     VALUES (?, ?, ?, ?, ?)",
+        if !owned_ticket(tx, t.id, source).await? {
+            insert_ticket(tx, t, bundle, now).await?;
+            report.tickets_added += 1;
+            if t.entry_uuid.is_none() {
+                let find = derived_uuid(t.id, "find on the server by client UUID");
+                enqueue(
+                    tx,
+                    OutboxKind::CreateTicket,
+                    find,
+                    Some(t.id),
+                    None,
+                    None,
+                    now,
                 )
-                .bind(&id)
-                .bind(a.blob.as_str())
-                .bind(&a.file_name)
-                .bind(&a.content_type)
-                .bind(a.size as i64)
-                .execute(&mut **tx)
                 .await?;
             }
-            report.tickets_added += 1;
         }
         if let Some(entry) = t.entry_uuid {
             let kind = OutboxKind::CreateTicket;
@@ -155,6 +178,55 @@ async fn apply_tickets(
     Ok(())
 }
 
+/// A carried ticket, queued, with its files, recorded as the sending site's.
+async fn insert_ticket(
+    tx: &mut Transaction<'_, Sqlite>,
+    t: &guichet_bundle::BundledTicket,
+    bundle: &VerifiedBundle,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let id = t.id.to_string();
+    sqlx::query(
+        "INSERT INTO tickets (id, title, description, description_format, category, urgency,
+                              requester, snapshot_uuid, local_state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+    )
+    .bind(&id)
+    .bind(&t.fields.title)
+    .bind(&t.fields.description)
+    .bind(t.fields.description_format.as_str())
+    .bind(&t.fields.category)
+    .bind(i64::from(t.fields.urgency.clamp(1, 5)))
+    .bind(&t.fields.requester)
+    .bind(t.snapshot_uuid.map(|u| u.to_string()))
+    .bind(t.created_at.to_rfc3339())
+    .bind(now.to_rfc3339())
+    .execute(&mut **tx)
+    .await?;
+    for a in &t.attachments {
+        sqlx::query(
+            "INSERT INTO ticket_attachments (ticket_id, blob_id, file_name, content_type, size)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(a.blob.as_str())
+        .bind(&a.file_name)
+        .bind(&a.content_type)
+        .bind(a.size as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO bundle_tickets (ticket_id, source_deviceid, bundle_uuid) VALUES (?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&bundle.manifest.source_deviceid)
+    .bind(bundle.manifest.bundle_uuid.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The queued replies (their ticket travels with them), each queued here once.
 async fn apply_replies(
     tx: &mut Transaction<'_, Sqlite>,
@@ -162,27 +234,28 @@ async fn apply_replies(
     bundle: &VerifiedBundle,
     report: &mut BundleImport,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), ExchangeError> {
+    let source = bundle.manifest.source_deviceid.as_str();
     for r in &p.replies {
-        if !exists(
-            tx,
-            "SELECT 1 FROM tickets WHERE id = ?",
-            &r.ticket_id.to_string(),
-        )
-        .await?
-        {
+        if !owned_ticket(tx, r.ticket_id, source).await? {
             return Err(StoreError::Invalid(format!(
                 "reply {} refers to ticket {}, which the bundle does not carry",
                 r.id, r.ticket_id
-            )));
+            ))
+            .into());
         }
-        if !exists(
-            tx,
-            "SELECT 1 FROM ticket_replies WHERE id = ?",
-            &r.id.to_string(),
-        )
-        .await?
-        {
+        let held: Option<(String, String)> =
+            sqlx::query_as("SELECT ticket_id, side FROM ticket_replies WHERE id = ?")
+                .bind(r.id.to_string())
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(StoreError::from)?;
+        if let Some((ticket, side)) = &held {
+            if *ticket != r.ticket_id.to_string() || side != "local" {
+                return Err(foreign(format!("reply {}", r.id)));
+            }
+        }
+        if held.is_none() {
             sqlx::query(
                 "INSERT INTO ticket_replies (id, ticket_id, side, author, body, local_state, created_at)
                  VALUES (?, ?, 'local', ?, ?, 'queued', ?)",
@@ -239,7 +312,7 @@ async fn apply_pushes(
     bundle: &VerifiedBundle,
     report: &mut BundleImport,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), ExchangeError> {
     for push in &p.inventory_pushes {
         let kind = OutboxKind::PushInventory;
         let ids = (None, None, Some(push.snapshot_uuid));
@@ -269,8 +342,11 @@ async fn apply_site_changes(
     bundle: &VerifiedBundle,
     report: &mut BundleImport,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), ExchangeError> {
     for c in &p.site_changes {
+        if c.entity == "asset" {
+            check_asset_owner(tx, c.entity_id, &bundle.manifest.source_deviceid).await?;
+        }
         let added = sqlx::query(
             "INSERT OR IGNORE INTO bundle_site_changes
                 (change_uuid, source_deviceid, bundle_uuid, entity, entity_id, op, payload, created_at, received_at)
@@ -286,7 +362,8 @@ async fn apply_site_changes(
         .bind(c.created_at.to_rfc3339())
         .bind(now.to_rfc3339())
         .execute(&mut **tx)
-        .await?;
+        .await
+        .map_err(StoreError::from)?;
         if added.rows_affected() == 0 {
             continue;
         }
@@ -294,6 +371,31 @@ async fn apply_site_changes(
         apply_site_change(tx, c, bundle, report, now).await?;
     }
     Ok(())
+}
+
+/// Refuses a change to an asset this store holds as its own, or received from another store:
+/// a site creates, updates and removes only the assets it created.
+async fn check_asset_owner(
+    tx: &mut Transaction<'_, Sqlite>,
+    asset: Uuid,
+    source: &str,
+) -> Result<(), ExchangeError> {
+    let id = asset.to_string();
+    if !exists(tx, "SELECT 1 FROM assets WHERE uuid = ?", &id).await? {
+        return Ok(());
+    }
+    let owner: Option<String> = sqlx::query_scalar(
+        "SELECT source_deviceid FROM bundle_site_changes WHERE entity = 'asset' AND entity_id = ?
+         ORDER BY received_at, rowid LIMIT 1",
+    )
+    .bind(&id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(StoreError::from)?;
+    match owner {
+        Some(o) if o == source => Ok(()),
+        _ => Err(foreign(format!("asset {asset}"))),
+    }
 }
 
 /// Mirrors a site change into this store's register: a machine's imported inventory joins the

@@ -1,5 +1,10 @@
 //! Applying a return bundle: server ids, statuses, the technicians' replies and files, confirmed
 //! entries and site changes, and the knowledge base.
+//!
+//! The hub is enrolled and the bundle newer than the last one applied from it (checked
+//! before), and still it speaks only of what this site sent: entries it carried out in a
+//! bundle are confirmed, and only the tickets those entries belong to learn a server id,
+//! a status or replies.
 
 use std::collections::HashSet;
 
@@ -16,10 +21,16 @@ pub(super) async fn apply_return(
     report: &mut BundleImport,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let confirmed: HashSet<Uuid> = p.confirmed_entries.iter().copied().collect();
+    let sent = sent_entries(tx).await?;
+    let confirmed: HashSet<Uuid> = p
+        .confirmed_entries
+        .iter()
+        .copied()
+        .filter(|e| sent.entries.contains(e))
+        .collect();
     let mut by_connector: HashMap<&str, Vec<RemoteTicketUpdate>> = HashMap::new();
     let mut files_by_connector: HashMap<&str, Files> = HashMap::new();
-    for t in &p.tickets {
+    for t in p.tickets.iter().filter(|t| sent.tickets.contains(&t.id)) {
         learn_server_ids(tx, t, &confirmed, report, now).await?;
         let (files, blobs) = files_by_connector.entry(t.connector.as_str()).or_default();
         for r in t.replies.iter().filter(|r| !r.attachments.is_empty()) {
@@ -31,7 +42,7 @@ pub(super) async fn apply_return(
             .or_default()
             .push(ticket_update(t));
     }
-    for entry in &p.confirmed_entries {
+    for entry in &confirmed {
         let gone = sqlx::query("DELETE FROM outbox WHERE uuid = ?")
             .bind(entry.to_string())
             .execute(&mut **tx)
@@ -65,8 +76,32 @@ pub(super) async fn apply_return(
     Ok(())
 }
 
-/// The server id of a ticket (once: the site learns it here exactly as a push would) and of
-/// the site's own replies the server now holds.
+/// What this site carried out in its bundles: the entries, and the tickets they belong to.
+struct Sent {
+    entries: HashSet<Uuid>,
+    tickets: HashSet<Uuid>,
+}
+
+async fn sent_entries(tx: &mut Transaction<'_, Sqlite>) -> Result<Sent, StoreError> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT entry_uuid, ticket_id FROM bundle_sent_entries")
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut sent = Sent {
+        entries: HashSet::new(),
+        tickets: HashSet::new(),
+    };
+    for (entry, ticket) in rows {
+        sent.entries.insert(parse_uuid(&entry)?);
+        if let Some(t) = ticket {
+            sent.tickets.insert(parse_uuid(&t)?);
+        }
+    }
+    Ok(sent)
+}
+
+/// The server id of a ticket whose creation this site sent (once: the site learns it here
+/// exactly as a push would) and of the site's own replies the server now holds.
 async fn learn_server_ids(
     tx: &mut Transaction<'_, Sqlite>,
     t: &ReturnedTicket,
@@ -77,11 +112,14 @@ async fn learn_server_ids(
     let id = t.id.to_string();
     let learnt = sqlx::query(
         "UPDATE tickets SET connector = ?, remote_id = ?, local_state = 'sent', failure = NULL,
-                updated_at = ? WHERE id = ? AND remote_id IS NULL",
+                updated_at = ? WHERE id = ? AND remote_id IS NULL
+                AND EXISTS (SELECT 1 FROM bundle_sent_entries
+                            WHERE kind = 'create_ticket' AND ticket_id = ?)",
     )
     .bind(&t.connector)
     .bind(&t.remote_id)
     .bind(now.to_rfc3339())
+    .bind(&id)
     .bind(&id)
     .execute(&mut **tx)
     .await?;
