@@ -53,6 +53,7 @@ fn main() {
             "bundle_export",
             "bundle_inspect",
             "bundle_import",
+            "bundle_own_key",
             "agent_status",
             "agent_install",
             "agent_uninstall",
