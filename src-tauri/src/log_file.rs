@@ -4,7 +4,7 @@
 //! errors every few seconds, or a debug level left on, cannot fill the disk: the folder never
 //! holds more than (kept + 1) files of at most the cap each (a single longer line excepted).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -30,15 +30,20 @@ pub struct CappedLog {
     written: u64,
 }
 
+/// Opens a log file for appending, creating it owner-only: logs name people, machines and
+/// tickets.
 fn append(path: &Path) -> io::Result<File> {
-    OpenOptions::new().create(true).append(true).open(path)
+    guichet_store::private_file_options()
+        .create(true)
+        .append(true)
+        .open(path)
 }
 
 impl CappedLog {
     /// Opens (appends to) `dir/guichet.log`, rolling over at `max_bytes`, `kept` older files
     /// kept.
     pub fn open(dir: &Path, max_bytes: u64, kept: usize) -> io::Result<CappedLog> {
-        std::fs::create_dir_all(dir)?;
+        guichet_store::create_private_dir(dir)?;
         let file = append(&numbered(dir, 0))?;
         let written = file.metadata()?.len();
         Ok(CappedLog {

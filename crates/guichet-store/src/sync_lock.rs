@@ -60,7 +60,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let mut file = File::options()
+        let mut file = crate::private_files::private_file_options()
             .create(true)
             .truncate(false)
             .read(true)
