@@ -123,12 +123,13 @@ pub(crate) fn refuse_foreign_data_dir(dir: &Path) -> Result<(), CliError> {
 /// The system agent's store directory, created (mode 0700, with its `credentials/`) if needed.
 pub(crate) fn open_system_data_dir() -> Result<PathBuf, CliError> {
     let dir = system_data_dir(env).map_err(agent_error)?;
-    prepare_system_data_dir(&dir).map_err(|e| {
-        CliError::new(
+    prepare_system_data_dir(&dir).map_err(|e| match e {
+        AgentError::UnsafeDataDir(_) => agent_error(e),
+        e => CliError::new(
             "io",
             1,
             anyhow::anyhow!("{e} (the system agent's store is root's: run as root)"),
-        )
+        ),
     })?;
     Ok(dir)
 }
