@@ -120,6 +120,26 @@ mod tests {
         assert!(read(2).starts_with("line 035"));
     }
 
+    /// Regression (security review): the log files followed the umask (0644), readable by
+    /// every local user; they name people, machines and tickets.
+    #[cfg(unix)]
+    #[test]
+    fn log_files_are_private_to_their_owner() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("logs");
+        let mut log = CappedLog::open(&dir, 20, 1).unwrap();
+        for _ in 0..3 {
+            log.write_all(b"a line of 15 b\n").unwrap();
+        }
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(names(&dir), ["guichet.1.log", "guichet.log"]);
+        for n in 0..=1 {
+            assert_eq!(mode(&numbered(&dir, n)), 0o600);
+        }
+    }
+
     #[test]
     fn a_reopened_log_counts_what_it_already_holds() {
         let d = tempfile::tempdir().unwrap();
