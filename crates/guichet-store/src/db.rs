@@ -10,7 +10,9 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use crate::private_files::{create_private_dir, make_private, private_file_options, ModeFixes};
+use crate::private_files::{
+    create_private_dir, make_store_private, private_file_options, ModeFixes,
+};
 use crate::StoreError;
 
 /// The migrations embedded from the top-level `migrations/` folder.
@@ -55,8 +57,14 @@ impl Store {
         create_private_dir(dir).map_err(io(dir))?;
         // Before SQLite opens anything: it gives the -wal and -shm it creates the mode of the
         // database file, so that file must be closed to others first.
-        let mode_fixes = Arc::new(make_private(dir));
         let db_path = dir.join(DATABASE_FILE);
+        let mut mode_fixes = make_store_private(dir);
+        if !db_path.exists() {
+            // A new store in a folder that was open: nothing of it was ever readable, so
+            // there is nothing to warn about.
+            mode_fixes.fixed.clear();
+        }
+        let mode_fixes = Arc::new(mode_fixes);
         create_database_file(&db_path).map_err(io(&db_path))?;
         let opts = SqliteConnectOptions::from_str("sqlite:")?
             .filename(&db_path)

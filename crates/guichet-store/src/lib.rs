@@ -24,7 +24,7 @@
 //!
 //! * The sync lock: one sender at a time across processes ([`Store::try_lock_sync`]).
 //! * Owner-only files: the data directory and its folders `0700`, its files `0600`, checked
-//!   and fixed at every opening ([`Store::mode_fixes`], [`make_private`]).
+//!   and fixed at every opening ([`Store::mode_fixes`], [`make_store_private`]).
 //! * Every transaction that writes starts as a writer (`BEGIN IMMEDIATE`), so it waits for
 //!   another process's write under the busy timeout instead of failing with `SQLITE_BUSY`
 //!   when a read turns into a write; commits are synced to disk (`synchronous=FULL`) before
@@ -61,8 +61,8 @@ pub use error::StoreError;
 pub use guichet_records::BlobId;
 pub use outbox::{InventoryMode, InventoryPush, OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use private_files::{
-    create_private_dir, make_private, private_file_options, ModeFixes, PRIVATE_DIR_MODE,
-    PRIVATE_FILE_MODE,
+    create_private_dir, make_private, make_store_private, private_file_options, ModeFixes,
+    PRIVATE_DIR_MODE, PRIVATE_FILE_MODE,
 };
 pub use repair::{
     check_store, repair_store, RepairOptions, RepairReport, StoreCheck, TableSalvage,

@@ -5,8 +5,11 @@
 //! * new folders and files are created with those modes ([`create_private_dir`],
 //!   [`private_file_options`]); SQLite gives the `-wal` and `-shm` files the mode of the
 //!   database file, which is therefore created here, `0600`, before SQLite first opens it;
-//! * [`make_private`] checks a whole folder at start and closes what a umask or an earlier
-//!   version left open, saying what it changed so that the front end can warn once.
+//! * [`make_store_private`] checks the data directory and the store's own entries in it at
+//!   every opening, and closes what a umask or an earlier version left open, saying what it
+//!   changed so that the front end can warn once. Only the store's entries: a data directory
+//!   may be a folder holding other things (`--data-dir ~`), whose modes are not ours to change.
+//!   [`make_private`] does the same for a whole folder that is entirely ours (the app's logs).
 //!
 //! Symbolic links are neither followed nor changed: a link inside the store that points out of
 //! it must not make this code change the mode of a file elsewhere. Elsewhere (Windows), the
@@ -65,30 +68,73 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     builder.create(dir)
 }
 
+/// The store's entries in its data directory, besides the folders whose name starts with
+/// `.repair-` (a repair's work in progress).
+const STORE_ENTRIES: [&str; 10] = [
+    crate::DATABASE_FILE,
+    "guichet.db-wal",
+    "guichet.db-shm",
+    "guichet.db-journal",
+    "guichet.db.lock",
+    crate::SYNC_LOCK_FILE,
+    guichet_bundle::SIGNING_KEY_FILE,
+    "blobs",
+    "backups",
+    "credentials",
+];
+
+/// Makes the data directory `dir` and the store's entries in it owner-only, and says what was
+/// open to others. Other files in `dir` are left as they are.
+pub fn make_store_private(dir: &Path) -> ModeFixes {
+    let mut fixes = ModeFixes::default();
+    let mut roots = vec![];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if STORE_ENTRIES.contains(&name.as_ref()) || name.starts_with(".repair-") {
+                roots.push(e.path());
+            }
+        }
+    }
+    close_tree(dir, false, &mut fixes);
+    for root in roots {
+        close_tree(&root, true, &mut fixes);
+    }
+    fixes
+}
+
 /// Makes `dir` and everything in it owner-only (folders `0700`, files `0600`), and says what
 /// was open to others. Missing `dir` is not an error (nothing to fix).
 pub fn make_private(dir: &Path) -> ModeFixes {
     let mut fixes = ModeFixes::default();
+    close_tree(dir, true, &mut fixes);
+    fixes
+}
+
+/// Closes `root` and, when `deep`, what a folder at `root` holds.
+fn close_tree(root: &Path, deep: bool, fixes: &mut ModeFixes) {
     #[cfg(unix)]
     {
-        let mut pending = vec![dir.to_path_buf()];
+        let mut pending = vec![root.to_path_buf()];
         while let Some(path) = pending.pop() {
             let Ok(meta) = std::fs::symlink_metadata(&path) else {
                 continue;
             };
             if meta.is_dir() {
-                close(&path, &meta, PRIVATE_DIR_MODE, &mut fixes);
-                if let Ok(entries) = std::fs::read_dir(&path) {
-                    pending.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+                close(&path, &meta, PRIVATE_DIR_MODE, fixes);
+                if deep {
+                    if let Ok(entries) = std::fs::read_dir(&path) {
+                        pending.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+                    }
                 }
             } else if meta.is_file() {
-                close(&path, &meta, PRIVATE_FILE_MODE, &mut fixes);
+                close(&path, &meta, PRIVATE_FILE_MODE, fixes);
             }
         }
     }
     #[cfg(not(unix))]
-    let _ = dir;
-    fixes
+    let _ = (root, deep, fixes);
 }
 
 /// Sets `mode` on `path` when its current mode gives anything to the group or to others.
@@ -134,5 +180,28 @@ mod tests {
         assert_eq!(mode(&dir.join("sub/f")), 0o600);
         assert_eq!(mode(&outside), 0o644, "a link's target is not the store's");
         assert!(make_private(&dir).is_empty(), "said once");
+    }
+
+    #[test]
+    fn a_data_directory_s_other_files_are_not_the_store_s() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("home");
+        std::fs::create_dir_all(dir.join("blobs/ab")).unwrap();
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        for f in ["guichet.db", "blobs/ab/cd", "script.sh", "bin/tool"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+            std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        for d in ["", "blobs", "blobs/ab", "bin"] {
+            std::fs::set_permissions(dir.join(d), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let fixes = make_store_private(&dir);
+        assert_eq!(fixes.fixed.len(), 5, "{fixes:?}");
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("guichet.db")), 0o600);
+        assert_eq!(mode(&dir.join("blobs/ab/cd")), 0o600);
+        for other in ["script.sh", "bin", "bin/tool"] {
+            assert_eq!(mode(&dir.join(other)), 0o755, "{other}");
+        }
     }
 }
