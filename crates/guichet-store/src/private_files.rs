@@ -112,7 +112,11 @@ pub fn make_private(dir: &Path) -> ModeFixes {
     fixes
 }
 
-/// Closes `root` and, when `deep`, what a folder at `root` holds.
+/// Closes `root` and, when `deep`, what a folder at `root` holds. A folder's contents are
+/// checked only when the folder itself was open: inside a closed folder nothing is reachable by
+/// other users, and a store of ten thousand blobs would otherwise cost ten thousand `stat`s at
+/// every opening (measured: 0.15 s per command, debug build). What an earlier version or a
+/// umask left open has open folders above it, so it is found.
 fn close_tree(root: &Path, deep: bool, fixes: &mut ModeFixes) {
     #[cfg(unix)]
     {
@@ -122,8 +126,8 @@ fn close_tree(root: &Path, deep: bool, fixes: &mut ModeFixes) {
                 continue;
             };
             if meta.is_dir() {
-                close(&path, &meta, PRIVATE_DIR_MODE, fixes);
-                if deep {
+                let was_open = close(&path, &meta, PRIVATE_DIR_MODE, fixes);
+                if deep && was_open {
                     if let Ok(entries) = std::fs::read_dir(&path) {
                         pending.extend(entries.filter_map(Result::ok).map(|e| e.path()));
                     }
@@ -137,17 +141,19 @@ fn close_tree(root: &Path, deep: bool, fixes: &mut ModeFixes) {
     let _ = (root, deep, fixes);
 }
 
-/// Sets `mode` on `path` when its current mode gives anything to the group or to others.
+/// Sets `mode` on `path` when its current mode gives anything to the group or to others;
+/// whether it did.
 #[cfg(unix)]
-fn close(path: &Path, meta: &std::fs::Metadata, mode: u32, fixes: &mut ModeFixes) {
+fn close(path: &Path, meta: &std::fs::Metadata, mode: u32, fixes: &mut ModeFixes) -> bool {
     use std::os::unix::fs::PermissionsExt as _;
     if meta.permissions().mode() & 0o077 == 0 {
-        return;
+        return false;
     }
     match std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
         Ok(()) => fixes.fixed.push(path.to_path_buf()),
         Err(e) => fixes.failed.push((path.to_path_buf(), e.to_string())),
     }
+    true
 }
 
 #[cfg(all(test, unix))]
