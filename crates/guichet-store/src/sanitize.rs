@@ -356,6 +356,21 @@ fn decode_entities(s: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// Regression (security review): `&#27;` became a raw escape in the text that the CLI prints.
+    #[test]
+    fn text_of_an_article_holds_no_terminal_controls() {
+        let html = "<p>a&#27;[2Jb&#7;\u{9b}c</p><pre>x\ty\r\nz\u{1b}</pre>";
+        assert_eq!(html_to_text(html), "a[2Jbc\n\nx\ty\nz");
+        assert_eq!(
+            terminal_safe("ok\tline\r\nnext\u{1b}]0;t\u{7}"),
+            "ok\tline\r\nnext]0;t"
+        );
+        assert!(matches!(
+            terminal_safe("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
     #[test]
     fn text_keeps_structure_and_decodes_entities() {
         let html = sanitize_html(
