@@ -163,4 +163,40 @@ mod tests {
         chown(&bin, Some(1000), None).unwrap();
         assert!(check_root_may_run(&exe).is_err(), "a user's directory");
     }
+
+    #[test]
+    fn root_writes_only_where_no_other_user_can_reach() {
+        if !is_root() {
+            assert!(
+                check_root_may_write(Path::new("/")).is_ok(),
+                "not root: let through"
+            );
+            eprintln!("SKIP: needs root (directories owned by another user)");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        mode(dir.path(), 0o755);
+        let store = dir.path().join("store");
+        check_root_may_write(&store).unwrap();
+        check_root_may_write(&store.join("deeper/still")).unwrap();
+        std::fs::create_dir(&store).unwrap();
+        check_root_may_write(&store).unwrap();
+        mode(&store, 0o1777);
+        let e = check_root_may_write(&store).unwrap_err().to_string();
+        assert!(
+            e.contains("writable by other users"),
+            "a shared folder: {e}"
+        );
+        mode(&store, 0o700);
+        chown(&store, Some(1000), None).unwrap();
+        let e = check_root_may_write(&store).unwrap_err().to_string();
+        assert!(e.contains("owned by user id 1000"), "{e}");
+        let e = check_root_may_write(&store.join("guichet"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("owned by user id 1000"),
+            "under a user's folder: {e}"
+        );
+    }
 }
