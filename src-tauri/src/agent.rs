@@ -145,7 +145,9 @@ fn agent_error(e: AgentError) -> AppError {
         AgentError::Invalid(_) | AgentError::NoConfigDir => AppError::invalid(e.to_string()),
         AgentError::Io { .. } => AppError::new(ErrorCode::Io, e.to_string()),
         AgentError::Systemctl { .. } => AppError::new(ErrorCode::Failed, e.to_string()),
-        AgentError::UnsafeExecutable(_) => AppError::invalid(e.to_string()),
+        AgentError::UnsafeExecutable(_) | AgentError::UnsafeDataDir(_) => {
+            AppError::invalid(e.to_string())
+        }
     }
 }
 

@@ -132,6 +132,20 @@ pub fn bindings_typescript() -> String {
 }
 
 /// The data directory: `GUICHET_DATA_DIR`, else the per-user one.
+/// Logs once (the next start finds nothing to fix) what the start closed to other users in
+/// the store or the log folder, and what it could not.
+fn log_mode_fixes(fixes: &guichet_store::ModeFixes, what: &str) {
+    if !fixes.fixed.is_empty() {
+        tracing::warn!(
+            count = fixes.fixed.len(),
+            "other users could read files of the {what}; they are now private (0700/0600)"
+        );
+    }
+    for (path, why) in &fixes.failed {
+        tracing::warn!(path = %path.display(), "other users can read this file of the {what}: {why}");
+    }
+}
+
 pub(crate) fn data_dir() -> std::path::PathBuf {
     std::env::var_os("GUICHET_DATA_DIR")
         .map(Into::into)
@@ -191,12 +205,14 @@ pub fn run() {
             startup::mark("setup");
             builder.mount_events(app);
             let log_dir = app.path().app_log_dir()?;
+            let log_fixes = guichet_store::make_private(&log_dir);
             if let Some(guard) = logging::init(&log_dir) {
                 // The guard flushes logs on drop: keep it for the app's lifetime.
                 app.manage(guard);
             }
             let (dir, opened) = opening.join().map_err(|_| "the store's opening thread panicked")?;
             tracing::info!(data_dir = %dir.display(), version = env!("CARGO_PKG_VERSION"), "starting");
+            log_mode_fixes(&log_fixes, "log folder");
             let (store, conf) = match opened {
                 Ok(opened) => opened,
                 // The window opens on the recovery screen instead (see `recovery`).
@@ -206,6 +222,7 @@ pub fn run() {
                     return Ok(());
                 }
             };
+            log_mode_fixes(store.mode_fixes(), "store");
             let st = state::AppState::new(store, log_dir);
             st.set_locale(conf.locale);
             app.manage(st);

@@ -4,7 +4,7 @@
 //! errors every few seconds, or a debug level left on, cannot fill the disk: the folder never
 //! holds more than (kept + 1) files of at most the cap each (a single longer line excepted).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -30,15 +30,20 @@ pub struct CappedLog {
     written: u64,
 }
 
+/// Opens a log file for appending, creating it owner-only: logs name people, machines and
+/// tickets.
 fn append(path: &Path) -> io::Result<File> {
-    OpenOptions::new().create(true).append(true).open(path)
+    guichet_store::private_file_options()
+        .create(true)
+        .append(true)
+        .open(path)
 }
 
 impl CappedLog {
     /// Opens (appends to) `dir/guichet.log`, rolling over at `max_bytes`, `kept` older files
     /// kept.
     pub fn open(dir: &Path, max_bytes: u64, kept: usize) -> io::Result<CappedLog> {
-        std::fs::create_dir_all(dir)?;
+        guichet_store::create_private_dir(dir)?;
         let file = append(&numbered(dir, 0))?;
         let written = file.metadata()?.len();
         Ok(CappedLog {
@@ -113,6 +118,26 @@ mod tests {
         assert!(read(0).ends_with("line 049 .........\n"));
         assert!(read(1).ends_with("line 044 .........\n"));
         assert!(read(2).starts_with("line 035"));
+    }
+
+    /// Regression (security review): the log files followed the umask (0644), readable by
+    /// every local user; they name people, machines and tickets.
+    #[cfg(unix)]
+    #[test]
+    fn log_files_are_private_to_their_owner() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("logs");
+        let mut log = CappedLog::open(&dir, 20, 1).unwrap();
+        for _ in 0..3 {
+            log.write_all(b"a line of 15 b\n").unwrap();
+        }
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(names(&dir), ["guichet.1.log", "guichet.log"]);
+        for n in 0..=1 {
+            assert_eq!(mode(&numbered(&dir, n)), 0o600);
+        }
     }
 
     #[test]

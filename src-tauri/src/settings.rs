@@ -573,6 +573,43 @@ mod tests {
         assert!(SecretStore::Keyring.load(&account).is_err());
     }
 
+    /// Regression (security review): the proxy's password was stored in SQLite. Whatever the
+    /// keyring can do on this machine, no file of the store holds it, before or after the
+    /// WAL is folded into the database.
+    #[tokio::test]
+    async fn proxy_password_is_not_in_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let address = "http://proxy-sqlite-test.invalid:3128";
+        let password = "pr0xy-pw-in-a-file";
+        let s = AppSettings {
+            proxy_url: format!("http://carol:{password}@proxy-sqlite-test.invalid:3128"),
+            ..AppSettings::default()
+        };
+        let saved = save(&store, &s, Uuid::nil(), Utc::now()).await;
+        let nowhere = |when: &str| {
+            for e in std::fs::read_dir(dir.path()).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_file() {
+                    let bytes = std::fs::read(&p).unwrap();
+                    let found = bytes
+                        .windows(password.len())
+                        .any(|w| w == password.as_bytes());
+                    assert!(!found, "{when}: the password is in {}", p.display());
+                }
+            }
+        };
+        nowhere("open");
+        if saved.is_ok() {
+            assert_eq!(load(&store).await.unwrap().proxy_url, address);
+        } else {
+            eprintln!("SKIP part: no keyring here, the settings were refused");
+        }
+        store.close().await;
+        nowhere("closed");
+        SecretStore::Keyring.delete(&guichet_sync::proxy::account(address));
+    }
+
     #[tokio::test]
     async fn glpi_settings_round_trip_with_the_oauth_clients_and_keep_the_agent_id() {
         let dir = tempfile::tempdir().unwrap();

@@ -9,7 +9,8 @@
 //! * The system agent runs as root on a store of its own ([`system_data_dir`],
 //!   `/var/lib/guichet`, 0700) and loads its secrets as systemd encrypted credentials from
 //!   that store's `credentials/` directory; [`check_root_may_run`] refuses an executable that
-//!   another user could replace.
+//!   another user could replace, and [`check_root_may_write`] a data directory another user
+//!   controls (root never writes into a person's store).
 
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
@@ -19,7 +20,7 @@ mod system_store;
 mod systemd;
 mod units;
 
-pub use executable::check_root_may_run;
+pub use executable::{check_root_may_run, check_root_may_write};
 pub use system_store::{
     prepare_system_data_dir, system_data_dir, CREDENTIALS_DIR, SYSTEM_DATA_DIR, SYSTEM_DATA_DIR_VAR,
 };
@@ -50,6 +51,9 @@ pub enum AgentError {
     /// Root must not run this executable (another user could replace it); says why.
     #[error("{0}")]
     UnsafeExecutable(String),
+    /// Root must not write into this data directory (another user controls it); says why.
+    #[error("{0}")]
+    UnsafeDataDir(String),
     /// `systemctl` failed.
     #[error("systemctl {args}: {message}")]
     Systemctl {

@@ -29,8 +29,10 @@ pub fn system_data_dir(env: impl Fn(&str) -> Option<String>) -> Result<PathBuf, 
 }
 
 /// Creates the system agent's store directory and its `credentials/` directory, both mode
-/// 0700 (also when they existed with a wider mode).
+/// 0700 (also when they existed with a wider mode); refused when another user controls the
+/// directory or one above it ([`crate::check_root_may_write`]).
 pub fn prepare_system_data_dir(dir: &Path) -> Result<(), AgentError> {
+    crate::check_root_may_write(dir)?;
     for d in [dir.to_path_buf(), dir.join(CREDENTIALS_DIR)] {
         let io = |source| AgentError::Io {
             path: d.clone(),

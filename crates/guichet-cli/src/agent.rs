@@ -17,15 +17,16 @@
 //! `--full-inventory`.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use guichet_agent::{
-    check_root_may_run, parse_duration, prepare_system_data_dir, system_data_dir, unit_dir, units,
-    AgentError, Scope, Systemd, TimerStatus, UnitOptions, SERVICE_NAME, TIMER_NAME,
+    check_root_may_run, check_root_may_write, parse_duration, prepare_system_data_dir,
+    system_data_dir, unit_dir, units, AgentError, Scope, Systemd, TimerStatus, UnitOptions,
+    SERVICE_NAME, TIMER_NAME,
 };
 use guichet_core::{InventoryToPush, SyncOutcome};
 use guichet_store::{AgentRun, RunEnd, RunOutcome, Store};
@@ -109,18 +110,26 @@ fn agent_error(e: AgentError) -> CliError {
         AgentError::UnsafeExecutable(_) => {
             CliError::new("unsafe_executable", 2, anyhow::Error::new(e))
         }
+        AgentError::UnsafeDataDir(_) => CliError::new("unsafe_data_dir", 2, anyhow::Error::new(e)),
     }
+}
+
+/// Refuses, as root, a data directory another user controls: root never writes into a
+/// person's store ([`check_root_may_write`]).
+pub(crate) fn refuse_foreign_data_dir(dir: &Path) -> Result<(), CliError> {
+    check_root_may_write(dir).map_err(agent_error)
 }
 
 /// The system agent's store directory, created (mode 0700, with its `credentials/`) if needed.
 pub(crate) fn open_system_data_dir() -> Result<PathBuf, CliError> {
     let dir = system_data_dir(env).map_err(agent_error)?;
-    prepare_system_data_dir(&dir).map_err(|e| {
-        CliError::new(
+    prepare_system_data_dir(&dir).map_err(|e| match e {
+        AgentError::UnsafeDataDir(_) => agent_error(e),
+        e => CliError::new(
             "io",
             1,
             anyhow::anyhow!("{e} (the system agent's store is root's: run as root)"),
-        )
+        ),
     })?;
     Ok(dir)
 }
@@ -245,6 +254,10 @@ async fn install(
     };
     let u = units(&opts).map_err(agent_error)?;
     let dir = unit_dir(scope, env).map_err(agent_error)?;
+    if !dry_run {
+        // `sudo guichet agent install` may keep a person's HOME: not their unit folder.
+        check_root_may_write(&dir).map_err(agent_error)?;
+    }
     let sd = Systemd::new(scope);
     let reason = if dry_run {
         Some("dry run".to_string())

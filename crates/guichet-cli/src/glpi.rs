@@ -212,7 +212,10 @@ async fn check(
                     ))
                 }
                 Err(e) => {
-                    eprintln!("warning: could not check the credentials now ({e}); saved anyway")
+                    eprintln!(
+                        "warning: could not check the credentials now ({}); saved anyway",
+                        crate::output::terminal(&e.to_string())
+                    )
                 }
             }
             desk.close().await;
@@ -221,8 +224,9 @@ async fn check(
         // Being offline while configuring is allowed: the API is detected at the next sync.
         Err(e) => {
             eprintln!(
-                "warning: could not reach {} now ({e}); saved anyway",
-                cfg.url
+                "warning: could not reach {} now ({}); saved anyway",
+                cfg.url,
+                crate::output::terminal(&e.to_string())
             );
             None
         }

@@ -235,12 +235,46 @@ fn render(a: &StoredArticle) -> String {
     out
 }
 
+/// The file of an article's image, which must lie inside the import file's folder `base`
+/// (canonical): an import file from elsewhere must not make Guichet read, and store for a
+/// later sync, `/etc/shadow` or `../../.ssh/id_ed25519`. Absolute names and `..` are refused,
+/// and so is a symbolic link that leads out of the folder.
+fn image_path(base: &Path, file: &Path) -> Result<PathBuf, String> {
+    use std::path::Component;
+    let outside = || {
+        format!(
+            "image `{}` is not inside the import file's folder {}",
+            file.display(),
+            base.display()
+        )
+    };
+    if !file
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(outside());
+    }
+    let joined = base.join(file);
+    let real =
+        std::fs::canonicalize(&joined).map_err(|e| format!("image {}: {e}", joined.display()))?;
+    if !real.starts_with(base) {
+        return Err(outside());
+    }
+    if !real.is_file() {
+        return Err(format!("image {} is not a file", joined.display()));
+    }
+    Ok(real)
+}
+
 async fn import(ctx: &Context, file: &Path) -> Result<(), CliError> {
     let raw = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let items: Vec<ImportArticle> = serde_json::from_slice(&raw).map_err(|e| {
         CliError::usage(format!("{}: not an array of articles: {e}", file.display()))
     })?;
-    let base = file.parent().unwrap_or(Path::new("."));
+    let base = file.parent().filter(|p| !p.as_os_str().is_empty());
+    let base = base.unwrap_or(Path::new("."));
+    let base =
+        std::fs::canonicalize(base).with_context(|| format!("resolving {}", base.display()))?;
     // Everything is checked and read before the store is touched: a bad file imports nothing.
     let mut seen = HashSet::new();
     let mut inputs = Vec::with_capacity(items.len());
@@ -260,7 +294,7 @@ async fn import(ctx: &Context, file: &Path) -> Result<(), CliError> {
         }
         let mut images = Vec::with_capacity(item.images.len());
         for img in item.images {
-            let path = base.join(&img.file);
+            let path = image_path(&base, &img.file).map_err(at)?;
             let bytes = std::fs::read(&path)
                 .with_context(|| format!("reading image {}", path.display()))?;
             images.push(ArticleImage {

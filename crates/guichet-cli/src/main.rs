@@ -168,28 +168,53 @@ pub struct Context {
 
 impl Context {
     /// The chosen data directory (with `--system-agent`, the system agent's, created closed to
-    /// everyone but root).
+    /// everyone but root). Root is refused a directory another user controls.
     pub fn dir(&self) -> Result<PathBuf, CliError> {
         if self.system_agent {
             return agent::open_system_data_dir();
         }
-        match &self.data_dir {
-            Some(d) => Ok(d.clone()),
-            None => Ok(
+        let dir = match &self.data_dir {
+            Some(d) => d.clone(),
+            None => {
                 guichet_store::default_data_dir().ok_or(guichet_store::StoreError::NoDataDir)?
-            ),
-        }
+            }
+        };
+        agent::refuse_foreign_data_dir(&dir)?;
+        Ok(dir)
     }
 
-    /// Opens the local store in the chosen data directory.
+    /// Opens the local store in the chosen data directory, warning on stderr when other users
+    /// could read it (opening has just closed it to them).
     pub async fn store(&self) -> Result<guichet_store::Store, CliError> {
-        Ok(guichet_store::Store::open(&self.dir()?).await?)
+        let store = guichet_store::Store::open(&self.dir()?).await?;
+        warn_mode_fixes(&store);
+        Ok(store)
     }
 
     /// Where the secrets of `store` are kept: the system agent's encrypted credentials for its
     /// store, the user's keyring otherwise.
     pub fn secrets(store: &guichet_store::Store) -> guichet_sync::secret::SecretStore {
         guichet_sync::secret::SecretStore::of_data_dir(store.dir())
+    }
+}
+
+/// Says once (the next opening finds nothing to fix) what the store's opening closed to other
+/// users, and what it could not.
+pub(crate) fn warn_mode_fixes(store: &guichet_store::Store) {
+    let fixes = store.mode_fixes();
+    if !fixes.fixed.is_empty() {
+        eprintln!(
+            "guichet: warning: other users could read {} files and folders of the store {}; \
+             they are now private (folders 0700, files 0600)",
+            fixes.fixed.len(),
+            store.dir().display()
+        );
+    }
+    for (path, why) in &fixes.failed {
+        eprintln!(
+            "guichet: warning: other users can read {} and its mode could not be changed: {why}",
+            path.display()
+        );
     }
 }
 
@@ -219,7 +244,7 @@ fn report(err: CliError, json: bool) -> ExitCode {
         let body = serde_json::json!({"error": {"code": err.code(), "message": err.message()}});
         eprintln!("{body}");
     } else {
-        eprintln!("guichet: {}", err.message());
+        eprintln!("guichet: {}", output::terminal(&err.message()));
     }
     ExitCode::from(err.exit_code())
 }

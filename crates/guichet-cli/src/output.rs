@@ -1,4 +1,9 @@
 //! Writing results: stdout, or a file replaced atomically so a reader never sees half of it.
+//!
+//! What goes to stdout is mostly text from outside (ticket titles, replies, articles, asset
+//! and machine names from other machines' files): the control characters a terminal would act
+//! on are dropped there ([`guichet_store::terminal_safe`]); a file written with `--output`
+//! keeps every byte.
 
 use std::io::Write;
 use std::path::Path;
@@ -45,10 +50,34 @@ pub fn write(path: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let safe = terminal_bytes(bytes);
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
+    match out.write_all(&safe).and_then(|_| out.flush()) {
         // A closed pipe (`guichet inventory | head`) is the reader's choice, not our failure.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.context("writing to stdout"),
     }
+}
+
+/// `bytes` without terminal control characters: text through [`guichet_store::terminal_safe`];
+/// bytes that are not UTF-8 without their C0 controls (but tab and line feed) and DEL.
+fn terminal_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => match guichet_store::terminal_safe(text) {
+            std::borrow::Cow::Borrowed(_) => bytes.into(),
+            std::borrow::Cow::Owned(s) => s.into_bytes().into(),
+        },
+        Err(_) => bytes
+            .iter()
+            .copied()
+            .filter(|&b| !(b < 0x20 && b != b'\n' && b != b'\t' || b == 0x7f))
+            .collect::<Vec<u8>>()
+            .into(),
+    }
+}
+
+/// Text for stderr, without the control characters a terminal would act on (messages that
+/// quote a server or a file).
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    guichet_store::terminal_safe(text)
 }

@@ -176,7 +176,8 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
         }
         // Being offline while configuring is allowed: the settings are kept for later.
         Err(e) => {
-            eprintln!("warning: could not check the credentials now ({e}); saved anyway");
+            let why = crate::output::terminal(&e.to_string()).into_owned();
+            eprintln!("warning: could not check the credentials now ({why}); saved anyway");
             None
         }
     };
@@ -251,13 +252,16 @@ async fn check_setup(
     match rt.check_setup().await {
         Ok(report) => {
             for w in &report.warnings {
-                eprintln!("warning: {w}");
+                eprintln!("warning: {}", crate::output::terminal(w));
             }
             if let Some(c) = &report.kb_class {
-                eprintln!("knowledge base: article class `{c}`");
+                eprintln!(
+                    "knowledge base: article class `{}`",
+                    crate::output::terminal(c)
+                );
             }
             if let Some(c) = &report.asset_catalog {
-                eprintln!("inventory: asset catalog `{c}`");
+                eprintln!("inventory: asset catalog `{}`", crate::output::terminal(c));
             }
             Ok(Some(report))
         }
@@ -268,8 +272,9 @@ async fn check_setup(
         )),
         Err(e) => {
             eprintln!(
-                "warning: could not check how {} is set up ({e}); saved anyway",
-                cfg.url
+                "warning: could not check how {} is set up ({}); saved anyway",
+                cfg.url,
+                crate::output::terminal(&e.to_string())
             );
             Ok(None)
         }

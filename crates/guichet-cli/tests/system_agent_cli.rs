@@ -99,7 +99,7 @@ fn assert_nowhere(secret: &str, dir: &Path, logs: &[String]) {
 /// Regression (security review): `agent install --system` wrote whatever executable ran it
 /// (a user's `/tmp/g`) into a unit root runs at every boot, and used the user's data directory.
 #[test]
-fn a_system_install_refuses_a_binary_another_user_can_replace() {
+fn system_agent_refuses_a_user_writable_binary() {
     let tmp = tempfile::tempdir().unwrap();
     mode(tmp.path(), 0o755);
     let bin = tmp.path().join("bin");
@@ -191,6 +191,89 @@ fn a_system_install_refuses_a_binary_another_user_can_replace() {
         String::from_utf8_lossy(&out.stderr).contains("guichet-agent.service"),
         "systemd-analyze reports a bad line"
     );
+}
+
+/// Regression (security review): root wrote predictable names (`guichet.db`, blob and
+/// credential temporary files, lock files) into a data directory a person controls, who could
+/// read them or plant links to have root write elsewhere. Root now refuses such a directory,
+/// for a person's store as for the system agent's.
+#[test]
+fn system_agent_never_writes_a_user_data_dir() {
+    use std::os::unix::fs::{chown, symlink};
+    let tmp = tempfile::tempdir().unwrap();
+    mode(tmp.path(), 0o755);
+    let root = std::fs::metadata(tmp.path())
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap();
+    if !root {
+        eprintln!("SKIP: needs root (a directory owned by another user)");
+        return;
+    }
+    let home = tmp.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    chown(&home, Some(1000), Some(1000)).unwrap();
+    // A store the person prepared, with a link where root would create its lock file.
+    let store = home.join("store");
+    std::fs::create_dir(&store).unwrap();
+    chown(&store, Some(1000), Some(1000)).unwrap();
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "root's file").unwrap();
+    symlink(&victim, store.join("guichet.db.lock")).unwrap();
+    let run = |args: &[&str], envs: &[(&str, &Path)]| {
+        Command::new(env!("CARGO_BIN_EXE_guichet"))
+            .arg("--json")
+            .args(args)
+            .env_remove("GUICHET_DATA_DIR")
+            .env_remove("GUICHET_SYSTEM_DATA_DIR")
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let refused = |out: &Output| {
+        assert_eq!(out.status.code(), Some(2), "{}", describe(out));
+        let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!(err["error"]["code"], "unsafe_data_dir", "{err}");
+        let msg = err["error"]["message"].as_str().unwrap().to_string();
+        assert!(msg.contains("owned by user id 1000"), "{msg}");
+    };
+    let new_store = home.join(".local/share/guichet");
+    for dir in [&store, &new_store] {
+        let d = dir.to_str().unwrap();
+        refused(&run(&["--data-dir", d, "ticket", "list"], &[]));
+        refused(&run(
+            &[
+                "--data-dir",
+                d,
+                "ticket",
+                "new",
+                "--title",
+                "T",
+                "--body",
+                "B",
+            ],
+            &[],
+        ));
+    }
+    let system = home.join("system");
+    let env = [("GUICHET_SYSTEM_DATA_DIR", system.as_path())];
+    refused(&run(&["--system-agent", "ticket", "list"], &env));
+    refused(&run(&["agent", "install", "--system"], &env));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "root's file");
+    let mut left: Vec<_> = files(&home);
+    left.sort();
+    assert_eq!(
+        left,
+        vec![store.join("guichet.db.lock")],
+        "root wrote nothing there"
+    );
+    assert!(!new_store.exists() && !system.exists());
+    // Root's own directories are fine.
+    let mine = tmp.path().join("root-store");
+    let out = run(
+        &["--data-dir", mine.to_str().unwrap(), "ticket", "list"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", describe(&out));
 }
 
 /// What systemd does before starting the unit: decrypt each file of the store's `credentials/`

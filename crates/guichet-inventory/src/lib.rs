@@ -39,7 +39,7 @@ mod windows;
 
 pub use collect::{collect, collect_with, merge, Collector, Options, Section, SourceError};
 pub use diff::{diff, Change, ChangeKind, InventoryDiff};
-pub use export::{software_csv, to_glpi, GlpiOptions};
+pub use export::{software_csv, spreadsheet_safe, to_glpi, write_csv_record, GlpiOptions};
 pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
 pub use probe::{Probe, RunError};

@@ -304,3 +304,18 @@ fn usb_and_sata_xml() {
     assert_eq!(d[0].size_bytes, 250_059_350_016);
     assert_eq!(d[0].rotational, Some(true));
 }
+
+/// A plist nested 300,000 levels deep overflowed the stack when its tree was dropped.
+#[test]
+fn a_deeply_nested_plist_is_refused_not_a_crash() {
+    let nest = |n: usize| {
+        format!(
+            "<?xml version=\"1.0\"?><plist version=\"1.0\">{}{}</plist>",
+            "<array>".repeat(n),
+            "</array>".repeat(n)
+        )
+    };
+    let err = sp::parse_xml(nest(300_000).as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("levels deep"), "{err}");
+    assert!(sp::parse_xml(nest(sp::MAX_PLIST_DEPTH).as_bytes()).is_ok());
+}

@@ -69,7 +69,7 @@ impl Store {
             }
         };
         let new_dir = !dir.is_dir();
-        std::fs::create_dir_all(dir).map_err(io)?;
+        crate::private_files::create_private_dir(dir).map_err(io)?;
         // Unique per process and call: two threads may store the same bytes at once.
         let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(
@@ -78,7 +78,12 @@ impl Store {
             std::process::id()
         ));
         let written = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
+            // Owner-only from its creation: a file made open and closed later could be opened
+            // by another user in between.
+            let mut f = crate::private_files::private_file_options()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
             std::fs::rename(&tmp, &path)?;

@@ -3,12 +3,16 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
+use crate::private_files::{
+    create_private_dir, make_store_private, private_file_options, ModeFixes,
+};
 use crate::StoreError;
 
 /// The migrations embedded from the top-level `migrations/` folder.
@@ -27,6 +31,7 @@ pub fn default_data_dir() -> Option<PathBuf> {
 pub struct Store {
     pub(crate) pool: SqlitePool,
     dir: PathBuf,
+    mode_fixes: Arc<ModeFixes>,
 }
 
 impl Store {
@@ -45,11 +50,22 @@ impl Store {
     }
 
     async fn open_unnamed(dir: &Path, migrator: &Migrator) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::DataDir { path, source }
+        };
+        create_private_dir(dir).map_err(io(dir))?;
+        // Before SQLite opens anything: it gives the -wal and -shm it creates the mode of the
+        // database file, so that file must be closed to others first.
         let db_path = dir.join(DATABASE_FILE);
+        let mut mode_fixes = make_store_private(dir);
+        if !db_path.exists() {
+            // A new store in a folder that was open: nothing of it was ever readable, so
+            // there is nothing to warn about.
+            mode_fixes.fixed.clear();
+        }
+        let mode_fixes = Arc::new(mode_fixes);
+        create_database_file(&db_path).map_err(io(&db_path))?;
         let opts = SqliteConnectOptions::from_str("sqlite:")?
             .filename(&db_path)
             .create_if_missing(true)
@@ -76,15 +92,12 @@ impl Store {
         // sqlx cannot lock migrations on SQLite, so two processes opening a fresh store at once
         // would both try to apply them. An exclusive lock on a side file serialises that.
         let lock_path = dir.join("guichet.db.lock");
-        let lock = File::options()
+        let lock = private_file_options()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|source| StoreError::DataDir {
-                path: lock_path.clone(),
-                source,
-            })?;
+            .map_err(io(&lock_path))?;
         let lock_file = lock_exclusive(lock, lock_path)?;
         let applied = applied_versions(&pool).await?;
         let known: Vec<i64> = migrator.iter().map(|m| m.version).collect();
@@ -96,12 +109,20 @@ impl Store {
         Ok(Store {
             pool,
             dir: dir.to_path_buf(),
+            mode_fixes,
         })
     }
 
     /// The data directory of this store.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// What opening found readable by other users in the data directory and made private
+    /// (empty when nothing was): the front ends say so once (the CLI on stderr, the app in its
+    /// log); the next opening finds nothing left to fix.
+    pub fn mode_fixes(&self) -> &ModeFixes {
+        &self.mode_fixes
     }
 
     /// Begins a transaction that writes, as a writer from its first statement (`BEGIN
@@ -144,6 +165,19 @@ async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>, StoreError> {
             .fetch_all(pool)
             .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Creates an empty database file, owner-only, unless one exists (SQLite reads an empty file
+/// as an empty database).
+fn create_database_file(path: &Path) -> std::io::Result<()> {
+    match private_file_options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// Takes an exclusive lock on `file` (std's portable `flock`/`LockFileEx`), waiting for another

@@ -23,6 +23,8 @@
 //!   the `guichet-bundle` crate.
 //!
 //! * The sync lock: one sender at a time across processes ([`Store::try_lock_sync`]).
+//! * Owner-only files: the data directory and its folders `0700`, its files `0600`, checked
+//!   and fixed at every opening ([`Store::mode_fixes`], [`make_store_private`]).
 //! * Every transaction that writes starts as a writer (`BEGIN IMMEDIATE`), so it waits for
 //!   another process's write under the busy timeout instead of failing with `SQLITE_BUSY`
 //!   when a read turns into a write; commits are synced to disk (`synchronous=FULL`) before
@@ -41,6 +43,7 @@ pub mod bundle;
 mod db;
 mod error;
 mod outbox;
+mod private_files;
 mod repair;
 mod sanitize;
 mod settings;
@@ -57,10 +60,16 @@ pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
 pub use guichet_records::BlobId;
 pub use outbox::{InventoryMode, InventoryPush, OutboxEntry, OutboxKind, OutboxState, SyncStatus};
+pub use private_files::{
+    create_private_dir, make_private, make_store_private, private_file_options, ModeFixes,
+    PRIVATE_DIR_MODE, PRIVATE_FILE_MODE,
+};
 pub use repair::{
     check_store, repair_store, RepairOptions, RepairReport, StoreCheck, TableSalvage,
 };
-pub use sanitize::{embedded_image_urls, html_to_text, sanitize_html, BLOB_URL_SCHEME};
+pub use sanitize::{
+    embedded_image_urls, html_to_text, sanitize_html, terminal_safe, BLOB_URL_SCHEME,
+};
 pub use site::agent_runs::{AgentRun, RunEnd, RunOutcome};
 pub use site::assets::{Asset, AssetFilter, AssetPatch, AssetStatus, NewAsset};
 pub use site::{

@@ -142,9 +142,34 @@ const PARAGRAPHS: [&str; 12] = [
     "ol",
 ];
 
+/// Whether a terminal would act on `c` instead of showing it: the C0 controls but the tab and
+/// the line feed (escape, bell, carriage return…), DEL and the C1 controls (Unicode's `Cc`).
+fn is_terminal_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// `text` without the control characters a terminal would act on (an escape sequence from a
+/// server, a bundle or an article can retitle the window, rewrite what was printed before it or
+/// worse): tabs and line feeds stay, and a carriage return only as part of a CRLF line end.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_terminal_control) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !is_terminal_control(c) || (c == '\r' && chars.peek() == Some(&'\n')) {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// Plain text of sanitised HTML (as produced by [`sanitize_html`]): blocks on their own lines,
 /// paragraphs separated by a blank line, list items prefixed with `- `, whitespace collapsed
 /// outside `<pre>`, entities decoded.
+/// Control characters other than tabs and line feeds are dropped (an `&#27;` would otherwise
+/// become a terminal escape).
 ///
 /// It relies on the sanitiser's serialisation (well-formed tags, double-quoted attributes, no
 /// comments, no script or style content), which is why it is not a general HTML parser.
@@ -198,12 +223,14 @@ struct Text {
 impl Text {
     fn chars(&mut self, s: &str) {
         if self.pre > 0 {
-            self.out.push_str(s);
+            self.out.push_str(&terminal_safe(s).replace('\r', ""));
             return;
         }
         for c in s.chars() {
             if c.is_whitespace() {
                 self.space = true;
+            } else if is_terminal_control(c) {
+                continue;
             } else {
                 if self.space && !self.out.is_empty() && !self.out.ends_with('\n') {
                     self.out.push(' ');
@@ -328,6 +355,21 @@ fn decode_entities(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (security review): `&#27;` became a raw escape in the text that the CLI prints.
+    #[test]
+    fn text_of_an_article_holds_no_terminal_controls() {
+        let html = "<p>a&#27;[2Jb&#7;\u{9b}c</p><pre>x\ty\r\nz\u{1b}</pre>";
+        assert_eq!(html_to_text(html), "a[2Jbc\n\nx\ty\nz");
+        assert_eq!(
+            terminal_safe("ok\tline\r\nnext\u{1b}]0;t\u{7}"),
+            "ok\tline\r\nnext]0;t"
+        );
+        assert!(matches!(
+            terminal_safe("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn text_keeps_structure_and_decodes_entities() {

@@ -71,7 +71,7 @@ pub(crate) fn try_lock_sync_at(
         path: path.clone(),
         source,
     };
-    let mut file = File::options()
+    let mut file = crate::private_files::private_file_options()
         .create(true)
         .truncate(false)
         .read(true)

@@ -6,6 +6,12 @@
 //! version order (so `1.10` follows `1.9`); the sort is stable, so equal rows keep the
 //! collectors' order. Quoting (commas, quotes, line breaks inside values) is the `csv` crate's
 //! RFC 4180 quoting.
+//!
+//! Every CSV Guichet writes (this one, the site register's) goes through [`write_csv_record`]:
+//! host names, serials, notes and software names come from other machines' files and bundles,
+//! and a cell a spreadsheet would read as a formula (`=HYPERLINK(…)`, `@SUM(…)`) runs when a
+//! person opens the file. Such cells are written as text, prefixed with `'`, as OWASP's "CSV
+//! Injection" advice says.
 
 use crate::model::{Inventory, Software};
 use crate::parse::version::compare_versions;
@@ -41,23 +47,71 @@ pub fn software_csv(inv: &Inventory) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// A cell as a spreadsheet may open it safely: text that starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return (what spreadsheets read as the start of a formula) gets a leading `'`,
+/// which they show as text; any other text is unchanged.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// Writes one CSV record, each cell made [`spreadsheet_safe`]: the one way Guichet's CSV
+/// writers write a row.
+pub fn write_csv_record<W: std::io::Write, S: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> csv::Result<()> {
+    w.write_record(
+        cells
+            .into_iter()
+            .map(|c| spreadsheet_safe(c.as_ref()).into_owned()),
+    )
+}
+
 fn write(w: &mut csv::Writer<Vec<u8>>, rows: &[&Software]) -> csv::Result<()> {
-    w.write_record(HEADER)?;
+    write_csv_record(w, HEADER)?;
     for s in rows {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        w.write_record([
-            s.name.clone(),
-            opt(&s.version),
-            opt(&s.arch),
-            opt(&s.publisher),
-            s.install_date
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                .unwrap_or_default(),
-            s.size_bytes.map(|n| n.to_string()).unwrap_or_default(),
-            s.source.clone(),
-            opt(&s.category),
-        ])?;
+        write_csv_record(
+            w,
+            [
+                s.name.clone(),
+                opt(&s.version),
+                opt(&s.arch),
+                opt(&s.publisher),
+                s.install_date
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default(),
+                s.size_bytes.map(|n| n.to_string()).unwrap_or_default(),
+                s.source.clone(),
+                opt(&s.category),
+            ],
+        )?;
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        for (cell, safe) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("Firefox", "Firefox"),
+            ("", ""),
+            (" =1", " =1"),
+        ] {
+            assert_eq!(spreadsheet_safe(cell), safe);
+        }
+    }
 }

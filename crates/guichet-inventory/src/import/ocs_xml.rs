@@ -8,6 +8,11 @@
 //! The reader checks that the document is well formed (matching end tags, known entities): a
 //! truncated file (an agent killed mid-write, a copy cut short) is an error, not half a machine.
 //! Old OCS agents write ISO-8859-1; a file that is not UTF-8 is read as Latin-1.
+//!
+//! The tree is read without recursion, and elements nested deeper than [`MAX_DEPTH`] are
+//! refused: the tree's conversion and its drop recurse once per level, and a file of a few
+//! megabytes can nest hundreds of thousands of levels, enough to overflow the stack and kill the
+//! process (the app with it). Real inventories nest five or six levels.
 
 use chrono::{DateTime, Utc};
 use quick_xml::events::Event;
@@ -35,6 +40,9 @@ const SINGLE_SECTIONS: [&str; 6] = [
     "versionprovider",
     "versionclient",
 ];
+
+/// The deepest element nesting accepted (the document element is level 1).
+pub const MAX_DEPTH: usize = 64;
 
 /// One XML element: its text and its child elements in order.
 #[derive(Debug, Default)]
@@ -147,10 +155,19 @@ fn parse_tree(xml: &str) -> Result<Element, ImportError> {
         let pos = reader.buffer_position();
         let event = reader.read_event().map_err(|e| bad(&e, pos))?;
         match event {
-            Event::Start(s) => stack.push(Element {
-                name: s.name().as_ref().to_string(),
-                ..Default::default()
-            }),
+            Event::Start(s) => {
+                // `stack` holds the document node too: its length is the new element's level.
+                if stack.len() > MAX_DEPTH {
+                    return Err(ImportError::Invalid(format!(
+                        "the XML nests elements more than {MAX_DEPTH} levels deep \
+                         (at byte {pos}); an inventory never does"
+                    )));
+                }
+                stack.push(Element {
+                    name: s.name().as_ref().to_string(),
+                    ..Default::default()
+                });
+            }
             Event::Empty(s) => {
                 let el = Element {
                     name: s.name().as_ref().to_string(),
@@ -241,6 +258,19 @@ mod tests {
             "2024-02-14T00:00:00+00:00"
         );
         assert_eq!(inv.groups[0].members, vec!["alice".to_string()]);
+    }
+
+    #[test]
+    fn nesting_is_refused_past_the_limit_and_accepted_up_to_it() {
+        let nest = |levels: usize| {
+            let inner = "<A>".repeat(levels - 1) + &"</A>".repeat(levels - 1);
+            format!("<REQUEST>{inner}</REQUEST>")
+        };
+        // At the limit the tree is read (and refused for what it is, not its depth).
+        let err = from_ocs_xml(&nest(MAX_DEPTH), DateTime::UNIX_EPOCH).unwrap_err();
+        assert!(err.to_string().contains("CONTENT"), "{err}");
+        let err = from_ocs_xml(&nest(MAX_DEPTH + 1), DateTime::UNIX_EPOCH).unwrap_err();
+        assert!(err.to_string().contains("levels deep"), "{err}");
     }
 
     #[test]

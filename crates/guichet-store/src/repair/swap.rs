@@ -33,7 +33,7 @@ pub async fn repair_store(
         move |source| StoreError::DataDir { path, source }
     };
     let lock_path = dir.join("guichet.db.lock");
-    let lock = File::options()
+    let lock = crate::private_files::private_file_options()
         .create(true)
         .truncate(false)
         .write(true)
@@ -196,7 +196,7 @@ fn back_up(dir: &Path, now: DateTime<Utc>) -> std::io::Result<PathBuf> {
         n += 1;
         folder = PathBuf::from(format!("{}-{n}", base.display()));
     }
-    std::fs::create_dir_all(&folder)?;
+    crate::private_files::create_private_dir(&folder)?;
     for suffix in ["", "-wal", "-shm"] {
         let name = format!("{DATABASE_FILE}{suffix}");
         let from = dir.join(&name);
@@ -206,6 +206,8 @@ fn back_up(dir: &Path, now: DateTime<Utc>) -> std::io::Result<PathBuf> {
             File::open(&to)?.sync_all()?;
         }
     }
+    // A damaged store may never have opened, so never had its modes closed: the copies are.
+    crate::private_files::make_private(&folder);
     sync_dir(&folder)?;
     Ok(folder)
 }

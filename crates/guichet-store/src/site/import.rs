@@ -207,7 +207,11 @@ async fn copy_newest(
         .as_ref()
         .map(|o| o.full_name.trim().to_string())
         .filter(|s| !s.is_empty());
-    let ram = inv.memory.as_ref().map(|m| m.total_bytes as i64);
+    // SQLite integers are signed: an absurd amount from a foreign file is stored as unknown.
+    let ram = inv
+        .memory
+        .as_ref()
+        .and_then(|m| i64::try_from(m.total_bytes).ok());
     let vendor = clean(inv.machine.as_ref().and_then(|m| m.vendor.as_deref()));
     let model = clean(inv.machine.as_ref().and_then(|m| m.model.as_deref()));
     sqlx::query(

@@ -331,7 +331,7 @@ pub fn installed_ram_estimate(reported_bytes: u64) -> u64 {
     if reported_bytes < GIB {
         reported_bytes
     } else {
-        reported_bytes.div_ceil(GIB) * GIB
+        reported_bytes.div_ceil(GIB).saturating_mul(GIB)
     }
 }
 

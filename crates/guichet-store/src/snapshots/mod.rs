@@ -239,7 +239,10 @@ pub(crate) async fn insert_snapshot(
 
     let hostname = inv.hostname().unwrap_or("unknown").to_string();
     let os_full_name = inv.os.as_ref().map(|o| o.full_name.clone());
-    let memory_bytes = inv.memory.as_ref().map(|m| m.total_bytes as i64);
+    let memory_bytes = inv
+        .memory
+        .as_ref()
+        .and_then(|m| i64::try_from(m.total_bytes).ok());
     let id: (i64,) = sqlx::query_as(
             "INSERT INTO snapshots (uuid, deviceid, hostname, taken_at, agent_version, software_count,
                                     encoding, document, content_sha256, memory_bytes, os_full_name, error_count)

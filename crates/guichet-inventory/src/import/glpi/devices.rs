@@ -1,6 +1,6 @@
 //! Devices: disks, file systems, network ports, controllers, USB devices, monitors, batteries.
 
-use super::{b, n, parse_date, s, Obj, MIB};
+use super::{b, bytes, n, parse_date, s, Obj, MIB};
 use crate::model::{
     Battery, IpAddress, Monitor, NetworkInterface, PciDevice, StorageDevice, UsbDevice, Volume,
 };
@@ -15,7 +15,7 @@ pub(super) fn storage(entries: Vec<&Obj>) -> Vec<StorageDevice> {
             vendor: s(d, "manufacturer"),
             serial: s(d, "serial").or_else(|| s(d, "serialnumber")),
             firmware: s(d, "firmware"),
-            size_bytes: n(d, "disksize").unwrap_or(0) * 1_000_000,
+            size_bytes: bytes(d, "disksize", 1_000_000).unwrap_or(0),
             rotational: None,
             removable: false,
             interface: s(d, "interface"),
@@ -33,8 +33,8 @@ pub(super) fn volumes(entries: Vec<&Obj>) -> Vec<Volume> {
             mount_point: s(v, "letter").or_else(|| s(v, "type")).unwrap_or_default(),
             device: s(v, "volumn"),
             fs_type: s(v, "filesystem").unwrap_or_default(),
-            total_bytes: n(v, "total").unwrap_or(0) * MIB,
-            free_bytes: n(v, "free").unwrap_or(0) * MIB,
+            total_bytes: bytes(v, "total", MIB).unwrap_or(0),
+            free_bytes: bytes(v, "free", MIB).unwrap_or(0),
             label: s(v, "label"),
             uuid: s(v, "serial"),
             encryption: s(v, "encrypt_name"),

@@ -184,6 +184,12 @@ fn n(o: &Map<String, Value>, key: &str) -> Option<u64> {
     }
 }
 
+/// An integer field counted in `unit`s (MiB, MB), in bytes. A value whose bytes do not fit in
+/// 64 bits (no disk or memory is 16 EiB: a broken or hostile file) is dropped, as unknown.
+fn bytes(o: &Map<String, Value>, key: &str, unit: u64) -> Option<u64> {
+    n(o, key)?.checked_mul(unit)
+}
+
 /// A boolean field: JSON `true`/`false`, or the `1`/`0` XML agents write.
 fn b(o: &Map<String, Value>, key: &str) -> Option<bool> {
     match o.get(key)? {

@@ -3,7 +3,7 @@
 use chrono::FixedOffset;
 use serde_json::Map;
 
-use super::{local_datetime, n, s, text, Obj, MIB};
+use super::{bytes, local_datetime, n, s, text, Obj, MIB};
 use crate::model::{Cpu, Machine, Memory, MemoryModule, OperatingSystem, Virtualization};
 
 /// Operating system: from `operatingsystem`, else from OCS's `hardware.osname` fields; `None`
@@ -111,7 +111,7 @@ pub(super) fn memory(entries: Vec<&Obj>, hardware: &Obj) -> Option<Memory> {
         .into_iter()
         .map(|m| MemoryModule {
             slot: s(m, "caption"),
-            size_bytes: n(m, "capacity").unwrap_or(0) * MIB,
+            size_bytes: bytes(m, "capacity", MIB).unwrap_or(0),
             kind: s(m, "type"),
             form_factor: s(m, "formfactor").or_else(|| s(m, "description")),
             speed_mts: n(m, "speed").map(|v| v as u32),
@@ -123,13 +123,15 @@ pub(super) fn memory(entries: Vec<&Obj>, hardware: &Obj) -> Option<Memory> {
     if n(hardware, "memory").is_none() && modules.is_empty() {
         return None;
     }
-    let total = n(hardware, "memory")
-        .map(|m| m * MIB)
-        .unwrap_or_else(|| modules.iter().map(|m| m.size_bytes).sum());
+    let total = bytes(hardware, "memory", MIB).unwrap_or_else(|| {
+        modules
+            .iter()
+            .fold(0u64, |sum, m| sum.saturating_add(m.size_bytes))
+    });
     Some(Memory {
         total_bytes: total,
         available_bytes: None,
-        swap_total_bytes: n(hardware, "swap").unwrap_or(0) * MIB,
+        swap_total_bytes: bytes(hardware, "swap", MIB).unwrap_or(0),
         swap_free_bytes: None,
         slots: None,
         modules,

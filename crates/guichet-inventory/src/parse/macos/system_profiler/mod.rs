@@ -6,6 +6,10 @@
 //! (`2,4 GHz`, `463 117 873 152 bytes`), so numeric helpers accept both separators. The XML form
 //! has stable keys and typed values; collectors prefer it where the mapping exists
 //! (applications, USB, Serial-ATA) and use text for the other data types.
+//!
+//! The plist reader builds its tree without recursion, but the tree is dropped and cloned
+//! recursively: an XML plist nested a few hundred thousand levels deep overflows the stack.
+//! Nesting past [`MAX_PLIST_DEPTH`] is refused before parsing (real outputs nest about ten).
 
 use plist::Value;
 
@@ -162,8 +166,47 @@ fn mhz(s: &str) -> Option<u32> {
     }
 }
 
+/// The deepest nesting of arrays and dictionaries [`parse_xml`] accepts.
+pub const MAX_PLIST_DEPTH: usize = 64;
+
+/// Why a `system_profiler -xml` output was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum PlistError {
+    /// Not a plist, or a malformed one.
+    #[error("{0}")]
+    Plist(#[from] plist::Error),
+    /// Arrays and dictionaries nested past [`MAX_PLIST_DEPTH`], or a binary plist (whose
+    /// nesting cannot be checked before parsing; `-xml` never writes one).
+    #[error("not read: {0}")]
+    Refused(String),
+}
+
+/// The deepest nesting of `<array>` and `<dict>` elements in an XML plist (text that looks like
+/// those tags inside strings or comments counts too: it can only make the answer larger).
+fn xml_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'<') {
+        let rest = &bytes[i + 1..];
+        if rest.starts_with(b"array>") || rest.starts_with(b"dict>") {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if rest.starts_with(b"/array>") || rest.starts_with(b"/dict>") {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    deepest
+}
+
 /// The data-type dicts of a `system_profiler -xml` output, by `_dataType`.
-pub fn parse_xml(bytes: &[u8]) -> Result<Vec<(String, Vec<Value>)>, plist::Error> {
+pub fn parse_xml(bytes: &[u8]) -> Result<Vec<(String, Vec<Value>)>, PlistError> {
+    if bytes.starts_with(b"bplist") {
+        return Err(PlistError::Refused("a binary plist, not XML".into()));
+    }
+    if xml_depth(bytes) > MAX_PLIST_DEPTH {
+        return Err(PlistError::Refused(format!(
+            "arrays and dictionaries nested more than {MAX_PLIST_DEPTH} levels deep"
+        )));
+    }
     let v = Value::from_reader(std::io::Cursor::new(bytes))?;
     Ok(v.as_array()
         .map(|arr| {
