@@ -289,7 +289,7 @@ async fn import(
                 other.as_str(),
                 a.message
                     .as_deref()
-                    .map(|m| format!(" ({m})"))
+                    .map(|m| format!(" ({})", crate::output::terminal(m)))
                     .unwrap_or_default()
             ),
         }
