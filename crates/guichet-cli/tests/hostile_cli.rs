@@ -11,6 +11,7 @@ mod keyring;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 
 use hostile::{free_port, Hostile, Mode};
 use keyring::{describe, guichet};
@@ -129,6 +130,70 @@ fn endless_body_is_cut_with_a_clear_error() {
         assert!(stderr(&out).contains("queue is kept"), "{}", describe(&out));
         assert_eq!(queue(d), before, "{kind}: the queue is untouched");
     }
+}
+
+/// `32 MiB` of zeros compressed as `kind` (`zlib` or `gzip`), with its content type.
+fn bomb(kind: &str) -> Arc<(String, Vec<u8>)> {
+    use std::io::Write as _;
+    let zeros = vec![0u8; 32 << 20];
+    let fast = flate2::Compression::fast();
+    let bytes = if kind == "zlib" {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), fast);
+        e.write_all(&zeros).unwrap();
+        e.finish().unwrap()
+    } else {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), fast);
+        e.write_all(&zeros).unwrap();
+        e.finish().unwrap()
+    };
+    Arc::new((format!("application/x-compress-{kind}"), bytes))
+}
+
+/// A store connected to a hostile GLPI (`Mode::Glpi` with `bomb`) at `port`, saved while
+/// nothing answered there; the server started.
+fn connected_to_hostile_glpi(d: &Path, bomb: Arc<(String, Vec<u8>)>) -> Hostile {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let saved = guichet(
+        d,
+        &["connect", "glpi", "--url", &url, "--timeout", "5"],
+        "tok\n",
+    );
+    assert!(saved.status.success(), "{}", describe(&saved));
+    Hostile::start_at(port, Mode::Glpi { bomb })
+}
+
+#[test]
+fn inventory_zip_bomb_is_refused() {
+    for kind in ["zlib", "gzip"] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let server = connected_to_hostile_glpi(d, bomb(kind));
+        // The inventory is queued, then its CONTACT is answered with the bomb.
+        let (out, kib) = measured(d, &["sync", "--with-inventory"], "");
+        assert_eq!(out.status.code(), Some(9), "{kind}: {}", describe(&out));
+        let err = stderr(&out);
+        assert!(err.contains(&server.url()), "{err}");
+        assert!(err.contains("inflating past 1 MiB"), "{err}");
+        assert!(kib < RSS_LIMIT_KIB, "{kind}: peak RSS {kib} KiB");
+        let queue = queue(d);
+        let entries = queue.as_array().unwrap();
+        assert_eq!(entries.len(), 1, "{queue}");
+        assert_eq!(entries[0]["attempts"], 0, "the queue is untouched: {queue}");
+    }
+}
+
+#[test]
+fn endless_pages_stop_at_the_page_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let server = connected_to_hostile_glpi(d, bomb("zlib"));
+    let (out, kib) = measured(d, &["sync"], "");
+    assert_eq!(out.status.code(), Some(9), "{}", describe(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&server.url()), "{err}");
+    assert!(err.contains("more than 100 pages"), "{err}");
+    assert!(kib < RSS_LIMIT_KIB, "peak RSS {kib} KiB");
 }
 
 /// Connects with `args` and `stdin` to a server redirecting every request to a listener on

@@ -23,6 +23,12 @@ pub enum Mode {
     },
     /// `404` with an empty JSON list, after recording the request.
     Record,
+    /// A GLPI (API v1) that opens sessions, answers every inventory with `bomb` (a compressed
+    /// body and its `Content-Type`) and every list with pages whose total is never reached.
+    Glpi {
+        /// The inventory answer: content type and compressed bytes.
+        bomb: Arc<(String, Vec<u8>)>,
+    },
 }
 
 /// A server on `127.0.0.1`, answering every connection in its own thread until the test ends.
@@ -119,6 +125,9 @@ fn serve(conn: TcpStream, mode: &Mode, record: &Mutex<Vec<String>>) {
             );
             let _ = out.write_all(answer.as_bytes());
         }
+        Mode::Glpi { bomb } => {
+            let _ = out.write_all(&glpi(&path, bomb));
+        }
         Mode::Record => {
             record
                 .lock()
@@ -128,6 +137,54 @@ fn serve(conn: TcpStream, mode: &Mode, record: &Mutex<Vec<String>>) {
                 b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
             );
         }
+    }
+}
+
+/// A raw answer: `status`, `headers`, then `body` with its length.
+fn answer(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        out.push_str(&format!("{n}: {v}\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// [`Mode::Glpi`]'s answer to `path`.
+fn glpi(path: &str, bomb: &(String, Vec<u8>)) -> Vec<u8> {
+    let json = |b: &str| {
+        answer(
+            "200 OK",
+            &[("Content-Type", "application/json")],
+            b.as_bytes(),
+        )
+    };
+    if path.contains("api.php/doc.json") {
+        answer("404 Not Found", &[], b"")
+    } else if path.contains("initSession") {
+        json(r#"{"session_token":"t"}"#)
+    } else if path.contains("killSession") {
+        json("[]")
+    } else if path.contains("getFullSession") {
+        json(
+            r#"{"session":{"glpiname":"alice","glpiID":2,"glpiactiveprofile":{"interface":"central"}}}"#,
+        )
+    } else if path.contains("front/inventory.php") {
+        answer("200 OK", &[("Content-Type", &bomb.0)], &bomb.1)
+    } else {
+        let items: Vec<String> = (1..=200)
+            .map(|i| format!(r#"{{"id":{i},"date_mod":"2026-01-01 00:00:00"}}"#))
+            .collect();
+        answer(
+            "206 Partial Content",
+            &[
+                ("Content-Type", "application/json"),
+                ("Content-Range", "0-199/999999999"),
+            ],
+            format!("[{}]", items.join(",")).as_bytes(),
+        )
     }
 }
 

@@ -18,12 +18,14 @@ pub const ANSWER_LIMIT: u64 = 16 * 1024 * 1024;
 /// bytes in practice).
 pub const INFLATED_LIMIT: u64 = 1024 * 1024;
 
-/// The most pages read for one list (RT's 100 or GLPI's 100–200 items a page: 50,000 items or
-/// more, far past what one account sees).
-pub const PAGE_LIMIT: usize = 500;
+/// The most pages read for one list: 10,000 items with RT's or GLPI API v2's 100 a page,
+/// 20,000 with API v1's 200, far past what a self-service account sees. Parsed, a page of small
+/// items takes many times its bytes: a `guichet sync` reading 100 pages of them peaked at
+/// 57 MiB, with 500 at 96 MiB (`guichet-cli`'s `tests/hostile_cli.rs`, debug build).
+pub const PAGE_LIMIT: usize = 100;
 
 /// The most bytes read for one list, all its pages together.
-pub const LIST_LIMIT: u64 = 64 * 1024 * 1024;
+pub const LIST_LIMIT: u64 = 32 * 1024 * 1024;
 
 /// Which limit a server's answer went past.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
