@@ -92,6 +92,60 @@ pub fn check_transport(address: &str, allow_insecure_http: bool) -> Result<bool,
 mod tests {
     use super::*;
 
+    /// A server answering its connections in turn with `answers`; its port.
+    fn serve(answers: Vec<String>) -> u16 {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for (answer, conn) in answers.into_iter().zip(listener.incoming()) {
+                let mut conn = conn.unwrap();
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(answer.as_bytes());
+            }
+        });
+        port
+    }
+
+    fn redirect_to(location: &str) -> String {
+        format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n"
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn same_origin_redirects_are_followed_others_refused() {
+        let client = crate::http::client(&crate::http::HttpOptions::default()).unwrap();
+        let ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+        let port = serve(vec![redirect_to("/final"), ok.to_string()]);
+        let r = client
+            .post(format!("http://127.0.0.1:{port}/start"))
+            .body("secret")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.url().path(), "/final");
+        assert_eq!(r.text().await.unwrap(), "ok");
+
+        let elsewhere = serve(vec![ok.to_string()]);
+        let port = serve(vec![redirect_to(&format!(
+            "http://127.0.0.1:{elsewhere}/final"
+        ))]);
+        let err = client
+            .get(format!("http://127.0.0.1:{port}/start"))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_redirect(), "{err:?}");
+        let e = crate::http::transport_error(&err);
+        assert!(
+            e.to_string().contains("redirected to another server"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn plain_http_is_for_this_machine_or_explicit() {
         assert_eq!(
