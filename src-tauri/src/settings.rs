@@ -199,6 +199,8 @@ pub fn connector_config(s: &AppSettings) -> Option<ConnectorConfig> {
         queue,
         ca_file: (!s.ca_file.trim().is_empty()).then(|| s.ca_file.trim().into()),
         timeout_secs: TIMEOUT_SECS,
+        // The app offers no exception: plain http only to this machine (see `validate`).
+        allow_insecure_http: false,
     })
 }
 
@@ -378,6 +380,7 @@ pub fn validate(s: &AppSettings) -> AppResult<()> {
                 "server URL must start with http:// or https://",
             ));
         }
+        secure_transport(&s.connection.url)?;
         let needs_login = s.connection.kind == ServerKind::Rt || s.connection.password_login;
         if needs_login && s.connection.username.trim().is_empty() {
             return Err(AppError::invalid("the server login is empty"));
@@ -391,8 +394,22 @@ pub fn validate(s: &AppSettings) -> AppResult<()> {
                 "the inventory URL must start with http:// or https://",
             ));
         }
+        if s.connection.kind == ServerKind::Glpi
+            && s.connection.send_inventory
+            && !s.connection.inventory_url.trim().is_empty()
+        {
+            secure_transport(&s.connection.inventory_url)?;
+        }
     }
     Ok(())
+}
+
+/// Refuses plain http:// to another machine: the app has no `--allow-insecure-http` (the
+/// command line's explicit exception), secrets would cross the network in clear.
+fn secure_transport(url: &str) -> AppResult<()> {
+    guichet_sync::http::check_transport(url.trim(), false)
+        .map(|_| ())
+        .map_err(|e| AppError::invalid(e.to_string()))
 }
 
 fn is_http_url(u: &str) -> bool {
@@ -529,6 +546,24 @@ mod tests {
 
     /// Regression (security review): the proxy's login and password were kept in SQLite with
     /// the preferences.
+    #[test]
+    fn http_to_a_remote_host_is_refused_by_the_app() {
+        let mut s = AppSettings::default();
+        s.connection.kind = ServerKind::Glpi;
+        s.connection.url = "http://glpi.example.org".into();
+        let err = validate(&s).unwrap_err();
+        assert_eq!(err.code, crate::error::ErrorCode::Invalid);
+        assert!(err.message.contains("unencrypted"), "{}", err.message);
+        s.connection.url = "http://127.0.0.1:8080".into();
+        validate(&s).unwrap();
+        s.connection.send_inventory = true;
+        s.connection.inventory_url = "http://inventory.example.org/front/inventory.php".into();
+        assert!(validate(&s).is_err());
+        s.connection.url = "https://glpi.example.org".into();
+        s.connection.inventory_url = "https://glpi.example.org/front/inventory.php".into();
+        validate(&s).unwrap();
+    }
+
     #[tokio::test]
     async fn proxy_credentials_leave_sqlite_for_the_keyring() {
         let dir = tempfile::tempdir().unwrap();

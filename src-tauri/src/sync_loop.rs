@@ -257,6 +257,8 @@ async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
         Some(Stop::Offline(m)) => Err(AppError::new(ErrorCode::Offline, m)),
         Some(Stop::Auth(m)) => Err(AppError::new(ErrorCode::Auth, m)),
         Some(Stop::Busy(m)) => Err(AppError::new(ErrorCode::Busy, m)),
+        // A server past Guichet's limits (endless answers, a decompression bomb).
+        Some(Stop::OverLimit(m)) => Err(AppError::new(ErrorCode::Failed, m)),
         // Entries the server did not take make the status an error, with their reasons.
         None if !report.errors.is_empty() || !report.deferred.is_empty() => Err(AppError::new(
             ErrorCode::Failed,

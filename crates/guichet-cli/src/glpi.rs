@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::error::CliError;
 use crate::glpi_messages::wording_from_env;
-use crate::sync::{sync_error, timeouts, EXIT_AUTH};
+use crate::sync::{check_transport, over_limit, sync_error, timeouts, EXIT_AUTH};
 use crate::Context;
 
 /// `guichet connect glpi …`
@@ -56,6 +56,10 @@ pub struct GlpiArgs {
     /// Timeout of each request, in seconds.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     timeout: u64,
+    /// Allow plain http:// URLs to another machine (secrets and tickets then cross the
+    /// network unencrypted); http:// to this machine needs no flag.
+    #[arg(long)]
+    allow_insecure_http: bool,
 }
 
 fn http_url(url: &str, flag: &str) -> Result<String, CliError> {
@@ -116,7 +120,12 @@ pub async fn connect(ctx: &Context, args: GlpiArgs) -> Result<(), CliError> {
         queue: String::new(),
         ca_file,
         timeout_secs: args.timeout,
+        allow_insecure_http: args.allow_insecure_http,
     };
+    check_transport(&cfg, &cfg.url)?;
+    if !args.no_inventory {
+        check_transport(&cfg, &inventory_url)?;
+    }
     let store = ctx.store().await?;
     // The agent id must stay the same for this machine: keep the one already configured.
     let agent_id = match GlpiProfile::load(&store).await.map_err(sync_error)? {
@@ -211,6 +220,10 @@ async fn check(
                         anyhow::anyhow!("{e}; nothing was saved"),
                     ))
                 }
+                Err(e @ ConnectorError::OverLimit(_)) => {
+                    desk.close().await;
+                    return Err(over_limit(e, "nothing was saved"));
+                }
                 Err(e) => {
                     eprintln!(
                         "warning: could not check the credentials now ({}); saved anyway",
@@ -220,6 +233,9 @@ async fn check(
             }
             desk.close().await;
             Some(DetectedApi::new(d, now))
+        }
+        Err(e @ guichet_glpi::GlpiError::OverLimit(_)) => {
+            return Err(over_limit(e, "nothing was saved"))
         }
         // Being offline while configuring is allowed: the API is detected at the next sync.
         Err(e) => {

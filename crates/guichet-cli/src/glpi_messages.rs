@@ -98,6 +98,12 @@ pub(crate) fn sentence(e: &GlpiError, lang: Lang) -> String {
         GlpiError::Unsupported(what) => format!("Not supported by this GLPI server: {what}."),
         GlpiError::Config(what) if fr => format!("Configuration GLPI invalide : {what}."),
         GlpiError::Config(what) => format!("Invalid GLPI configuration: {what}."),
+        GlpiError::OverLimit(o) if fr => format!(
+            "{} a envoyé une réponse au-delà de la limite de Guichet ({}) : lecture arrêtée, \
+             rien n'est perdu (serveur défaillant ou hostile ?).",
+            o.origin, o.limit
+        ),
+        GlpiError::OverLimit(o) => o.to_string(),
         // The fixed sentences cover the rest.
         GlpiError::Timeout | GlpiError::Malformed(_) => e.to_string(),
     }
@@ -165,6 +171,10 @@ mod tests {
             GlpiError::Malformed("eof".into()),
             GlpiError::Unsupported("v2 only"),
             GlpiError::Config("no URL".into()),
+            GlpiError::OverLimit(guichet_sync::http::OverLimit {
+                origin: "https://glpi.example.org".into(),
+                limit: guichet_sync::http::Limit::Body(1 << 24),
+            }),
         ];
         let covered: Vec<GlpiErrorCode> = samples.iter().map(GlpiError::code).collect();
         for code in GlpiErrorCode::ALL {

@@ -59,6 +59,10 @@ enum ConnectKind {
         /// else RT's own `General assets`, looked up at each sync).
         #[arg(long, value_name = "CATALOG")]
         asset_catalog: Option<String>,
+        /// Allow a plain http:// URL to another machine (the secret and tickets then cross
+        /// the network unencrypted); http:// to this machine needs no flag.
+        #[arg(long)]
+        allow_insecure_http: bool,
     },
     /// GLPI 10 (REST API v1, apirest.php) or 11 (high-level API v2, api.php), tickets and
     /// knowledge base, and native inventory submission. Secrets are read from stdin.
@@ -96,6 +100,33 @@ pub(crate) const EXIT_DEFERRED: u8 = 6;
 /// Exit status when another process kept the store's sync lock past the wait: it sends the
 /// queue, nothing is lost.
 pub(crate) const EXIT_BUSY: u8 = 8;
+/// Exit status when the server's answer went past one of Guichet's limits (an endless body, a
+/// decompression bomb, endless pages): nothing more was read, the queue is kept.
+pub(crate) const EXIT_OVER_LIMIT: u8 = 9;
+
+/// The error of a server past a limit, during `connect` (`what` happened to the settings).
+pub(crate) fn over_limit(e: impl std::fmt::Display, what: &str) -> CliError {
+    CliError::new(
+        "over_limit",
+        EXIT_OVER_LIMIT,
+        anyhow::anyhow!("{e}; {what}"),
+    )
+}
+
+/// Checks `address` against the connection's http rule (see `guichet_sync::http`), and warns
+/// when it is plain http to another machine, allowed by `--allow-insecure-http`.
+pub(crate) fn check_transport(cfg: &ConnectorConfig, address: &str) -> Result<(), CliError> {
+    let insecure = cfg
+        .check_transport(address)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    if insecure {
+        eprintln!(
+            "warning: {address} is plain http:// to another machine: the secret and the \
+             tickets cross the network unencrypted (allowed by --allow-insecure-http)"
+        );
+    }
+    Ok(())
+}
 
 pub(crate) fn sync_error(e: SyncError) -> CliError {
     match e {
@@ -127,6 +158,21 @@ pub(crate) fn http_options(cfg: &ConnectorConfig) -> Result<HttpOptions, CliErro
     })
 }
 
+/// The password or token of `user`, the first line of stdin.
+fn read_secret(user: &str) -> Result<String, CliError> {
+    eprintln!("reading the password or token for {user} from stdin…");
+    let mut secret = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut secret)
+        .context("reading the secret from stdin")?;
+    let secret = secret.trim_end_matches(['\n', '\r']).to_string();
+    if secret.is_empty() {
+        return Err(CliError::usage("no secret on stdin"));
+    }
+    Ok(secret)
+}
+
 /// Runs `guichet connect`.
 pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
     let (cfg, profile) = match args.kind {
@@ -138,8 +184,9 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
             timeout,
             kb_class,
             asset_catalog,
+            allow_insecure_http,
         } => {
-            let cfg = rt_config(url, user, queue, ca_file, timeout)?;
+            let cfg = rt_config(url, user, queue, ca_file, timeout, allow_insecure_http)?;
             (
                 cfg,
                 RtProfile {
@@ -151,16 +198,7 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
         ConnectKind::Glpi(glpi) => return crate::glpi::connect(ctx, glpi).await,
         ConnectKind::None => return disconnect(ctx).await,
     };
-    eprintln!("reading the password or token for {} from stdin…", cfg.user);
-    let mut secret = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut secret)
-        .context("reading the secret from stdin")?;
-    let secret = secret.trim_end_matches(['\n', '\r']).to_string();
-    if secret.is_empty() {
-        return Err(CliError::usage("no secret on stdin"));
-    }
+    let secret = read_secret(&cfg.user)?;
     let desk = ServiceDesk::rt_with(&cfg, &profile, &http_options(&cfg)?, secret.clone())?;
     let setup = match desk.connector().authenticate().await {
         Ok(()) => {
@@ -174,6 +212,7 @@ pub async fn connect(ctx: &Context, args: ConnectArgs) -> Result<(), CliError> {
                 anyhow::anyhow!("{e}; nothing was saved"),
             ))
         }
+        Err(e @ ConnectorError::OverLimit(_)) => return Err(over_limit(e, "nothing was saved")),
         // Being offline while configuring is allowed: the settings are kept for later.
         Err(e) => {
             let why = crate::output::terminal(&e.to_string()).into_owned();
@@ -216,6 +255,7 @@ fn rt_config(
     queue: String,
     ca_file: Option<PathBuf>,
     timeout: u64,
+    allow_insecure_http: bool,
 ) -> Result<ConnectorConfig, CliError> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(CliError::usage(format!(
@@ -229,14 +269,17 @@ fn rt_config(
         ),
         None => None,
     };
-    Ok(ConnectorConfig {
+    let cfg = ConnectorConfig {
         kind: "rt".into(),
         url: url.trim_end_matches('/').to_string(),
         user,
         queue,
         ca_file,
         timeout_secs: timeout,
-    })
+        allow_insecure_http,
+    };
+    check_transport(&cfg, &cfg.url)?;
+    Ok(cfg)
 }
 
 /// What the server lacks for Guichet, each as a warning on stderr (connect still succeeds);
@@ -270,6 +313,7 @@ async fn check_setup(
             2,
             anyhow::anyhow!("{message}; nothing was saved (check --queue)"),
         )),
+        Err(e @ ConnectorError::OverLimit(_)) => Err(over_limit(e, "nothing was saved")),
         Err(e) => {
             eprintln!(
                 "warning: could not check how {} is set up ({}); saved anyway",
@@ -329,6 +373,11 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         summary(&report).into_bytes()
     };
     output::write(None, &bytes)?;
+    outcome(&report)
+}
+
+/// The exit of `guichet sync` for what the pass did.
+fn outcome(report: &PassReport) -> Result<(), CliError> {
     match &report.stopped {
         Some(Stop::Offline(m)) => Err(CliError::new(
             "offline",
@@ -344,6 +393,11 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             "busy",
             EXIT_BUSY,
             anyhow::anyhow!("{m}; nothing was lost"),
+        )),
+        Some(Stop::OverLimit(m)) => Err(CliError::new(
+            "over_limit",
+            EXIT_OVER_LIMIT,
+            anyhow::anyhow!("{m}; the pass stopped, nothing was lost: the queue is kept"),
         )),
         None if !report.errors.is_empty() => Err(CliError::new(
             "sync_incomplete",

@@ -95,6 +95,10 @@ pub async fn open_desk(
     wording: Wording,
     now: DateTime<Utc>,
 ) -> Result<ServiceDesk, CoreError> {
+    // Settings saved by an older version, or edited, are held to the same rule as `connect`.
+    if cfg.check_transport(&cfg.url)? {
+        tracing::warn!(url = %cfg.url, "plain http:// to another machine, allowed by the connection");
+    }
     match cfg.kind.as_str() {
         "rt" => {
             let secret = guichet_sync::secret::SecretStore::of_data_dir(store.dir())

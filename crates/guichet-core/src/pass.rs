@@ -42,7 +42,8 @@ pub enum SyncOutcome {
     Incomplete,
     /// No service desk is configured.
     NotConfigured,
-    /// The settings or the keyring entry are unusable; the queue waits for a new connection.
+    /// The settings or the keyring entry are unusable, or the server's answers went past
+    /// Guichet's limits (a broken or hostile server); the queue is kept.
     Failed,
     /// Another process on this store was syncing for longer than a pass waits; it sends the
     /// queue.
@@ -69,6 +70,7 @@ impl SyncOutcome {
             Some(Stop::Offline(m)) => (SyncOutcome::Offline, Some(m.clone())),
             Some(Stop::Auth(m)) => (SyncOutcome::Auth, Some(m.clone())),
             Some(Stop::Busy(m)) => (SyncOutcome::Busy, Some(m.clone())),
+            Some(Stop::OverLimit(m)) => (SyncOutcome::Failed, Some(m.clone())),
             None if !report.errors.is_empty() || !report.deferred.is_empty() => {
                 (SyncOutcome::Incomplete, Some(report.problems().join("; ")))
             }

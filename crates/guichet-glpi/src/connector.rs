@@ -176,6 +176,7 @@ pub fn classify_with(e: GlpiError, wording: Wording) -> ConnectorError {
         GlpiError::Unsupported(_) | GlpiError::Config(_) => {
             ConnectorError::Permanent { status: 0, message }
         }
+        GlpiError::OverLimit(o) => ConnectorError::OverLimit(o),
     }
 }
 
@@ -208,11 +209,18 @@ fn description(t: &OutgoingTicket, category_resolved: bool) -> String {
     d
 }
 
+/// A ticket id from the store (an imported bundle may carry any text): digits only, since it
+/// goes into URL paths (`Ticket/{id}/…`).
 fn remote_id(s: &str) -> Result<i64, ConnectorError> {
-    s.parse().map_err(|_| ConnectorError::Permanent {
-        status: 0,
-        message: format!("not a GLPI ticket id: {s}"),
-    })
+    s.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| s.parse::<i64>().ok())
+        .flatten()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| ConnectorError::Permanent {
+            status: 0,
+            message: format!("not a GLPI ticket id: {s:?}"),
+        })
 }
 
 #[async_trait]

@@ -57,6 +57,10 @@ pub enum GlpiError {
     /// The client configuration is unusable (bad URL, missing credentials).
     #[error("invalid GLPI configuration: {0}")]
     Config(String),
+    /// An answer went past one of Guichet's limits (an endless body, a decompression bomb,
+    /// endless pages); reading stopped there.
+    #[error(transparent)]
+    OverLimit(#[from] guichet_sync::http::OverLimit),
 }
 
 impl GlpiError {
@@ -121,6 +125,7 @@ impl GlpiError {
             GlpiError::Malformed(_) => GlpiErrorCode::Malformed,
             GlpiError::Unsupported(_) => GlpiErrorCode::Unsupported,
             GlpiError::Config(_) => GlpiErrorCode::Config,
+            GlpiError::OverLimit(_) => GlpiErrorCode::OverLimit,
         }
     }
 }
@@ -184,11 +189,13 @@ pub enum GlpiErrorCode {
     Unsupported,
     /// The client configuration is unusable.
     Config,
+    /// An answer went past one of Guichet's limits (a broken or hostile server).
+    OverLimit,
 }
 
 impl GlpiErrorCode {
     /// Every code, for tables that must cover them all.
-    pub const ALL: [GlpiErrorCode; 17] = [
+    pub const ALL: [GlpiErrorCode; 18] = [
         GlpiErrorCode::UserTokenRefused,
         GlpiErrorCode::LoginRefused,
         GlpiErrorCode::AppTokenRefused,
@@ -206,6 +213,7 @@ impl GlpiErrorCode {
         GlpiErrorCode::Malformed,
         GlpiErrorCode::Unsupported,
         GlpiErrorCode::Config,
+        GlpiErrorCode::OverLimit,
     ];
 
     /// The stable text of the code (`glpi_user_token_refused`, `glpi_timeout`…).
@@ -228,6 +236,7 @@ impl GlpiErrorCode {
             GlpiErrorCode::Malformed => "glpi_malformed",
             GlpiErrorCode::Unsupported => "glpi_unsupported",
             GlpiErrorCode::Config => "glpi_config",
+            GlpiErrorCode::OverLimit => "glpi_over_limit",
         }
     }
 }

@@ -26,6 +26,7 @@ pub fn answer(status: u16, headers: &[(&str, &str)], body: &[u8]) {
             status,
             headers: map,
             body: body.to_vec(),
+            url: reqwest::Url::parse("http://127.0.0.1/").expect("a URL"),
         }
     };
     for flavor in [Flavor::V1, Flavor::V2] {

@@ -21,8 +21,9 @@ use crate::transport::{send, Answer, Secret};
 use chrono::{DateTime, Duration, Utc};
 use flate2::read::{GzDecoder, ZlibDecoder};
 use flate2::write::ZlibEncoder;
+use guichet_sync::http;
 use serde_json::{json, Map, Value};
-use std::io::{Read, Write};
+use std::io::Write;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -335,7 +336,7 @@ impl InventoryClient {
 
 /// Decodes an answer (compressed like the request or plain JSON) and maps errors: `status:
 /// error` or a 4xx/5xx with a JSON message → `InventoryRefused`; 429 → `RateLimited`; other 5xx
-/// → `Server`; unreadable → `Malformed`.
+/// → `Server`; unreadable → `Malformed`; inflating past [`http::INFLATED_LIMIT`] → `OverLimit`.
 pub(crate) fn read_answer(answer: Answer) -> Result<ServerAnswer> {
     if answer.status == 429 {
         let retry_after = answer
@@ -348,16 +349,12 @@ pub(crate) fn read_answer(answer: Answer) -> Result<ServerAnswer> {
         .header("Content-Type")
         .unwrap_or("")
         .to_ascii_lowercase();
+    // Inflated within a limit: a few compressed bytes can stand for gigabytes.
+    let limit = http::INFLATED_LIMIT;
     let decoded = if ctype.starts_with("application/x-compress-zlib") {
-        let mut out = Vec::new();
-        ZlibDecoder::new(&answer.body[..])
-            .read_to_end(&mut out)
-            .map(|_| out)
+        http::inflate_capped(ZlibDecoder::new(&answer.body[..]), limit, &answer.url)?
     } else if ctype.starts_with("application/x-compress-gzip") {
-        let mut out = Vec::new();
-        GzDecoder::new(&answer.body[..])
-            .read_to_end(&mut out)
-            .map(|_| out)
+        http::inflate_capped(GzDecoder::new(&answer.body[..]), limit, &answer.url)?
     } else {
         Ok(answer.body.clone())
     };

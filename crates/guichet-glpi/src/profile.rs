@@ -248,6 +248,10 @@ impl GlpiProfile {
                 "the GLPI settings are missing: connect to GLPI again".into(),
             ));
         };
+        // The inventory endpoint is held to the connection's http rule, like its URL.
+        if let Some(inventory) = &profile.inventory {
+            cfg.check_transport(&inventory.url)?;
+        }
         let secrets = profile.load_secrets(cfg, &SecretStore::of_data_dir(store.dir()))?;
         let detection = match crate::rest::detect(&http, &cfg.url, profile.can_use_v2()).await {
             Ok(d) => {

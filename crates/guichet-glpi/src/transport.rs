@@ -1,7 +1,10 @@
 //! HTTP plumbing shared by the clients: building the reqwest client with timeouts, sending, and
-//! turning transport failures and HTTP statuses into [`GlpiError`]s.
+//! turning transport failures and HTTP statuses into [`GlpiError`]s. Answers are read within
+//! `guichet_sync::http`'s limits, the same as every connector's; redirects stay on the
+//! server's origin.
 
 use crate::error::{GlpiError, Result};
+use guichet_sync::http;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use std::fmt;
@@ -47,10 +50,11 @@ impl Default for Timeouts {
     }
 }
 
-/// Builds the reqwest client (rustls, native roots, no redirects across hosts beyond reqwest's
-/// default policy).
+/// Builds the reqwest client (rustls, native roots, redirects on the same origin only: see
+/// [`guichet_sync::http::redirect_policy`]).
 pub fn http_client(timeouts: Timeouts) -> Result<reqwest::Client> {
     reqwest::Client::builder()
+        .redirect(http::redirect_policy())
         .timeout(timeouts.request)
         .connect_timeout(timeouts.connect)
         .user_agent(concat!("Guichet/", env!("CARGO_PKG_VERSION")))
@@ -67,6 +71,8 @@ pub struct Answer {
     pub headers: HeaderMap,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// Where it came from (after same-origin redirects), for errors that name the server.
+    pub url: reqwest::Url,
 }
 
 impl Answer {
@@ -104,55 +110,76 @@ impl Answer {
     }
 }
 
-/// Sends a request and reads the whole body; transport failures become `Timeout`/`Network`.
+/// Sends a request and reads the whole body, up to [`http::ANSWER_LIMIT`] (past it,
+/// [`GlpiError::OverLimit`]); transport failures become `Timeout`/`Network`.
 pub async fn send(req: reqwest::RequestBuilder) -> Result<Answer> {
     let resp = req.send().await.map_err(transport_error)?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let body = resp.bytes().await.map_err(transport_error)?.to_vec();
+    let url = resp.url().clone();
+    let body = http::read_capped(resp, http::ANSWER_LIMIT)
+        .await
+        .map_err(|e| match e {
+            http::ReadError::Transport(e) => transport_error(e),
+            http::ReadError::OverLimit(o) => GlpiError::OverLimit(o),
+        })?;
     Ok(Answer {
         status,
         headers,
         body,
+        url,
     })
 }
 
 /// What [`send_capped`] got.
 #[derive(Debug)]
 pub enum Capped {
-    /// The whole answer.
-    Answer(Answer),
+    /// The whole answer (boxed: it is large, and the other case is a number).
+    Answer(Box<Answer>),
     /// A successful answer whose body is over the limit, left unread; its size as announced
     /// (`Content-Length`) or as far as it was read.
     TooLarge(u64),
 }
 
 /// Like [`send`], but a successful answer announced or found larger than `limit` bytes is not
-/// read further (a file too big to keep is never downloaded whole).
+/// read further (a file too big to keep is never downloaded whole). An error answer is read
+/// within [`http::ANSWER_LIMIT`] like any other.
 pub async fn send_capped(req: reqwest::RequestBuilder, limit: u64) -> Result<Capped> {
     let mut resp = req.send().await.map_err(transport_error)?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
+    let url = resp.url().clone();
     let ok = (200..300).contains(&status);
-    let announced = resp.content_length();
-    if ok && announced.is_some_and(|n| n > limit) {
-        return Ok(Capped::TooLarge(announced.unwrap_or(limit)));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
-        body.extend_from_slice(&chunk);
-        if ok && body.len() as u64 > limit {
-            return Ok(Capped::TooLarge(body.len() as u64));
+    let body = match http::read_body(&mut resp, if ok { limit } else { http::ANSWER_LIMIT })
+        .await
+        .map_err(transport_error)?
+    {
+        http::Body::Whole(body) => body,
+        http::Body::Over(n) if ok => return Ok(Capped::TooLarge(n)),
+        http::Body::Over(_) => {
+            return Err(GlpiError::OverLimit(http::OverLimit::at(
+                &url,
+                http::Limit::Body(http::ANSWER_LIMIT),
+            )))
         }
-    }
-    Ok(Capped::Answer(Answer {
+    };
+    Ok(Capped::Answer(Box::new(Answer {
         status,
         headers,
         body,
-    }))
+        url,
+    })))
 }
 
 fn transport_error(e: reqwest::Error) -> GlpiError {
+    if e.is_redirect() {
+        // A cross-origin redirect refused by the policy: the address to configure changed.
+        let mut msg = e.to_string();
+        if let Some(s) = std::error::Error::source(&e) {
+            msg = format!("{msg}: {s}");
+        }
+        return GlpiError::Config(msg);
+    }
     if e.is_timeout() {
         GlpiError::Timeout
     } else {
@@ -259,6 +286,7 @@ mod answer_tests {
             status: 200,
             headers: reqwest::header::HeaderMap::new(),
             body: body.as_bytes().to_vec(),
+            url: reqwest::Url::parse("http://127.0.0.1/").unwrap(),
         }
     }
 

@@ -14,6 +14,7 @@ pub(crate) mod tickets;
 
 use crate::error::{GlpiError, Result};
 use crate::transport::{check, join, send, Answer, Flavor, Secret};
+use guichet_sync::http::Paging;
 use reqwest::Method;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -183,10 +184,11 @@ impl RestClientV1 {
     }
 
     /// apirest.md "Get all items" with paging: follows `range` until GLPI answers 200 (not 206)
-    /// or a short page.
+    /// or a short page, and no further than `guichet_sync::http`'s page limits.
     async fn get_all(&self, path: &str, extra: &[(String, String)]) -> Result<Vec<Value>> {
         let mut out = Vec::new();
         let mut start = 0usize;
+        let mut paging = Paging::default();
         loop {
             let mut q = extra.to_vec();
             q.push(("range".into(), format!("{}-{}", start, start + PAGE - 1)));
@@ -199,6 +201,7 @@ impl RestClientV1 {
                 }
                 other => other?,
             };
+            paging.page(&answer.url, answer.body.len())?;
             let page: Vec<Value> = answer.json()?;
             let n = page.len();
             out.extend(page);

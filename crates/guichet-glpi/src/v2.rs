@@ -149,9 +149,11 @@ impl RestClientV2 {
         })
     }
 
-    /// A collection with `start`/`limit` paging, following `Content-Range` totals.
+    /// A collection with `start`/`limit` paging, following `Content-Range` totals, no further
+    /// than `guichet_sync::http`'s page limits.
     async fn get_all(&self, path: &str, filter: Option<String>) -> Result<Vec<Value>> {
         let mut out = Vec::new();
+        let mut paging = guichet_sync::http::Paging::default();
         loop {
             let mut q = vec![
                 ("start".to_owned(), out.len().to_string()),
@@ -161,6 +163,7 @@ impl RestClientV2 {
                 q.push(("filter".into(), f.clone()));
             }
             let answer = self.call(Method::GET, path, &q, None).await?;
+            paging.page(&answer.url, answer.body.len())?;
             let page: Vec<Value> = answer.json()?;
             let n = page.len();
             out.extend(page);

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use guichet_records::{Article, ArticleImage};
-use guichet_sync::{ConnectorError, KbChanges};
+use guichet_sync::{http, ConnectorError, KbChanges};
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 
@@ -12,7 +12,7 @@ use crate::wire::{article_date, id_of, rt_date, text_to_html, version_of};
 use crate::RtConnector;
 
 /// Largest image kept with an article.
-const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Downloads one image: (MIME type, bytes), or why not.
 async fn fetch_image(req: RequestBuilder) -> Result<(String, Vec<u8>), String> {
@@ -30,19 +30,15 @@ async fn fetch_image(req: RequestBuilder) -> Result<(String, Vec<u8>), String> {
     if !content_type.starts_with("image/") {
         return Err(format!("not an image ({content_type:?})"));
     }
-    if resp.content_length().unwrap_or(0) > MAX_IMAGE_BYTES as u64 {
-        return Err("too large".into());
+    // Read within the limit so that a server lying about (or omitting) the length cannot
+    // make us hold more.
+    match http::read_body(&mut resp, MAX_IMAGE_BYTES)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        http::Body::Whole(bytes) => Ok((content_type, bytes)),
+        http::Body::Over(_) => Err("too large".into()),
     }
-    // Read by chunks so that a server lying about (or omitting) the length cannot make us
-    // hold more than the limit.
-    let mut bytes = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| e.to_string())? {
-        if bytes.len() + chunk.len() > MAX_IMAGE_BYTES {
-            return Err("too large".into());
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok((content_type, bytes))
 }
 
 /// Article `a` (server id `id`, of class `class`) as the knowledge base keeps it, its images

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::client::refusal_in;
 use crate::setup::DEVICE_CF;
-use crate::wire::{id_of, sql_str};
+use crate::wire::{id_of, path_id, sql_str};
 use crate::RtConnector;
 
 /// An asset's name, description and custom fields, as RT's create and update take them.
@@ -106,7 +106,7 @@ impl RtConnector {
         if let Some(id) = self.find_asset(&catalog, &o.deviceid).await? {
             let (_, answer) = self
                 .send(
-                    self.request(Method::PUT, &format!("/asset/{id}"))
+                    self.request(Method::PUT, &format!("/asset/{}", path_id(&id)?))
                         .json(&json!({
                             "Name": record.name,
                             "Description": record.description,

@@ -9,6 +9,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::setup::{cf_fix, SetupReport, REPLY_KEY_CF, TICKET_KEY_CF};
+use crate::wire::path_id;
 use crate::RtConnector;
 
 /// Whether an error of an optional lookup must fail the whole check.
@@ -63,7 +64,7 @@ impl RtConnector {
             }
         };
         let content = match self
-            .send(self.request(Method::GET, &format!("/class/{id}")))
+            .send(self.request(Method::GET, &format!("/class/{}", path_id(&id)?)))
             .await
         {
             Ok((_, v)) => v
@@ -101,7 +102,7 @@ impl RtConnector {
             }
         };
         match self
-            .send(self.request(Method::GET, &format!("/catalog/{id}")))
+            .send(self.request(Method::GET, &format!("/catalog/{}", path_id(&id)?)))
             .await
         {
             Ok((_, v)) if !offers_create(&v) => report.warnings.push(format!(

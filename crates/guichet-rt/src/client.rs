@@ -1,6 +1,7 @@
 //! The REST2 conversation: credentials on every request (an auth token or a password),
 //! answers turned into JSON or into classified [`ConnectorError`]s, collections read page by
-//! page, and the ids of created objects.
+//! page (at most [`http::PAGE_LIMIT`] of them), every answer read within a size limit (see
+//! `guichet_sync::http`), and the ids of created objects.
 
 use chrono::Utc;
 use guichet_sync::{http, ConnectorError};
@@ -13,8 +14,6 @@ use crate::RtConnector;
 
 /// Page size of collection reads (RT's maximum).
 const PER_PAGE: usize = 100;
-/// Upper bound on pages read per collection, against a server that never stops paging.
-const MAX_PAGES: usize = 200;
 
 /// Whether `secret` is an RT auth token (`<n>-<n>-<32 hex>`) rather than a password.
 fn is_token(secret: &str) -> bool {
@@ -80,14 +79,36 @@ impl RtConnector {
     }
 
     /// Sends a request; a non-2xx answer becomes a classified error carrying RT's message.
+    /// The answer is read up to [`http::ANSWER_LIMIT`].
     pub(crate) async fn send(
         &self,
         req: RequestBuilder,
     ) -> Result<(HeaderMap, Value), ConnectorError> {
+        self.send_within(req, http::ANSWER_LIMIT).await
+    }
+
+    /// [`RtConnector::send`] with an answer of up to `limit` bytes (an attachment's content).
+    pub(crate) async fn send_within(
+        &self,
+        req: RequestBuilder,
+        limit: u64,
+    ) -> Result<(HeaderMap, Value), ConnectorError> {
+        let (headers, value, _) = self.exchange(req, limit).await?;
+        Ok((headers, value))
+    }
+
+    /// Sends, reads the answer up to `limit` bytes and classifies it; also the answer's size.
+    async fn exchange(
+        &self,
+        req: RequestBuilder,
+        limit: u64,
+    ) -> Result<(HeaderMap, Value, usize), ConnectorError> {
         let resp = req.send().await.map_err(|e| http::transport_error(&e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| http::transport_error(&e))?;
+        let body = http::read_capped(resp, limit)
+            .await
+            .map_err(http::read_error)?;
         if !status.is_success() {
             let message = refusal_message(status, &body);
             // The clock is read here, at the I/O edge, only to turn an HTTP-date Retry-After
@@ -95,14 +116,15 @@ impl RtConnector {
             return Err(http::status_error(status, &headers, message, Utc::now()));
         }
         if status == StatusCode::NO_CONTENT || body.is_empty() {
-            return Ok((headers, Value::Null));
+            return Ok((headers, Value::Null, 0));
         }
         let value = serde_json::from_slice(&body)
             .map_err(|e| ConnectorError::Malformed(format!("{e} (HTTP {status})")))?;
-        Ok((headers, value))
+        Ok((headers, value, body.len()))
     }
 
-    /// Reads every page of a collection.
+    /// Reads every page of a collection; a server that never stops paging meets
+    /// [`http::PAGE_LIMIT`] (an error, not a silently shortened list).
     pub(crate) async fn collection(
         &self,
         method: Method,
@@ -110,13 +132,20 @@ impl RtConnector {
         params: &[(&str, String)],
     ) -> Result<Vec<Value>, ConnectorError> {
         let mut out = Vec::new();
-        for page in 1..=MAX_PAGES {
+        let mut paging = http::Paging::default();
+        let at = reqwest::Url::parse(&self.api)
+            .map_err(|e| ConnectorError::Malformed(format!("RT address {}: {e}", self.api)))?;
+        for page in 1.. {
             let mut q: Vec<(&str, String)> = params.to_vec();
             q.push(("per_page", PER_PAGE.to_string()));
             q.push(("page", page.to_string()));
-            let (_, v) = self
-                .send(self.request(method.clone(), path).query(&q))
+            let (_, v, bytes) = self
+                .exchange(
+                    self.request(method.clone(), path).query(&q),
+                    http::ANSWER_LIMIT,
+                )
                 .await?;
+            paging.page(&at, bytes)?;
             let got = items(&v)?;
             let n = got.len();
             out.extend(got);

@@ -9,7 +9,7 @@ use guichet_sync::ConnectorError;
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::wire::id_of;
+use crate::wire::{id_of, path_id};
 use crate::RtConnector;
 
 /// Article classes tried, in order, when none is configured: the one Guichet's initial data
@@ -211,7 +211,7 @@ impl RtConnector {
         let cfs = self
             .collection(
                 Method::GET,
-                &format!("/catalog/{catalog_id}/customfields"),
+                &format!("/catalog/{}/customfields", path_id(catalog_id)?),
                 &[("fields", "Name".into())],
             )
             .await?;

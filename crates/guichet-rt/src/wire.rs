@@ -7,12 +7,31 @@ use sha2::{Digest, Sha256};
 
 use guichet_sync::ConnectorError;
 
-/// The id of an item: `"3"` in collections, `3` in single resources.
+/// The id of an item: `"3"` in collections, `3` in single resources. Anything but digits is
+/// no id: ids go into URL paths.
 pub fn id_of(v: &Value) -> Option<String> {
     match v.get("id")? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if is_numeric(s) => Some(s.clone()),
+        Value::Number(n) => n.as_u64().map(|n| n.to_string()),
         _ => None,
+    }
+}
+
+fn is_numeric(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `id` as the RT object id it must be (digits only) before it goes into a URL path: an id
+/// from elsewhere (an imported bundle, a broken server) never adds path segments, a query or
+/// another host. Anything else is refused for good.
+pub fn path_id(id: &str) -> Result<&str, ConnectorError> {
+    if is_numeric(id) {
+        Ok(id)
+    } else {
+        Err(ConnectorError::Permanent {
+            status: 0,
+            message: format!("not an RT id: {id:?}"),
+        })
     }
 }
 

@@ -26,12 +26,24 @@ pub struct ConnectorConfig {
     pub ca_file: Option<PathBuf>,
     /// Request timeout in seconds.
     pub timeout_secs: u64,
+    /// Whether plain `http://` to another machine is allowed (`connect --allow-insecure-http`):
+    /// without it such an address is refused, since secrets would cross the network in clear.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_insecure_http: bool,
 }
 
 impl ConnectorConfig {
     /// The keyring account holding this connector's secret.
     pub fn secret_account(&self) -> String {
         crate::secret::account(&self.kind, &self.url, &self.user)
+    }
+
+    /// Checks that `address` (the server, or another address of it such as GLPI's inventory
+    /// endpoint) may carry this connection's secrets (see [`crate::http::check_transport`]);
+    /// `Ok(true)` when it is plain http allowed by the connection.
+    pub fn check_transport(&self, address: &str) -> Result<bool, SyncError> {
+        crate::http::check_transport(address, self.allow_insecure_http)
+            .map_err(|e| SyncError::Config(e.to_string()))
     }
 
     /// Loads the configuration, if a connector was configured.

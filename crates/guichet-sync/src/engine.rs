@@ -137,9 +137,10 @@ impl<'a> Engine<'a> {
                     .record_sync(name, now, Err(&e.to_string()))
                     .await?
             }
-            (Ok(()), Some(Stop::Offline(m) | Stop::Auth(m) | Stop::Busy(m))) => {
-                self.store.record_sync(name, now, Err(m)).await?
-            }
+            (
+                Ok(()),
+                Some(Stop::Offline(m) | Stop::Auth(m) | Stop::Busy(m) | Stop::OverLimit(m)),
+            ) => self.store.record_sync(name, now, Err(m)).await?,
             (Ok(()), None) if !report.errors.is_empty() || !report.deferred.is_empty() => {
                 // An entry the server did not take is not a success, even if the pulls were.
                 self.store
@@ -190,6 +191,7 @@ impl<'a> Engine<'a> {
             Err(e) => {
                 report.stopped = Some(match e {
                     ConnectorError::Auth(_) => Stop::Auth(e.to_string()),
+                    ConnectorError::OverLimit(_) => Stop::OverLimit(e.to_string()),
                     ConnectorError::Offline(_) | ConnectorError::Timeout(_) => {
                         Stop::Offline(e.to_string())
                     }

@@ -10,6 +10,7 @@
 //! | [`ConnectorError::Auth`] | stop the pass, queue untouched |
 //! | [`ConnectorError::Permanent`] | park the entry with the server's message; other tickets go on |
 //! | [`ConnectorError::Malformed`] | retry like a 5xx, park after [`crate::RetryPolicy::malformed_limit`] attempts |
+//! | [`ConnectorError::OverLimit`] | stop the pass, queue untouched (a broken or hostile server) |
 //! | [`ConnectorError::NotSetUp`] | a notice, the pass goes on and is not failed; a pull is skipped, an entry parked (with the admin's fix) |
 //!
 //! Why park malformed answers at all: a server that keeps answering something that is not its
@@ -63,6 +64,11 @@ pub enum ConnectorError {
     /// Nothing was sent. Not a failure of the pass: the server was set up without it.
     #[error("not set up on the server: {0}")]
     NotSetUp(String),
+    /// The server's answer went past one of Guichet's limits (an endless body, a
+    /// decompression bomb, endless pages): reading stopped there. Nothing is retried in this
+    /// pass and no entry is charged an attempt: the server, not the entry, is at fault.
+    #[error(transparent)]
+    OverLimit(#[from] crate::http::OverLimit),
 }
 
 /// What stops a sync pass.

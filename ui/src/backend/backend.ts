@@ -183,6 +183,7 @@ export const GLPI_ERROR_CODES = [
   "glpi_malformed",
   "glpi_unsupported",
   "glpi_config",
+  "glpi_over_limit",
 ] as const;
 export type GlpiErrorCode = (typeof GLPI_ERROR_CODES)[number];
 

@@ -236,6 +236,7 @@ export const en = {
   "error.glpi_malformed": "GLPI sent an unreadable answer; it will be tried again later.",
   "error.glpi_unsupported": "This GLPI server does not support this.",
   "error.glpi_config": "The GLPI settings are not valid: check them in Settings.",
+  "error.glpi_over_limit": "GLPI sent an answer too large to be read (a broken or hostile server?); nothing was lost, tell your administrator.",
   "home.title": "Your computer at a glance",
   "home.intro": "Something not working? Tell us in a few words, we will take it from there.",
   "home.report": "Report a problem",

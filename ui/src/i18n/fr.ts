@@ -237,6 +237,7 @@ export const fr: Record<keyof typeof en, string> = {
   "error.glpi_malformed": "GLPI a envoyé une réponse illisible ; nouvel essai plus tard.",
   "error.glpi_unsupported": "Ce serveur GLPI ne le permet pas.",
   "error.glpi_config": "Les paramètres GLPI ne sont pas valides : vérifiez-les dans les paramètres.",
+  "error.glpi_over_limit": "GLPI a envoyé une réponse trop grande pour être lue (serveur défaillant ou hostile ?) ; rien n'est perdu, prévenez votre administrateur.",
   "home.title": "Votre ordinateur en un coup d’œil",
   "home.intro": "Quelque chose ne fonctionne pas ? Dites-le en quelques mots, nous nous occupons du reste.",
   "home.report": "Signaler un problème",

@@ -143,7 +143,7 @@ impl RestClientV1 {
                 .header("Accept", "application/octet-stream");
             let answer = match send_capped(self.with_app_token(req), limit).await? {
                 Capped::TooLarge(n) => return Ok(DocumentFile::TooLarge(n)),
-                Capped::Answer(a) => a,
+                Capped::Answer(a) => *a,
             };
             match check(answer, Flavor::V1) {
                 Err(GlpiError::Api { code, .. })

@@ -120,6 +120,7 @@ impl RestClientV1 {
         }
         let mut out = Vec::new();
         let mut start = 0usize;
+        let mut paging = guichet_sync::http::Paging::default();
         loop {
             let mut page_q = q.clone();
             page_q.push(("range".into(), format!("{}-{}", start, start + PAGE - 1)));
@@ -131,6 +132,7 @@ impl RestClientV1 {
                 }
                 other => other?,
             };
+            paging.page(&answer.url, answer.body.len())?;
             let v: Value = answer.json()?;
             let rows = v
                 .get("data")

@@ -2,11 +2,11 @@
 //! correspondence's attachments within the connector's size limit.
 
 use guichet_records::RemoteFile;
-use guichet_sync::{ConnectorError, OutgoingFile};
+use guichet_sync::{http, ConnectorError, OutgoingFile};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::wire::{id_of, str_field};
+use crate::wire::{id_of, path_id, str_field};
 use crate::RtConnector;
 
 /// Files as REST2's `Attachments` array (`FileName`, `FileType`, base64 `FileContent`). RT
@@ -34,8 +34,13 @@ pub(super) fn rest2_attachments(files: &[OutgoingFile]) -> Vec<Value> {
 impl RtConnector {
     /// The content of one attachment (REST2 serves it base64-encoded).
     pub(super) async fn attachment_content(&self, id: &str) -> Result<Vec<u8>, ConnectorError> {
+        // REST2 sends the content base64-encoded (4 bytes for 3) inside JSON.
+        let limit = (self.file_limit / 3 * 4 + (1 << 20)).max(http::ANSWER_LIMIT);
         let (_, v) = self
-            .send(self.request(Method::GET, &format!("/attachment/{id}")))
+            .send_within(
+                self.request(Method::GET, &format!("/attachment/{}", path_id(id)?)),
+                limit,
+            )
             .await?;
         attachment_bytes(&v, id)
     }

@@ -10,7 +10,7 @@ use guichet_sync::{ConnectorError, TicketChanges};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::wire::{id_of, rt_date, sql_str, str_field, tsql_date};
+use crate::wire::{id_of, path_id, rt_date, sql_str, str_field, tsql_date};
 use crate::RtConnector;
 
 /// The other side's replies to one ticket, and the files of those that have some.
@@ -74,7 +74,7 @@ impl RtConnector {
         let history = self
             .collection(
                 Method::GET,
-                &format!("/ticket/{id}/history"),
+                &format!("/ticket/{}/history", path_id(id)?),
                 &[("fields", "Type,Created,Creator".into())],
             )
             .await?;
@@ -108,7 +108,7 @@ impl RtConnector {
         let parts = self
             .collection(
                 Method::GET,
-                &format!("/transaction/{txn}/attachments"),
+                &format!("/transaction/{}/attachments", path_id(txn)?),
                 &[("fields", "ContentType,Filename,ContentLength".into())],
             )
             .await?;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::files::rest2_attachments;
 use crate::client::refusal_in;
 use crate::setup::REPLY_KEY_CF;
-use crate::wire::id_of;
+use crate::wire::{id_of, path_id};
 use crate::RtConnector;
 
 impl RtConnector {
@@ -51,7 +51,7 @@ impl RtConnector {
         if !attachments.is_empty() {
             body["Attachments"] = Value::Array(attachments);
         }
-        let path = format!("/ticket/{}/correspond", r.ticket_remote_id);
+        let path = format!("/ticket/{}/correspond", path_id(&r.ticket_remote_id)?);
         let (headers, answer) = self
             .send(self.request(Method::POST, &path).json(&body))
             .await?;

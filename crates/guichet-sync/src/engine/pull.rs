@@ -9,13 +9,14 @@ use super::{Engine, PassReport, Stop};
 use crate::{ConnectorError, SyncError};
 
 impl Engine<'_> {
-    /// Records a pull failure: offline and auth stop the pass, what the server was not set up
+    /// Records a pull failure: offline, auth and a server past a limit stop the pass, what the server was not set up
     /// for is a notice (the pull is skipped, the pass is not failed), the rest is reported.
     fn pull_failed(report: &mut PassReport, what: &str, err: ConnectorError) {
         let msg = format!("{what}: {err}");
         match err {
             ConnectorError::Offline(_) => report.stopped = Some(Stop::Offline(msg)),
             ConnectorError::Auth(_) => report.stopped = Some(Stop::Auth(msg)),
+            ConnectorError::OverLimit(_) => report.stopped = Some(Stop::OverLimit(msg)),
             ConnectorError::NotSetUp(_) => report.notices.push(format!("{what} skipped: {err}")),
             _ => report.errors.push(msg),
         }

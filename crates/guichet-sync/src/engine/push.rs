@@ -19,7 +19,7 @@ enum AfterFailure {
     Next,
     /// Go on, but send nothing more this pass (the server asked to slow down).
     SlowDown,
-    /// Stop the pass (offline, credentials refused).
+    /// Stop the pass (offline, credentials refused, a server past a limit).
     Stop,
 }
 
@@ -101,6 +101,10 @@ impl Engine<'_> {
             }
             ConnectorError::Auth(_) => {
                 report.stopped = Some(Stop::Auth(msg));
+                return Ok(AfterFailure::Stop);
+            }
+            ConnectorError::OverLimit(_) => {
+                report.stopped = Some(Stop::OverLimit(msg));
                 return Ok(AfterFailure::Stop);
             }
             ConnectorError::NotSetUp(_) => {

@@ -17,6 +17,9 @@ pub enum Stop {
     /// Another process kept the store's sync lock for longer than the engine waits: nothing
     /// was sent by this pass, the other one is sending.
     Busy(String),
+    /// The server's answer went past one of Guichet's limits (an endless body, a decompression
+    /// bomb, endless pages): the pass stopped there, the queue is untouched.
+    OverLimit(String),
 }
 
 /// An outbox entry the pass sent.

@@ -3,7 +3,18 @@
 //! TLS is rustls with the operating system's root certificates plus, optionally, the
 //! certificates of one extra PEM file: many organisations run their own PKI. Proxies come from
 //! the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) unless one is set explicitly (the
-//! desktop app's setting). Every request has a connect timeout and a total timeout.
+//! desktop app's setting). Every request has a connect timeout and a total timeout, no
+//! redirect leaves the server's origin (`origin`), and every answer is read within the limits
+//! of `limits`.
+
+mod limits;
+mod origin;
+
+pub use limits::{
+    inflate_capped, read_body, read_capped, Body, Limit, OverLimit, Paging, ReadError,
+    ANSWER_LIMIT, INFLATED_LIMIT, LIST_LIMIT, PAGE_LIMIT,
+};
+pub use origin::{check_transport, is_loopback, redirect_policy, CrossOrigin, TransportRefusal};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -37,10 +48,11 @@ impl Default for HttpOptions {
     }
 }
 
-/// Builds the client.
+/// Builds the client (redirects: same origin only, see [`redirect_policy`]).
 pub fn client(opts: &HttpOptions) -> Result<reqwest::Client, SyncError> {
     let mut b = reqwest::Client::builder()
         .use_rustls_tls()
+        .redirect(redirect_policy())
         .connect_timeout(opts.connect_timeout)
         .timeout(opts.timeout)
         .user_agent(concat!("guichet/", env!("CARGO_PKG_VERSION")));
@@ -80,7 +92,13 @@ pub fn transport_error(e: &reqwest::Error) -> ConnectorError {
         msg.push_str(&s.to_string());
         src = s.source();
     }
-    if e.is_connect() {
+    if e.is_redirect() {
+        // A refused cross-origin redirect: a setting to change, not a failure to retry.
+        ConnectorError::Permanent {
+            status: e.status().map_or(0, |s| s.as_u16()),
+            message: msg,
+        }
+    } else if e.is_connect() {
         ConnectorError::Offline(msg)
     } else if e.is_timeout() {
         ConnectorError::Timeout(msg)
@@ -103,6 +121,14 @@ pub fn retry_after(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> O
             .to_std()
             .unwrap_or_default(),
     )
+}
+
+/// Classifies a failure to read an answer within its limit.
+pub fn read_error(e: ReadError) -> ConnectorError {
+    match e {
+        ReadError::Transport(e) => transport_error(&e),
+        ReadError::OverLimit(o) => ConnectorError::OverLimit(o),
+    }
 }
 
 /// Classifies an error status; `message` is the server's explanation (already extracted).
