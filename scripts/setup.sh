@@ -26,7 +26,7 @@ PACKAGES=(
   php8.2-zip php8.2-bz2 php8.2-ldap php8.2-opcache php8.2-bcmath
   mariadb-server mariadb-client xz-utils bc
   dbus gnome-keyring keyutils libdbus-1-dev
-  strace sqlite3 systemd
+  strace sqlite3 systemd time
 )
 
 missing=()
