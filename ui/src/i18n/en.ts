@@ -218,7 +218,7 @@ export const en = {
   "recovery.restart": "Restart Guichet",
   "recovery.nothingSaved": "Nothing could be read from this file. It was left as it is; a copy is in {backup}.",
   "recovery.startEmpty": "Start again with an empty database",
-  "recovery.startedEmpty": "Guichet starts again with an empty database. The damaged file stays in the backup folder.",
+  "recovery.startedEmpty": "Nothing could be read from the damaged file: Guichet starts again with an empty database. The damaged file is kept in {backup}.",
   "error.glpi_user_token_refused": "GLPI refused the user token: check the remote access key in your GLPI preferences and in Settings.",
   "error.glpi_login_refused": "GLPI refused the login or password. Check them in Settings.",
   "error.glpi_app_token_refused": "GLPI refused the application token (App-Token): ask the GLPI administrator for it (Setup > General > API).",

@@ -219,7 +219,7 @@ export const fr: Record<keyof typeof en, string> = {
   "recovery.restart": "Redémarrer Guichet",
   "recovery.nothingSaved": "Rien n’a pu être lu dans ce fichier. Il est laissé tel quel ; une copie est dans {backup}.",
   "recovery.startEmpty": "Repartir avec une base vide",
-  "recovery.startedEmpty": "Guichet repart avec une base vide. Le fichier endommagé reste dans le dossier de sauvegarde.",
+  "recovery.startedEmpty": "Rien n’a pu être lu dans le fichier endommagé : Guichet repart avec une base vide. Le fichier endommagé est gardé dans {backup}.",
   "error.glpi_user_token_refused": "GLPI a refusé le jeton utilisateur : vérifiez la clé d’accès distant dans vos préférences GLPI et dans les paramètres.",
   "error.glpi_login_refused": "GLPI a refusé l’identifiant ou le mot de passe. Vérifiez-les dans les paramètres.",
   "error.glpi_app_token_refused": "GLPI a refusé le jeton d’application (App-Token) : demandez-le à l’administrateur GLPI (Configuration > Générale > API).",

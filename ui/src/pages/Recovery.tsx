@@ -90,10 +90,10 @@ function RepairResult({ repair, onStartEmpty, busy }: { repair: StoreRepairView;
   if (!repair.readable) {
     return (
       <section>
-        <Status tone="warn">{t("recovery.nothingSaved", { backup: repair.backup })}</Status>
+        {/* Once replaced, "left as it is" is no longer true: only the new state is said. */}
+        <Status tone="warn">{t(repair.replaced ? "recovery.startedEmpty" : "recovery.nothingSaved", { backup: repair.backup })}</Status>
         {repair.replaced ? (
           <>
-            <p>{t("recovery.startedEmpty")}</p>
             {restart}
           </>
         ) : (

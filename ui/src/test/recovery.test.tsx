@@ -47,6 +47,7 @@ describe("recovery screen", { timeout: 20000 }, () => {
     await user.click(screen.getByRole("button", { name: "Repartir avec une base vide" }));
     expect(repair).toHaveBeenLastCalledWith(true);
     expect(await screen.findByText(/Guichet repart avec une base vide/)).toBeInTheDocument();
+    expect(screen.queryByText(/laissé tel quel/)).not.toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Redémarrer Guichet" })).toBeInTheDocument();
   });
 
