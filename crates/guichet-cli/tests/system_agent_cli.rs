@@ -294,8 +294,14 @@ fn load_credentials_as_systemd(store: &Path, into: &Path) {
     }
 }
 
+/// The two tests that connect to the shared RT as the same user: one checks that the kernel key
+/// store holds no entry for that account while the other, a person's connect, puts one there.
+/// Run in parallel, the first saw the second's entry (a flaky "nothing in the kernel key store").
+static ONE_ACCOUNT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn after_a_reboot_the_system_agent_still_authenticates_with_its_encrypted_credential() {
+    let _account = ONE_ACCOUNT.lock().unwrap_or_else(|e| e.into_inner());
     let Some(server) = rt() else { return };
     if !can_encrypt() {
         eprintln!("SKIP: systemd-creds cannot encrypt here (needs root and systemd 250+)");
@@ -427,6 +433,7 @@ fn after_a_reboot_the_system_agent_still_authenticates_with_its_encrypted_creden
 
 #[test]
 fn a_persons_secret_is_in_no_store_file_and_no_log_and_connect_says_it_will_not_survive_a_reboot() {
+    let _account = ONE_ACCOUNT.lock().unwrap_or_else(|e| e.into_inner());
     let Some(server) = rt() else { return };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
