@@ -117,9 +117,9 @@ pub fn parse_dpkg_query(text: &str) -> Vec<Software> {
     out
 }
 
-/// `Installed-Size` is in KiB (dpkg's documented unit).
+/// `Installed-Size` is in KiB (dpkg's documented unit); a size no disk could hold is unknown.
 fn kib_to_bytes(s: &str) -> Option<u64> {
-    s.trim().parse::<u64>().ok().map(|k| k * 1024)
+    s.trim().parse::<u64>().ok()?.checked_mul(1024)
 }
 
 /// The maintainer's name without the e-mail address: "Debian X Team <x@lists.debian.org>"
@@ -149,6 +149,17 @@ mod tests {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/dpkg/status"
     ));
+
+    /// Found by the fuzzer (inventory_packages): an `Installed-Size` past u64::MAX / 1024
+    /// overflowed the multiplication (a panic with overflow checks on).
+    #[test]
+    fn dpkg_installed_size_past_u64_is_unknown_not_an_overflow() {
+        let p = parse_dpkg_query("bash\tamd64\t5.2\t18014398509481985\tshells\n");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].size_bytes, None);
+        let p = parse_dpkg_query("bash\tamd64\t5.2\t18014398509481983\tshells\n");
+        assert_eq!(p[0].size_bytes, Some(18014398509481983 * 1024));
+    }
 
     #[test]
     fn glpi_dpkg_query_skips_config_files_packages() {
