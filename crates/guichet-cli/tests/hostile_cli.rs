@@ -196,6 +196,23 @@ fn endless_pages_stop_at_the_page_limit() {
     assert!(kib < RSS_LIMIT_KIB, "peak RSS {kib} KiB");
 }
 
+/// The other origin saw none of `secrets` (nothing at all, in fact) and the command said why it
+/// stopped.
+fn refused_without_leaking(seen: &str, out: &Output, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(
+            !seen.contains(secret),
+            "{secret} reached the other origin:\n{seen}"
+        );
+    }
+    assert!(seen.is_empty(), "requests followed the redirect:\n{seen}");
+    assert!(
+        stderr(out).contains("redirected to another server"),
+        "{}",
+        describe(out)
+    );
+}
+
 /// Connects with `args` and `stdin` to a server redirecting every request to a listener on
 /// another port; returns what reached the listener and the output of `connect`.
 fn through_a_redirect(args: &[&str], stdin: &str, v2: bool) -> (String, Output) {
@@ -220,22 +237,15 @@ fn glpi_app_token_does_not_follow_a_redirect() {
         "user-token-s3cret\napp-token-s3cret\n",
         false,
     );
-    for secret in [
-        "app-token-s3cret",
-        "user-token-s3cret",
-        "App-Token",
-        "Session-Token",
-    ] {
-        assert!(
-            !seen.contains(secret),
-            "{secret} reached the other origin:\n{seen}"
-        );
-    }
-    assert!(seen.is_empty(), "requests followed the redirect:\n{seen}");
-    assert!(
-        stderr(&out).contains("redirected to another server"),
-        "{}",
-        describe(&out)
+    refused_without_leaking(
+        &seen,
+        &out,
+        &[
+            "app-token-s3cret",
+            "user-token-s3cret",
+            "App-Token",
+            "Session-Token",
+        ],
     );
 }
 
@@ -253,22 +263,15 @@ fn oauth_password_is_not_resent_on_307() {
         "password-s3cret\nclient-s3cret\n",
         true,
     );
-    for secret in [
-        "password-s3cret",
-        "client-s3cret",
-        "client_secret",
-        "password=",
-    ] {
-        assert!(
-            !seen.contains(secret),
-            "{secret} reached the other origin:\n{seen}"
-        );
-    }
-    assert!(seen.is_empty(), "requests followed the redirect:\n{seen}");
-    assert!(
-        stderr(&out).contains("redirected to another server"),
-        "{}",
-        describe(&out)
+    refused_without_leaking(
+        &seen,
+        &out,
+        &[
+            "password-s3cret",
+            "client-s3cret",
+            "client_secret",
+            "password=",
+        ],
     );
 }
 
