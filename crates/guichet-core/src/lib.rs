@@ -17,6 +17,7 @@
 //! * Bundles: [`export_bundle`], [`import_bundle`], [`write_return_bundle`], [`inspect_bundle`].
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
 //! * A damaged store: [`check_store`], [`repair_store`] (backup, salvage, replacement).
+//! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
@@ -28,6 +29,7 @@ mod host;
 mod inventory_due;
 mod inventory_push;
 mod pass;
+mod policy;
 mod report;
 mod site_export;
 mod store_repair;
@@ -48,6 +50,7 @@ pub use inventory_push::{
     InventoryToPush,
 };
 pub use pass::{run_pass, sync_configured, SyncAttempt, SyncOutcome};
+pub use policy::{policy_path, read_policy, ActionSigner, Policy, PolicyError, POLICY_PATH};
 pub use report::{
     attachment_from_file, attachment_limit, file_report, reply, FiledReport, ProblemReport,
     SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,

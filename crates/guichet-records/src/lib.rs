@@ -10,6 +10,7 @@
 //! * What a server reports: [`RemoteTicketUpdate`], [`RemoteReply`], [`RemoteReplyFiles`],
 //!   [`RemoteFile`].
 //! * [`Article`] and [`ArticleImage`]: a knowledge-base article as a connector delivers it.
+//! * [`Diagnosis`], [`Finding`], [`CheckStatus`], [`Sentence`]: what "Check my computer" found.
 //! * [`BlobId`]: the content address of a file, the same in the store and in a bundle.
 //!
 //! Plain data with serde: no I/O, no SQL, no HTTP. Each enum has its one spelling (`as_str`,
@@ -17,12 +18,14 @@
 
 mod article;
 mod blob;
+mod diagnosis;
 mod outbox;
 mod remote;
 mod ticket;
 
 pub use article::{Article, ArticleImage};
 pub use blob::{BlobId, NotABlobId};
+pub use diagnosis::{CheckStatus, Diagnosis, Finding, Sentence};
 pub use outbox::{InventoryMode, OutboxEntry, OutboxKind, OutboxState};
 pub use remote::{RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate};
 pub use ticket::{

@@ -1,0 +1,12 @@
+//! The built-in checks, one file each. To add one: write its file (readings through
+//! `guichet-inventory`, a pure `evaluate` tested on recorded outputs, a `Check` impl), then
+//! list it in [`all_checks`] where it should appear on the page.
+
+use std::sync::Arc;
+
+use crate::Check;
+
+/// Every built-in check, in the order the page shows them.
+pub fn all_checks() -> Vec<Arc<dyn Check>> {
+    vec![]
+}
