@@ -102,7 +102,7 @@ impl Diagnosis {
             .iter()
             .filter(|f| f.status >= CheckStatus::Warning)
             .collect();
-        out.sort_by(|a, b| b.status.cmp(&a.status));
+        out.sort_by_key(|f| std::cmp::Reverse(f.status));
         out
     }
 
