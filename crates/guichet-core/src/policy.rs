@@ -35,6 +35,55 @@ pub struct Policy {
     pub action_signers: Vec<ActionSigner>,
 }
 
+/// Who sees the site administration and the scheduled agent on a machine WITHOUT a policy
+/// file: the groups whose members may already become root (`sudo` on Debian and Ubuntu, `wheel`
+/// on Fedora and Arch, `admin` on macOS and older Ubuntu). They could write the policy file
+/// themselves, so showing them the admin pages grants nothing new, while a plain user of an
+/// unmanaged machine sees only the self-service pages. A deployed file replaces this list.
+pub const ADMIN_GROUPS_WITHOUT_POLICY: [&str; 3] = ["sudo", "wheel", "admin"];
+
+impl Policy {
+    /// The policy of a machine where no file was deployed: [`ADMIN_GROUPS_WITHOUT_POLICY`] see
+    /// the admin pages, no action key is trusted.
+    pub fn without_file() -> Self {
+        Policy {
+            admin_groups: ADMIN_GROUPS_WITHOUT_POLICY.map(String::from).to_vec(),
+            ..Policy::default()
+        }
+    }
+
+    /// Whether a user in `user_groups` sees the site administration and the scheduled agent.
+    pub fn grants_admin(&self, user_groups: &[String]) -> bool {
+        self.everyone_admin || user_groups.iter().any(|g| self.admin_groups.contains(g))
+    }
+}
+
+/// The policy that decides who sees the admin pages: the file at `path`, or
+/// [`Policy::without_file`] when there is none.
+pub fn read_access_policy(path: &Path) -> Result<Policy, PolicyError> {
+    if !path.exists() {
+        return Ok(Policy::without_file());
+    }
+    read_policy(path)
+}
+
+/// The names of the groups the current user belongs to (`id -Gn`, POSIX: Linux and macOS);
+/// empty where that cannot be read (Windows, no `id`), so nobody gets the admin pages by group.
+pub fn current_user_groups() -> Vec<String> {
+    std::process::Command::new("id")
+        .arg("-Gn")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| parse_group_names(&String::from_utf8_lossy(&o.stdout)))
+        .unwrap_or_default()
+}
+
+/// Group names from `id -Gn`'s output: separated by white space.
+fn parse_group_names(text: &str) -> Vec<String> {
+    text.split_whitespace().map(String::from).collect()
+}
+
 /// Why the policy file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyError {
@@ -85,6 +134,54 @@ pub fn read_policy(path: &Path) -> Result<Policy, PolicyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn groups(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn admin_pages_go_to_members_of_an_admin_group_or_everyone_when_the_policy_says_so() {
+        let policy = Policy {
+            admin_groups: groups(&["it-staff"]),
+            ..Policy::default()
+        };
+        assert!(policy.grants_admin(&groups(&["users", "it-staff"])));
+        assert!(!policy.grants_admin(&groups(&["users", "sudo"])));
+        assert!(!policy.grants_admin(&[]));
+        let everyone = Policy {
+            everyone_admin: true,
+            ..Policy::default()
+        };
+        assert!(everyone.grants_admin(&[]));
+        assert!(!Policy::default().grants_admin(&groups(&["sudo"])));
+    }
+
+    #[test]
+    fn without_a_policy_file_the_machine_s_administrators_see_the_admin_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("policy.json");
+        let absent = read_access_policy(&path).unwrap();
+        assert!(absent.grants_admin(&groups(&["users", "sudo"])));
+        assert!(absent.grants_admin(&groups(&["wheel"])));
+        assert!(!absent.grants_admin(&groups(&["users", "audio"])));
+        assert!(absent.action_signers.is_empty());
+        // A deployed file, even an empty one, replaces the fallback.
+        std::fs::write(&path, "{}").unwrap();
+        assert!(!read_access_policy(&path)
+            .unwrap()
+            .grants_admin(&groups(&["sudo"])));
+    }
+
+    #[test]
+    fn group_names_are_read_from_id_s_output() {
+        assert_eq!(
+            parse_group_names("alice adm cdrom sudo\n"),
+            ["alice", "adm", "cdrom", "sudo"]
+        );
+        assert!(parse_group_names("").is_empty());
+        // The real command on this machine: the user's primary group at least.
+        assert!(!current_user_groups().is_empty());
+    }
 
     #[test]
     fn a_missing_policy_trusts_nobody_and_a_typo_is_an_error_not_silence() {
