@@ -57,6 +57,12 @@ fn main() {
             "agent_status",
             "agent_install",
             "agent_uninstall",
+            "report_solved",
+            "kb_suggest",
+            "fix_run",
+            "fix_plan",
+            "diagnose",
+            "user_access",
         ]),
     ))
     .expect("tauri build step");

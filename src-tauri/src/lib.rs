@@ -23,6 +23,7 @@ pub mod admin;
 pub mod agent;
 pub mod bundles;
 pub mod commands;
+pub mod diagnosis_view;
 pub mod dialogs;
 pub mod error;
 pub mod health;
@@ -33,6 +34,7 @@ pub mod log_file;
 pub mod logging;
 pub mod recovery;
 pub mod screenshot;
+pub mod self_help;
 pub mod service_desk;
 pub mod settings;
 pub mod startup;
@@ -104,6 +106,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::recovery::store_check,
             crate::recovery::store_repair,
             crate::recovery::app_restart,
+            diagnostics::report_solved,
+            diagnostics::kb_suggest,
+            diagnostics::fix_run,
+            diagnostics::fix_plan,
+            diagnostics::diagnose,
+            settings::user_access,
         ])
         .events(collect_events![
             state::InventoryProgress,

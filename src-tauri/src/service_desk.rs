@@ -159,11 +159,46 @@ pub enum SyncState {
     Error,
 }
 
+/// The one word for the app's connection, decided here once and worded by the UI's
+/// dictionaries (`connectivity.<id>`) and the tray in the same words: the header, the home page
+/// and the tray never disagree (they used to say "Offline" and "Online" at the same time when no
+/// service desk was set up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Connectivity {
+    /// The machine has no network (no default route).
+    NoNetwork,
+    /// No service desk is set up: everything stays on this computer.
+    NoDesk,
+    /// A service desk is set up and the network is up, but the desk did not answer.
+    DeskUnreachable,
+    /// The service desk answers (or nothing said otherwise yet).
+    Connected,
+}
+
+/// Which [`Connectivity`] applies. No network comes first (it is what the user can act on, and
+/// nothing can be reached without it), then a missing service desk, then a desk that did not
+/// answer the last attempt (`desk_answered == Some(false)`).
+pub fn connectivity(
+    network_up: bool,
+    desk_configured: bool,
+    desk_answered: Option<bool>,
+) -> Connectivity {
+    match (network_up, desk_configured, desk_answered) {
+        (false, _, _) => Connectivity::NoNetwork,
+        (true, false, _) => Connectivity::NoDesk,
+        (true, true, Some(false)) => Connectivity::DeskUnreachable,
+        (true, true, _) => Connectivity::Connected,
+    }
+}
+
 /// What the tray and the status bar show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct SyncStatus {
     /// State.
     pub state: SyncState,
+    /// The connection, in the one wording every place uses.
+    pub connectivity: Connectivity,
     /// Whether the network looks up.
     pub online: bool,
     /// Items waiting in the outbox.
@@ -363,6 +398,20 @@ pub enum TicketChange {
 mod tests {
     use super::*;
     use guichet_store::{RemoteReply, RemoteTicketUpdate, Store};
+
+    /// Regression: with no service desk set up, the header said "Offline" while the home page's
+    /// network card said "Online". Both now show this one state.
+    #[test]
+    fn no_service_desk_is_one_state_whatever_the_network_says_after_it() {
+        use Connectivity::*;
+        assert_eq!(connectivity(true, false, None), NoDesk);
+        assert_eq!(connectivity(true, false, Some(false)), NoDesk);
+        assert_eq!(connectivity(false, false, None), NoNetwork);
+        assert_eq!(connectivity(false, true, Some(true)), NoNetwork);
+        assert_eq!(connectivity(true, true, Some(false)), DeskUnreachable);
+        assert_eq!(connectivity(true, true, Some(true)), Connected);
+        assert_eq!(connectivity(true, true, None), Connected);
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -45,6 +45,7 @@ impl AppState {
             syncing: tokio::sync::Mutex::new(()),
             sync: std::sync::Mutex::new(SyncStatus {
                 state: SyncState::NotConfigured,
+                connectivity: crate::service_desk::Connectivity::NoDesk,
                 online: false,
                 queued: 0,
                 last_sync: None,

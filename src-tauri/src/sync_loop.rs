@@ -17,7 +17,9 @@ use tauri_specta::Event;
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::service_desk::{changes, SyncState, SyncStatus, TicketChange};
+use crate::service_desk::{
+    changes, connectivity, Connectivity, SyncState, SyncStatus, TicketChange,
+};
 use crate::settings::{self, AppSettings, ServerKind};
 use crate::state::{AppState, SyncChanged};
 
@@ -188,6 +190,9 @@ pub async fn run_once(app: &AppHandle) -> AppResult<SyncStatus> {
     let configured = settings::connector_config(&conf).is_some();
     let queued = state.store.outbox().await?.len() as u32;
     let status = publish(app, |s| {
+        // A desk that did not answer stays "unreachable" until it answers again.
+        let answered = (s.connectivity == Connectivity::DeskUnreachable).then_some(false);
+        s.connectivity = connectivity(online, configured, answered);
         s.online = online;
         s.queued = queued;
         s.state = match (configured, online) {
@@ -210,6 +215,7 @@ pub async fn run_once(app: &AppHandle) -> AppResult<SyncStatus> {
         s.queued = queued;
         match &result {
             Ok(()) => {
+                s.connectivity = Connectivity::Connected;
                 s.state = SyncState::Idle;
                 s.last_sync = Some(Utc::now());
                 s.last_error = None;
@@ -221,6 +227,7 @@ pub async fn run_once(app: &AppHandle) -> AppResult<SyncStatus> {
                     SyncState::Error
                 };
                 s.online = e.code != ErrorCode::Offline;
+                s.connectivity = connectivity(true, true, Some(s.online));
                 s.last_error = Some(e.message.clone());
             }
         }
@@ -289,7 +296,11 @@ pub fn spawn(app: AppHandle) {
                     tracing::debug!("background sync: {e}");
                 }
             } else if now_online != was_online {
-                publish(&app, |s| s.online = now_online);
+                publish(&app, |s| {
+                    s.online = now_online;
+                    let configured = s.state != SyncState::NotConfigured;
+                    s.connectivity = connectivity(now_online, configured, None);
+                });
             }
             was_online = now_online;
         }

@@ -6,7 +6,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 use tauri_specta::Event;
 
-use crate::service_desk::{SyncState, SyncStatus};
+use crate::service_desk::{Connectivity, SyncState, SyncStatus};
 use crate::state::{AppState, Navigate};
 
 const TRAY_ID: &str = "guichet-tray";
@@ -18,9 +18,10 @@ pub struct Labels {
     open: &'static str,
     sync_now: &'static str,
     quit: &'static str,
-    online: &'static str,
-    offline: &'static str,
-    not_configured: &'static str,
+    no_network: &'static str,
+    no_desk: &'static str,
+    desk_unreachable: &'static str,
+    connected: &'static str,
     syncing: &'static str,
     error: &'static str,
     queued: &'static str,
@@ -34,9 +35,10 @@ pub fn labels(locale: &str) -> Labels {
             open: "Ouvrir Guichet",
             sync_now: "Synchroniser maintenant",
             quit: "Quitter",
-            online: "En ligne",
-            offline: "Hors ligne",
-            not_configured: "Aucun serveur configuré",
+            no_network: "Pas de réseau",
+            no_desk: "Aucun service d’assistance configuré",
+            desk_unreachable: "Service d’assistance injoignable",
+            connected: "Connecté au service d’assistance",
             syncing: "Synchronisation…",
             error: "Erreur de synchronisation",
             queued: "en attente",
@@ -47,9 +49,10 @@ pub fn labels(locale: &str) -> Labels {
             open: "Open Guichet",
             sync_now: "Sync now",
             quit: "Quit",
-            online: "Online",
-            offline: "Offline",
-            not_configured: "No server configured",
+            no_network: "No network",
+            no_desk: "No service desk set up",
+            desk_unreachable: "Service desk unreachable",
+            connected: "Connected to the service desk",
             syncing: "Syncing…",
             error: "Sync error",
             queued: "queued",
@@ -57,14 +60,18 @@ pub fn labels(locale: &str) -> Labels {
     }
 }
 
-/// The status line: state, connectivity, queued items.
+/// The status line: connectivity (the UI's words for it), sync activity, queued items.
 pub fn status_line(l: &Labels, s: &SyncStatus) -> String {
-    let net = if s.online { l.online } else { l.offline };
+    let net = match s.connectivity {
+        Connectivity::NoNetwork => l.no_network,
+        Connectivity::NoDesk => l.no_desk,
+        Connectivity::DeskUnreachable => l.desk_unreachable,
+        Connectivity::Connected => l.connected,
+    };
     let state = match s.state {
-        SyncState::NotConfigured => Some(l.not_configured),
         SyncState::Syncing => Some(l.syncing),
         SyncState::Error => Some(l.error),
-        SyncState::Idle | SyncState::Offline => None,
+        SyncState::NotConfigured | SyncState::Idle | SyncState::Offline => None,
     };
     match state {
         Some(st) => format!("{net} · {st} · {} {}", s.queued, l.queued),
@@ -169,6 +176,7 @@ mod tests {
     fn status_line_says_connectivity_state_and_queue_in_the_users_language() {
         let s = SyncStatus {
             state: SyncState::Offline,
+            connectivity: Connectivity::NoNetwork,
             online: false,
             queued: 2,
             last_sync: None,
@@ -176,16 +184,37 @@ mod tests {
         };
         assert_eq!(
             status_line(&labels("fr-FR"), &s),
-            "Hors ligne · 2 en attente"
+            "Pas de réseau · 2 en attente"
         );
         let s = SyncStatus {
             state: SyncState::NotConfigured,
+            connectivity: Connectivity::NoDesk,
             online: true,
             ..s
         };
         assert_eq!(
             status_line(&labels("en_GB"), &s),
-            "Online · No server configured · 2 queued"
+            "No service desk set up · 2 queued"
         );
+    }
+
+    /// One word for one state: the tray says each connectivity state exactly as the UI's
+    /// dictionaries do (`connectivity.<id>` in ui/src/i18n/{fr,en}.ts).
+    #[test]
+    fn the_tray_words_connectivity_as_the_ui_dictionaries_do() {
+        for (dict, l) in [
+            (include_str!("../../ui/src/i18n/fr.ts"), labels("fr")),
+            (include_str!("../../ui/src/i18n/en.ts"), labels("en")),
+        ] {
+            for (id, word) in [
+                ("no_network", l.no_network),
+                ("no_desk", l.no_desk),
+                ("desk_unreachable", l.desk_unreachable),
+                ("connected", l.connected),
+            ] {
+                let entry = format!("\"connectivity.{id}\": \"{word}\"");
+                assert!(dict.contains(&entry), "missing {entry}");
+            }
+        }
     }
 }

@@ -1,13 +1,14 @@
 // The app shell: skip link, header (sync status, language, theme), navigation, and the page.
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Backend, LocaleChoice, StoreTrouble, SyncStatus, ThemeChoice } from "./backend/backend";
-import { AppCtx, PAGES, useApp, type PageId } from "./context";
+import { AppCtx, PAGES, useApp, visiblePages, type PageId } from "./context";
 import { rememberDisplay, rememberedDisplay, type Display } from "./display";
 import { I18nProvider, langFor, langOf, useI18n, type Lang } from "./i18n";
 import { Home } from "./pages/Home";
 // Only the first screen is in the start-up bundle; other pages load when first opened.
 const Report = lazy(() => import("./pages/Report").then((m) => ({ default: m.Report })));
 const Tickets = lazy(() => import("./pages/Tickets").then((m) => ({ default: m.Tickets })));
+const Check = lazy(() => import("./pages/Check").then((m) => ({ default: m.Check })));
 const Kb = lazy(() => import("./pages/Kb").then((m) => ({ default: m.Kb })));
 const InventoryPage = lazy(() => import("./pages/Inventory").then((m) => ({ default: m.InventoryPage })));
 const Admin = lazy(() => import("./pages/Admin").then((m) => ({ default: m.Admin })));
@@ -37,6 +38,9 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
   const [sync, setSync] = useState<SyncStatus | null>(null);
   // The local store did not open: the recovery screen replaces the app.
   const [trouble, setTrouble] = useState<StoreTrouble | null>(null);
+  // What the machine's policy shows this user (null: not known yet); nothing admin until it says so.
+  const [admin, setAdmin] = useState<boolean | null>(null);
+  const [article, setArticle] = useState<string | null>(null);
 
   useEffect(() => {
     const stop: (() => void)[] = [];
@@ -48,6 +52,7 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
       rememberDisplay(s);
     }).catch(() => {});
     backend.syncStatus().then(setSync).catch(() => {});
+    backend.userAccess().then((a) => setAdmin(a.admin)).catch(() => {});
     backend.onSyncChanged(setSync).then((u) => stop.push(u));
     backend.onNavigate((p) => PAGES.includes(p as PageId) && setPage(p as PageId)).then((u) => stop.push(u));
     return () => stop.forEach((u) => u());
@@ -62,7 +67,14 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
     document.documentElement.dataset.theme = theme;
   }, [lang, theme]);
 
-  const navigate = useCallback((p: PageId) => setPage(p), []);
+  const navigate = useCallback((p: PageId) => {
+    setArticle(null);
+    setPage(p);
+  }, []);
+  const openArticle = useCallback((id: string) => {
+    setArticle(id);
+    setPage("kb");
+  }, []);
   const applyLocale = useCallback((c: LocaleChoice) => setChoice(c), []);
   const applySaved = useCallback((locale: LocaleChoice, theme: ThemeChoice) => {
     setChoice(locale);
@@ -72,7 +84,7 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
 
   return (
     <I18nProvider lang={lang}>
-      <AppCtx.Provider value={{ backend, sync, navigate }}>
+      <AppCtx.Provider value={{ backend, sync, navigate, openArticle, article }}>
         {trouble ? (
           <Suspense fallback={null}>
             <Recovery trouble={trouble} />
@@ -80,6 +92,8 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
         ) : (
           <Shell
             page={page}
+            pages={visiblePages(admin === true)}
+            accessKnown={admin !== null}
             navigate={navigate}
             lang={lang}
             theme={theme}
@@ -95,6 +109,10 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
 
 interface ShellProps {
   page: PageId;
+  /** The pages this user may open (the policy decides on the admin ones). */
+  pages: PageId[];
+  /** Whether the policy's answer arrived (until then an admin page waits rather than shows home). */
+  accessKnown: boolean;
   navigate: (p: PageId) => void;
   lang: Lang;
   theme: ThemeChoice;
@@ -105,12 +123,15 @@ interface ShellProps {
   onSaved: (locale: LocaleChoice, theme: ThemeChoice) => void;
 }
 
-function Shell({ page, navigate, lang, theme, onLocale, onTheme, onSaved }: ShellProps) {
+function Shell({ page: asked, pages, accessKnown, navigate, lang, theme, onLocale, onTheme, onSaved }: ShellProps) {
+  // A page the policy does not grant (asked by the tray) shows home; before the answer, nothing.
+  const page = pages.includes(asked) ? asked : accessKnown ? "home" : null;
   const { t } = useI18n();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
 
   useEffect(() => {
+    if (!page) return;
     document.title = `${t(`nav.${page}`)} – Guichet`;
     // Moving focus to the new page's heading tells screen-reader users the page changed.
     if (first.current) {
@@ -145,7 +166,7 @@ function Shell({ page, navigate, lang, theme, onLocale, onTheme, onSaved }: Shel
       </header>
       <nav className="sidebar" aria-label={t("shell.nav")}>
         <ul>
-          {PAGES.map((p) => (
+          {pages.map((p) => (
             <li key={p}>
               <button
                 type="button"
@@ -163,6 +184,7 @@ function Shell({ page, navigate, lang, theme, onLocale, onTheme, onSaved }: Shel
       <main id="main" ref={main} tabIndex={-1} className="content">
         <Suspense fallback={<p role="status">{t("common.loading")}</p>}>
         {page === "home" && <Home />}
+        {page === "check" && <Check />}
         {page === "report" && <Report />}
         {page === "tickets" && <Tickets />}
         {page === "kb" && <Kb />}
@@ -181,8 +203,8 @@ function SyncPill() {
   const { sync } = useApp();
   if (!sync) return null;
   return (
-    <span className={`pill ${sync.online ? "pill-online" : "pill-offline"}`} id="sync-pill" role="status">
-      {sync.online ? t("sync.online") : t("sync.offline")}
+    <span className={`pill ${sync.connectivity === "connected" ? "pill-online" : "pill-offline"}`} id="sync-pill" role="status">
+      {t(`connectivity.${sync.connectivity}`)}
       {" · "}
       {t("sync.queued", { n: sync.queued })}
     </span>

@@ -180,6 +180,24 @@ export const commands = {
 	storeRepair: (startEmpty: boolean) => typedError<StoreRepairView, AppError>(__TAURI_INVOKE("store_repair", { startEmpty })),
 	/**  Restarts the app (on the repaired store). */
 	appRestart: () => __TAURI_INVOKE<void>("app_restart"),
+	/**  "This solved my problem": the report closes without a ticket; counted locally. */
+	reportSolved: (title: string, article: string | null) => typedError<null, AppError>(__TAURI_INVOKE("report_solved", { title, article })),
+	/**  Articles matching a report's title as it is typed (offline). */
+	kbSuggest: (title: string) => typedError<SuggestionView[], AppError>(__TAURI_INVOKE("kb_suggest", { title })),
+	/**  Runs the fix-it action `id` once the user confirmed its plan; how it went. */
+	fixRun: (id: string) => typedError<OutcomeView, AppError>(__TAURI_INVOKE("fix_run", { id })),
+	/**  What the fix-it action `id` would do, shown before the user confirms. */
+	fixPlan: (id: string) => typedError<PlanView, AppError>(__TAURI_INVOKE("fix_plan", { id })),
+	/**
+	 *  Runs every check ("Check my computer", and when a report starts), with the articles
+	 *  suggested for what failed.
+	 */
+	diagnose: () => typedError<DiagnosisView, AppError>(__TAURI_INVOKE("diagnose")),
+	/**
+	 *  What the machine's policy lets the current user see. A policy file that cannot be read
+	 *  grants nothing (and is logged): a typo must not open the admin pages to everyone.
+	 */
+	userAccess: () => __TAURI_INVOKE<UserAccess>("user_access"),
 };
 
 /** Events */
@@ -604,6 +622,9 @@ export type ChangeView = {
 	after: string | null,
 };
 
+/**  How a check came out, from best to worst. */
+export type CheckStatusView = "ok" | "unknown" | "warning" | "problem";
+
 /**  Something that could not be collected. */
 export type CollectIssue = {
 	/**  Category concerned. */
@@ -665,6 +686,34 @@ export type ConnectionCheck = {
 	server: string | null,
 	/**  What went wrong, in English. */
 	detail: string | null,
+};
+
+/**
+ *  The one word for the app's connection, decided here once and worded by the UI's
+ *  dictionaries (`connectivity.<id>`) and the tray in the same words: the header, the home page
+ *  and the tray never disagree (they used to say "Offline" and "Online" at the same time when no
+ *  service desk was set up).
+ */
+export type Connectivity = 
+/**  The machine has no network (no default route). */
+"no_network" | 
+/**  No service desk is set up: everything stays on this computer. */
+"no_desk" | 
+/**  A service desk is set up and the network is up, but the desk did not answer. */
+"desk_unreachable" | 
+/**  The service desk answers (or nothing said otherwise yet). */
+"connected";
+
+/**  A whole run of the checks, with the articles suggested for what failed. */
+export type DiagnosisView = {
+	/**  When the run started. */
+	taken_at: string,
+	/**  How long it took, in milliseconds. */
+	elapsed_ms: number,
+	/**  Every finding, in the order of the checks. */
+	findings: FindingView[],
+	/**  Articles for the warnings and problems. */
+	suggestions: SuggestionView[],
 };
 
 /**  What the diagnostics page shows. */
@@ -765,6 +814,24 @@ export type FieldValue =
 { kind: "date"; value: string } | 
 /**  Several short values (addresses, members…). */
 { kind: "list"; value: string[] };
+
+/**  What one check found about one subject. */
+export type FindingView = {
+	/**  The check's dotted id (`storage.free`). */
+	check: string,
+	/**  What was looked at (`/home`), when the check covers several things. */
+	subject: string | null,
+	/**  How it came out. */
+	status: CheckStatusView,
+	/**  The measured value with its unit. */
+	measured: string | null,
+	/**  The threshold it was compared with. */
+	threshold: string | null,
+	/**  What it means, for the user. */
+	sentence: SentenceView,
+	/**  Fix-it actions that address it. */
+	fixes: string[],
+};
 
 /**  One snapshot of a machine's history. */
 export type HistoryRow = {
@@ -931,6 +998,20 @@ export type OAuthSecrets = {
 	inventory_client_secret: string | null,
 };
 
+/**  How a fix-it run went. */
+export type OutcomeView = {
+	/**  The action's id. */
+	action: string,
+	/**  When it started. */
+	started_at: string,
+	/**  How long it took, in milliseconds. */
+	elapsed_ms: number,
+	/**  Whether it did what it said. */
+	succeeded: boolean,
+	/**  What it printed or did. */
+	output: string,
+};
+
 /**  A step of the page's start-up, as the page measured it. */
 export type PageStep = {
 	/**  What was done: "navigation", "script", "rendered", "frame". */
@@ -940,6 +1021,22 @@ export type PageStep = {
 	 *  plus `performance.now()`).
 	 */
 	epochMs: number,
+};
+
+/**  What a fix-it action will do, shown before it runs. */
+export type PlanView = {
+	/**  The action's id. */
+	action: string,
+	/**  Its title. */
+	title: SentenceView,
+	/**  Each thing it will do, with the figures. */
+	steps: SentenceView[],
+	/**  Whether it needs the network. */
+	needs_network: boolean,
+	/**  Who published it (`None`: built into Guichet). */
+	publisher: string | null,
+	/**  Nothing to do: no button is offered. */
+	nothing_to_do: boolean,
 };
 
 /**  Why a bundle was refused, as the UI shows it. */
@@ -967,6 +1064,14 @@ export type SectionView = {
 	category: CategoryId,
 	/**  Its items (one for single-record categories such as the OS). */
 	items: ItemView[],
+};
+
+/**  One sentence in both languages. */
+export type SentenceView = {
+	/**  French. */
+	fr: string,
+	/**  English. */
+	en: string,
 };
 
 /**  Which service desk Guichet talks to. */
@@ -1064,6 +1169,16 @@ export type StoreTrouble = {
 	reason: string,
 };
 
+/**  A knowledge-base article suggested for a failing check or a report's title. */
+export type SuggestionView = {
+	/**  The check it is suggested for; `None` when it matched a title. */
+	check: string | null,
+	/**  The article's id, as the knowledge-base page opens it. */
+	id: string,
+	/**  Its title. */
+	title: string,
+};
+
 /**  The sync status changed. */
 export type SyncChanged = SyncStatus;
 
@@ -1080,6 +1195,8 @@ export type SyncState =
 export type SyncStatus = {
 	/**  State. */
 	state: SyncState,
+	/**  The connection, in the one wording every place uses. */
+	connectivity: Connectivity,
 	/**  Whether the network looks up. */
 	online: boolean,
 	/**  Items waiting in the outbox. */
@@ -1188,6 +1305,16 @@ export type UnitFile = {
 
 /**  How urgent a problem is, as the user sees it. */
 export type Urgency = "low" | "medium" | "high";
+
+/**  What this user may see beyond the self-service pages. */
+export type UserAccess = {
+	/**
+	 *  The site administration and the scheduled agent: granted by the machine's policy
+	 *  (`everyone_admin`, or membership of one of its `admin_groups`; without a policy file,
+	 *  the machine's administrators: see `guichet_core::ADMIN_GROUPS_WITHOUT_POLICY`).
+	 */
+	admin: boolean,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

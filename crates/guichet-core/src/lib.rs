@@ -50,8 +50,8 @@ pub use inventory_push::{
     InventoryToPush,
 };
 pub use pass::{run_pass, sync_configured, SyncAttempt, SyncOutcome};
-pub use policy::{policy_path, read_policy, ActionSigner, Policy, PolicyError, POLICY_PATH};
 pub use policy::{current_user_groups, read_access_policy, ADMIN_GROUPS_WITHOUT_POLICY};
+pub use policy::{policy_path, read_policy, ActionSigner, Policy, PolicyError, POLICY_PATH};
 pub use report::{
     attachment_from_file, attachment_limit, file_report, reply, FiledReport, ProblemReport,
     SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,

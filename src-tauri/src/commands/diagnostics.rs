@@ -1,12 +1,64 @@
-//! Diagnostics commands: the OS locale, the diagnostics page, the start-up timeline's signals
-//! and the logs.
+//! Diagnostics commands: "Check my computer" (the checks, the articles they suggest, the fix-it
+//! actions with their plan first), the suggestions while a report's title is typed and "this
+//! solved my problem", then the OS locale, the about page's facts, the start-up timeline's
+//! signals and the logs.
 
 use chrono::Utc;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
+use crate::diagnosis_view::{diagnosis_view, DiagnosisView, OutcomeView, PlanView, SuggestionView};
 use crate::error::AppResult;
+use crate::self_help;
 use crate::state::AppState;
+
+/// How many articles a diagnosis or a title suggests at most.
+const SUGGESTIONS: usize = 5;
+
+/// Runs every check ("Check my computer", and when a report starts), with the articles
+/// suggested for what failed.
+#[tauri::command]
+#[specta::specta]
+pub async fn diagnose(state: State<'_, AppState>) -> AppResult<DiagnosisView> {
+    let d = self_help::diagnose(&state.store, Utc::now()).await?;
+    let suggestions = self_help::suggestions(&state.store, &d, SUGGESTIONS).await;
+    Ok(diagnosis_view(d, suggestions))
+}
+
+/// What the fix-it action `id` would do, shown before the user confirms.
+#[tauri::command]
+#[specta::specta]
+pub async fn fix_plan(id: String) -> AppResult<PlanView> {
+    Ok(self_help::plan_fix(id, Utc::now()).await?.into())
+}
+
+/// Runs the fix-it action `id` once the user confirmed its plan; how it went.
+#[tauri::command]
+#[specta::specta]
+pub async fn fix_run(id: String) -> AppResult<OutcomeView> {
+    Ok(self_help::run_fix(id, Utc::now()).await?.into())
+}
+
+/// Articles matching a report's title as it is typed (offline).
+#[tauri::command]
+#[specta::specta]
+pub async fn kb_suggest(
+    state: State<'_, AppState>,
+    title: String,
+) -> AppResult<Vec<SuggestionView>> {
+    self_help::suggest_for_title(&state.store, &title, SUGGESTIONS).await
+}
+
+/// "This solved my problem": the report closes without a ticket; counted locally.
+#[tauri::command]
+#[specta::specta]
+pub async fn report_solved(
+    state: State<'_, AppState>,
+    title: String,
+    article: Option<String>,
+) -> AppResult<()> {
+    self_help::record_deflection(&state.store, Utc::now(), &title, article.as_deref()).await
+}
 
 /// What the diagnostics page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

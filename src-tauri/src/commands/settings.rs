@@ -140,3 +140,28 @@ pub fn sync_status(state: State<'_, AppState>) -> SyncStatus {
 pub async fn sync_now(app: AppHandle) -> AppResult<SyncStatus> {
     crate::sync_loop::run_once(&app).await
 }
+
+/// What this user may see beyond the self-service pages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct UserAccess {
+    /// The site administration and the scheduled agent: granted by the machine's policy
+    /// (`everyone_admin`, or membership of one of its `admin_groups`; without a policy file,
+    /// the machine's administrators: see `guichet_core::ADMIN_GROUPS_WITHOUT_POLICY`).
+    pub admin: bool,
+}
+
+/// What the machine's policy lets the current user see. A policy file that cannot be read
+/// grants nothing (and is logged): a typo must not open the admin pages to everyone.
+#[tauri::command]
+#[specta::specta]
+pub fn user_access() -> UserAccess {
+    let path = guichet_core::policy_path();
+    let admin = match guichet_core::read_access_policy(&path) {
+        Ok(policy) => policy.grants_admin(&guichet_core::current_user_groups()),
+        Err(e) => {
+            tracing::warn!("{e}");
+            false
+        }
+    };
+    UserAccess { admin }
+}

@@ -21,6 +21,11 @@ import type {
   Connection,
   ConnectionCheck,
   Diagnostics,
+  DiagnosisView,
+  OutcomeView,
+  PlanView,
+  SuggestionView,
+  UserAccess,
   DiffView,
   ErrorCode,
   ExportFormat,
@@ -107,6 +112,19 @@ export interface Backend {
   onSyncChanged(cb: (s: SyncStatus) => void): Promise<Unlisten>;
   /** The tray asks for a page. */
   onNavigate(cb: (page: string) => void): Promise<Unlisten>;
+  // Self-help: "Check my computer", suggestions, fix-it actions
+  /** Runs every check; with the articles suggested for what failed. */
+  diagnose(): Promise<DiagnosisView>;
+  /** What a fix-it action would do, shown before the user confirms. */
+  fixPlan(id: string): Promise<PlanView>;
+  /** Runs a fix-it action the user confirmed. */
+  fixRun(id: string): Promise<OutcomeView>;
+  /** Articles matching a report's title as it is typed (offline). */
+  kbSuggest(title: string): Promise<SuggestionView[]>;
+  /** "This solved my problem": no ticket; counted locally. */
+  reportSolved(title: string, article: string | null): Promise<void>;
+  /** What the machine's policy lets this user see (site admin, scheduled agent). */
+  userAccess(): Promise<UserAccess>;
   // Diagnostics
   osLocale(): Promise<string>;
   diagnostics(): Promise<Diagnostics>;

@@ -16,6 +16,7 @@ import type {
   TicketThread,
 } from "../bindings";
 import { BackendError, type Backend, type Unlisten } from "./backend";
+import { createSelfHelp, DISK_ARTICLE, type SelfHelpOptions } from "./fakeSelfHelp";
 
 const T0 = "2026-11-23T09:15:00Z";
 
@@ -99,6 +100,7 @@ const ARTICLES: Article[] = [
     body_html: "<p>Choisissez le réseau <code>Invites</code> et saisissez le code affiché à l’accueil.</p>",
     updated_at: "2026-11-01T08:00:00Z",
   },
+  DISK_ARTICLE,
 ];
 
 function hit(a: Article, query: string): ArticleHit {
@@ -106,7 +108,7 @@ function hit(a: Article, query: string): ArticleHit {
   return { id: a.id, title: a.title, summary: text.slice(0, 80), category: a.category, snippet: query ? text.slice(0, 60) : "" };
 }
 
-export interface FakeOptions {
+export interface FakeOptions extends SelfHelpOptions {
   online?: boolean;
   /** The store did not open: the app shows the recovery screen. A reason of
    *  "file is not a database" makes the repair save nothing. */
@@ -131,7 +133,9 @@ function sampleManifest(kind: "outgoing" | "return"): BundleManifestView {
 const UNIT_DIR = "/home/user/.config/systemd/user";
 
 /** A fresh fake backend; every call is async like the real one. */
-export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: TicketThread[]; saved: string[] } {
+export function createFakeBackend(
+  opts: FakeOptions = {},
+): Backend & { tickets: TicketThread[]; saved: string[]; deflections: { title: string; article: string | null }[]; fixesRun: string[] } {
   let settings: AppSettings = {
     locale: "system",
     theme: "system",
@@ -202,7 +206,14 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
   ];
   /** Names of the files saved through `attachmentSave` (for tests). */
   const saved: string[] = [];
-  let sync: SyncStatus = { state: opts.online === false ? "offline" : "not_configured", online: opts.online !== false, queued: 0, last_sync: null, last_error: null };
+  let sync: SyncStatus = {
+    state: opts.online === false ? "offline" : "not_configured",
+    connectivity: opts.online === false ? "no_network" : "no_desk",
+    online: opts.online !== false,
+    queued: 0,
+    last_sync: null,
+    last_error: null,
+  };
   const listen = <T,>(set: Set<(v: T) => void>, cb: (v: T) => void): Promise<Unlisten> => {
     set.add(cb);
     return Promise.resolve(() => set.delete(cb));
@@ -237,9 +248,14 @@ export function createFakeBackend(opts: FakeOptions = {}): Backend & { tickets: 
   ];
   let timerInstalled = false;
 
+  const selfHelp = createSelfHelp(ARTICLES, opts);
+
   return {
     tickets,
     saved,
+    deflections: selfHelp.deflections,
+    fixesRun: selfHelp.fixesRun,
+    ...selfHelp.methods,
     async inventoryCollect() {
       const cats = ["os", "memory", "network"] as const;
       cats.forEach((c, i) => progress.forEach((cb) => cb({ done: i + 1, total: cats.length, category: c })));

@@ -1,5 +1,5 @@
 // French and English: dictionaries with identical keys (TypeScript and a test enforce it),
-// `t(key, vars)` with {name} placeholders, and locale-aware dates, sizes and durations (Intl).
+// `t(key, vars)` with {name} placeholders and plural forms ({n:one|other}, Intl.PluralRules), and locale-aware dates, sizes and durations (Intl).
 import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { en } from "./en";
 import { fr } from "./fr";
@@ -10,9 +10,25 @@ export { langFor, langOf, type Lang } from "../locale";
 export type MessageKey = keyof typeof en;
 export const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };
 
+const pluralRules: Partial<Record<Lang, Intl.PluralRules>> = {};
+
+/** "one" or "other" for the count `n` in `lang` (French: 0 and 1 are singular). Categories
+ *  beyond these two (French "many" for millions) take the "other" form. */
+export function pluralCategory(lang: Lang, n: number): "one" | "other" {
+  const rules = (pluralRules[lang] ??= new Intl.PluralRules(lang));
+  return rules.select(n) === "one" ? "one" : "other";
+}
+
+/** Fills `{name}` placeholders and chooses plural forms: `{n:article|articles}` is "article"
+ *  when `n` is singular in `lang`, else "articles". */
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   const text = dictionaries[lang][key] ?? key;
-  return vars ? text.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`)) : text;
+  if (!vars) return text;
+  return text
+    .replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (whole, k: string, one: string, other: string) =>
+      typeof vars[k] === "number" ? (pluralCategory(lang, vars[k] as number) === "one" ? one : other) : whole,
+    )
+    .replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 }
 
 /** Whether a dynamic key (built from data, e.g. `field.${name}`) is translated. */

@@ -29,6 +29,9 @@ export function Home() {
         <button type="button" id="report-big" className="btn btn-primary btn-big" onClick={() => navigate("report")}>
           {t("home.report")}
         </button>
+        <button type="button" id="check-big" className="btn btn-big" onClick={() => navigate("check")}>
+          {t("home.check")}
+        </button>
       </div>
 
       <h2>{t("home.health")}</h2>
@@ -65,7 +68,8 @@ export function Home() {
           </li>
           <li className="card">
             <h3>{t("home.network")}</h3>
-            <p>{health.online ? t("sync.online") : t("sync.offline")}</p>
+            {/* The same word as the header's (one state, one wording). */}
+            <p id="home-connectivity">{sync ? t(`connectivity.${sync.connectivity}`) : t("common.loading")}</p>
             {health.addresses.length ? <p className="muted">{health.addresses.join(", ")}</p> : null}
           </li>
           <li className="card">

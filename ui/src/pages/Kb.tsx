@@ -56,7 +56,7 @@ function LinkOut({ address, onDone }: { address: string; onDone: () => void }) {
 export function Kb() {
   const i = useI18n();
   const { t } = i;
-  const { backend } = useApp();
+  const { backend, article: asked } = useApp();
   const [query, setQuery] = useState("");
   const [hits, setHits] = useState<ArticleHit[] | null>(null);
   const [cats, setCats] = useState<ArticleCategory[]>([]);
@@ -78,6 +78,11 @@ export function Kb() {
   }, [backend, query, category]);
 
   const openArticle = (id: string) => backend.kbArticle(id).then(setArticle, setError);
+
+  // Opened from a suggestion ("Check my computer", the report form): that article first.
+  useEffect(() => {
+    if (asked) backend.kbArticle(asked).then(setArticle, setError);
+  }, [backend, asked]);
 
   if (article) {
     return (

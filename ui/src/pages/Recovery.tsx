@@ -110,7 +110,7 @@ function RepairResult({ repair, onStartEmpty, busy }: { repair: StoreRepairView;
   return (
     <section>
       <Status tone={lost > 0 ? "warn" : "ok"}>
-        {t(lost > 0 ? "recovery.repairedLost" : "recovery.repaired", { n: formatNumber(lang, lost), backup: repair.backup })}
+        {t(lost > 0 ? "recovery.repairedLost" : "recovery.repaired", { n: lost, backup: repair.backup })}
       </Status>
       <table>
         <caption>{t("recovery.tables")}</caption>

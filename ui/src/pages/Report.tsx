@@ -1,12 +1,16 @@
 // Report a problem: title, description, category, urgency, attachments (picker, drag and drop,
-// screenshot), "include my system information" with the exact text previewed. Works offline:
-// the report is queued and the page says so.
+// screenshot), "include my system information" with the exact text previewed. The computer is
+// checked as the report starts (the result previewed and attached), and articles matching the
+// title appear as it is typed: "This solved my problem" closes the report without a ticket.
+// Works offline: the report is queued and the page says so.
 import { useEffect, useState, type FormEvent } from "react";
-import type { TicketSummary, Urgency } from "../backend/backend";
+import type { DiagnosisView, TicketSummary, Urgency } from "../backend/backend";
 import { ErrorNote, PendingFiles, Status } from "../components/common";
 import { useApp } from "../context";
 import { useFileDrafts } from "../hooks/useFileDrafts";
+import { diagnosisText } from "../diagnosis";
 import { hasKey, useI18n } from "../i18n";
+import { DiagnosisPreview, TitleSuggestions, useTitleSuggestions } from "./ReportHelp";
 
 const URGENCIES: Urgency[] = ["low", "medium", "high"];
 
@@ -26,12 +30,23 @@ export function Report() {
   const [titleMissing, setTitleMissing] = useState(false);
   const [sent, setSent] = useState<TicketSummary | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [diagnosis, setDiagnosis] = useState<DiagnosisView | null>(null);
+  const [diagnosisErr, setDiagnosisErr] = useState<unknown>(null);
+  const [includeDiagnosis, setIncludeDiagnosis] = useState(true);
+  const [solved, setSolved] = useState(false);
+  const suggestions = useTitleSuggestions(title);
   const { files: attachments, setFiles: setAttachments, add, screenshot } = useFileDrafts(backend, setError);
 
   useEffect(() => {
     backend.ticketCategories().then(setCategories).catch(() => setCategories(["other"]));
     backend.systemInfoPreview().then((p) => setPreview(p.text)).catch(() => setPreview(null));
+    // The check runs as the report starts: its result goes with the report.
+    backend.diagnose().then(setDiagnosis, setDiagnosisErr);
   }, [backend]);
+
+  const solvedBy = (article: string) => {
+    backend.reportSolved(title.trim(), article).then(() => setSolved(true), setError);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -43,7 +58,8 @@ export function Report() {
     setBusy(true);
     setError(null);
     try {
-      const description_ = includeInfo && preview ? `${description}\n\n--\n${preview}` : description;
+      let description_ = includeInfo && preview ? `${description}\n\n--\n${preview}` : description;
+      if (includeDiagnosis && diagnosis) description_ = `${description_}\n\n--\n${diagnosisText(diagnosis)}`;
       const created = await backend.ticketCreate({
         title: title.trim(),
         description: description_,
@@ -59,6 +75,24 @@ export function Report() {
       setBusy(false);
     }
   };
+
+  if (solved) {
+    return (
+      <section aria-labelledby="page-title">
+        <h1 id="page-title" tabIndex={-1}>
+          {t("report.title")}
+        </h1>
+        <Status tone="ok">
+          <span id="report-result">{t("report.solvedDone")}</span>
+        </Status>
+        <div className="actions">
+          <button type="button" className="btn btn-primary" onClick={() => navigate("home")}>
+            {t("report.backHome")}
+          </button>
+        </div>
+      </section>
+    );
+  }
 
   if (sent) {
     return (
@@ -117,6 +151,7 @@ export function Report() {
               {t("report.titleRequired")}
             </p>
           ) : null}
+          <TitleSuggestions suggestions={suggestions} onSolved={solvedBy} />
         </div>
         <div className="field">
           <label htmlFor="report-description">{t("report.fieldDescription")}</label>
@@ -187,6 +222,14 @@ export function Report() {
               <pre id="sysinfo-preview">{preview ?? t("common.loading")}</pre>
             </details>
           ) : null}
+        </div>
+
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" id="include-diagnosis" checked={includeDiagnosis} onChange={(e) => setIncludeDiagnosis(e.target.checked)} />
+            {t("report.includeDiagnosis")}
+          </label>
+          {includeDiagnosis ? <DiagnosisPreview d={diagnosis} error={diagnosisErr} /> : null}
         </div>
 
         <div id="report-error">{error ? <ErrorNote error={error} /> : null}</div>

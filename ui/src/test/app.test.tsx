@@ -104,9 +104,9 @@ describe("tickets", () => {
 describe("knowledge base", () => {
   it("searches as you type and opens an article", async () => {
     const { user } = setup("kb");
-    expect(await screen.findByText("3 article(s)")).toBeInTheDocument();
+    expect(await screen.findByText("4 articles")).toBeInTheDocument();
     await user.type(screen.getByLabelText("Search the help articles"), "password");
-    expect(await screen.findByText("1 article(s)")).toBeInTheDocument();
+    expect(await screen.findByText("1 article")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Reset your password" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Reset your password" })).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "self-service portal" })).toBeInTheDocument();
@@ -134,7 +134,7 @@ describe("knowledge base", () => {
   it("filters by category", async () => {
     const { user } = setup("kb");
     await user.click(await screen.findByRole("button", { name: "Réseau (1)" }));
-    expect(await screen.findByText("1 article(s)")).toBeInTheDocument();
+    expect(await screen.findByText("1 article")).toBeInTheDocument();
     expect(screen.getByText("Wi-Fi: se connecter au réseau invité")).toBeInTheDocument();
   });
 });
@@ -331,14 +331,14 @@ describe("about", () => {
 describe("site admin", () => {
   it("imports machines, filters the list, opens a machine's history", async () => {
     const { user } = setup("admin");
-    expect(await screen.findByText("1 machine(s)")).toBeInTheDocument();
+    expect(await screen.findByText("1 machine")).toBeInTheDocument();
     await user.type(screen.getByLabelText("Location of the imported machines (optional)"), "Salle 2");
     await user.click(screen.getByRole("button", { name: "Import inventory files…" }));
-    expect(await screen.findByText(/1 file\(s\) imported/)).toBeInTheDocument();
-    expect(await screen.findByText("2 machine(s)")).toBeInTheDocument();
+    expect(await screen.findByText(/1 file imported/)).toBeInTheDocument();
+    expect(await screen.findByText("2 machines")).toBeInTheDocument();
     await user.type(screen.getByLabelText("Less memory than (GiB)"), "6");
     await user.click(screen.getByRole("button", { name: "Search" }));
-    expect(await screen.findByText("1 machine(s)")).toBeInTheDocument();
+    expect(await screen.findByText("1 machine")).toBeInTheDocument();
     const table = screen.getByRole("table");
     expect(within(table).getByText("Salle 2")).toBeInTheDocument();
     await user.click(within(table).getByRole("button", { name: "pc-import-2" }));
@@ -386,7 +386,7 @@ describe("site admin", () => {
     const img = await screen.findByRole("img", { name: "QR label of equipment #1" });
     expect(img.getAttribute("src")).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
     await user.click(screen.getByRole("button", { name: "Save the label…" }));
-    expect(await screen.findByText("1 label(s) saved to /home/user/label-1.html")).toBeInTheDocument();
+    expect(await screen.findByText("1 label saved to /home/user/label-1.html")).toBeInTheDocument();
     const saveSelection = screen.getByRole("button", { name: "Save labels of the selection…" });
     expect(saveSelection).toBeDisabled();
     await user.click(screen.getByRole("checkbox", { name: "Select equipment #1" }));
@@ -406,11 +406,11 @@ describe("site admin", () => {
     expect(await screen.findByText(/Signed with the key enrolled for this machine/)).toBeInTheDocument();
     const manifest = document.getElementById("bundle-manifest")!;
     expect(within(manifest).getByText("pc-annexe-2026-11-20-08-00-00")).toBeInTheDocument();
-    expect(within(manifest).getByText(/2 ticket\(s\), 1 reply\(ies\), 1 inventory\(ies\), 3 site change\(s\), 4 queued item/)).toBeInTheDocument();
-    expect(within(manifest).getByText("Format, 2 checksum(s) and signature verified")).toBeInTheDocument();
+    expect(within(manifest).getByText(/2 tickets, 1 reply, 1 inventory, 3 site changes, 4 queued items/)).toBeInTheDocument();
+    expect(within(manifest).getByText("Format, 2 checksums and signature verified")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Import" }));
     expect(await screen.findByText(/the bundle is applied and its items are queued for the next sync/)).toBeInTheDocument();
-    expect(screen.getByText(/4 item\(s\) queued/)).toBeInTheDocument();
+    expect(screen.getByText(/4 items queued/)).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Import" }));
     expect(await screen.findByText(/already imported: nothing was applied again/)).toBeInTheDocument();
     await user.clear(file);

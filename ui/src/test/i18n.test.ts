@@ -9,7 +9,7 @@ import { BackendError, GLPI_ERROR_CODES, glpiErrorCode } from "../backend/backen
 import { PAGES } from "../context";
 import { en } from "../i18n/en";
 import { fr } from "../i18n/fr";
-import { formatBytes, formatDuration, translate } from "../i18n";
+import { formatBytes, formatDuration, pluralCategory, translate } from "../i18n";
 
 const SRC = join(__dirname, "..");
 
@@ -42,7 +42,8 @@ describe("dictionaries", () => {
   });
 
   it("placeholders match between languages", () => {
-    const ph = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort().join();
+    // The variables each message uses, whether as a value ({n}) or to choose a plural ({n:a|b}).
+    const ph = (s: string) => [...new Set([...s.matchAll(/\{(\w+)(?::[^{}]*)?\}/g)].map((m) => m[1]))].sort().join();
     for (const k of Object.keys(en) as (keyof typeof en)[]) expect(ph(fr[k]), k).toBe(ph(en[k]));
   });
 
@@ -118,5 +119,23 @@ describe("locale formatting", () => {
     expect(formatDuration("en", 3 * 86400 + 5 * 3600 + 60)).toBe("3d 5h");
     expect(formatDuration("fr", 3 * 86400 + 5 * 3600).replace(/\s/g, " ")).toBe("3j 5h");
     expect(translate("fr", "sync.queued", { n: 2 })).toBe("2 en attente");
+  });
+});
+
+describe("plural forms", () => {
+  it("0, 1 and 2 take the right form in both languages (French: 0 and 1 are singular)", () => {
+    const counts = [0, 1, 2];
+    expect(counts.map((n) => translate("en", "kb.results", { n }))).toEqual(["0 articles", "1 article", "2 articles"]);
+    expect(counts.map((n) => translate("fr", "kb.results", { n }))).toEqual(["0 article", "1 article", "2 articles"]);
+    expect(counts.map((n) => translate("fr", "admin.importedCount", { n }))).toEqual(["0 fichier importé.", "1 fichier importé.", "2 fichiers importés."]);
+    expect(counts.map((n) => translate("en", "recovery.problems", { n }))).toEqual(["0 problems found", "1 problem found", "2 problems found"]);
+    expect(counts.map((n) => pluralCategory("fr", n))).toEqual(["one", "one", "other"]);
+    expect(counts.map((n) => pluralCategory("en", n))).toEqual(["other", "one", "other"]);
+    // Several counts in one message, each with its own form.
+    expect(translate("en", "bundle.appliedReturn", { confirmed: 1, tickets: 0, articles: 2 })).toBe("1 item confirmed as sent, 0 tickets and 2 articles updated.");
+  });
+
+  it("no message writes a count as \"article(s)\"", () => {
+    for (const dict of [en, fr]) for (const [k, v] of Object.entries(dict)) expect(v, k).not.toMatch(/\((s|ies|e)\)/);
   });
 });

@@ -25,11 +25,11 @@ describe("recovery screen", { timeout: 20000 }, () => {
     expect(screen.queryByRole("navigation")).not.toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Check the database" }));
-    expect(await screen.findByRole("heading", { name: "1 problem(s) found" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "1 problem found" })).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Repair" }));
     expect(repair).toHaveBeenCalledWith(false);
-    expect(await screen.findByText(/Repaired, but 8 item\(s\) could not be read/)).toHaveTextContent("backups/store-20261123T091500Z");
+    expect(await screen.findByText(/Repaired, but 8 items could not be read/)).toHaveTextContent("backups/store-20261123T091500Z");
     const table = screen.getByRole("table", { name: "What was saved, by table" });
     const tickets = within(table).getByRole("row", { name: /tickets/ });
     expect(tickets).toHaveTextContent("41");

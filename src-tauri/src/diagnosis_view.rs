@@ -1,0 +1,170 @@
+//! What "Check my computer" and the report form show: a diagnosis with its findings, the
+//! articles suggested for what failed or for a report's title, a fix-it action's plan and its
+//! outcome. Mirrors of the shared records for the bindings (the records crate stays serde-only,
+//! free of the app's type generator); the UI picks the sentence in its language.
+
+use chrono::{DateTime, Utc};
+use guichet_actions::{Outcome, Plan};
+use guichet_records::{CheckStatus, Diagnosis, Finding, Sentence};
+use serde::Serialize;
+
+/// How a check came out, from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum CheckStatusView {
+    Ok,
+    Unknown,
+    Warning,
+    Problem,
+}
+
+impl From<CheckStatus> for CheckStatusView {
+    fn from(s: CheckStatus) -> Self {
+        match s {
+            CheckStatus::Ok => CheckStatusView::Ok,
+            CheckStatus::Unknown => CheckStatusView::Unknown,
+            CheckStatus::Warning => CheckStatusView::Warning,
+            CheckStatus::Problem => CheckStatusView::Problem,
+        }
+    }
+}
+
+/// One sentence in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct SentenceView {
+    /// French.
+    pub fr: String,
+    /// English.
+    pub en: String,
+}
+
+impl From<Sentence> for SentenceView {
+    fn from(s: Sentence) -> Self {
+        SentenceView { fr: s.fr, en: s.en }
+    }
+}
+
+/// What one check found about one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FindingView {
+    /// The check's dotted id (`storage.free`).
+    pub check: String,
+    /// What was looked at (`/home`), when the check covers several things.
+    pub subject: Option<String>,
+    /// How it came out.
+    pub status: CheckStatusView,
+    /// The measured value with its unit.
+    pub measured: Option<String>,
+    /// The threshold it was compared with.
+    pub threshold: Option<String>,
+    /// What it means, for the user.
+    pub sentence: SentenceView,
+    /// Fix-it actions that address it.
+    pub fixes: Vec<String>,
+}
+
+impl From<Finding> for FindingView {
+    fn from(f: Finding) -> Self {
+        FindingView {
+            check: f.check,
+            subject: f.subject,
+            status: f.status.into(),
+            measured: f.measured,
+            threshold: f.threshold,
+            sentence: f.sentence.into(),
+            fixes: f.fixes,
+        }
+    }
+}
+
+/// A knowledge-base article suggested for a failing check or a report's title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct SuggestionView {
+    /// The check it is suggested for; `None` when it matched a title.
+    pub check: Option<String>,
+    /// The article's id, as the knowledge-base page opens it.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// A whole run of the checks, with the articles suggested for what failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct DiagnosisView {
+    /// When the run started.
+    pub taken_at: DateTime<Utc>,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: u64,
+    /// Every finding, in the order of the checks.
+    pub findings: Vec<FindingView>,
+    /// Articles for the warnings and problems.
+    pub suggestions: Vec<SuggestionView>,
+}
+
+/// A diagnosis as the UI shows it.
+pub fn diagnosis_view(d: Diagnosis, suggestions: Vec<SuggestionView>) -> DiagnosisView {
+    DiagnosisView {
+        taken_at: d.taken_at,
+        elapsed_ms: d.elapsed_ms,
+        findings: d.findings.into_iter().map(FindingView::from).collect(),
+        suggestions,
+    }
+}
+
+/// What a fix-it action will do, shown before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct PlanView {
+    /// The action's id.
+    pub action: String,
+    /// Its title.
+    pub title: SentenceView,
+    /// Each thing it will do, with the figures.
+    pub steps: Vec<SentenceView>,
+    /// Whether it needs the network.
+    pub needs_network: bool,
+    /// Who published it (`None`: built into Guichet).
+    pub publisher: Option<String>,
+    /// Nothing to do: no button is offered.
+    pub nothing_to_do: bool,
+}
+
+impl From<Plan> for PlanView {
+    fn from(p: Plan) -> Self {
+        PlanView {
+            action: p.action,
+            title: p.title.into(),
+            steps: p.steps.into_iter().map(SentenceView::from).collect(),
+            needs_network: p.needs_network,
+            publisher: p.publisher,
+            nothing_to_do: p.nothing_to_do,
+        }
+    }
+}
+
+/// How a fix-it run went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct OutcomeView {
+    /// The action's id.
+    pub action: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// How long it took, in milliseconds.
+    pub elapsed_ms: u64,
+    /// Whether it did what it said.
+    pub succeeded: bool,
+    /// What it printed or did.
+    pub output: String,
+}
+
+impl From<Outcome> for OutcomeView {
+    fn from(o: Outcome) -> Self {
+        OutcomeView {
+            action: o.action,
+            started_at: o.started_at,
+            elapsed_ms: o.elapsed_ms,
+            succeeded: o.succeeded,
+            output: o.output,
+        }
+    }
+}

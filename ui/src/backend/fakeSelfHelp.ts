@@ -1,0 +1,154 @@
+// The in-memory backend's self-help side: a diagnosis with a problem and warnings, the articles
+// it suggests, two fix-it actions (plan, then outcome), suggestions while a title is typed,
+// "this solved my problem", and the machine's policy. Kept apart from fake.ts (its own size).
+import type { Article, DiagnosisView, OutcomeView, PlanView, SuggestionView } from "../bindings";
+import { BackendError, type Backend } from "./backend";
+
+export interface SelfHelpOptions {
+  /** Whether the machine's policy shows this user the site admin and the agent (default: yes). */
+  admin?: boolean;
+  /** Every check comes out fine. */
+  healthy?: boolean;
+}
+
+/** The knowledge base's article on a full disk (a starter article in the real app). */
+export const DISK_ARTICLE: Article = {
+  id: "kb-4",
+  title: "Mon disque est plein : libérer de la place",
+  category: "Poste de travail",
+  body_html: "<p>Videz la corbeille et les téléchargements, puis relancez <strong>Vérifier mon ordinateur</strong>.</p>",
+  updated_at: "2026-11-15T08:00:00Z",
+};
+
+const TAKEN = "2026-11-23T09:15:00Z";
+
+export function sampleDiagnosis(healthy = false): DiagnosisView {
+  const ok = (check: string, measured: string, en: string, fr: string) => ({
+    check,
+    subject: null,
+    status: "ok" as const,
+    measured,
+    threshold: null,
+    sentence: { en, fr },
+    fixes: [],
+  });
+  const fine = [
+    ok("network.dns", "12 ms", "The service desk's name resolves.", "Le nom du service d’assistance est résolu."),
+    ok("memory.pressure", "38 % used", "Memory is fine.", "La mémoire va bien."),
+    {
+      check: "battery.wear",
+      subject: null,
+      status: "unknown" as const,
+      measured: null,
+      threshold: null,
+      sentence: { en: "This computer has no battery.", fr: "Cet ordinateur n’a pas de batterie." },
+      fixes: [],
+    },
+  ];
+  if (healthy) return { taken_at: TAKEN, elapsed_ms: 412, findings: fine, suggestions: [] };
+  return {
+    taken_at: TAKEN,
+    elapsed_ms: 687,
+    findings: [
+      {
+        check: "storage.free",
+        subject: "/home",
+        status: "problem",
+        measured: "1.2 GB free of 250 GB (0.5 %)",
+        threshold: "< 5 GB or < 10 %",
+        sentence: { en: "Your disk is almost full: programs may fail to save files.", fr: "Votre disque est presque plein : des programmes risquent de ne plus pouvoir enregistrer." },
+        fixes: ["free-space"],
+      },
+      ...fine,
+      {
+        check: "printing.queues",
+        subject: "secretariat",
+        status: "warning",
+        measured: "stopped, 2 jobs waiting",
+        threshold: "enabled and accepting",
+        sentence: { en: "The printer “secretariat” is stopped: your documents are waiting.", fr: "L’imprimante « secretariat » est arrêtée : vos documents attendent." },
+        fixes: ["print-queue"],
+      },
+      {
+        check: "system.reboot",
+        subject: null,
+        status: "warning",
+        measured: "required since 2026-11-20",
+        threshold: "none pending",
+        sentence: { en: "Updates are waiting for a restart.", fr: "Des mises à jour attendent un redémarrage." },
+        fixes: [],
+      },
+    ],
+    suggestions: [
+      { check: "storage.free", id: DISK_ARTICLE.id, title: DISK_ARTICLE.title },
+      { check: "printing.queues", id: "kb-1", title: "Connecter l’imprimante du secrétariat" },
+    ],
+  };
+}
+
+const PLANS: Record<string, PlanView> = {
+  "free-space": {
+    action: "free-space",
+    title: { en: "Free up space", fr: "Libérer de la place" },
+    steps: [
+      { en: "Empty your trash: 2.1 GB", fr: "Vider votre corbeille : 2,1 Go" },
+      { en: "Clear your thumbnail cache: 310 MB", fr: "Vider le cache des vignettes : 310 Mo" },
+    ],
+    needs_network: false,
+    publisher: null,
+    nothing_to_do: false,
+  },
+  "print-queue": {
+    action: "print-queue",
+    title: { en: "Unblock the printer", fr: "Débloquer l’imprimante" },
+    steps: [
+      { en: "Cancel your 2 stuck jobs on “secretariat”", fr: "Annuler vos 2 impressions bloquées sur « secretariat »" },
+      { en: "Re-enable the queue “secretariat”", fr: "Réactiver la file « secretariat »" },
+    ],
+    needs_network: false,
+    publisher: null,
+    nothing_to_do: false,
+  },
+};
+
+/** The self-help methods of the fake backend, and what they recorded (for tests). */
+export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) {
+  const deflections: { title: string; article: string | null }[] = [];
+  const fixesRun: string[] = [];
+  let fixed = false;
+  const methods: Pick<Backend, "diagnose" | "fixPlan" | "fixRun" | "kbSuggest" | "reportSolved" | "userAccess"> = {
+    async diagnose() {
+      const d = sampleDiagnosis(opts.healthy);
+      // After "free up space" ran, the disk check passes.
+      if (fixed) d.findings = d.findings.filter((f) => f.check !== "storage.free");
+      return d;
+    },
+    async fixPlan(id) {
+      const plan = PLANS[id];
+      if (!plan) throw new BackendError("not_found", `no action named ${id}`);
+      return plan;
+    },
+    async fixRun(id): Promise<OutcomeView> {
+      if (!PLANS[id]) throw new BackendError("not_found", `no action named ${id}`);
+      fixesRun.push(id);
+      if (id === "free-space") fixed = true;
+      const output = id === "free-space" ? "Trash emptied: 2.1 GB\nThumbnail cache cleared: 310 MB" : "Cancelled jobs 41, 42\nQueue secretariat enabled";
+      return { action: id, started_at: TAKEN, elapsed_ms: 240, succeeded: true, output };
+    },
+    async kbSuggest(title): Promise<SuggestionView[]> {
+      const words = title.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4);
+      if (!words.length) return [];
+      return articles
+        .filter((a) => words.some((w) => (a.title + a.body_html).toLowerCase().includes(w)))
+        .slice(0, 5)
+        .map((a) => ({ check: null, id: a.id, title: a.title }));
+    },
+    async reportSolved(title, article) {
+      deflections.push({ title, article });
+    },
+    async userAccess() {
+      return { admin: opts.admin !== false };
+    },
+  };
+  return { methods, deflections, fixesRun };
+}
