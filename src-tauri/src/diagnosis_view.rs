@@ -100,11 +100,14 @@ pub struct DiagnosisView {
     pub findings: Vec<FindingView>,
     /// Articles for the warnings and problems.
     pub suggestions: Vec<SuggestionView>,
+    /// The text a report attaches, exactly (the report form previews it).
+    pub attached: String,
 }
 
 /// A diagnosis as the UI shows it.
 pub fn diagnosis_view(d: Diagnosis, suggestions: Vec<SuggestionView>) -> DiagnosisView {
     DiagnosisView {
+        attached: crate::self_help::attached_text(&d),
         taken_at: d.taken_at,
         elapsed_ms: d.elapsed_ms,
         findings: d.findings.into_iter().map(FindingView::from).collect(),

@@ -15,6 +15,52 @@ use crate::diagnosis_view::SuggestionView;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{self, AppSettings};
 
+/// The check's summary as a report attaches it: one line per finding that needs attention, in
+/// English like the system information (the service desk's working language), worst first.
+pub fn attached_text(d: &Diagnosis) -> String {
+    let mut out = format!(
+        "Check of this computer ({}, {} ms): {} problem(s), {} warning(s), {} ok, {} unknown",
+        d.taken_at.format("%Y-%m-%d %H:%M UTC"),
+        d.elapsed_ms,
+        d.count(CheckStatus::Problem),
+        d.count(CheckStatus::Warning),
+        d.count(CheckStatus::Ok),
+        d.count(CheckStatus::Unknown),
+    );
+    for f in d.attention() {
+        let subject = f
+            .subject
+            .as_deref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        let measured = f
+            .measured
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        let threshold = f
+            .threshold
+            .as_deref()
+            .map(|t| format!(" [threshold {t}]"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\n- {} {}{subject}{measured}{threshold}. {}",
+            f.status.as_str().to_uppercase(),
+            f.check,
+            f.sentence.en
+        ));
+    }
+    out
+}
+
+/// A report's description with the diagnosis after it, when one is attached.
+pub fn with_diagnosis(description: String, d: Option<&Diagnosis>) -> String {
+    match d {
+        Some(d) => format!("{}\n\n{}", description.trim_end(), attached_text(d)),
+        None => description,
+    }
+}
+
 /// How long a fix-it action may run before it is stopped.
 const FIX_TIMEOUT: Duration = Duration::from_secs(60);
 

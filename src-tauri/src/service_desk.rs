@@ -44,6 +44,9 @@ pub struct TicketDraft {
     pub attachments: Vec<AttachmentDraft>,
     /// Whether to attach the system information shown in the preview.
     pub include_system_info: bool,
+    /// Whether to attach the check of the computer run when the report started (the one
+    /// previewed, kept by the `diagnose` command).
+    pub include_diagnosis: bool,
 }
 
 /// Ticket status, normalised across GLPI and RT.

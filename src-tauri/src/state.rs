@@ -23,6 +23,9 @@ pub struct AppState {
     /// The quick inventory behind the last "system information" preview: a report sends this
     /// very one, so the preview is exactly what goes out.
     pub preview: tokio::sync::Mutex<Option<Arc<Inventory>>>,
+    /// The last "Check my computer" run, as previewed on the report form: a report attaches
+    /// this very one.
+    pub diagnosis: tokio::sync::Mutex<Option<guichet_records::Diagnosis>>,
     /// Whether an inventory is being collected (one at a time).
     pub collecting: AtomicBool,
     /// Held while a sync pass runs: one at a time.
@@ -41,6 +44,7 @@ impl AppState {
             log_dir,
             current: tokio::sync::Mutex::new(None),
             preview: tokio::sync::Mutex::new(None),
+            diagnosis: tokio::sync::Mutex::new(None),
             collecting: AtomicBool::new(false),
             syncing: tokio::sync::Mutex::new(()),
             sync: std::sync::Mutex::new(SyncStatus {

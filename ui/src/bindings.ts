@@ -714,6 +714,8 @@ export type DiagnosisView = {
 	findings: FindingView[],
 	/**  Articles for the warnings and problems. */
 	suggestions: SuggestionView[],
+	/**  The text a report attaches, exactly (the report form previews it). */
+	attached: string,
 };
 
 /**  What the diagnostics page shows. */
@@ -1246,6 +1248,11 @@ export type TicketDraft = {
 	attachments: AttachmentDraft[],
 	/**  Whether to attach the system information shown in the preview. */
 	include_system_info: boolean,
+	/**
+	 *  Whether to attach the check of the computer run when the report started (the one
+	 *  previewed, kept by the `diagnose` command).
+	 */
+	include_diagnosis: boolean,
 };
 
 /**  One message of a ticket's thread. */

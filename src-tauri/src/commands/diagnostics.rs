@@ -22,6 +22,7 @@ const SUGGESTIONS: usize = 5;
 pub async fn diagnose(state: State<'_, AppState>) -> AppResult<DiagnosisView> {
     let d = self_help::diagnose(&state.store, Utc::now()).await?;
     let suggestions = self_help::suggestions(&state.store, &d, SUGGESTIONS).await;
+    *state.diagnosis.lock().await = Some(d.clone());
     Ok(diagnosis_view(d, suggestions))
 }
 

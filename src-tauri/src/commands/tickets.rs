@@ -144,10 +144,14 @@ pub async fn ticket_create(
         (true, Some(inv)) => SystemInfo::Collected(inv),
         (true, None) => SystemInfo::Collected(Arc::new(quick_inventory().await?)),
     };
+    let diagnosis = match draft.include_diagnosis {
+        true => state.diagnosis.lock().await.clone(),
+        false => None,
+    };
     let report = ProblemReport {
         id: uuid::Uuid::new_v4(),
         title: draft.title,
-        description: draft.description,
+        description: crate::self_help::with_diagnosis(draft.description, diagnosis.as_ref()),
         description_format: guichet_store::DescriptionFormat::Text,
         category: Some(draft.category),
         urgency: urgency_level(draft.urgency),

@@ -1,7 +1,8 @@
 // The in-memory backend's self-help side: a diagnosis with a problem and warnings, the articles
 // it suggests, two fix-it actions (plan, then outcome), suggestions while a title is typed,
 // "this solved my problem", and the machine's policy. Kept apart from fake.ts (its own size).
-import type { Article, DiagnosisView, OutcomeView, PlanView, SuggestionView } from "../bindings";
+import type { Article, DiagnosisView, FindingView, OutcomeView, PlanView, SuggestionView } from "../bindings";
+import { countOf, needingAttention } from "../diagnosis";
 import { BackendError, type Backend } from "./backend";
 
 export interface SelfHelpOptions {
@@ -22,7 +23,30 @@ export const DISK_ARTICLE: Article = {
 
 const TAKEN = "2026-11-23T09:15:00Z";
 
+/** The text the real backend attaches to a report (`attached`), imitated: one line per finding that needs
+ *  attention, in English like the system information (the service desk's working language is
+ *  not the user's), then how many checks were fine. */
+function attachedText(d: DiagnosisView): string {
+  const n = (status: FindingView["status"], word: string) => {
+    const c = countOf(d, status);
+    return `${c} ${word}${c === 1 ? "" : "s"}`;
+  };
+  const head = `Check of this computer (${d.taken_at}, ${d.elapsed_ms} ms): ${n("problem", "problem")}, ${n("warning", "warning")}, ${countOf(d, "ok")} ok, ${countOf(d, "unknown")} unknown`;
+  const lines = needingAttention(d).map((f) => {
+    const subject = f.subject ? ` (${f.subject})` : "";
+    const measured = f.measured ? `: ${f.measured}` : "";
+    const threshold = f.threshold ? ` [threshold ${f.threshold}]` : "";
+    return `- ${f.status.toUpperCase()} ${f.check}${subject}${measured}${threshold}. ${f.sentence.en}`;
+  });
+  return [head, ...lines].join("\n");
+}
+
 export function sampleDiagnosis(healthy = false): DiagnosisView {
+  const d = findings(healthy);
+  return { ...d, attached: attachedText({ ...d, attached: "" }) };
+}
+
+function findings(healthy: boolean): Omit<DiagnosisView, "attached"> {
   const ok = (check: string, measured: string, en: string, fr: string) => ({
     check,
     subject: null,
@@ -116,12 +140,15 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
   const deflections: { title: string; article: string | null }[] = [];
   const fixesRun: string[] = [];
   let fixed = false;
+  // The last run, which a report attaches (as the shell keeps it).
+  let last: DiagnosisView | null = null;
   const methods: Pick<Backend, "diagnose" | "fixPlan" | "fixRun" | "kbSuggest" | "reportSolved" | "userAccess"> = {
     async diagnose() {
       const d = sampleDiagnosis(opts.healthy);
       // After "free up space" ran, the disk check passes.
       if (fixed) d.findings = d.findings.filter((f) => f.check !== "storage.free");
-      return d;
+      last = { ...d, attached: attachedText(d) };
+      return last;
     },
     async fixPlan(id) {
       const plan = PLANS[id];
@@ -150,5 +177,7 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
       return { admin: opts.admin !== false };
     },
   };
-  return { methods, deflections, fixesRun };
+  /** What a report with `include_diagnosis` attaches. */
+  const attached = () => last?.attached ?? null;
+  return { methods, deflections, fixesRun, attached };
 }

@@ -8,7 +8,6 @@ import type { DiagnosisView, TicketSummary, Urgency } from "../backend/backend";
 import { ErrorNote, PendingFiles, Status } from "../components/common";
 import { useApp } from "../context";
 import { useFileDrafts } from "../hooks/useFileDrafts";
-import { diagnosisText } from "../diagnosis";
 import { hasKey, useI18n } from "../i18n";
 import { DiagnosisPreview, TitleSuggestions, useTitleSuggestions } from "./ReportHelp";
 
@@ -58,8 +57,7 @@ export function Report() {
     setBusy(true);
     setError(null);
     try {
-      let description_ = includeInfo && preview ? `${description}\n\n--\n${preview}` : description;
-      if (includeDiagnosis && diagnosis) description_ = `${description_}\n\n--\n${diagnosisText(diagnosis)}`;
+      const description_ = includeInfo && preview ? `${description}\n\n--\n${preview}` : description;
       const created = await backend.ticketCreate({
         title: title.trim(),
         description: description_,
@@ -67,6 +65,8 @@ export function Report() {
         urgency,
         attachments,
         include_system_info: includeInfo,
+        // The check previewed below, kept by the shell since it ran.
+        include_diagnosis: includeDiagnosis && diagnosis != null,
       });
       setSent(created);
     } catch (err) {

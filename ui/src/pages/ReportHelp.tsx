@@ -6,7 +6,7 @@ import type { Article, DiagnosisView, SuggestionView } from "../backend/backend"
 import { ErrorNote } from "../components/common";
 import { Modal } from "../components/Modal";
 import { useApp } from "../context";
-import { countOf, diagnosisText } from "../diagnosis";
+import { countOf } from "../diagnosis";
 import { useI18n } from "../i18n";
 import { blobUrls } from "./Kb";
 
@@ -110,7 +110,7 @@ export function DiagnosisPreview({ d, error }: { d: DiagnosisView | null; error:
       </p>
       <details className="preview">
         <summary>{t("report.previewDiagnosis")}</summary>
-        <pre id="diagnosis-preview">{diagnosisText(d)}</pre>
+        <pre id="diagnosis-preview">{d.attached}</pre>
       </details>
     </>
   );
