@@ -33,7 +33,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
 });
-const PAGES = ["home", "report", "tickets", "kb", "inventory", "admin", "settings", "about"];
+const PAGES = ["home", "check", "report", "tickets", "kb", "inventory", "admin", "settings", "about"];
 let failures = 0;
 let checks = 0;
 
@@ -125,6 +125,29 @@ try {
       await page.click("#nav-report");
       await page.click("#report-send");
       await audit(page, `${locale} ${scheme} report with error`);
+      // The report's self-help: suggestions for the title, an article read in its dialog, the
+      // check's preview unfolded.
+      await page.fill("#report-title", "imprimante");
+      await page.waitForSelector("#report-suggestions li");
+      await page.click("#report-diagnosis-summary + details summary");
+      await audit(page, `${locale} ${scheme} report with suggestions`);
+      await page.click("#report-suggestions li button.link");
+      await page.waitForSelector("#article-dialog .article-body");
+      await audit(page, `${locale} ${scheme} suggested article dialog`);
+      await page.keyboard.press("Escape");
+      // Check my computer: a finding's details, then a fix's plan and its outcome.
+      await page.click("#nav-check");
+      await page.waitForSelector("#check-attention");
+      await page.click("#check-attention details summary");
+      await page.click("#check-rest > summary");
+      await audit(page, `${locale} ${scheme} check details`);
+      await page.click("#check-attention .fix-button");
+      await page.waitForSelector("#fix-confirm");
+      await audit(page, `${locale} ${scheme} fix plan`);
+      await page.click("#fix-confirm");
+      await page.waitForSelector("#fix-outcome");
+      await audit(page, `${locale} ${scheme} fix outcome`);
+      await page.click("#fix-close");
       await page.click("#nav-kb");
       await page.click("#kb-results li button");
       await page.waitForSelector("#article-body");

@@ -469,7 +469,7 @@ export const en = {
   "fix.confirm": "Do it",
   "report.suggestions": "These articles may help:",
   "report.solved": "This solved my problem",
-  "report.solvedBy": "“{title}” solved my problem",
+  "report.solvedBy": "This solved my problem: {title}",
   "report.solvedDone": "Glad it is solved. No ticket was sent.",
   "report.backHome": "Back to home",
   "report.includeDiagnosis": "Include the check of my computer",

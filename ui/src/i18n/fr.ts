@@ -470,7 +470,7 @@ export const fr: Record<keyof typeof en, string> = {
   "fix.confirm": "Lancer",
   "report.suggestions": "Ces articles peuvent vous aider :",
   "report.solved": "Cela a résolu mon problème",
-  "report.solvedBy": "« {title} » a résolu mon problème",
+  "report.solvedBy": "Cela a résolu mon problème : {title}",
   "report.solvedDone": "Tant mieux, c’est résolu. Aucune demande n’a été envoyée.",
   "report.backHome": "Retour à l’accueil",
   "report.includeDiagnosis": "Joindre la vérification de mon ordinateur",
