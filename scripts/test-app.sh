@@ -92,6 +92,10 @@ head -c 1500 "$scratch/site.guichet" >"$scratch/site-cut.guichet"
 # The desktop's "open in the browser" (xdg-open), replaced by one that only records the address,
 # so the e2e can check an article's link went to the browser and not into the app's window.
 mkdir -p "$scratch/bin"
+# The machine's policy grants this user the site administration and the scheduled agent (the
+# test runs as whoever runs it, in no particular admin group).
+printf '{"everyone_admin": true}\n' >"$scratch/policy.json"
+export GUICHET_POLICY=$scratch/policy.json
 printf '#!/bin/sh\nprintf "%%s\\n" "$1" >>"$GUICHET_E2E_OPENED"\n' >"$scratch/bin/xdg-open"
 chmod +x "$scratch/bin/xdg-open"
 export PATH=$scratch/bin:$PATH GUICHET_E2E_OPENED=$scratch/opened
