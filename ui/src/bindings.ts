@@ -198,6 +198,7 @@ export const commands = {
 	 *  grants nothing (and is logged): a typo must not open the admin pages to everyone.
 	 */
 	userAccess: () => __TAURI_INVOKE<UserAccess>("user_access"),
+	deflectionRate: () => typedError<DeflectionView, AppError>(__TAURI_INVOKE("deflection_rate")),
 };
 
 /** Events */
@@ -705,6 +706,13 @@ export type Connectivity =
 "connected";
 
 /**  A whole run of the checks, with the articles suggested for what failed. */
+export type DeflectionView = {
+	since: string,
+	deflections: number,
+	reports: number,
+	rate: number | null,
+};
+
 export type DiagnosisView = {
 	/**  When the run started. */
 	taken_at: string,

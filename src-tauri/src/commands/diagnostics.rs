@@ -7,7 +7,9 @@ use chrono::Utc;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
-use crate::diagnosis_view::{diagnosis_view, DiagnosisView, OutcomeView, PlanView, SuggestionView};
+use crate::diagnosis_view::{
+    diagnosis_view, DeflectionView, DiagnosisView, OutcomeView, PlanView, SuggestionView,
+};
 use crate::error::AppResult;
 use crate::self_help;
 use crate::state::AppState;
@@ -24,6 +26,13 @@ pub async fn diagnose(state: State<'_, AppState>) -> AppResult<DiagnosisView> {
     let suggestions = self_help::suggestions(&state.store, &d, SUGGESTIONS).await;
     *state.diagnosis.lock().await = Some(d.clone());
     Ok(diagnosis_view(d, suggestions))
+}
+
+/// Reports solved by an article instead of a ticket (the admin indicators).
+#[tauri::command]
+#[specta::specta]
+pub async fn deflection_rate(state: State<'_, AppState>) -> AppResult<DeflectionView> {
+    self_help::deflection_rate(&state.store, Utc::now()).await
 }
 
 /// What the fix-it action `id` would do, shown before the user confirms.

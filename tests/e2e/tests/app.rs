@@ -222,7 +222,8 @@ async fn scenario(c: &Client, glpi_url: &str) {
     // The knowledge base answers as the title is typed (offline), and the check of the computer
     // that ran as the report started is previewed.
     wait_text(c, "#report-suggestions", |t| {
-        t.contains("Clear a paper jam in the office printer") && t.contains("This solved my problem")
+        t.contains("Clear a paper jam in the office printer")
+            && t.contains("This solved my problem")
     })
     .await;
     wait_text(c, "#report-diagnosis-summary", |t| !t.is_empty()).await;

@@ -22,6 +22,7 @@ import type {
   ConnectionCheck,
   Diagnostics,
   DiagnosisView,
+  DeflectionView,
   OutcomeView,
   PlanView,
   SuggestionView,
@@ -123,6 +124,8 @@ export interface Backend {
   kbSuggest(title: string): Promise<SuggestionView[]>;
   /** "This solved my problem": no ticket; counted locally. */
   reportSolved(title: string, article: string | null): Promise<void>;
+  /** Reports solved by an article instead of a ticket (admin indicators). */
+  deflectionRate(): Promise<DeflectionView>;
   /** What the machine's policy lets this user see (site admin, scheduled agent). */
   userAccess(): Promise<UserAccess>;
   // Diagnostics

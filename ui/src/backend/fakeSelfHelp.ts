@@ -142,7 +142,7 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
   let fixed = false;
   // The last run, which a report attaches (as the shell keeps it).
   let last: DiagnosisView | null = null;
-  const methods: Pick<Backend, "diagnose" | "fixPlan" | "fixRun" | "kbSuggest" | "reportSolved" | "userAccess"> = {
+  const methods: Pick<Backend, "diagnose" | "fixPlan" | "fixRun" | "kbSuggest" | "reportSolved" | "userAccess" | "deflectionRate"> = {
     async diagnose() {
       const d = sampleDiagnosis(opts.healthy);
       // After "free up space" ran, the disk check passes.
@@ -172,6 +172,12 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
     },
     async reportSolved(title, article) {
       deflections.push({ title, article });
+    },
+    async deflectionRate() {
+      // Three reports solved by an article before these tests, and one ticket filed.
+      const solved = 3 + deflections.length;
+      const reports = 1;
+      return { since: "2026-10-24T09:15:00Z", deflections: solved, reports, rate: solved / (solved + reports) };
     },
     async userAccess() {
       return { admin: opts.admin !== false };

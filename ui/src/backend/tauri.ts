@@ -61,6 +61,7 @@ export const tauriBackend: Backend = {
   kbSuggest: (title) => unwrap(commands.kbSuggest(title)),
   reportSolved: (title, article) => unwrap(commands.reportSolved(title, article)).then(() => undefined),
   userAccess: () => commands.userAccess(),
+  deflectionRate: () => unwrap(commands.deflectionRate()),
   osLocale: () => commands.osLocale(),
   diagnostics: () => unwrap(commands.diagnostics()),
   logTail: (n) => unwrap(commands.logTail(n)),

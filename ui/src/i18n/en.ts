@@ -251,7 +251,7 @@ export const en = {
   "home.uptime": "Running for",
   "home.network": "Connection",
   "home.updates": "Updates",
-  "home.updatesCount": "{n} pending",
+  "home.updatesCount": "{n} {n:update|updates} pending",
   "home.lastSync": "Last sync",
   "home.never": "Never",
   "home.suggestions": "Help articles",
@@ -474,5 +474,8 @@ export const en = {
   "report.backHome": "Back to home",
   "report.includeDiagnosis": "Include the check of my computer",
   "report.previewDiagnosis": "See exactly what is attached",
+  "admin.deflection": "Self-help over 30 days: {deflections} {deflections:report|reports} solved by an article, {reports} {reports:ticket|tickets} filed ({pct} % solved without a ticket).",
+  "admin.deflectionNone": "Self-help over 30 days: no report yet.",
+  "home.updatesNone": "Up to date",
   ...fields,
 } as const;

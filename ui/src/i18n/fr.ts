@@ -252,7 +252,7 @@ export const fr: Record<keyof typeof en, string> = {
   "home.uptime": "Allumé depuis",
   "home.network": "Connexion",
   "home.updates": "Mises à jour",
-  "home.updatesCount": "{n} en attente",
+  "home.updatesCount": "{n} {n:mise à jour|mises à jour} en attente",
   "home.lastSync": "Dernière synchronisation",
   "home.never": "Jamais",
   "home.suggestions": "Articles d’aide",
@@ -475,5 +475,8 @@ export const fr: Record<keyof typeof en, string> = {
   "report.backHome": "Retour à l’accueil",
   "report.includeDiagnosis": "Joindre la vérification de mon ordinateur",
   "report.previewDiagnosis": "Voir exactement ce qui est joint",
+  "admin.deflection": "Auto-assistance sur 30 jours : {deflections} {deflections:signalement résolu|signalements résolus} par un article, {reports} {reports:demande envoyée|demandes envoyées} ({pct} % résolus sans demande).",
+  "admin.deflectionNone": "Auto-assistance sur 30 jours : aucun signalement pour l’instant.",
+  "home.updatesNone": "À jour",
   ...fields,
 };

@@ -8,6 +8,7 @@ import { ErrorNote, Status } from "../components/common";
 import { useApp } from "../context";
 import { useI18n } from "../i18n";
 import { Agent } from "./AdminAgent";
+import { Indicators } from "./AdminIndicators";
 import { Bundles } from "./AdminBundles";
 import { Machine } from "./Inventory";
 
@@ -24,6 +25,7 @@ export function Admin() {
       <h1 id="page-title" tabIndex={-1}>
         {t("admin.title")}
       </h1>
+      <Indicators />
       <div role="tablist" className="tabs" aria-label={t("admin.title")}>
         {TABS.map((k) => (
           <button

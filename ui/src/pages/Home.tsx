@@ -74,7 +74,10 @@ export function Home() {
           </li>
           <li className="card">
             <h3>{t("home.updates")}</h3>
-            <p>{health.pending_updates == null ? t("common.unknown") : t("home.updatesCount", { n: health.pending_updates })}</p>
+            {/* Unknown only when the OS gave no count (no package manager Guichet reads). */}
+            <p id="home-updates">
+              {health.pending_updates == null ? t("common.unknown") : health.pending_updates === 0 ? t("home.updatesNone") : t("home.updatesCount", { n: health.pending_updates })}
+            </p>
           </li>
           <li className="card">
             <h3>{t("home.lastSync")}</h3>

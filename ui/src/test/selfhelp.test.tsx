@@ -154,6 +154,29 @@ describe("what an end user sees", () => {
   });
 });
 
+describe("admin indicators", () => {
+  it("show the share of reports solved without a ticket, in French too", async () => {
+    setup("admin", { admin: true }, "fr");
+    expect(await screen.findByText(/3 signalements résolus par un article, 1 demande envoyée \(75 % résolus sans demande\)/)).toBeInTheDocument();
+  });
+});
+
+describe("pending updates on the home page", () => {
+  it("a count, none, or unknown only when the OS gave no count", async () => {
+    const base = createFakeBackend();
+    for (const [n, want] of [
+      [3, "3 updates pending"],
+      [1, "1 update pending"],
+      [0, "Up to date"],
+      [null, "Unknown"],
+    ] as const) {
+      const { unmount } = render(<App backend={{ ...base, machineHealth: async () => ({ ...(await base.machineHealth()), pending_updates: n }) }} initialPage="home" lang="en" />);
+      await waitFor(() => expect(document.getElementById("home-updates")).toHaveTextContent(want));
+      unmount();
+    }
+  });
+});
+
 describe("one word for one state", () => {
   it("with no service desk set up, the header and the home page say the same", async () => {
     setup("home");
