@@ -4,9 +4,18 @@
 
 use std::sync::Arc;
 
+mod printing_jobs;
+mod printing_queues;
+
+pub use printing_jobs::PrintingJobs;
+pub use printing_queues::PrintingQueues;
+
 use crate::Check;
 
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
-    vec![]
+    vec![
+        Arc::new(PrintingQueues::default()),
+        Arc::new(PrintingJobs::default()),
+    ]
 }
