@@ -151,13 +151,15 @@ impl PrintQueue {
         for (program, what) in commands {
             match self.client.run(probe, program, &[&queue.name]) {
                 Ok(_) => done.push(what),
-                Err(e) if is_refusal(&e) => return (
-                    format!(
+                Err(e) if is_refusal(&e) => {
+                    return (
+                        format!(
                         "{}: not allowed (CUPS lets only its administrators re-enable a printer)",
                         queue.name
                     ),
-                    false,
-                ),
+                        false,
+                    )
+                }
                 Err(e) => {
                     return (
                         format!("{}: {program} failed: {}", queue.name, one_line(&e)),
