@@ -16,12 +16,33 @@
 # Environment knobs (all optional):
 #   CUPS_OWNER_PID     pid of the process that owns this instance (a test binary): a detached
 #                      watchdog stops cupsd and deletes DIR once that process has exited.
-#   CUPS_SYSTEM_GROUP  the groups whose members may administer queues (default: "root lpadmin");
-#                      "lpadmin" alone leaves root a plain user of this scheduler (tests of refusals)
+#   CUPS_SYSTEM_GROUP  the groups whose members may administer queues (default: "root lpadmin"
+#                      as root, the caller's own group otherwise); "lpadmin" alone leaves root
+#                      a plain user of this scheduler
 #   CUPS_START_TIMEOUT seconds to wait for the scheduler (default: 20)
 #
-# What a real CUPS does that surprised us (CUPS 2.4.2, Debian 12):
-#   (filled in below as found)
+# What a real CUPS does that surprised us (CUPS 2.4.2, Debian 12, seen with this script):
+#   * Only the local socket tells cupsd who the client is (peer credentials). Over
+#     127.0.0.1:PORT every client is anonymous, so admin operations want a password.
+#   * root is not special: with `SystemGroup lpadmin` alone, root's lpadmin gets "Forbidden".
+#     But root may act as ANY user over the socket with `-U name` (lp, lpstat, cancel,
+#     cupsenable): that is how the tests play an ordinary user and "another user".
+#   * An ordinary user refused an admin operation gets `client-error-forbidden` at once (no
+#     password prompt over the socket); root acting as another user gets
+#     `cups-authentication-canceled`. Cancelling someone else's job: "Forbidden"/"Unauthorized".
+#   * `lpstat -p` shows a queue that REJECTS jobs as "idle.  enabled since …" with the reason
+#     on the next line; only `lpstat -a` says "not accepting requests".
+#   * `lpstat -o` prints sizes in whole KiB (an 8-byte job shows 1024), dates in local time
+#     with no zone (so Guichet runs it with TZ=UTC), and, for an ordinary user, the owner of
+#     every other user's job as `unknown` (an admin sees all names).
+#   * `cupsdisable` without a reason sets the message "Paused". A job on a printer that does
+#     not answer (socket:// to a closed port) stays "now printing" while the backend retries
+#     every 30 s; the queue is not stopped.
+#   * cupsd writes /run/cups/printcap unless `Printcap` names another file (set below), and
+#     re-owns the folders it is given to its Group (lp). It answers about 0.1 s after start
+#     but takes about 1.5 s to exit on SIGTERM.
+#   * printers.conf is written some seconds after a change: a queue's "rejecting" state set
+#     just before cupsd stopped was gone after a restart.
 #
 # Stop with: stop-cups.sh DIR   (add --purge to also delete DIR)
 set -euo pipefail
@@ -43,11 +64,14 @@ ETC=$DIR/etc SPOOL=$DIR/spool
 mkdir -p "$ETC/ppd" "$ETC/ssl" "$SPOOL/tmp" "$DIR/cache" "$DIR/state/certs" "$DIR/log"
 SOCK=$DIR/cups.sock
 
-SYSTEM_GROUP=${CUPS_SYSTEM_GROUP:-root lpadmin}
 if [ "$(id -u)" -eq 0 ]; then
+    # cupsd runs filters and backends as User/Group; as root it switches to them.
     RUN_USER=lp RUN_GROUP=lp
+    SYSTEM_GROUP=${CUPS_SYSTEM_GROUP:-root lpadmin}
 else
+    # An ordinary user's cupsd cannot switch users; its owner administers it.
     RUN_USER=$(id -un) RUN_GROUP=$(id -gn)
+    SYSTEM_GROUP=${CUPS_SYSTEM_GROUP:-$(id -gn)}
 fi
 
 cat > "$ETC/cups-files.conf" <<CONF
