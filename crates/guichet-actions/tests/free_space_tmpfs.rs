@@ -58,6 +58,13 @@ fn fill(home: &Path) -> u64 {
     .unwrap();
     write(home.join(".cache/thumbnails/large/1.png"), 1 << 20);
     write(home.join(".cache/some-app/state"), 50_000);
+    // A cache folder that is a link to the user's data: never followed.
+    write(home.join("Documents/yarn-offline/pkg.tgz"), 30_000);
+    std::os::unix::fs::symlink(
+        home.join("Documents/yarn-offline"),
+        home.join(".cache/yarn"),
+    )
+    .unwrap();
     let (total, _) = space(home);
     let mut n = 0;
     while space(home).1 * 100 >= total * 5 {
@@ -140,6 +147,17 @@ fn a_full_home_on_tmpfs_is_freed_without_crossing_mounts_or_following_links() {
     assert!(
         home.join(".cache/some-app/state").exists(),
         "not a listed cache"
+    );
+    assert!(
+        home.join("Documents/yarn-offline/pkg.tgz").exists(),
+        "followed a cache's link"
+    );
+    assert!(
+        outcome
+            .output
+            .contains("emptied Yarn's cache: 0 B freed, 0 file(s), 1 left in place"),
+        "{}",
+        outcome.output
     );
     assert!(home.join(".local/share/Trash/files").is_dir());
     drop(mounted);

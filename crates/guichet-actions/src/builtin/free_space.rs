@@ -85,8 +85,10 @@ pub struct FreeSpace {
     pub cache_home: Option<PathBuf>,
 }
 
-/// One thing to empty: its folders and its names for people.
+/// One thing to empty: its folders (below `base`, reached without following links) and its
+/// names for people.
 struct Target {
+    base: PathBuf,
     folders: Vec<PathBuf>,
     fr: String,
     en: String,
@@ -121,13 +123,15 @@ impl FreeSpace {
             ));
         };
         let mut out = vec![Target {
-            folders: vec![data.join("Trash/files"), data.join("Trash/info")],
+            folders: vec![PathBuf::from("Trash/files"), PathBuf::from("Trash/info")],
+            base: data,
             fr: "la corbeille".into(),
             en: "the trash".into(),
         }];
         for (pattern, fr, en) in SAFE_CACHES {
             out.push(Target {
                 folders: expand(&cache, pattern),
+                base: cache.clone(),
                 fr: (*fr).into(),
                 en: (*en).into(),
             });
@@ -136,20 +140,23 @@ impl FreeSpace {
     }
 }
 
-/// The folders a pattern names under `base`; `*` stands for each real folder there (links
-/// are not expanded).
+/// The folders, relative to `base`, a pattern names; `*` stands for each real folder there
+/// (links are not expanded).
 fn expand(base: &Path, pattern: &str) -> Vec<PathBuf> {
-    let mut paths = vec![base.to_path_buf()];
+    let mut paths = vec![PathBuf::new()];
     for part in pattern.split('/') {
         if part == "*" {
-            paths = paths
+            let mut found: Vec<PathBuf> = paths
                 .iter()
-                .filter_map(|p| std::fs::read_dir(p).ok())
-                .flat_map(|rd| rd.filter_map(Result::ok))
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.path())
+                .filter_map(|p| Some((p, std::fs::read_dir(base.join(p)).ok()?)))
+                .flat_map(|(p, rd)| {
+                    rd.filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                        .map(move |e| p.join(e.file_name()))
+                })
                 .collect();
-            paths.sort();
+            found.sort();
+            paths = found;
         } else {
             paths.iter_mut().for_each(|p| p.push(part));
         }
@@ -161,9 +168,9 @@ fn measure(target: &Target, remove: bool) -> (Tally, Vec<String>) {
     let mut tally = Tally::default();
     let mut errors = Vec::new();
     for folder in &target.folders {
-        match sweep(folder, remove) {
+        match sweep(&target.base, folder, remove) {
             Ok(t) => tally.add(t),
-            Err(e) => errors.push(format!("{}: {e}", folder.display())),
+            Err(e) => errors.push(format!("{}: {e}", target.base.join(folder).display())),
         }
     }
     (tally, errors)

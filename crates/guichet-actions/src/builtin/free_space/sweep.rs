@@ -46,13 +46,20 @@ const DIR_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::NOFOLLOW)
     .union(OFlags::CLOEXEC);
 
-/// Measures what is inside `folder` and, when `remove`, removes it (the folder itself stays).
-/// A missing folder is empty; a folder that is itself a symbolic link is refused.
-pub fn sweep(folder: &Path, remove: bool) -> io::Result<Tally> {
-    let fd = match openat(CWD, folder, DIR_FLAGS, Mode::empty()) {
-        Ok(fd) => fd,
-        Err(rustix::io::Errno::NOENT) => return Ok(Tally::default()),
-        Err(e) => return Err(e.into()),
+/// Measures what is inside `base/folder` and, when `remove`, removes it (the folder itself
+/// stays). `base` is opened as it is (the user's own `~/.cache`, wherever it points); each
+/// component of `folder` is opened without following links, so a folder reached through a
+/// symbolic link is left alone (counted as skipped). A missing folder is empty.
+pub fn sweep(base: &Path, folder: &Path, remove: bool) -> io::Result<Tally> {
+    let fd = match open_below(base, folder)? {
+        Below::Folder(fd) => fd,
+        Below::Missing => return Ok(Tally::default()),
+        Below::LeftAlone => {
+            return Ok(Tally {
+                skipped: 1,
+                ..Tally::default()
+            })
+        }
     };
     let device = rustix::fs::fstat(&fd)?.st_dev;
     let mut tally = Tally::default();
@@ -106,6 +113,43 @@ pub fn sweep(folder: &Path, remove: bool) -> io::Result<Tally> {
     Ok(tally)
 }
 
+/// What is at `base/folder`.
+enum Below {
+    /// The folder, opened.
+    Folder(OwnedFd),
+    /// Nothing: something on the way is missing.
+    Missing,
+    /// A symbolic link (or a file) on the way: not entered.
+    LeftAlone,
+}
+
+/// Opens `base`, then each component of `folder` below it without following links.
+fn open_below(base: &Path, folder: &Path) -> io::Result<Below> {
+    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut fd = match openat(CWD, base, dir_flags, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(rustix::io::Errno::NOENT) => return Ok(Below::Missing),
+        Err(e) => return Err(e.into()),
+    };
+    for part in folder.components() {
+        let std::path::Component::Normal(name) = part else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a plain relative path",
+            ));
+        };
+        fd = match openat(&fd, name, DIR_FLAGS, Mode::empty()) {
+            Ok(next) => next,
+            Err(rustix::io::Errno::NOENT) => return Ok(Below::Missing),
+            Err(rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR) => {
+                return Ok(Below::LeftAlone)
+            }
+            Err(e) => return Err(e.into()),
+        };
+    }
+    Ok(Below::Folder(fd))
+}
+
 /// The entries of a directory, read before any is removed (so removal does not disturb the
 /// reading).
 fn names(fd: &OwnedFd) -> rustix::io::Result<Vec<CString>> {
@@ -138,12 +182,12 @@ mod tests {
         symlink(&outside, cache.join("a/to-outside-dir")).unwrap();
         symlink(outside.join("precious"), cache.join("to-outside-file")).unwrap();
 
-        let seen = sweep(&cache, false).unwrap();
+        let seen = sweep(tmp.path(), Path::new("cache"), false).unwrap();
         assert_eq!(seen.files, 4, "{seen:?}");
         assert!(seen.bytes >= 25_000, "{seen:?}");
         assert!(cache.join("a/b/c/deep").exists());
 
-        let freed = sweep(&cache, true).unwrap();
+        let freed = sweep(tmp.path(), Path::new("cache"), true).unwrap();
         assert_eq!(freed, seen);
         assert!(cache.is_dir());
         assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0);
@@ -154,15 +198,27 @@ mod tests {
     }
 
     #[test]
-    fn a_folder_that_is_a_link_is_refused_and_a_missing_one_is_empty() {
+    fn a_folder_reached_through_a_link_is_left_alone_and_a_missing_one_is_empty() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir(tmp.path().join("real")).unwrap();
         std::fs::write(tmp.path().join("real/file"), b"x").unwrap();
         symlink(tmp.path().join("real"), tmp.path().join("link")).unwrap();
-        assert!(sweep(&tmp.path().join("link"), true).is_err());
-        assert!(tmp.path().join("real/file").exists());
+        let left = Tally {
+            skipped: 1,
+            ..Tally::default()
+        };
+        assert_eq!(sweep(tmp.path(), Path::new("link"), true).unwrap(), left);
+        std::fs::create_dir_all(tmp.path().join("real/sub")).unwrap();
+        std::fs::write(tmp.path().join("real/sub/file"), b"x").unwrap();
+        // A link on the way is refused too, not only at the end.
         assert_eq!(
-            sweep(&tmp.path().join("none"), true).unwrap(),
+            sweep(tmp.path(), Path::new("link/sub"), true).unwrap(),
+            left
+        );
+        assert!(tmp.path().join("real/file").exists());
+        assert!(tmp.path().join("real/sub/file").exists());
+        assert_eq!(
+            sweep(tmp.path(), Path::new("none/deeper"), true).unwrap(),
             Tally::default()
         );
     }
@@ -176,7 +232,7 @@ mod tests {
         }
         std::fs::create_dir_all(&p).unwrap();
         std::fs::write(p.join("f"), b"x").unwrap();
-        let freed = sweep(&tmp.path().join("deep"), true).unwrap();
+        let freed = sweep(tmp.path(), Path::new("deep"), true).unwrap();
         assert_eq!(freed.files, 1);
         assert_eq!(freed.skipped, 0);
         assert_eq!(
