@@ -2,7 +2,9 @@
 //! queue, a queue refusing jobs, and jobs that stay stuck, seen as an ordinary user.
 
 use chrono::{Duration, Utc};
-use guichet_diagnostics::{Check, CheckStatus, Context, PrintingJobs, PrintingQueues};
+use std::sync::Arc;
+
+use guichet_diagnostics::{run_checks, Check, CheckStatus, Context, PrintingJobs, PrintingQueues};
 use guichet_inventory::CupsClient;
 use guichet_testkit::CupsServer;
 
@@ -64,6 +66,22 @@ fn stopped_queues_and_stuck_jobs_on_a_real_cups() {
     let measured = later[0].measured.as_deref().unwrap();
     assert!(measured.ends_with(&format!("yours: {mine}")), "{measured}");
     assert!(measured.starts_with("2 job(s)"), "{measured}");
+
+    // Both checks together, as the page runs them: inside the 1 s deadline each (neither is
+    // reported "did not answer in time"), and the run's own time is printed.
+    let checks: Vec<Arc<dyn Check>> = vec![
+        Arc::new(PrintingQueues {
+            client: jobs.client.clone(),
+        }),
+        Arc::new(jobs),
+    ];
+    let d = run_checks(&ctx, checks);
+    eprintln!("printing checks against the test CUPS: {} ms", d.elapsed_ms);
+    assert!(
+        d.findings.iter().all(|f| f.status != CheckStatus::Unknown),
+        "{d:#?}"
+    );
+    assert!(d.elapsed_ms < 1000, "{} ms", d.elapsed_ms);
 }
 
 #[test]
@@ -73,7 +91,9 @@ fn no_scheduler_is_unknown_and_says_so() {
         user: None,
     };
     let ctx = Context::new(Utc::now());
+    let started = std::time::Instant::now();
     let findings = PrintingQueues { client }.run(&ctx);
+    eprintln!("printing.queues with no scheduler: {:?}", started.elapsed());
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].status, CheckStatus::Unknown);
     let says = &findings[0].sentence.en;
