@@ -1,0 +1,105 @@
+//! Readings of the system's upkeep that "Check my computer" and the home page need: pending
+//! updates from apt's own files, whether a reboot is required, failed systemd units, the root
+//! file system's encryption. Each fetches through a [`Probe`] (files, or a command bounded by
+//! the probe's deadline) and hands the text to a pure parser in [`crate::parse`]; where the
+//! thing cannot be read (another OS, no systemd, no apt) the answer is `None`.
+
+use crate::parse::apt_lists::{self, AptList, PendingUpdates};
+use crate::parse::{lsblk, reboot, systemd};
+use crate::probe::{Probe, RunError};
+
+const APT_LISTS: &str = "/var/lib/apt/lists";
+const DPKG_STATUS: &str = "/var/lib/dpkg/status";
+/// apt's own tool, which decompresses its lists whatever their compression.
+const APT_HELPER: &str = "/usr/lib/apt/apt-helper";
+
+/// Pending updates from the dpkg database and apt's package lists (see
+/// [`apt_lists`](crate::parse::apt_lists)); `None` when this is not an apt system or it has
+/// no package list yet. Compressed lists are read through `apt-helper cat-file`.
+pub fn apt_pending_updates(probe: &Probe) -> Option<PendingUpdates> {
+    let status = probe.read(DPKG_STATUS).ok()?;
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for file in probe.list(APT_LISTS) {
+        let Some(compression) = apt_lists::package_list_compression(&file) else {
+            continue;
+        };
+        let path = format!("{APT_LISTS}/{file}");
+        let text = match compression {
+            None => probe.read(&path).ok(),
+            Some(_) => {
+                let host = probe.path(&path);
+                probe
+                    .run(APT_HELPER, &["cat-file", &host.to_string_lossy()])
+                    .map_err(|e| tracing::debug!(list = %file, error = %e, "unreadable apt list"))
+                    .ok()
+            }
+        };
+        if let Some(text) = text {
+            texts.push((file, text));
+        }
+    }
+    if texts.is_empty() {
+        return None;
+    }
+    let lists: Vec<AptList<'_>> = texts
+        .iter()
+        .map(|(file, text)| AptList { file, text })
+        .collect();
+    Some(apt_lists::pending_updates(&status, &lists))
+}
+
+/// Whether the system asks for a reboot: Debian/Ubuntu's `/run/reboot-required` flag (with
+/// the packages named in `.pkgs`), else a kernel newer than the running one installed beside it
+/// (every distribution keeps one folder per kernel in `/lib/modules`). `None` when neither
+/// source exists here.
+pub fn reboot_required(probe: &Probe) -> Option<reboot::RebootRequired> {
+    for dir in ["/run", "/var/run"] {
+        if probe.exists(format!("{dir}/reboot-required")) {
+            let pkgs = probe
+                .read(format!("{dir}/reboot-required.pkgs"))
+                .unwrap_or_default();
+            return Some(reboot::from_flag(&pkgs));
+        }
+    }
+    let running = probe.attr("/proc/sys/kernel/osrelease")?;
+    let installed = probe.list("/lib/modules");
+    reboot::from_kernels(&running, &installed)
+        .or_else(|| probe.exists("/var/lib/dpkg/status").then(reboot::not_required))
+}
+
+/// Which systemd manager to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitScope {
+    /// The system's (`systemctl`).
+    System,
+    /// The user's own (`systemctl --user`).
+    User,
+}
+
+/// The failed units of one systemd manager (`systemctl [--user] --failed --output=json`),
+/// `Err` when systemd does not run here or did not answer before the probe's deadline.
+pub fn failed_units(probe: &Probe, scope: UnitScope) -> Result<Vec<systemd::Unit>, RunError> {
+    let mut args = vec!["--failed", "--output=json", "--no-pager"];
+    if scope == UnitScope::User {
+        args.insert(0, "--user");
+    }
+    if !probe.exists("/run/systemd/system") {
+        // systemd's own test for "booted with systemd" (sd_booted).
+        return Err(RunError::NotFound("systemd".into()));
+    }
+    let out = probe.run("systemctl", &args)?;
+    systemd::parse_units(&out).ok_or_else(|| RunError::Failed {
+        program: "systemctl".into(),
+        status: "0".into(),
+        stderr: "unreadable JSON".into(),
+    })
+}
+
+/// How the file systems holding `/` and `/home` are stored, from `lsblk --json` (no root
+/// needed: it reads sysfs and udev's database); `None` when lsblk is missing or failed.
+pub fn block_tree(probe: &Probe) -> Option<Vec<lsblk::Mounted>> {
+    let out = probe
+        .run("lsblk", &["--json", "-o", "NAME,TYPE,FSTYPE,MOUNTPOINT"])
+        .ok()?;
+    lsblk::mounted_encryption(&out)
+}
