@@ -50,6 +50,4 @@ pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;
-pub use updates::{
-    apt_pending_updates, block_tree, failed_units, reboot_required, UnitScope,
-};
+pub use updates::{apt_pending_updates, block_tree, failed_units, reboot_required, UnitScope};

@@ -4,6 +4,9 @@
 //! the probe's deadline) and hands the text to a pure parser in [`crate::parse`]; where the
 //! thing cannot be read (another OS, no systemd, no apt) the answer is `None`.
 
+use std::sync::Mutex;
+use std::time::SystemTime;
+
 use crate::parse::apt_lists::{self, AptList, PendingUpdates};
 use crate::parse::{lsblk, reboot, systemd};
 use crate::probe::{Probe, RunError};
@@ -13,13 +16,53 @@ const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 /// apt's own tool, which decompresses its lists whatever their compression.
 const APT_HELPER: &str = "/usr/lib/apt/apt-helper";
 
+/// What the last count was made from: the root read, then each file's name, size and
+/// modification time (the lists change at `apt update`, the status at each install).
+type Stamp = Vec<(String, u64, Option<SystemTime>)>;
+
+/// The last count, kept for the process: the home page asks at each refresh, and reading
+/// ~50 MB of lists again when none changed would be wasted.
+static LAST: Mutex<Option<(Stamp, PendingUpdates)>> = Mutex::new(None);
+
+fn stamp(probe: &Probe, lists: &[String]) -> Stamp {
+    let mut out = vec![(probe.path("/").to_string_lossy().into_owned(), 0, None)];
+    let files = std::iter::once(DPKG_STATUS.to_string())
+        .chain(lists.iter().map(|f| format!("{APT_LISTS}/{f}")));
+    for path in files {
+        let meta = probe.metadata(&path).ok();
+        let len = meta.as_ref().map_or(0, |m| m.len());
+        out.push((path, len, meta.and_then(|m| m.modified().ok())));
+    }
+    out
+}
+
 /// Pending updates from the dpkg database and apt's package lists (see
 /// [`apt_lists`](crate::parse::apt_lists)); `None` when this is not an apt system or it has
-/// no package list yet. Compressed lists are read through `apt-helper cat-file`.
+/// no package list yet. Compressed lists are read through `apt-helper cat-file`. The answer is
+/// kept while none of these files changes.
 pub fn apt_pending_updates(probe: &Probe) -> Option<PendingUpdates> {
+    let lists: Vec<String> = probe
+        .list(APT_LISTS)
+        .into_iter()
+        .filter(|f| apt_lists::package_list_compression(f).is_some())
+        .collect();
+    let stamp = stamp(probe, &lists);
+    if let Some((s, last)) = LAST.lock().ok()?.as_ref() {
+        if *s == stamp {
+            return Some(last.clone());
+        }
+    }
+    let counted = count(probe, lists)?;
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((stamp, counted.clone()));
+    }
+    Some(counted)
+}
+
+fn count(probe: &Probe, lists: Vec<String>) -> Option<PendingUpdates> {
     let status = probe.read(DPKG_STATUS).ok()?;
     let mut texts: Vec<(String, String)> = Vec::new();
-    for file in probe.list(APT_LISTS) {
+    for file in lists {
         let Some(compression) = apt_lists::package_list_compression(&file) else {
             continue;
         };
@@ -63,8 +106,11 @@ pub fn reboot_required(probe: &Probe) -> Option<reboot::RebootRequired> {
     }
     let running = probe.attr("/proc/sys/kernel/osrelease")?;
     let installed = probe.list("/lib/modules");
-    reboot::from_kernels(&running, &installed)
-        .or_else(|| probe.exists("/var/lib/dpkg/status").then(reboot::not_required))
+    reboot::from_kernels(&running, &installed).or_else(|| {
+        probe
+            .exists("/var/lib/dpkg/status")
+            .then(reboot::not_required)
+    })
 }
 
 /// Which systemd manager to ask.

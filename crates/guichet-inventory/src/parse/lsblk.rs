@@ -43,8 +43,12 @@ const MAX_DEPTH: usize = 16;
 pub fn mounted_encryption(text: &str) -> Option<Vec<Mounted>> {
     let tree: Tree = serde_json::from_str(text).ok()?;
     let mut out = Vec::new();
-    let mut stack: Vec<(&Node, usize, bool)> =
-        tree.blockdevices.iter().rev().map(|n| (n, 0, false)).collect();
+    let mut stack: Vec<(&Node, usize, bool)> = tree
+        .blockdevices
+        .iter()
+        .rev()
+        .map(|n| (n, 0, false))
+        .collect();
     while let Some((node, depth, above_crypt)) = stack.pop() {
         if depth > MAX_DEPTH {
             return None;
@@ -57,7 +61,12 @@ pub fn mounted_encryption(text: &str) -> Option<Vec<Mounted>> {
                 encrypted,
             });
         }
-        stack.extend(node.children.iter().rev().map(|c| (c, depth + 1, encrypted)));
+        stack.extend(
+            node.children
+                .iter()
+                .rev()
+                .map(|c| (c, depth + 1, encrypted)),
+        );
     }
     Some(out)
 }

@@ -84,7 +84,11 @@ mod tests {
         assert!(!from_kernels("6.1.0-30-amd64", &installed).unwrap().required);
         // Fedora's naming, numbers compared as numbers.
         let fedora = dirs(&["6.11.9-300.fc41.x86_64", "6.12.10-200.fc41.x86_64"]);
-        assert!(from_kernels("6.11.9-300.fc41.x86_64", &fedora).unwrap().required);
+        assert!(
+            from_kernels("6.11.9-300.fc41.x86_64", &fedora)
+                .unwrap()
+                .required
+        );
         // A container: the host's kernel is not among the installed ones.
         assert_eq!(from_kernels("6.18.44-host", &installed), None);
     }
