@@ -13,8 +13,9 @@
 //! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
 //!   (one file each, parsed in [`parse`]), read on demand without a collection.
 //! * The system's upkeep, for "Check my computer": [`apt_pending_updates`],
-//!   [`reboot_required`], [`failed_units`], [`block_tree`]; one category of the inventory
-//!   alone (batteries, security products, the machine) with [`collect_category`].
+//!   [`reboot_required`], [`failed_units`], [`block_tree`], [`clamav_signatures`]; one
+//!   category of the inventory alone (batteries, security products, the machine) with
+//!   [`collect_category`].
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -32,7 +33,7 @@ mod host;
 mod platform;
 mod probe;
 mod summary;
-mod updates;
+mod upkeep;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -50,4 +51,7 @@ pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;
-pub use updates::{apt_pending_updates, block_tree, failed_units, reboot_required, UnitScope};
+pub use upkeep::{
+    apt_pending_updates, block_tree, clamav_signatures, failed_units, modified, reboot_required,
+    UnitScope,
+};

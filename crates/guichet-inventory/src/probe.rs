@@ -127,6 +127,15 @@ impl Probe {
         std::fs::read(self.path(path))
     }
 
+    /// The first `limit` bytes of a file (a header: ClamAV's databases are tens of MB).
+    pub fn read_head(&self, path: impl AsRef<Path>, limit: u64) -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        std::fs::File::open(self.path(path))?
+            .take(limit)
+            .read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+
     /// Names of a directory's entries, sorted; empty when the directory does not exist.
     pub fn list(&self, path: impl AsRef<Path>) -> Vec<String> {
         let mut names: Vec<String> = match std::fs::read_dir(self.path(path)) {

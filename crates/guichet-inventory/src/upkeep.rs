@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use crate::parse::apt_lists::{self, AptList, PendingUpdates};
+use crate::parse::clamav::{self, CvdHeader};
 use crate::parse::{lsblk, reboot, systemd};
 use crate::probe::{Probe, RunError};
 
@@ -148,4 +149,20 @@ pub fn block_tree(probe: &Probe) -> Option<Vec<lsblk::Mounted>> {
         .run("lsblk", &["--json", "-o", "NAME,TYPE,FSTYPE,MOUNTPOINT"])
         .ok()?;
     lsblk::mounted_encryption(&out)
+}
+
+/// The header of ClamAV's daily signature database (`daily.cld`, which freshclam keeps up to
+/// date by patches, else `daily.cvd`), wherever the distribution keeps it; `None` without
+/// ClamAV signatures. The database is world-readable: no root needed.
+pub fn clamav_signatures(probe: &Probe) -> Option<CvdHeader> {
+    ["/var/lib/clamav", "/var/clamav", "/usr/local/share/clamav"]
+        .iter()
+        .flat_map(|dir| ["daily.cld", "daily.cvd"].map(|f| format!("{dir}/{f}")))
+        .filter_map(|path| probe.read_head(path, 512).ok())
+        .find_map(|bytes| clamav::parse_cvd_header(&bytes))
+}
+
+/// When the file at `path` was last modified (the reboot flag's age, the last install).
+pub fn modified(probe: &Probe, path: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    probe.metadata(path).ok()?.modified().ok().map(Into::into)
 }
