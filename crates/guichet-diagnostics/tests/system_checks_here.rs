@@ -45,7 +45,9 @@ fn system_checks_answer_here_within_the_deadline() {
     let d = run_checks(&ctx, checks);
     eprintln!("whole run of the seven: {} ms", d.elapsed_ms);
     assert!(
-        d.findings.iter().all(|f| f.threshold.as_deref() != Some("1000 ms")),
+        d.findings
+            .iter()
+            .all(|f| f.threshold.as_deref() != Some("1000 ms")),
         "a check did not answer in time: {:?}",
         d.findings
     );

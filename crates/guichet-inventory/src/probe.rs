@@ -179,7 +179,9 @@ impl Probe {
     /// when the deadline passes. `LC_ALL=C` keeps outputs parseable whatever the user's locale.
     pub fn run(&self, program: &str, args: &[&str]) -> Result<String, RunError> {
         let bytes = self.run_bytes(program, args)?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        // Valid UTF-8 (the usual case) is taken as is: no copy of a large output.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     /// Like [`Probe::run`], returning raw bytes (for UTF-16 outputs on Windows).

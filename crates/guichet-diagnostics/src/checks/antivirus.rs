@@ -141,13 +141,20 @@ mod tests {
         let built = DateTime::from_timestamp(1731576364, 0).unwrap();
         let r = read(&Probe::fixture(dir.path(), built));
         assert_eq!(r.products, ["ClamAV"]);
-        let cases = [(1, CheckStatus::Ok), (3, CheckStatus::Ok), (4, CheckStatus::Warning)];
+        let cases = [
+            (1, CheckStatus::Ok),
+            (3, CheckStatus::Ok),
+            (4, CheckStatus::Warning),
+        ];
         for (days, want) in cases.into_iter().chain([(8, CheckStatus::Problem)]) {
             let f = &evaluate(&r, built + Duration::days(days) + Duration::hours(1))[0];
             assert_eq!(f.status, want, "{days} days");
         }
         let f = &evaluate(&r, built + Duration::days(4))[0];
-        assert_eq!(f.measured.as_deref(), Some("ClamAV daily 27457: 4 days old"));
+        assert_eq!(
+            f.measured.as_deref(),
+            Some("ClamAV daily 27457: 4 days old")
+        );
     }
 
     #[test]

@@ -48,8 +48,10 @@ pub fn evaluate(batteries: &[Battery]) -> Vec<Finding> {
 
 fn one(b: &Battery) -> Finding {
     let threshold = format!("< {WARNING_PERCENT} %: warning, < {PROBLEM_PERCENT} %: problem");
-    let (Some(full), Some(design)) = (b.full_capacity_mwh, b.design_capacity_mwh.filter(|d| *d > 0))
-    else {
+    let (Some(full), Some(design)) = (
+        b.full_capacity_mwh,
+        b.design_capacity_mwh.filter(|d| *d > 0),
+    ) else {
         return finding(
             ID,
             CheckStatus::Unknown,
@@ -130,7 +132,10 @@ mod tests {
             Some("87 % of design (52.26 Wh of 60.00 Wh)")
         );
         let f = evaluate(&tree("asus-ux32"));
-        assert_eq!(f[0].measured.as_deref(), Some("97 % of design (44.61 Wh of 45.64 Wh)"));
+        assert_eq!(
+            f[0].measured.as_deref(),
+            Some("97 % of design (44.61 Wh of 45.64 Wh)")
+        );
     }
 
     #[test]

@@ -155,7 +155,10 @@ mod tests {
     use guichet_inventory::parse::windows::wmi::parse_list;
     use guichet_inventory::parse::{dmidecode, lsblk};
 
-    const TP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../third-party/glpi-agent-fixtures");
+    const TP: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../third-party/glpi-agent-fixtures"
+    );
     const LSBLK: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../guichet-inventory/tests/fixtures/lsblk"

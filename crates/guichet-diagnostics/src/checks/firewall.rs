@@ -69,8 +69,8 @@ pub fn evaluate(states: &[FirewallState]) -> Vec<Finding> {
         };
         format!("{}: {state}", s.name)
     };
-    let measured = Some(states.iter().map(describe).collect::<Vec<_>>().join(", "))
-        .filter(|m| !m.is_empty());
+    let measured =
+        Some(states.iter().map(describe).collect::<Vec<_>>().join(", ")).filter(|m| !m.is_empty());
     let threshold = Some("a firewall on (every Windows profile)");
     let windows = states.iter().any(|s| s.name.starts_with("Windows "));
     let any_on = states.iter().any(|s| s.on == Some(true));
@@ -99,7 +99,9 @@ pub fn evaluate(states: &[FirewallState]) -> Vec<Finding> {
     vec![finding(
         ID,
         CheckStatus::Unknown,
-        measured.or(Some("no firewall state readable without administrator rights".into())),
+        measured.or(Some(
+            "no firewall state readable without administrator rights".into(),
+        )),
         threshold,
         "L'état du pare-feu ne peut pas être lu sans droits d'administrateur.",
         "The firewall's state cannot be read without administrator rights.",
@@ -156,9 +158,14 @@ mod tests {
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(
             f.measured.as_deref(),
-            Some("Windows DomainProfile: on, Windows StandardProfile: on, Windows PublicProfile: on")
+            Some(
+                "Windows DomainProfile: on, Windows StandardProfile: on, Windows PublicProfile: on"
+            )
         );
-        assert_eq!(evaluate(&windows("7_firewall"))[0].status, CheckStatus::Warning);
+        assert_eq!(
+            evaluate(&windows("7_firewall"))[0].status,
+            CheckStatus::Warning
+        );
         // One profile off is enough to warn: the public one is the one that matters on the road.
         let mut mixed = windows("10");
         mixed[2].on = Some(false);

@@ -30,7 +30,12 @@ pub(crate) fn about(mut f: Finding, subject: impl Into<String>) -> Finding {
 
 /// A list of names for `measured`, at most `limit` then "+N".
 pub(crate) fn names(items: &[String], limit: usize) -> String {
-    let mut s = items.iter().take(limit).cloned().collect::<Vec<_>>().join(", ");
+    let mut s = items
+        .iter()
+        .take(limit)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > limit {
         s.push_str(&format!(" +{}", items.len() - limit));
     }

@@ -86,7 +86,14 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             "Updates are waiting for a restart: restart the computer when you can.",
         )
     };
-    vec![finding(ID, status, Some(measured), Some(&threshold), fr, en)]
+    vec![finding(
+        ID,
+        status,
+        Some(measured),
+        Some(&threshold),
+        fr,
+        en,
+    )]
 }
 
 /// The check.

@@ -88,7 +88,14 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             "Security fixes are waiting to be installed: run the updates.",
         )
     };
-    vec![finding(ID, status, Some(measured), Some(&threshold), fr, en)]
+    vec![finding(
+        ID,
+        status,
+        Some(measured),
+        Some(&threshold),
+        fr,
+        en,
+    )]
 }
 
 /// The check.

@@ -81,8 +81,8 @@ mod tests {
 
     #[test]
     fn bitlocker_on_the_system_drive_of_a_windows_10_laptop() {
-        let bytes = std::fs::read(format!("{DIR}/wmi/win10-crypt-Win32_EncryptableVolume.wmi"))
-            .unwrap();
+        let bytes =
+            std::fs::read(format!("{DIR}/wmi/win10-crypt-Win32_EncryptableVolume.wmi")).unwrap();
         let v = bitlocker_volumes(&parse_list(&bytes));
         assert_eq!(
             v,
