@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -186,20 +186,7 @@ impl Probe {
 
     /// Like [`Probe::run`], returning raw bytes (for UTF-16 outputs on Windows).
     pub fn run_bytes(&self, program: &str, args: &[&str]) -> Result<Vec<u8>, RunError> {
-        if !self.allow_commands {
-            return Err(RunError::NotFound(program.to_string()));
-        }
-        let mut child = Command::new(program)
-            .args(args)
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::NotFound => RunError::NotFound(program.to_string()),
-                _ => RunError::Io(program.to_string(), e),
-            })?;
+        let mut child = self.spawn(program, args)?;
         // Drain both pipes on threads so a chatty child cannot block on a full pipe while we wait.
         let mut out = child.stdout.take().expect("piped stdout");
         let mut err = child.stderr.take().expect("piped stderr");
@@ -227,14 +214,78 @@ impl Probe {
         let stdout = out_t.join().unwrap_or_default();
         let stderr = err_t.join().unwrap_or_default();
         if !status.success() {
-            let stderr = String::from_utf8_lossy(&stderr);
-            return Err(RunError::Failed {
-                program: program.to_string(),
-                status: status.to_string(),
-                stderr: stderr.lines().take(3).collect::<Vec<_>>().join(" / "),
-            });
+            return Err(failed(program, status, &stderr));
         }
         Ok(stdout)
+    }
+
+    /// Starts `program args…` with `LC_ALL=C`, its outputs piped (commands allowed only).
+    fn spawn(&self, program: &str, args: &[&str]) -> Result<Child, RunError> {
+        if !self.allow_commands {
+            return Err(RunError::NotFound(program.to_string()));
+        }
+        Command::new(program)
+            .args(args)
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => RunError::NotFound(program.to_string()),
+                _ => RunError::Io(program.to_string(), e),
+            })
+    }
+
+    /// Runs `program args…` and hands its standard output to `sink` piece by piece as it
+    /// comes, so that a large output (a 50 MB package list) is never held whole and is read
+    /// while the program still writes. The child is killed when the deadline passes.
+    pub fn run_streaming(
+        &self,
+        program: &str,
+        args: &[&str],
+        sink: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), RunError> {
+        let mut child = self.spawn(program, args)?;
+        let mut out = child.stdout.take().expect("piped stdout");
+        let mut err = child.stderr.take().expect("piped stderr");
+        let err_t = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = err.read_to_end(&mut buf);
+            buf
+        });
+        // The waiter owns the child and kills it at the deadline, which ends the reading below.
+        let remaining = self.remaining();
+        let waiter = std::thread::spawn(move || -> io::Result<Option<ExitStatus>> {
+            match child.wait_timeout(remaining)? {
+                Some(status) => Ok(Some(status)),
+                None => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    Ok(None)
+                }
+            }
+        });
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match out.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => sink(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        let io_err = |e| RunError::Io(program.to_string(), e);
+        let status = waiter
+            .join()
+            .map_err(|_| io_err(io::Error::other("waiting thread panicked")))?
+            .map_err(io_err)?;
+        let stderr = err_t.join().unwrap_or_default();
+        match status {
+            None => Err(RunError::TimedOut(program.to_string())),
+            Some(status) if !status.success() => Err(failed(program, status, &stderr)),
+            Some(_) => Ok(()),
+        }
     }
 
     /// Total and available bytes of the file system holding `path` (`statvfs`).
@@ -246,5 +297,15 @@ impl Probe {
             st.f_bsize
         };
         Ok((st.f_blocks * frsize, st.f_bavail * frsize))
+    }
+}
+
+/// A failed run's error, with the first lines of its standard error.
+fn failed(program: &str, status: ExitStatus, stderr: &[u8]) -> RunError {
+    let stderr = String::from_utf8_lossy(stderr);
+    RunError::Failed {
+        program: program.to_string(),
+        status: status.to_string(),
+        stderr: stderr.lines().take(3).collect::<Vec<_>>().join(" / "),
     }
 }

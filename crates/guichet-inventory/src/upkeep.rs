@@ -4,10 +4,11 @@
 //! the probe's deadline) and hands the text to a pure parser in [`crate::parse`]; where the
 //! thing cannot be read (another OS, no systemd, no apt) the answer is `None`.
 
+use std::io::Read;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::parse::apt_lists::{self, AptList, PendingUpdates};
+use crate::parse::apt_lists::{self, Counter, PendingUpdates};
 use crate::parse::clamav::{self, CvdHeader};
 use crate::parse::{lsblk, reboot, systemd};
 use crate::probe::{Probe, RunError};
@@ -62,34 +63,65 @@ pub fn apt_pending_updates(probe: &Probe) -> Option<PendingUpdates> {
 
 fn count(probe: &Probe, lists: Vec<String>) -> Option<PendingUpdates> {
     let status = probe.read(DPKG_STATUS).ok()?;
-    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut counter = Counter::new(&status);
+    let mut read_any = false;
     for file in lists {
-        let Some(compression) = apt_lists::package_list_compression(&file) else {
-            continue;
-        };
         let path = format!("{APT_LISTS}/{file}");
-        let text = match compression {
-            None => probe.read(&path).ok(),
-            Some(_) => {
-                let host = probe.path(&path);
+        let mut pieces = Pieces::default();
+        let mut sink = |bytes: &[u8]| pieces.push(bytes, |text| counter.feed(&file, text));
+        // Lists were kept by their name: plain (`Some(None)`) or compressed (`Some(Some(ext))`).
+        let read = match apt_lists::package_list_compression(&file) {
+            Some(None) | None => read_in_pieces(probe, &path, &mut sink),
+            Some(Some(_)) => {
+                let host = probe.path(&path).to_string_lossy().into_owned();
                 probe
-                    .run(APT_HELPER, &["cat-file", &host.to_string_lossy()])
+                    .run_streaming(APT_HELPER, &["cat-file", &host], &mut sink)
                     .map_err(|e| tracing::debug!(list = %file, error = %e, "unreadable apt list"))
-                    .ok()
+                    .is_ok()
             }
         };
-        if let Some(text) = text {
-            texts.push((file, text));
+        pieces.finish(|text| counter.feed(&file, text));
+        read_any |= read;
+    }
+    read_any.then(|| counter.finish())
+}
+
+/// A list arriving in pieces, handed on one run of whole paragraphs at a time.
+#[derive(Default)]
+struct Pieces {
+    pending: Vec<u8>,
+}
+
+impl Pieces {
+    fn push(&mut self, bytes: &[u8], mut whole: impl FnMut(&str)) {
+        self.pending.extend_from_slice(bytes);
+        if let Some(end) = apt_lists::complete_paragraphs_end(&self.pending) {
+            whole(&String::from_utf8_lossy(&self.pending[..end]));
+            self.pending.drain(..end);
         }
     }
-    if texts.is_empty() {
-        return None;
+
+    fn finish(self, mut whole: impl FnMut(&str)) {
+        if !self.pending.is_empty() {
+            whole(&String::from_utf8_lossy(&self.pending));
+        }
     }
-    let lists: Vec<AptList<'_>> = texts
-        .iter()
-        .map(|(file, text)| AptList { file, text })
-        .collect();
-    Some(apt_lists::pending_updates(&status, &lists))
+}
+
+/// Reads an uncompressed list in pieces of 1 MiB; whether it could be opened.
+fn read_in_pieces(probe: &Probe, path: &str, sink: &mut dyn FnMut(&[u8])) -> bool {
+    let Ok(mut file) = std::fs::File::open(probe.path(path)) else {
+        return false;
+    };
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(n) => sink(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return true,
+        }
+    }
 }
 
 /// Whether the system asks for a reboot: Debian/Ubuntu's `/run/reboot-required` flag (with

@@ -84,10 +84,11 @@ impl PendingUpdates {
     }
 }
 
-/// Installed package versions from the dpkg status file: (name, architecture) → version.
-/// Packages on hold and packages not installed are left out.
-fn installed(status: &str) -> HashMap<(&str, &str), &str> {
-    let mut out = HashMap::new();
+/// Installed package versions from the dpkg status file: name → (architecture, version)
+/// (a name has several entries for a multi-arch package installed for several
+/// architectures). Packages on hold and packages not installed are left out.
+fn installed(status: &str) -> HashMap<&str, Vec<(&str, &str)>> {
+    let mut out: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
     for para in status.split("\n\n") {
         let (mut name, mut arch, mut version, mut state) = (None, None, None, None);
         for line in para.lines() {
@@ -105,37 +106,10 @@ fn installed(status: &str) -> HashMap<(&str, &str), &str> {
             continue;
         };
         if super::dpkg::status_is_installed(s) && !s.starts_with("hold ") {
-            out.insert((n, a), v);
+            out.entry(n).or_default().push((a, v));
         }
     }
     out
-}
-
-/// Name, architecture and version of one list paragraph. `Package` comes first in apt's
-/// lists, so paragraphs of packages not installed are dropped after one line.
-fn list_entry<'a>(
-    para: &'a str,
-    installed: &HashMap<(&str, &str), &str>,
-    names: &HashMap<&str, ()>,
-) -> Option<(&'a str, &'a str, &'a str)> {
-    let para = para.trim_start_matches('\n');
-    let first = para.lines().next()?;
-    let name = first.strip_prefix("Package: ")?.trim();
-    if !names.contains_key(name) {
-        return None;
-    }
-    let (mut arch, mut version) = (None, None);
-    for line in para.lines() {
-        if let Some(v) = line.strip_prefix("Architecture: ") {
-            arch = Some(v.trim());
-        } else if let Some(v) = line.strip_prefix("Version: ") {
-            version = Some(v.trim());
-        }
-    }
-    let (arch, version) = (arch?, version?);
-    installed
-        .contains_key(&(name, arch))
-        .then_some((name, arch, version))
 }
 
 /// The paragraphs of a list. A list of a whole release is about 50 MB: the blank lines are
@@ -151,41 +125,103 @@ fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Counts the pending updates: `status` is the dpkg status file, `lists` the package lists.
-pub fn pending_updates(status: &str, lists: &[AptList<'_>]) -> PendingUpdates {
-    let installed = installed(status);
-    let names: HashMap<&str, ()> = installed.keys().map(|(n, _)| (*n, ())).collect();
-    // (name, arch) → (newest version offered, offered newer by a security suite).
-    let mut best: HashMap<(&str, &str), (&str, bool)> = HashMap::new();
-    for list in lists.iter().filter(|l| !is_backports_list(l.file)) {
-        let security = is_security_list(list.file);
-        for para in paragraphs(list.text) {
-            let Some((name, arch, version)) = list_entry(para, &installed, &names) else {
+/// Where the last complete paragraph of `bytes` ends (just after its blank line), if any:
+/// the point up to which a list read piece by piece can be counted.
+pub fn complete_paragraphs_end(bytes: &[u8]) -> Option<usize> {
+    memchr::memmem::rfind(bytes, b"\n\n").map(|i| i + 2)
+}
+
+/// Counts pending updates from the dpkg status and lists fed in pieces, so that a list is
+/// never held whole (see [`complete_paragraphs_end`]).
+#[derive(Debug)]
+pub struct Counter<'s> {
+    installed: HashMap<&'s str, Vec<(&'s str, &'s str)>>,
+    /// (name, arch) → (newest version offered, offered newer by a security suite).
+    best: HashMap<(&'s str, &'s str), (String, bool)>,
+}
+
+impl<'s> Counter<'s> {
+    /// A counter against the dpkg status file's text.
+    pub fn new(status: &'s str) -> Self {
+        Counter {
+            installed: installed(status),
+            best: HashMap::new(),
+        }
+    }
+
+    /// Counts whole paragraphs of the list `file` (`text` ends at a paragraph's end).
+    pub fn feed(&mut self, file: &str, text: &str) {
+        if is_backports_list(file) {
+            return;
+        }
+        let security = is_security_list(file);
+        for para in paragraphs(text) {
+            let Some((key, current, version)) = self.entry(para) else {
                 continue;
             };
-            let current = installed[&(name, arch)];
             if compare_versions(version, current) != Ordering::Greater {
                 continue;
             }
-            let slot = best.entry((name, arch)).or_insert((version, false));
-            if compare_versions(version, slot.0) == Ordering::Greater {
-                slot.0 = version;
+            let slot = self
+                .best
+                .entry(key)
+                .or_insert_with(|| (version.to_string(), false));
+            if compare_versions(version, &slot.0) == Ordering::Greater {
+                slot.0 = version.to_string();
             }
             slot.1 |= security;
         }
     }
-    let mut packages: Vec<PendingPackage> = best
-        .into_iter()
-        .map(|((name, arch), (candidate, security))| PendingPackage {
-            name: name.to_string(),
-            arch: arch.to_string(),
-            installed: installed[&(name, arch)].to_string(),
-            candidate: candidate.to_string(),
-            security,
-        })
-        .collect();
-    packages.sort_by(|a, b| (&a.name, &a.arch).cmp(&(&b.name, &b.arch)));
-    PendingUpdates { packages }
+
+    /// The installed package a list paragraph is about, and the version it offers. `Package`
+    /// comes first in apt's lists, so paragraphs of packages not installed are dropped after
+    /// one line.
+    #[allow(clippy::type_complexity)]
+    fn entry<'p>(&self, para: &'p str) -> Option<((&'s str, &'s str), &'s str, &'p str)> {
+        let para = para.trim_start_matches('\n');
+        let name = para.lines().next()?.strip_prefix("Package: ")?.trim();
+        let (name, archs) = self.installed.get_key_value(name)?;
+        let (mut arch, mut version) = (None, None);
+        for line in para.lines() {
+            if let Some(v) = line.strip_prefix("Architecture: ") {
+                arch = Some(v.trim());
+            } else if let Some(v) = line.strip_prefix("Version: ") {
+                version = Some(v.trim());
+            }
+        }
+        let arch = arch?;
+        let (arch, current) = archs.iter().find(|(a, _)| *a == arch)?;
+        Some(((*name, *arch), *current, version?))
+    }
+
+    /// The packages with a newer version, sorted by name.
+    pub fn finish(self) -> PendingUpdates {
+        let mut packages: Vec<PendingPackage> = self
+            .best
+            .into_iter()
+            .map(|((name, arch), (candidate, security))| PendingPackage {
+                name: name.to_string(),
+                arch: arch.to_string(),
+                installed: self.installed[name]
+                    .iter()
+                    .find(|(a, _)| *a == arch)
+                    .map_or_else(String::new, |(_, v)| v.to_string()),
+                candidate,
+                security,
+            })
+            .collect();
+        packages.sort_by(|a, b| (&a.name, &a.arch).cmp(&(&b.name, &b.arch)));
+        PendingUpdates { packages }
+    }
+}
+
+/// Counts the pending updates: `status` is the dpkg status file, `lists` the package lists.
+pub fn pending_updates(status: &str, lists: &[AptList<'_>]) -> PendingUpdates {
+    let mut counter = Counter::new(status);
+    for list in lists {
+        counter.feed(list.file, list.text);
+    }
+    counter.finish()
 }
 
 #[cfg(test)]
@@ -276,6 +312,27 @@ mod tests {
         let p = pending_updates(status, &lists);
         assert_eq!(p.total(), 1);
         assert_eq!(p.packages[0].candidate, "1.0+deb12u1");
+    }
+
+    #[test]
+    fn a_list_fed_in_pieces_counts_as_a_whole() {
+        let status = read("status");
+        let file = FILES[2];
+        let text = read(file);
+        let whole = pending_updates(&status, &[AptList { file, text: &text }]);
+        let mut counter = Counter::new(&status);
+        let mut pending: Vec<u8> = Vec::new();
+        for piece in text.as_bytes().chunks(100) {
+            pending.extend_from_slice(piece);
+            if let Some(end) = complete_paragraphs_end(&pending) {
+                counter.feed(file, std::str::from_utf8(&pending[..end]).unwrap());
+                pending.drain(..end);
+            }
+        }
+        counter.feed(file, std::str::from_utf8(&pending).unwrap());
+        let pieces = counter.finish();
+        assert_eq!(pieces, whole);
+        assert_eq!(pieces.security(), 5);
     }
 
     #[test]
