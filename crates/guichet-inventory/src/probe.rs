@@ -309,3 +309,30 @@ fn failed(program: &str, status: ExitStatus, stderr: &[u8]) -> RunError {
         stderr: stderr.lines().take(3).collect::<Vec<_>>().join(" / "),
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_hands_over_everything_and_a_hung_program_is_killed_at_the_deadline() {
+        let probe = Probe::system(Utc::now(), Duration::from_secs(5));
+        let mut got = 0usize;
+        probe
+            .run_streaming("head", &["-c", "3000000", "/dev/zero"], &mut |b| {
+                got += b.len()
+            })
+            .unwrap();
+        assert_eq!(got, 3_000_000);
+
+        let probe = probe.with_timeout(Duration::from_millis(200));
+        let started = Instant::now();
+        let r = probe.run_streaming("sleep", &["30"], &mut |_| {});
+        assert!(matches!(r, Err(RunError::TimedOut(_))), "{r:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let r = probe
+            .with_timeout(Duration::from_secs(5))
+            .run_streaming("false", &[], &mut |_| {});
+        assert!(matches!(r, Err(RunError::Failed { .. })), "{r:?}");
+    }
+}
