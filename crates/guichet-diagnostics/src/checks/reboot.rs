@@ -165,4 +165,23 @@ mod tests {
         };
         assert_eq!(evaluate(&ok, now)[0].status, CheckStatus::Ok);
     }
+
+    #[test]
+    fn a_newer_kernel_installed_beside_the_running_one_without_a_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        std::fs::create_dir_all(r.join("proc/sys/kernel")).unwrap();
+        std::fs::write(r.join("proc/sys/kernel/osrelease"), "6.1.0-28-amd64\n").unwrap();
+        std::fs::create_dir_all(r.join("lib/modules/6.1.0-28-amd64")).unwrap();
+        let now = Utc::now();
+        let f = &evaluate(&read(&Probe::fixture(r, now)), now)[0];
+        assert_eq!(f.status, CheckStatus::Ok);
+        std::fs::create_dir_all(r.join("lib/modules/6.1.0-30-amd64")).unwrap();
+        let f = &evaluate(&read(&Probe::fixture(r, now)), now)[0];
+        assert_eq!(f.status, CheckStatus::Warning);
+        assert_eq!(
+            f.measured.as_deref(),
+            Some("required (kernel 6.1.0-30-amd64)")
+        );
+    }
 }
