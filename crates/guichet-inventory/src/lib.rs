@@ -13,6 +13,10 @@
 //! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
 //!   (one file each, parsed in [`parse`]), read on demand without a collection.
 //! * Printing: [`printing_status`] reads the CUPS queues and jobs with `lpstat`, on demand.
+//! * The system's upkeep, for "Check my computer": [`apt_pending_updates`],
+//!   [`reboot_required`], [`failed_units`], [`block_tree`], [`clamav_signatures`]; one
+//!   category of the inventory alone (batteries, security products, the machine) with
+//!   [`collect_category`].
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -31,6 +35,7 @@ mod platform;
 mod printing;
 mod probe;
 mod summary;
+mod upkeep;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -39,7 +44,9 @@ mod macos;
 #[cfg(target_os = "windows")]
 mod windows;
 
-pub use collect::{collect, collect_with, merge, Collector, Options, Section, SourceError};
+pub use collect::{
+    collect, collect_category, collect_with, merge, Collector, Options, Section, SourceError,
+};
 pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, spreadsheet_safe, to_glpi, write_csv_record, GlpiOptions};
 pub use host::{has_default_route, local_hostname, pending_updates};
@@ -50,3 +57,7 @@ pub use printing::{
 };
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;
+pub use upkeep::{
+    apt_pending_updates, block_tree, clamav_signatures, failed_units, modified, reboot_required,
+    UnitScope,
+};
