@@ -11,7 +11,8 @@
 //!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
 //! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
-//!   (one file each, parsed in [`parse`]), read on demand without a collection.
+//!   (one file each, parsed in [`parse`]), read on demand without a collection; the same for
+//!   [`network_state`] (carriers, addresses, default routes, DNS servers: the network checks).
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -26,6 +27,7 @@ mod collect;
 mod diff;
 mod export;
 mod host;
+mod network_state;
 mod platform;
 mod probe;
 mod summary;
@@ -42,5 +44,6 @@ pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, spreadsheet_safe, to_glpi, write_csv_record, GlpiOptions};
 pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
+pub use network_state::{network_state, LinkReading, NetworkState};
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;
