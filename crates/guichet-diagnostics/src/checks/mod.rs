@@ -6,7 +6,22 @@ use std::sync::Arc;
 
 use crate::Check;
 
+mod clock_offset;
+mod connectivity;
+mod desk_https;
+mod network_dns;
+mod network_gateway;
+mod network_link;
+mod network_proxy;
+
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
-    vec![]
+    vec![
+        Arc::new(network_link::NetworkLink),
+        Arc::new(network_gateway::NetworkGateway),
+        Arc::new(network_dns::NetworkDns),
+        Arc::new(network_proxy::NetworkProxy),
+        Arc::new(desk_https::DeskHttps),
+        Arc::new(clock_offset::ClockOffset),
+    ]
 }

@@ -30,6 +30,8 @@ pub struct IpLink {
     pub flags: Vec<String>,
     /// The kernel's operational state (`UP`, `DOWN`, `UNKNOWN` for loopback and tunnels…).
     pub operstate: Option<String>,
+    /// The bridge or bond this interface is a port of (which then holds the addresses).
+    pub master: Option<String>,
 }
 
 impl IpLink {
@@ -55,6 +57,7 @@ struct RawLink {
     #[serde(default)]
     flags: Vec<String>,
     operstate: Option<String>,
+    master: Option<String>,
     #[serde(default)]
     addr_info: Vec<RawAddr>,
 }
@@ -82,6 +85,7 @@ pub fn parse(json: &str) -> Result<Vec<IpLink>, serde_json::Error> {
                 link_type: r.link_type,
                 flags: r.flags,
                 operstate: r.operstate,
+                master: r.master,
                 ..Default::default()
             };
             for a in r.addr_info {
