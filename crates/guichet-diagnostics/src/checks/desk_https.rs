@@ -204,7 +204,7 @@ fn failed(e: &DeskFailure, via: &str) -> Finding {
     let (status, measured, fr, en) = match e {
         DeskFailure::Proxy(m) if m.ends_with("407") => (
             CheckStatus::Unknown,
-            format!("the proxy asks for a login{via}"),
+            format!("the proxy asks for a login (407){via}"),
             "Le proxy demande un identifiant, que cette vérification n'envoie pas : elle ne peut pas aller plus loin.",
             "The proxy asks for a login, which this check does not send: it cannot go further.",
         ),
@@ -256,5 +256,82 @@ pub fn step_name(step: Step) -> &'static str {
         Step::Tunnel => "proxy tunnel",
         Step::Handshake => "TLS handshake",
         Step::Answer => "waiting for the answer",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk_probe::Head;
+    use std::time::Duration;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn answer(status: u16, not_after: Option<&str>) -> Result<DeskAnswer, DeskFailure> {
+        Ok(DeskAnswer {
+            head: Head { status, date: None },
+            received_at: at("2026-12-06T18:00:00Z"),
+            cert: not_after.map(|t| CertReading {
+                verdict: CertVerdict::Valid,
+                not_after: Some(at(t)),
+            }),
+            elapsed: Duration::from_millis(42),
+        })
+    }
+
+    fn judge(url: &str, r: &Result<DeskAnswer, DeskFailure>) -> (CheckStatus, String) {
+        let d = DeskAddress::parse(url).unwrap();
+        let f = evaluate(&d, None, r, at("2026-12-06T18:00:00Z"));
+        (f.status, f.measured.unwrap())
+    }
+
+    #[test]
+    fn days_to_expiry_decide_between_ok_and_warning() {
+        let url = "https://rt.example.org/";
+        let r = answer(200, Some("2027-03-06T12:00:00Z"));
+        assert_eq!(
+            judge(url, &r),
+            (
+                CheckStatus::Ok,
+                "HTTP 200 in 42 ms; certificate valid, 89 days left".into()
+            )
+        );
+        let r = answer(302, Some("2026-12-20T17:00:00Z"));
+        assert_eq!(judge(url, &r).0, CheckStatus::Warning, "13 days");
+        let r = answer(302, Some("2026-12-20T19:00:00Z"));
+        assert_eq!(judge(url, &r).0, CheckStatus::Ok, "14 days");
+        assert_eq!(judge(url, &answer(503, None)).0, CheckStatus::Warning);
+    }
+
+    #[test]
+    fn refused_certificates_are_problems_with_their_end_date() {
+        let expired = Err(DeskFailure::Certificate(CertReading {
+            verdict: CertVerdict::Expired,
+            not_after: Some(at("2026-12-01T00:00:00Z")),
+        }));
+        assert_eq!(
+            judge("https://rt.example.org/", &expired),
+            (
+                CheckStatus::Problem,
+                "certificate expired, ends 2026-12-01 (-5 days)".into()
+            )
+        );
+    }
+
+    #[test]
+    fn plain_http_is_fine_on_loopback_only() {
+        let r = answer(200, None);
+        assert_eq!(judge("http://127.0.0.1:8080/", &r).0, CheckStatus::Ok);
+        assert_eq!(judge("http://rt.example.org/", &r).0, CheckStatus::Warning);
+        let slow = Err(DeskFailure::TimedOut(Step::Handshake));
+        assert_eq!(
+            judge("https://rt.example.org/", &slow),
+            (
+                CheckStatus::Problem,
+                "no answer within 1 s (TLS handshake)".into()
+            )
+        );
     }
 }

@@ -202,6 +202,32 @@ mod tests {
         );
     }
 
+    /// Recorded `unshare -n -- ip -j addr show` (guichet-inventory's `ip_json` fixtures).
+    #[test]
+    fn a_machine_without_any_adapter_is_not_connected() {
+        let json = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../guichet-inventory/tests/fixtures/ip_json/netns-empty-addr.json"
+        ));
+        let s = NetworkState {
+            links: ip_json::parse(json)
+                .unwrap()
+                .into_iter()
+                .map(|link| LinkReading {
+                    link,
+                    ..Default::default()
+                })
+                .collect(),
+            ipv4_known: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            summary(&evaluate(&s)),
+            [(None, CheckStatus::Problem, Some("no network adapter"))]
+        );
+        assert!(super::super::connectivity::is_offline(&s));
+    }
+
     #[test]
     fn a_169_254_address_means_no_dhcp_answer() {
         let mut s = unplugged();
