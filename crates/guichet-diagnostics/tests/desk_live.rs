@@ -407,3 +407,32 @@ fn this_machine_without_a_desk() {
         );
     }
 }
+
+/// A server that accepts connections (the kernel's backlog) and never says a word: the check
+/// gives up by itself within its time, naming the step.
+#[test]
+fn a_silent_server_times_out_within_the_check_time() {
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    for (url, step) in [
+        (format!("https://127.0.0.1:{port}/"), "TLS handshake"),
+        (
+            format!("http://127.0.0.1:{port}/"),
+            "waiting for the answer",
+        ),
+    ] {
+        let started = Instant::now();
+        let f = check("desk.https", &ctx(&url, None, None));
+        let took = started.elapsed();
+        assert!(
+            took >= Duration::from_millis(700) && took < Duration::from_secs(1),
+            "{took:?}"
+        );
+        assert_eq!(f.status, CheckStatus::Problem);
+        assert_eq!(
+            f.measured.unwrap(),
+            format!("no answer within 1 s ({step})")
+        );
+    }
+    drop(silent);
+}

@@ -28,6 +28,7 @@ impl Check for ClockOffset {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
+        let until = deadline(ctx);
         let d = match desk(ctx, ID) {
             Ok(d) => d,
             Err(f) => return vec![*f],
@@ -45,7 +46,7 @@ impl Check for ClockOffset {
             proxy.as_ref(),
             ctx.desk_ca_file.as_deref(),
             Trust::ReadAnyway,
-            deadline(ctx),
+            until,
         );
         vec![evaluate(&result)]
     }

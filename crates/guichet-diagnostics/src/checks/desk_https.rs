@@ -27,6 +27,7 @@ impl Check for DeskHttps {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
+        let until = deadline(ctx);
         let d = match desk(ctx, ID) {
             Ok(d) => d,
             Err(f) => return vec![*f],
@@ -45,7 +46,7 @@ impl Check for DeskHttps {
             proxy.as_ref(),
             ctx.desk_ca_file.as_deref(),
             Trust::Verify,
-            deadline(ctx),
+            until,
         );
         vec![evaluate(&d, proxy.as_ref(), &result, ctx.now)]
     }

@@ -38,6 +38,7 @@ impl Check for NetworkDns {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
+        let until = deadline(ctx);
         let d = match desk(ctx, ID) {
             Ok(d) => d,
             Err(f) => return vec![*f],
@@ -55,7 +56,7 @@ impl Check for NetworkDns {
             &ProxyEnv::from_process(),
         );
         let started = Instant::now();
-        let result = desk_probe::resolve(&d.host, d.port, deadline(ctx));
+        let result = desk_probe::resolve(&d.host, d.port, until);
         vec![evaluate(&Lookup {
             host: d.host,
             result,

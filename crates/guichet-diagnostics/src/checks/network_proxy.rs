@@ -24,6 +24,7 @@ impl Check for NetworkProxy {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
+        let until = deadline(ctx);
         let env = ProxyEnv::from_process();
         // Without a desk, the proxy an https desk would use.
         let desk = ctx
@@ -46,7 +47,7 @@ impl Check for NetworkProxy {
             return vec![offline(ID)];
         }
         let started = Instant::now();
-        let result = desk_probe::connect(&host, port, deadline(ctx)).map(|_| started.elapsed());
+        let result = desk_probe::connect(&host, port, until).map(|_| started.elapsed());
         vec![evaluate(Some(&choice), Some(&result))]
     }
 }

@@ -177,6 +177,9 @@ pub fn probe(
         .map_err(|e| DeskFailure::Tls(e.to_string()))?;
     set_deadline(&tcp, deadline, Step::Handshake)?;
     while conn.is_handshaking() {
+        if Instant::now() >= deadline {
+            return Err(DeskFailure::TimedOut(Step::Handshake));
+        }
         if let Err(e) = conn.complete_io(&mut tcp) {
             return Err(match verifier.seen() {
                 Some(c) if c.verdict != CertVerdict::Valid && trust == Trust::Verify => {
@@ -239,6 +242,10 @@ fn exchange(
     loop {
         if buf.len() >= head::HEAD_LIMIT {
             return Err(DeskFailure::NotHttp);
+        }
+        // A server trickling bytes would restart the socket's timeout at each one.
+        if Instant::now() >= deadline {
+            return Err(DeskFailure::TimedOut(Step::Answer));
         }
         match stream.read(&mut byte) {
             Ok(0) => return Err(DeskFailure::NotHttp),
