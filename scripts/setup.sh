@@ -27,6 +27,8 @@ PACKAGES=(
   mariadb-server mariadb-client xz-utils bc
   dbus gnome-keyring keyutils libdbus-1-dev
   strace sqlite3 systemd time
+  # The desk checks' proxy test: Debian's tinyproxy, the executable only (no service).
+  tinyproxy-bin
 )
 
 missing=()

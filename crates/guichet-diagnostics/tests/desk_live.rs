@@ -436,3 +436,93 @@ fn a_silent_server_times_out_within_the_check_time() {
     }
     drop(silent);
 }
+
+/// Debian's tinyproxy (`tinyproxy-bin`), run in the foreground on loopback for one test.
+struct Tinyproxy {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Tinyproxy {
+    /// Starts one; with `login`, it asks for one (`BasicAuth`). `None` when not installed.
+    fn start(login: bool) -> Option<Tinyproxy> {
+        if !std::path::Path::new("/usr/bin/tinyproxy").exists() {
+            eprintln!("SKIP: tinyproxy is not installed (scripts/setup.sh installs it)");
+            return None;
+        }
+        let port = closed_port();
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("tinyproxy.conf");
+        let auth = if login {
+            "BasicAuth guichet s3cret\n"
+        } else {
+            ""
+        };
+        std::fs::write(
+            &conf,
+            format!("Port {port}\nListen 127.0.0.1\nAllow 127.0.0.1\nTimeout 5\nMaxClients 8\nLogLevel Error\n{auth}"),
+        )
+        .unwrap();
+        let child = std::process::Command::new("/usr/bin/tinyproxy")
+            .arg("-d")
+            .arg("-c")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "tinyproxy did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(Tinyproxy {
+            child,
+            port,
+            _dir: dir,
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_real_proxy_carries_the_tunnel_and_one_that_wants_a_login_is_unknown() {
+    let Some(proxy) = Tinyproxy::start(false) else {
+        return;
+    };
+    let ca = authority();
+    let port = tls_server(issued(&ca, "localhost", 1, 30), chrono::Duration::zero());
+    let desk = format!("https://localhost:{port}/");
+    let c = ctx(&desk, Some(proxy.url()), Some(ca.pem.clone()));
+    let f = check("desk.https", &c);
+    assert_eq!(f.status, CheckStatus::Ok, "{f:?}");
+    assert!(f
+        .measured
+        .unwrap()
+        .contains(&format!("via proxy {}", proxy.url())));
+    assert_eq!(check("network.proxy", &c).status, CheckStatus::Ok);
+    assert_eq!(check("clock.offset", &c).status, CheckStatus::Ok);
+    let Some(guarded) = Tinyproxy::start(true) else {
+        return;
+    };
+    let c = ctx(&desk, Some(guarded.url()), Some(ca.pem.clone()));
+    let f = check("desk.https", &c);
+    assert_eq!(f.status, CheckStatus::Unknown, "{f:?}");
+    assert!(f
+        .measured
+        .unwrap()
+        .starts_with("the proxy asks for a login (407)"));
+}
