@@ -55,11 +55,24 @@ impl DeskAddress {
         }
     }
 
-    /// `host:port` as an HTTP `Host` header or `CONNECT` target (IPv6 in brackets).
+    /// `host:port`, as a `CONNECT` target (IPv6 in brackets).
     pub fn authority(&self) -> String {
+        format!("{}:{}", self.bracketed(), self.port)
+    }
+
+    /// The `Host` header: the host, and the port unless it is the scheme's default.
+    pub fn host_header(&self) -> String {
+        if self.port == if self.tls { 443 } else { 80 } {
+            self.bracketed()
+        } else {
+            self.authority()
+        }
+    }
+
+    fn bracketed(&self) -> String {
         match self.ip {
-            Some(IpAddr::V6(_)) => format!("[{}]:{}", self.host, self.port),
-            _ => format!("{}:{}", self.host, self.port),
+            Some(IpAddr::V6(_)) => format!("[{}]", self.host),
+            _ => self.host.clone(),
         }
     }
 }
@@ -83,11 +96,13 @@ mod tests {
         );
         assert!(!a.is_loopback());
         assert_eq!(a.authority(), "rt.example.org:443");
+        assert_eq!(a.host_header(), "rt.example.org");
         let a = DeskAddress::parse("http://127.0.0.1:8080/rt?x=1").unwrap();
         assert_eq!((a.tls, a.port, a.path.as_str()), (false, 8080, "/rt?x=1"));
         assert!(a.is_loopback() && a.ip.is_some());
         let a = DeskAddress::parse("https://[::1]:8443").unwrap();
         assert_eq!(a.authority(), "[::1]:8443");
+        assert_eq!(a.host_header(), "[::1]:8443");
         assert!(a.is_loopback());
         assert!(DeskAddress::parse("http://LocalHost./")
             .unwrap()

@@ -153,13 +153,13 @@ pub fn probe(
     let mut tcp = connect(&host, port, deadline)?;
     set_deadline(&tcp, deadline, Step::Connecting)?;
     let request_target = if endpoint.is_some() && !desk.tls {
-        format!("http://{}{}", desk.authority(), desk.path)
+        format!("http://{}{}", desk.host_header(), desk.path)
     } else {
         desk.path.clone()
     };
     let request = format!(
         "HEAD {request_target} HTTP/1.1\r\nHost: {}\r\nUser-Agent: guichet/{} (diagnostics)\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-        desk.authority(),
+        desk.host_header(),
         env!("CARGO_PKG_VERSION"),
     );
     if !desk.tls {
