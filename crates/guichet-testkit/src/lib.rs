@@ -11,6 +11,8 @@
 //! * [`FaultProxy`]: an HTTP/1.1 proxy in front of a server that injects
 //!   faults (error statuses, hangs, cut or malformed responses, lost answers,
 //!   network down) and logs the requests it saw.
+//! * [`RawServer`]: a hostile server writing raw HTTP (endless bodies, pages that never end,
+//!   redirects elsewhere), with [`http_answer`] and [`json_answer`].
 //!
 //! This crate is only meant as a dev-dependency. See `tests/rt/README.md` at
 //! the repository root for the REST2 shapes the connector has to handle.
@@ -22,6 +24,7 @@ mod error;
 mod fault_proxy;
 mod glpi_server;
 mod glpi_technician;
+mod raw_http;
 mod rt_server;
 mod technician;
 
@@ -29,6 +32,7 @@ pub use error::TestkitError;
 pub use fault_proxy::{Fault, FaultProxy, Pace, ProxiedRequest};
 pub use glpi_server::{GlpiServer, GlpiVersion};
 pub use glpi_technician::GlpiTechnician;
+pub use raw_http::{http_answer, json_answer, RawRequest, RawServer};
 pub use rt_server::RtServer;
 pub use technician::Technician;
 
