@@ -13,6 +13,8 @@
 //! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
 //!   (one file each, parsed in [`parse`]), read on demand without a collection; the same for
 //!   [`network_state`] (carriers, addresses, default routes, DNS servers: the network checks).
+//!   (one file each, parsed in [`parse`]), read on demand without a collection.
+//! * Printing: [`printing_status`] reads the CUPS queues and jobs with `lpstat`, on demand.
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -29,6 +31,7 @@ mod export;
 mod host;
 mod network_state;
 mod platform;
+mod printing;
 mod probe;
 mod summary;
 
@@ -45,5 +48,9 @@ pub use export::{software_csv, spreadsheet_safe, to_glpi, write_csv_record, Glpi
 pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
 pub use network_state::{network_state, LinkReading, NetworkState};
+pub use parse::lpstat::{PrintJob, PrintQueue, QueueState};
+pub use printing::{
+    cups_user_name, printing_status, user_name_for_uid, CupsClient, PrintingError, PrintingStatus,
+};
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;

@@ -8,6 +8,8 @@
 //!   of the service desk (replies, comments, status changes, KB, assets).
 //! * [`GlpiServer`]: a private, real GLPI (10.0.10 or 11.0.6) with its own MariaDB
 //!   (`scripts/glpi/`), and [`GlpiTechnician`], an API v1 session acting on GLPI's side.
+//! * [`CupsServer`]: a private CUPS scheduler (`scripts/cups/`) with queues that can be
+//!   stopped or made to reject jobs, and jobs submitted as any user that stay stuck.
 //! * [`FaultProxy`]: an HTTP/1.1 proxy in front of a server that injects
 //!   faults (error statuses, hangs, cut or malformed responses, lost answers,
 //!   network down) and logs the requests it saw.
@@ -20,6 +22,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
+mod cups_server;
 mod error;
 mod fault_proxy;
 mod glpi_server;
@@ -28,6 +31,7 @@ mod raw_http;
 mod rt_server;
 mod technician;
 
+pub use cups_server::CupsServer;
 pub use error::TestkitError;
 pub use fault_proxy::{Fault, FaultProxy, Pace, ProxiedRequest};
 pub use glpi_server::{GlpiServer, GlpiVersion};

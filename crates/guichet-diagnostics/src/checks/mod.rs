@@ -4,6 +4,12 @@
 
 use std::sync::Arc;
 
+mod printing_jobs;
+mod printing_queues;
+
+pub use printing_jobs::PrintingJobs;
+pub use printing_queues::PrintingQueues;
+
 use crate::Check;
 
 mod clock_offset;
@@ -23,5 +29,7 @@ pub fn all_checks() -> Vec<Arc<dyn Check>> {
         Arc::new(network_proxy::NetworkProxy),
         Arc::new(desk_https::DeskHttps),
         Arc::new(clock_offset::ClockOffset),
+        Arc::new(PrintingQueues::default()),
+        Arc::new(PrintingJobs::default()),
     ]
 }
