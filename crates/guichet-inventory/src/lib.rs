@@ -11,6 +11,8 @@
 //!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
 //! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
+//!   (one file each, parsed in [`parse`]), read on demand without a collection; the same for
+//!   [`network_state`] (carriers, addresses, default routes, DNS servers: the network checks).
 //!   (one file each, parsed in [`parse`]), read on demand without a collection.
 //! * Printing: [`printing_status`] reads the CUPS queues and jobs with `lpstat`, on demand.
 //! * The system's upkeep, for "Check my computer": [`apt_pending_updates`],
@@ -31,6 +33,7 @@ mod collect;
 mod diff;
 mod export;
 mod host;
+mod network_state;
 mod platform;
 mod printing;
 mod probe;
@@ -51,6 +54,7 @@ pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, spreadsheet_safe, to_glpi, write_csv_record, GlpiOptions};
 pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
+pub use network_state::{network_state, LinkReading, NetworkState};
 pub use parse::lpstat::{PrintJob, PrintQueue, QueueState};
 pub use printing::{
     cups_user_name, printing_status, user_name_for_uid, CupsClient, PrintingError, PrintingStatus,
