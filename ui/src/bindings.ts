@@ -180,6 +180,8 @@ export const commands = {
 	storeRepair: (startEmpty: boolean) => typedError<StoreRepairView, AppError>(__TAURI_INVOKE("store_repair", { startEmpty })),
 	/**  Restarts the app (on the repaired store). */
 	appRestart: () => __TAURI_INVOKE<void>("app_restart"),
+	/**  Reports solved by an article instead of a ticket (the admin indicators). */
+	deflectionRate: () => typedError<DeflectionView, AppError>(__TAURI_INVOKE("deflection_rate")),
 	/**  "This solved my problem": the report closes without a ticket; counted locally. */
 	reportSolved: (title: string, article: string | null) => typedError<null, AppError>(__TAURI_INVOKE("report_solved", { title, article })),
 	/**  Articles matching a report's title as it is typed (offline). */
@@ -198,7 +200,6 @@ export const commands = {
 	 *  grants nothing (and is logged): a typo must not open the admin pages to everyone.
 	 */
 	userAccess: () => __TAURI_INVOKE<UserAccess>("user_access"),
-	deflectionRate: () => typedError<DeflectionView, AppError>(__TAURI_INVOKE("deflection_rate")),
 };
 
 /** Events */
@@ -705,14 +706,19 @@ export type Connectivity =
 /**  The service desk answers (or nothing said otherwise yet). */
 "connected";
 
-/**  A whole run of the checks, with the articles suggested for what failed. */
+/**  Reports solved by an article instead of a ticket, among the admin indicators. */
 export type DeflectionView = {
+	/**  Start of the period counted. */
 	since: string,
+	/**  Reports closed with "this solved my problem". */
 	deflections: number,
+	/**  Reports filed as tickets over the same period. */
 	reports: number,
+	/**  deflections / (deflections + reports), 0 to 1; `None` when both are 0. */
 	rate: number | null,
 };
 
+/**  A whole run of the checks, with the articles suggested for what failed. */
 export type DiagnosisView = {
 	/**  When the run started. */
 	taken_at: string,
