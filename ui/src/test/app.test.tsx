@@ -187,7 +187,7 @@ describe("language and settings", () => {
   it("home shows health formatted for the locale", async () => {
     setup("home", createFakeBackend(), "fr");
     expect(await screen.findByText(/37,5\sGo libres sur 250\sGo/)).toBeInTheDocument();
-    expect(screen.getByText("3 en attente")).toBeInTheDocument();
+    expect(screen.getByText("3 mises à jour en attente")).toBeInTheDocument();
   });
 
   it("requires a connection test before saving a new server, then saves", async () => {

@@ -42,6 +42,9 @@ describe("boot", () => {
     expect(document.getElementById("root")!.textContent).toBe("Accueil");
     expect(document.documentElement.dataset.theme).toBe("system");
     vi.restoreAllMocks();
+    // Let this page's start happen here: left pending, it landed in the next test (which then
+    // counted two starts on a busy machine).
+    await vi.waitFor(() => expect(start).toHaveBeenCalledTimes(1));
   });
 
   it("without static markup (development server) starts the app at once, which reports its own first frame", async () => {
