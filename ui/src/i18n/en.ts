@@ -477,5 +477,6 @@ export const en = {
   "admin.deflection": "Self-help over 30 days: {deflections} {deflections:report|reports} solved by an article, {reports} {reports:ticket|tickets} filed ({pct} % solved without a ticket).",
   "admin.deflectionNone": "Self-help over 30 days: no report yet.",
   "home.updatesNone": "Up to date",
+  "check.none": "No check could run on this computer.",
   ...fields,
 } as const;

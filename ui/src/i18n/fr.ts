@@ -478,5 +478,6 @@ export const fr: Record<keyof typeof en, string> = {
   "admin.deflection": "Auto-assistance sur 30 jours : {deflections} {deflections:signalement résolu|signalements résolus} par un article, {reports} {reports:demande envoyée|demandes envoyées} ({pct} % résolus sans demande).",
   "admin.deflectionNone": "Auto-assistance sur 30 jours : aucun signalement pour l’instant.",
   "home.updatesNone": "À jour",
+  "check.none": "Aucune vérification n’a pu être faite sur cet ordinateur.",
   ...fields,
 };

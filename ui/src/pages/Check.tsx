@@ -91,6 +91,13 @@ function Summary({ d }: { d: DiagnosisView }) {
   const { t } = useI18n();
   const problems = countOf(d, "problem");
   const warnings = countOf(d, "warning");
+  // No check could run at all: that is not "fine".
+  if (d.findings.length === 0)
+    return (
+      <p className="status status-warn check-summary" id="check-summary">
+        {t("check.none")}
+      </p>
+    );
   if (problems === 0 && warnings === 0)
     return (
       <p className="status status-ok check-summary" id="check-summary">

@@ -51,6 +51,13 @@ describe("check my computer", () => {
     expect(screen.queryByText("À regarder")).not.toBeInTheDocument();
   });
 
+  it("does not call a run without any check fine", async () => {
+    const empty = { taken_at: "2026-11-23T09:15:00Z", elapsed_ms: 0, findings: [], suggestions: [], attached: "" };
+    setup("check", {}, "en", { diagnose: async () => empty });
+    expect(await screen.findByText("No check could run on this computer.")).toBeInTheDocument();
+    expect(screen.queryByText("Everything looks fine")).not.toBeInTheDocument();
+  });
+
   it("words the summary with French plurals", async () => {
     setup("check", {}, "fr");
     expect(await screen.findByText("1 problème, 2 avertissements")).toBeInTheDocument();
