@@ -233,15 +233,7 @@ pub fn run() {
             };
             log_mode_fixes(store.mode_fixes(), "store");
             let st = state::AppState::new(store, log_dir);
-            st.set_locale(conf.locale);
-            // The connection as known now, before the first sync pass: the header shows it
-            // from the first screen on (that pass waits for the first screen).
-            if let Ok(mut s) = st.sync.lock() {
-                let network = sync_loop::online();
-                let desk = settings::connector_config(&conf).is_some();
-                s.online = network;
-                s.connectivity = service_desk::connectivity(network, desk, None);
-            }
+            st.start_with(&conf);
             app.manage(st);
             startup::mark("state");
             // The tray and the first sync wait for the first screen (see `startup`).

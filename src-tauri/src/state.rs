@@ -77,6 +77,24 @@ impl AppState {
         *self.locale.lock().unwrap_or_else(|p| p.into_inner()) = l;
     }
 
+    /// What the settings read at start-up set: the shell's language, and the connection as
+    /// known before the first sync pass.
+    pub fn start_with(&self, conf: &crate::settings::AppSettings) {
+        self.set_locale(conf.locale);
+        self.start_connection(
+            crate::sync_loop::online(),
+            crate::settings::connector_config(conf).is_some(),
+        );
+    }
+
+    /// The connection as known at start-up, before the first sync pass (which waits for the
+    /// first screen): the header shows it from the first screen on.
+    pub fn start_connection(&self, network_up: bool, desk_configured: bool) {
+        let mut s = self.sync.lock().unwrap_or_else(|p| p.into_inner());
+        s.online = network_up;
+        s.connectivity = crate::service_desk::connectivity(network_up, desk_configured, None);
+    }
+
     /// A copy of the sync status.
     pub fn sync_status(&self) -> SyncStatus {
         self.sync
