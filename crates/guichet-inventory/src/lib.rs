@@ -12,6 +12,8 @@
 //! * Change history: [`diff`] compares two inventories.
 //! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
 //!   (one file each, parsed in [`parse`]), read on demand without a collection.
+//! * Live readings: [`live`] (CPU load, memory and swap in use, space and inodes per volume,
+//!   uptime, network counters, processes) through `sysinfo`, for the diagnostics.
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -19,6 +21,7 @@
 #![warn(clippy::too_many_lines)]
 
 pub mod import;
+pub mod live;
 pub mod model;
 pub mod parse;
 
