@@ -6,7 +6,23 @@ use std::sync::Arc;
 
 use crate::Check;
 
+mod cpu_load;
+mod memory_pressure;
+mod memory_swap;
+mod quantity;
+#[cfg(test)]
+mod recorded;
+mod storage_free;
+mod storage_inodes;
+mod volume_choice;
+
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
-    vec![]
+    vec![
+        Arc::new(storage_free::StorageFree),
+        Arc::new(storage_inodes::StorageInodes),
+        Arc::new(memory_pressure::MemoryPressure),
+        Arc::new(memory_swap::MemorySwap),
+        Arc::new(cpu_load::CpuLoadCheck),
+    ]
 }
