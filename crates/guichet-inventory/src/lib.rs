@@ -14,6 +14,7 @@
 //!   (one file each, parsed in [`parse`]), read on demand without a collection.
 //! * Live readings: [`live`] (CPU load, memory and swap in use, space and inodes per volume,
 //!   uptime, network counters, processes) through `sysinfo`, for the diagnostics.
+//! * Printing: [`printing_status`] reads the CUPS queues and jobs with `lpstat`, on demand.
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -30,6 +31,7 @@ mod diff;
 mod export;
 mod host;
 mod platform;
+mod printing;
 mod probe;
 mod summary;
 
@@ -45,5 +47,9 @@ pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, spreadsheet_safe, to_glpi, write_csv_record, GlpiOptions};
 pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
+pub use parse::lpstat::{PrintJob, PrintQueue, QueueState};
+pub use printing::{
+    cups_user_name, printing_status, user_name_for_uid, CupsClient, PrintingError, PrintingStatus,
+};
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;

@@ -173,14 +173,36 @@ impl Probe {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// Like [`Probe::run`], with `env` added to the child's environment (`TZ=UTC`,
+    /// `CUPS_SERVER=…`).
+    pub fn run_with_env(
+        &self,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<String, RunError> {
+        let bytes = self.run_bytes_env(program, args, env)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// Like [`Probe::run`], returning raw bytes (for UTF-16 outputs on Windows).
     pub fn run_bytes(&self, program: &str, args: &[&str]) -> Result<Vec<u8>, RunError> {
+        self.run_bytes_env(program, args, &[])
+    }
+
+    fn run_bytes_env(
+        &self,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Vec<u8>, RunError> {
         if !self.allow_commands {
             return Err(RunError::NotFound(program.to_string()));
         }
         let mut child = Command::new(program)
             .args(args)
             .env("LC_ALL", "C")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

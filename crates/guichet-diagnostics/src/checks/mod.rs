@@ -4,6 +4,12 @@
 
 use std::sync::Arc;
 
+mod printing_jobs;
+mod printing_queues;
+
+pub use printing_jobs::PrintingJobs;
+pub use printing_queues::PrintingQueues;
+
 use crate::Check;
 
 mod cpu_load;
@@ -24,5 +30,7 @@ pub fn all_checks() -> Vec<Arc<dyn Check>> {
         Arc::new(memory_pressure::MemoryPressure),
         Arc::new(memory_swap::MemorySwap),
         Arc::new(cpu_load::CpuLoadCheck),
+        Arc::new(PrintingQueues::default()),
+        Arc::new(PrintingJobs::default()),
     ]
 }

@@ -10,6 +10,7 @@ pub mod firewall;
 pub mod flatpak;
 pub mod ip_json;
 pub mod linux_os;
+pub mod lpstat;
 pub mod lspci;
 pub mod macos;
 pub mod meminfo;
