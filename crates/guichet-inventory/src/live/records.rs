@@ -340,6 +340,51 @@ mod tests {
         );
     }
 
+    /// The Windows and macOS collectors, run here where their own tools (PowerShell,
+    /// `system_profiler`) do not exist: each category still has `sysinfo`'s fields, and the
+    /// missing tool is recorded as the category's error.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn windows_and_macos_collectors_keep_sysinfo_fields_without_their_tools() {
+        use crate::model::Category;
+        let probe = crate::probe::Probe::system(Utc::now(), std::time::Duration::from_secs(10));
+        let meminfo = std::fs::read_to_string("/proc/meminfo").expect("meminfo");
+        let total = crate::parse::meminfo::parse(&meminfo)
+            .expect("parsed")
+            .total_bytes;
+        type Table = fn(Category) -> Option<crate::collect::Collector>;
+        let collectors: [(&str, Table); 2] = [
+            ("windows", crate::windows::collector),
+            ("macos", crate::macos::collector),
+        ];
+        for (name, collector) in collectors {
+            let run = |c: Category| {
+                let s = collector(c).expect("a collector")(&probe).expect("a section");
+                assert!(s.errors.len() <= 1, "{name} {c}: {:?}", s.errors);
+                s.found
+            };
+            let os = run(Category::Os).os.expect("os");
+            assert!(
+                crate::local_hostname().starts_with(&os.hostname) && !os.hostname.is_empty(),
+                "{name}: {os:?}"
+            );
+            assert!(os.boot_time.is_some(), "{name}: {os:?}");
+            assert_eq!(
+                run(Category::Memory).memory.map(|m| m.total_bytes),
+                Some(total)
+            );
+            assert!(!run(Category::Cpus).cpus.is_empty(), "{name}");
+            assert!(run(Category::Network)
+                .network
+                .iter()
+                .any(|i| i.name == "lo"));
+            assert!(run(Category::Volumes)
+                .volumes
+                .iter()
+                .all(|v| v.free_bytes <= v.total_bytes));
+        }
+    }
+
     /// On this machine, `sysinfo` agrees with the Linux collector's own sources.
     #[cfg(target_os = "linux")]
     #[test]
