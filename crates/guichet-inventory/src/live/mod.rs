@@ -77,6 +77,11 @@ pub struct MemoryUse {
 }
 
 impl MemoryUse {
+    /// Memory in use: what programs could not get back without swapping, bytes.
+    pub fn used_bytes(&self) -> u64 {
+        self.total_bytes.saturating_sub(self.available_bytes)
+    }
+
     /// From the totals of a parsed `/proc/meminfo` (recorded outputs, in tests); `None` when the
     /// kernel is too old to say what is available.
     pub fn from_meminfo(m: &Memory) -> Option<Self> {
@@ -190,5 +195,6 @@ mod tests {
         assert_eq!(u.total_bytes, 24_684_084 * 1024);
         assert_eq!(u.available_bytes, 24_152_344 * 1024);
         assert_eq!((u.swap_total_bytes, u.swap_used_bytes), (0, 0));
+        assert_eq!(u.used_bytes(), (24_684_084 - 24_152_344) * 1024);
     }
 }
