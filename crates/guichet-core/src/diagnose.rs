@@ -1,5 +1,6 @@
 //! "Check my computer": every built-in check run at once, with what the checks need from the
-//! store (the configured service desk and its proxy, without credentials) and the user's home.
+//! store (the configured service desk, its proxy without credentials and its extra CA file) and
+//! the user's home.
 
 use std::path::PathBuf;
 
@@ -40,6 +41,7 @@ pub async fn diagnosis_context(store: &Store, now: DateTime<Utc>) -> Result<Cont
     };
     if let Some(cfg) = cfg {
         let app = store.setting(APP_SETTINGS_KEY).await?;
+        ctx.desk_ca_file.clone_from(&cfg.ca_file);
         ctx.desk = Some(DeskTarget {
             url: cfg.url,
             proxy: app.as_deref().and_then(proxy_address),
@@ -90,7 +92,7 @@ mod tests {
             url: "https://rt.example.org".into(),
             user: "alice".into(),
             queue: "General".into(),
-            ca_file: None,
+            ca_file: Some("/etc/guichet/desk-ca.pem".into()),
             timeout_secs: 30,
             allow_insecure_http: false,
         };
@@ -111,6 +113,7 @@ mod tests {
                 proxy: Some("http://proxy.example.org:3128".into()),
             })
         );
+        assert_eq!(ctx.desk_ca_file, Some("/etc/guichet/desk-ca.pem".into()));
         let d = diagnose(&store, now).await.expect("diagnosis");
         assert_eq!(d.taken_at, now);
         assert!(d.findings.iter().any(|f| f.check == "memory.pressure"));

@@ -22,6 +22,23 @@ mod storage_free;
 mod storage_inodes;
 mod volume_choice;
 
+mod outcome;
+
+pub mod antivirus;
+pub mod battery;
+mod clock_offset;
+mod connectivity;
+mod desk_https;
+pub mod encryption;
+pub mod failed_units;
+pub mod firewall;
+mod network_dns;
+mod network_gateway;
+mod network_link;
+mod network_proxy;
+pub mod reboot;
+pub mod updates;
+
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
     vec![
@@ -30,7 +47,20 @@ pub fn all_checks() -> Vec<Arc<dyn Check>> {
         Arc::new(memory_pressure::MemoryPressure),
         Arc::new(memory_swap::MemorySwap),
         Arc::new(cpu_load::CpuLoadCheck),
+        Arc::new(network_link::NetworkLink),
+        Arc::new(network_gateway::NetworkGateway),
+        Arc::new(network_dns::NetworkDns),
+        Arc::new(network_proxy::NetworkProxy),
+        Arc::new(desk_https::DeskHttps),
+        Arc::new(clock_offset::ClockOffset),
         Arc::new(PrintingQueues::default()),
         Arc::new(PrintingJobs::default()),
+        failed_units::check(),
+        reboot::check(),
+        updates::check(),
+        firewall::check(),
+        antivirus::check(),
+        encryption::check(),
+        battery::check(),
     ]
 }
