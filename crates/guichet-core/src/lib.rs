@@ -18,12 +18,15 @@
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
 //! * A damaged store: [`check_store`], [`repair_store`] (backup, salvage, replacement).
 //! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
+//! * "Check my computer": [`diagnose`] runs every check with the configured service desk
+//!   ([`diagnosis_context`] is what the checks are given).
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
 mod article;
 mod bundles;
 mod desk;
+mod diagnose;
 mod error;
 mod host;
 mod inventory_due;
@@ -40,6 +43,7 @@ pub use bundles::{
     write_return_bundle, ImportedBundle, InspectedBundle,
 };
 pub use desk::{open_desk, ServiceDesk};
+pub use diagnose::{diagnose, diagnosis_context};
 pub use error::CoreError;
 pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
