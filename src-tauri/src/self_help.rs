@@ -13,7 +13,6 @@ use guichet_store::Store;
 
 use crate::diagnosis_view::{DeflectionView, SuggestionView};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::settings::{self, AppSettings};
 
 /// The check's summary as a report attaches it: one line per finding that needs attention, in
 /// English like the system information (the service desk's working language), worst first.
@@ -64,25 +63,10 @@ pub fn with_diagnosis(description: String, d: Option<&Diagnosis>) -> String {
 /// How long a fix-it action may run before it is stopped.
 const FIX_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The checks' context from the saved settings: the service desk's address and the proxy (its
-/// credentials stay in the keyring; the settings hold the address only), the user's home.
-pub fn check_context(conf: &AppSettings, now: DateTime<Utc>) -> guichet_diagnostics::Context {
-    let mut ctx = guichet_diagnostics::Context::new(now);
-    ctx.desk = settings::connector_config(conf).map(|c| guichet_diagnostics::DeskTarget {
-        url: c.url,
-        proxy: (!conf.proxy_url.trim().is_empty()).then(|| conf.proxy_url.trim().to_string()),
-    });
-    ctx.home = std::env::var_os("HOME").map(Into::into);
-    ctx
-}
-
-/// Runs every check (in parallel, a second each) off the async threads.
+/// Runs every check (in parallel, a second each) off the async threads, with the configured
+/// service desk (its proxy without credentials, its CA file) and the user's home.
 pub async fn diagnose(store: &Store, now: DateTime<Utc>) -> AppResult<Diagnosis> {
-    let conf = settings::load(store).await?;
-    let ctx = check_context(&conf, now);
-    tauri::async_runtime::spawn_blocking(move || guichet_diagnostics::run(&ctx))
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))
+    Ok(guichet_core::diagnose(store, now).await?)
 }
 
 /// Articles for the warnings and problems of `d`: the local knowledge base searched by each
