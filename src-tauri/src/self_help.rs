@@ -137,9 +137,9 @@ pub async fn deflection_rate(_store: &Store, now: DateTime<Utc>) -> AppResult<De
     })
 }
 
-/// The fix-it actions this machine offers.
+/// The fix-it actions this machine offers: the built-in ones.
 fn actions() -> Vec<Arc<dyn Action>> {
-    Vec::new()
+    guichet_actions::builtin_actions()
 }
 
 fn action_context(now: DateTime<Utc>) -> ActionContext {

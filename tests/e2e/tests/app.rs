@@ -208,6 +208,8 @@ async fn scenario(c: &Client, glpi_url: &str) {
     shot(c, "01c-check-details").await;
     click(c, "#check-again").await;
     wait_text(c, "#check-summary", |t| !t.is_empty()).await;
+    click(c, "#nav-home").await;
+    wait_text(c, "h1", |t| t == "Your computer at a glance").await;
 
     // 2. Report a problem while offline: it is queued, and the page says so.
     click(c, "#report-big").await;
