@@ -12,5 +12,8 @@
 #![warn(clippy::too_many_lines)]
 
 mod action;
+mod builtin;
+pub mod published;
 
 pub use action::{Action, ActionContext, ActionError, Outcome, Plan};
+pub use builtin::builtin_actions;

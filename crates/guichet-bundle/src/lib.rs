@@ -49,7 +49,7 @@ mod write;
 
 pub use error::BundleError;
 pub use guichet_records::{BlobId, DescriptionFormat, NotABlobId, ReplySide, TicketFields};
-pub use keys::{key_fingerprint, BundleSigner, SIGNING_KEY_FILE};
+pub use keys::{key_fingerprint, verify_signature, BundleSigner, SIGNING_KEY_FILE};
 pub use manifest::{
     BundleCounts, BundleKind, BundleWritten, Manifest, ManifestEntry, BUNDLE_FORMAT,
     BUNDLE_VERSION, MAX_BUNDLE_BYTES,
