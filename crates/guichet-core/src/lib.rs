@@ -17,6 +17,8 @@
 //! * Bundles: [`export_bundle`], [`import_bundle`], [`write_return_bundle`], [`inspect_bundle`].
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
 //! * A damaged store: [`check_store`], [`repair_store`] (backup, salvage, replacement).
+//! * Fix-it actions: [`fix_actions`] (built-in and published, each with its plan or refusal),
+//!   [`plan_fix`], [`run_fix`] (recorded), [`import_fix`], [`fix_run_attachment`].
 //! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
@@ -25,6 +27,7 @@ mod article;
 mod bundles;
 mod desk;
 mod error;
+mod fix;
 mod host;
 mod inventory_due;
 mod inventory_push;
@@ -41,6 +44,10 @@ pub use bundles::{
 };
 pub use desk::{open_desk, ServiceDesk};
 pub use error::CoreError;
+pub use fix::{
+    fix_actions, fix_run, fix_run_attachment, import_fix, plan_fix, run_fix, FixEntry, FixRefusal,
+    RecordedFix,
+};
 pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
 pub use host::{content_type, device_id, device_id_for, hostname, login};
