@@ -12,6 +12,7 @@ mod asset;
 mod bench;
 mod bundle;
 mod error;
+mod fix;
 mod glpi;
 mod glpi_messages;
 mod inventory;
@@ -88,6 +89,8 @@ enum Command {
     Store(store::StoreArgs),
     /// Sneakernet: `bundle export|import|inspect` carries the queue of an offline site in a signed file.
     Bundle(bundle::BundleArgs),
+    /// Fix-it actions: `fix list|show|run|runs|import`, and for admins `fix sign|key new`.
+    Fix(fix::FixArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
@@ -165,6 +168,7 @@ async fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Agent(args) => agent::run(ctx, args).await,
         Command::Bundle(args) => bundle::run(ctx, args).await,
         Command::Store(args) => store::run(ctx, args).await,
+        Command::Fix(args) => fix::run(ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(ctx, args),
             BenchWhat::Kb(args) => bench::kb::run(ctx, args).await,

@@ -42,6 +42,38 @@ pub struct FixEntry {
     pub plan: Option<Plan>,
     /// Why it may not, otherwise.
     pub refusal: Option<FixRefusal>,
+    /// What a verified published action's manifest says, and its script.
+    pub published: Option<PublishedInfo>,
+}
+
+/// A verified published action's manifest and script, for `guichet fix show`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedInfo {
+    /// The trusted signer's name.
+    pub publisher: String,
+    /// The signer's key fingerprint.
+    pub signer_fingerprint: String,
+    /// When it expires.
+    pub expires_at: DateTime<Utc>,
+    /// Its timeout.
+    pub timeout_secs: u64,
+    /// Whether it keeps the network.
+    pub needs_network: bool,
+    /// The script it runs.
+    pub script: String,
+}
+
+impl PublishedInfo {
+    fn of(v: &VerifiedAction) -> Self {
+        PublishedInfo {
+            publisher: v.publisher.clone(),
+            signer_fingerprint: guichet_bundle::key_fingerprint(&v.manifest.signer),
+            expires_at: v.manifest.expires_at,
+            timeout_secs: v.manifest.timeout_secs,
+            needs_network: v.manifest.needs_network,
+            script: v.script.clone(),
+        }
+    }
 }
 
 /// A run, recorded.
@@ -95,17 +127,17 @@ pub async fn fix_actions(
     let builtins = builtin_actions();
     let mut out: Vec<FixEntry> = builtins
         .iter()
-        .map(|a| entry(a.id(), true, None, a.plan(&ctx)))
+        .map(|a| entry(a.id(), true, None, a.plan(&ctx), None))
         .collect();
     let keys = trusted(policy);
     for stored in store.published_actions().await? {
         if builtins.iter().any(|b| b.id() == stored.name) {
             continue;
         }
-        let plan = verify_action(&stored.file, &keys, now)
-            .map_err(ActionError::from)
-            .and_then(|v| PublishedAction::new(v).plan(&ctx));
-        out.push(entry(stored.name, false, Some(stored.source), plan));
+        let verified = verify_action(&stored.file, &keys, now).map_err(ActionError::from);
+        let info = verified.as_ref().ok().map(PublishedInfo::of);
+        let plan = verified.and_then(|v| PublishedAction::new(v).plan(&ctx));
+        out.push(entry(stored.name, false, Some(stored.source), plan, info));
     }
     Ok(out)
 }
@@ -115,6 +147,7 @@ fn entry(
     builtin: bool,
     source: Option<String>,
     plan: Result<Plan, ActionError>,
+    published: Option<PublishedInfo>,
 ) -> FixEntry {
     let (plan, refusal) = match plan {
         Ok(p) => (Some(p), None),
@@ -126,6 +159,7 @@ fn entry(
         source,
         plan,
         refusal,
+        published,
     }
 }
 

@@ -46,7 +46,7 @@ pub use desk::{open_desk, ServiceDesk};
 pub use error::CoreError;
 pub use fix::{
     fix_actions, fix_run, fix_run_attachment, import_fix, plan_fix, run_fix, FixEntry, FixRefusal,
-    RecordedFix,
+    PublishedInfo, RecordedFix,
 };
 pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
