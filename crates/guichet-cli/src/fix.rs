@@ -66,7 +66,7 @@ enum FixSub {
         file: PathBuf,
     },
     /// (admins) Sign a script as a published action.
-    Sign(SignArgs),
+    Sign(Box<SignArgs>),
     /// (admins) Signing keys.
     Key {
         #[command(subcommand)]
@@ -255,6 +255,10 @@ fn confirm() -> Result<bool, CliError> {
         .take(64)
         .read_line(&mut answer)
         .context("reading the answer")?;
+    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        // No echo of the answer's newline: end the prompt's line ourselves.
+        eprintln!();
+    }
     Ok(matches!(
         answer.trim().to_lowercase().as_str(),
         "y" | "yes" | "o" | "oui"
@@ -372,7 +376,7 @@ fn expiry(text: &str) -> Result<DateTime<Utc>, CliError> {
     Ok(next.and_utc())
 }
 
-fn sign(ctx: &Context, a: SignArgs) -> Result<(), CliError> {
+fn sign(ctx: &Context, a: Box<SignArgs>) -> Result<(), CliError> {
     let key = BundleSigner::open(&a.key)
         .with_context(|| format!("opening the signing key {}", a.key.display()))?;
     let bytes = read_bounded(&a.script, MAX_SCRIPT_BYTES as u64)?;
