@@ -107,3 +107,20 @@ fn output_is_bounded() {
     assert!(run.truncated);
     assert_eq!(run.output.len(), MAX_OUTPUT_BYTES);
 }
+
+/// Run by root (as CI runs), bwrap left the script root's capabilities unless told to drop
+/// them: `mount -o remount,rw` made the host's /usr writable from inside the sandbox.
+#[test]
+fn root_in_the_sandbox_cannot_remount_the_system_writable() {
+    let Some(s) = sandbox() else { return };
+    let probe = format!("/usr/guichet-remount-probe-{}", std::process::id());
+    let script = format!(
+        "grep CapEff /proc/self/status\n\
+         mount -o remount,rw,bind /usr\n\
+         touch {probe} && echo WROTE && rm -f {probe}\n"
+    );
+    let run = s.run(&script, false, Duration::from_secs(20)).unwrap();
+    assert!(!run.output.contains("WROTE"), "{}", run.output);
+    assert!(run.output.contains("CapEff:\t0000000000000000"), "{}", run.output);
+    assert!(!std::path::Path::new(&probe).exists());
+}

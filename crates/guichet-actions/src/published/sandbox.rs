@@ -16,6 +16,9 @@
 //! actions' job, which show their plan first. `/var` (where system stores and logs live) and
 //! `/run` (sockets of the session bus and other services) are left out for the same reason.
 //!
+//! Every capability is dropped (`--cap-drop ALL`): bwrap does so itself for a normal user, but
+//! run by root it would leave them, and root's `CAP_SYS_ADMIN` remounts the system writable.
+//!
 //! bwrap runs with `--die-with-parent` and `--new-session` (the script cannot push input to
 //! the user's terminal), in a process group of its own; at the timeout the whole group is
 //! killed, and with it the sandbox's PID namespace. bwrap itself never gains privileges: it is
@@ -137,6 +140,9 @@ impl Sandbox {
         let mut cmd = Command::new(&self.bwrap);
         cmd.env_clear();
         cmd.args(["--unshare-all", "--die-with-parent", "--new-session"]);
+        // Run by root, bwrap otherwise leaves the script root's capabilities, with which it
+        // can remount the read-only system writable and write to the host's /usr.
+        cmd.args(["--cap-drop", "ALL"]);
         if network {
             cmd.arg("--share-net");
         }
