@@ -121,6 +121,10 @@ fn root_in_the_sandbox_cannot_remount_the_system_writable() {
     );
     let run = s.run(&script, false, Duration::from_secs(20)).unwrap();
     assert!(!run.output.contains("WROTE"), "{}", run.output);
-    assert!(run.output.contains("CapEff:\t0000000000000000"), "{}", run.output);
+    assert!(
+        run.output.contains("CapEff:\t0000000000000000"),
+        "{}",
+        run.output
+    );
     assert!(!std::path::Path::new(&probe).exists());
 }
