@@ -42,8 +42,11 @@ pub trait KbSink: Send + Sync {
 #[derive(Debug, Default)]
 pub struct MemoryKb {
     articles: Mutex<HashMap<(String, String), (Uuid, Article)>>,
-    action_files: Mutex<HashMap<(String, String), Vec<Vec<u8>>>>,
+    action_files: Mutex<HashMap<(String, String), ActionFiles>>,
 }
+
+/// The action files an article carries, each's bytes.
+type ActionFiles = Vec<Vec<u8>>;
 
 impl MemoryKb {
     /// An empty knowledge base.
