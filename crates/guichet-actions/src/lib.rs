@@ -16,4 +16,7 @@ mod builtin;
 pub mod published;
 
 pub use action::{Action, ActionContext, ActionError, Outcome, Plan};
-pub use builtin::builtin_actions;
+pub use builtin::{
+    builtin_actions, parse_active_connections, parse_permissions, ActiveConnection, FreeSpace,
+    NetworkRenew, PrintQueue, SAFE_CACHES,
+};

@@ -22,7 +22,7 @@ mod context;
 mod run;
 
 pub use check::Check;
-pub use checks::all_checks;
+pub use checks::{all_checks, PrintingJobs, PrintingQueues};
 pub use context::{Context, DeskTarget};
 pub use guichet_records::{CheckStatus, Diagnosis, Finding, Sentence};
 pub use run::{run, run_checks};

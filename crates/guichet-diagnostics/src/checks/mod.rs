@@ -4,9 +4,35 @@
 
 use std::sync::Arc;
 
+mod printing_jobs;
+mod printing_queues;
+
+pub use printing_jobs::PrintingJobs;
+pub use printing_queues::PrintingQueues;
+
 use crate::Check;
+
+mod outcome;
+
+pub mod antivirus;
+pub mod battery;
+pub mod encryption;
+pub mod failed_units;
+pub mod firewall;
+pub mod reboot;
+pub mod updates;
 
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
-    vec![]
+    vec![
+        Arc::new(PrintingQueues::default()),
+        Arc::new(PrintingJobs::default()),
+        failed_units::check(),
+        reboot::check(),
+        updates::check(),
+        firewall::check(),
+        antivirus::check(),
+        encryption::check(),
+        battery::check(),
+    ]
 }
