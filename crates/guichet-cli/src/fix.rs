@@ -295,6 +295,9 @@ fn line(e: &FixEntry) -> String {
     let kind = if e.builtin { "built-in" } else { "published" };
     match (&e.plan, &e.refusal) {
         (Some(p), _) => format!("{}\t{kind}\t{}\n", e.id, p.title.en),
+        (None, Some(r)) if r.code == "action_unavailable" => {
+            format!("{}\t{kind}\tunavailable: {}\n", e.id, r.message)
+        }
         (None, Some(r)) => format!("{}\t{kind}\trefused ({}): {}\n", e.id, r.code, r.message),
         (None, None) => format!("{}\t{kind}\n", e.id),
     }

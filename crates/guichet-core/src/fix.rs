@@ -262,3 +262,83 @@ pub fn fix_run_attachment(run: &FixRun) -> NewAttachment {
         bytes: text.into_bytes(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ActionSigner;
+    use guichet_actions::published::{ActionFile, ActionManifest};
+    use guichet_bundle::BundleSigner;
+    use guichet_records::Sentence;
+
+    fn signed(key: &BundleSigner, name: &str) -> Vec<u8> {
+        let manifest = ActionManifest {
+            name: name.into(),
+            title: Sentence::new("Essai", "Trial"),
+            description: Sentence::new("Un essai.", "A trial."),
+            needs_network: false,
+            timeout_secs: 5,
+            expires_at: "2030-01-01T00:00:00Z".parse().unwrap(),
+            signer: String::new(),
+        };
+        ActionFile::sign(manifest, "echo trial\n".into(), key).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_published_action_is_listed_with_its_plan_then_refused_once_its_key_leaves_the_policy(
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).await.unwrap();
+        let key = BundleSigner::create_at(&dir.path().join("admin.key"), [9; 32]).unwrap();
+        let mut policy = Policy {
+            action_signers: vec![ActionSigner {
+                name: "IT".into(),
+                public_key: key.public_key_hex(),
+            }],
+            ..Policy::default()
+        };
+        let now: DateTime<Utc> = "2027-01-01T00:00:00Z".parse().unwrap();
+        import_fix(&store, &policy, &signed(&key, "trial"), "import", now)
+            .await
+            .unwrap();
+        let builtin_name = builtin_actions()[0].id();
+        let clash = import_fix(&store, &policy, &signed(&key, &builtin_name), "import", now).await;
+        assert!(matches!(clash, Err(CoreError::Invalid(_))), "{clash:?}");
+
+        let find = |list: Vec<FixEntry>| list.into_iter().find(|e| e.id == "trial").unwrap();
+        let e = find(fix_actions(&store, &policy, now).await.unwrap());
+        assert_eq!(e.plan.unwrap().publisher.as_deref(), Some("IT"));
+        assert_eq!(e.published.unwrap().script, "echo trial\n");
+
+        policy.action_signers.clear();
+        let e = find(fix_actions(&store, &policy, now).await.unwrap());
+        assert_eq!(e.refusal.unwrap().code, "action_untrusted");
+        let plan = plan_fix(&store, &policy, "trial", now).await;
+        assert!(matches!(
+            plan,
+            Err(CoreError::Action(ActionError::Refusal(_)))
+        ));
+    }
+
+    #[test]
+    fn a_recorded_run_attaches_as_text_naming_the_action_and_its_end() {
+        let run = FixRun {
+            id: 7,
+            action: "trial".into(),
+            started_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+            elapsed_ms: 42,
+            succeeded: false,
+            output: "no space left\n[exit status 1]\n".into(),
+        };
+        let a = fix_run_attachment(&run);
+        assert_eq!(
+            (a.file_name.as_str(), a.content_type.as_str()),
+            ("fix-run-7-trial.txt", "text/plain")
+        );
+        let text = String::from_utf8(a.bytes).unwrap();
+        assert!(
+            text.contains("Succeeded: no") && text.ends_with("[exit status 1]\n"),
+            "{text}"
+        );
+    }
+}
