@@ -56,8 +56,8 @@ pub use manifest::{
 };
 pub use payload::{
     BundledAttachment, BundledPush, BundledReply, BundledSiteChange, BundledSnapshot,
-    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage,
-    ReturnedKb, ReturnedReply, ReturnedTicket,
+    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedActionFile, ReturnedArticle,
+    ReturnedFile, ReturnedImage, ReturnedKb, ReturnedReply, ReturnedTicket,
 };
 pub use peer::PeerKey;
 #[cfg(feature = "fuzzing")]
