@@ -31,6 +31,8 @@ PACKAGES=(
   dbus gnome-keyring keyutils libdbus-1-dev
   strace sqlite3 systemd time
   cups cups-client cups-bsd
+  # The desk checks' proxy test: Debian's tinyproxy, the executable only (no service).
+  tinyproxy-bin
   bubblewrap
 )
 

@@ -11,6 +11,7 @@ mod agent;
 mod asset;
 mod bench;
 mod bundle;
+mod diagnose;
 mod error;
 mod fix;
 mod glpi;
@@ -65,6 +66,8 @@ enum BenchWhat {
     /// Run the agent N times in one process (or N processes) with tickets and replies queued
     /// each time, and report memory and open descriptors cycle by cycle.
     Agent(bench::agent::BenchAgentArgs),
+    /// Run the whole diagnosis N times and report its wall time and the slowest checks.
+    Diagnose(bench::diagnose::BenchDiagnoseArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +92,8 @@ enum Command {
     Store(store::StoreArgs),
     /// Sneakernet: `bundle export|import|inspect` carries the queue of an offline site in a signed file.
     Bundle(bundle::BundleArgs),
+    /// Check this computer (disk space, memory, load…): what is wrong and what to do, offline.
+    Diagnose(diagnose::DiagnoseArgs),
     /// Fix-it actions: `fix list|show|run|runs|import`, and for admins `fix sign|key new`.
     Fix(fix::FixArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
@@ -168,12 +173,14 @@ async fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Agent(args) => agent::run(ctx, args).await,
         Command::Bundle(args) => bundle::run(ctx, args).await,
         Command::Store(args) => store::run(ctx, args).await,
+        Command::Diagnose(args) => diagnose::run(ctx, args).await,
         Command::Fix(args) => fix::run(ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(ctx, args),
             BenchWhat::Kb(args) => bench::kb::run(ctx, args).await,
             BenchWhat::Sync(args) => bench::sync::run(ctx, args).await,
             BenchWhat::Agent(args) => bench::agent::run(ctx, args).await,
+            BenchWhat::Diagnose(args) => bench::diagnose::run(ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }

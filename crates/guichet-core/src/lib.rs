@@ -20,12 +20,15 @@
 //! * Fix-it actions: [`fix_actions`] (built-in and published, each with its plan or refusal),
 //!   [`plan_fix`], [`run_fix`] (recorded), [`import_fix`], [`fix_run_attachment`].
 //! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
+//! * "Check my computer": [`diagnose`] runs every check with the configured service desk
+//!   ([`diagnosis_context`] is what the checks are given).
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
 mod article;
 mod bundles;
 mod desk;
+mod diagnose;
 mod error;
 mod fix;
 mod host;
@@ -43,6 +46,7 @@ pub use bundles::{
     write_return_bundle, ImportedBundle, InspectedBundle,
 };
 pub use desk::{open_desk, ServiceDesk};
+pub use diagnose::{diagnose, diagnosis_context};
 pub use error::CoreError;
 pub use fix::{
     fix_actions, fix_run, fix_run_attachment, import_fix, plan_fix, run_fix, FixEntry, FixRefusal,

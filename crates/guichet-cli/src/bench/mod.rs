@@ -5,6 +5,7 @@
 
 pub mod agent;
 mod corpus;
+pub mod diagnose;
 pub mod kb;
 pub mod sync;
 mod vocabulary;
