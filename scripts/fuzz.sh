@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ALL_TARGETS=(inventory_linux inventory_packages inventory_windows inventory_macos inventory_import
-  bundle html answers)
+  bundle html answers action_file)
 SECONDS_PER_TARGET=600
 MAX_RUNS=1000000
 SMOKE=0

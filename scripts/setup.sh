@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 # need, and MariaDB, each instance run by the test kit on loopback with its own data folder.
 # Printing checks and the print-queue action: CUPS (scripts/cups/start-cups.sh runs a private
 # scheduler for the tests; lpstat, lp, cancel, cupsenable are what the checks and actions call).
+# bubblewrap: the sandbox published fix-it actions run in (the fix_cli tests run it for real).
 # Packaging (scripts/package.sh): mksquashfs builds the AppImage's file system; libfuse2 is what
 # the AppImage runtime mounts it with when the package check starts it.
 PACKAGES=(
@@ -32,6 +33,7 @@ PACKAGES=(
   cups cups-client cups-bsd
   # The desk checks' proxy test: Debian's tinyproxy, the executable only (no service).
   tinyproxy-bin
+  bubblewrap
 )
 
 missing=()

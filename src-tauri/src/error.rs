@@ -132,8 +132,24 @@ impl From<guichet_core::CoreError> for AppError {
             CoreError::Io { ref source, .. } => {
                 AppError::new(ErrorCode::Io, format!("{e}: {source}"))
             }
+            CoreError::Action(a) => action_error(a),
         }
     }
+}
+
+/// A fix-it action that is not known is not found; one that may not run here (unsigned,
+/// tampered, expired, no sandbox) is refused, with the reason in the message.
+fn action_error(a: guichet_actions::ActionError) -> AppError {
+    use guichet_actions::ActionError;
+    let code = match &a {
+        ActionError::Unknown(_) => ErrorCode::NotFound,
+        ActionError::Unavailable(_) | ActionError::Refused(_) | ActionError::Refusal(_) => {
+            ErrorCode::Invalid
+        }
+        ActionError::Io(_) => ErrorCode::Io,
+        _ => ErrorCode::Failed,
+    };
+    AppError::new(code, a.to_string())
 }
 
 /// Shorthand for command results.

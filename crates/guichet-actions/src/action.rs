@@ -62,6 +62,9 @@ pub enum ActionError {
     /// A published action was refused (unsigned, tampered, expired, untrusted key).
     #[error("refused: {0}")]
     Refused(String),
+    /// A published action was refused, with its typed reason (see `published::Refusal`).
+    #[error("refused: {0}")]
+    Refusal(#[from] crate::published::Refusal),
     /// The run did not finish in time and was stopped.
     #[error("stopped after {0:?}")]
     TimedOut(Duration),

@@ -13,6 +13,7 @@
 
 mod action;
 mod builtin;
+pub mod published;
 
 pub use action::{Action, ActionContext, ActionError, Outcome, Plan};
 pub use builtin::{

@@ -87,6 +87,41 @@ impl BundleSigner {
     pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.key.sign(message).to_bytes()
     }
+
+    /// Signs `message` (lower-case hex of the 64-byte Ed25519 signature): for other signed
+    /// files (the published fix-it actions) that reuse this key format.
+    pub fn sign_hex(&self, message: &[u8]) -> String {
+        hex(&self.sign(message))
+    }
+
+    /// Creates a new key file at `path` from `seed` (32 random bytes from the caller):
+    /// owner-only (0600), written whole then linked to its name; an existing file is never
+    /// replaced (`AlreadyExists`). The file holds the same text as the store's bundle key.
+    pub fn create_at(path: &Path, seed: [u8; 32]) -> Result<BundleSigner, BundleError> {
+        let io = |source| BundleError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if path.exists() {
+            return Err(io(std::io::ErrorKind::AlreadyExists.into()));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let key = SigningKey::from_bytes(&seed);
+        write_new_key(dir, path, &hex(&key.to_bytes())).map_err(io)?;
+        Self::open(path)
+    }
+
+    /// Opens the key file at `path` (written by [`BundleSigner::create_at`] or
+    /// [`BundleSigner::load_or_create`]).
+    pub fn open(path: &Path) -> Result<BundleSigner, BundleError> {
+        read_key(path)?.ok_or_else(|| BundleError::Io {
+            path: path.to_path_buf(),
+            source: std::io::ErrorKind::NotFound.into(),
+        })
+    }
 }
 
 /// The fingerprint of a public key (lower-case hex), as people compare them out of band:
@@ -160,6 +195,16 @@ fn write_new_key(dir: &Path, path: &Path, text: &str) -> std::io::Result<()> {
     })();
     let _ = std::fs::remove_file(&tmp);
     result
+}
+
+/// Verifies `signature` (hex) of `message` by `public_key` (hex): `Signature` when it does not
+/// verify, `Corrupt` when the key is not 32 hex bytes.
+pub fn verify_signature(
+    public_key: &str,
+    message: &[u8],
+    signature: &str,
+) -> Result<(), BundleError> {
+    verify(public_key, message, signature)
 }
 
 /// Verifies `signature` (hex) of `message` by `public_key` (hex).

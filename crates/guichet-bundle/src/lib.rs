@@ -49,15 +49,15 @@ mod write;
 
 pub use error::BundleError;
 pub use guichet_records::{BlobId, DescriptionFormat, NotABlobId, ReplySide, TicketFields};
-pub use keys::{key_fingerprint, BundleSigner, SIGNING_KEY_FILE};
+pub use keys::{key_fingerprint, verify_signature, BundleSigner, SIGNING_KEY_FILE};
 pub use manifest::{
     BundleCounts, BundleKind, BundleWritten, Manifest, ManifestEntry, BUNDLE_FORMAT,
     BUNDLE_VERSION, MAX_BUNDLE_BYTES,
 };
 pub use payload::{
     BundledAttachment, BundledPush, BundledReply, BundledSiteChange, BundledSnapshot,
-    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage,
-    ReturnedKb, ReturnedReply, ReturnedTicket,
+    BundledTicket, OutgoingPayload, ReturnPayload, ReturnedActionFile, ReturnedArticle,
+    ReturnedFile, ReturnedImage, ReturnedKb, ReturnedReply, ReturnedTicket,
 };
 pub use peer::PeerKey;
 #[cfg(feature = "fuzzing")]

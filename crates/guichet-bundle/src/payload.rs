@@ -222,6 +222,21 @@ pub struct ReturnedKb {
     pub connector: String,
     /// Every article.
     pub articles: Vec<ReturnedArticle>,
+    /// The published fix-it action files the articles carry, as the hub pulled them (verified
+    /// on the site at each use, never on the way); absent in bundles of older versions.
+    #[serde(default)]
+    pub action_files: Vec<ReturnedActionFile>,
+}
+
+/// A published fix-it action file an article carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnedActionFile {
+    /// The article's server id.
+    pub article: String,
+    /// The action's name (its id).
+    pub name: String,
+    /// The member `blobs/<blob>` holding the file's exact bytes.
+    pub blob: BlobId,
 }
 
 /// The answer to a site.

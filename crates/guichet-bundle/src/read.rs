@@ -442,6 +442,10 @@ fn referenced_blobs(p: &Payload) -> Vec<&BlobId> {
                 .flat_map(|kb| kb.articles.iter())
                 .flat_map(|a| a.images.iter().map(|i| &i.blob))
                 .chain(
+                    r.kb.iter()
+                        .flat_map(|kb| kb.action_files.iter().map(|f| &f.blob)),
+                )
+                .chain(
                     r.tickets
                         .iter()
                         .flat_map(|t| t.replies.iter())

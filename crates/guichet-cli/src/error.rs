@@ -162,6 +162,7 @@ impl From<guichet_core::CoreError> for CliError {
                 anyhow::anyhow!("unknown connector `{kind}`: run `guichet connect` again"),
             ),
             CoreError::Invalid(m) => CliError::usage(m),
+            CoreError::Action(a) => crate::fix::action_error(a),
             e @ CoreError::Io { .. } => anyhow::Error::new(e).into(),
         }
     }

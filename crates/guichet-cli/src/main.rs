@@ -13,6 +13,7 @@ mod bench;
 mod bundle;
 mod diagnose;
 mod error;
+mod fix;
 mod glpi;
 mod glpi_messages;
 mod inventory;
@@ -93,6 +94,8 @@ enum Command {
     Bundle(bundle::BundleArgs),
     /// Check this computer (disk space, memory, load…): what is wrong and what to do, offline.
     Diagnose(diagnose::DiagnoseArgs),
+    /// Fix-it actions: `fix list|show|run|runs|import`, and for admins `fix sign|key new`.
+    Fix(fix::FixArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
@@ -171,6 +174,7 @@ async fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Bundle(args) => bundle::run(ctx, args).await,
         Command::Store(args) => store::run(ctx, args).await,
         Command::Diagnose(args) => diagnose::run(ctx, args).await,
+        Command::Fix(args) => fix::run(ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(ctx, args),
             BenchWhat::Kb(args) => bench::kb::run(ctx, args).await,

@@ -78,6 +78,9 @@ struct NewArgs {
     /// Attach a summary of this machine (OS, model, CPU, memory, volumes, network).
     #[arg(long)]
     with_inventory: bool,
+    /// Attach the output of a recorded fix-it run (`guichet fix runs`; repeatable).
+    #[arg(long = "attach-fix-run", value_name = "RUN")]
+    attach_fix_run: Vec<i64>,
     /// Keep it as a local draft; `ticket submit` queues it.
     #[arg(long)]
     draft: bool,
@@ -141,11 +144,15 @@ fn print<T: serde::Serialize>(
 
 async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Result<(), CliError> {
     let limit = guichet_core::attachment_limit(store).await?;
-    let attachments = a
+    let mut attachments = a
         .attach
         .iter()
         .map(|p| guichet_core::attachment_from_file(p, limit))
         .collect::<Result<Vec<_>, _>>()?;
+    for run in &a.attach_fix_run {
+        let run = guichet_core::fix_run(store, *run).await?;
+        attachments.push(guichet_core::fix_run_attachment(&run));
+    }
     let report = ProblemReport {
         id: Uuid::new_v4(),
         title: a.title,

@@ -19,6 +19,10 @@ pub enum CoreError {
     /// A bundle could not be read, verified, applied or written.
     #[error(transparent)]
     Bundle(#[from] ExchangeError),
+    /// A fix-it action is unknown, refused (unsigned, tampered, untrusted, expired) or
+    /// cannot run here.
+    #[error(transparent)]
+    Action(#[from] guichet_actions::ActionError),
     /// The saved settings name a connector this version does not know.
     #[error("unknown connector `{0}`")]
     UnknownConnector(String),

@@ -17,6 +17,8 @@
 //! * Bundles: [`export_bundle`], [`import_bundle`], [`write_return_bundle`], [`inspect_bundle`].
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
 //! * A damaged store: [`check_store`], [`repair_store`] (backup, salvage, replacement).
+//! * Fix-it actions: [`fix_actions`] (built-in and published, each with its plan or refusal),
+//!   [`plan_fix`], [`run_fix`] (recorded), [`import_fix`], [`fix_run_attachment`].
 //! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
 //! * "Check my computer": [`diagnose`] runs every check with the configured service desk
 //!   ([`diagnosis_context`] is what the checks are given).
@@ -28,6 +30,7 @@ mod bundles;
 mod desk;
 mod diagnose;
 mod error;
+mod fix;
 mod host;
 mod inventory_due;
 mod inventory_push;
@@ -45,6 +48,10 @@ pub use bundles::{
 pub use desk::{open_desk, ServiceDesk};
 pub use diagnose::{diagnose, diagnosis_context};
 pub use error::CoreError;
+pub use fix::{
+    fix_actions, fix_run, fix_run_attachment, import_fix, plan_fix, run_fix, FixEntry, FixRefusal,
+    PublishedInfo, RecordedFix,
+};
 pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
 pub use host::{content_type, device_id, device_id_for, hostname, login};

@@ -473,6 +473,7 @@ impl Connector for GlpiConnector {
             upserts,
             deletions: changes.deleted.iter().map(i64::to_string).collect(),
             cursor: Some(serde_json::to_string(&map).unwrap_or_default()),
+            ..KbChanges::default()
         })
     }
 

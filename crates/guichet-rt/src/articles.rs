@@ -3,6 +3,7 @@
 //! offline.
 
 use chrono::{DateTime, Utc};
+use guichet_actions::published::{ACTION_EXTENSION, MAX_ACTION_FILE_BYTES};
 use guichet_records::{Article, ArticleImage};
 use guichet_sync::{http, ConnectorError, KbChanges};
 use reqwest::{Method, RequestBuilder};
@@ -37,6 +38,38 @@ async fn fetch_image(req: RequestBuilder) -> Result<(String, Vec<u8>), String> {
         .map_err(|e| e.to_string())?
     {
         http::Body::Whole(bytes) => Ok((content_type, bytes)),
+        http::Body::Over(_) => Err("too large".into()),
+    }
+}
+
+/// The download URLs of an article's Binary custom-field values named `*.guichet-action`.
+pub(crate) fn action_file_urls(a: &Value) -> Vec<String> {
+    let cfs = a.get("CustomFields").and_then(Value::as_array);
+    cfs.into_iter()
+        .flatten()
+        .filter_map(|cf| cf.get("values").and_then(Value::as_array))
+        .flatten()
+        .filter(|v| {
+            v.get("filename").and_then(Value::as_str).is_some_and(|n| {
+                n.to_ascii_lowercase()
+                    .ends_with(&format!(".{ACTION_EXTENSION}"))
+            })
+        })
+        .filter_map(|v| v.get("_url").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// Downloads one file within [`MAX_ACTION_FILE_BYTES`].
+async fn fetch_bounded(req: RequestBuilder) -> Result<Vec<u8>, String> {
+    let mut resp = req.send().await.map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    match http::read_body(&mut resp, MAX_ACTION_FILE_BYTES)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        http::Body::Whole(bytes) => Ok(bytes),
         http::Body::Over(_) => Err("too large".into()),
     }
 }
@@ -109,8 +142,11 @@ impl RtConnector {
                 out.deletions.push(id);
                 continue;
             }
-            out.upserts
-                .push(self.article(a, id, updated, &class_name).await);
+            let (article, files) = self.article(a, id, updated, &class_name).await;
+            if !files.is_empty() {
+                out.action_files.insert(article.remote_id.clone(), files);
+            }
+            out.upserts.push(article);
         }
         out.cursor = latest.map(article_date);
         Ok(out)
@@ -143,17 +179,48 @@ impl RtConnector {
     }
 
     /// Article `a` (server id `id`, of class `class`) as the knowledge base keeps it, images
-    /// included.
+    /// included, and the published action files it carries. The files count in its version,
+    /// so that a new file is pulled even if RT left the article's date as it was.
     async fn article(
         &self,
         a: &Value,
         id: String,
         updated: Option<DateTime<Utc>>,
         class: &str,
-    ) -> Article {
+    ) -> (Article, Vec<Vec<u8>>) {
         let mut article = article_from(a, id, updated, class);
         article.images = self.fetch_images(&article.body_html).await;
-        article
+        let files = self.fetch_action_files(a).await;
+        if !files.is_empty() {
+            let digests: Vec<String> = files
+                .iter()
+                .map(|f| version_of(None, &[&String::from_utf8_lossy(f)]))
+                .collect();
+            article.remote_version = format!("{}+{}", article.remote_version, digests.join("+"));
+        }
+        (article, files)
+    }
+
+    /// The published fix-it actions the article carries: values of its Binary custom fields
+    /// whose file name ends in `.guichet-action`, downloaded from RT itself (never another
+    /// origin) within [`MAX_ACTION_FILE_BYTES`]. One that cannot be fetched is left out.
+    async fn fetch_action_files(&self, a: &Value) -> Vec<Vec<u8>> {
+        let Ok(base) = reqwest::Url::parse(&format!("{}/", self.cfg.url)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for url in action_file_urls(a) {
+            let Ok(url) = base.join(&url) else { continue };
+            if url.origin() != base.origin() {
+                tracing::warn!(url = %url, "action file on another origin left out");
+                continue;
+            }
+            match fetch_bounded(self.authorize(self.client.get(url.clone()))).await {
+                Ok(bytes) => out.push(bytes),
+                Err(why) => tracing::warn!(url = %url, %why, "action file left out"),
+            }
+        }
+        out
     }
 
     /// The images an article embeds, downloaded so that it reads offline. RT's own URLs are

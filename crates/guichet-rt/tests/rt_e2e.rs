@@ -508,3 +508,64 @@ async fn a_technician_file_comes_back_and_a_too_big_one_is_only_named() {
     let r = local.pass(&c, Utc::now()).await;
     assert_eq!((r.replies_pulled, r.files_pulled), (0, 0), "{r:?}");
 }
+
+/// A published fix-it action travels as a file of an article's "Guichet actions" custom field
+/// (scripts/rt/guichet-actions.pl): pulled with the knowledge base into the store under its
+/// name, exactly as signed, and forgotten when the article goes.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_article_carries_a_published_action_into_the_store() {
+    use guichet_actions::published::{ActionFile, ActionManifest};
+    let Some(server) = rt() else { return };
+    server
+        .apply_datafile(
+            &RtServer::scripts_dir().join("guichet-actions.pl"),
+            &[("GUICHET_GRANTEE", RtServer::USER)],
+        )
+        .unwrap();
+    let local = Local::new().await;
+    let c = connector(server.url(), RtServer::USER_PASSWORD);
+    let tech = Technician::new(server);
+    let keys = tempfile::tempdir().unwrap();
+    let key =
+        guichet_bundle::BundleSigner::create_at(&keys.path().join("admin.key"), [5; 32]).unwrap();
+    let name = format!("restart-{}", &Uuid::new_v4().simple().to_string()[..8]);
+    let manifest = ActionManifest {
+        name: name.clone(),
+        title: guichet_records::Sentence::new("Redémarrer", "Restart"),
+        description: guichet_records::Sentence::new("Redémarre.", "Restarts."),
+        needs_network: false,
+        timeout_secs: 30,
+        expires_at: Utc::now() + chrono::Duration::days(30),
+        signer: String::new(),
+    };
+    let file = ActionFile::sign(manifest, "echo restarted\n".into(), &key).unwrap();
+
+    let title = format!("Printer restart {name}");
+    let article = tech
+        .create_article(&title, "", "<p>Try this.</p>")
+        .await
+        .unwrap();
+    tech.attach_to_article(
+        article,
+        "Guichet actions",
+        &format!("{name}.guichet-action"),
+        &file,
+    )
+    .await
+    .unwrap();
+    let r = local.pass_into_store(&c, Utc::now()).await;
+    assert!(r.is_complete(), "{r:?}");
+    let stored = local
+        .store
+        .published_action(&name)
+        .await
+        .unwrap()
+        .expect("action pulled");
+    assert_eq!(stored.file, file, "the bytes as signed");
+    assert_eq!(stored.source, format!("rt:{article}"));
+
+    tech.disable_article(article).await.unwrap();
+    let r = local.pass_into_store(&c, Utc::now()).await;
+    assert!(r.is_complete(), "{r:?}");
+    assert!(local.store.published_action(&name).await.unwrap().is_none());
+}

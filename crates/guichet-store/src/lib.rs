@@ -22,6 +22,8 @@
 //!   answers back ([`bundle`]): the rows they carry and their application; the file format is
 //!   the `guichet-bundle` crate.
 //!
+//! * Fix-it actions: published action files as they arrived and the runs of every action
+//!   with their output ([`Store::save_published_action`], [`Store::record_fix_run`]).
 //! * The sync lock: one sender at a time across processes ([`Store::try_lock_sync`]).
 //! * Owner-only files: the data directory and its folders `0700`, its files `0600`, checked
 //!   and fixed at every opening ([`Store::mode_fixes`], [`make_store_private`]).
@@ -42,6 +44,7 @@ mod blobs;
 pub mod bundle;
 mod db;
 mod error;
+mod fix_actions;
 mod outbox;
 mod private_files;
 mod repair;
@@ -58,6 +61,7 @@ pub use articles::{
 };
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use error::StoreError;
+pub use fix_actions::{FixRun, StoredAction};
 pub use guichet_records::BlobId;
 pub use outbox::{InventoryMode, InventoryPush, OutboxEntry, OutboxKind, OutboxState, SyncStatus};
 pub use private_files::{

@@ -351,6 +351,24 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
         .set_sync_cursor("rt", "kb", "pulled-once", at(33))
         .await
         .unwrap();
+    // Published fix-it actions travel with the articles that carry them; the site's own
+    // imports stay, those of articles the server no longer has go.
+    hub.store
+        .save_published_action("scanner-reset", b"SIGNED-ACTION", "rt:9", at(33))
+        .await
+        .unwrap();
+    hub.store
+        .save_published_action("hub-own", b"IMPORTED", "import", at(33))
+        .await
+        .unwrap();
+    site.store
+        .save_published_action("gone", b"OLD", "rt:3", at(5))
+        .await
+        .unwrap();
+    site.store
+        .save_published_action("by-hand", b"MINE", "import", at(5))
+        .await
+        .unwrap();
     let back = hub.dir.path().join("return.guichet");
     let w = hub
         .store
@@ -378,6 +396,25 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
     assert_eq!(
         (r.replies_added, r.articles_updated, r.site_changes),
         (1, 1, 2)
+    );
+    let actions: Vec<_> = site
+        .store
+        .published_actions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.name, a.file, a.source))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("by-hand".into(), b"MINE".to_vec(), "import".into()),
+            (
+                "scanner-reset".into(),
+                b"SIGNED-ACTION".to_vec(),
+                "rt:9".into()
+            ),
+        ]
     );
     assert!(
         site.store.outbox().await.unwrap().is_empty(),

@@ -111,6 +111,9 @@ pub struct KbChanges {
     pub deletions: Vec<String>,
     /// Where the next pull starts (opaque); `None` keeps the previous one.
     pub cursor: Option<String>,
+    /// The published fix-it action files (`*.guichet-action`, each's bytes) that upserted
+    /// articles carry, by the article's server id; an upserted article absent here carries none.
+    pub action_files: std::collections::BTreeMap<String, Vec<Vec<u8>>>,
 }
 
 /// A service-desk server (Request Tracker, GLPI…).

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use guichet_records::Article;
 use guichet_store::StoreError;
 use uuid::Uuid;
@@ -23,13 +24,29 @@ pub trait KbSink: Send + Sync {
     async fn delete(&self, connector: &str, remote_id: &str) -> Result<(), StoreError>;
     /// Server id → version of every stored article of a connector.
     async fn versions(&self, connector: &str) -> Result<HashMap<String, String>, StoreError>;
+    /// Replaces the published fix-it action files article `remote_id` carries (`files` empty:
+    /// it carries none any more, or was removed). A sink that keeps no actions ignores them.
+    async fn replace_action_files(
+        &self,
+        connector: &str,
+        remote_id: &str,
+        files: Vec<Vec<u8>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _ = (connector, remote_id, files, now);
+        Ok(())
+    }
 }
 
 /// Articles kept in memory, keyed by (connector, server id).
 #[derive(Debug, Default)]
 pub struct MemoryKb {
     articles: Mutex<HashMap<(String, String), (Uuid, Article)>>,
+    action_files: Mutex<HashMap<(String, String), ActionFiles>>,
 }
+
+/// The action files an article carries, each's bytes.
+type ActionFiles = Vec<Vec<u8>>;
 
 impl MemoryKb {
     /// An empty knowledge base.
@@ -47,6 +64,16 @@ impl MemoryKb {
             .collect();
         v.sort_by(|a, b| a.1.remote_id.cmp(&b.1.remote_id));
         v
+    }
+
+    /// The action files article `remote_id` of `connector` carries.
+    pub fn action_files(&self, connector: &str, remote_id: &str) -> Vec<Vec<u8>> {
+        self.action_files
+            .lock()
+            .expect("KB lock poisoned")
+            .get(&(connector.to_string(), remote_id.to_string()))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -77,5 +104,19 @@ impl KbSink for MemoryKb {
             .filter(|((c, _), _)| c == connector)
             .map(|((_, id), (_, a))| (id.clone(), a.remote_version.clone()))
             .collect())
+    }
+
+    async fn replace_action_files(
+        &self,
+        connector: &str,
+        remote_id: &str,
+        files: Vec<Vec<u8>>,
+        _now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.action_files
+            .lock()
+            .expect("KB lock poisoned")
+            .insert((connector.to_string(), remote_id.to_string()), files);
+        Ok(())
     }
 }

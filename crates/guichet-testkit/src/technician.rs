@@ -194,6 +194,30 @@ impl Technician {
         Ok(())
     }
 
+    /// Adds a file to an article's Binary custom field `cf` (REST2 `FileName`, `FileType`,
+    /// base64 `FileContent`), as a technician attaches one in RT's article editor.
+    pub async fn attach_to_article(
+        &self,
+        article_id: u64,
+        cf: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<()> {
+        let path = format!("/article/{article_id}");
+        let value = json!({
+            "FileName": file_name,
+            "FileType": "application/octet-stream",
+            "FileContent": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes),
+        });
+        let body = json!({ "CustomFields": { cf: [value] } });
+        let (_, answer) = self.send(Method::PUT, &path, &[], Some(body)).await?;
+        let text = answer.to_string();
+        if text.contains("required field") || text.contains("Invalid") {
+            return Err(TestkitError::BadResponse(format!("{path}: {text}")));
+        }
+        Ok(())
+    }
+
     /// Disables ("deletes") an article; it then shows `"Disabled":"1"` and is
     /// only listed with `find_disabled_rows=1`.
     pub async fn disable_article(&self, article_id: u64) -> Result<()> {

@@ -100,6 +100,19 @@ impl Local {
         engine.pass(now, &mut rng).await.unwrap()
     }
 
+    /// A pass whose knowledge base goes into the store itself (articles, images and the
+    /// published actions they carry), as the CLI and the app pull it.
+    pub async fn pass_into_store(&self, connector: &RtConnector, now: DateTime<Utc>) -> PassReport {
+        let policy = RetryPolicy {
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(10),
+            malformed_limit: 3,
+        };
+        let engine = Engine::new(&self.store, connector, Some(&self.store), policy);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        engine.pass(now, &mut rng).await.unwrap()
+    }
+
     /// The server id of a local ticket.
     pub async fn remote_id(&self, id: Uuid) -> Option<u64> {
         self.store

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use guichet_bundle::{
     write_bundle, BundleKind, BundleSigner, BundleWritten, BundledAttachment, BundledPush,
     BundledReply, BundledSiteChange, BundledSnapshot, BundledTicket, Draft, OutgoingPayload,
-    ReturnPayload, ReturnedArticle, ReturnedFile, ReturnedImage, ReturnedKb, ReturnedReply,
-    ReturnedTicket,
+    ReturnPayload, ReturnedActionFile, ReturnedArticle, ReturnedFile, ReturnedImage, ReturnedKb,
+    ReturnedReply, ReturnedTicket,
 };
 use uuid::Uuid;
 
@@ -455,7 +455,31 @@ impl Store {
         Ok(ReturnedKb {
             connector: connector.to_string(),
             articles,
+            action_files: self.returned_action_files(connector, blobs).await?,
         })
+    }
+
+    /// The published action files the connector's articles brought (source `<connector>:<id>`).
+    async fn returned_action_files(
+        &self,
+        connector: &str,
+        blobs: &mut BTreeMap<BlobId, Vec<u8>>,
+    ) -> Result<Vec<ReturnedActionFile>, StoreError> {
+        let prefix = format!("{connector}:");
+        let mut out = Vec::new();
+        for a in self.published_actions().await? {
+            let Some(article) = a.source.strip_prefix(&prefix) else {
+                continue;
+            };
+            let blob = BlobId::of(&a.file);
+            blobs.entry(blob.clone()).or_insert(a.file);
+            out.push(ReturnedActionFile {
+                article: article.to_string(),
+                name: a.name,
+                blob,
+            });
+        }
+        Ok(out)
     }
 
     /// Writes the return bundle for site `site` (see [`Store::return_payload`]) to `path`.

@@ -75,7 +75,7 @@ impl Engine<'_> {
         };
         let name = self.connector.name();
         let cursor = self.store.sync_cursor(name, "kb").await?;
-        let changes = match self.connector.pull_kb(cursor.as_deref()).await {
+        let mut changes = match self.connector.pull_kb(cursor.as_deref()).await {
             Ok(c) => c,
             Err(e) => {
                 Self::pull_failed(report, "pulling the knowledge base", e);
@@ -89,12 +89,19 @@ impl Engine<'_> {
             }
             versions.insert(a.remote_id.clone(), a.remote_version.clone());
             let new_id = uuid::Builder::from_random_bytes(rng.random()).into_uuid();
+            let files = changes
+                .action_files
+                .remove(&a.remote_id)
+                .unwrap_or_default();
+            let id = a.remote_id.clone();
             kb.upsert(a, new_id).await?;
+            kb.replace_action_files(name, &id, files, now).await?;
             report.articles_updated += 1;
         }
         for id in changes.deletions {
             if versions.remove(&id).is_some() {
                 kb.delete(name, &id).await?;
+                kb.replace_action_files(name, &id, Vec::new(), now).await?;
                 report.articles_deleted += 1;
             }
         }

@@ -72,6 +72,7 @@ pub(super) async fn apply_return(
     }
     if let Some(kb) = &p.kb {
         apply_kb(tx, kb, articles, report).await?;
+        apply_action_files(tx, kb, bundle, now).await?;
     }
     Ok(())
 }
@@ -179,6 +180,45 @@ fn ticket_update(t: &ReturnedTicket) -> RemoteTicketUpdate {
             })
             .collect(),
     }
+}
+
+/// The action files the connector's articles carry, complete like the articles: those from that
+/// connector's articles missing from the bundle are removed. Kept as they came; verified at use.
+async fn apply_action_files(
+    tx: &mut Transaction<'_, Sqlite>,
+    kb: &ReturnedKb,
+    bundle: &VerifiedBundle,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let prefix = format!("{}:", kb.connector);
+    sqlx::query("DELETE FROM published_actions WHERE substr(source, 1, length(?1)) = ?1")
+        .bind(&prefix)
+        .execute(&mut **tx)
+        .await?;
+    for f in &kb.action_files {
+        let bytes = bundle
+            .blob(&f.blob)
+            .map_err(|e| StoreError::Corrupt {
+                what: format!("action file {}", f.name),
+                detail: e.to_string(),
+            })?
+            .ok_or_else(|| StoreError::Corrupt {
+                what: format!("action file {}", f.name),
+                detail: "missing from the verified bundle".into(),
+            })?;
+        sqlx::query(
+            "INSERT INTO published_actions (name, file, source, received_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (name) DO UPDATE SET file = excluded.file, source = excluded.source,
+                 received_at = excluded.received_at",
+        )
+        .bind(&f.name)
+        .bind(bytes)
+        .bind(format!("{prefix}{}", f.article))
+        .bind(now.to_rfc3339())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The connector's whole knowledge base: the prepared articles written, those missing from it
