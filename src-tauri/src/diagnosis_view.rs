@@ -4,7 +4,8 @@
 //! free of the app's type generator); the UI picks the sentence in its language.
 
 use chrono::{DateTime, Utc};
-use guichet_actions::{Outcome, Plan};
+use guichet_actions::Plan;
+use guichet_core::RecordedFix;
 use guichet_records::{CheckStatus, Diagnosis, Finding, Sentence};
 use serde::Serialize;
 
@@ -171,11 +172,15 @@ pub struct OutcomeView {
     pub succeeded: bool,
     /// What it printed or did.
     pub output: String,
+    /// The run's number in the store (what a ticket attaches).
+    pub run_id: i64,
 }
 
-impl From<Outcome> for OutcomeView {
-    fn from(o: Outcome) -> Self {
+impl From<RecordedFix> for OutcomeView {
+    fn from(r: RecordedFix) -> Self {
+        let o = r.outcome;
         OutcomeView {
+            run_id: r.run_id,
             action: o.action,
             started_at: o.started_at,
             elapsed_ms: o.elapsed_ms,

@@ -3,16 +3,14 @@
 //! with their plan first, and "this solved my problem". Each is one call into the crates; the
 //! commands in [`crate::commands::diagnostics`] only convert to the views.
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
-use guichet_actions::{Action, ActionContext, ActionError, Outcome, Plan};
+use guichet_actions::Plan;
+use guichet_core::RecordedFix;
 use guichet_records::{CheckStatus, Diagnosis};
 use guichet_store::Store;
 
 use crate::diagnosis_view::{DeflectionView, SuggestionView};
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::AppResult;
 
 /// The check's summary as a report attaches it: one line per finding that needs attention, in
 /// English like the system information (the service desk's working language), worst first.
@@ -59,9 +57,6 @@ pub fn with_diagnosis(description: String, d: Option<&Diagnosis>) -> String {
         None => description,
     }
 }
-
-/// How long a fix-it action may run before it is stopped.
-const FIX_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs every check (in parallel, a second each) off the async threads, with the configured
 /// service desk (its proxy without credentials, its CA file) and the user's home.
@@ -137,50 +132,21 @@ pub async fn deflection_rate(_store: &Store, now: DateTime<Utc>) -> AppResult<De
     })
 }
 
-/// The fix-it actions this machine offers: the built-in ones.
-fn actions() -> Vec<Arc<dyn Action>> {
-    guichet_actions::builtin_actions()
-}
-
-fn action_context(now: DateTime<Utc>) -> ActionContext {
-    ActionContext {
-        now,
-        home: std::env::var_os("HOME").map(Into::into),
-        timeout: FIX_TIMEOUT,
-    }
-}
-
-fn find(id: &str) -> AppResult<Arc<dyn Action>> {
-    actions()
-        .into_iter()
-        .find(|a| a.id() == id)
-        .ok_or_else(|| action_error(ActionError::Unknown(id.into())))
-}
-
-fn action_error(e: ActionError) -> AppError {
-    let code = match e {
-        ActionError::Unknown(_) => ErrorCode::NotFound,
-        ActionError::Refused(_) => ErrorCode::Invalid,
-        ActionError::Io(_) => ErrorCode::Io,
-        ActionError::Unavailable(_) | ActionError::TimedOut(_) => ErrorCode::Failed,
-    };
-    AppError::new(code, e.to_string())
+/// The machine's policy for published actions (the keys it trusts); one that cannot be read
+/// trusts no key (the built-in actions still run).
+fn policy() -> guichet_core::Policy {
+    guichet_core::read_policy(&guichet_core::policy_path()).unwrap_or_else(|e| {
+        tracing::warn!("{e}: no published action is trusted");
+        guichet_core::Policy::default()
+    })
 }
 
 /// What the action `id` would do now, without changing anything.
-pub async fn plan_fix(id: String, now: DateTime<Utc>) -> AppResult<Plan> {
-    let action = find(&id)?;
-    tauri::async_runtime::spawn_blocking(move || action.plan(&action_context(now)))
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))?
-        .map_err(action_error)
+pub async fn plan_fix(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<Plan> {
+    Ok(guichet_core::plan_fix(store, &policy(), id, now).await?)
 }
 
-/// Runs the action `id` (after the user confirmed its plan).
-pub async fn run_fix(id: String, now: DateTime<Utc>) -> AppResult<Outcome> {
-    let action = find(&id)?;
-    tauri::async_runtime::spawn_blocking(move || action.run(&action_context(now)))
-        .await
-        .map_err(|e| AppError::new(ErrorCode::Failed, e.to_string()))?
-        .map_err(action_error)
+/// Runs the action `id` (after the user confirmed its plan); the run is recorded in the store.
+pub async fn run_fix(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<RecordedFix> {
+    Ok(guichet_core::run_fix(store, &policy(), id, now).await?)
 }

@@ -1026,6 +1026,8 @@ export type OutcomeView = {
 	succeeded: boolean,
 	/**  What it printed or did. */
 	output: string,
+	/**  The run's number in the store (what a ticket attaches). */
+	run_id: number,
 };
 
 /**  A step of the page's start-up, as the page measured it. */

@@ -38,15 +38,19 @@ pub async fn deflection_rate(state: State<'_, AppState>) -> AppResult<Deflection
 /// What the fix-it action `id` would do, shown before the user confirms.
 #[tauri::command]
 #[specta::specta]
-pub async fn fix_plan(id: String) -> AppResult<PlanView> {
-    Ok(self_help::plan_fix(id, Utc::now()).await?.into())
+pub async fn fix_plan(state: State<'_, AppState>, id: String) -> AppResult<PlanView> {
+    Ok(self_help::plan_fix(&state.store, &id, Utc::now())
+        .await?
+        .into())
 }
 
 /// Runs the fix-it action `id` once the user confirmed its plan; how it went.
 #[tauri::command]
 #[specta::specta]
-pub async fn fix_run(id: String) -> AppResult<OutcomeView> {
-    Ok(self_help::run_fix(id, Utc::now()).await?.into())
+pub async fn fix_run(state: State<'_, AppState>, id: String) -> AppResult<OutcomeView> {
+    Ok(self_help::run_fix(&state.store, &id, Utc::now())
+        .await?
+        .into())
 }
 
 /// Articles matching a report's title as it is typed (offline).

@@ -160,7 +160,7 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
       fixesRun.push(id);
       if (id === "free-space") fixed = true;
       const output = id === "free-space" ? "Trash emptied: 2.1 GB\nThumbnail cache cleared: 310 MB" : "Cancelled jobs 41, 42\nQueue secretariat enabled";
-      return { action: id, started_at: TAKEN, elapsed_ms: 240, succeeded: true, output };
+      return { action: id, started_at: TAKEN, elapsed_ms: 240, succeeded: true, output, run_id: fixesRun.length };
     },
     async kbSuggest(title): Promise<SuggestionView[]> {
       const words = title.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4);
