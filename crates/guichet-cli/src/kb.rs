@@ -313,6 +313,7 @@ async fn import(ctx: &Context, file: &Path) -> Result<(), CliError> {
             summary: item.summary,
             body_html: item.body_html,
             category: item.category,
+            tags: Vec::new(),
             language: item.language,
             updated_at: item.updated_at,
             images,

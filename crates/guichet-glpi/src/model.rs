@@ -251,6 +251,33 @@ pub struct KbChanges {
 }
 
 impl KbSnapshot {
+    /// The path of article `a`'s first category that is not a tag (see [`KbSnapshot::tags_of`]),
+    /// else of its first category.
+    pub fn category_of(&self, a: &KbArticle) -> Option<String> {
+        let cats: Vec<&KbCategory> = a
+            .categories
+            .iter()
+            .filter_map(|c| self.categories.get(c))
+            .collect();
+        cats.iter()
+            .find(|c| !guichet_records::is_check_id(&c.name))
+            .or(cats.first())
+            .map(|c| c.path.clone())
+    }
+
+    /// The check ids article `a` is tagged with: the names of its categories that are check
+    /// ids (GLPI has no keywords on a knowledge-base item; an article may have several
+    /// categories, so the service desk files it under a category named `storage.free`,
+    /// typically a child of a "Guichet" category). The leaf name counts, not the path.
+    pub fn tags_of(&self, a: &KbArticle) -> Vec<String> {
+        guichet_records::check_tags(
+            a.categories
+                .iter()
+                .filter_map(|c| self.categories.get(c))
+                .map(|c| c.name.as_str()),
+        )
+    }
+
     /// Compares with what was known (`id → date_mod`). GLPI has no deletion feed for the
     /// knowledge base, so deletions are found by absence from the full list.
     pub fn changes_since(&self, known: &BTreeMap<i64, NaiveDateTime>) -> KbChanges {

@@ -41,6 +41,8 @@ mod articles;
 mod blobs;
 pub mod bundle;
 mod db;
+mod deflections;
+mod diagnoses;
 mod error;
 mod outbox;
 mod private_files;
@@ -53,10 +55,12 @@ mod sync_lock;
 mod tickets;
 
 pub use articles::{
-    Article, ArticleHit, ArticleImage, StoredArticle, StoredImage, RANK_WINDOW, SNIPPET_CLOSE,
-    SNIPPET_OPEN,
+    Article, ArticleHit, ArticleImage, StarterSync, StoredArticle, StoredImage, TaggedArticle,
+    RANK_WINDOW, SNIPPET_CLOSE, SNIPPET_OPEN, STARTER_CONNECTOR,
 };
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
+pub use deflections::DeflectionCounts;
+pub use diagnoses::DIAGNOSES_KEPT;
 pub use error::StoreError;
 pub use guichet_records::BlobId;
 pub use outbox::{InventoryMode, InventoryPush, OutboxEntry, OutboxKind, OutboxState, SyncStatus};

@@ -125,6 +125,7 @@ pub(crate) async fn write_article(
         .execute(&mut *conn)
         .await?;
     }
+    tags::write_tags(conn, &id, &p.input.tags).await?;
     let Article {
         connector,
         remote_id,
@@ -134,6 +135,7 @@ pub(crate) async fn write_article(
         language,
         updated_at,
         remote_version,
+        tags,
         ..
     } = p.input;
     Ok(StoredArticle {
@@ -149,6 +151,7 @@ pub(crate) async fn write_article(
         updated_at,
         remote_version,
         images: p.images,
+        tags: guichet_records::check_tags(tags.iter().map(String::as_str)),
     })
 }
 
