@@ -166,6 +166,7 @@ async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Re
         snapshot_id: Uuid::new_v4(),
         attachments,
         draft: a.draft,
+        diagnosis: None,
     };
     let filed = guichet_core::file_report(store, report, now).await?;
     if let Some(meta) = &filed.snapshot {

@@ -18,12 +18,18 @@
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
 //! * A damaged store: [`check_store`], [`repair_store`] (backup, salvage, replacement).
 //! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
+//! * Self-help before a ticket: articles for the failing checks ([`suggest_articles`]) and for a
+//!   title as it is typed ([`suggest_for_title`]), the starter articles
+//!   ([`install_starter_articles`]), "this solved my problem" ([`record_deflection`],
+//!   [`deflection_rate`]), and the last diagnosis in a report ([`diagnosis_section`]).
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
 mod article;
 mod bundles;
+mod deflection;
 mod desk;
+mod diagnosis;
 mod error;
 mod host;
 mod inventory_due;
@@ -32,14 +38,18 @@ mod pass;
 mod policy;
 mod report;
 mod site_export;
+mod starter;
 mod store_repair;
+mod suggest;
 
 pub use article::{article_for_display, inline_images, INLINE_LIMIT};
 pub use bundles::{
     bundle_signer, enrol_peer, export_bundle, import_bundle, inspect_bundle, own_peer_key,
     write_return_bundle, ImportedBundle, InspectedBundle,
 };
+pub use deflection::{deflection_rate, record_deflection, DeflectionRate, DEFLECTION_DAYS};
 pub use desk::{open_desk, ServiceDesk};
+pub use diagnosis::{diagnosis_section, problem_label, problem_labels, BUILT_IN_CHECKS};
 pub use error::CoreError;
 pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
@@ -52,8 +62,10 @@ pub use inventory_push::{
 pub use pass::{run_pass, sync_configured, SyncAttempt, SyncOutcome};
 pub use policy::{policy_path, read_policy, ActionSigner, Policy, PolicyError, POLICY_PATH};
 pub use report::{
-    attachment_from_file, attachment_limit, file_report, reply, FiledReport, ProblemReport,
-    SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,
+    attachment_from_file, attachment_limit, file_report, reply, with_diagnosis, FiledReport,
+    ProblemReport, SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,
 };
 pub use site_export::{export_site_glpi, site_export_deviceid, site_glpi_file_name};
+pub use starter::{install_starter_articles, starter_articles, StarterArticle, STARTER_CATEGORY};
 pub use store_repair::{check_store, repair_store, StoreRepair};
+pub use suggest::{suggest_articles, suggest_for_title, ArticleSuggestion, SuggestionReason};

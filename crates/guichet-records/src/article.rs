@@ -77,7 +77,15 @@ mod tests {
     #[test]
     fn tags_keep_check_ids_only_once_each() {
         assert_eq!(
-            check_tags([" Storage.Free", "printing.queues", "storage.free", "", "Imprimante", "a..b", "x."]),
+            check_tags([
+                " Storage.Free",
+                "printing.queues",
+                "storage.free",
+                "",
+                "Imprimante",
+                "a..b",
+                "x."
+            ]),
             ["printing.queues", "storage.free"]
         );
         assert!(is_check_id("system.failed_units"));

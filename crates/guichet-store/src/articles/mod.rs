@@ -39,8 +39,8 @@ mod write;
 pub(crate) use query::match_expression;
 use query::*;
 pub use rank::RANK_WINDOW;
-pub use tags::{StarterSync, TaggedArticle, STARTER_CONNECTOR};
 use rank::*;
+pub use tags::{StarterSync, TaggedArticle, STARTER_CONNECTOR};
 pub(crate) use write::write_article;
 
 /// Opening marker of a matched term in [`ArticleHit::snippet`].

@@ -68,7 +68,15 @@ async fn desk_covers(conn: &mut SqliteConnection, tags: &[String]) -> Result<boo
     Ok(n > 0)
 }
 
-type TaggedRow = (String, String, Option<String>, String, Option<String>, String, String);
+type TaggedRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    String,
+);
 
 impl Store {
     /// The articles tagged with any of `tags`, the service desk's before the starter ones, then
@@ -105,6 +113,27 @@ impl Store {
         Ok(out)
     }
 
+    /// Language tag and whether it is a starter article, for each of `ids` held here.
+    pub async fn article_origins(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, (Option<String>, bool)>, StoreError> {
+        let json = serde_json::to_string(&ids.iter().map(Uuid::to_string).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+            "SELECT id, language, connector FROM articles
+             WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(json)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, language, connector)| {
+                Ok((parse_uuid(&id)?, (language, connector == STARTER_CONNECTOR)))
+            })
+            .collect()
+    }
+
     /// Brings the starter articles in line with `starters` (articles of [`STARTER_CONNECTOR`],
     /// each with its new local id), in one transaction: a starter is kept (written when new or
     /// changed) only while no article of the service desk carries one of its tags; the others,
@@ -123,24 +152,39 @@ impl Store {
             .iter()
             .map(|(p, _)| p.input.remote_id.clone())
             .collect();
-        let mut tx = self.begin_write().await?;
-        let mut done = StarterSync::default();
+        // Decided on a read connection first: most calls change nothing and then take no
+        // write lock at all.
+        let mut conn = self.pool.acquire().await?;
+        let mut writes = Vec::new();
+        let mut removals: Vec<String> = held
+            .keys()
+            .filter(|r| !shipped.contains(*r))
+            .cloned()
+            .collect();
         for (p, id) in prepared {
             let remote_id = p.input.remote_id.clone();
-            let is_held = held.contains_key(&remote_id);
-            if desk_covers(&mut tx, &p.input.tags).await? {
-                if is_held {
-                    remove_starter(&mut tx, &remote_id).await?;
-                    done.hidden += 1;
+            if desk_covers(&mut conn, &p.input.tags).await? {
+                if held.contains_key(&remote_id) {
+                    removals.push(remote_id);
                 }
             } else if held.get(&remote_id) != Some(&p.input.remote_version) {
-                write_article(&mut tx, p, id).await?;
-                done.installed += 1;
+                writes.push((p, id));
             }
         }
-        for remote_id in held.keys().filter(|r| !shipped.contains(*r)) {
+        drop(conn);
+        let done = StarterSync {
+            installed: writes.len(),
+            hidden: removals.len(),
+        };
+        if writes.is_empty() && removals.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = self.begin_write().await?;
+        for remote_id in &removals {
             remove_starter(&mut tx, remote_id).await?;
-            done.hidden += 1;
+        }
+        for (p, id) in writes {
+            write_article(&mut tx, p, id).await?;
         }
         tx.commit().await?;
         Ok(done)
