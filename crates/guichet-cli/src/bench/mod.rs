@@ -6,6 +6,7 @@
 pub mod agent;
 mod corpus;
 pub mod kb;
+mod kb_typing;
 pub mod sync;
 mod vocabulary;
 
