@@ -78,6 +78,10 @@ struct NewArgs {
     /// Attach a summary of this machine (OS, model, CPU, memory, volumes, network).
     #[arg(long)]
     with_inventory: bool,
+    /// Add the last diagnosis (`guichet diagnose`) to the description: its worst status and
+    /// each warning and problem.
+    #[arg(long)]
+    with_diagnosis: bool,
     /// Keep it as a local draft; `ticket submit` queues it.
     #[arg(long)]
     draft: bool,
@@ -146,6 +150,17 @@ async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Re
         .iter()
         .map(|p| guichet_core::attachment_from_file(p, limit))
         .collect::<Result<Vec<_>, _>>()?;
+    let diagnosis = if a.with_diagnosis {
+        Some(store.last_diagnosis().await?.ok_or_else(|| {
+            CliError::new(
+                "not_found",
+                3,
+                anyhow::anyhow!("no diagnosis yet: run `guichet diagnose` first"),
+            )
+        })?)
+    } else {
+        None
+    };
     let report = ProblemReport {
         id: Uuid::new_v4(),
         title: a.title,
@@ -166,7 +181,7 @@ async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Re
         snapshot_id: Uuid::new_v4(),
         attachments,
         draft: a.draft,
-        diagnosis: None,
+        diagnosis,
     };
     let filed = guichet_core::file_report(store, report, now).await?;
     if let Some(meta) = &filed.snapshot {

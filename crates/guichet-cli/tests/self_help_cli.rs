@@ -1,7 +1,7 @@
 //! Self-help through the real binary: `kb suggest` as a title is typed (starter articles, in
 //! the locale's language, and an imported article tagged with a check), `kb suggest
-//! --diagnosis` before any diagnosis, `kb solved` counted in `sync --status`, and `site list
-//! --problems` from inventories carrying a diagnosis.
+//! --diagnosis` before any diagnosis, `kb solved` counted in `sync --status`, `site list
+//! --problems` from inventories carrying a diagnosis, and `ticket new --with-diagnosis`.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -189,4 +189,46 @@ fn the_site_register_lists_machines_with_problems() {
     let o = guichet(&data, "C", &["site", "list", "--problems"]);
     let text = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(text.contains("disk nearly full, reboot pending"), "{text}");
+}
+
+#[test]
+fn a_report_with_the_last_diagnosis_carries_its_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let data = d.path().join("data");
+    let args = [
+        "--json",
+        "ticket",
+        "new",
+        "--title",
+        "Lent",
+        "--body",
+        "Tout rame.",
+        "--with-diagnosis",
+    ];
+    let o = guichet(&data, "C", &args);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let store = guichet_store::Store::open(&data).await.unwrap();
+        let d = diagnosis(&[("memory.pressure", "problem"), ("cpu.load", "ok")]);
+        store
+            .save_diagnosis(&serde_json::from_value(d).unwrap())
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let t = json(&guichet(&data, "C", &args));
+    let description = t["description"].as_str().unwrap();
+    assert!(
+        description
+            .starts_with("Tout rame.\n\nCheck my computer (2026-12-06 09:00 UTC): problem\n"),
+        "{description}"
+    );
+    assert!(
+        description.contains("- problem memory.pressure: x (Sentence.)"),
+        "{description}"
+    );
 }
