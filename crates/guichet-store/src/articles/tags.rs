@@ -35,15 +35,20 @@ pub struct StarterSync {
 }
 
 /// Replaces the tags of article `id` with `tags` (cleaned up by [`guichet_records::check_tags`]).
+/// A new article (`existed` false) has none to remove: its rows are only written when it has
+/// tags, so an untagged article is written the same way as before tags existed.
 pub(super) async fn write_tags(
     conn: &mut SqliteConnection,
     id: &str,
     tags: &[String],
+    existed: bool,
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    if existed {
+        sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
     for tag in guichet_records::check_tags(tags.iter().map(String::as_str)) {
         sqlx::query("INSERT INTO article_tags (article_id, tag) VALUES (?, ?)")
             .bind(id)

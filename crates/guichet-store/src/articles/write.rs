@@ -102,6 +102,7 @@ pub(crate) async fn write_article(
             .fetch_optional(&mut *conn)
             .await?;
     let updated_at = i.updated_at.to_rfc3339();
+    let existed = existing.is_some();
     let id = match existing {
         Some((id,)) => {
             update_row(conn, &p, &id, &updated_at).await?;
@@ -125,7 +126,7 @@ pub(crate) async fn write_article(
         .execute(&mut *conn)
         .await?;
     }
-    tags::write_tags(conn, &id, &p.input.tags).await?;
+    tags::write_tags(conn, &id, &p.input.tags, existed).await?;
     let Article {
         connector,
         remote_id,
