@@ -306,3 +306,49 @@ pub fn parse_glpi_time(s: &str) -> Option<NaiveDateTime> {
                 .map(|d| d.naive_utc())
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cat(id: i64, name: &str, path: &str) -> (i64, KbCategory) {
+        (
+            id,
+            KbCategory {
+                id,
+                name: name.into(),
+                path: path.into(),
+            },
+        )
+    }
+
+    #[test]
+    fn categories_named_after_checks_are_tags_and_the_other_one_is_the_category() {
+        let snap = KbSnapshot {
+            articles: BTreeMap::new(),
+            categories: [
+                cat(1, "storage.free", "Guichet > storage.free"),
+                cat(2, "Postes", "Postes"),
+                cat(3, "Printing.Queues", "Guichet > Printing.Queues"),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let article = |categories: Vec<i64>| KbArticle {
+            id: 9,
+            title: "Disque plein".into(),
+            content_html: String::new(),
+            categories,
+            date_mod: NaiveDateTime::default(),
+        };
+        let a = article(vec![1, 2, 3, 42]);
+        assert_eq!(snap.tags_of(&a), ["printing.queues", "storage.free"]);
+        assert_eq!(snap.category_of(&a).as_deref(), Some("Postes"));
+        let only_tag = article(vec![1]);
+        assert_eq!(
+            snap.category_of(&only_tag).as_deref(),
+            Some("Guichet > storage.free")
+        );
+        assert!(snap.tags_of(&article(vec![2])).is_empty());
+    }
+}

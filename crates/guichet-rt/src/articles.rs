@@ -211,3 +211,28 @@ impl RtConnector {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guichet_checks_field_gives_the_tags_and_counts_in_the_version() {
+        // The shape of REST2's `GET /articles?fields=…,CustomFields` (RT 5.0).
+        let a = json!({
+            "id": "7", "Name": "Imprimante", "Summary": "",
+            "CustomFields": [
+                {"id": "1", "name": "Content", "values": ["Rallumez-la."]},
+                {"id": "4", "name": TAGS_CF, "values": ["printing.queues, Printing.Jobs\nimprimante"]}
+            ]
+        });
+        let tagged = article_from(&a, "7".into(), None, "Guichet KB");
+        assert_eq!(tagged.tags, ["printing.jobs", "printing.queues"]);
+        let mut untagged_json = a.clone();
+        untagged_json["CustomFields"][1]["values"] = json!([]);
+        let untagged = article_from(&untagged_json, "7".into(), None, "Guichet KB");
+        assert!(untagged.tags.is_empty());
+        assert_ne!(tagged.remote_version, untagged.remote_version);
+        assert_eq!(untagged.body_html, tagged.body_html);
+    }
+}
