@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 # WebKitWebDriver, ImageMagick, and Chromium for the accessibility audit of the UI.
 # GLPI's live tests (scripts/glpi/start-glpi.sh): PHP 8.2 with the extensions GLPI 10 and 11
 # need, and MariaDB, each instance run by the test kit on loopback with its own data folder.
+# Printing checks and the print-queue action: CUPS (scripts/cups/start-cups.sh runs a private
+# scheduler for the tests; lpstat, lp, cancel, cupsenable are what the checks and actions call).
 # Packaging (scripts/package.sh): mksquashfs builds the AppImage's file system; libfuse2 is what
 # the AppImage runtime mounts it with when the package check starts it.
 PACKAGES=(
@@ -27,6 +29,9 @@ PACKAGES=(
   mariadb-server mariadb-client xz-utils bc
   dbus gnome-keyring keyutils libdbus-1-dev
   strace sqlite3 systemd time
+  cups cups-client cups-bsd
+  # The desk checks' proxy test: Debian's tinyproxy, the executable only (no service).
+  tinyproxy-bin
 )
 
 missing=()

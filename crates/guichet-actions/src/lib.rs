@@ -12,5 +12,10 @@
 #![warn(clippy::too_many_lines)]
 
 mod action;
+mod builtin;
 
 pub use action::{Action, ActionContext, ActionError, Outcome, Plan};
+pub use builtin::{
+    builtin_actions, parse_active_connections, parse_permissions, ActiveConnection, FreeSpace,
+    NetworkRenew, PrintQueue, SAFE_CACHES,
+};

@@ -26,6 +26,9 @@ pub struct Context {
     pub home: Option<PathBuf>,
     /// How long each check may take before it is reported as too slow.
     pub timeout: Duration,
+    /// Extra CA certificates (PEM) the connection to the desk trusts besides the system's
+    /// (the connector's `ca_file`), so the desk checks judge its certificate as the sync does.
+    pub desk_ca_file: Option<PathBuf>,
 }
 
 impl Context {
@@ -36,6 +39,7 @@ impl Context {
             desk: None,
             home: None,
             timeout: Duration::from_secs(1),
+            desk_ca_file: None,
         }
     }
 }

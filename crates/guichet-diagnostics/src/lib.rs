@@ -12,6 +12,10 @@
 //! * The results are the shared records [`Diagnosis`] and [`Finding`] (in `guichet-records`),
 //!   which the ticket, the inventory document and the bundle carry.
 //!
+//! * The network checks reach the service desk through one module, [`desk_probe`] (name
+//!   lookup, connection, proxy tunnel, TLS handshake keeping the certificate, the answer's
+//!   head); offline (no default route, no routable address) they answer at once.
+//!
 //! No check needs root, writes anything, or talks to anything but the configured service desk.
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
@@ -19,10 +23,11 @@
 mod check;
 mod checks;
 mod context;
+pub mod desk_probe;
 mod run;
 
 pub use check::Check;
-pub use checks::all_checks;
+pub use checks::{all_checks, PrintingJobs, PrintingQueues};
 pub use context::{Context, DeskTarget};
 pub use guichet_records::{CheckStatus, Diagnosis, Finding, Sentence};
 pub use run::{run, run_checks};

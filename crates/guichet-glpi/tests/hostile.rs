@@ -3,66 +3,19 @@
 //! [`GlpiError::OverLimit`], naming the server and the limit, instead of filling the memory or
 //! looping for ever. The server is a thread on loopback writing raw HTTP.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpListener;
-use std::sync::Arc;
-
 use guichet_glpi::*;
 use guichet_sync::http::{Limit, INFLATED_LIMIT, PAGE_LIMIT};
+use guichet_testkit::{http_answer, json_answer, RawServer};
+use std::io::Write as _;
 
 /// A server answering each request with `answer(method, path)` (raw HTTP); its base URL.
 fn serve(answer: impl Fn(&str, &str) -> Vec<u8> + Send + Sync + 'static) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let answer = Arc::new(answer);
-    std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
-            let answer = answer.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(conn.try_clone().unwrap());
-                let (mut head, mut length) = (String::new(), 0usize);
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    head.push_str(&line);
-                    if line == "\r\n" {
-                        break;
-                    }
-                }
-                let mut body = vec![0u8; length];
-                let _ = reader.read_exact(&mut body);
-                let mut words = head.split_whitespace();
-                let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-                let mut out = conn;
-                let _ = out.write_all(&answer(method, path));
-            });
-        }
-    });
-    format!("http://127.0.0.1:{port}")
-}
-
-fn http_answer(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {status}\r\nConnection: close\r\n");
-    for (n, v) in headers {
-        out.push_str(&format!("{n}: {v}\r\n"));
-    }
-    out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    let mut out = out.into_bytes();
-    out.extend_from_slice(body);
-    out
+    // The server's threads run until the test process ends; the handle is not needed.
+    RawServer::answering(answer).url()
 }
 
 fn json(body: &str) -> Vec<u8> {
-    http_answer(
-        "200 OK",
-        &[("Content-Type", "application/json")],
-        body.as_bytes(),
-    )
+    json_answer(body)
 }
 
 fn http() -> reqwest::Client {

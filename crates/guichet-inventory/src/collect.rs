@@ -114,6 +114,17 @@ pub fn collect(opts: &Options) -> Inventory {
     collect_with(&probe, opts, crate::platform::collector)
 }
 
+/// Collects one category of the running system with `probe` (its deadline bounds the
+/// commands), e.g. the batteries or the security products alone.
+pub fn collect_category(probe: &Probe, cat: Category) -> Inventory {
+    let opts = Options {
+        categories: vec![cat],
+        timeout: probe.remaining(),
+        now: probe.now(),
+    };
+    collect_with(probe, &opts, crate::platform::collector)
+}
+
 /// Runs one collector on its own thread, which sends the category's result on `tx`.
 ///
 /// Detached threads rather than scoped ones: a collector stuck in a syscall past the deadline

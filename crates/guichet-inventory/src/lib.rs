@@ -11,7 +11,14 @@
 //!   back into the model (for the site register).
 //! * Change history: [`diff`] compares two inventories.
 //! * Quick host readings: [`local_hostname`], [`has_default_route`], [`pending_updates`]
+//!   (one file each, parsed in [`parse`]), read on demand without a collection; the same for
+//!   [`network_state`] (carriers, addresses, default routes, DNS servers: the network checks).
 //!   (one file each, parsed in [`parse`]), read on demand without a collection.
+//! * Printing: [`printing_status`] reads the CUPS queues and jobs with `lpstat`, on demand.
+//! * The system's upkeep, for "Check my computer": [`apt_pending_updates`],
+//!   [`reboot_required`], [`failed_units`], [`block_tree`], [`clamav_signatures`]; one
+//!   category of the inventory alone (batteries, security products, the machine) with
+//!   [`collect_category`].
 //! * Ticket summary: [`system_summary`] puts the essentials of an inventory in a few lines of
 //!   text for the technician.
 
@@ -26,9 +33,12 @@ mod collect;
 mod diff;
 mod export;
 mod host;
+mod network_state;
 mod platform;
+mod printing;
 mod probe;
 mod summary;
+mod upkeep;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -37,10 +47,21 @@ mod macos;
 #[cfg(target_os = "windows")]
 mod windows;
 
-pub use collect::{collect, collect_with, merge, Collector, Options, Section, SourceError};
+pub use collect::{
+    collect, collect_category, collect_with, merge, Collector, Options, Section, SourceError,
+};
 pub use diff::{diff, Change, ChangeKind, InventoryDiff};
 pub use export::{software_csv, spreadsheet_safe, to_glpi, write_csv_record, GlpiOptions};
 pub use host::{has_default_route, local_hostname, pending_updates};
 pub use model::*;
+pub use network_state::{network_state, LinkReading, NetworkState};
+pub use parse::lpstat::{PrintJob, PrintQueue, QueueState};
+pub use printing::{
+    cups_user_name, printing_status, user_name_for_uid, CupsClient, PrintingError, PrintingStatus,
+};
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;
+pub use upkeep::{
+    apt_pending_updates, block_tree, clamav_signatures, failed_units, modified, reboot_required,
+    UnitScope,
+};

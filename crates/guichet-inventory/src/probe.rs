@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -127,6 +127,15 @@ impl Probe {
         std::fs::read(self.path(path))
     }
 
+    /// The first `limit` bytes of a file (a header: ClamAV's databases are tens of MB).
+    pub fn read_head(&self, path: impl AsRef<Path>, limit: u64) -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        std::fs::File::open(self.path(path))?
+            .take(limit)
+            .read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+
     /// Names of a directory's entries, sorted; empty when the directory does not exist.
     pub fn list(&self, path: impl AsRef<Path>) -> Vec<String> {
         let mut names: Vec<String> = match std::fs::read_dir(self.path(path)) {
@@ -170,25 +179,35 @@ impl Probe {
     /// when the deadline passes. `LC_ALL=C` keeps outputs parseable whatever the user's locale.
     pub fn run(&self, program: &str, args: &[&str]) -> Result<String, RunError> {
         let bytes = self.run_bytes(program, args)?;
+        // Valid UTF-8 (the usual case) is taken as is: no copy of a large output.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Like [`Probe::run`], with `env` added to the child's environment (`TZ=UTC`,
+    /// `CUPS_SERVER=…`).
+    pub fn run_with_env(
+        &self,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<String, RunError> {
+        let bytes = self.run_bytes_env(program, args, env)?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// Like [`Probe::run`], returning raw bytes (for UTF-16 outputs on Windows).
     pub fn run_bytes(&self, program: &str, args: &[&str]) -> Result<Vec<u8>, RunError> {
-        if !self.allow_commands {
-            return Err(RunError::NotFound(program.to_string()));
-        }
-        let mut child = Command::new(program)
-            .args(args)
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::NotFound => RunError::NotFound(program.to_string()),
-                _ => RunError::Io(program.to_string(), e),
-            })?;
+        self.run_bytes_env(program, args, &[])
+    }
+
+    fn run_bytes_env(
+        &self,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Vec<u8>, RunError> {
+        let mut child = self.spawn(program, args, env)?;
         // Drain both pipes on threads so a chatty child cannot block on a full pipe while we wait.
         let mut out = child.stdout.take().expect("piped stdout");
         let mut err = child.stderr.take().expect("piped stderr");
@@ -216,14 +235,79 @@ impl Probe {
         let stdout = out_t.join().unwrap_or_default();
         let stderr = err_t.join().unwrap_or_default();
         if !status.success() {
-            let stderr = String::from_utf8_lossy(&stderr);
-            return Err(RunError::Failed {
-                program: program.to_string(),
-                status: status.to_string(),
-                stderr: stderr.lines().take(3).collect::<Vec<_>>().join(" / "),
-            });
+            return Err(failed(program, status, &stderr));
         }
         Ok(stdout)
+    }
+
+    /// Starts `program args…` with `LC_ALL=C`, its outputs piped (commands allowed only).
+    fn spawn(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<Child, RunError> {
+        if !self.allow_commands {
+            return Err(RunError::NotFound(program.to_string()));
+        }
+        Command::new(program)
+            .args(args)
+            .env("LC_ALL", "C")
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => RunError::NotFound(program.to_string()),
+                _ => RunError::Io(program.to_string(), e),
+            })
+    }
+
+    /// Runs `program args…` and hands its standard output to `sink` piece by piece as it
+    /// comes, so that a large output (a 50 MB package list) is never held whole and is read
+    /// while the program still writes. The child is killed when the deadline passes.
+    pub fn run_streaming(
+        &self,
+        program: &str,
+        args: &[&str],
+        sink: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), RunError> {
+        let mut child = self.spawn(program, args, &[])?;
+        let mut out = child.stdout.take().expect("piped stdout");
+        let mut err = child.stderr.take().expect("piped stderr");
+        let err_t = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = err.read_to_end(&mut buf);
+            buf
+        });
+        // The waiter owns the child and kills it at the deadline, which ends the reading below.
+        let remaining = self.remaining();
+        let waiter = std::thread::spawn(move || -> io::Result<Option<ExitStatus>> {
+            match child.wait_timeout(remaining)? {
+                Some(status) => Ok(Some(status)),
+                None => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    Ok(None)
+                }
+            }
+        });
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match out.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => sink(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        let io_err = |e| RunError::Io(program.to_string(), e);
+        let status = waiter
+            .join()
+            .map_err(|_| io_err(io::Error::other("waiting thread panicked")))?
+            .map_err(io_err)?;
+        let stderr = err_t.join().unwrap_or_default();
+        match status {
+            None => Err(RunError::TimedOut(program.to_string())),
+            Some(status) if !status.success() => Err(failed(program, status, &stderr)),
+            Some(_) => Ok(()),
+        }
     }
 
     /// Total and available bytes of the file system holding `path` (`statvfs`).
@@ -235,5 +319,42 @@ impl Probe {
             st.f_bsize
         };
         Ok((st.f_blocks * frsize, st.f_bavail * frsize))
+    }
+}
+
+/// A failed run's error, with the first lines of its standard error.
+fn failed(program: &str, status: ExitStatus, stderr: &[u8]) -> RunError {
+    let stderr = String::from_utf8_lossy(stderr);
+    RunError::Failed {
+        program: program.to_string(),
+        status: status.to_string(),
+        stderr: stderr.lines().take(3).collect::<Vec<_>>().join(" / "),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streaming_hands_over_everything_and_a_hung_program_is_killed_at_the_deadline() {
+        let probe = Probe::system(Utc::now(), Duration::from_secs(5));
+        let mut got = 0usize;
+        probe
+            .run_streaming("head", &["-c", "3000000", "/dev/zero"], &mut |b| {
+                got += b.len()
+            })
+            .unwrap();
+        assert_eq!(got, 3_000_000);
+
+        let probe = probe.with_timeout(Duration::from_millis(200));
+        let started = Instant::now();
+        let r = probe.run_streaming("sleep", &["30"], &mut |_| {});
+        assert!(matches!(r, Err(RunError::TimedOut(_))), "{r:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let r = probe
+            .with_timeout(Duration::from_secs(5))
+            .run_streaming("false", &[], &mut |_| {});
+        assert!(matches!(r, Err(RunError::Failed { .. })), "{r:?}");
     }
 }

@@ -1,12 +1,14 @@
 //! Hostile service desks on loopback, for the CLI's tests: a server whose every answer is an
 //! endless body, one that redirects every request to another origin, and a listener on that
-//! origin recording what reaches it. Plain threads over `std::net`, no HTTP library: what they
-//! send is exactly what is written here.
+//! origin recording what reaches it, over the test kit's `RawServer` (raw HTTP, no HTTP
+//! library: what they send is exactly what is written here).
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::Write as _;
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
+
+use guichet_testkit::{http_answer as answer, json_answer, RawRequest, RawServer};
 
 /// What a [`Hostile`] server answers.
 #[derive(Debug, Clone)]
@@ -36,70 +38,51 @@ pub enum Mode {
 pub struct Hostile {
     /// Its port.
     pub port: u16,
-    /// The requests it received (head and body, as text), in [`Mode::Record`].
-    pub seen: Arc<Mutex<Vec<String>>>,
+    server: RawServer,
 }
 
 impl Hostile {
     /// Starts a server on a free port.
     pub fn start(mode: Mode) -> Hostile {
-        Self::start_on(TcpListener::bind("127.0.0.1:0").expect("binding"), mode)
+        Self::wrap(RawServer::start(move |request, conn| {
+            serve(request, conn, &mode)
+        }))
     }
 
     /// Starts a server on `port` (a port a connection was saved with).
     pub fn start_at(port: u16, mode: Mode) -> Hostile {
-        Self::start_on(
-            TcpListener::bind(("127.0.0.1", port)).expect("binding"),
-            mode,
-        )
+        Self::wrap(RawServer::start_at(port, move |request, conn| {
+            serve(request, conn, &mode)
+        }))
     }
 
-    fn start_on(listener: TcpListener, mode: Mode) -> Hostile {
-        let port = listener.local_addr().unwrap().port();
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let record = seen.clone();
-        thread::spawn(move || {
-            for conn in listener.incoming().flatten() {
-                let (mode, record) = (mode.clone(), record.clone());
-                thread::spawn(move || serve(conn, &mode, &record));
-            }
-        });
-        Hostile { port, seen }
+    fn wrap(server: RawServer) -> Hostile {
+        Hostile {
+            port: server.port,
+            server,
+        }
     }
 
     /// `http://127.0.0.1:port`.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.server.url()
     }
 
-    /// Everything received so far, one request after the other.
+    /// Everything received so far (head and body, as text), one request after the other.
     pub fn received(&self) -> String {
-        self.seen.lock().unwrap().join("\n----\n")
+        let requests: Vec<String> = self
+            .server
+            .requests()
+            .iter()
+            .map(|r| format!("{}{}", r.head, String::from_utf8_lossy(&r.body)))
+            .collect();
+        requests.join("\n----\n")
     }
 }
 
-/// Reads one request (head, and body by `Content-Length`) and answers it as `mode` says.
-fn serve(conn: TcpStream, mode: &Mode, record: &Mutex<Vec<String>>) {
-    let mut reader = BufReader::new(conn.try_clone().expect("cloning the stream"));
-    let mut head = String::new();
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        }
-        head.push_str(&line);
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0u8; length];
-    let _ = reader.read_exact(&mut body);
-    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let mut out = conn;
+/// Answers one request as `mode` says.
+fn serve(request: &RawRequest, mut out: TcpStream, mode: &Mode) {
+    let path = request.path.as_str();
     match mode {
         Mode::EndlessBody => {
             let _ = out.write_all(
@@ -114,53 +97,32 @@ fn serve(conn: TcpStream, mode: &Mode, record: &Mutex<Vec<String>>) {
         }
         Mode::Redirect { port, v2 } => {
             if *v2 && path.contains("api.php/doc.json") {
-                let _ = out.write_all(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
-                );
+                let _ = out.write_all(&json_answer("{}"));
                 return;
             }
-            let answer = format!(
-                "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:{port}{path}\r\n\
-                 Content-Length: 0\r\nConnection: close\r\n\r\n"
-            );
-            let _ = out.write_all(answer.as_bytes());
+            let location = format!("http://127.0.0.1:{port}{path}");
+            let _ = out.write_all(&answer(
+                "307 Temporary Redirect",
+                &[("Location", &location)],
+                b"",
+            ));
         }
         Mode::Glpi { bomb } => {
-            let _ = out.write_all(&glpi(&path, bomb));
+            let _ = out.write_all(&glpi(path, bomb));
         }
         Mode::Record => {
-            record
-                .lock()
-                .unwrap()
-                .push(format!("{head}{}", String::from_utf8_lossy(&body)));
-            let _ = out.write_all(
-                b"HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
-            );
+            let _ = out.write_all(&answer(
+                "404 Not Found",
+                &[("Content-Type", "application/json")],
+                b"[]",
+            ));
         }
     }
-}
-
-/// A raw answer: `status`, `headers`, then `body` with its length.
-fn answer(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {status}\r\nConnection: close\r\n");
-    for (n, v) in headers {
-        out.push_str(&format!("{n}: {v}\r\n"));
-    }
-    out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    let mut out = out.into_bytes();
-    out.extend_from_slice(body);
-    out
 }
 
 /// [`Mode::Glpi`]'s answer to `path`.
 fn glpi(path: &str, bomb: &(String, Vec<u8>)) -> Vec<u8> {
-    let json = |b: &str| {
-        answer(
-            "200 OK",
-            &[("Content-Type", "application/json")],
-            b.as_bytes(),
-        )
-    };
+    let json = json_answer;
     if path.contains("api.php/doc.json") {
         answer("404 Not Found", &[], b"")
     } else if path.contains("initSession") {

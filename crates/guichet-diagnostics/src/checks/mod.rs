@@ -4,9 +4,48 @@
 
 use std::sync::Arc;
 
+mod printing_jobs;
+mod printing_queues;
+
+pub use printing_jobs::PrintingJobs;
+pub use printing_queues::PrintingQueues;
+
 use crate::Check;
+
+mod outcome;
+
+pub mod antivirus;
+pub mod battery;
+mod clock_offset;
+mod connectivity;
+mod desk_https;
+pub mod encryption;
+pub mod failed_units;
+pub mod firewall;
+mod network_dns;
+mod network_gateway;
+mod network_link;
+mod network_proxy;
+pub mod reboot;
+pub mod updates;
 
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
-    vec![]
+    vec![
+        Arc::new(network_link::NetworkLink),
+        Arc::new(network_gateway::NetworkGateway),
+        Arc::new(network_dns::NetworkDns),
+        Arc::new(network_proxy::NetworkProxy),
+        Arc::new(desk_https::DeskHttps),
+        Arc::new(clock_offset::ClockOffset),
+        Arc::new(PrintingQueues::default()),
+        Arc::new(PrintingJobs::default()),
+        failed_units::check(),
+        reboot::check(),
+        updates::check(),
+        firewall::check(),
+        antivirus::check(),
+        encryption::check(),
+        battery::check(),
+    ]
 }

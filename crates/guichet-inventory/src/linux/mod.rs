@@ -14,6 +14,7 @@ mod machine;
 mod memory;
 mod monitors;
 mod network;
+mod network_state;
 mod os;
 mod security;
 mod software;
@@ -22,6 +23,8 @@ mod usb;
 mod users;
 mod virtualization;
 mod volumes;
+
+pub use network_state::network_state;
 
 /// The Linux collector of each category.
 pub fn collector(cat: Category) -> Option<Collector> {

@@ -160,7 +160,7 @@ fn antiviruses(probe: &Probe, procs: &HashSet<String>, out: &mut Vec<SecurityPro
         let mut p = av("ClamAV", "Cisco Talos", enabled);
         let header = ["daily.cld", "daily.cvd"]
             .iter()
-            .filter_map(|f| probe.read_bytes(format!("/var/lib/clamav/{f}")).ok())
+            .filter_map(|f| probe.read_head(format!("/var/lib/clamav/{f}"), 512).ok())
             .find_map(|b| clamav::parse_cvd_header(&b));
         if let Some(h) = header {
             p.up_to_date = h

@@ -25,6 +25,27 @@ pub struct IpLink {
     pub ipv6: Vec<IpAddress>,
     /// Whether an IPv4 address is `dynamic` (has a finite lifetime: set by a DHCP client).
     pub ipv4_dynamic: bool,
+    /// The interface flags as `ip` names them (`UP`, `LOWER_UP` = carrier, `NO-CARRIER`,
+    /// `LOOPBACK`…).
+    pub flags: Vec<String>,
+    /// The kernel's operational state (`UP`, `DOWN`, `UNKNOWN` for loopback and tunnels…).
+    pub operstate: Option<String>,
+    /// The bridge or bond this interface is a port of (which then holds the addresses).
+    pub master: Option<String>,
+}
+
+impl IpLink {
+    /// Whether the interface is switched on (`UP`) and has a carrier (`LOWER_UP`): a cable
+    /// plugged in, a Wi-Fi association, a tunnel that is open.
+    pub fn has_carrier(&self) -> bool {
+        let flag = |f: &str| self.flags.iter().any(|x| x == f);
+        flag("UP") && flag("LOWER_UP")
+    }
+
+    /// Whether this is the loopback interface (`lo`).
+    pub fn is_loopback(&self) -> bool {
+        self.link_type.as_deref() == Some("loopback") || self.flags.iter().any(|f| f == "LOOPBACK")
+    }
 }
 
 #[derive(Deserialize)]
@@ -33,6 +54,10 @@ struct RawLink {
     ifname: Option<String>,
     address: Option<String>,
     link_type: Option<String>,
+    #[serde(default)]
+    flags: Vec<String>,
+    operstate: Option<String>,
+    master: Option<String>,
     #[serde(default)]
     addr_info: Vec<RawAddr>,
 }
@@ -58,6 +83,9 @@ pub fn parse(json: &str) -> Result<Vec<IpLink>, serde_json::Error> {
                 name,
                 mac: r.address.map(|a| a.to_ascii_lowercase()),
                 link_type: r.link_type,
+                flags: r.flags,
+                operstate: r.operstate,
+                master: r.master,
                 ..Default::default()
             };
             for a in r.addr_info {
@@ -158,6 +186,10 @@ mod tests {
         assert_eq!(links[0].ipv4[0].mask, "255.0.0.0");
         assert_eq!(links[0].link_type.as_deref(), Some("loopback"));
         assert!(links[1].ipv4.is_empty());
+        assert!(eth.has_carrier() && !eth.is_loopback());
+        assert_eq!(eth.operstate.as_deref(), Some("UP"));
+        assert!(!links[1].has_carrier(), "ifb0 is down");
+        assert!(links[0].is_loopback());
     }
 
     #[test]

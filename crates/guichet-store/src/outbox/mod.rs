@@ -51,7 +51,7 @@ impl DbText for OutboxKind {
 
 /// Prefix of the `sync_cursors` streams holding a connector's [`InventoryPush`] records (JSON),
 /// followed by the device id.
-const INVENTORY_PUSH_STREAM: &str = "inventory.push:";
+pub(crate) const INVENTORY_PUSH_STREAM: &str = "inventory.push:";
 
 /// The record of a connector's latest completed inventory push, for `sync --status` and to
 /// plan the next push (partial against this snapshot; the same snapshot is never sent twice).

@@ -16,6 +16,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Datelike, Utc};
 use sqlx::{Sqlite, Transaction};
 
+use crate::outbox::INVENTORY_PUSH_STREAM;
 use crate::StoreError;
 
 /// The thinning rule; [`SnapshotRetention::default`] is what every save applies.
@@ -79,12 +80,13 @@ pub(crate) fn to_prune(
     pruned
 }
 
-/// Snapshot UUIDs something still needs (see the module documentation).
+/// Snapshot UUIDs something still needs (see the module documentation); binds the inventory
+/// push cursors' stream prefix, the one the outbox names them with.
 const PROTECTED: &str = "SELECT snapshot_uuid FROM tickets WHERE snapshot_uuid IS NOT NULL
      UNION SELECT snapshot_uuid FROM outbox WHERE snapshot_uuid IS NOT NULL
      UNION SELECT snapshot_uuid FROM bundle_entries WHERE snapshot_uuid IS NOT NULL
      UNION SELECT json_extract(cursor, '$.snapshot_uuid') FROM sync_cursors
-           WHERE substr(stream, 1, length('inventory.push:')) = 'inventory.push:'";
+           WHERE substr(stream, 1, ?1) = ?2";
 
 /// Applies `rule` to the snapshots of machine `deviceid` inside the caller's transaction;
 /// returns how many were deleted.
@@ -111,6 +113,8 @@ pub(crate) async fn prune_machine(
         })
         .collect();
     let protected: HashSet<String> = sqlx::query_scalar::<_, Option<String>>(PROTECTED)
+        .bind(INVENTORY_PUSH_STREAM.len() as i64)
+        .bind(INVENTORY_PUSH_STREAM)
         .fetch_all(&mut **tx)
         .await?
         .into_iter()

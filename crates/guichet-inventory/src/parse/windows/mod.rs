@@ -2,5 +2,6 @@
 //! instance dumps in `wmic … get /format:list` layout (which our PowerShell fetch reproduces).
 
 pub mod registry;
+pub mod security;
 pub mod text;
 pub mod wmi;
