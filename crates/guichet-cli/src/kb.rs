@@ -223,6 +223,19 @@ pub async fn run(ctx: &Context, args: KbArgs) -> Result<(), CliError> {
     }
 }
 
+/// The deflection rate as `sync --status` shows it, one line.
+pub(crate) fn deflection_line(d: &guichet_core::DeflectionRate) -> String {
+    format!(
+        "solved without a ticket ({} days): {} of {} report(s){}\n",
+        guichet_core::DEFLECTION_DAYS,
+        d.deflections,
+        d.deflections + d.reports,
+        d.rate
+            .map(|r| format!(" ({:.0} %)", r * 100.0))
+            .unwrap_or_default()
+    )
+}
+
 /// `kb suggest`: by title, or for the last diagnosis.
 async fn suggest(
     ctx: &Context,

@@ -572,17 +572,7 @@ fn status_text(view: &StatusView) -> String {
         .filter(|e| e.state == OutboxState::Parked)
         .count();
     let _ = writeln!(s, "queue: {} entr(ies), {parked} refused", view.queue.len());
-    let d = &view.deflection;
-    let _ = writeln!(
-        s,
-        "solved without a ticket ({} days): {} of {} report(s){}",
-        guichet_core::DEFLECTION_DAYS,
-        d.deflections,
-        d.deflections + d.reports,
-        d.rate
-            .map(|r| format!(" ({:.0} %)", r * 100.0))
-            .unwrap_or_default()
-    );
+    s.push_str(&crate::kb::deflection_line(&view.deflection));
     for e in &view.queue {
         let _ = writeln!(
             s,
