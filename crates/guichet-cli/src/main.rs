@@ -11,6 +11,7 @@ mod agent;
 mod asset;
 mod bench;
 mod bundle;
+mod diagnose;
 mod error;
 mod glpi;
 mod glpi_messages;
@@ -64,6 +65,8 @@ enum BenchWhat {
     /// Run the agent N times in one process (or N processes) with tickets and replies queued
     /// each time, and report memory and open descriptors cycle by cycle.
     Agent(bench::agent::BenchAgentArgs),
+    /// Run the whole diagnosis N times and report its wall time and the slowest checks.
+    Diagnose(bench::diagnose::BenchDiagnoseArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +91,8 @@ enum Command {
     Store(store::StoreArgs),
     /// Sneakernet: `bundle export|import|inspect` carries the queue of an offline site in a signed file.
     Bundle(bundle::BundleArgs),
+    /// Check this computer (disk space, memory, load…): what is wrong and what to do, offline.
+    Diagnose(diagnose::DiagnoseArgs),
     /// Benchmarks: `bench inventory` (against FusionInventory, side by side), `bench kb`.
     Bench {
         #[command(subcommand)]
@@ -165,11 +170,13 @@ async fn command(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Agent(args) => agent::run(ctx, args).await,
         Command::Bundle(args) => bundle::run(ctx, args).await,
         Command::Store(args) => store::run(ctx, args).await,
+        Command::Diagnose(args) => diagnose::run(ctx, args).await,
         Command::Bench { what } => match what {
             BenchWhat::Inventory(args) => bench::run(ctx, args),
             BenchWhat::Kb(args) => bench::kb::run(ctx, args).await,
             BenchWhat::Sync(args) => bench::sync::run(ctx, args).await,
             BenchWhat::Agent(args) => bench::agent::run(ctx, args).await,
+            BenchWhat::Diagnose(args) => bench::diagnose::run(ctx, args).await,
         },
         Command::Measure(args) => bench::measure(args),
     }

@@ -19,7 +19,7 @@ use crate::error::CliError;
 use crate::{output, table, Context};
 
 /// `--lang en|fr`: the application's one language type.
-fn lang_arg() -> impl clap::builder::TypedValueParser<Value = guichet_core::Lang> {
+pub(crate) fn lang_arg() -> impl clap::builder::TypedValueParser<Value = guichet_core::Lang> {
     use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(["en", "fr"])
         .map(|s: String| guichet_core::Lang::of_locale(&s))

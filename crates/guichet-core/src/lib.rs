@@ -22,6 +22,8 @@
 //!   title as it is typed ([`suggest_for_title`]), the starter articles
 //!   ([`install_starter_articles`]), "this solved my problem" ([`record_deflection`],
 //!   [`deflection_rate`]), and the last diagnosis in a report ([`diagnosis_section`]).
+//! * "Check my computer": [`diagnose`] runs every check with the configured service desk
+//!   ([`diagnosis_context`] is what the checks are given).
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
@@ -29,6 +31,7 @@ mod article;
 mod bundles;
 mod deflection;
 mod desk;
+mod diagnose;
 mod diagnosis;
 mod error;
 mod host;
@@ -49,6 +52,7 @@ pub use bundles::{
 };
 pub use deflection::{deflection_rate, record_deflection, DeflectionRate, DEFLECTION_DAYS};
 pub use desk::{open_desk, ServiceDesk};
+pub use diagnose::{diagnose, diagnosis_context};
 pub use diagnosis::{diagnosis_section, problem_label, problem_labels, BUILT_IN_CHECKS};
 pub use error::CoreError;
 pub use guichet_glpi::{technical as technical_wording, Wording};

@@ -306,7 +306,20 @@ mod tests {
     fn every_built_in_check_has_a_starter_article_in_both_languages() {
         let all = starter_articles();
         assert_eq!(all.len(), STARTER_FILES.len(), "a file without a title");
-        for check in crate::BUILT_IN_CHECKS {
+        let ids: Vec<&str> = guichet_diagnostics::all_checks()
+            .iter()
+            .map(|c| c.id())
+            .collect();
+        assert_eq!(
+            ids.len(),
+            crate::BUILT_IN_CHECKS.len(),
+            "BUILT_IN_CHECKS lists every check of guichet-diagnostics: {ids:?}"
+        );
+        for check in &ids {
+            assert!(
+                crate::BUILT_IN_CHECKS.contains(check),
+                "{check} not in BUILT_IN_CHECKS"
+            );
             for lang in ["fr", "en"] {
                 let a = all
                     .iter()

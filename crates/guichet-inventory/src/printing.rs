@@ -112,11 +112,23 @@ fn failure(e: RunError) -> Result<LpstatFailure, PrintingError> {
 /// The login CUPS knows the caller by: the name of the effective uid in `/etc/passwd` (what
 /// the scheduler reads from the socket's peer), else `USER`.
 pub fn cups_user_name() -> Option<String> {
+    passwd_name()
+        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+        .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
+}
+
+#[cfg(unix)]
+fn passwd_name() -> Option<String> {
     let uid = rustix::process::geteuid().as_raw();
     std::fs::read_to_string("/etc/passwd")
         .ok()
         .and_then(|text| user_name_for_uid(&text, uid))
-        .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+}
+
+/// No passwd file and no uid on Windows: the login comes from the environment.
+#[cfg(not(unix))]
+fn passwd_name() -> Option<String> {
+    None
 }
 
 /// The name of `uid` in a passwd file's text.

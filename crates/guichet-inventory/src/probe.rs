@@ -50,7 +50,7 @@ impl Probe {
         Probe {
             root: PathBuf::from("/"),
             deadline: Instant::now() + timeout,
-            privileged: rustix::process::geteuid().is_root(),
+            privileged: effective_root(),
             now,
             allow_commands: true,
         }
@@ -310,7 +310,9 @@ impl Probe {
         }
     }
 
-    /// Total and available bytes of the file system holding `path` (`statvfs`).
+    /// Total and available bytes of the file system holding `path` (`statvfs`; Unix only, the
+    /// Windows and macOS volumes come from `sysinfo`).
+    #[cfg(unix)]
     pub fn fs_space(&self, path: impl AsRef<Path>) -> io::Result<(u64, u64)> {
         let st = rustix::fs::statvfs(self.path(path)).map_err(io::Error::from)?;
         let frsize = if st.f_frsize > 0 {
@@ -320,6 +322,28 @@ impl Probe {
         };
         Ok((st.f_blocks * frsize, st.f_bavail * frsize))
     }
+
+    /// Total and available bytes of the file system holding `path`: no `statvfs` here.
+    #[cfg(not(unix))]
+    pub fn fs_space(&self, path: impl AsRef<Path>) -> io::Result<(u64, u64)> {
+        let _ = self.path(path);
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "statvfs is Unix only",
+        ))
+    }
+}
+
+/// Whether this process runs as root (the Linux collectors then read DMI and more). rustix has
+/// no process calls on Windows, where nothing depends on it.
+#[cfg(unix)]
+fn effective_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+#[cfg(not(unix))]
+fn effective_root() -> bool {
+    false
 }
 
 /// A failed run's error, with the first lines of its standard error.

@@ -12,6 +12,16 @@ pub use printing_queues::PrintingQueues;
 
 use crate::Check;
 
+mod cpu_load;
+mod memory_pressure;
+mod memory_swap;
+mod quantity;
+#[cfg(test)]
+mod recorded;
+mod storage_free;
+mod storage_inodes;
+mod volume_choice;
+
 mod outcome;
 
 pub mod antivirus;
@@ -32,6 +42,11 @@ pub mod updates;
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
     vec![
+        Arc::new(storage_free::StorageFree),
+        Arc::new(storage_inodes::StorageInodes),
+        Arc::new(memory_pressure::MemoryPressure),
+        Arc::new(memory_swap::MemorySwap),
+        Arc::new(cpu_load::CpuLoadCheck),
         Arc::new(network_link::NetworkLink),
         Arc::new(network_gateway::NetworkGateway),
         Arc::new(network_dns::NetworkDns),

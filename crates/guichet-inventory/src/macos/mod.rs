@@ -4,8 +4,14 @@
 //! parallel, and the slow `SPApplicationsDataType` then delays only `software`). The XML form
 //! is used where a parser for it exists (applications, USB, Serial-ATA), the text form
 //! elsewhere; `-detailLevel mini` is not used since it drops serial numbers.
+//!
+//! Every field `sysinfo` covers (host name, OS name and version, kernel, processors, memory
+//! totals, volumes, network interfaces and addresses, boot time) comes from it
+//! ([`crate::live::records`]); `system_profiler` adds the rest (model, serials, modules…), and
+//! when it does not answer, the category still has `sysinfo`'s fields, with the error recorded.
 
 use crate::collect::{Collector, Section, SourceError};
+use crate::live::records;
 use crate::model::{Category, CollectErrorKind, Memory};
 use crate::parse::macos::system_profiler as sp;
 use crate::probe::Probe;
@@ -18,6 +24,7 @@ pub fn collector(cat: Category) -> Option<Collector> {
         Category::Cpus => cpus,
         Category::Memory => memory,
         Category::Storage => storage,
+        Category::Volumes => volumes,
         Category::Network => network,
         Category::Controllers => controllers,
         Category::Usb => usb,
@@ -47,35 +54,36 @@ fn xml(probe: &Probe, data_type: &str) -> Result<Vec<plist::Value>, SourceError>
         .unwrap_or_default())
 }
 
-fn os(probe: &Probe) -> Result<Section, SourceError> {
-    let tree = text(probe, &["SPSoftwareDataType"])?;
-    let mut os = sp::software_os(&tree)
-        .ok_or_else(|| SourceError::new(CollectErrorKind::Parse, "no System Software Overview"))?;
-    let mut s = Section::default();
-    // `Computer Name` is the Sharing name; the host name is what the network knows.
-    match probe.run("hostname", &[]) {
-        Ok(h) if !h.trim().is_empty() => {
-            let full = h.trim().to_string();
-            match full.split_once('.') {
-                Some((short, domain)) => {
-                    os.hostname = short.to_string();
-                    os.dns_domain = Some(domain.to_string());
-                    os.fqdn = Some(full.clone());
-                }
-                None => os.hostname = full,
-            }
+/// `system_profiler <types>`, or `None` with the error recorded in `s` for `cat`.
+fn text_or_record(
+    probe: &Probe,
+    types: &[&str],
+    s: &mut Section,
+    cat: Category,
+) -> Option<sp::Node> {
+    match text(probe, types) {
+        Ok(tree) => Some(tree),
+        Err(e) => {
+            s.error(cat, "system_profiler", e);
+            None
         }
-        Ok(_) => {}
-        Err(e) => s.error(Category::Os, "hostname", e),
     }
-    match probe.run("uname", &["-m"]) {
-        Ok(a) => {
-            os.arch = match a.trim() {
-                "arm64" => "aarch64".to_string(),
-                other => other.to_string(),
-            }
-        }
-        Err(e) => s.error(Category::Os, "uname", e),
+}
+
+fn os(probe: &Probe) -> Result<Section, SourceError> {
+    let mut s = Section::default();
+    let base = text_or_record(probe, &["SPSoftwareDataType"], &mut s, Category::Os)
+        .and_then(|tree| sp::software_os(&tree));
+    let mut os = records::over_os(&records::os(), base);
+    // `Computer Name` is the Sharing name; the host name is what the network knows.
+    let full = os.hostname.clone();
+    if let Some((short, domain)) = full.split_once('.') {
+        os.hostname = short.to_string();
+        os.dns_domain = Some(domain.to_string());
+        os.fqdn = Some(full.clone());
+    }
+    if os.arch == "arm64" {
+        os.arch = "aarch64".to_string();
     }
     s.found.os = Some(os);
     Ok(s)
@@ -89,20 +97,23 @@ fn machine(probe: &Probe) -> Result<Section, SourceError> {
 }
 
 fn cpus(probe: &Probe) -> Result<Section, SourceError> {
-    let tree = text(probe, &["SPHardwareDataType"])?;
     let mut s = Section::default();
-    s.found.cpus = sp::hardware_cpus(&tree);
+    let base = text_or_record(probe, &["SPHardwareDataType"], &mut s, Category::Cpus)
+        .map(|tree| sp::hardware_cpus(&tree))
+        .unwrap_or_default();
+    s.found.cpus = records::over_cpus(records::cpu().as_ref(), base);
     Ok(s)
 }
 
 fn memory(probe: &Probe) -> Result<Section, SourceError> {
-    let tree = text(probe, &["SPHardwareDataType", "SPMemoryDataType"])?;
     let mut s = Section::default();
-    s.found.memory = Some(Memory {
+    let types = ["SPHardwareDataType", "SPMemoryDataType"];
+    let base = text_or_record(probe, &types, &mut s, Category::Memory).map(|tree| Memory {
         total_bytes: sp::hardware_memory_bytes(&tree).unwrap_or(0),
         modules: sp::memory_modules(&tree),
         ..Default::default()
     });
+    s.found.memory = Some(records::over_memory(&records::memory(), base));
     Ok(s)
 }
 
@@ -112,10 +123,19 @@ fn storage(probe: &Probe) -> Result<Section, SourceError> {
     Ok(s)
 }
 
-fn network(probe: &Probe) -> Result<Section, SourceError> {
-    let tree = text(probe, &["SPNetworkDataType"])?;
+/// Mounted volumes: `sysinfo` alone (it lists the browsable APFS volumes once each).
+fn volumes(_probe: &Probe) -> Result<Section, SourceError> {
     let mut s = Section::default();
-    s.found.network = sp::network(&tree);
+    s.found.volumes = records::volumes();
+    Ok(s)
+}
+
+fn network(probe: &Probe) -> Result<Section, SourceError> {
+    let mut s = Section::default();
+    let base = text_or_record(probe, &["SPNetworkDataType"], &mut s, Category::Network)
+        .map(|tree| sp::network(&tree))
+        .unwrap_or_default();
+    s.found.network = records::over_network(&records::network(), base);
     Ok(s)
 }
 

@@ -5,8 +5,14 @@
 //! Windows 11): `#class <Name>` marker, blank line between instances, `Property=Value`,
 //! arrays `{"a","b"}`, booleans `TRUE`/`FALSE`, dates as CIM datetimes in UTC, UTF-8.
 //! Software: `reg export` of each `Uninstall` key to a temporary file, parsed by [`registry`].
+//!
+//! Every field `sysinfo` covers (host name, OS name and version, kernel, processors, memory
+//! totals, volumes, network interfaces and addresses, boot time) comes from it
+//! ([`crate::live::records`]); CIM adds the rest (modules, BIOS, DNS, gateways…), and when
+//! PowerShell does not answer, the category still has `sysinfo`'s fields, with the error recorded.
 
 use crate::collect::{Collector, Section, SourceError};
+use crate::live::records;
 use crate::model::{Category, CollectErrorKind};
 use crate::parse::windows::{registry, wmi};
 use crate::probe::Probe;
@@ -78,21 +84,31 @@ fn class<'a>(all: &'a [(String, Vec<wmi::WmiRecord>)], name: &str) -> &'a [wmi::
         .unwrap_or(&[])
 }
 
+/// The CIM classes, or `None` with the error recorded in `s` for `cat`.
+fn cim_or_record(
+    probe: &Probe,
+    classes: &[(&str, &str)],
+    s: &mut Section,
+    cat: Category,
+) -> Option<Vec<(String, Vec<wmi::WmiRecord>)>> {
+    match cim(probe, classes) {
+        Ok(all) => Some(all),
+        Err(e) => {
+            s.error(cat, "Get-CimInstance", e);
+            None
+        }
+    }
+}
+
 fn os(probe: &Probe) -> Result<Section, SourceError> {
-    let all = cim(
-        probe,
-        &[("Win32_OperatingSystem", ""), ("Win32_ComputerSystem", "")],
-    )?;
-    let os = class(&all, "Win32_OperatingSystem")
-        .first()
-        .ok_or_else(|| {
-            SourceError::new(CollectErrorKind::Parse, "no Win32_OperatingSystem instance")
-        })?;
     let mut s = Section::default();
-    s.found.os = Some(wmi::operating_system(
-        os,
-        class(&all, "Win32_ComputerSystem").first(),
-    ));
+    let classes = [("Win32_OperatingSystem", ""), ("Win32_ComputerSystem", "")];
+    let base = cim_or_record(probe, &classes, &mut s, Category::Os).and_then(|all| {
+        class(&all, "Win32_OperatingSystem")
+            .first()
+            .map(|os| wmi::operating_system(os, class(&all, "Win32_ComputerSystem").first()))
+    });
+    s.found.os = Some(records::over_os(&records::os(), base));
     Ok(s)
 }
 
@@ -107,27 +123,29 @@ fn machine(probe: &Probe) -> Result<Section, SourceError> {
 }
 
 fn cpus(probe: &Probe) -> Result<Section, SourceError> {
-    let all = cim(probe, &[("Win32_Processor", "")])?;
     let mut s = Section::default();
-    s.found.cpus = wmi::cpus(class(&all, "Win32_Processor"));
+    let base = cim_or_record(probe, &[("Win32_Processor", "")], &mut s, Category::Cpus)
+        .map(|all| wmi::cpus(class(&all, "Win32_Processor")))
+        .unwrap_or_default();
+    s.found.cpus = records::over_cpus(records::cpu().as_ref(), base);
     Ok(s)
 }
 
 fn memory(probe: &Probe) -> Result<Section, SourceError> {
-    let all = cim(
-        probe,
-        &[
-            ("Win32_OperatingSystem", ""),
-            ("Win32_ComputerSystem", ""),
-            ("Win32_PhysicalMemory", ""),
-        ],
-    )?;
     let mut s = Section::default();
-    s.found.memory = Some(wmi::memory(
-        class(&all, "Win32_OperatingSystem").first(),
-        class(&all, "Win32_ComputerSystem").first(),
-        class(&all, "Win32_PhysicalMemory"),
-    ));
+    let classes = [
+        ("Win32_OperatingSystem", ""),
+        ("Win32_ComputerSystem", ""),
+        ("Win32_PhysicalMemory", ""),
+    ];
+    let base = cim_or_record(probe, &classes, &mut s, Category::Memory).map(|all| {
+        wmi::memory(
+            class(&all, "Win32_OperatingSystem").first(),
+            class(&all, "Win32_ComputerSystem").first(),
+            class(&all, "Win32_PhysicalMemory"),
+        )
+    });
+    s.found.memory = Some(records::over_memory(&records::memory(), base));
     Ok(s)
 }
 
@@ -139,26 +157,34 @@ fn storage(probe: &Probe) -> Result<Section, SourceError> {
 }
 
 fn volumes(probe: &Probe) -> Result<Section, SourceError> {
-    let all = cim(probe, &[("Win32_LogicalDisk", "")])?;
     let mut s = Section::default();
-    s.found.volumes = wmi::volumes(class(&all, "Win32_LogicalDisk"));
+    let base = cim_or_record(
+        probe,
+        &[("Win32_LogicalDisk", "")],
+        &mut s,
+        Category::Volumes,
+    )
+    .map(|all| wmi::volumes(class(&all, "Win32_LogicalDisk")))
+    .unwrap_or_default();
+    s.found.volumes = records::over_volumes(&records::volumes(), base);
     Ok(s)
 }
 
 fn network(probe: &Probe) -> Result<Section, SourceError> {
-    let all = cim(
-        probe,
-        &[
-            ("Win32_NetworkAdapterConfiguration", ""),
-            ("Win32_NetworkAdapter", ""),
-        ],
-    )?;
-    let configs = class(&all, "Win32_NetworkAdapterConfiguration");
     let mut s = Section::default();
-    s.found.network = wmi::network(configs, class(&all, "Win32_NetworkAdapter"));
-    let (dns, gateways) = wmi::dns_and_gateways(configs);
-    s.found.dns_servers = dns;
-    s.found.gateways = gateways;
+    let classes = [
+        ("Win32_NetworkAdapterConfiguration", ""),
+        ("Win32_NetworkAdapter", ""),
+    ];
+    let mut base = Vec::new();
+    if let Some(all) = cim_or_record(probe, &classes, &mut s, Category::Network) {
+        let configs = class(&all, "Win32_NetworkAdapterConfiguration");
+        base = wmi::network(configs, class(&all, "Win32_NetworkAdapter"));
+        let (dns, gateways) = wmi::dns_and_gateways(configs);
+        s.found.dns_servers = dns;
+        s.found.gateways = gateways;
+    }
+    s.found.network = records::over_network(&records::network(), base);
     Ok(s)
 }
 
