@@ -15,7 +15,9 @@
 #   * on that queue: ticket custom field ClientUUID and transaction custom field
 #     ClientTxnUUID, the keys that make ticket and reply creation exactly-once;
 #   * article class "Guichet KB" (knowledge base; the Content field is RT's own,
-#     applied to every class);
+#     applied to every class) with the article custom field "Guichet checks":
+#     the check ids an article helps with (storage.free printing.queues …),
+#     space- or comma-separated, so that a failing check suggests it;
 #   * asset catalog Workstations with custom fields Serial, Model, OS, CPU, RAM
 #     and DeviceId (DeviceId finds a machine's asset again);
 #   * group "Guichet users" holding every right Guichet's accounts need. Then
@@ -24,7 +26,8 @@
 # Rights of the group: on the queue SeeQueue, CreateTicket (and, for the
 # queue's Requestor role, ShowTicket, ReplyToTicket: users see and answer only
 # their own tickets); SeeCustomField, ModifyCustomField on the two key fields;
-# SeeClass, ShowArticle on the class and SeeCustomField on Content; ShowCatalog,
+# SeeClass, ShowArticle on the class and SeeCustomField on Content and Guichet
+# checks; ShowCatalog,
 # ShowAsset, CreateAsset, ModifyAsset on the catalog and See/ModifyCustomField
 # on its fields. Technicians' rights are left to the admin.
 #
@@ -58,6 +61,9 @@ my %group = (GroupId => 'Guichet users', GroupDomain => 'UserDefined');
     { Name => 'ClientTxnUUID', Type => 'FreeformSingle',
       LookupType => 'RT::Queue-RT::Ticket-RT::Transaction', ApplyTo => [$queue],
       Description => 'Client-generated id of a reply (idempotent replies)' },
+    { Name => 'Guichet checks', Type => 'FreeformSingle', LookupType => 'RT::Class-RT::Article',
+      ApplyTo => ['Guichet KB'],
+      Description => 'Guichet check ids this article helps with (space or comma separated)' },
     map( { { Name => $_, Type => 'FreeformSingle', LookupType => 'RT::Catalog-RT::Asset',
              ApplyTo => ['Workstations'], Description => "Workstation $_ (Guichet inventory)" } }
          @asset_cfs ),
@@ -72,6 +78,8 @@ my %group = (GroupId => 'Guichet users', GroupDomain => 'UserDefined');
     { %group, ObjectType => 'RT::Class', ObjectId => 'Guichet KB',
       Right => [qw(SeeClass ShowArticle)] },
     { %group, CF => 'Content', LookupType => 'RT::Class-RT::Article', Right => 'SeeCustomField' },
+    { %group, CF => 'Guichet checks', LookupType => 'RT::Class-RT::Article',
+      Right => 'SeeCustomField' },
     { %group, ObjectType => 'RT::Catalog', ObjectId => 'Workstations',
       Right => [qw(ShowCatalog ShowAsset CreateAsset ModifyAsset)] },
     map( { { %group, CF => $_, LookupType => 'RT::Catalog-RT::Asset',

@@ -6,7 +6,9 @@
 #   * queue ServiceDesk with ticket CF ClientUUID (idempotent ticket creation)
 #     and transaction CF ClientTxnUUID (idempotent replies/comments);
 #   * article class "Guichet KB" (the Content CF is applied globally by RT's
-#     own initial data, so every class has it; Summary is a native field);
+#     own initial data, so every class has it; Summary is a native field),
+#     with the article CF "Guichet checks": the check ids an article helps
+#     with (storage.free printing.queues …), space- or comma-separated;
 #   * asset catalog Workstations with CFs Serial, Model, OS, CPU, RAM, DeviceId;
 #   * user guichet-user / guichet-pass: the end-user account Guichet signs in as,
 #     unprivileged (self-service), with just the rights it needs;
@@ -48,6 +50,9 @@ my @asset_cfs = qw(Serial Model OS CPU RAM DeviceId);
     { Name => 'ClientTxnUUID', Type => 'FreeformSingle',
       LookupType => 'RT::Queue-RT::Ticket-RT::Transaction', ApplyTo => ['ServiceDesk'],
       Description => 'Client-generated id of a reply (idempotent replies)' },
+    { Name => 'Guichet checks', Type => 'FreeformSingle', LookupType => 'RT::Class-RT::Article',
+      ApplyTo => ['Guichet KB'],
+      Description => 'Guichet check ids this article helps with (space or comma separated)' },
     map( { { Name => $_, Type => 'FreeformSingle', LookupType => 'RT::Catalog-RT::Asset',
              ApplyTo => ['Workstations'], Description => "Workstation $_ (Guichet inventory)" } }
          @asset_cfs ),
@@ -67,6 +72,8 @@ my @ticket_cf_rights = qw(SeeCustomField ModifyCustomField);
     { UserId => 'guichet-user', ObjectType => 'RT::Class', ObjectId => 'Guichet KB',
       Right => [qw(SeeClass ShowArticle)] },
     { UserId => 'guichet-user', CF => 'Content', LookupType => 'RT::Class-RT::Article',
+      Right => 'SeeCustomField' },
+    { UserId => 'guichet-user', CF => 'Guichet checks', LookupType => 'RT::Class-RT::Article',
       Right => 'SeeCustomField' },
     # inventory: create and update workstations
     { UserId => 'guichet-user', ObjectType => 'RT::Catalog', ObjectId => 'Workstations',

@@ -204,6 +204,9 @@ pub struct ReturnedArticle {
     pub body_html: String,
     /// Category.
     pub category: Option<String>,
+    /// Check ids it is tagged with (absent from bundles written before tags existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// Language tag.
     pub language: Option<String>,
     /// Last change on the server.

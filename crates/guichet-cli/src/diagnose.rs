@@ -31,6 +31,9 @@ pub struct DiagnoseArgs {
 pub async fn run(ctx: &Context, args: DiagnoseArgs) -> Result<(), CliError> {
     let store = ctx.store().await?;
     let diagnosis = guichet_core::diagnose(&store, Utc::now()).await?;
+    // Kept as the last diagnosis: `kb suggest --diagnosis`, `ticket new --with-diagnosis` and
+    // the next inventory use it.
+    store.save_diagnosis(&diagnosis).await?;
     let bytes = if ctx.json {
         let mut b = serde_json::to_vec_pretty(&diagnosis).context("encoding JSON")?;
         b.push(b'\n');

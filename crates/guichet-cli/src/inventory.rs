@@ -104,7 +104,7 @@ async fn collect(ctx: &Context, args: CollectArgs) -> Result<(), CliError> {
         timeout: Duration::from_secs_f64(args.timeout),
         now: Utc::now(),
     };
-    let inv = guichet_inventory::collect(&opts);
+    let mut inv = guichet_inventory::collect(&opts);
     tracing::info!(duration_ms = inv.duration_ms, "inventory collected");
 
     // The store is opened only when needed: a plain export must work on a read-only machine.
@@ -113,6 +113,11 @@ async fn collect(ctx: &Context, args: CollectArgs) -> Result<(), CliError> {
     } else {
         None
     };
+    if let Some(s) = &store {
+        // A saved snapshot carries the last diagnosis, as the inventory pushed by a sync does
+        // (the GLPI format leaves it out).
+        inv.diagnosis = s.last_diagnosis().await?;
+    }
     let deviceid = match &store {
         Some(s) => Some(
             guichet_core::device_id_for(s, inv.hostname().unwrap_or("unknown"), opts.now).await?,

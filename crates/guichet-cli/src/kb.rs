@@ -8,6 +8,9 @@
 //!   `--html`, the body text alone with `--text`, the whole article with `--json`.
 //! * `kb list [--category C]`, `kb categories`.
 //! * `kb import FILE.json`: admin seeding for offline use and tests, see [`ImportArticle`].
+//! * `kb suggest TITLE…` / `kb suggest --diagnosis`: articles for a report's title as typed, or
+//!   for the checks the last diagnosis found failing; `kb solved TITLE… [--article ID]`:
+//!   "this solved my problem", counted locally.
 //!
 //! A reference that matches nothing fails with code `not_found` (exit status 3).
 
@@ -71,6 +74,29 @@ enum KbCommand {
         /// The JSON file.
         file: PathBuf,
     },
+    /// Articles to read before filing a ticket: those matching a report's title as typed, or,
+    /// with `--diagnosis`, those tagged with the checks the last diagnosis found failing.
+    Suggest {
+        /// The report's title as typed so far.
+        #[arg(required_unless_present = "diagnosis", conflicts_with = "diagnosis")]
+        title: Vec<String>,
+        /// Use the last diagnosis (`guichet diagnose`) instead of a title.
+        #[arg(long)]
+        diagnosis: bool,
+        /// Most suggestions to show.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
+    /// "This solved my problem": close a report without a ticket; counted locally (the
+    /// deflection rate in `sync --status`), nothing is sent.
+    Solved {
+        /// The report's title.
+        #[arg(required = true, num_args = 1..)]
+        title: Vec<String>,
+        /// The article that helped (local id or a unique prefix, remote id…).
+        #[arg(long)]
+        article: Option<String>,
+    },
 }
 
 /// One article of an import file. Image files are read relative to the import file's folder.
@@ -98,6 +124,9 @@ pub struct ImportArticle {
     /// Category.
     #[serde(default)]
     pub category: Option<String>,
+    /// Check ids it helps with (`storage.free`), as a service desk tags its articles.
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// Language tag.
     #[serde(default)]
     pub language: Option<String>,
@@ -174,7 +203,87 @@ pub async fn run(ctx: &Context, args: KbArgs) -> Result<(), CliError> {
             Ok(())
         }
         KbCommand::Import { file } => import(ctx, &file).await,
+        KbCommand::Suggest {
+            title,
+            diagnosis,
+            limit,
+        } => suggest(ctx, &title.join(" "), diagnosis, limit).await,
+        KbCommand::Solved { title, article } => {
+            let store = ctx.store().await?;
+            let article = match article {
+                Some(r) => Some(store.article(&r).await?.id),
+                None => None,
+            };
+            guichet_core::record_deflection(&store, Utc::now(), &title.join(" "), article).await?;
+            if !ctx.json {
+                eprintln!("kb: counted as solved without a ticket");
+            }
+            Ok(())
+        }
     }
+}
+
+/// The deflection rate as `sync --status` shows it, one line.
+pub(crate) fn deflection_line(d: &guichet_core::DeflectionRate) -> String {
+    format!(
+        "solved without a ticket ({} days): {} of {} report(s){}\n",
+        guichet_core::DEFLECTION_DAYS,
+        d.deflections,
+        d.deflections + d.reports,
+        d.rate
+            .map(|r| format!(" ({:.0} %)", r * 100.0))
+            .unwrap_or_default()
+    )
+}
+
+/// `kb suggest`: by title, or for the last diagnosis.
+async fn suggest(
+    ctx: &Context,
+    title: &str,
+    diagnosis: bool,
+    limit: usize,
+) -> Result<(), CliError> {
+    let store = ctx.store().await?;
+    let lang = crate::lang();
+    guichet_core::install_starter_articles(&store).await?;
+    let list = if diagnosis {
+        let Some(d) = store.last_diagnosis().await? else {
+            return Err(CliError::new(
+                "not_found",
+                3,
+                anyhow::anyhow!("no diagnosis yet: run `guichet diagnose` first"),
+            ));
+        };
+        guichet_core::suggest_articles(&store, &d, lang, limit).await?
+    } else {
+        guichet_core::suggest_for_title(&store, title, lang, limit).await?
+    };
+    let out = if ctx.json {
+        json(&list)?
+    } else if list.is_empty() {
+        eprintln!("kb: no article to suggest");
+        String::new()
+    } else {
+        let mut t = table(&["Id", "Title", "Why", "Excerpt"]);
+        for a in &list {
+            let why = match &a.why {
+                guichet_core::SuggestionReason::Check { check, subject } => match subject {
+                    Some(s) => format!("{check} ({s})"),
+                    None => check.clone(),
+                },
+                guichet_core::SuggestionReason::Words { words } => words.join(", "),
+            };
+            t.add_row(vec![
+                a.id.to_string()[..8].to_string(),
+                guichet_store::terminal_safe(&a.title).into_owned(),
+                guichet_store::terminal_safe(&why).into_owned(),
+                guichet_store::terminal_safe(&a.excerpt).into_owned(),
+            ]);
+        }
+        format!("{t}\n")
+    };
+    crate::output::write(None, out.as_bytes())?;
+    Ok(())
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, CliError> {
@@ -313,6 +422,7 @@ async fn import(ctx: &Context, file: &Path) -> Result<(), CliError> {
             summary: item.summary,
             body_html: item.body_html,
             category: item.category,
+            tags: item.tags,
             language: item.language,
             updated_at: item.updated_at,
             images,

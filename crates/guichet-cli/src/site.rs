@@ -94,6 +94,10 @@ struct ListArgs {
         requires = "software"
     )]
     version: Option<String>,
+    /// Only machines whose last diagnosis found a warning or a problem (a "Problems" column
+    /// lists them: "disk nearly full, reboot pending").
+    #[arg(long)]
+    problems: bool,
 }
 
 /// Format of `site export`.
@@ -262,7 +266,10 @@ async fn list(ctx: &Context, a: ListArgs) -> Result<(), CliError> {
             .transpose()?,
     };
     let store = ctx.store().await?;
-    let machines = store.site_machines(&filter).await?;
+    let mut machines = store.site_machines(&filter).await?;
+    if a.problems {
+        machines.retain(SiteMachine::has_problems);
+    }
     let bytes = if ctx.json {
         json_bytes(&machines)?
     } else {
@@ -291,6 +298,10 @@ fn machines_table(machines: &[SiteMachine]) -> String {
     if with_software {
         header.push("Software");
     }
+    let with_problems = machines.iter().any(SiteMachine::has_problems);
+    if with_problems {
+        header.push("Problems");
+    }
     let mut t = new_table(&header);
     for m in machines {
         let mut row = vec![
@@ -316,6 +327,17 @@ fn machines_table(machines: &[SiteMachine]) -> String {
                     .map(|s| format!("{} {}", s.name, s.version.as_deref().unwrap_or("?")))
                     .collect::<Vec<_>>()
                     .join(", "),
+            );
+        }
+        if with_problems {
+            row.push(
+                m.diagnosis
+                    .as_ref()
+                    .map(|d| {
+                        guichet_store::terminal_safe(&guichet_core::problem_labels(d).join(", "))
+                            .into_owned()
+                    })
+                    .unwrap_or_default(),
             );
         }
         t.add_row(row);

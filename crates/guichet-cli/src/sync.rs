@@ -493,6 +493,8 @@ struct StatusView {
     glpi: Option<crate::glpi::GlpiStatus>,
     queue: Vec<guichet_store::OutboxEntry>,
     status: Option<guichet_store::SyncStatus>,
+    /// Reports closed by an article over the last 30 days, against tickets filed.
+    deflection: guichet_core::DeflectionRate,
 }
 
 async fn status(
@@ -514,6 +516,7 @@ async fn status(
         glpi,
         queue,
         status: st,
+        deflection: guichet_core::deflection_rate(store, Utc::now()).await?,
     };
     let bytes = if ctx.json {
         let mut b = serde_json::to_vec_pretty(&view).context("encoding JSON")?;
@@ -569,6 +572,7 @@ fn status_text(view: &StatusView) -> String {
         .filter(|e| e.state == OutboxState::Parked)
         .count();
     let _ = writeln!(s, "queue: {} entr(ies), {parked} refused", view.queue.len());
+    s.push_str(&crate::kb::deflection_line(&view.deflection));
     for e in &view.queue {
         let _ = writeln!(
             s,

@@ -81,6 +81,10 @@ struct NewArgs {
     /// Attach the output of a recorded fix-it run (`guichet fix runs`; repeatable).
     #[arg(long = "attach-fix-run", value_name = "RUN")]
     attach_fix_run: Vec<i64>,
+    /// Add the last diagnosis (`guichet diagnose`) to the description: its worst status and
+    /// each warning and problem.
+    #[arg(long)]
+    with_diagnosis: bool,
     /// Keep it as a local draft; `ticket submit` queues it.
     #[arg(long)]
     draft: bool,
@@ -153,6 +157,17 @@ async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Re
         let run = guichet_core::fix_run(store, *run).await?;
         attachments.push(guichet_core::fix_run_attachment(&run));
     }
+    let diagnosis = if a.with_diagnosis {
+        Some(store.last_diagnosis().await?.ok_or_else(|| {
+            CliError::new(
+                "not_found",
+                3,
+                anyhow::anyhow!("no diagnosis yet: run `guichet diagnose` first"),
+            )
+        })?)
+    } else {
+        None
+    };
     let report = ProblemReport {
         id: Uuid::new_v4(),
         title: a.title,
@@ -173,6 +188,7 @@ async fn new(ctx: &Context, store: &Store, a: NewArgs, now: DateTime<Utc>) -> Re
         snapshot_id: Uuid::new_v4(),
         attachments,
         draft: a.draft,
+        diagnosis,
     };
     let filed = guichet_core::file_report(store, report, now).await?;
     if let Some(meta) = &filed.snapshot {

@@ -32,6 +32,12 @@ fn glpi10_admin_reads_the_whole_knowledge_base_decoded() {
 }
 
 #[test]
+fn glpi10_categories_named_after_checks_tag_articles() {
+    let Some(server) = glpi(V10) else { return };
+    scenarios::categories_named_after_checks_tag_articles(server, Account::SelfServiceLogin);
+}
+
+#[test]
 fn glpi10_faults_leave_exactly_one_ticket_and_a_truthful_status() {
     let Some(server) = glpi(V10) else { return };
     glpi_live::faults::faults_leave_exactly_one_ticket_and_a_truthful_status(

@@ -32,6 +32,12 @@ fn glpi11_self_service_reads_the_faq_only() {
 }
 
 #[test]
+fn glpi11_categories_named_after_checks_tag_articles() {
+    let Some(server) = glpi(V11) else { return };
+    scenarios::categories_named_after_checks_tag_articles(server, Account::SelfServiceOAuth);
+}
+
+#[test]
 fn glpi11_admin_reads_the_whole_knowledge_base() {
     let Some(server) = glpi(V11) else { return };
     scenarios::knowledge_base_as_glpi_shows_it(server, Account::AdminOAuth);

@@ -91,6 +91,11 @@ pub async fn import_bundle(
         trust_new_key,
     };
     let report = store.import_bundle(bundle, &options, now).await?;
+    if bundle.manifest.kind == BundleKind::Return {
+        // A return bundle brings the service desk's knowledge base: starter articles whose
+        // check it now covers go (as after a sync pass).
+        crate::install_starter_articles(store).await?;
+    }
     Ok(ImportedBundle {
         report,
         kind: bundle.manifest.kind,

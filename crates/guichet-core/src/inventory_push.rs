@@ -75,7 +75,10 @@ pub async fn collect_inventory_to_push(
         // Forgetting what was sent makes the next push a full one.
         store.forget_inventory_push(c).await?;
     }
-    let inv = collect_full_inventory(timeout, now);
+    let mut inv = collect_full_inventory(timeout, now);
+    // Guichet's own document carries the last diagnosis (the site register lists machines
+    // with problems from it); the GLPI export leaves it out.
+    inv.diagnosis = store.last_diagnosis().await?;
     let deviceid = crate::device_id_for(store, inv.hostname().unwrap_or("unknown"), now).await?;
     let meta = store.save_snapshot(&inv, &deviceid, Uuid::new_v4()).await?;
     let Some(connector) = connector else {

@@ -20,6 +20,10 @@
 //! * Fix-it actions: [`fix_actions`] (built-in and published, each with its plan or refusal),
 //!   [`plan_fix`], [`run_fix`] (recorded), [`import_fix`], [`fix_run_attachment`].
 //! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
+//! * Self-help before a ticket: articles for the failing checks ([`suggest_articles`]) and for a
+//!   title as it is typed ([`suggest_for_title`]), the starter articles
+//!   ([`install_starter_articles`]), "this solved my problem" ([`record_deflection`],
+//!   [`deflection_rate`]), and the last diagnosis in a report ([`diagnosis_section`]).
 //! * "Check my computer": [`diagnose`] runs every check with the configured service desk
 //!   ([`diagnosis_context`] is what the checks are given).
 #![warn(missing_docs)]
@@ -27,8 +31,10 @@
 
 mod article;
 mod bundles;
+mod deflection;
 mod desk;
 mod diagnose;
+mod diagnosis;
 mod error;
 mod fix;
 mod host;
@@ -38,15 +44,19 @@ mod pass;
 mod policy;
 mod report;
 mod site_export;
+mod starter;
 mod store_repair;
+mod suggest;
 
 pub use article::{article_for_display, inline_images, INLINE_LIMIT};
 pub use bundles::{
     bundle_signer, enrol_peer, export_bundle, import_bundle, inspect_bundle, own_peer_key,
     write_return_bundle, ImportedBundle, InspectedBundle,
 };
+pub use deflection::{deflection_rate, record_deflection, DeflectionRate, DEFLECTION_DAYS};
 pub use desk::{open_desk, ServiceDesk};
 pub use diagnose::{diagnose, diagnosis_context};
+pub use diagnosis::{diagnosis_section, problem_label, problem_labels, BUILT_IN_CHECKS};
 pub use error::CoreError;
 pub use fix::{
     fix_actions, fix_run, fix_run_attachment, import_fix, plan_fix, run_fix, FixEntry, FixRefusal,
@@ -64,8 +74,10 @@ pub use pass::{run_pass, sync_configured, SyncAttempt, SyncOutcome};
 pub use policy::{current_user_groups, read_access_policy, ADMIN_GROUPS_WITHOUT_POLICY};
 pub use policy::{policy_path, read_policy, ActionSigner, Policy, PolicyError, POLICY_PATH};
 pub use report::{
-    attachment_from_file, attachment_limit, file_report, reply, FiledReport, ProblemReport,
-    SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,
+    attachment_from_file, attachment_limit, file_report, reply, with_diagnosis, FiledReport,
+    ProblemReport, SystemInfo, ATTACHMENT_LIMIT_KEY, QUICK_CATEGORIES,
 };
 pub use site_export::{export_site_glpi, site_export_deviceid, site_glpi_file_name};
+pub use starter::{install_starter_articles, starter_articles, StarterArticle, STARTER_CATEGORY};
 pub use store_repair::{check_store, repair_store, StoreRepair};
+pub use suggest::{suggest_articles, suggest_for_title, ArticleSuggestion, SuggestionReason};

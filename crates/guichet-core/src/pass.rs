@@ -23,7 +23,13 @@ pub async fn run_pass(
     let engine = Engine::new(store, desk.connector(), Some(store), RetryPolicy::default());
     let report = engine.pass(now, rng).await;
     desk.close().await;
-    Ok(report?)
+    let report = report?;
+    // The pull may have brought the service desk's own article for a check: its starter
+    // article goes (or comes back, when the desk's was removed).
+    if let Err(e) = crate::install_starter_articles(store).await {
+        tracing::warn!(error = %e, "starter articles not brought up to date");
+    }
+    Ok(report)
 }
 
 /// How a sync attempted on the side of another use case ended (a bundle import, a scheduled

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::{Category, Inventory};
+use guichet_records::Diagnosis;
 use guichet_store::{
     DescriptionFormat, NewAttachment, NewTicket, Reply, SnapshotMeta, Store, StoreError, Ticket,
     TicketFields, DEFAULT_ATTACHMENT_LIMIT,
@@ -66,6 +67,10 @@ pub struct ProblemReport {
     pub attachments: Vec<NewAttachment>,
     /// Keep it as a local draft instead of queuing it.
     pub draft: bool,
+    /// The diagnosis the user previewed ("Check my computer", run when the report started):
+    /// its summary ([`crate::diagnosis_section`]) ends the description, it rides in the
+    /// attached snapshot, and it becomes the store's last diagnosis.
+    pub diagnosis: Option<Diagnosis>,
 }
 
 /// A saved report.
@@ -139,6 +144,17 @@ pub async fn file_report(
             },
         ))),
     };
+    if let Some(d) = &report.diagnosis {
+        save_if_newer(store, d).await?;
+    }
+    let inventory = match (inventory, &report.diagnosis) {
+        (Some(inv), Some(d)) => {
+            let mut inv = Arc::unwrap_or_clone(inv);
+            inv.diagnosis = Some(d.clone());
+            Some(Arc::new(inv))
+        }
+        (inv, _) => inv,
+    };
     let snapshot = match inventory {
         Some(inv) => {
             let deviceid =
@@ -151,11 +167,15 @@ pub async fn file_report(
         }
         None => None,
     };
+    let description = match &report.diagnosis {
+        Some(d) => with_diagnosis(&report.description, d),
+        None => report.description,
+    };
     let new = NewTicket {
         id: report.id,
         fields: TicketFields {
             title: report.title,
-            description: report.description,
+            description,
             description_format: report.description_format,
             category: report.category.filter(|c| !c.trim().is_empty()),
             urgency: report.urgency,
@@ -167,6 +187,24 @@ pub async fn file_report(
     };
     let ticket = store.create_ticket(&new, limit, now).await?;
     Ok(FiledReport { ticket, snapshot })
+}
+
+/// The description as sent: the user's text, then the diagnosis section after a blank line.
+pub fn with_diagnosis(description: &str, diagnosis: &Diagnosis) -> String {
+    format!(
+        "{}\n\n{}",
+        description.trim_end(),
+        crate::diagnosis_section(diagnosis)
+    )
+}
+
+/// Keeps `d` as the last diagnosis unless the store already holds it (or a later one).
+async fn save_if_newer(store: &Store, d: &Diagnosis) -> Result<(), CoreError> {
+    let last = store.last_diagnosis().await?;
+    if last.is_none_or(|l| l.taken_at < d.taken_at) {
+        store.save_diagnosis(d).await?;
+    }
+    Ok(())
 }
 
 /// Adds the user's reply to a ticket: the reply, its files and its outbox entry in one
@@ -242,6 +280,7 @@ mod tests {
                 snapshot_id: Uuid::new_v4(),
                 attachments: Vec::new(),
                 draft: false,
+                diagnosis: None,
             },
             now,
         )

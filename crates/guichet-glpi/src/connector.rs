@@ -448,11 +448,8 @@ impl Connector for GlpiConnector {
                 title: a.title.clone(),
                 summary: None,
                 body_html: a.content_html.clone(),
-                category: a
-                    .categories
-                    .first()
-                    .and_then(|c| snap.categories.get(c))
-                    .map(|c| c.path.clone()),
+                category: snap.category_of(a),
+                tags: snap.tags_of(a),
                 language: None,
                 updated_at: utc(a.date_mod),
                 remote_version: a.date_mod.format("%Y-%m-%d %H:%M:%S").to_string(),

@@ -251,6 +251,33 @@ pub struct KbChanges {
 }
 
 impl KbSnapshot {
+    /// The path of article `a`'s first category that is not a tag (see [`KbSnapshot::tags_of`]),
+    /// else of its first category.
+    pub fn category_of(&self, a: &KbArticle) -> Option<String> {
+        let cats: Vec<&KbCategory> = a
+            .categories
+            .iter()
+            .filter_map(|c| self.categories.get(c))
+            .collect();
+        cats.iter()
+            .find(|c| !guichet_records::is_check_id(&c.name))
+            .or(cats.first())
+            .map(|c| c.path.clone())
+    }
+
+    /// The check ids article `a` is tagged with: the names of its categories that are check
+    /// ids (GLPI has no keywords on a knowledge-base item; an article may have several
+    /// categories, so the service desk files it under a category named `storage.free`,
+    /// typically a child of a "Guichet" category). The leaf name counts, not the path.
+    pub fn tags_of(&self, a: &KbArticle) -> Vec<String> {
+        guichet_records::check_tags(
+            a.categories
+                .iter()
+                .filter_map(|c| self.categories.get(c))
+                .map(|c| c.name.as_str()),
+        )
+    }
+
     /// Compares with what was known (`id → date_mod`). GLPI has no deletion feed for the
     /// knowledge base, so deletions are found by absence from the full list.
     pub fn changes_since(&self, known: &BTreeMap<i64, NaiveDateTime>) -> KbChanges {
@@ -278,4 +305,50 @@ pub fn parse_glpi_time(s: &str) -> Option<NaiveDateTime> {
                 .ok()
                 .map(|d| d.naive_utc())
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cat(id: i64, name: &str, path: &str) -> (i64, KbCategory) {
+        (
+            id,
+            KbCategory {
+                id,
+                name: name.into(),
+                path: path.into(),
+            },
+        )
+    }
+
+    #[test]
+    fn categories_named_after_checks_are_tags_and_the_other_one_is_the_category() {
+        let snap = KbSnapshot {
+            articles: BTreeMap::new(),
+            categories: [
+                cat(1, "storage.free", "Guichet > storage.free"),
+                cat(2, "Postes", "Postes"),
+                cat(3, "Printing.Queues", "Guichet > Printing.Queues"),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let article = |categories: Vec<i64>| KbArticle {
+            id: 9,
+            title: "Disque plein".into(),
+            content_html: String::new(),
+            categories,
+            date_mod: NaiveDateTime::default(),
+        };
+        let a = article(vec![1, 2, 3, 42]);
+        assert_eq!(snap.tags_of(&a), ["printing.queues", "storage.free"]);
+        assert_eq!(snap.category_of(&a).as_deref(), Some("Postes"));
+        let only_tag = article(vec![1]);
+        assert_eq!(
+            snap.category_of(&only_tag).as_deref(),
+            Some("Guichet > storage.free")
+        );
+        assert!(snap.tags_of(&article(vec![2])).is_empty());
+    }
 }

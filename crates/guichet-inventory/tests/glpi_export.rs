@@ -508,6 +508,43 @@ fn invalid_documents_are_rejected() {
 }
 
 #[test]
+fn the_last_diagnosis_stays_in_guichet_s_own_document_not_in_glpi_s() {
+    let mut inv = maximal();
+    let without = to_glpi(&inv, &opts());
+    inv.diagnosis = Some(guichet_records::Diagnosis {
+        taken_at: t("2024-05-01T09:00:00Z"),
+        elapsed_ms: 400,
+        findings: vec![guichet_records::Finding {
+            check: "security.firewall".into(),
+            subject: None,
+            status: guichet_records::CheckStatus::Problem,
+            measured: Some("inactive".into()),
+            threshold: None,
+            sentence: guichet_records::Sentence::new("Pare-feu coupé.", "Firewall off."),
+            fixes: vec![],
+        }],
+    });
+    let doc = to_glpi(&inv, &opts());
+    assert_valid(&doc);
+    assert_eq!(doc, without, "GLPI's document keeps to its schema's fields");
+    let native = serde_json::to_value(&inv).unwrap();
+    assert_eq!(
+        native["diagnosis"]["findings"][0]["check"],
+        "security.firewall"
+    );
+    let back: Inventory = serde_json::from_value(native).unwrap();
+    assert_eq!(back, inv);
+    // Documents written before the field existed still read.
+    let mut old = serde_json::to_value(maximal()).unwrap();
+    assert!(old.get("diagnosis").is_none(), "absent when there is none");
+    old.as_object_mut().unwrap().remove("diagnosis");
+    assert_eq!(
+        serde_json::from_value::<Inventory>(old).unwrap().diagnosis,
+        None
+    );
+}
+
+#[test]
 fn empty_inventory_is_valid() {
     let inv = Inventory::new(t("2024-05-01T10:00:00Z"), "");
     let doc = to_glpi(&inv, &opts());

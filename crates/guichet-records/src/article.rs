@@ -18,6 +18,10 @@ pub struct Article {
     pub body_html: String,
     /// Category (`Réseau`, `Imprimantes`…).
     pub category: Option<String>,
+    /// Check ids the service desk tagged it with (`storage.free`, `printing.queues`), so that a
+    /// failing check suggests it: a GLPI category named after the check, an RT article's
+    /// "Guichet checks" custom field. Lower case, each once.
+    pub tags: Vec<String>,
     /// Language tag (`fr`, `en`…).
     pub language: Option<String>,
     /// Last change on the server.
@@ -38,4 +42,54 @@ pub struct ArticleImage {
     pub content_type: String,
     /// The image.
     pub bytes: Vec<u8>,
+}
+
+/// Whether `word` has the shape of a check id: dotted lower-case words (`storage.free`,
+/// `system.failed_units`), at most 64 characters.
+pub fn is_check_id(word: &str) -> bool {
+    word.len() <= 64
+        && word.contains('.')
+        && word.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        })
+}
+
+/// The check ids among `words` (trimmed, lower-cased; anything else dropped), sorted, each once:
+/// an article's tags as the store keeps them.
+pub fn check_tags<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut tags: Vec<String> = words
+        .into_iter()
+        .map(|w| w.trim().to_ascii_lowercase())
+        .filter(|w| is_check_id(w))
+        .collect();
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_keep_check_ids_only_once_each() {
+        assert_eq!(
+            check_tags([
+                " Storage.Free",
+                "printing.queues",
+                "storage.free",
+                "",
+                "Imprimante",
+                "a..b",
+                "x."
+            ]),
+            ["printing.queues", "storage.free"]
+        );
+        assert!(is_check_id("system.failed_units"));
+        assert!(!is_check_id("storage"));
+        assert!(!is_check_id("storage free"));
+    }
 }

@@ -23,7 +23,7 @@ mod outbox;
 mod remote;
 mod ticket;
 
-pub use article::{Article, ArticleImage};
+pub use article::{check_tags, is_check_id, Article, ArticleImage};
 pub use blob::{BlobId, NotABlobId};
 pub use diagnosis::{CheckStatus, Diagnosis, Finding, Sentence};
 pub use outbox::{InventoryMode, OutboxEntry, OutboxKind, OutboxState};

@@ -12,6 +12,11 @@ use serde_json::{json, Value};
 use crate::wire::{article_date, id_of, rt_date, text_to_html, version_of};
 use crate::RtConnector;
 
+/// The article custom field holding the check ids an article is tagged with (`storage.free
+/// printing.queues`): a free-text field, values separated by spaces or commas, or a
+/// multi-value one.
+pub const TAGS_CF: &str = "Guichet checks";
+
 /// Largest image kept with an article.
 const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
 
@@ -93,34 +98,54 @@ pub(crate) fn article_from(
         .filter(|s| !s.is_empty())
         .map(str::to_string);
     let content = content_of(a);
+    let tags = tags_of(a);
+    // The tags count in the version only when there are some: untagged articles keep the
+    // version they had before tags existed, and are not rewritten for nothing.
+    let tag_line = tags.join(" ");
+    let mut parts = vec![title.as_str(), summary.as_deref().unwrap_or(""), content];
+    if !tags.is_empty() {
+        parts.push(&tag_line);
+    }
     Article {
         connector: "rt".into(),
-        remote_version: version_of(
-            updated,
-            &[&title, summary.as_deref().unwrap_or(""), content],
-        ),
+        remote_version: version_of(updated, &parts),
         remote_id: id,
         title,
         summary,
         body_html: text_to_html(content),
         category: Some(class.to_string()),
+        tags,
         language: None,
         updated_at: updated.unwrap_or_default(),
         images: Vec::new(),
     }
 }
 
-/// The value of an article's `Content` custom field (empty when it has none).
-fn content_of(a: &Value) -> &str {
+/// The values of an article's custom field `name` (none when it has no such field).
+fn field_values<'a>(a: &'a Value, name: &str) -> impl Iterator<Item = &'a str> {
     a.get("CustomFields")
         .and_then(Value::as_array)
         .and_then(|cfs| {
             cfs.iter()
-                .find(|cf| cf.get("name").and_then(Value::as_str) == Some("Content"))
+                .find(|cf| cf.get("name").and_then(Value::as_str) == Some(name))
         })
-        .and_then(|cf| cf.pointer("/values/0"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
+        .and_then(|cf| cf.get("values"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
+/// The value of an article's `Content` custom field (empty when it has none).
+fn content_of(a: &Value) -> &str {
+    field_values(a, "Content").next().unwrap_or("")
+}
+
+/// The check ids of an article's [`TAGS_CF`] custom field: every value (a multi-value field)
+/// split at spaces and commas (a free-text one), each kept once.
+fn tags_of(a: &Value) -> Vec<String> {
+    let words = field_values(a, TAGS_CF).flat_map(|v| v.split([' ', ',', '\n', '\t', ';']));
+    guichet_records::check_tags(words)
 }
 
 impl RtConnector {
@@ -251,5 +276,30 @@ impl RtConnector {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guichet_checks_field_gives_the_tags_and_counts_in_the_version() {
+        // The shape of REST2's `GET /articles?fields=…,CustomFields` (RT 5.0).
+        let a = json!({
+            "id": "7", "Name": "Imprimante", "Summary": "",
+            "CustomFields": [
+                {"id": "1", "name": "Content", "values": ["Rallumez-la."]},
+                {"id": "4", "name": TAGS_CF, "values": ["printing.queues, Printing.Jobs\nimprimante"]}
+            ]
+        });
+        let tagged = article_from(&a, "7".into(), None, "Guichet KB");
+        assert_eq!(tagged.tags, ["printing.jobs", "printing.queues"]);
+        let mut untagged_json = a.clone();
+        untagged_json["CustomFields"][1]["values"] = json!([]);
+        let untagged = article_from(&untagged_json, "7".into(), None, "Guichet KB");
+        assert!(untagged.tags.is_empty());
+        assert_ne!(tagged.remote_version, untagged.remote_version);
+        assert_eq!(untagged.body_html, tagged.body_html);
     }
 }

@@ -14,6 +14,11 @@
 //! * Knowledge base: an [`Article`] as a connector delivers it is sanitised and kept as a
 //!   [`StoredArticle`], with a full-text index ([`Store::upsert_article`],
 //!   [`Store::search_articles`]); the sanitiser is [`sanitize_html`].
+//!   Articles carry tags (check ids, [`Store::tagged_articles`]); Guichet's starter articles
+//!   stand in for the service desk's ([`Store::sync_starter_articles`]).
+//! * Self-help: the last diagnoses of this machine ([`Store::save_diagnosis`],
+//!   [`Store::last_diagnosis`]) and the reports closed by an article
+//!   ([`Store::record_deflection`], [`Store::deflection_counts`]).
 //! * Tickets, replies and their files ([`Store::create_ticket`],
 //!   [`Store::add_reply_with_attachments`], [`Store::apply_ticket_changes_with_files`]) and the
 //!   sync outbox, cursors and status ([`Store::outbox`], [`Store::apply_ticket_changes`]).
@@ -43,6 +48,8 @@ mod articles;
 mod blobs;
 pub mod bundle;
 mod db;
+mod deflections;
+mod diagnoses;
 mod error;
 mod fix_actions;
 mod outbox;
@@ -56,10 +63,12 @@ mod sync_lock;
 mod tickets;
 
 pub use articles::{
-    Article, ArticleHit, ArticleImage, StoredArticle, StoredImage, RANK_WINDOW, SNIPPET_CLOSE,
-    SNIPPET_OPEN,
+    Article, ArticleHit, ArticleImage, StarterSync, StoredArticle, StoredImage, TaggedArticle,
+    RANK_WINDOW, SNIPPET_CLOSE, SNIPPET_OPEN, STARTER_CONNECTOR,
 };
 pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
+pub use deflections::DeflectionCounts;
+pub use diagnoses::DIAGNOSES_KEPT;
 pub use error::StoreError;
 pub use fix_actions::{FixRun, StoredAction};
 pub use guichet_records::BlobId;

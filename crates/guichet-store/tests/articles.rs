@@ -26,6 +26,7 @@ fn input(remote_id: &str, title: &str, body_html: &str) -> Article {
         summary: None,
         body_html: body_html.into(),
         category: Some("Réseau".into()),
+        tags: Vec::new(),
         language: Some("fr".into()),
         updated_at: at(1),
         remote_version: "v1".into(),

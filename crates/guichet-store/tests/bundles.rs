@@ -103,6 +103,24 @@ fn inventory(host: &str) -> Inventory {
     inv
 }
 
+/// `inv` with a last diagnosis that found the firewall off.
+fn with_problem(mut inv: Inventory) -> Inventory {
+    inv.diagnosis = Some(guichet_records::Diagnosis {
+        taken_at: at(0),
+        elapsed_ms: 300,
+        findings: vec![guichet_records::Finding {
+            check: "security.firewall".into(),
+            subject: None,
+            status: guichet_records::CheckStatus::Problem,
+            measured: Some("inactive".into()),
+            threshold: None,
+            sentence: guichet_records::Sentence::new("Pare-feu coupé.", "Firewall off."),
+            fixes: vec![],
+        }],
+    });
+    inv
+}
+
 /// A site with one ticket (attachment and inventory summary), a reply, an inventory push,
 /// a site machine and an asset, all waiting.
 async fn busy_site() -> Side {
@@ -145,7 +163,7 @@ async fn busy_site() -> Side {
     let mut n = 10u128;
     s.site_import(
         &[SiteImport {
-            inventory: inventory("reception-01"),
+            inventory: with_problem(inventory("reception-01")),
             deviceid: Some("reception-01-2026-01-01-00-00-00".into()),
             format: "glpi".into(),
             source_name: "reception-01.json".into(),
@@ -239,13 +257,15 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
         hub.store.blob(&t.attachments[0].blob_id).unwrap(),
         b"ATTACHMENT-BYTES orange blink"
     );
-    assert_eq!(
-        hub.store
-            .site_machines(&MachineFilter::default())
-            .await
-            .unwrap()[0]
-            .hostname,
-        "reception-01"
+    let machines = hub
+        .store
+        .site_machines(&MachineFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(machines[0].hostname, "reception-01");
+    assert!(
+        machines[0].has_problems(),
+        "the site machine's last diagnosis came with the bundle"
     );
     let assets = hub.store.assets(&AssetFilter::default()).await.unwrap();
     assert_eq!(
@@ -333,6 +353,7 @@ async fn a_bundle_round_trip_carries_the_outbox_there_and_the_answers_back() {
                 summary: None,
                 body_html: r#"<p>Hold the button.</p><img src="https://rt/img/1.png">"#.into(),
                 category: Some("Scanners".into()),
+                tags: Vec::new(),
                 language: Some("en".into()),
                 updated_at: at(32),
                 remote_version: "3".into(),
@@ -772,6 +793,7 @@ async fn a_return_bundle_from_a_hub_that_never_pulled_the_kb_erases_no_article_o
                 summary: None,
                 body_html: "<p>Use the share menu.</p>".into(),
                 category: None,
+                tags: Vec::new(),
                 language: None,
                 updated_at: at(0),
                 remote_version: "1".into(),
@@ -866,6 +888,7 @@ fn article(remote_id: &str, title: &str) -> Article {
         summary: None,
         body_html: "<p>text</p>".into(),
         category: None,
+        tags: Vec::new(),
         language: None,
         updated_at: at(0),
         remote_version: "1".into(),

@@ -59,6 +59,7 @@ fn article(n: u32) -> Article {
         summary: None,
         body_html: "<p>Reconnectez le Wi-Fi.</p>".into(),
         category: Some("Réseau".into()),
+        tags: Vec::new(),
         language: Some("fr".into()),
         updated_at: at(1),
         remote_version: "v1".into(),

@@ -246,6 +246,7 @@ impl Connector for FakeServer {
                         summary: None,
                         body_html: body.clone(),
                         category: None,
+                        tags: Vec::new(),
                         language: None,
                         updated_at: at(0),
                         remote_version: format!("{title}/{body}"),

@@ -218,6 +218,20 @@ impl Technician {
         Ok(())
     }
 
+    /// Sets an article's `Guichet checks` custom field (the check ids it is tagged with, as
+    /// the service desk types them: space- or comma-separated).
+    pub async fn set_article_checks(&self, article_id: u64, checks: &str) -> Result<()> {
+        let path = format!("/article/{article_id}");
+        let body = json!({ "CustomFields": { "Guichet checks": checks } });
+        let (status, value) = self.send(Method::PUT, &path, &[], Some(body)).await?;
+        if !status.is_success() {
+            return Err(TestkitError::BadResponse(format!(
+                "setting Guichet checks on article {article_id}: HTTP {status}: {value}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Disables ("deletes") an article; it then shows `"Disabled":"1"` and is
     /// only listed with `find_disabled_rows=1`.
     pub async fn disable_article(&self, article_id: u64) -> Result<()> {

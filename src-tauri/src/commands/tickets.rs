@@ -157,6 +157,7 @@ pub async fn ticket_create(
         urgency: urgency_level(draft.urgency),
         requester: None,
         system_info,
+        diagnosis: None,
         snapshot_id: uuid::Uuid::new_v4(),
         attachments: new_attachments(&state, &draft.attachments)?,
         draft: false,

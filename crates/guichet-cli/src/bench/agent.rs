@@ -160,6 +160,7 @@ async fn queue(
             snapshot_id: Uuid::new_v4(),
             attachments: vec![file(cycle, n, args.file_bytes)],
             draft: false,
+            diagnosis: None,
         };
         last = Some(
             guichet_core::file_report(store, report, now)

@@ -120,6 +120,7 @@ pub(super) fn article(rng: &mut SplitMix64, n: usize) -> (Article, usize) {
         title,
         body_html: html,
         category: Some(rng.pick(v.categories).to_string()),
+        tags: Vec::new(),
         language: Some(if french { "fr" } else { "en" }.into()),
         updated_at,
         remote_version: "1".into(),

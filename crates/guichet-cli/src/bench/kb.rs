@@ -80,6 +80,8 @@ pub struct KbBenchReport {
     pub p99_target_met: bool,
     /// The slowest queries, for investigation.
     pub slowest: Vec<(String, f64)>,
+    /// Suggestions as a report's title is typed, key by key.
+    pub typing: super::kb_typing::TypingFigures,
 }
 
 /// Runs the benchmark.
@@ -113,6 +115,7 @@ pub async fn run(ctx: &Context, args: BenchKbArgs) -> Result<(), CliError> {
     let mut rng = SplitMix64(args.seed);
     let (words, import_s) = import_corpus(&store, &mut rng, args.articles).await?;
     let searches = time_searches(&store, &mut rng, args.queries).await?;
+    let typing = super::kb_typing::time_typing(&store, &mut rng).await?;
     store.close().await;
     if args.keep.is_some() {
         // Every timed query with its latency, to replay the slow ones against the kept store.
@@ -128,7 +131,7 @@ pub async fn run(ctx: &Context, args: BenchKbArgs) -> Result<(), CliError> {
     let db_bytes = std::fs::metadata(&db)
         .with_context(|| format!("reading the size of {}", db.display()))?
         .len();
-    let report = KbBenchReport::new(&args, words, import_s, searches, db_bytes);
+    let report = KbBenchReport::new(&args, words, import_s, searches, db_bytes, typing);
     if ctx.json {
         println!(
             "{}",
@@ -211,6 +214,7 @@ impl KbBenchReport {
         import_s: f64,
         mut searches: Searches,
         db_bytes: u64,
+        typing: super::kb_typing::TypingFigures,
     ) -> KbBenchReport {
         let mut sorted: Vec<f64> = searches.timings.iter().map(|t| t.1).collect();
         sorted.sort_by(|a, b| a.total_cmp(b));
@@ -231,6 +235,7 @@ impl KbBenchReport {
             db_bytes,
             p99_target_met: p99 < TARGET_P99_MS,
             slowest: searches.timings.into_iter().take(5).collect(),
+            typing,
         }
     }
 
@@ -248,6 +253,7 @@ impl KbBenchReport {
              search:  {} queries (limit {LIMIT}), p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n\
              \x20        {:.1} results per query on average, {} with none\n\
              slowest: {slowest}\n\
+             typing:  {} keys (suggestions at each), p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n\
              store:   {}\n\
              target:  p99 under {TARGET_P99_MS} ms: {}\n",
             r.articles,
@@ -261,6 +267,11 @@ impl KbBenchReport {
             r.max_ms,
             r.mean_results,
             r.empty_results,
+            r.typing.keystrokes,
+            r.typing.p50_ms,
+            r.typing.p95_ms,
+            r.typing.p99_ms,
+            r.typing.max_ms,
             crate::table::size(r.db_bytes),
             if r.p99_target_met { "met" } else { "NOT met" }
         )
@@ -268,7 +279,7 @@ impl KbBenchReport {
 }
 
 /// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(super) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

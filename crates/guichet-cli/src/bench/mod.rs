@@ -7,6 +7,7 @@ pub mod agent;
 mod corpus;
 pub mod diagnose;
 pub mod kb;
+mod kb_typing;
 pub mod sync;
 mod vocabulary;
 

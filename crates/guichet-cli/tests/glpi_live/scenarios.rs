@@ -302,3 +302,56 @@ pub fn knowledge_base_as_glpi_shows_it(server: &GlpiServer, account: Account) {
     }
     let _ = internal;
 }
+
+/// Tags on GLPI articles: a knowledge-base category named after a check (here
+/// `Guichet > storage.free`) tags the articles filed under it; the pulled article carries the
+/// tag, and the starter article for that check gives way to it.
+pub fn categories_named_after_checks_tag_articles(server: &GlpiServer, account: Account) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let admin = runtime.block_on(GlpiTechnician::admin(server)).unwrap();
+    let word = unique("tag");
+    let article = runtime
+        .block_on(admin.publish_article(&format!("Disque plein {word}"), "<p>Videz.</p>", true))
+        .unwrap();
+    let parent = runtime
+        .block_on(admin.add(
+            "KnowbaseItemCategory",
+            serde_json::json!({"name": format!("Guichet {word}")}),
+        ))
+        .unwrap();
+    let tag = runtime
+        .block_on(admin.add(
+            "KnowbaseItemCategory",
+            serde_json::json!({"name": "storage.free", "knowbaseitemcategories_id": parent}),
+        ))
+        .unwrap();
+    runtime
+        .block_on(admin.add(
+            "KnowbaseItem_KnowbaseItemCategory",
+            serde_json::json!({"knowbaseitems_id": article, "knowbaseitemcategories_id": tag}),
+        ))
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let _secrets = connect(server, d, server.url(), account);
+    ok(server, guichet(d, &["kb", "suggest", "disk"], ""));
+    let starter = guichet(d, &["kb", "show", "storage.free.en"], "");
+    assert!(starter.status.success(), "{}", describe(server, &starter));
+    let out = guichet(d, &["sync"], "");
+    assert!(out.status.success(), "{}", describe(server, &out));
+    let a = json(
+        server,
+        guichet(d, &["--json", "kb", "show", &format!("glpi:{article}")], ""),
+    );
+    assert_eq!(a["tags"], serde_json::json!(["storage.free"]), "{a}");
+    let starter = guichet(d, &["kb", "show", "storage.free.en"], "");
+    assert_eq!(
+        starter.status.code(),
+        Some(3),
+        "the starter article gave way"
+    );
+}

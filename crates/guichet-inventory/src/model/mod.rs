@@ -188,6 +188,11 @@ pub struct Inventory {
     pub virtualization: Option<Virtualization>,
     /// Categories (or sources inside one) that failed, with why. Never fatal to the rest.
     pub errors: Vec<CollectError>,
+    /// The machine's last "Check my computer" run, when there was one: Guichet's own document
+    /// carries it (so the site register lists machines with problems); the GLPI export leaves
+    /// it out, GLPI's schema has no place for it. Absent from older documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<guichet_records::Diagnosis>,
 }
 
 /// A category, or one source inside it, that could not be collected.

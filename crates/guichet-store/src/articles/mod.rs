@@ -7,6 +7,9 @@
 //!   [`Store::upsert_articles`] does the same for a batch, in one transaction.
 //! * Sync support: [`Store::article_versions`] (what is here, at which remote version) and
 //!   [`Store::delete_article`].
+//! * Tags: the check ids an article is tagged with ([`Store::tagged_articles`]), and the starter
+//!   articles Guichet ships, kept only for the checks no article of the service desk covers
+//!   ([`Store::sync_starter_articles`]).
 //! * Reading: [`Store::search_articles`] (full text, accent- and case-insensitive, title
 //!   matches first, ranked with bm25 or, for very common words, newest first), [`Store::article`], [`Store::articles`], [`Store::article_categories`].
 //!
@@ -30,12 +33,14 @@ use crate::{BlobId, Store, StoreError};
 mod query;
 mod rank;
 mod read;
+mod tags;
 mod write;
 
 pub(crate) use query::match_expression;
 use query::*;
 pub use rank::RANK_WINDOW;
 use rank::*;
+pub use tags::{StarterSync, TaggedArticle, STARTER_CONNECTOR};
 pub(crate) use write::write_article;
 
 /// Opening marker of a matched term in [`ArticleHit::snippet`].
@@ -84,6 +89,8 @@ pub struct StoredArticle {
     pub remote_version: String,
     /// Its images.
     pub images: Vec<StoredImage>,
+    /// Check ids it is tagged with, sorted.
+    pub tags: Vec<String>,
 }
 
 /// A search result or a listing entry.

@@ -112,7 +112,13 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+        let tags: Vec<(String,)> =
+            sqlx::query_as("SELECT tag FROM article_tags WHERE article_id = ? ORDER BY tag")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(Some(StoredArticle {
+            tags: tags.into_iter().map(|(t,)| t).collect(),
             id: parse_uuid(&r.0)?,
             updated_at: DateTime::parse_from_rfc3339(&r.9)
                 .map_err(|e| corrupt(&r.0, e))?

@@ -102,6 +102,7 @@ pub(crate) async fn write_article(
             .fetch_optional(&mut *conn)
             .await?;
     let updated_at = i.updated_at.to_rfc3339();
+    let existed = existing.is_some();
     let id = match existing {
         Some((id,)) => {
             update_row(conn, &p, &id, &updated_at).await?;
@@ -125,6 +126,7 @@ pub(crate) async fn write_article(
         .execute(&mut *conn)
         .await?;
     }
+    tags::write_tags(conn, &id, &p.input.tags, existed).await?;
     let Article {
         connector,
         remote_id,
@@ -134,6 +136,7 @@ pub(crate) async fn write_article(
         language,
         updated_at,
         remote_version,
+        tags,
         ..
     } = p.input;
     Ok(StoredArticle {
@@ -149,6 +152,7 @@ pub(crate) async fn write_article(
         updated_at,
         remote_version,
         images: p.images,
+        tags: guichet_records::check_tags(tags.iter().map(String::as_str)),
     })
 }
 

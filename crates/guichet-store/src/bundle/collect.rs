@@ -446,6 +446,7 @@ impl Store {
                 summary: a.summary,
                 body_html: html,
                 category: a.category,
+                tags: a.tags,
                 language: a.language,
                 updated_at: a.updated_at,
                 remote_version: a.remote_version,

@@ -22,7 +22,7 @@ const BLIND_TAIL: i64 = 1024;
 
 /// Pull streams and the tables they fill: losing rows of one resets its cursors.
 pub(super) const STREAM_TABLES: [(&str, &[&str]); 2] = [
-    ("kb", &["articles", "article_images"]),
+    ("kb", &["articles", "article_images", "article_tags"]),
     (
         "tickets",
         &["tickets", "ticket_replies", "ticket_attachments"],

@@ -235,6 +235,9 @@ async fn copy_newest(
     .bind(machine_id)
     .execute(&mut **tx)
     .await?;
+    if let Some(d) = &inv.diagnosis {
+        copy_diagnosis(tx, d, machine_id).await?;
+    }
     sqlx::query("DELETE FROM site_software WHERE machine_id = ?")
         .bind(machine_id)
         .execute(&mut **tx)
@@ -253,6 +256,31 @@ async fn copy_newest(
         .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// Keeps `d` as the machine's last diagnosis unless it already has a later one (a snapshot
+/// without a diagnosis leaves the previous one in place: it was not run again, not cured).
+async fn copy_diagnosis(
+    tx: &mut Transaction<'_, Sqlite>,
+    d: &guichet_records::Diagnosis,
+    machine_id: i64,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(d).map_err(|e| StoreError::Corrupt {
+        what: "diagnosis".into(),
+        detail: e.to_string(),
+    })?;
+    let at = d.taken_at.to_rfc3339();
+    sqlx::query(
+        "UPDATE site_machines SET diagnosis_at = ?1, diagnosis_worst = ?2, diagnosis = ?3
+         WHERE id = ?4 AND (diagnosis_at IS NULL OR diagnosis_at <= ?1)",
+    )
+    .bind(at)
+    .bind(d.worst().as_str())
+    .bind(json)
+    .bind(machine_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

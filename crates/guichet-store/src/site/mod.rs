@@ -168,6 +168,18 @@ pub struct SiteMachine {
     /// Software that matched a `--software` filter, with versions (empty otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matched_software: Vec<SoftwareHit>,
+    /// Its last "Check my computer" run, from the newest snapshot that carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<guichet_records::Diagnosis>,
+}
+
+impl SiteMachine {
+    /// Whether its last diagnosis found something to look at (a warning or a problem).
+    pub fn has_problems(&self) -> bool {
+        self.diagnosis
+            .as_ref()
+            .is_some_and(|d| d.worst() >= guichet_records::CheckStatus::Warning)
+    }
 }
 
 /// One installed package of a machine, as the software index holds it.

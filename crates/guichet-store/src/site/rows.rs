@@ -20,13 +20,15 @@ pub(super) struct MachineRow {
     last_seen: String,
     snapshot_count: i64,
     software_count: i64,
+    diagnosis: Option<String>,
 }
 
 pub(super) const MACHINE_SELECT: &str =
     "SELECT m.id, m.uuid, m.hostname, m.os, m.ram_bytes, m.vendor, m.model, m.serial,
         m.uuid_smbios, m.deviceid, m.machine_id, m.location, m.first_seen, m.last_seen,
         (SELECT COUNT(*) FROM site_snapshots s WHERE s.machine_id = m.id) AS snapshot_count,
-        (SELECT COUNT(*) FROM site_software w WHERE w.machine_id = m.id) AS software_count
+        (SELECT COUNT(*) FROM site_software w WHERE w.machine_id = m.id) AS software_count,
+        m.diagnosis
      FROM site_machines m";
 
 pub(crate) fn time(what: &str, s: &str) -> Result<DateTime<Utc>, StoreError> {
@@ -66,6 +68,12 @@ impl MachineRow {
             snapshot_count: self.snapshot_count,
             software_count: self.software_count,
             matched_software: Vec::new(),
+            // Written here from a parsed document: unreadable only if the file was tampered
+            // with, and then the machine still lists, without its diagnosis.
+            diagnosis: self
+                .diagnosis
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok()),
         })
     }
 }

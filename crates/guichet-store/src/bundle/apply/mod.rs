@@ -191,6 +191,7 @@ impl Store {
                         summary: a.summary.clone(),
                         body_html: a.body_html.clone(),
                         category: a.category.clone(),
+                        tags: a.tags.clone(),
                         language: a.language.clone(),
                         updated_at: a.updated_at,
                         remote_version: a.remote_version.clone(),
