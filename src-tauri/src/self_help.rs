@@ -5,58 +5,12 @@
 
 use chrono::{DateTime, Utc};
 use guichet_actions::Plan;
-use guichet_core::RecordedFix;
-use guichet_records::{CheckStatus, Diagnosis};
+use guichet_core::{ArticleSuggestion, Lang, RecordedFix, SuggestionReason};
+use guichet_records::Diagnosis;
 use guichet_store::Store;
 
 use crate::diagnosis_view::{DeflectionView, SuggestionView};
-use crate::error::AppResult;
-
-/// The check's summary as a report attaches it: one line per finding that needs attention, in
-/// English like the system information (the service desk's working language), worst first.
-pub fn attached_text(d: &Diagnosis) -> String {
-    let mut out = format!(
-        "Check of this computer ({}, {} ms): {} problem(s), {} warning(s), {} ok, {} unknown",
-        d.taken_at.format("%Y-%m-%d %H:%M UTC"),
-        d.elapsed_ms,
-        d.count(CheckStatus::Problem),
-        d.count(CheckStatus::Warning),
-        d.count(CheckStatus::Ok),
-        d.count(CheckStatus::Unknown),
-    );
-    for f in d.attention() {
-        let subject = f
-            .subject
-            .as_deref()
-            .map(|s| format!(" ({s})"))
-            .unwrap_or_default();
-        let measured = f
-            .measured
-            .as_deref()
-            .map(|m| format!(": {m}"))
-            .unwrap_or_default();
-        let threshold = f
-            .threshold
-            .as_deref()
-            .map(|t| format!(" [threshold {t}]"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "\n- {} {}{subject}{measured}{threshold}. {}",
-            f.status.as_str().to_uppercase(),
-            f.check,
-            f.sentence.en
-        ));
-    }
-    out
-}
-
-/// A report's description with the diagnosis after it, when one is attached.
-pub fn with_diagnosis(description: String, d: Option<&Diagnosis>) -> String {
-    match d {
-        Some(d) => format!("{}\n\n{}", description.trim_end(), attached_text(d)),
-        None => description,
-    }
-}
+use crate::error::{AppError, AppResult};
 
 /// Runs every check (in parallel, a second each) off the async threads, with the configured
 /// service desk (its proxy without credentials, its CA file) and the user's home.
@@ -64,71 +18,84 @@ pub async fn diagnose(store: &Store, now: DateTime<Utc>) -> AppResult<Diagnosis>
     Ok(guichet_core::diagnose(store, now).await?)
 }
 
-/// Articles for the warnings and problems of `d`: the local knowledge base searched by each
-/// failing check's id (articles are tagged with the ids of the checks they help with).
-pub async fn suggestions(store: &Store, d: &Diagnosis, limit: usize) -> Vec<SuggestionView> {
-    let mut out: Vec<SuggestionView> = Vec::new();
-    for f in d
-        .findings
-        .iter()
-        .filter(|f| f.status >= CheckStatus::Warning)
-    {
-        let hits = store
-            .search_articles(&f.check, limit)
-            .await
-            .unwrap_or_default();
-        for h in hits {
-            if out.len() < limit && !out.iter().any(|s| s.id == h.id.to_string()) {
-                out.push(SuggestionView {
-                    check: Some(f.check.clone()),
-                    id: h.id.to_string(),
-                    title: h.title,
-                });
-            }
+/// The check's summary exactly as a report attaches it.
+pub fn attached_text(d: &Diagnosis) -> String {
+    guichet_core::diagnosis_section(d)
+}
+
+/// The shell's language for suggestions (`fr*` French, anything else English).
+pub fn lang(locale: &str) -> Lang {
+    if locale.to_ascii_lowercase().starts_with("fr") {
+        Lang::Fr
+    } else {
+        Lang::En
+    }
+}
+
+fn suggestion(s: ArticleSuggestion) -> SuggestionView {
+    SuggestionView {
+        check: match s.why {
+            SuggestionReason::Check { check, .. } => Some(check),
+            SuggestionReason::Words { .. } => None,
+        },
+        id: s.id.to_string(),
+        title: s.title,
+    }
+}
+
+/// Articles for the warnings and problems of `d` (tagged with the failing checks' ids); a
+/// failure here leaves the diagnosis without suggestions rather than failing it.
+pub async fn suggestions(
+    store: &Store,
+    d: &Diagnosis,
+    lang: Lang,
+    limit: usize,
+) -> Vec<SuggestionView> {
+    match guichet_core::suggest_articles(store, d, lang, limit).await {
+        Ok(found) => found.into_iter().map(suggestion).collect(),
+        Err(e) => {
+            tracing::warn!("suggesting articles: {e}");
+            Vec::new()
         }
     }
-    out
 }
 
 /// Articles matching what the user is typing as a report's title (offline full-text search).
 pub async fn suggest_for_title(
     store: &Store,
     title: &str,
+    lang: Lang,
     limit: usize,
 ) -> AppResult<Vec<SuggestionView>> {
-    if title.trim().chars().count() < 3 {
-        return Ok(Vec::new());
-    }
-    Ok(store
-        .search_articles(title, limit)
+    Ok(guichet_core::suggest_for_title(store, title, lang, limit)
         .await?
         .into_iter()
-        .map(|h| SuggestionView {
-            check: None,
-            id: h.id.to_string(),
-            title: h.title,
-        })
+        .map(suggestion)
         .collect())
 }
 
 /// "This solved my problem": the report is closed without a ticket and counted locally.
 pub async fn record_deflection(
-    _store: &Store,
+    store: &Store,
     now: DateTime<Utc>,
     title: &str,
     article: Option<&str>,
 ) -> AppResult<()> {
-    tracing::info!(%now, title = %guichet_store::terminal_safe(title), article, "solved without a ticket");
-    Ok(())
+    let article = article
+        .map(uuid::Uuid::parse_str)
+        .transpose()
+        .map_err(|e| AppError::invalid(format!("article id: {e}")))?;
+    Ok(guichet_core::record_deflection(store, now, title, article).await?)
 }
 
-/// Reports solved without a ticket over the last 30 days, and those filed.
-pub async fn deflection_rate(_store: &Store, now: DateTime<Utc>) -> AppResult<DeflectionView> {
+/// Reports solved without a ticket over the last days, and those filed.
+pub async fn deflection_rate(store: &Store, now: DateTime<Utc>) -> AppResult<DeflectionView> {
+    let r = guichet_core::deflection_rate(store, now).await?;
     Ok(DeflectionView {
-        since: now - chrono::Duration::days(30),
-        deflections: 0,
-        reports: 0,
-        rate: None,
+        since: r.since,
+        deflections: r.deflections,
+        reports: r.reports,
+        rate: r.rate,
     })
 }
 
@@ -149,4 +116,40 @@ pub async fn plan_fix(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<
 /// Runs the action `id` (after the user confirmed its plan); the run is recorded in the store.
 pub async fn run_fix(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<RecordedFix> {
     Ok(guichet_core::run_fix(store, &policy(), id, now).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggested(why: SuggestionReason) -> ArticleSuggestion {
+        ArticleSuggestion {
+            id: uuid::Uuid::nil(),
+            title: "Disk full".into(),
+            excerpt: String::new(),
+            why,
+        }
+    }
+
+    #[test]
+    fn a_suggestion_names_its_check_only_when_a_check_suggested_it() {
+        let by_check = suggestion(suggested(SuggestionReason::Check {
+            check: "storage.free".into(),
+            subject: Some("/home".into()),
+        }));
+        assert_eq!(by_check.check.as_deref(), Some("storage.free"));
+        assert_eq!(by_check.id, uuid::Uuid::nil().to_string());
+        let by_words = suggestion(suggested(SuggestionReason::Words {
+            words: vec!["disk".into()],
+        }));
+        assert_eq!(by_words.check, None);
+    }
+
+    #[test]
+    fn suggestions_follow_the_shell_s_language() {
+        assert_eq!(lang("fr-FR"), Lang::Fr);
+        assert_eq!(lang("FR"), Lang::Fr);
+        assert_eq!(lang("en_GB"), Lang::En);
+        assert_eq!(lang("de"), Lang::En);
+    }
 }

@@ -23,7 +23,8 @@ const SUGGESTIONS: usize = 5;
 #[specta::specta]
 pub async fn diagnose(state: State<'_, AppState>) -> AppResult<DiagnosisView> {
     let d = self_help::diagnose(&state.store, Utc::now()).await?;
-    let suggestions = self_help::suggestions(&state.store, &d, SUGGESTIONS).await;
+    let lang = self_help::lang(&state.ui_locale());
+    let suggestions = self_help::suggestions(&state.store, &d, lang, SUGGESTIONS).await;
     *state.diagnosis.lock().await = Some(d.clone());
     Ok(diagnosis_view(d, suggestions))
 }
@@ -60,7 +61,8 @@ pub async fn kb_suggest(
     state: State<'_, AppState>,
     title: String,
 ) -> AppResult<Vec<SuggestionView>> {
-    self_help::suggest_for_title(&state.store, &title, SUGGESTIONS).await
+    let lang = self_help::lang(&state.ui_locale());
+    self_help::suggest_for_title(&state.store, &title, lang, SUGGESTIONS).await
 }
 
 /// "This solved my problem": the report closes without a ticket; counted locally.

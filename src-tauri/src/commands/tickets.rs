@@ -151,13 +151,15 @@ pub async fn ticket_create(
     let report = ProblemReport {
         id: uuid::Uuid::new_v4(),
         title: draft.title,
-        description: crate::self_help::with_diagnosis(draft.description, diagnosis.as_ref()),
+        description: draft.description,
         description_format: guichet_store::DescriptionFormat::Text,
         category: Some(draft.category),
         urgency: urgency_level(draft.urgency),
         requester: None,
         system_info,
-        diagnosis: None,
+        // Its summary ends the description (`guichet_core::diagnosis_section`, the text the
+        // form previewed) and it rides in the attached snapshot.
+        diagnosis,
         snapshot_id: uuid::Uuid::new_v4(),
         attachments: new_attachments(&state, &draft.attachments)?,
         draft: false,
