@@ -168,7 +168,10 @@ async fn seeded_server_answers_guichet_user_with_queue_class_and_catalog() {
     let class = user
         .get(&format!("/class/{}", class["id"].as_str().unwrap()))
         .await;
-    assert_eq!(cf_names(&class["ArticleCustomFields"]), ["Content", "Guichet checks"]);
+    assert_eq!(
+        cf_names(&class["ArticleCustomFields"]),
+        ["Content", "Guichet checks"]
+    );
 
     // guichet-user must not create tickets elsewhere.
     let mut body = ticket_body("elsewhere", &unique("uuid"));
