@@ -295,7 +295,8 @@ async fn scenario(c: &Client, glpi_url: &str) {
     );
     shot(c, "04c-ticket-from-glpi").await;
 
-    // 3. Knowledge base: instant search, open an article.
+    // 3. Knowledge base: instant search, open an article (the fixture's, with its image: a
+    // search for "printer" alone now finds the starter articles of the printing checks first).
     click(c, "#nav-kb").await;
     wait_text(c, "h1", |t| t == "Help articles").await;
     // A real plural ("3 articles", never "article(s)"); the count depends on the starter
