@@ -305,7 +305,7 @@ async fn scenario(c: &Client, glpi_url: &str) {
     c.find(Locator::Css("#kb-search"))
         .await
         .unwrap()
-        .send_keys("printer")
+        .send_keys("paper jam")
         .await
         .unwrap();
     wait_text(c, "#kb-results", |t| !t.is_empty()).await;
@@ -385,7 +385,7 @@ async fn scenario(c: &Client, glpi_url: &str) {
     c.find(Locator::Css("#asset-kind"))
         .await
         .unwrap()
-        .send_keys("printer")
+        .send_keys("paper jam")
         .await
         .unwrap();
     c.find(Locator::Css("#asset-serial"))
