@@ -385,7 +385,7 @@ async fn scenario(c: &Client, glpi_url: &str) {
     c.find(Locator::Css("#asset-kind"))
         .await
         .unwrap()
-        .send_keys("paper jam")
+        .send_keys("printer")
         .await
         .unwrap();
     c.find(Locator::Css("#asset-serial"))
