@@ -50,15 +50,7 @@ impl Check for MemorySwap {
 /// One finding for the machine.
 pub fn evaluate(memory: Option<&MemoryUse>, t: &Thresholds) -> Vec<Finding> {
     let finding = |status, measured, threshold, sentence| {
-        vec![Finding {
-            check: ID.into(),
-            subject: None,
-            status,
-            measured,
-            threshold,
-            sentence,
-            fixes: vec![],
-        }]
+        super::outcome::machine(ID, status, measured, threshold, sentence)
     };
     let Some(m) = memory.filter(|m| m.total_bytes > 0) else {
         return finding(

@@ -22,6 +22,25 @@ pub(crate) fn finding(
     }
 }
 
+/// The one finding of `check` about the machine as a whole, its sentence already made.
+pub(crate) fn machine(
+    check: &str,
+    status: CheckStatus,
+    measured: Option<String>,
+    threshold: Option<String>,
+    sentence: Sentence,
+) -> Vec<Finding> {
+    vec![Finding {
+        check: check.to_string(),
+        subject: None,
+        status,
+        measured,
+        threshold,
+        sentence,
+        fixes: vec![],
+    }]
+}
+
 /// The same finding about `subject` (a battery, a mount point, a systemd manager).
 pub(crate) fn about(mut f: Finding, subject: impl Into<String>) -> Finding {
     f.subject = Some(subject.into());
