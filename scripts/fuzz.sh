@@ -92,7 +92,7 @@ seed_bundle() {
     rm -rf "${dir:?}/b" && mkdir -p "$dir/b/blobs"
     cp "$SEEDS"/bundle/?-"$kind"-payload.json "$dir/b/payload.json"
     printf 'hello\n' >"$dir/b/blobs/5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
-    (cd "$dir/b" && bundle_manifest "$kind" payload.json blobs/* >manifest.json)
+    (cd "$dir/b" && bundle_manifest "$kind" "$(seed_counts "$kind")" payload.json blobs/* >manifest.json)
     printf '%0128d\n' 0 >"$dir/b/manifest.sig"
     (cd "$dir/b" && tar --format=ustar --owner=0 --group=0 --mtime=@0 -cf ../bundle.tar \
       manifest.json manifest.sig payload.json blobs/*)
@@ -103,15 +103,24 @@ seed_bundle() {
   rm -rf "$dir"
 }
 
-# bundle_manifest KIND MEMBER...: the manifest of a bundle listing the members (current folder).
+# seed_counts KIND: the counts of the committed payload of that kind (the reader refuses a
+# manifest whose counts are not its payload's, and would stop there).
+seed_counts() {
+  case $1 in
+    outgoing) printf '"tickets":1,"replies":1,"inventories":0,"site_changes":1,"entries":2,"articles":0' ;;
+    return) printf '"tickets":1,"replies":1,"inventories":0,"site_changes":0,"entries":1,"articles":1' ;;
+  esac
+}
+
+# bundle_manifest KIND COUNTS MEMBER...: the manifest of a bundle listing the members (current
+# folder); COUNTS are its counts but for blobs, which are the members under blobs/.
 bundle_manifest() {
-  local kind=$1 sep="" m
-  shift
+  local kind=$1 counts=$2 sep="" m
+  shift 2
   printf '{"format":"guichet-bundle","version":1,"kind":"%s",' "$kind"
   printf '"bundle_uuid":"0e1c2a4e-0b1d-4c8e-9a51-1e2f3a4b5c6d","source_deviceid":"pc-01",'
   printf '"recipient_deviceid":null,"created_at":"2026-11-23T15:00:00Z",'
-  printf '"public_key":"%064d","counts":{"tickets":1,"replies":1,"inventories":0,' 0
-  printf '"site_changes":0,"entries":1,"articles":1,"blobs":1},"entries":['
+  printf '"public_key":"%064d","counts":{%s,"blobs":1},"entries":[' 0 "$counts"
   for m in "$@"; do
     printf '%s{"path":"%s","size":%s,"sha256":"%s"}' "$sep" "$m" "$(wc -c <"$m" | tr -d ' ')" \
       "$(sha256sum "$m" | cut -d' ' -f1)"
