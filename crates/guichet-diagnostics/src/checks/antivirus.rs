@@ -13,9 +13,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::{clamav_signatures, collect_category, Category, Probe, SecurityKind};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::outcome::finding;
+use crate::quantity::{worded, Days};
 use crate::{Check, Context};
 
 const ID: &str = "security.antivirus";
@@ -47,17 +48,26 @@ pub fn read(probe: &Probe) -> Readings {
 
 /// The finding for these readings at `now`.
 pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
-    let threshold = format!("> {WARNING_DAYS} days: warning, > {PROBLEM_DAYS} days: problem");
+    let threshold = worded!(
+        "> {} : avertissement, > {} : problème",
+        "> {}: warning, > {}: problem",
+        Days(WARNING_DAYS),
+        Days(PROBLEM_DAYS)
+    );
     let Some((version, built)) = &r.clamav else {
         let (measured, fr, en) = if r.products.is_empty() {
             (
-                "no antivirus found".to_string(),
+                Sentence::new("aucun antivirus trouvé", "no antivirus found"),
                 "Aucun antivirus n'a été trouvé sur cet ordinateur.",
                 "No antivirus was found on this computer.",
             )
         } else {
             (
-                format!("{}: signature age not readable", r.products.join(", ")),
+                worded!(
+                    "{} : âge des signatures illisible",
+                    "{}: signature age not readable",
+                    r.products.join(", ")
+                ),
                 "L'antivirus est installé, mais l'âge de ses signatures ne peut pas être lu ici.",
                 "The antivirus is installed, but the age of its signatures cannot be read here.",
             )
@@ -66,13 +76,18 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             ID,
             CheckStatus::Unknown,
             Some(measured),
-            Some(&threshold),
+            Some(threshold),
             fr,
             en,
         )];
     };
     let days = (now - *built).num_days().max(0);
-    let measured = Some(format!("ClamAV daily {version}: {days} days old"));
+    let measured = Some(worded!(
+        "ClamAV daily {} : publiée il y a {}",
+        "ClamAV daily {}: {} old",
+        version,
+        Days(days)
+    ));
     let (status, fr, en) = if days > PROBLEM_DAYS {
         (
             CheckStatus::Problem,
@@ -92,7 +107,7 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             "The antivirus signatures are up to date.",
         )
     };
-    vec![finding(ID, status, measured, Some(&threshold), fr, en)]
+    vec![finding(ID, status, measured, Some(threshold), fr, en)]
 }
 
 /// The check.
@@ -152,8 +167,11 @@ mod tests {
         }
         let f = &evaluate(&r, built + Duration::days(4))[0];
         assert_eq!(
-            f.measured.as_deref(),
-            Some("ClamAV daily 27457: 4 days old")
+            f.measured,
+            Some(Sentence::new(
+                "ClamAV daily 27457 : publiée il y a 4 jours",
+                "ClamAV daily 27457: 4 days old"
+            ))
         );
     }
 
@@ -163,7 +181,7 @@ mod tests {
         let now = Utc::now();
         let f = &evaluate(&read(&Probe::fixture(dir.path(), now)), now)[0];
         assert_eq!(f.status, CheckStatus::Unknown);
-        assert_eq!(f.measured.as_deref(), Some("no antivirus found"));
+        assert_eq!(f.measured.as_ref().unwrap().en, "no antivirus found");
         let r = Readings {
             products: vec!["Microsoft Defender for Endpoint".into()],
             clamav: None,

@@ -15,7 +15,6 @@ use crate::Check;
 mod cpu_load;
 mod memory_pressure;
 mod memory_swap;
-mod quantity;
 #[cfg(test)]
 mod recorded;
 mod storage_free;
