@@ -61,7 +61,9 @@ pub(crate) fn reboot_required(
     if let Answer::Present(out) = session_manager {
         let files = pending_renames(out);
         if !files.is_empty() {
-            because.push(format!("{} file(s) to replace at restart", files.len()));
+            let n = files.len();
+            let noun = if n == 1 { "file" } else { "files" };
+            because.push(format!("{n} {noun} to replace at restart"));
         }
     }
     Some(RebootRequired {
@@ -114,13 +116,25 @@ mod tests {
             ]
         );
         let r = reboot_required(&Answer::Absent, &Answer::Absent, &out).unwrap();
-        assert_eq!(r.because, ["2 file(s) to replace at restart"]);
+        assert_eq!(r.because, ["2 files to replace at restart"]);
         let r = reboot_required(
             &fixture("reg-query-RebootPending.txt"),
             &Answer::Absent,
             &out,
         );
         assert_eq!(r.unwrap().because.len(), 2);
+    }
+
+    #[test]
+    fn a_french_windows_path_in_its_oem_code_page_still_counts() {
+        // `reg` writes in the console's OEM code page (850 on a French Windows): « é » is one
+        // byte, 0x82, which the probe's lossy UTF-8 reading replaces; the count is unchanged.
+        let mut bytes = b"\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\r\n    PendingFileRenameOperations    REG_MULTI_SZ    \\??\\C:\\Users\\Fr".to_vec();
+        bytes.push(0x82);
+        bytes.extend_from_slice(b"d\\AppData\\Local\\Temp\\mise-a-jour.tmp\\0\\0\r\n");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let r = reboot_required(&Answer::Absent, &Answer::Absent, &Answer::Present(text)).unwrap();
+        assert_eq!(r.because, ["1 file to replace at restart"]);
     }
 
     #[test]
