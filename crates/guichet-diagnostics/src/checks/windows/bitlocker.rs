@@ -46,7 +46,7 @@ fn protection(value: &serde_json::Value) -> Option<bool> {
 
 /// The readings from the script's output; chassis and volumes `None` where not told.
 pub(crate) fn encryption_readings(output: &str) -> Readings {
-    let Ok(out) = serde_json::from_str::<Output>(output.trim()) else {
+    let Ok(out) = serde_json::from_str::<Output>(super::json_text(output)) else {
         return Readings::default();
     };
     let chassis = out
@@ -79,8 +79,12 @@ mod tests {
 
     #[test]
     fn a_laptop_with_bitlocker_on_is_ok_and_off_warns() {
-        let r = encryption_readings(&fixture("encryption-laptop-on.json"));
-        assert_eq!(r.chassis.as_deref(), Some("Notebook"));
+        let r = encryption_readings(&format!("\u{feff}{}", fixture("encryption-laptop-on.json")));
+        assert_eq!(
+            r.chassis.as_deref(),
+            Some("Notebook"),
+            "read after a byte-order mark"
+        );
         let f = &evaluate(&r)[0];
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(f.measured.as_deref(), Some("Notebook; encrypted: C:"));

@@ -85,7 +85,7 @@ enum OneOrMany {
 /// ActiveStore`, each as `{name, enabled}`; `ConvertTo-Json` prints one object alone
 /// without the array). `None` when the output is not that.
 pub(crate) fn from_net_firewall_json(text: &str) -> Option<Vec<FirewallState>> {
-    let profiles = match serde_json::from_str::<OneOrMany>(text.trim()).ok()? {
+    let profiles = match serde_json::from_str::<OneOrMany>(super::json_text(text)).ok()? {
         OneOrMany::Many(v) => v,
         OneOrMany::One(p) => vec![p],
     };
@@ -197,7 +197,8 @@ mod tests {
             ]
         );
         assert_eq!(evaluate(&states)[0].status, CheckStatus::Warning);
-        let one = from_net_firewall_json(r#"{"name":"Public","enabled":"True"}"#).unwrap();
+        let one =
+            from_net_firewall_json("\u{feff}{\"name\":\"Public\",\"enabled\":\"True\"}").unwrap();
         assert_eq!(one[0].on, Some(true));
         assert!(from_net_firewall_json("").is_none());
     }

@@ -19,3 +19,9 @@ pub(crate) use bitlocker::{encryption_readings, ENCRYPTION_SCRIPT};
 pub(crate) use firewall_policy::{effective_profiles, from_net_firewall_json, policy_profiles};
 pub(crate) use pending_reboot::{reboot_required, Answer};
 pub(crate) use security_center::{antivirus_readings, ANTIVIRUS_SCRIPT};
+
+/// A script's output line or document without the spaces around it nor the byte-order mark
+/// Windows PowerShell 5.1 may write first once `[Console]::OutputEncoding` is UTF-8.
+fn json_text(text: &str) -> &str {
+    text.trim().trim_start_matches('\u{feff}').trim_start()
+}

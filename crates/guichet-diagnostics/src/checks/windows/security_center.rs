@@ -49,7 +49,11 @@ enum Line {
 pub(crate) fn antivirus_readings(output: &str) -> Readings {
     let mut r = Readings::default();
     let mut defender: Option<(bool, Option<String>, Option<DateTime<Utc>>)> = None;
-    for line in output.lines().map(str::trim).filter(|l| l.starts_with('{')) {
+    for line in output
+        .lines()
+        .map(super::json_text)
+        .filter(|l| l.starts_with('{'))
+    {
         match serde_json::from_str::<Line>(line) {
             Ok(Line::Product { product, state }) => {
                 r.products.push(product.clone());
@@ -115,7 +119,8 @@ mod tests {
 
     #[test]
     fn defender_at_work_is_judged_by_its_signatures_age() {
-        let r = antivirus_readings(&fixture("antivirus-defender.jsonl"));
+        // As PowerShell 5.1 may print it: a byte-order mark first.
+        let r = antivirus_readings(&format!("\u{feff}{}", fixture("antivirus-defender.jsonl")));
         assert_eq!(r.products, ["Windows Defender"]);
         let built = at("2024-11-14T09:26:04Z");
         assert_eq!(r.signatures.as_ref().map(|s| s.built), Some(built));
