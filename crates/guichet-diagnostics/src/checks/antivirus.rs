@@ -149,8 +149,8 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
     } else if days > warning_days {
         (
             CheckStatus::Warning,
-            "Les signatures de l'antivirus ne se sont pas mises à jour depuis quelques jours.",
-            "The antivirus signatures have not updated for a few days.",
+            "Les signatures de l'antivirus ne se sont pas mises à jour depuis plus longtemps que d'habitude.",
+            "The antivirus signatures have not updated for longer than usual.",
         )
     } else {
         (
