@@ -207,10 +207,19 @@ pub(crate) fn counted(n: u64, fr: (&str, &str), en: (&str, &str)) -> Sentence {
     Sentence::new(format!("{n} {fr}"), format!("{n} {en}"))
 }
 
-/// Worded values one after the other, `sep` between them, in each language.
-pub(crate) fn joined(items: &[Sentence], sep: &str) -> Sentence {
-    let join = |pick: fn(&Sentence) -> &str| items.iter().map(pick).collect::<Vec<_>>().join(sep);
+/// Worded values one after the other, `sep` between them, spelled per language like any
+/// other punctuation (`Sentence::new(" ; ", "; ")`).
+pub(crate) fn joined(items: &[Sentence], sep: &Sentence) -> Sentence {
+    let join = |pick: fn(&Sentence) -> &str| {
+        let parts: Vec<&str> = items.iter().map(pick).collect();
+        parts.join(pick(sep))
+    };
     Sentence::new(join(|s| &s.fr), join(|s| &s.en))
+}
+
+/// The comma between the items of a list, the same in both languages.
+pub(crate) fn comma() -> Sentence {
+    Sentence::same(", ")
 }
 
 /// `part` of `whole` in percent (0 when `whole` is 0).
@@ -284,6 +293,12 @@ mod tests {
             (s.fr.as_str(), s.en.as_str()),
             ("12 s en avance sur", "12 s ahead of")
         );
+        let both = [
+            Sentence::new("a : 1", "a: 1"),
+            Sentence::new("b : 2", "b: 2"),
+        ];
+        let list = joined(&both, &Sentence::new(" ; ", "; "));
+        assert_eq!(list, Sentence::new("a : 1 ; b : 2", "a: 1; b: 2"));
         let name = String::from("cups.service");
         assert_eq!(worded!("{}", "{}", &name), Sentence::same("cups.service"));
     }

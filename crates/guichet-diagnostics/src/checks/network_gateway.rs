@@ -5,7 +5,7 @@ use guichet_inventory::NetworkState;
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{finding, is_offline, offline, read_state};
-use crate::quantity::{joined, worded};
+use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
 const ID: &str = "network.gateway";
@@ -67,7 +67,7 @@ pub fn evaluate(state: Option<&NetworkState>) -> Finding {
     finding(
         ID,
         CheckStatus::Ok,
-        Some(joined(&routes, ", ")),
+        Some(joined(&routes, &comma())),
         None,
         Sentence::new(
             "La passerelle vers les autres réseaux est configurée.",

@@ -6,7 +6,7 @@ use guichet_inventory::{LinkReading, NetworkState};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{finding, is_routable, read_state};
-use crate::quantity::{joined, worded};
+use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
 const ID: &str = "network.link";
@@ -89,7 +89,7 @@ pub fn evaluate(state: &NetworkState) -> Vec<Finding> {
                 .iter()
                 .map(|l| worded!("{} : pas de liaison", "{}: no carrier", l.link.name))
                 .collect();
-            joined(&each, ", ")
+            joined(&each, &comma())
         };
         return vec![finding(
             ID,
