@@ -5,9 +5,10 @@
 //! quantities here, so a unit is spelled in one place.
 //!
 //! Names, addresses and messages from other programs read the same in both languages: plain
-//! strings and integers are passed through as they are. A decimal number is never passed
-//! bare (it would keep its point in French): it goes through [`Decimal`], [`Share`] or
-//! another quantity.
+//! strings and integers are passed through as they are. A decimal number has no spelling of
+//! its own (it would keep its point in French), so passing one bare does not compile: it goes
+//! through [`Decimal`], [`Share`] or another quantity. Values go in as arguments, never as
+//! names captured in the format string (`{days}`), which would skip the spelling.
 
 use guichet_records::Sentence;
 
