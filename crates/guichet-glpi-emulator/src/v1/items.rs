@@ -50,6 +50,17 @@ pub(super) fn rows(st: &State, itemtype: &str) -> Option<Vec<Value>> {
             })
             .collect(),
         "Document" => st.documents.values().map(document_json).collect(),
+        // One row per link, as `glpi_documents_items` (a technician may list it).
+        "Document_Item" => st
+            .documents
+            .values()
+            .flat_map(|d| {
+                d.links.iter().enumerate().map(move |(n, (t, i))| {
+                    json!({"id": d.id * 1000 + n as i64, "documents_id": d.id,
+                           "itemtype": t, "items_id": i})
+                })
+            })
+            .collect(),
         "Computer" => st.computers.values().map(computer_json).collect(),
         _ => return None,
     })
