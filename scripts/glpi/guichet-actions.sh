@@ -29,7 +29,7 @@ else
   echo "guichet-actions: set GLPI_USER_TOKEN, or GLPI_USER and GLPI_PASSWORD" >&2; exit 2
 fi
 # The first number after "<field>": in a small JSON answer (no jq needed on the admin's machine).
-field() { grep -o "\"$1\":[0-9]*" | head -n1 | cut -d: -f2; }
+field() { { grep -o "\"$1\":[0-9]*" || true; } | head -n1 | cut -d: -f2; }
 
 SESSION=$(curl -fsS "${APP[@]}" "${LOGIN[@]}" "$API/initSession" | grep -o '"session_token":"[^"]*"' | cut -d'"' -f4)
 [ -n "$SESSION" ] || { echo "guichet-actions: no session from $API/initSession" >&2; exit 1; }
