@@ -190,5 +190,5 @@ pub fn published_actions_travel_with_articles(server: &GlpiServer, account: Acco
         .unwrap();
     ok(server, guichet(d, &["sync"], ""));
     let listed = json(server, machine(d, &policy, &["--json", "fix", "list"]));
-    assert_eq!(ids(&listed), [good.clone()], "{listed}");
+    assert_eq!(ids(&listed), vec![good.clone()], "{listed}");
 }
