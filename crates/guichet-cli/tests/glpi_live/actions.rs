@@ -63,8 +63,9 @@ fn setup_script(server: &GlpiServer) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The scenario (see the module's overview), as `account` on the user's side.
-pub fn published_actions_travel_with_articles(server: &GlpiServer, account: Account) {
+/// The scenario (see the module's overview), with one machine per account of `accounts` on the
+/// users' side.
+pub fn published_actions_travel_with_articles(server: &GlpiServer, accounts: &[Account]) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -128,59 +129,25 @@ pub fn published_actions_travel_with_articles(server: &GlpiServer, account: Acco
         documents.push(id);
     }
 
-    // The user's side: the machine trusts the admin's key.
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let policy = d.join("policy.json");
+    // The users' side: each machine trusts the admin's key.
     let signers =
         serde_json::json!({"action_signers": [{"name": "IT desk", "public_key": public_key}]});
-    std::fs::write(&policy, signers.to_string()).unwrap();
-    let _secrets = connect(server, d, server.url(), account);
-    ok(server, guichet(d, &["sync"], ""));
-
-    let list = json(server, machine(d, &policy, &["--json", "fix", "list"]));
-    let entry = |id: &str| {
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["id"] == id)
-            .unwrap_or_else(|| panic!("{id} missing from {list}"))
-            .clone()
-    };
-    let (g, t) = (entry(&good), entry(&bad));
     let source = format!("glpi:{article}");
-    assert_eq!(g["source"], source.as_str(), "{g}");
-    assert_eq!(g["refusal"], Value::Null, "{g}");
-    assert_eq!(g["published"]["publisher"], "IT desk", "{g}");
-    assert_eq!(t["source"], source.as_str(), "{t}");
-    assert_eq!(t["refusal"]["code"], "action_tampered", "{t}");
-
-    let shown = json(
-        server,
-        machine(d, &policy, &["--json", "fix", "show", &good]),
-    );
-    assert_eq!(shown["published"]["script"], "echo restarted\n", "{shown}");
-    let out = machine(d, &policy, &["fix", "show", &bad]);
-    assert_eq!(out.status.code(), Some(2), "{}", describe(server, &out));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("signature"), "the reason: {stderr}");
+    let machines: Vec<User> = accounts
+        .iter()
+        .map(|&account| {
+            let user = User::connect(server, account, &signers);
+            user.sees_good_and_tampered(server, &good, &bad, &source);
+            user
+        })
+        .collect();
 
     // A pass that finds the article unchanged keeps both; once the admin deletes the tampered
     // file (GLPI leaves the article's date as it was), the next pass forgets it.
-    ok(server, guichet(d, &["sync"], ""));
-    let ids = |list: &Value| -> Vec<String> {
-        let mut ids: Vec<String> = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["source"] == source.as_str())
-            .map(|e| e["id"].as_str().unwrap().to_owned())
-            .collect();
-        ids.sort();
-        ids
-    };
-    let listed = json(server, machine(d, &policy, &["--json", "fix", "list"]));
-    assert_eq!(ids(&listed), [good.clone(), bad.clone()]);
+    for user in &machines {
+        ok(server, guichet(user.dir(), &["sync"], ""));
+        assert_eq!(user.published(server, &source), [good.clone(), bad.clone()]);
+    }
     runtime
         .block_on(admin.call(
             reqwest::Method::DELETE,
@@ -188,7 +155,78 @@ pub fn published_actions_travel_with_articles(server: &GlpiServer, account: Acco
             None,
         ))
         .unwrap();
-    ok(server, guichet(d, &["sync"], ""));
-    let listed = json(server, machine(d, &policy, &["--json", "fix", "list"]));
-    assert_eq!(ids(&listed), vec![good.clone()], "{listed}");
+    for user in &machines {
+        ok(server, guichet(user.dir(), &["sync"], ""));
+        assert_eq!(user.published(server, &source), vec![good.clone()]);
+    }
+}
+
+/// A user's machine: its data directory, policy file and keyring entries.
+struct User {
+    dir: tempfile::TempDir,
+    _secrets: Secrets,
+}
+
+impl User {
+    /// A machine whose policy lists `signers`, connected to `server` as `account`, synced once.
+    fn connect(server: &GlpiServer, account: Account, signers: &Value) -> User {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("policy.json"), signers.to_string()).unwrap();
+        let secrets = connect(server, dir.path(), server.url(), account);
+        ok(server, guichet(dir.path(), &["sync"], ""));
+        User {
+            dir,
+            _secrets: secrets,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `guichet ARGS` with the machine's policy.
+    fn run(&self, args: &[&str]) -> Output {
+        machine(self.dir(), &self.dir().join("policy.json"), args)
+    }
+
+    /// The ids of the published actions `fix list` shows from `source`, sorted.
+    fn published(&self, server: &GlpiServer, source: &str) -> Vec<String> {
+        let list = json(server, self.run(&["--json", "fix", "list"]));
+        let mut ids: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["source"] == source)
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// `fix list` shows `good` verified and `bad` refused as tampered, both from `source`;
+    /// `fix show` verifies each again.
+    fn sees_good_and_tampered(&self, server: &GlpiServer, good: &str, bad: &str, source: &str) {
+        let list = json(server, self.run(&["--json", "fix", "list"]));
+        let entry = |id: &str| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == id)
+                .unwrap_or_else(|| panic!("{id} missing from {list}"))
+                .clone()
+        };
+        let (g, t) = (entry(good), entry(bad));
+        assert_eq!(g["source"], source, "{g}");
+        assert_eq!(g["refusal"], Value::Null, "{g}");
+        assert_eq!(g["published"]["publisher"], "IT desk", "{g}");
+        assert_eq!(t["source"], source, "{t}");
+        assert_eq!(t["refusal"]["code"], "action_tampered", "{t}");
+
+        let shown = json(server, self.run(&["--json", "fix", "show", good]));
+        assert_eq!(shown["published"]["script"], "echo restarted\n", "{shown}");
+        let out = self.run(&["fix", "show", bad]);
+        assert_eq!(out.status.code(), Some(2), "{}", describe(server, &out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("signature"), "the reason: {stderr}");
+    }
 }
