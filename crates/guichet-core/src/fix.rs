@@ -251,7 +251,8 @@ pub fn fix_run_text(run: &FixRun) -> String {
         "Fix-it action: {}\nRun: {}\nStarted: {}\nElapsed: {} ms\nSucceeded: {}\n\n{}",
         run.action,
         run.id,
-        run.started_at.to_rfc3339(),
+        run.started_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         run.elapsed_ms,
         if run.succeeded { "yes" } else { "no" },
         run.output

@@ -484,7 +484,7 @@ export const en = {
   "fixRefusal.action_unavailable": "it is not available on this computer",
   "report.fixRuns": "Fix-it actions tried",
   "report.fixRunsHint": "Ticked ones go with the report, so the technician sees what was tried.",
-  "report.fixRun": "“{action}”, {date}: {outcome}",
+  "report.fixRun": "{action} ({date}): {outcome}",
   "report.fixRunDone": "done",
   "report.fixRunFailed": "did not work",
   "report.previewFixRun": "See exactly what is attached ({name})",

@@ -485,7 +485,7 @@ export const fr: Record<keyof typeof en, string> = {
   "fixRefusal.action_unavailable": "elle n’est pas disponible sur cet ordinateur",
   "report.fixRuns": "Réparations essayées",
   "report.fixRunsHint": "Celles qui sont cochées partent avec la demande : le technicien voit ce qui a été tenté.",
-  "report.fixRun": "« {action} », {date} : {outcome}",
+  "report.fixRun": "{action} ({date}) : {outcome}",
   "report.fixRunDone": "fait",
   "report.fixRunFailed": "n’a pas fonctionné",
   "report.previewFixRun": "Voir exactement ce qui est joint ({name})",

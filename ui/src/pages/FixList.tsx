@@ -6,6 +6,7 @@ import type { FixEntryView } from "../backend/backend";
 import { ErrorNote } from "../components/common";
 import { useApp } from "../context";
 import { hasKey, useI18n } from "../i18n";
+import { fixName } from "./Check";
 
 /** `refresh`: a new value lists them again (after a run, what is left to do changed). */
 export function FixList({ onFix, refresh }: { onFix: (id: string) => void; refresh: unknown }) {
@@ -29,7 +30,7 @@ export function FixList({ onFix, refresh }: { onFix: (id: string) => void; refre
           <li key={e.id}>
             {e.refusal || !e.title ? (
               <span>
-                {e.title ? e.title[lang] : e.id} <span className="muted">({t("check.actionRefused", { reason: refusalText(t, e.refusal) })})</span>
+                {e.title ? e.title[lang] : nameOf(t, e)} <span className="muted">({t("check.actionRefused", { reason: refusalText(t, e.refusal) })})</span>
               </span>
             ) : (
               <>
@@ -44,6 +45,13 @@ export function FixList({ onFix, refresh }: { onFix: (id: string) => void; refre
       </ul>
     </details>
   );
+}
+
+/** A refused action has no plan to take its title from: a built-in one's name in the user's
+ *  language (capitalised, as a title), a published one's id. */
+function nameOf(t: ReturnType<typeof useI18n>["t"], e: FixEntryView): string {
+  const name = fixName(t, e.id);
+  return e.builtin ? name.charAt(0).toUpperCase() + name.slice(1) : name;
 }
 
 /** Why an action may not run, in words (its stable code when the dictionaries lack it). */

@@ -2,7 +2,8 @@
 // screenshot), "include my system information" with the exact text previewed. The computer is
 // checked as the report starts (the result previewed and attached), and articles matching the
 // title appear as it is typed: "This solved my problem" closes the report without a ticket.
-// Works offline: the report is queued and the page says so.
+// This session's fix-it runs can go with it (ReportFixRuns). Works offline: the report is
+// queued and the page says why, in the header's words.
 import { useEffect, useState, type FormEvent } from "react";
 import type { DiagnosisView, TicketSummary, Urgency } from "../backend/backend";
 import { ErrorNote, PendingFiles, Status } from "../components/common";

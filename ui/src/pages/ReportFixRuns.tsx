@@ -57,7 +57,7 @@ export function FixRunsField({ runs, chosen, onChange }: { runs: FixRunView[]; c
                 onChange={(e) => onChange(toggled(runs, chosen, r.run_id, e.target.checked))}
               />
               {t("report.fixRun", {
-                action: fixName(t, r.action),
+                action: capitalised(fixName(t, r.action)),
                 date: date(r.started_at),
                 outcome: r.succeeded ? t("report.fixRunDone") : t("report.fixRunFailed"),
               })}
@@ -73,4 +73,8 @@ export function FixRunsField({ runs, chosen, onChange }: { runs: FixRunView[]; c
       })}
     </fieldset>
   );
+}
+
+function capitalised(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

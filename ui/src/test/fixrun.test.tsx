@@ -84,7 +84,7 @@ describe("fix-it actions and their runs", () => {
     await user.click(await screen.findByRole("button", { name: "Do it" }));
     await user.click(await screen.findByRole("button", { name: "Attach to a new report" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Report a problem" })).toBeInTheDocument();
-    const box = await screen.findByRole("checkbox", { name: /“free up space”.*: done/ });
+    const box = await screen.findByRole("checkbox", { name: /^Free up space \(.*\): done$/ });
     expect(box).toBeChecked();
     await user.click(screen.getByText("See exactly what is attached (fix-run-1-free-space.txt)"));
     expect(document.getElementById("fix-run-preview-1")).toHaveTextContent("Fix-it action: free-space Run: 1");
@@ -96,7 +96,7 @@ describe("fix-it actions and their runs", () => {
 
     // A later report offers the run but does not send it again unless ticked.
     await user.click(screen.getByRole("button", { name: "Report another problem" }));
-    const again = await screen.findByRole("checkbox", { name: /“free up space”/ });
+    const again = await screen.findByRole("checkbox", { name: /^Free up space/ });
     expect(again).not.toBeChecked();
     expect(document.getElementById("fix-run-preview-1")).toBeNull();
   }, 20_000);
@@ -109,7 +109,7 @@ describe("fix-it actions and their runs", () => {
     const attach = await screen.findByRole("button", { name: "Attach to a new report" });
     attach.focus();
     await user.keyboard("{Enter}");
-    const box = await screen.findByRole("checkbox", { name: /“free up space”/ });
+    const box = await screen.findByRole("checkbox", { name: /^Free up space/ });
     box.focus();
     await user.keyboard(" ");
     expect(box).not.toBeChecked();

@@ -68,6 +68,16 @@ fn only_trash_and_thumbnails_emptied(home: &Path) {
     }
 }
 
+/// Brings `css` into the middle of the window, for a screenshot that shows it.
+async fn scroll_to(c: &Client, css: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'center'});",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
+}
+
 /// On the check page: the action from the list of every action, its plan, the run, the report.
 pub async fn free_space_then_attach_to_a_report(c: &Client, home: &Path) {
     click(c, "#check-actions > summary").await;
@@ -91,6 +101,9 @@ pub async fn free_space_then_attach_to_a_report(c: &Client, home: &Path) {
     );
     shot(c, "01e-fix-done").await;
     only_trash_and_thumbnails_emptied(home);
+    // Every action is listed, the built-in ones by name even when they may not run here.
+    let list = wait_text(c, "#check-actions ul", |t| t.contains("Free disk space")).await;
+    assert!(!list.contains("print-queue"), "{list}");
 
     // The run goes with a new report: ticked, its text previewed as it is attached.
     click(c, "#fix-attach").await;
@@ -111,6 +124,7 @@ pub async fn free_space_then_attach_to_a_report(c: &Client, home: &Path) {
     })
     .await;
     type_into(c, "#report-title", "Disk still nearly full").await;
+    scroll_to(c, "#report-fix-runs").await;
     shot(c, "03b-report-with-fix-run").await;
     click(c, "#report-send").await;
     let outcome = wait_text(c, "#report-result, #report-error", |t| !t.is_empty()).await;
@@ -132,5 +146,6 @@ pub async fn the_queued_ticket_carries_the_run(c: &Client) {
         t.contains("fix-run-") && t.contains("-free-space.txt")
     })
     .await;
+    scroll_to(c, "ol.thread ul.attachments").await;
     shot(c, "04d-ticket-with-fix-run").await;
 }
