@@ -11,6 +11,9 @@
 //!   `unknown` ("took too long"), so one hung command never holds up the page.
 //! * The results are the shared records [`Diagnosis`] and [`Finding`] (in `guichet-records`),
 //!   which the ticket, the inventory document and the bundle carry.
+//! * Every measured value and threshold is worded in French and English, numbers and units
+//!   spelled as each language writes them, through one module (`quantity`: `worded!`,
+//!   `Bytes`, `Share`, `Days`…), so a unit is spelled in one place.
 //!
 //! * The network checks reach the service desk through one module, [`desk_probe`] (name
 //!   lookup, connection, proxy tunnel, TLS handshake keeping the certificate, the answer's
@@ -24,6 +27,7 @@ mod check;
 mod checks;
 mod context;
 pub mod desk_probe;
+mod quantity;
 mod run;
 
 pub use check::Check;

@@ -42,6 +42,7 @@ mod printing;
 mod probe;
 mod summary;
 mod upkeep;
+mod windows_commands;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -70,3 +71,4 @@ pub use upkeep::{
     apt_pending_updates, block_tree, clamav_signatures, failed_units, modified, reboot_required,
     UnitScope,
 };
+pub use windows_commands::powershell_args;

@@ -1,26 +1,30 @@
 //! `security.encryption`: on laptops, whether the system and the users' files are on an
-//! encrypted disk (dm-crypt/LUKS on Linux, BitLocker on Windows). A lost or stolen laptop
-//! without it hands over every file on it.
+//! encrypted disk (dm-crypt/LUKS on Linux, BitLocker on Windows, FileVault on macOS). A lost or
+//! stolen laptop without it hands over every file on it.
 //!
 //! Laptops are the chassis types SMBIOS calls portable (DMI codes 8, 9, 10, 14, 31, 32:
 //! Portable, Laptop, Notebook, Sub Notebook, Convertible, Detachable), read by the inventory's
 //! machine collector (`/sys/class/dmi/id/chassis_type`, no root). Linux reads `lsblk`'s device
-//! tree: `/` and `/home` are encrypted when a `crypt` device lies under them.
+//! tree: `/` and `/home` are encrypted when a `crypt` device lies under them. Windows reads
+//! the system drive's BitLocker protection as Explorer shows it and the enclosure's SMBIOS
+//! chassis type (`windows::bitlocker`); macOS reads `fdesetup status`, and a Mac with a
+//! battery is a laptop (`macos::fetch`).
 //!
 //! Ok when every watched file system is encrypted (on any machine). Warning on a laptop with
 //! one that is not (nothing is broken now, the risk is at the loss). On a desktop, a server or
 //! a virtual machine the check does not apply: unknown, not ok, because "ok" would read as
 //! "encrypted" in the site register. Unknown too when the chassis or the disks cannot be read
-//! (no DMI in a container; BitLocker's WMI class needs administrator rights; FileVault is not
-//! recorded yet).
+//! (no DMI in a container; a Windows edition without BitLocker).
 
 use std::sync::Arc;
 
 use guichet_inventory::parse::windows::security::BitLockerVolume;
 use guichet_inventory::{block_tree, collect_category, Category, Probe};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
+use super::here;
 use super::outcome::finding;
+use crate::quantity::worded;
 use crate::{Check, Context};
 
 const ID: &str = "security.encryption";
@@ -44,6 +48,8 @@ pub struct Readings {
 }
 
 /// Reads the chassis type (inventory's machine collector) and lsblk's tree.
+// Linux's readings; Windows and macOS fetch their own (`here`).
+#[cfg_attr(any(target_os = "windows", target_os = "macos"), allow(dead_code))]
 pub fn read(probe: &Probe) -> Readings {
     let chassis = collect_category(probe, Category::Machine)
         .machine
@@ -55,8 +61,9 @@ pub fn read(probe: &Probe) -> Readings {
 }
 
 /// BitLocker's volumes as watched file systems (a locked volume counts as encrypted).
-// The Windows fetch (registry export, WMI) is not wired yet: the mapping is tested on
-// recordings so it is ready when it is.
+// `Win32_EncryptableVolume` needs administrator rights, so the Windows fetch reads Explorer's
+// property instead (`windows::bitlocker`); this mapping of the class is kept for an elevated
+// reading, tested on a recording.
 #[allow(dead_code)]
 pub fn from_bitlocker(volumes: &[BitLockerVolume]) -> Vec<(String, bool)> {
     volumes
@@ -68,17 +75,25 @@ pub fn from_bitlocker(volumes: &[BitLockerVolume]) -> Vec<(String, bool)> {
 /// The finding for these readings.
 pub fn evaluate(r: &Readings) -> Vec<Finding> {
     let laptop = r.chassis.as_deref().map(|c| PORTABLE.contains(&c));
-    let threshold = Some("laptops: / and /home encrypted");
-    let measured = |extra: &str| {
-        let chassis = r.chassis.as_deref().unwrap_or("chassis unknown");
-        Some(format!("{chassis}; {extra}"))
+    let threshold = || {
+        Some(Sentence::new(
+            "portables : / et /home chiffrés",
+            "laptops: / and /home encrypted",
+        ))
+    };
+    let measured = |extra: Sentence| {
+        let chassis = r.chassis.as_deref().map_or_else(
+            || Sentence::new("châssis inconnu", "chassis unknown"),
+            Sentence::same,
+        );
+        Some(worded!("{} ; {}", "{}; {}", chassis, extra))
     };
     let Some(volumes) = &r.volumes else {
         return vec![finding(
             ID,
             CheckStatus::Unknown,
-            measured("disks not readable"),
-            threshold,
+            measured(Sentence::new("disques illisibles", "disks not readable")),
+            threshold(),
             "Le chiffrement du disque ne peut pas être vérifié ici.",
             "Disk encryption cannot be checked here.",
         )];
@@ -94,35 +109,39 @@ pub fn evaluate(r: &Readings) -> Vec<Finding> {
         return vec![finding(
             ID,
             CheckStatus::Ok,
-            measured(&format!("encrypted: {}", list(&all))),
-            threshold,
+            measured(worded!("chiffrés : {}", "encrypted: {}", list(&all))),
+            threshold(),
             "Le disque est chiffré : vos fichiers sont protégés si l'ordinateur est perdu ou volé.",
             "The disk is encrypted: your files are protected if the computer is lost or stolen.",
         )];
     }
-    let m = measured(&format!("not encrypted: {}", list(&plain)));
+    let m = measured(worded!(
+        "non chiffrés : {}",
+        "not encrypted: {}",
+        list(&plain)
+    ));
     match laptop {
         Some(true) => vec![finding(
             ID,
             CheckStatus::Warning,
-            m,
-            threshold,
+            m.clone(),
+            threshold(),
             "Le disque de cet ordinateur portable n'est pas chiffré : en cas de perte ou de vol, vos fichiers seraient lisibles.",
             "This laptop's disk is not encrypted: if it is lost or stolen, your files can be read.",
         )],
         Some(false) => vec![finding(
             ID,
             CheckStatus::Unknown,
-            m,
-            threshold,
+            m.clone(),
+            threshold(),
             "Cet ordinateur n'est pas un portable : le chiffrement du disque n'est pas vérifié.",
             "This computer is not a laptop: disk encryption is not checked.",
         )],
         None => vec![finding(
             ID,
             CheckStatus::Unknown,
-            m,
-            threshold,
+            m.clone(),
+            threshold(),
             "Impossible de savoir si cet ordinateur est un portable : le chiffrement n'est pas évalué.",
             "Whether this computer is a laptop cannot be told: encryption is not assessed.",
         )],
@@ -139,7 +158,7 @@ impl Check for Encryption {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)))
+        evaluate(&here::encryption(&Probe::system(ctx.now, ctx.timeout)))
     }
 }
 
@@ -187,14 +206,23 @@ mod tests {
         };
         let f = &evaluate(&ok)[0];
         assert_eq!(f.status, CheckStatus::Ok);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; encrypted: /, /home"));
+        assert_eq!(
+            f.measured,
+            Some(Sentence::new(
+                "Notebook ; chiffrés : /, /home",
+                "Notebook; encrypted: /, /home"
+            ))
+        );
         let plain = Readings {
             chassis: laptop,
             volumes: volumes("debian12-vm.json"),
         };
         let f = &evaluate(&plain)[0];
         assert_eq!(f.status, CheckStatus::Warning);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; not encrypted: /"));
+        assert_eq!(
+            f.measured.as_ref().unwrap().en,
+            "Notebook; not encrypted: /"
+        );
     }
 
     #[test]
@@ -223,6 +251,6 @@ mod tests {
         };
         let f = &evaluate(&r)[0];
         assert_eq!(f.status, CheckStatus::Ok);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; encrypted: C:"));
+        assert_eq!(f.measured.as_ref().unwrap().en, "Notebook; encrypted: C:");
     }
 }

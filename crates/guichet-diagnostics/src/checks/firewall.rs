@@ -3,8 +3,9 @@
 //! What a user can read without root: on Linux, ufw's `ENABLED=` in `/etc/ufw/ufw.conf`,
 //! firewalld's running daemon, nftables enabled at boot (the inventory's security collector;
 //! `nft list ruleset` and `iptables -S` need root and are only asked when running as root);
-//! on Windows, the `EnableFirewall` value of each profile (registry, readable by users). On
-//! macOS nothing recorded yet: unknown.
+//! on Windows, the `EnableFirewall` value of each profile (registry, readable by users; a Group
+//! Policy value wins over the local one, see `windows::firewall_policy`); on macOS, the
+//! application firewall's global state (`socketfilterfw --getglobalstate`).
 //!
 //! Ok when a firewall is on (for Windows: every profile); warning when the firewalls found are
 //! all off (or a Windows profile is off): the machine accepts whatever the network sends it.
@@ -16,9 +17,11 @@ use std::sync::Arc;
 use guichet_inventory::parse::windows::registry::RegFile;
 use guichet_inventory::parse::windows::security::firewall_profiles;
 use guichet_inventory::{collect_category, Category, Probe, SecurityKind};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
+use super::here;
 use super::outcome::finding;
+use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
 const ID: &str = "security.firewall";
@@ -33,6 +36,8 @@ pub struct FirewallState {
 }
 
 /// The firewalls the inventory's security collector found on this machine.
+// Linux's readings; Windows and macOS fetch their own (`here`).
+#[cfg_attr(any(target_os = "windows", target_os = "macos"), allow(dead_code))]
 pub fn read(probe: &Probe) -> Vec<FirewallState> {
     collect_category(probe, Category::Security)
         .security
@@ -46,8 +51,8 @@ pub fn read(probe: &Probe) -> Vec<FirewallState> {
 }
 
 /// The Windows profiles of a registry export, as firewall states.
-// The Windows fetch (registry export, WMI) is not wired yet: the mapping is tested on
-// recordings so it is ready when it is.
+// The Windows fetch merges the local store with the policy (`windows::effective_profiles`);
+// this plain mapping stays as the reference its tests compare with.
 #[allow(dead_code)]
 pub fn from_windows_registry(reg: &RegFile) -> Vec<FirewallState> {
     firewall_profiles(reg)
@@ -63,15 +68,18 @@ pub fn from_windows_registry(reg: &RegFile) -> Vec<FirewallState> {
 pub fn evaluate(states: &[FirewallState]) -> Vec<Finding> {
     let describe = |s: &FirewallState| {
         let state = match s.on {
-            Some(true) => "on",
-            Some(false) => "off",
-            None => "unknown",
+            Some(true) => Sentence::new("actif", "on"),
+            Some(false) => Sentence::new("inactif", "off"),
+            None => Sentence::new("inconnu", "unknown"),
         };
-        format!("{}: {state}", s.name)
+        worded!("{} : {}", "{}: {}", s.name, state)
     };
-    let measured =
-        Some(states.iter().map(describe).collect::<Vec<_>>().join(", ")).filter(|m| !m.is_empty());
-    let threshold = Some("a firewall on (every Windows profile)");
+    let each: Vec<Sentence> = states.iter().map(describe).collect();
+    let measured = (!each.is_empty()).then(|| joined(&each, &comma()));
+    let threshold = Some(Sentence::new(
+        "un pare-feu actif (chaque profil Windows)",
+        "a firewall on (every Windows profile)",
+    ));
     let windows = states.iter().any(|s| s.name.starts_with("Windows "));
     let any_on = states.iter().any(|s| s.on == Some(true));
     let any_off = states.iter().any(|s| s.on == Some(false));
@@ -99,9 +107,10 @@ pub fn evaluate(states: &[FirewallState]) -> Vec<Finding> {
     vec![finding(
         ID,
         CheckStatus::Unknown,
-        measured.or(Some(
-            "no firewall state readable without administrator rights".into(),
-        )),
+        measured.or(Some(Sentence::new(
+            "aucun état de pare-feu lisible sans droits d'administrateur",
+            "no firewall state readable without administrator rights",
+        ))),
         threshold,
         "L'état du pare-feu ne peut pas être lu sans droits d'administrateur.",
         "The firewall's state cannot be read without administrator rights.",
@@ -118,7 +127,7 @@ impl Check for Firewall {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)))
+        evaluate(&here::firewall(&Probe::system(ctx.now, ctx.timeout)))
     }
 }
 
@@ -157,10 +166,8 @@ mod tests {
         let f = &evaluate(&windows("10"))[0];
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(
-            f.measured.as_deref(),
-            Some(
-                "Windows DomainProfile: on, Windows StandardProfile: on, Windows PublicProfile: on"
-            )
+            f.measured.as_ref().unwrap().en,
+            "Windows DomainProfile: on, Windows StandardProfile: on, Windows PublicProfile: on"
         );
         assert_eq!(
             evaluate(&windows("7_firewall"))[0].status,
@@ -190,7 +197,7 @@ mod tests {
         let off = tree_with_ufw(false);
         let f = &evaluate(&read(&Probe::fixture(off.path(), Utc::now())))[0];
         assert_eq!(f.status, CheckStatus::Warning);
-        assert_eq!(f.measured.as_deref(), Some("ufw: off"));
+        assert_eq!(f.measured, Some(Sentence::new("ufw : inactif", "ufw: off")));
         let on = tree_with_ufw(true);
         let f = &evaluate(&read(&Probe::fixture(on.path(), Utc::now())))[0];
         assert_eq!(f.status, CheckStatus::Ok);

@@ -16,7 +16,6 @@ use crate::Check;
 mod cpu_load;
 mod memory_pressure;
 mod memory_swap;
-mod quantity;
 #[cfg(test)]
 mod recorded;
 mod storage_free;
@@ -24,6 +23,17 @@ mod storage_inodes;
 mod volume_choice;
 
 mod outcome;
+
+// Per-OS readings of the security and reboot checks: the parsers are compiled everywhere and
+// tested on Linux, the fetch only where it runs (and in the Linux tests).
+mod here;
+#[cfg_attr(not(any(target_os = "macos", test)), allow(dead_code, unused_imports))]
+mod macos;
+#[cfg_attr(
+    not(any(target_os = "windows", test)),
+    allow(dead_code, unused_imports)
+)]
+mod windows;
 
 pub mod antivirus;
 pub mod battery;

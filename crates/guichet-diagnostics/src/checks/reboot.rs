@@ -1,20 +1,26 @@
 //! `system.reboot`: whether the system waits for a restart to finish installing updates
-//! (Debian/Ubuntu's `/run/reboot-required` flag, or a kernel newer than the running one).
+//! (Debian/Ubuntu's `/run/reboot-required` flag, or a kernel newer than the running one;
+//! on Windows, the flags Windows Update and the servicing stack leave in the registry, see
+//! `windows::pending_reboot`).
 //! Until then the old kernel and libraries keep running, without the fixes just installed.
 //!
 //! Warning as soon as a restart is required; problem once the request is more than
 //! [`OVERDUE_DAYS`] old (the flag file's age): a week is the usual patching cycle, past it the
 //! machine runs known-vulnerable code for longer than a site's policy normally allows. Unknown
-//! where nothing tells (no flag mechanism, a container's kernel, Windows, macOS).
+//! where nothing tells (no flag mechanism, a container's kernel, macOS: no flag a user can
+//! read there, and `softwareupdate -l` asks Apple's servers for seconds). Windows records no
+//! time for its flags: a warning there, never overdue.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::parse::reboot::RebootRequired;
 use guichet_inventory::{modified, reboot_required, Probe};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
+use super::here;
 use super::outcome::{finding, names};
+use crate::quantity::{worded, Days};
 use crate::{Check, Context};
 
 const ID: &str = "system.reboot";
@@ -31,6 +37,8 @@ pub struct Readings {
 }
 
 /// Reads the flag (or the kernels) through the inventory.
+// Linux's readings; Windows and macOS fetch their own (`here`).
+#[cfg_attr(any(target_os = "windows", target_os = "macos"), allow(dead_code))]
 pub fn read(probe: &Probe) -> Readings {
     let since = ["/run/reboot-required", "/var/run/reboot-required"]
         .iter()
@@ -43,7 +51,11 @@ pub fn read(probe: &Probe) -> Readings {
 
 /// The finding for these readings at `now`.
 pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
-    let threshold = format!("required for more than {OVERDUE_DAYS} days");
+    let threshold = worded!(
+        "demandé depuis plus de {}",
+        "required for more than {}",
+        Days(OVERDUE_DAYS)
+    );
     let Some(reboot) = &r.reboot else {
         return vec![finding(
             ID,
@@ -58,19 +70,20 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
         return vec![finding(
             ID,
             CheckStatus::Ok,
-            Some("not required".into()),
-            Some(&threshold),
+            Some(Sentence::new("non demandé", "not required")),
+            Some(threshold),
             "Aucun redémarrage n'est attendu.",
             "No restart is waiting.",
         )];
     }
     let days = r.since.map(|s| (now - s).num_days().max(0));
     let mut measured = match days {
-        Some(d) => format!("required for {d} days"),
-        None => "required".to_string(),
+        Some(d) => worded!("demandé depuis {}", "required for {}", Days(d)),
+        None => Sentence::new("demandé", "required"),
     };
     if !reboot.because.is_empty() {
-        measured.push_str(&format!(" ({})", names(&reboot.because, 3)));
+        let because = names(&reboot.because, 3);
+        measured = worded!("{} ({})", "{} ({})", measured, because);
     }
     let overdue = days.is_some_and(|d| d > OVERDUE_DAYS);
     let (status, fr, en) = if overdue {
@@ -86,14 +99,7 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             "Updates are waiting for a restart: restart the computer when you can.",
         )
     };
-    vec![finding(
-        ID,
-        status,
-        Some(measured),
-        Some(&threshold),
-        fr,
-        en,
-    )]
+    vec![finding(ID, status, Some(measured), Some(threshold), fr, en)]
 }
 
 /// The check.
@@ -106,7 +112,7 @@ impl Check for Reboot {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
+        evaluate(&here::reboot(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
     }
 }
 
@@ -140,8 +146,15 @@ mod tests {
         let f = &evaluate(&r, since + Duration::days(2))[0];
         assert_eq!(f.status, CheckStatus::Warning);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("required for 2 days (linux-image-6.8.0-51-generic, linux-base)")
+            f.measured,
+            Some(Sentence::new(
+                "demandé depuis 2 jours (linux-image-6.8.0-51-generic, linux-base)",
+                "required for 2 days (linux-image-6.8.0-51-generic, linux-base)"
+            ))
+        );
+        assert_eq!(
+            f.threshold.as_ref().unwrap().fr,
+            "demandé depuis plus de 7 jours"
         );
         let f = &evaluate(&r, since + Duration::days(OVERDUE_DAYS + 1))[0];
         assert_eq!(f.status, CheckStatus::Problem);
@@ -180,8 +193,8 @@ mod tests {
         let f = &evaluate(&read(&Probe::fixture(r, now)), now)[0];
         assert_eq!(f.status, CheckStatus::Warning);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("required (kernel 6.1.0-30-amd64)")
+            f.measured.as_ref().unwrap().en,
+            "required (kernel 6.1.0-30-amd64)"
         );
     }
 }
