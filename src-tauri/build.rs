@@ -62,6 +62,8 @@ fn main() {
             "kb_suggest",
             "fix_run",
             "fix_plan",
+            "fix_list",
+            "fix_runs_recent",
             "diagnose",
             "user_access",
         ]),

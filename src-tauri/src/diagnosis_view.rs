@@ -6,8 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use guichet_actions::Plan;
-use guichet_core::RecordedFix;
+use guichet_core::{FixEntry, RecordedFix};
 use guichet_records::{CheckStatus, Diagnosis, Finding, Sentence};
+use guichet_store::FixRun;
 use serde::Serialize;
 
 /// How a check came out, from best to worst.
@@ -187,6 +188,63 @@ impl From<RecordedFix> for OutcomeView {
             elapsed_ms: o.elapsed_ms,
             succeeded: o.succeeded,
             output: o.output,
+        }
+    }
+}
+
+/// A fix-it action the user may start from "Check my computer" whatever the checks found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FixEntryView {
+    /// The action's id.
+    pub id: String,
+    /// Its title, when it may run (a refused action has no plan to take it from).
+    pub title: Option<SentenceView>,
+    /// Built into Guichet (`false`: published by the service desk).
+    pub builtin: bool,
+    /// Why it may not run (`action_untrusted`, `action_expired`…), else `None`.
+    pub refusal: Option<String>,
+    /// It may run but has nothing to do now.
+    pub nothing_to_do: bool,
+}
+
+impl From<FixEntry> for FixEntryView {
+    fn from(e: FixEntry) -> Self {
+        FixEntryView {
+            id: e.id,
+            title: e.plan.as_ref().map(|p| p.title.clone().into()),
+            builtin: e.builtin,
+            refusal: e.refusal.map(|r| r.code),
+            nothing_to_do: e.plan.is_some_and(|p| p.nothing_to_do),
+        }
+    }
+}
+
+/// A recorded fix-it run the report form offers to attach, with the text it attaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct FixRunView {
+    /// The run's number in the store.
+    pub run_id: i64,
+    /// The action's id.
+    pub action: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+    /// Whether it did what it said.
+    pub succeeded: bool,
+    /// The attached file's name.
+    pub file_name: String,
+    /// The attached text, exactly (previewed).
+    pub attached: String,
+}
+
+impl From<FixRun> for FixRunView {
+    fn from(r: FixRun) -> Self {
+        FixRunView {
+            file_name: guichet_core::fix_run_file_name(&r),
+            attached: guichet_core::fix_run_text(&r),
+            run_id: r.id,
+            action: r.action,
+            started_at: r.started_at,
+            succeeded: r.succeeded,
         }
     }
 }

@@ -111,6 +111,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             diagnostics::kb_suggest,
             diagnostics::fix_run,
             diagnostics::fix_plan,
+            diagnostics::fix_list,
+            diagnostics::fix_runs_recent,
             diagnostics::diagnose,
             settings::user_access,
         ])

@@ -9,7 +9,7 @@ use guichet_core::{ArticleSuggestion, Lang, RecordedFix, SuggestionReason};
 use guichet_records::Diagnosis;
 use guichet_store::Store;
 
-use crate::diagnosis_view::{DeflectionView, SuggestionView};
+use crate::diagnosis_view::{DeflectionView, FixEntryView, FixRunView, SuggestionView};
 use crate::error::{AppError, AppResult};
 
 /// Runs every check (in parallel, a second each) off the async threads, with the configured
@@ -111,6 +111,28 @@ fn policy() -> guichet_core::Policy {
 /// What the action `id` would do now, without changing anything.
 pub async fn plan_fix(store: &Store, id: &str, now: DateTime<Utc>) -> AppResult<Plan> {
     Ok(guichet_core::plan_fix(store, &policy(), id, now).await?)
+}
+
+/// Every fix-it action, built-in then published, each with its plan or why it is refused.
+pub async fn fix_list(store: &Store, now: DateTime<Utc>) -> AppResult<Vec<FixEntryView>> {
+    Ok(guichet_core::fix_actions(store, &policy(), now)
+        .await?
+        .into_iter()
+        .map(FixEntryView::from)
+        .collect())
+}
+
+/// How many runs the report form offers at most.
+const RECENT_RUNS: u32 = 10;
+
+/// The fix-it runs recorded since `since` (this session), newest first, as the report form
+/// offers them.
+pub async fn recent_fix_runs(store: &Store, since: DateTime<Utc>) -> AppResult<Vec<FixRunView>> {
+    Ok(guichet_core::recent_fix_runs(store, since, RECENT_RUNS)
+        .await?
+        .into_iter()
+        .map(FixRunView::from)
+        .collect())
 }
 
 /// Runs the action `id` (after the user confirmed its plan); the run is recorded in the store.

@@ -47,6 +47,8 @@ pub struct TicketDraft {
     /// Whether to attach the check of the computer run when the report started (the one
     /// previewed, kept by the `diagnose` command).
     pub include_diagnosis: bool,
+    /// Recorded fix-it runs whose output goes with the report (`fix_runs_recent`'s numbers).
+    pub fix_runs: Vec<i64>,
 }
 
 /// Ticket status, normalised across GLPI and RT.

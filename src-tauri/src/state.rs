@@ -34,6 +34,8 @@ pub struct AppState {
     pub sync: std::sync::Mutex<SyncStatus>,
     /// Language of the shell's own texts (tray), BCP 47; follows the settings.
     pub locale: std::sync::Mutex<String>,
+    /// When this session of the app began: the report form offers the fix-it runs since.
+    pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
                 last_error: None,
             }),
             locale: std::sync::Mutex::new("en".into()),
+            started_at: chrono::Utc::now(),
         }
     }
 

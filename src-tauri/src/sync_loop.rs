@@ -39,17 +39,11 @@ fn probe_every() -> Duration {
 /// Time allowed for each source of the inventory sent with a background sync.
 const INVENTORY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// `GUICHET_OFFLINE=1` makes the app behave as if the network were down (tests, demos).
-pub fn forced_offline() -> bool {
-    std::env::var_os("GUICHET_OFFLINE").is_some_and(|v| v == "1")
-}
-
-/// Whether the machine has a default route (Linux: `/proc/net/route`); elsewhere assumed online.
+/// Whether the network is up, by the same reading as the network checks (a default route, else
+/// a routable address: [`guichet_core::network_up`]), so the header and the check page never
+/// disagree; `GUICHET_OFFLINE=1` (tests, demos) downs both; elsewhere than Linux assumed up.
 pub fn online() -> bool {
-    if forced_offline() {
-        return false;
-    }
-    guichet_inventory::has_default_route().unwrap_or(true)
+    guichet_core::network_up()
 }
 
 fn publish(app: &AppHandle, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {

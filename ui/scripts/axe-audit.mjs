@@ -1,6 +1,7 @@
 // Accessibility audit (RGAA 4 / WCAG 2.1 AA rules of axe-core) of the built UI (ui/dist) in
 // headless Chromium, on the in-memory backend: every page, in French and English, light and
-// dark themes, plus the report form's error state, an opened article and the admin section's
+// dark themes, plus the report form's error state and a fix-it run attached, the check page's
+// actions, an opened article and the admin section's
 // states (machine, equipment form and label, bundle inspected/imported/refused, agent).
 // Exits non-zero on any violation.
 //   node scripts/axe-audit.mjs            (after `npm run build`; Chromium from CHROMIUM or /usr/bin/chromium)
@@ -140,14 +141,19 @@ try {
       await page.waitForSelector("#check-attention");
       await page.click("#check-attention details summary");
       await page.click("#check-rest > summary");
-      await audit(page, `${locale} ${scheme} check details`);
+      await page.click("#check-actions > summary");
+      await audit(page, `${locale} ${scheme} check details and actions`);
       await page.click("#check-attention .fix-button");
       await page.waitForSelector("#fix-confirm");
       await audit(page, `${locale} ${scheme} fix plan`);
       await page.click("#fix-confirm");
       await page.waitForSelector("#fix-outcome");
       await audit(page, `${locale} ${scheme} fix outcome`);
-      await page.click("#fix-close");
+      // The run attached to a new report: ticked, its text previewed.
+      await page.click("#fix-attach");
+      await page.waitForSelector("#report-fix-runs input:checked");
+      await page.click("#report-fix-runs details summary");
+      await audit(page, `${locale} ${scheme} report with a fix run`);
       await page.click("#nav-kb");
       await page.click("#kb-results li button");
       await page.waitForSelector("#article-body");

@@ -41,6 +41,7 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
   // What the machine's policy shows this user (null: not known yet); nothing admin until it says so.
   const [admin, setAdmin] = useState<boolean | null>(null);
   const [article, setArticle] = useState<string | null>(null);
+  const [fixRun, setFixRun] = useState<number | null>(null);
 
   useEffect(() => {
     const stop: (() => void)[] = [];
@@ -69,7 +70,13 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
 
   const navigate = useCallback((p: PageId) => {
     setArticle(null);
+    setFixRun(null);
     setPage(p);
+  }, []);
+  const reportWithFixRun = useCallback((run: number) => {
+    setArticle(null);
+    setFixRun(run);
+    setPage("report");
   }, []);
   const openArticle = useCallback((id: string) => {
     setArticle(id);
@@ -84,7 +91,7 @@ export function App({ backend, initialPage = "home", lang: forced }: AppProps) {
 
   return (
     <I18nProvider lang={lang}>
-      <AppCtx.Provider value={{ backend, sync, navigate, openArticle, article }}>
+      <AppCtx.Provider value={{ backend, sync, navigate, openArticle, article, reportWithFixRun, fixRun }}>
         {trouble ? (
           <Suspense fallback={null}>
             <Recovery trouble={trouble} />

@@ -190,6 +190,10 @@ export const commands = {
 	fixRun: (id: string) => typedError<OutcomeView, AppError>(__TAURI_INVOKE("fix_run", { id })),
 	/**  What the fix-it action `id` would do, shown before the user confirms. */
 	fixPlan: (id: string) => typedError<PlanView, AppError>(__TAURI_INVOKE("fix_plan", { id })),
+	/**  Every fix-it action, offered on "Check my computer" whatever the checks found. */
+	fixList: () => typedError<FixEntryView[], AppError>(__TAURI_INVOKE("fix_list")),
+	/**  The fix-it runs of this session, newest first, which a report may attach. */
+	fixRunsRecent: () => typedError<FixRunView[], AppError>(__TAURI_INVOKE("fix_runs_recent")),
 	/**
 	 *  Runs every check ("Check my computer", and when a report starts), with the articles
 	 *  suggested for what failed.
@@ -849,6 +853,36 @@ export type FindingView = {
 	fixes: string[],
 };
 
+/**  A fix-it action the user may start from "Check my computer" whatever the checks found. */
+export type FixEntryView = {
+	/**  The action's id. */
+	id: string,
+	/**  Its title, when it may run (a refused action has no plan to take it from). */
+	title: SentenceView | null,
+	/**  Built into Guichet (`false`: published by the service desk). */
+	builtin: boolean,
+	/**  Why it may not run (`action_untrusted`, `action_expired`…), else `None`. */
+	refusal: string | null,
+	/**  It may run but has nothing to do now. */
+	nothing_to_do: boolean,
+};
+
+/**  A recorded fix-it run the report form offers to attach, with the text it attaches. */
+export type FixRunView = {
+	/**  The run's number in the store. */
+	run_id: number,
+	/**  The action's id. */
+	action: string,
+	/**  When it started. */
+	started_at: string,
+	/**  Whether it did what it said. */
+	succeeded: boolean,
+	/**  The attached file's name. */
+	file_name: string,
+	/**  The attached text, exactly (previewed). */
+	attached: string,
+};
+
 /**  One snapshot of a machine's history. */
 export type HistoryRow = {
 	/**  When the inventory was collected. */
@@ -1269,6 +1303,8 @@ export type TicketDraft = {
 	 *  previewed, kept by the `diagnose` command).
 	 */
 	include_diagnosis: boolean,
+	/**  Recorded fix-it runs whose output goes with the report (`fix_runs_recent`'s numbers). */
+	fix_runs: number[],
 };
 
 /**  One message of a ticket's thread. */

@@ -22,6 +22,10 @@ export interface AppContext {
   openArticle: (id: string) => void;
   /** The article the knowledge-base page opens first, if one was asked for. */
   article: string | null;
+  /** Open the report form with a fix-it run ticked to go with it ("Attach to a new report"). */
+  reportWithFixRun: (run: number) => void;
+  /** The run the report form ticks first, if one was asked for. */
+  fixRun: number | null;
 }
 
 export const AppCtx = createContext<AppContext | null>(null);

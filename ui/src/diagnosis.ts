@@ -17,3 +17,15 @@ export function theRest(d: DiagnosisView): FindingView[] {
 export function countOf(d: DiagnosisView, status: CheckStatusView): number {
   return d.findings.filter((f) => f.status === status).length;
 }
+
+/** The summary's counts, naming only those that are not zero ("1 warning", never "0 problems,
+ *  1 warning"), each with its real plural; `null` when there is nothing to name. */
+export function countsText(t: (key: "check.problems" | "check.warnings", vars: { n: number }) => string, d: DiagnosisView): string | null {
+  const parts = [
+    ["check.problems", countOf(d, "problem")] as const,
+    ["check.warnings", countOf(d, "warning")] as const,
+  ]
+    .filter(([, n]) => n > 0)
+    .map(([key, n]) => t(key, { n }));
+  return parts.length ? parts.join(", ") : null;
+}

@@ -131,7 +131,7 @@ fn a_full_home_on_tmpfs_is_freed_without_crossing_mounts_or_following_links() {
     assert!(
         outcome
             .output
-            .contains("emptied picture thumbnails: 1.0 MiB freed, 1 file(s), 1 left in place"),
+            .contains("emptied picture thumbnails: 1.0 MiB freed, 1 file, 1 left in place"),
         "{}",
         outcome.output
     );
@@ -155,7 +155,7 @@ fn a_full_home_on_tmpfs_is_freed_without_crossing_mounts_or_following_links() {
     assert!(
         outcome
             .output
-            .contains("emptied Yarn's cache: 0 B freed, 0 file(s), 1 left in place"),
+            .contains("emptied Yarn's cache: 0 B freed, 0 files, 1 left in place"),
         "{}",
         outcome.output
     );

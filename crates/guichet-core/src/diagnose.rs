@@ -27,10 +27,25 @@ pub async fn diagnose(store: &Store, now: DateTime<Utc>) -> Result<Diagnosis, Co
     }
 }
 
+/// `GUICHET_OFFLINE=1`: behave as if the network were down (tests, demos), in the checks and
+/// in the app's connection state alike.
+pub fn network_forced_down() -> bool {
+    std::env::var_os("GUICHET_OFFLINE").is_some_and(|v| v == "1")
+}
+
+/// Whether the network is up, by the network checks' own rule
+/// ([`guichet_diagnostics::network_up`]; up when it cannot be read): the one reading the app's
+/// header and the checks share, so they never tell two states.
+pub fn network_up() -> bool {
+    !network_forced_down()
+        && guichet_diagnostics::network_up(std::time::Duration::from_millis(500)).unwrap_or(true)
+}
+
 /// What the checks are given: the time, the configured service desk, the user's home.
 pub async fn diagnosis_context(store: &Store, now: DateTime<Utc>) -> Result<Context, CoreError> {
     let mut ctx = Context::new(now);
     ctx.home = home();
+    ctx.network_forced_down = network_forced_down();
     let cfg = match ConnectorConfig::load(store).await {
         Ok(cfg) => cfg,
         Err(guichet_sync::SyncError::Store(e)) => return Err(e.into()),

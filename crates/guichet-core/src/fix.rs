@@ -245,22 +245,58 @@ pub async fn fix_run(store: &Store, id: i64) -> Result<FixRun, CoreError> {
         .ok_or_else(|| CoreError::Invalid(format!("no recorded fix-it run number {id}")))
 }
 
-/// A recorded run as a text file to attach to a ticket.
-pub fn fix_run_attachment(run: &FixRun) -> NewAttachment {
-    let text = format!(
+/// The text a recorded run attaches to a ticket, exactly (the app's report form previews it).
+pub fn fix_run_text(run: &FixRun) -> String {
+    format!(
         "Fix-it action: {}\nRun: {}\nStarted: {}\nElapsed: {} ms\nSucceeded: {}\n\n{}",
         run.action,
         run.id,
-        run.started_at.to_rfc3339(),
+        run.started_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         run.elapsed_ms,
         if run.succeeded { "yes" } else { "no" },
         run.output
-    );
+    )
+}
+
+/// The name of the file a recorded run attaches as.
+pub fn fix_run_file_name(run: &FixRun) -> String {
+    format!("fix-run-{}-{}.txt", run.id, run.action)
+}
+
+/// A recorded run as a text file to attach to a ticket.
+pub fn fix_run_attachment(run: &FixRun) -> NewAttachment {
     NewAttachment {
-        file_name: format!("fix-run-{}-{}.txt", run.id, run.action),
+        file_name: fix_run_file_name(run),
         content_type: "text/plain".into(),
-        bytes: text.into_bytes(),
+        bytes: fix_run_text(run).into_bytes(),
     }
+}
+
+/// The runs recorded since `since` (the app's session), newest first, at most `limit`: what
+/// the report form offers to attach.
+pub async fn recent_fix_runs(
+    store: &Store,
+    since: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<FixRun>, CoreError> {
+    let mut runs = store.fix_runs(limit).await?;
+    runs.retain(|r| r.started_at >= since);
+    Ok(runs)
+}
+
+/// The recorded runs `ids` as a report's attachments, each once, in the order given; a number
+/// with no recorded run is refused (nothing is attached then).
+pub async fn fix_run_attachments(
+    store: &Store,
+    ids: &[i64],
+) -> Result<Vec<NewAttachment>, CoreError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for &id in ids.iter().filter(|&&id| seen.insert(id)) {
+        out.push(fix_run_attachment(&fix_run(store, id).await?));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -318,6 +354,45 @@ mod tests {
             plan,
             Err(CoreError::Action(ActionError::Refusal(_)))
         ));
+    }
+
+    #[tokio::test]
+    async fn the_report_attaches_the_runs_asked_once_each_and_refuses_an_unknown_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).await.unwrap();
+        let before: DateTime<Utc> = "2027-01-01T08:00:00Z".parse().unwrap();
+        let session: DateTime<Utc> = "2027-01-01T09:00:00Z".parse().unwrap();
+        let old = store
+            .record_fix_run("free-space", before, 3, true, "freed 1 B in all")
+            .await
+            .unwrap();
+        let a = store
+            .record_fix_run("free-space", session, 12, true, "freed 2.0 MiB in all")
+            .await
+            .unwrap();
+        let b = store
+            .record_fix_run("print-queue", session, 5, false, "lpstat failed")
+            .await
+            .unwrap();
+
+        let recent = recent_fix_runs(&store, session, 10).await.unwrap();
+        let ids: Vec<i64> = recent.iter().map(|r| r.id).collect();
+        assert_eq!(ids, [b, a], "newest first, only since the session began");
+        assert!(!ids.contains(&old));
+
+        let files = fix_run_attachments(&store, &[a, b, a]).await.unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.file_name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                format!("fix-run-{a}-free-space.txt"),
+                format!("fix-run-{b}-print-queue.txt")
+            ]
+        );
+        let run = fix_run(&store, a).await.unwrap();
+        assert_eq!(files[0].bytes, fix_run_text(&run).into_bytes());
+        let unknown = fix_run_attachments(&store, &[a, 999]).await;
+        assert!(matches!(unknown, Err(CoreError::Invalid(_))), "{unknown:?}");
     }
 
     #[test]

@@ -18,14 +18,16 @@
 //! * Site exports: [`export_site_glpi`] writes one GLPI inventory file per machine.
 //! * A damaged store: [`check_store`], [`repair_store`] (backup, salvage, replacement).
 //! * Fix-it actions: [`fix_actions`] (built-in and published, each with its plan or refusal),
-//!   [`plan_fix`], [`run_fix`] (recorded), [`import_fix`], [`fix_run_attachment`].
+//!   [`plan_fix`], [`run_fix`] (recorded), [`import_fix`], [`fix_run_attachment`]; the app's
+//!   report attaches this session's runs ([`recent_fix_runs`], [`fix_run_attachments`]).
 //! * The machine's policy (`/etc/guichet/policy.json`): [`read_policy`], [`Policy`].
 //! * Self-help before a ticket: articles for the failing checks ([`suggest_articles`]) and for a
 //!   title as it is typed ([`suggest_for_title`]), the starter articles
 //!   ([`install_starter_articles`]), "this solved my problem" ([`record_deflection`],
 //!   [`deflection_rate`]), and the last diagnosis in a report ([`diagnosis_section`]).
 //! * "Check my computer": [`diagnose`] runs every check with the configured service desk
-//!   ([`diagnosis_context`] is what the checks are given).
+//!   ([`diagnosis_context`] is what the checks are given); [`network_up`] is the one reading of
+//!   the network the checks and the app's connection state share.
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]
 
@@ -56,12 +58,14 @@ pub use bundles::{
 pub use deflection::{deflection_rate, record_deflection, DeflectionRate, DEFLECTION_DAYS};
 pub use desk::{open_desk, ServiceDesk};
 pub use diagnose::{diagnose, diagnosis_context};
+pub use diagnose::{network_forced_down, network_up};
 pub use diagnosis::{diagnosis_section, problem_label, problem_labels, BUILT_IN_CHECKS};
 pub use error::CoreError;
 pub use fix::{
     fix_actions, fix_run, fix_run_attachment, import_fix, plan_fix, run_fix, FixEntry, FixRefusal,
     PublishedInfo, RecordedFix,
 };
+pub use fix::{fix_run_attachments, fix_run_file_name, fix_run_text, recent_fix_runs};
 pub use guichet_glpi::{technical as technical_wording, Wording};
 pub use guichet_site::Lang;
 pub use host::{content_type, device_id, device_id_for, hostname, login};

@@ -29,6 +29,9 @@ pub struct Context {
     /// Extra CA certificates (PEM) the connection to the desk trusts besides the system's
     /// (the connector's `ca_file`), so the desk checks judge its certificate as the sync does.
     pub desk_ca_file: Option<PathBuf>,
+    /// The network is to be taken as down whatever the machine says (`GUICHET_OFFLINE=1`:
+    /// tests, demos), so the checks and the app's header tell the same state.
+    pub network_forced_down: bool,
 }
 
 impl Context {
@@ -40,6 +43,7 @@ impl Context {
             home: None,
             timeout: Duration::from_secs(1),
             desk_ca_file: None,
+            network_forced_down: false,
         }
     }
 }

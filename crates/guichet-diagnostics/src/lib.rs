@@ -31,6 +31,7 @@ mod quantity;
 mod run;
 
 pub use check::Check;
+pub use checks::network_up;
 pub use checks::{all_checks, PrintingJobs, PrintingQueues};
 pub use context::{Context, DeskTarget};
 pub use guichet_records::{CheckStatus, Diagnosis, Finding, Sentence};

@@ -51,12 +51,15 @@ fn offline_answers_at_once_in_an_empty_network_namespace() {
     assert!(stdout.contains("1 passed"), "the inner test ran");
 }
 
-fn inside() {
+/// The network checks offline, each answering at once; `forced`: the network forced down
+/// (`GUICHET_OFFLINE=1`) rather than really absent.
+fn offline_run(forced: bool) {
     let mut ctx = Context::new(Utc::now());
     ctx.desk = Some(DeskTarget {
         url: "https://rt.example.org/".into(),
         proxy: None,
     });
+    ctx.network_forced_down = forced;
     let checks = all_checks()
         .into_iter()
         .filter(|c| NETWORK_CHECKS.contains(&c.id()))
@@ -93,4 +96,20 @@ fn inside() {
             ("clock.offset", CheckStatus::Unknown, Some("offline")),
         ]
     );
+}
+
+fn inside() {
+    offline_run(false);
+    // The app's header reads the network the same way: down here.
+    assert_eq!(
+        guichet_diagnostics::network_up(Duration::from_millis(500)),
+        Some(false)
+    );
+}
+
+/// The header said "No network" under `GUICHET_OFFLINE=1` while the check page found the
+/// network link fine: forced down, the checks now answer exactly as with no network at all.
+#[test]
+fn a_network_forced_down_reads_as_no_network_in_the_checks_too() {
+    offline_run(true);
 }

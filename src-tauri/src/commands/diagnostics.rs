@@ -8,7 +8,8 @@ use serde::Serialize;
 use tauri::{AppHandle, State};
 
 use crate::diagnosis_view::{
-    diagnosis_view, DeflectionView, DiagnosisView, OutcomeView, PlanView, SuggestionView,
+    diagnosis_view, DeflectionView, DiagnosisView, FixEntryView, FixRunView, OutcomeView, PlanView,
+    SuggestionView,
 };
 use crate::error::AppResult;
 use crate::self_help;
@@ -52,6 +53,20 @@ pub async fn fix_run(state: State<'_, AppState>, id: String) -> AppResult<Outcom
     Ok(self_help::run_fix(&state.store, &id, Utc::now())
         .await?
         .into())
+}
+
+/// Every fix-it action, offered on "Check my computer" whatever the checks found.
+#[tauri::command]
+#[specta::specta]
+pub async fn fix_list(state: State<'_, AppState>) -> AppResult<Vec<FixEntryView>> {
+    self_help::fix_list(&state.store, Utc::now()).await
+}
+
+/// The fix-it runs of this session, newest first, which a report may attach.
+#[tauri::command]
+#[specta::specta]
+pub async fn fix_runs_recent(state: State<'_, AppState>) -> AppResult<Vec<FixRunView>> {
+    self_help::recent_fix_runs(&state.store, state.started_at).await
 }
 
 /// Articles matching a report's title as it is typed (offline).

@@ -217,7 +217,8 @@ pub async fn machine_health() -> AppResult<MachineHealth> {
             now,
             guichet_inventory::pending_updates(),
         );
-        h.online &= !crate::sync_loop::forced_offline();
+        // The one reading of the network the header and the checks use.
+        h.online = crate::sync_loop::online();
         h
     })
     .await

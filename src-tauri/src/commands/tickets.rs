@@ -144,6 +144,8 @@ pub async fn ticket_create(
         (true, Some(inv)) => SystemInfo::Collected(inv),
         (true, None) => SystemInfo::Collected(Arc::new(quick_inventory().await?)),
     };
+    let mut attachments = new_attachments(&state, &draft.attachments)?;
+    attachments.extend(guichet_core::fix_run_attachments(&state.store, &draft.fix_runs).await?);
     let diagnosis = match draft.include_diagnosis {
         true => state.diagnosis.lock().await.clone(),
         false => None,
@@ -161,7 +163,7 @@ pub async fn ticket_create(
         // form previewed) and it rides in the attached snapshot.
         diagnosis,
         snapshot_id: uuid::Uuid::new_v4(),
-        attachments: new_attachments(&state, &draft.attachments)?,
+        attachments,
         draft: false,
     };
     let t = guichet_core::file_report(&state.store, report, Utc::now())

@@ -25,6 +25,8 @@ import type {
   DeflectionView,
   OutcomeView,
   PlanView,
+  FixEntryView,
+  FixRunView,
   SuggestionView,
   UserAccess,
   DiffView,
@@ -120,6 +122,10 @@ export interface Backend {
   fixPlan(id: string): Promise<PlanView>;
   /** Runs a fix-it action the user confirmed. */
   fixRun(id: string): Promise<OutcomeView>;
+  /** Every fix-it action, with why one may not run. */
+  fixList(): Promise<FixEntryView[]>;
+  /** This session's recorded fix-it runs, newest first, which a report may attach. */
+  fixRunsRecent(): Promise<FixRunView[]>;
   /** Articles matching a report's title as it is typed (offline). */
   kbSuggest(title: string): Promise<SuggestionView[]>;
   /** "This solved my problem": no ticket; counted locally. */

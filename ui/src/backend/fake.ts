@@ -321,9 +321,10 @@ export function createFakeBackend(
     async ticketCreate(d) {
       if (!d.title.trim()) throw new BackendError("invalid", "the title is empty");
       const withCheck = d.include_diagnosis && selfHelp.attached() ? `${d.description}\n\n${selfHelp.attached()}` : d.description;
+      const attachments = [...d.attachments, ...selfHelp.runFiles(d.fix_runs)];
       const t: TicketThread = {
         ticket: { id: `local-${seq++}`, remote_ref: null, title: d.title, status: "queued", updated_at: new Date().toISOString(), unread: 0 },
-        messages: [{ author: "Moi", from_me: true, body: withCheck, at: new Date().toISOString(), attachments: d.attachments, queued: true }],
+        messages: [{ author: "Moi", from_me: true, body: withCheck, at: new Date().toISOString(), attachments, queued: true }],
       };
       tickets.unshift(t);
       publishSync({ ...sync, queued: sync.queued + 1 });

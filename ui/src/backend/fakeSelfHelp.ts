@@ -1,7 +1,7 @@
 // The in-memory backend's self-help side: a diagnosis with a problem and warnings, the articles
 // it suggests, two fix-it actions (plan, then outcome), suggestions while a title is typed,
 // "this solved my problem", and the machine's policy. Kept apart from fake.ts (its own size).
-import type { Article, DiagnosisView, FindingView, OutcomeView, PlanView, SuggestionView } from "../bindings";
+import type { Article, AttachmentDraft, DiagnosisView, FindingView, FixEntryView, FixRunView, OutcomeView, PlanView, SuggestionView } from "../bindings";
 import { countOf, needingAttention } from "../diagnosis";
 import { BackendError, type Backend } from "./backend";
 
@@ -149,10 +149,15 @@ const PLANS: Record<string, PlanView> = {
 export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) {
   const deflections: { title: string; article: string | null }[] = [];
   const fixesRun: string[] = [];
+  // The recorded runs of this session, as the report form offers them (newest first).
+  const runs: FixRunView[] = [];
   let fixed = false;
   // The last run, which a report attaches (as the shell keeps it).
   let last: DiagnosisView | null = null;
-  const methods: Pick<Backend, "diagnose" | "fixPlan" | "fixRun" | "kbSuggest" | "reportSolved" | "userAccess" | "deflectionRate"> = {
+  const methods: Pick<
+    Backend,
+    "diagnose" | "fixPlan" | "fixRun" | "fixList" | "fixRunsRecent" | "kbSuggest" | "reportSolved" | "userAccess" | "deflectionRate"
+  > = {
     async diagnose() {
       const d = sampleDiagnosis(opts.healthy);
       // After "free up space" ran, the disk check passes.
@@ -170,7 +175,18 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
       fixesRun.push(id);
       if (id === "free-space") fixed = true;
       const output = id === "free-space" ? "Trash emptied: 2.1 GB\nThumbnail cache cleared: 310 MB" : "Cancelled jobs 41, 42\nQueue secretariat enabled";
-      return { action: id, started_at: TAKEN, elapsed_ms: 240, succeeded: true, output, run_id: fixesRun.length };
+      const run_id = fixesRun.length;
+      const attached = `Fix-it action: ${id}\nRun: ${run_id}\nStarted: ${TAKEN}\nElapsed: 240 ms\nSucceeded: yes\n\n${output}`;
+      runs.unshift({ run_id, action: id, started_at: TAKEN, succeeded: true, file_name: `fix-run-${run_id}-${id}.txt`, attached });
+      return { action: id, started_at: TAKEN, elapsed_ms: 240, succeeded: true, output, run_id };
+    },
+    async fixList(): Promise<FixEntryView[]> {
+      const builtIn = Object.values(PLANS).map((p) => ({ id: p.action, title: p.title, builtin: true, refusal: null, nothing_to_do: false }));
+      // A published action whose signer this machine's policy no longer trusts.
+      return [...builtIn, { id: "vpn-reset", title: null, builtin: false, refusal: "action_untrusted", nothing_to_do: false }];
+    },
+    async fixRunsRecent() {
+      return structuredClone(runs);
     },
     async kbSuggest(title): Promise<SuggestionView[]> {
       const words = title.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 4);
@@ -195,5 +211,12 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
   };
   /** What a report with `include_diagnosis` attaches. */
   const attached = () => last?.attached ?? null;
-  return { methods, deflections, fixesRun, attached };
+  /** The files a report's `fix_runs` attach (an unknown number is refused, as the shell does). */
+  const runFiles = (ids: number[]): AttachmentDraft[] =>
+    [...new Set(ids)].map((id) => {
+      const r = runs.find((x) => x.run_id === id);
+      if (!r) throw new BackendError("invalid", `no recorded fix-it run number ${id}`);
+      return { blob: `fix-run-${id}`, name: r.file_name, size_bytes: r.attached.length, mime: "text/plain" };
+    });
+  return { methods, deflections, fixesRun, attached, runFiles };
 }

@@ -58,6 +58,8 @@ export const tauriBackend: Backend = {
   diagnose: () => unwrap(commands.diagnose()),
   fixPlan: (id) => unwrap(commands.fixPlan(id)),
   fixRun: (id) => unwrap(commands.fixRun(id)),
+  fixList: () => unwrap(commands.fixList()),
+  fixRunsRecent: () => unwrap(commands.fixRunsRecent()),
   kbSuggest: (title) => unwrap(commands.kbSuggest(title)),
   reportSolved: (title, article) => unwrap(commands.reportSolved(title, article)).then(() => undefined),
   userAccess: () => commands.userAccess(),

@@ -48,7 +48,8 @@ export function formatBytes(lang: Lang, bytes: number): string {
   return new Intl.NumberFormat(lang, {
     style: "unit",
     unit: BYTE_UNITS[i],
-    unitDisplay: "short",
+    // "289 bytes", not the short form's "289 byte" (CLDR's short byte has no plural in English).
+    unitDisplay: i === 0 ? "long" : "short",
     maximumFractionDigits: v < 100 && i > 0 ? 1 : 0,
   }).format(v);
 }

@@ -5,9 +5,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { DiagnosisView, FindingView, SuggestionView } from "../backend/backend";
 import { ErrorNote } from "../components/common";
 import { useApp } from "../context";
-import { countOf, needingAttention, theRest } from "../diagnosis";
+import { countOf, countsText, needingAttention, theRest } from "../diagnosis";
 import { useI18n } from "../i18n";
 import { FixDialog } from "./FixDialog";
+import { FixList } from "./FixList";
 
 export function Check() {
   const { t, date } = useI18n();
@@ -73,6 +74,7 @@ export function Check() {
           </ul>
         </details>
       ) : null}
+      <FixList onFix={setFix} refresh={d} />
       {fix ? (
         <FixDialog
           id={fix}
@@ -106,7 +108,7 @@ function Summary({ d }: { d: DiagnosisView }) {
     );
   return (
     <p className={`status ${problems ? "status-error" : "status-warn"} check-summary`} id="check-summary">
-      {t("check.summary", { problems, warnings })}
+      {countsText(t, d)}
     </p>
   );
 }

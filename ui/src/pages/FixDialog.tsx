@@ -1,5 +1,6 @@
 // A fix-it action, in a dialog: its plan first (what it will do, with the figures; who
-// published it), run only once the user confirms, then how it went with its output.
+// published it), run only once the user confirms, then how it went with its output, which a
+// new report can carry ("Attach to a new report").
 import { useEffect, useState } from "react";
 import type { OutcomeView, PlanView } from "../backend/backend";
 import { ErrorNote } from "../components/common";
@@ -10,7 +11,7 @@ import { useI18n } from "../i18n";
 /** `onClose(ran)`: `ran` when the action ran (the page then checks again). */
 export function FixDialog({ id, onClose }: { id: string; onClose: (ran: boolean) => void }) {
   const { t, lang } = useI18n();
-  const { backend } = useApp();
+  const { backend, reportWithFixRun } = useApp();
   const [plan, setPlan] = useState<PlanView | null>(null);
   const [outcome, setOutcome] = useState<OutcomeView | null>(null);
   const [running, setRunning] = useState(false);
@@ -65,6 +66,12 @@ export function FixDialog({ id, onClose }: { id: string; onClose: (ran: boolean)
         </>
       ) : null}
       <div className="actions">
+        {outcome ? (
+          // The run's output goes with a new report (ticked there, previewed as attached).
+          <button type="button" className="btn btn-primary" id="fix-attach" onClick={() => reportWithFixRun(outcome.run_id)}>
+            {t("fix.attach")}
+          </button>
+        ) : null}
         {plan && !plan.nothing_to_do && !outcome ? (
           <button type="button" className="btn btn-primary" id="fix-confirm" onClick={confirm} disabled={running}>
             {t("fix.confirm")}

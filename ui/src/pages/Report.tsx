@@ -2,13 +2,15 @@
 // screenshot), "include my system information" with the exact text previewed. The computer is
 // checked as the report starts (the result previewed and attached), and articles matching the
 // title appear as it is typed: "This solved my problem" closes the report without a ticket.
-// Works offline: the report is queued and the page says so.
+// This session's fix-it runs can go with it (ReportFixRuns). Works offline: the report is
+// queued and the page says why, in the header's words.
 import { useEffect, useState, type FormEvent } from "react";
 import type { DiagnosisView, TicketSummary, Urgency } from "../backend/backend";
 import { ErrorNote, PendingFiles, Status } from "../components/common";
 import { useApp } from "../context";
 import { useFileDrafts } from "../hooks/useFileDrafts";
 import { hasKey, useI18n } from "../i18n";
+import { FixRunsField, useFixRuns } from "./ReportFixRuns";
 import { DiagnosisPreview, TitleSuggestions, useTitleSuggestions } from "./ReportHelp";
 
 const URGENCIES: Urgency[] = ["low", "medium", "high"];
@@ -34,6 +36,7 @@ export function Report() {
   const [includeDiagnosis, setIncludeDiagnosis] = useState(true);
   const [solved, setSolved] = useState(false);
   const suggestions = useTitleSuggestions(title);
+  const fixRuns = useFixRuns();
   const { files: attachments, setFiles: setAttachments, add, screenshot } = useFileDrafts(backend, setError);
 
   useEffect(() => {
@@ -67,6 +70,8 @@ export function Report() {
         include_system_info: includeInfo,
         // The check previewed below, kept by the shell since it ran.
         include_diagnosis: includeDiagnosis && diagnosis != null,
+        // The fix-it runs ticked below, their output attached as text files.
+        fix_runs: fixRuns.chosen,
       });
       setSent(created);
     } catch (err) {
@@ -115,6 +120,7 @@ export function Report() {
               setTitle("");
               setDescription("");
               setAttachments([]);
+              fixRuns.setChosen([]);
             }}
           >
             {t("report.another")}
@@ -124,14 +130,16 @@ export function Report() {
     );
   }
 
-  const offline = sync != null && !sync.online;
+  // Not connected to the service desk: the report waits here, and the notice says why, in the
+  // header's words (no network, no service desk set up, service desk unreachable).
+  const waiting = sync != null && sync.connectivity !== "connected" ? sync.connectivity : null;
 
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1}>
         {t("report.title")}
       </h1>
-      {offline ? <Status tone="warn">{t("report.offlineNotice")}</Status> : null}
+      {waiting ? <Status tone="warn">{t(`report.notice.${waiting}`)}</Status> : null}
       <form onSubmit={submit} noValidate className="form">
         <div className="field">
           <label htmlFor="report-title">
@@ -232,10 +240,12 @@ export function Report() {
           {includeDiagnosis ? <DiagnosisPreview d={diagnosis} error={diagnosisErr} /> : null}
         </div>
 
+        <FixRunsField runs={fixRuns.runs} chosen={fixRuns.chosen} onChange={fixRuns.setChosen} />
+
         <div id="report-error">{error ? <ErrorNote error={error} /> : null}</div>
         <div className="actions">
           <button type="submit" className="btn btn-primary" id="report-send" disabled={busy}>
-            {offline ? t("report.queue") : t("report.send")}
+            {waiting ? t("report.queue") : t("report.send")}
           </button>
         </div>
       </form>

@@ -6,7 +6,7 @@ import type { Article, DiagnosisView, SuggestionView } from "../backend/backend"
 import { ErrorNote } from "../components/common";
 import { Modal } from "../components/Modal";
 import { useApp } from "../context";
-import { countOf } from "../diagnosis";
+import { countsText } from "../diagnosis";
 import { useI18n } from "../i18n";
 import { blobUrls } from "./Kb";
 
@@ -101,12 +101,10 @@ export function DiagnosisPreview({ d, error }: { d: DiagnosisView | null; error:
         {t("check.running")}
       </p>
     );
-  const problems = countOf(d, "problem");
-  const warnings = countOf(d, "warning");
   return (
     <>
       <p className="muted" id="report-diagnosis-summary">
-        {problems || warnings ? t("check.summary", { problems, warnings }) : t("check.allGood")}
+        {countsText(t, d) ?? t("check.allGood")}
       </p>
       <details className="preview">
         <summary>{t("report.previewDiagnosis")}</summary>

@@ -115,6 +115,10 @@ describe("GLPI failures", () => {
 describe("locale formatting", () => {
   it("sizes, durations and placeholders follow the language", () => {
     expect(formatBytes("en", 1.5e9)).toBe("1.5 GB");
+    // A count of bytes with its plural (the short form said "289 byte").
+    expect(formatBytes("en", 289)).toBe("289 bytes");
+    expect(formatBytes("en", 1)).toBe("1 byte");
+    expect(formatBytes("fr", 289).replace(/\s/g, " ")).toBe("289 octets");
     expect(formatBytes("fr", 1.5e9).replace(/\s/g, " ")).toBe("1,5 Go");
     expect(formatDuration("en", 3 * 86400 + 5 * 3600 + 60)).toBe("3d 5h");
     expect(formatDuration("fr", 3 * 86400 + 5 * 3600).replace(/\s/g, " ")).toBe("3j 5h");

@@ -227,10 +227,11 @@ impl Action for FreeSpace {
             }
             total.add(tally);
             let mut line = format!(
-                "emptied {}: {} freed, {} file(s)",
+                "emptied {}: {} freed, {} {}",
                 target.en,
                 size_text(tally.bytes).1,
-                tally.files
+                tally.files,
+                if tally.files == 1 { "file" } else { "files" }
             );
             if tally.skipped > 0 {
                 line.push_str(&format!(", {} left in place", tally.skipped));

@@ -14,8 +14,25 @@ use crate::desk_probe::DeskAddress;
 use crate::Context;
 
 /// The machine's network state, read within the check's time; `None` where it cannot be read.
+/// A network forced down reads as no interface and no route.
 pub fn read_state(ctx: &Context) -> Option<NetworkState> {
+    if ctx.network_forced_down {
+        return Some(NetworkState {
+            ipv4_known: true,
+            ..NetworkState::default()
+        });
+    }
     guichet_inventory::network_state(ctx.timeout / 2)
+}
+
+/// Whether the network is up by the checks' own rule (not [`is_offline`]), the one reading the
+/// app's header shows too: a default IPv4 route answers at once from a file; without one the
+/// interfaces are read (`timeout` for the one command). `None` where nothing can be read.
+pub fn network_up(timeout: std::time::Duration) -> Option<bool> {
+    if guichet_inventory::has_default_route() == Some(true) {
+        return Some(true);
+    }
+    guichet_inventory::network_state(timeout).map(|s| !is_offline(&s))
 }
 
 /// When a check that waits on the network must have answered: four fifths of its time, so
@@ -88,8 +105,8 @@ pub fn offline(check: &str) -> Finding {
         Some(Sentence::new("hors ligne", "offline")),
         None,
         Sentence::new(
-            "Hors ligne : cet ordinateur n'est relié à aucun réseau, donc ceci ne peut pas être vérifié.",
-            "Offline: this computer is not connected to any network, so this cannot be checked.",
+            "Pas de réseau : cet ordinateur n'est relié à aucun réseau, donc ceci ne peut pas être vérifié.",
+            "No network: this computer is not connected to any network, so this cannot be checked.",
         ),
     )
 }
@@ -157,6 +174,15 @@ pub mod tests {
             }
         }
         s
+    }
+
+    #[test]
+    fn a_network_forced_down_reads_as_offline_like_the_app_s_header() {
+        let mut ctx = Context::new(chrono::DateTime::UNIX_EPOCH);
+        ctx.network_forced_down = true;
+        let state = read_state(&ctx).expect("a reading");
+        assert!(is_offline(&state));
+        assert!(offline_for(Some(&state), false));
     }
 
     #[test]

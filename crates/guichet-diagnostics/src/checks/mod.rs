@@ -7,6 +7,7 @@ use std::sync::Arc;
 mod printing_jobs;
 mod printing_queues;
 
+pub use connectivity::network_up;
 pub use printing_jobs::PrintingJobs;
 pub use printing_queues::PrintingQueues;
 
