@@ -9,8 +9,6 @@
 //! not read here, and Defender on Windows has no recording yet: unknown, naming the product.
 //! Unknown too when no antivirus is installed (most Linux desktops have none).
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use guichet_inventory::{clamav_signatures, collect_category, Category, Probe, SecurityKind};
 use guichet_records::{CheckStatus, Finding};
@@ -107,11 +105,6 @@ impl Check for Antivirus {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&read(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Antivirus)
 }
 
 #[cfg(test)]

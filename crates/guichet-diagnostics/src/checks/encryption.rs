@@ -14,8 +14,6 @@
 //! (no DMI in a container; BitLocker's WMI class needs administrator rights; FileVault is not
 //! recorded yet).
 
-use std::sync::Arc;
-
 use guichet_inventory::parse::windows::security::BitLockerVolume;
 use guichet_inventory::{block_tree, collect_category, Category, Probe};
 use guichet_records::{CheckStatus, Finding};
@@ -141,11 +139,6 @@ impl Check for Encryption {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&read(&Probe::system(ctx.now, ctx.timeout)))
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Encryption)
 }
 
 #[cfg(test)]

@@ -7,8 +7,6 @@
 //! machine runs known-vulnerable code for longer than a site's policy normally allows. Unknown
 //! where nothing tells (no flag mechanism, a container's kernel, Windows, macOS).
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use guichet_inventory::parse::reboot::RebootRequired;
 use guichet_inventory::{modified, reboot_required, Probe};
@@ -108,11 +106,6 @@ impl Check for Reboot {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&read(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Reboot)
 }
 
 #[cfg(test)]

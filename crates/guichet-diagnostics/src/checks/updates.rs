@@ -10,8 +10,6 @@
 //! machine is not being updated at all. Unknown without apt (other distributions, Windows,
 //! macOS) or before the first `apt update`.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use guichet_inventory::parse::apt_lists::PendingUpdates;
 use guichet_inventory::{apt_pending_updates, modified, Probe};
@@ -110,11 +108,6 @@ impl Check for Updates {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&read(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Updates)
 }
 
 #[cfg(test)]
