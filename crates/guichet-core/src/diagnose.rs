@@ -27,10 +27,12 @@ pub async fn diagnose(store: &Store, now: DateTime<Utc>) -> Result<Diagnosis, Co
     }
 }
 
-/// What the checks are given: the time, the configured service desk, the user's home.
+/// What the checks are given: the time, the configured service desk, the user's home, and
+/// the user's cache folder (where the pending updates' count is kept between runs).
 pub async fn diagnosis_context(store: &Store, now: DateTime<Utc>) -> Result<Context, CoreError> {
     let mut ctx = Context::new(now);
     ctx.home = home();
+    ctx.cache_dir = guichet_store::default_cache_dir();
     let cfg = match ConnectorConfig::load(store).await {
         Ok(cfg) => cfg,
         Err(guichet_sync::SyncError::Store(e)) => return Err(e.into()),

@@ -35,6 +35,9 @@ pub struct Context {
     /// Extra CA certificates (PEM) the connection to the desk trusts besides the system's
     /// (the connector's `ca_file`), so the desk checks judge its certificate as the sync does.
     pub desk_ca_file: Option<PathBuf>,
+    /// The user's cache folder for Guichet, where checks keep what is slow to compute again
+    /// (the pending updates' count); `None` keeps nothing on disk.
+    pub cache_dir: Option<PathBuf>,
     /// The run's visit to the desk, started by the first check needing it.
     visit: VisitSlot,
 }
@@ -48,6 +51,7 @@ impl Context {
             home: None,
             timeout: Duration::from_secs(1),
             desk_ca_file: None,
+            cache_dir: None,
             visit: VisitSlot::default(),
         }
     }

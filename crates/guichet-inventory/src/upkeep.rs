@@ -5,12 +5,13 @@
 //! thing cannot be read (another OS, no systemd, no apt) the answer is `None`.
 
 use std::io::Read;
+use std::path::Path;
 use std::sync::Mutex;
-use std::time::SystemTime;
 
 use crate::parse::apt_lists::{self, Counter, PendingUpdates};
 use crate::parse::clamav::{self, CvdHeader};
 use crate::parse::{lsblk, reboot, systemd};
+use crate::pending_count_file::{self, Stamp, StampEntry};
 use crate::probe::{Probe, RunError};
 
 const APT_LISTS: &str = "/var/lib/apt/lists";
@@ -18,22 +19,20 @@ const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 /// apt's own tool, which decompresses its lists whatever their compression.
 const APT_HELPER: &str = "/usr/lib/apt/apt-helper";
 
-/// What the last count was made from: the root read, then each file's name, size and
-/// modification time (the lists change at `apt update`, the status at each install).
-type Stamp = Vec<(String, u64, Option<SystemTime>)>;
-
 /// The last count, kept for the process: the home page asks at each refresh, and reading
 /// ~50 MB of lists again when none changed would be wasted.
 static LAST: Mutex<Option<(Stamp, PendingUpdates)>> = Mutex::new(None);
 
+/// What a count is made from: the root read, then each file's name, size and modification
+/// time (the lists change at `apt update`, the status at each install).
 fn stamp(probe: &Probe, lists: &[String]) -> Stamp {
-    let mut out = vec![(probe.path("/").to_string_lossy().into_owned(), 0, None)];
+    let root = probe.path("/").to_string_lossy().into_owned();
+    let mut out = vec![StampEntry::new(root, None)];
     let files = std::iter::once(DPKG_STATUS.to_string())
         .chain(lists.iter().map(|f| format!("{APT_LISTS}/{f}")));
     for path in files {
         let meta = probe.metadata(&path).ok();
-        let len = meta.as_ref().map_or(0, |m| m.len());
-        out.push((path, len, meta.and_then(|m| m.modified().ok())));
+        out.push(StampEntry::new(path, meta.as_ref()));
     }
     out
 }
@@ -41,8 +40,15 @@ fn stamp(probe: &Probe, lists: &[String]) -> Stamp {
 /// Pending updates from the dpkg database and apt's package lists (see
 /// [`apt_lists`](crate::parse::apt_lists)); `None` when this is not an apt system or it has
 /// no package list yet. Compressed lists are read through `apt-helper cat-file`. The answer is
-/// kept while none of these files changes.
+/// kept for the process while none of these files changes.
 pub fn apt_pending_updates(probe: &Probe) -> Option<PendingUpdates> {
+    apt_pending_updates_kept(probe, None)
+}
+
+/// [`apt_pending_updates`], also kept on disk in `cache_dir` (the user's cache folder for
+/// Guichet) so that the next process does not count again either while none of the files
+/// changed (kept with each file's path, size and modification time).
+pub fn apt_pending_updates_kept(probe: &Probe, cache_dir: Option<&Path>) -> Option<PendingUpdates> {
     let lists: Vec<String> = probe
         .list(APT_LISTS)
         .into_iter()
@@ -54,7 +60,19 @@ pub fn apt_pending_updates(probe: &Probe) -> Option<PendingUpdates> {
             return Some(last.clone());
         }
     }
-    let counted = count(probe, lists)?;
+    let kept = cache_dir.and_then(|dir| pending_count_file::read(dir, &stamp));
+    let counted = match kept {
+        Some(kept) => kept,
+        None => {
+            let counted = count(probe, lists)?;
+            if let Some(dir) = cache_dir {
+                if let Err(e) = pending_count_file::write(dir, &stamp, &counted) {
+                    tracing::debug!(dir = %dir.display(), error = %e, "pending updates not kept");
+                }
+            }
+            counted
+        }
+    };
     if let Ok(mut last) = LAST.lock() {
         *last = Some((stamp, counted.clone()));
     }
