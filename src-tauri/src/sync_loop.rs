@@ -250,7 +250,8 @@ async fn pass(app: &AppHandle, conf: &AppSettings) -> AppResult<()> {
     }
     let before = state.store.tickets().await?;
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
-    let report = guichet_core::run_pass(&state.store, &desk, Utc::now(), &mut rng).await?;
+    let http = settings::http_options(conf);
+    let report = guichet_core::run_pass(&state.store, &desk, &http, Utc::now(), &mut rng).await?;
     tracing::info!(
         pushed = report.pushed.len(),
         pulled = report.pulled(),

@@ -450,15 +450,16 @@ pub(crate) async fn pass(
     now: chrono::DateTime<Utc>,
 ) -> Result<PassReport, CliError> {
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_os_rng();
+    let http = http_options(cfg)?;
     let desk = guichet_core::open_desk(
         store,
         cfg,
-        &http_options(cfg)?,
+        &http,
         crate::glpi_messages::wording_from_env(),
         now,
     )
     .await?;
-    Ok(guichet_core::run_pass(store, &desk, now, &mut rng).await?)
+    Ok(guichet_core::run_pass(store, &desk, &http, now, &mut rng).await?)
 }
 
 fn summary(r: &PassReport) -> String {

@@ -4,8 +4,11 @@
 //!
 //! The process is stopped at that exact point with the fault proxy: the request the client sends
 //! right after the creation (the read-back, or GLPI 11's requester) hangs, the test sees the
-//! ticket in GLPI's database, then kills the process. Its own GLPI servers (one per version,
-//! one after the other): the next ticket id must not be taken by another test meanwhile.
+//! ticket in GLPI's database, then kills the process. A sync started at once leaves the entry
+//! alone (the server may still be finishing the killed process's request: the request timeout
+//! is given to it), the one after that finds the ticket. Its own GLPI servers (one per
+//! version, one after the other): the next ticket id must not be taken by another test
+//! meanwhile.
 
 mod glpi_live;
 
@@ -14,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use glpi_live::*;
 use guichet_testkit::{Fault, GlpiServer, GlpiVersion};
+
+/// The connection's request timeout, in seconds (`connect --timeout`).
+const SETTLE_SECS: &str = "6";
 
 #[test]
 fn a_sync_killed_after_glpi_created_the_ticket_creates_no_second_one() {
@@ -35,7 +41,8 @@ fn killed_after_creation(server: &GlpiServer, account: Account) {
     let proxy = proxy(server);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let _secrets = connect(server, d, &proxy.url(), account);
+    // The request timeout is also how long an interrupted send is left to the server.
+    let _secrets = connect_with_timeout(server, d, &proxy.url(), account, SETTLE_SECS);
     let id = ok(
         server,
         guichet(
@@ -86,6 +93,20 @@ fn killed_after_creation(server: &GlpiServer, account: Account) {
         "not recorded as sent: {shown}"
     );
     proxy.clear_faults();
+    let killed_at = Instant::now();
+    let out = guichet(d, &["sync", "--retry"], "");
+    let said = describe(server, &out);
+    if killed_at.elapsed() < Duration::from_secs(5) {
+        assert!(said.contains("interrupted"), "{said}");
+        let shown = json(server, guichet(d, &["ticket", "show", &id, "--json"], ""));
+        assert_eq!(
+            shown["local_state"], "queued",
+            "left to the server: {shown}"
+        );
+    }
+    std::thread::sleep(
+        Duration::from_secs(SETTLE_SECS.parse().unwrap()).saturating_sub(killed_at.elapsed()),
+    );
     ok(server, guichet(d, &["sync", "--retry"], ""));
     assert_eq!(
         tickets_carrying(server, &id),

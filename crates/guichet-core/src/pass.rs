@@ -13,14 +13,18 @@ use guichet_glpi::Wording;
 
 use crate::{CoreError, ServiceDesk};
 
-/// Runs one engine pass with `desk`, then ends its server session whatever happened.
+/// Runs one engine pass with `desk`, opened with `http`, then ends its server session whatever
+/// happened. A send whose outcome is unknown is left to the server for the request timeout
+/// before it is looked up there ([`RetryPolicy::settle`]).
 pub async fn run_pass(
     store: &Store,
     desk: &ServiceDesk,
+    http: &HttpOptions,
     now: DateTime<Utc>,
     rng: &mut (dyn RngCore + Send),
 ) -> Result<PassReport, CoreError> {
-    let engine = Engine::new(store, desk.connector(), Some(store), RetryPolicy::default());
+    let policy = RetryPolicy::with_request_timeout(http.timeout);
+    let engine = Engine::new(store, desk.connector(), Some(store), policy);
     let report = engine.pass(now, rng).await;
     desk.close().await;
     let report = report?;
@@ -149,6 +153,7 @@ async fn open_and_pass(
     now: DateTime<Utc>,
     rng: &mut (dyn RngCore + Send),
 ) -> Result<PassReport, CoreError> {
-    let desk = crate::open_desk(store, cfg, &http(cfg)?, wording, now).await?;
-    run_pass(store, &desk, now, rng).await
+    let http = http(cfg)?;
+    let desk = crate::open_desk(store, cfg, &http, wording, now).await?;
+    run_pass(store, &desk, &http, now, rng).await
 }

@@ -25,6 +25,7 @@ const POLICY: RetryPolicy = RetryPolicy {
     base: Duration::from_secs(30),
     max: Duration::from_secs(3600),
     malformed_limit: 3,
+    settle: Duration::from_secs(10),
 };
 
 fn at(s: i64) -> DateTime<Utc> {

@@ -44,6 +44,7 @@ mod printing;
 mod probe;
 mod summary;
 mod upkeep;
+mod windows_commands;
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -72,3 +73,4 @@ pub use upkeep::{
     apt_pending_updates, apt_pending_updates_kept, block_tree, clamav_signatures, failed_units,
     modified, reboot_required, UnitScope,
 };
+pub use windows_commands::powershell_args;

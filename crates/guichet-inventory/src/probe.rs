@@ -245,18 +245,26 @@ impl Probe {
         if !self.allow_commands {
             return Err(RunError::NotFound(program.to_string()));
         }
-        Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .env("LC_ALL", "C")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::NotFound => RunError::NotFound(program.to_string()),
-                _ => RunError::Io(program.to_string(), e),
-            })
+            .stderr(Stdio::piped());
+        // The app has no console: without CREATE_NO_WINDOW each `powershell` or `reg` it
+        // starts would flash a console window on the user's screen.
+        #[cfg(windows)]
+        {
+            use std::os::windows::process::CommandExt;
+            const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+            command.creation_flags(CREATE_NO_WINDOW);
+        }
+        command.spawn().map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => RunError::NotFound(program.to_string()),
+            _ => RunError::Io(program.to_string(), e),
+        })
     }
 
     /// Runs `program args…` and hands its standard output to `sink` piece by piece as it

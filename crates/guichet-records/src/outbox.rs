@@ -73,6 +73,11 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     /// When the change was made.
     pub created_at: DateTime<Utc>,
+    /// When a send of this entry started that has not ended: its sender died while the
+    /// request was out. The server may still be finishing it, so the entry is held back for a
+    /// while (see the sync engine's guarantees).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending_since: Option<DateTime<Utc>>,
 }
 
 /// How an inventory reached the server.

@@ -30,6 +30,7 @@ async fn pass(store: &Store, c: &RtConnector) -> PassReport {
         base: Duration::from_secs(1),
         max: Duration::from_secs(10),
         malformed_limit: 3,
+        settle: Duration::ZERO,
     };
     let engine = Engine::new(store, c, Some(store), policy);
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);

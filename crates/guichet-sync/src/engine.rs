@@ -8,6 +8,11 @@
 //! * Nothing is lost: an entry leaves the outbox only in the transaction that records the
 //!   server's id. Killing the process at any point leaves it queued, and the connector's
 //!   check-before-create finds the object a lost answer created.
+//! * Nothing is sent twice, even when the sender dies with its request out: the entry is marked
+//!   as being sent (`sending_since`) just before the request leaves, and an entry still marked
+//!   is left alone for [`RetryPolicy::settle`] (the request timeout), `sync --retry` included,
+//!   since the server may still be finishing that request and a look-up before it has
+//!   committed finds nothing. A timed-out or broken request waits as long before its retry.
 //! * Order per ticket: a ticket's entries go in `seq` order; one that is parked or waiting for
 //!   its backoff holds back the later entries *of the same ticket only*.
 //! * Backoff: `base · 2^attempts`, capped, with equal jitter (half fixed, half random) so that

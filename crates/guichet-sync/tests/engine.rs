@@ -64,6 +64,10 @@ struct Server {
     inventories: Vec<(String, Option<String>)>,
     faults: VecDeque<(Op, Fault)>,
     calls: Vec<Op>,
+    /// The next ticket creation hangs: its sender is cut off while the server is still at it.
+    hang_next_ticket: bool,
+    /// The ticket of that hung creation, which the server commits when the test says so.
+    hung: Option<(Uuid, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -99,6 +103,17 @@ impl FakeServer {
             None => Ok(act(&mut s)),
         }
     }
+    /// The server finishes the hung ticket creation (its client is long gone).
+    fn finish_hung_ticket(&self) {
+        let mut s = self.0.lock().unwrap();
+        let (client_uuid, title) = s.hung.take().expect("a hung creation");
+        s.tickets.push(ServerTicket {
+            client_uuid,
+            title,
+            status: "new".into(),
+            replies: vec![],
+        });
+    }
     fn technician_reply(&self, remote_id: &str, body: &str) {
         self.technician_reply_with_files(remote_id, body, vec![]);
     }
@@ -123,6 +138,18 @@ impl Connector for FakeServer {
         self.call(Op::Auth, |_| ())
     }
     async fn push_ticket(&self, t: &OutgoingTicket) -> Result<PushedTicket, ConnectorError> {
+        let hang = {
+            let mut s = self.0.lock().unwrap();
+            let hang = std::mem::take(&mut s.hang_next_ticket);
+            if hang {
+                s.calls.push(Op::Ticket);
+                s.hung = Some((t.client_uuid, t.fields.title.clone()));
+            }
+            hang
+        };
+        if hang {
+            std::future::pending::<()>().await;
+        }
         self.call(Op::Ticket, |s| {
             // Check before create, like a real connector.
             let i = match s
@@ -319,6 +346,7 @@ const POLICY: RetryPolicy = RetryPolicy {
     base: Duration::from_secs(30),
     max: Duration::from_secs(3600),
     malformed_limit: 3,
+    settle: Duration::from_secs(10),
 };
 
 fn server_error() -> ConnectorError {
@@ -447,6 +475,97 @@ async fn a_lost_answer_is_retried_without_creating_a_duplicate() {
             .as_deref(),
         Some("1")
     );
+}
+
+/// Regression (kill -9 soak, seed 10598290915751931716): a `guichet sync` killed while RT was
+/// still creating its ticket; the next sync looked the ticket up before RT had committed it,
+/// found nothing and created it a second time. The interrupted send now leaves its mark, and
+/// the entry is left to the server for the settle time before it is looked up.
+#[tokio::test]
+async fn a_send_cut_off_while_the_server_is_at_it_is_not_sent_twice() {
+    let (_d, store) = store().await;
+    store
+        .create_ticket(&ticket(1), DEFAULT_ATTACHMENT_LIMIT, at(0))
+        .await
+        .unwrap();
+    let server = FakeServer::default();
+    server.0.lock().unwrap().hang_next_ticket = true;
+    let kb = MemoryKb::new();
+    let engine = Engine::new(&store, &server, Some(&kb), POLICY);
+    let cut = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        engine.pass(at(0), &mut rng()),
+    )
+    .await;
+    assert!(cut.is_err(), "the sender is cut off during the send");
+    let queue = store.outbox().await.unwrap();
+    assert_eq!(queue.len(), 1, "still queued");
+    let since = queue[0].sending_since.expect("the send left its mark");
+    assert!(since >= at(0) && since < at(1), "{since}");
+    assert_eq!(queue[0].attempts, 0, "not a failure the sender saw");
+
+    // Another process at once, then with `--retry`: the server may still be at it, so
+    // nothing is sent, and the report says why.
+    let r = engine.pass(at(5), &mut rng()).await.unwrap();
+    assert_eq!(server.calls(Op::Ticket), 1);
+    assert!(
+        r.notices.iter().any(|n| n.contains("interrupted")),
+        "{:?}",
+        r.notices
+    );
+    store.retry_waiting_now(at(6)).await.unwrap();
+    engine.pass(at(6), &mut rng()).await.unwrap();
+    assert_eq!(
+        server.calls(Op::Ticket),
+        1,
+        "--retry does not lift the settle"
+    );
+
+    // The server finishes the first request; after the settle the look-up finds its ticket.
+    server.finish_hung_ticket();
+    let r = engine.pass(at(11), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 1);
+    assert_eq!(server.calls(Op::Ticket), 2);
+    assert_eq!(server.0.lock().unwrap().tickets.len(), 1, "no duplicate");
+    assert!(store.outbox().await.unwrap().is_empty());
+}
+
+/// A request that timed out may still be running on the server: its retry waits at least the
+/// settle time, even when the backoff would be shorter.
+#[tokio::test]
+async fn a_timed_out_send_is_retried_no_sooner_than_the_settle_time() {
+    let (_d, store) = store().await;
+    store
+        .create_ticket(&ticket(1), DEFAULT_ATTACHMENT_LIMIT, at(0))
+        .await
+        .unwrap();
+    let server = FakeServer::default();
+    server.fail(
+        Op::Ticket,
+        Fault::Before(ConnectorError::Timeout("no answer in time".into())),
+    );
+    let policy = RetryPolicy {
+        base: Duration::from_secs(2),
+        settle: Duration::from_secs(60),
+        ..POLICY
+    };
+    let engine = Engine::new(&store, &server, None, policy);
+    let r = engine.pass(at(0), &mut rng()).await.unwrap();
+    assert_eq!(r.deferred[0].retry_at, Some(at(60)));
+    let queue = store.outbox().await.unwrap();
+    assert_eq!(
+        queue[0].sending_since, None,
+        "the sender saw the end of its send"
+    );
+    // A failure with no request out (no connection) leaves no mark either.
+    server.fail(
+        Op::Ticket,
+        Fault::Before(ConnectorError::Offline("connection refused".into())),
+    );
+    engine.pass(at(60), &mut rng()).await.unwrap();
+    assert_eq!(store.outbox().await.unwrap()[0].sending_since, None);
+    let r = engine.pass(at(61), &mut rng()).await.unwrap();
+    assert_eq!(r.pushed.len(), 1);
 }
 
 #[tokio::test]

@@ -88,6 +88,19 @@ pub struct AgentBenchReport {
     /// Most anonymous memory after the baseline against the baseline's, percent
     /// (in-process only): what a leak on the heap would show, without the store's memory map.
     pub anon_growth_pct: Option<f64>,
+    /// Median memory of the window of cycles that starts at the baseline, KiB (the window is
+    /// 50 cycles, fewer when the run is short).
+    pub rss_median_first_window_kib: u64,
+    /// Median memory of the same number of cycles at the end, KiB.
+    pub rss_median_last_window_kib: u64,
+    /// `(last window - first window) / first window`, percent: the trend. In `--processes`
+    /// mode each figure is one process's peak, which varies from run to run with what its
+    /// threads happened to allocate at the same moment, so the maximum against one baseline
+    /// sample measures that noise as much as growth; the medians of two windows do not.
+    pub rss_trend_pct: f64,
+    /// Fewest and most memory of single cycles in the first window, KiB: the run-to-run
+    /// spread the maximum is to be read against.
+    pub rss_first_window_range_kib: (u64, u64),
     /// Descriptors at the baseline cycle and the fewest and most seen after it.
     pub fds_baseline: Option<usize>,
     /// Fewest descriptors after the baseline.
@@ -295,13 +308,43 @@ fn print(ctx: &Context, r: &AgentBenchReport) -> Result<(), CliError> {
             .map_or("-".into(), |f| f.to_string()),
         r.failed_runs
     );
+    println!(
+        "trend: median {:.1} MiB over cycles {}.. against {:.1} MiB over the last ones ({:+.1} %); \
+         single cycles of the first window {:.1}..{:.1} MiB",
+        r.rss_median_first_window_kib as f64 / 1024.0,
+        baseline,
+        r.rss_median_last_window_kib as f64 / 1024.0,
+        r.rss_trend_pct,
+        r.rss_first_window_range_kib.0 as f64 / 1024.0,
+        r.rss_first_window_range_kib.1 as f64 / 1024.0,
+    );
     Ok(())
 }
+
+/// The median of `v` (the lower middle for an even count); 0 when empty.
+fn median(mut v: Vec<u64>) -> u64 {
+    v.sort_unstable();
+    v.get(v.len().saturating_sub(1) / 2).copied().unwrap_or(0)
+}
+
+/// Cycles in each of the two windows the trend compares.
+const WINDOW: usize = 50;
 
 fn summarise(args: &BenchAgentArgs, samples: Vec<CycleSample>) -> AgentBenchReport {
     let base = &samples[args.baseline - 1];
     let after = &samples[args.baseline - 1..];
     let rss_max = after.iter().map(|s| s.rss_kib).max().unwrap_or(0);
+    let window = WINDOW.min(after.len() / 2).max(1);
+    let first: Vec<u64> = after[..window].iter().map(|s| s.rss_kib).collect();
+    let last: Vec<u64> = after[after.len() - window..]
+        .iter()
+        .map(|s| s.rss_kib)
+        .collect();
+    let first_range = (
+        first.iter().copied().min().unwrap_or(0),
+        first.iter().copied().max().unwrap_or(0),
+    );
+    let (first, last) = (median(first), median(last));
     let fds: Vec<usize> = after.iter().filter_map(|s| s.fds).collect();
     AgentBenchReport {
         mode: if args.processes {
@@ -319,10 +362,75 @@ fn summarise(args: &BenchAgentArgs, samples: Vec<CycleSample>) -> AgentBenchRepo
             let max = after.iter().filter_map(|s| s.anon_kib).max().unwrap_or(b);
             (max as f64 - b as f64) / (b.max(1) as f64) * 100.0
         }),
+        rss_median_first_window_kib: first,
+        rss_median_last_window_kib: last,
+        rss_trend_pct: (last as f64 - first as f64) / (first.max(1) as f64) * 100.0,
+        rss_first_window_range_kib: first_range,
         fds_baseline: base.fds,
         fds_min_after_baseline: fds.iter().min().copied(),
         fds_max_after_baseline: fds.iter().max().copied(),
         failed_runs: samples.iter().filter(|s| !s.ok).count(),
         samples,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(cycles: usize, processes: bool) -> BenchAgentArgs {
+        BenchAgentArgs {
+            cycles,
+            baseline: 50,
+            tickets: 1,
+            replies: 1,
+            file_bytes: 1024,
+            processes,
+        }
+    }
+
+    fn samples(rss: impl Fn(usize) -> u64, cycles: usize) -> Vec<CycleSample> {
+        (1..=cycles)
+            .map(|cycle| CycleSample {
+                cycle,
+                rss_kib: rss(cycle),
+                anon_kib: None,
+                file_kib: None,
+                fds: None,
+                ms: 1.0,
+                ok: true,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_noisy_run_shows_in_the_maximum_but_not_in_the_trend() {
+        // Flat at 20 MiB, with one run in ten at 22 MiB (+10 %) and the baseline a quiet one.
+        let noisy = |c: usize| if c % 10 == 3 { 22 * 1024 } else { 20 * 1024 };
+        let r = summarise(&args(500, true), samples(noisy, 500));
+        assert!(
+            (r.rss_growth_pct - 10.0).abs() < 0.01,
+            "{}",
+            r.rss_growth_pct
+        );
+        assert_eq!(r.rss_trend_pct, 0.0);
+        assert_eq!(r.rss_first_window_range_kib, (20 * 1024, 22 * 1024));
+    }
+
+    #[test]
+    fn memory_that_keeps_growing_shows_in_the_trend() {
+        // 10 KiB more per cycle from 20 MiB.
+        let r = summarise(
+            &args(500, false),
+            samples(|c| 20 * 1024 + 10 * c as u64, 500),
+        );
+        // Medians: cycles 50..99 → cycle 74; last 50 (451..500) → cycle 475.
+        let expected = (401.0 * 10.0) / (20.0 * 1024.0 + 740.0) * 100.0;
+        assert!(
+            (r.rss_trend_pct - expected).abs() < 0.01,
+            "{}",
+            r.rss_trend_pct
+        );
+        assert!(r.rss_trend_pct > 5.0);
     }
 }

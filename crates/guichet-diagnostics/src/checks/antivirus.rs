@@ -5,14 +5,21 @@
 //! world-readable). Ok up to [`WARNING_DAYS`] days; warning past it (ClamAV publishes a new
 //! daily database every day, so three missed days mean the updater is stuck); problem past
 //! [`PROBLEM_DAYS`] days (a week: the inventory's own "up to date" limit). Other products found
-//! by the inventory (Defender for Endpoint, Sophos, ESET…) keep their signatures in formats
-//! not read here, and Defender on Windows has no recording yet: unknown, naming the product.
-//! Unknown too when no antivirus is installed (most Linux desktops have none).
+//! by the inventory on Linux (Defender for Endpoint, Sophos, ESET…) keep their signatures in
+//! formats not read here: unknown, naming the product. Unknown too when no antivirus is
+//! installed (most Linux desktops have none).
+//!
+//! On Windows, Microsoft Defender's signatures are dated like ClamAV's (same pace, same
+//! limits); a third-party antivirus is judged by what it reports to Windows Security Center
+//! (on or off, signatures up to date or not: no age), and an antivirus turned off is a
+//! warning. On macOS, XProtect's signatures are dated by their last install, with limits for
+//! Apple's slower pace (see `macos::xprotect`).
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::{clamav_signatures, collect_category, Category, Probe, SecurityKind};
 use guichet_records::{CheckStatus, Finding};
 
+use super::here;
 use super::outcome::finding;
 use crate::{Check, Context};
 
@@ -27,11 +34,53 @@ pub const PROBLEM_DAYS: i64 = 7;
 pub struct Readings {
     /// Names of the antivirus products the inventory found.
     pub products: Vec<String>,
-    /// ClamAV's daily database: its version and build time.
-    pub clamav: Option<(String, DateTime<Utc>)>,
+    /// The signatures whose build time could be read (ClamAV's daily database, Microsoft
+    /// Defender's, XProtect's).
+    pub signatures: Option<Signatures>,
+    /// What Windows Security Center reports of each product, used when no age could be read.
+    pub center: Vec<CenterReport>,
+}
+
+/// One set of signatures, when it was built, and how old it may get for its publisher's pace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signatures {
+    /// The product and the version of its signatures (`ClamAV daily 27457`).
+    pub label: String,
+    /// When they were built (or installed, where that is all the system records).
+    pub built: DateTime<Utc>,
+    /// Older than this many days: warning.
+    pub warning_days: i64,
+    /// Older than this many days: problem.
+    pub problem_days: i64,
+}
+
+impl Signatures {
+    /// Signatures published every day (ClamAV, Microsoft Defender): [`WARNING_DAYS`] and
+    /// [`PROBLEM_DAYS`].
+    pub fn daily(label: String, built: DateTime<Utc>) -> Self {
+        Signatures {
+            label,
+            built,
+            warning_days: WARNING_DAYS,
+            problem_days: PROBLEM_DAYS,
+        }
+    }
+}
+
+/// One product as Windows Security Center reports it (`productState`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CenterReport {
+    /// Its name (`Windows Defender`, `ESET Security`).
+    pub product: String,
+    /// Whether it is on.
+    pub enabled: bool,
+    /// Whether its signatures are up to date, as the product itself tells Security Center.
+    pub up_to_date: bool,
 }
 
 /// Reads the products (inventory's security collector) and ClamAV's database header.
+// Linux's readings; Windows and macOS fetch their own (`here`).
+#[cfg_attr(any(target_os = "windows", target_os = "macos"), allow(dead_code))]
 pub fn read(probe: &Probe) -> Readings {
     let products = collect_category(probe, Category::Security)
         .security
@@ -39,14 +88,32 @@ pub fn read(probe: &Probe) -> Readings {
         .filter(|p| p.kind == SecurityKind::Antivirus)
         .map(|p| p.name)
         .collect();
-    let clamav = clamav_signatures(probe).and_then(|h| Some((h.version, h.built?)));
-    Readings { products, clamav }
+    let signatures = clamav_signatures(probe).and_then(|h| {
+        Some(Signatures::daily(
+            format!("ClamAV daily {}", h.version),
+            h.built?,
+        ))
+    });
+    Readings {
+        products,
+        signatures,
+        center: vec![],
+    }
 }
 
 /// The finding for these readings at `now`.
 pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
-    let threshold = format!("> {WARNING_DAYS} days: warning, > {PROBLEM_DAYS} days: problem");
-    let Some((version, built)) = &r.clamav else {
+    let (warning_days, problem_days) = r
+        .signatures
+        .as_ref()
+        .map_or((WARNING_DAYS, PROBLEM_DAYS), |s| {
+            (s.warning_days, s.problem_days)
+        });
+    let threshold = format!("> {warning_days} days: warning, > {problem_days} days: problem");
+    let Some(signatures) = &r.signatures else {
+        if !r.center.is_empty() {
+            return security_center(&r.center);
+        }
         let (measured, fr, en) = if r.products.is_empty() {
             (
                 "no antivirus found".to_string(),
@@ -69,19 +136,19 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             en,
         )];
     };
-    let days = (now - *built).num_days().max(0);
-    let measured = Some(format!("ClamAV daily {version}: {days} days old"));
-    let (status, fr, en) = if days > PROBLEM_DAYS {
+    let days = (now - signatures.built).num_days().max(0);
+    let measured = Some(format!("{}: {days} days old", signatures.label));
+    let (status, fr, en) = if days > problem_days {
         (
             CheckStatus::Problem,
-            "Les signatures de l'antivirus ont plus d'une semaine : il ne reconnaît plus les menaces récentes.",
-            "The antivirus signatures are more than a week old: it no longer recognises recent threats.",
+            "Les signatures de l'antivirus sont trop anciennes : il ne reconnaît plus les menaces récentes.",
+            "The antivirus signatures are too old: it no longer recognises recent threats.",
         )
-    } else if days > WARNING_DAYS {
+    } else if days > warning_days {
         (
             CheckStatus::Warning,
-            "Les signatures de l'antivirus ne se sont pas mises à jour depuis quelques jours.",
-            "The antivirus signatures have not updated for a few days.",
+            "Les signatures de l'antivirus ne se sont pas mises à jour depuis plus longtemps que d'habitude.",
+            "The antivirus signatures have not updated for longer than usual.",
         )
     } else {
         (
@@ -91,6 +158,42 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
         )
     };
     vec![finding(ID, status, measured, Some(&threshold), fr, en)]
+}
+
+/// The finding from Windows Security Center's reports alone (no age readable): warning when
+/// no product is on, or when one that is on says its signatures are out of date.
+fn security_center(reports: &[CenterReport]) -> Vec<Finding> {
+    let describe = |c: &CenterReport| {
+        let state = match (c.enabled, c.up_to_date) {
+            (false, _) => "off",
+            (true, true) => "on, up to date",
+            (true, false) => "on, out of date",
+        };
+        format!("{}: {state}", c.product)
+    };
+    let list: Vec<String> = reports.iter().map(describe).collect();
+    let measured = Some(format!("{} (Windows Security Center)", list.join("; ")));
+    let threshold = Some("an antivirus on, its signatures up to date");
+    let (status, fr, en) = if !reports.iter().any(|c| c.enabled) {
+        (
+            CheckStatus::Warning,
+            "L'antivirus est désactivé : cet ordinateur n'est plus protégé contre les logiciels malveillants.",
+            "The antivirus is turned off: this computer is no longer protected against malware.",
+        )
+    } else if reports.iter().any(|c| c.enabled && !c.up_to_date) {
+        (
+            CheckStatus::Warning,
+            "L'antivirus signale que ses signatures ne sont pas à jour.",
+            "The antivirus reports that its signatures are out of date.",
+        )
+    } else {
+        (
+            CheckStatus::Ok,
+            "Les signatures de l'antivirus sont à jour.",
+            "The antivirus signatures are up to date.",
+        )
+    };
+    vec![finding(ID, status, measured, threshold, fr, en)]
 }
 
 /// The check.
@@ -103,7 +206,10 @@ impl Check for Antivirus {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
+        evaluate(
+            &here::antivirus(&Probe::system(ctx.now, ctx.timeout)),
+            ctx.now,
+        )
     }
 }
 
@@ -159,7 +265,7 @@ mod tests {
         assert_eq!(f.measured.as_deref(), Some("no antivirus found"));
         let r = Readings {
             products: vec!["Microsoft Defender for Endpoint".into()],
-            clamav: None,
+            ..Readings::default()
         };
         assert_eq!(evaluate(&r, now)[0].status, CheckStatus::Unknown);
     }

@@ -1,23 +1,26 @@
 //! `security.encryption`: on laptops, whether the system and the users' files are on an
-//! encrypted disk (dm-crypt/LUKS on Linux, BitLocker on Windows). A lost or stolen laptop
-//! without it hands over every file on it.
+//! encrypted disk (dm-crypt/LUKS on Linux, BitLocker on Windows, FileVault on macOS). A lost or
+//! stolen laptop without it hands over every file on it.
 //!
 //! Laptops are the chassis types SMBIOS calls portable (DMI codes 8, 9, 10, 14, 31, 32:
 //! Portable, Laptop, Notebook, Sub Notebook, Convertible, Detachable), read by the inventory's
 //! machine collector (`/sys/class/dmi/id/chassis_type`, no root). Linux reads `lsblk`'s device
-//! tree: `/` and `/home` are encrypted when a `crypt` device lies under them.
+//! tree: `/` and `/home` are encrypted when a `crypt` device lies under them. Windows reads
+//! the system drive's BitLocker protection as Explorer shows it and the enclosure's SMBIOS
+//! chassis type (`windows::bitlocker`); macOS reads `fdesetup status`, and a Mac with a
+//! battery is a laptop (`macos::fetch`).
 //!
 //! Ok when every watched file system is encrypted (on any machine). Warning on a laptop with
 //! one that is not (nothing is broken now, the risk is at the loss). On a desktop, a server or
 //! a virtual machine the check does not apply: unknown, not ok, because "ok" would read as
 //! "encrypted" in the site register. Unknown too when the chassis or the disks cannot be read
-//! (no DMI in a container; BitLocker's WMI class needs administrator rights; FileVault is not
-//! recorded yet).
+//! (no DMI in a container; a Windows edition without BitLocker).
 
 use guichet_inventory::parse::windows::security::BitLockerVolume;
 use guichet_inventory::{block_tree, collect_category, Category, Probe};
 use guichet_records::{CheckStatus, Finding};
 
+use super::here;
 use super::outcome::finding;
 use crate::{Check, Context};
 
@@ -42,6 +45,8 @@ pub struct Readings {
 }
 
 /// Reads the chassis type (inventory's machine collector) and lsblk's tree.
+// Linux's readings; Windows and macOS fetch their own (`here`).
+#[cfg_attr(any(target_os = "windows", target_os = "macos"), allow(dead_code))]
 pub fn read(probe: &Probe) -> Readings {
     let chassis = collect_category(probe, Category::Machine)
         .machine
@@ -53,8 +58,9 @@ pub fn read(probe: &Probe) -> Readings {
 }
 
 /// BitLocker's volumes as watched file systems (a locked volume counts as encrypted).
-// The Windows fetch (registry export, WMI) is not wired yet: the mapping is tested on
-// recordings so it is ready when it is.
+// `Win32_EncryptableVolume` needs administrator rights, so the Windows fetch reads Explorer's
+// property instead (`windows::bitlocker`); this mapping of the class is kept for an elevated
+// reading, tested on a recording.
 #[allow(dead_code)]
 pub fn from_bitlocker(volumes: &[BitLockerVolume]) -> Vec<(String, bool)> {
     volumes
@@ -137,7 +143,7 @@ impl Check for Encryption {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)))
+        evaluate(&here::encryption(&Probe::system(ctx.now, ctx.timeout)))
     }
 }
 

@@ -3,8 +3,9 @@
 //! What a user can read without root: on Linux, ufw's `ENABLED=` in `/etc/ufw/ufw.conf`,
 //! firewalld's running daemon, nftables enabled at boot (the inventory's security collector;
 //! `nft list ruleset` and `iptables -S` need root and are only asked when running as root);
-//! on Windows, the `EnableFirewall` value of each profile (registry, readable by users). On
-//! macOS nothing recorded yet: unknown.
+//! on Windows, the `EnableFirewall` value of each profile (registry, readable by users; a Group
+//! Policy value wins over the local one, see `windows::firewall_policy`); on macOS, the
+//! application firewall's global state (`socketfilterfw --getglobalstate`).
 //!
 //! Ok when a firewall is on (for Windows: every profile); warning when the firewalls found are
 //! all off (or a Windows profile is off): the machine accepts whatever the network sends it.
@@ -16,6 +17,7 @@ use guichet_inventory::parse::windows::security::firewall_profiles;
 use guichet_inventory::{collect_category, Category, Probe, SecurityKind};
 use guichet_records::{CheckStatus, Finding};
 
+use super::here;
 use super::outcome::finding;
 use crate::{Check, Context};
 
@@ -31,6 +33,8 @@ pub struct FirewallState {
 }
 
 /// The firewalls the inventory's security collector found on this machine.
+// Linux's readings; Windows and macOS fetch their own (`here`).
+#[cfg_attr(any(target_os = "windows", target_os = "macos"), allow(dead_code))]
 pub fn read(probe: &Probe) -> Vec<FirewallState> {
     collect_category(probe, Category::Security)
         .security
@@ -44,8 +48,8 @@ pub fn read(probe: &Probe) -> Vec<FirewallState> {
 }
 
 /// The Windows profiles of a registry export, as firewall states.
-// The Windows fetch (registry export, WMI) is not wired yet: the mapping is tested on
-// recordings so it is ready when it is.
+// The Windows fetch merges the local store with the policy (`windows::effective_profiles`);
+// this plain mapping stays as the reference its tests compare with.
 #[allow(dead_code)]
 pub fn from_windows_registry(reg: &RegFile) -> Vec<FirewallState> {
     firewall_profiles(reg)
@@ -116,7 +120,7 @@ impl Check for Firewall {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)))
+        evaluate(&here::firewall(&Probe::system(ctx.now, ctx.timeout)))
     }
 }
 

@@ -6,8 +6,9 @@
 //!
 //! Beside the checks, a few modules hold what several of them share: `connectivity` (the
 //! offline rule and the desk for the network checks), `outcome` and `quantity` (how findings
-//! and amounts are written), `volume_choice` (which volumes the storage checks look at), and
-//! `recorded` (test support reading recorded outputs).
+//! and amounts are written), `volume_choice` (which volumes the storage checks look at),
+//! `recorded` (test support reading recorded outputs), and `here`, `macos`, `windows` (the
+//! per-OS readings of the security and reboot checks).
 
 use std::sync::Arc;
 
@@ -19,6 +20,17 @@ mod quantity;
 #[cfg(test)]
 mod recorded;
 mod volume_choice;
+
+// Per-OS readings of the security and reboot checks: the parsers are compiled everywhere and
+// tested on Linux, the fetch only where it runs (and in the Linux tests).
+mod here;
+#[cfg_attr(not(any(target_os = "macos", test)), allow(dead_code, unused_imports))]
+mod macos;
+#[cfg_attr(
+    not(any(target_os = "windows", test)),
+    allow(dead_code, unused_imports)
+)]
+mod windows;
 
 mod antivirus;
 mod battery;

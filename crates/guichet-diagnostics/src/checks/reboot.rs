@@ -1,17 +1,22 @@
 //! `system.reboot`: whether the system waits for a restart to finish installing updates
-//! (Debian/Ubuntu's `/run/reboot-required` flag, or a kernel newer than the running one).
+//! (Debian/Ubuntu's `/run/reboot-required` flag, or a kernel newer than the running one;
+//! on Windows, the flags Windows Update and the servicing stack leave in the registry, see
+//! `windows::pending_reboot`).
 //! Until then the old kernel and libraries keep running, without the fixes just installed.
 //!
 //! Warning as soon as a restart is required; problem once the request is more than
 //! [`OVERDUE_DAYS`] old (the flag file's age): a week is the usual patching cycle, past it the
 //! machine runs known-vulnerable code for longer than a site's policy normally allows. Unknown
-//! where nothing tells (no flag mechanism, a container's kernel, Windows, macOS).
+//! where nothing tells (no flag mechanism, a container's kernel, macOS: no flag a user can
+//! read there, and `softwareupdate -l` asks Apple's servers for seconds). Windows records no
+//! time for its flags: a warning there, never overdue.
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::parse::reboot::RebootRequired;
 use guichet_inventory::{modified, reboot_required, Probe};
 use guichet_records::{CheckStatus, Finding};
 
+use super::here;
 use super::outcome::{finding, names};
 use crate::{Check, Context};
 
@@ -29,6 +34,8 @@ pub struct Readings {
 }
 
 /// Reads the flag (or the kernels) through the inventory.
+// Linux's readings; Windows and macOS fetch their own (`here`).
+#[cfg_attr(any(target_os = "windows", target_os = "macos"), allow(dead_code))]
 pub fn read(probe: &Probe) -> Readings {
     let since = ["/run/reboot-required", "/var/run/reboot-required"]
         .iter()
@@ -104,7 +111,7 @@ impl Check for Reboot {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
+        evaluate(&here::reboot(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
     }
 }
 

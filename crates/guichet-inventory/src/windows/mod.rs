@@ -64,16 +64,7 @@ fn cim(
     probe: &Probe,
     classes: &[(&str, &str)],
 ) -> Result<Vec<(String, Vec<wmi::WmiRecord>)>, SourceError> {
-    // -EncodedCommand (base64 of UTF-16LE) sidesteps every command-line quoting pitfall.
-    let utf16: Vec<u8> = script(classes)
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, utf16);
-    let out = probe.run_bytes(
-        "powershell",
-        &["-NoProfile", "-NonInteractive", "-EncodedCommand", &encoded],
-    )?;
+    let out = probe.powershell(&script(classes))?;
     Ok(wmi::parse_classes(&out))
 }
 
@@ -218,18 +209,11 @@ fn native_arch() -> &'static str {
 
 /// Exports `key` with `reg export` to a temporary file and parses it; `Ok(None)` when the key
 /// does not exist (no WOW6432Node on 32-bit Windows, a user without per-user software).
-fn export(probe: &Probe, key: &str, n: usize) -> Result<Option<registry::RegFile>, SourceError> {
-    let file = std::env::temp_dir().join(format!("guichet-{}-{n}.reg", std::process::id()));
-    let path = file.to_string_lossy().into_owned();
-    let run = probe.run_bytes("reg", &["export", key, &path, "/y"]);
-    let bytes = std::fs::read(&file);
-    let _ = std::fs::remove_file(&file);
-    match run {
-        Ok(_) => {}
-        Err(crate::probe::RunError::Failed { .. }) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    }
-    let parsed = registry::parse_reg(&bytes?)
+fn export(probe: &Probe, key: &str) -> Result<Option<registry::RegFile>, SourceError> {
+    let Some(bytes) = probe.reg_export(key)? else {
+        return Ok(None);
+    };
+    let parsed = registry::parse_reg(&bytes)
         .map_err(|e| SourceError::new(CollectErrorKind::Parse, format!("{key}: {e}")))?;
     Ok(Some(parsed))
 }
@@ -255,7 +239,7 @@ fn software(probe: &Probe) -> Result<Section, SourceError> {
     }
     let arch = native_arch();
     for (n, key) in keys.iter().enumerate() {
-        match export(probe, key, n) {
+        match export(probe, key) {
             Ok(Some(reg)) => s
                 .found
                 .software

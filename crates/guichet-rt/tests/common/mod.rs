@@ -94,6 +94,7 @@ impl Local {
             base: Duration::from_secs(1),
             max: Duration::from_secs(10),
             malformed_limit: 3,
+            settle: Duration::ZERO,
         };
         let engine = Engine::new(&self.store, connector, Some(&self.kb), policy);
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
@@ -107,6 +108,7 @@ impl Local {
             base: Duration::from_secs(1),
             max: Duration::from_secs(10),
             malformed_limit: 3,
+            settle: Duration::ZERO,
         };
         let engine = Engine::new(&self.store, connector, Some(&self.store), policy);
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);

@@ -143,6 +143,7 @@ type EntryRow = (
     String,
     Option<String>,
     String,
+    Option<String>,
 );
 
 fn entry_from_row(r: EntryRow) -> Result<OutboxEntry, StoreError> {
@@ -163,5 +164,6 @@ fn entry_from_row(r: EntryRow) -> Result<OutboxEntry, StoreError> {
         },
         last_error: r.9,
         created_at: ts(&r.10, &what)?,
+        sending_since: r.11.as_deref().map(|s| ts(s, &what)).transpose()?,
     })
 }

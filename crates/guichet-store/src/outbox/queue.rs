@@ -7,7 +7,7 @@ impl Store {
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         let rows: Vec<EntryRow> = sqlx::query_as(
             "SELECT seq, uuid, kind, ticket_id, reply_id, snapshot_uuid, attempts, next_attempt_at,
-                    state, last_error, created_at FROM outbox ORDER BY seq",
+                    state, last_error, created_at, sending_since FROM outbox ORDER BY seq",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -83,6 +83,33 @@ impl Store {
         Ok(seq)
     }
 
+    /// Records that a send of entry `seq` starts now, before the request leaves: if the sender
+    /// dies before it records the answer, the entry keeps this mark and the next sender waits
+    /// for the server to finish that request before looking it up ([`OutboxEntry::sending_since`]).
+    /// The entry's end (sent, rescheduled, parked) clears it.
+    pub async fn mark_outbox_sending(
+        &self,
+        seq: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET sending_since = ? WHERE seq = ?")
+            .bind(now.to_rfc3339())
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Clears the mark of a send that ended without reaching the server (no connection,
+    /// credentials refused), so the entry is not held back for nothing.
+    pub async fn clear_outbox_sending(&self, seq: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET sending_since = NULL WHERE seq = ?")
+            .bind(seq)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Records a failed attempt that will be retried at `next_attempt_at`.
     pub async fn reschedule_outbox(
         &self,
@@ -91,7 +118,8 @@ impl Store {
         error: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+                    sending_since = NULL WHERE seq = ?",
         )
         .bind(next_attempt_at.to_rfc3339())
         .bind(error)
@@ -119,7 +147,8 @@ impl Store {
             return Err(StoreError::NotFound(format!("outbox entry {seq}")));
         };
         sqlx::query(
-            "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ? WHERE seq = ?",
+            "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?,
+                    sending_since = NULL WHERE seq = ?",
         )
         .bind(error)
         .bind(seq)

@@ -12,20 +12,28 @@ use crate::SyncError;
 
 impl Engine<'_> {
     /// Sends one entry and, on success, commits the server's id (which removes the entry).
+    /// `now` is the pass's time, `clock` the time the send starts (recorded as the entry's
+    /// [`OutboxEntry::sending_since`] just before the request leaves).
     pub(super) async fn push_one(
         &self,
         e: &OutboxEntry,
         now: DateTime<Utc>,
+        clock: DateTime<Utc>,
     ) -> Result<Outcome, SyncError> {
         match e.kind {
-            OutboxKind::CreateTicket => self.push_ticket(e, now).await,
-            OutboxKind::AddReply => self.push_reply(e).await,
-            OutboxKind::PushInventory => self.push_inventory(e, now).await,
+            OutboxKind::CreateTicket => self.push_ticket(e, now, clock).await,
+            OutboxKind::AddReply => self.push_reply(e, clock).await,
+            OutboxKind::PushInventory => self.push_inventory(e, now, clock).await,
         }
     }
 
     /// A ticket with its files and, when the user attached it, the machine's summary.
-    async fn push_ticket(&self, e: &OutboxEntry, now: DateTime<Utc>) -> Result<Outcome, SyncError> {
+    async fn push_ticket(
+        &self,
+        e: &OutboxEntry,
+        now: DateTime<Utc>,
+        clock: DateTime<Utc>,
+    ) -> Result<Outcome, SyncError> {
         let id = e.ticket_id.ok_or_else(|| corrupt(e, "no ticket"))?;
         let t = self.store.ticket(id).await?;
         let mut attachments = Vec::with_capacity(t.attachments.len());
@@ -53,6 +61,7 @@ impl Engine<'_> {
             relayed_from: self.store.ticket_relayed_from(id).await?,
             attachments,
         };
+        self.store.mark_outbox_sending(e.seq, clock).await?;
         match self.connector.push_ticket(&out).await {
             Ok(p) => {
                 let name = self.connector.name();
@@ -66,7 +75,11 @@ impl Engine<'_> {
     }
 
     /// A reply with its files, once its ticket has a server id.
-    async fn push_reply(&self, e: &OutboxEntry) -> Result<Outcome, SyncError> {
+    async fn push_reply(
+        &self,
+        e: &OutboxEntry,
+        clock: DateTime<Utc>,
+    ) -> Result<Outcome, SyncError> {
         let rid = e.reply_id.ok_or_else(|| corrupt(e, "no reply"))?;
         let reply = self.store.reply(rid).await?;
         let t = self.store.ticket(reply.ticket_id).await?;
@@ -96,6 +109,7 @@ impl Engine<'_> {
             body: reply.body,
             attachments,
         };
+        self.store.mark_outbox_sending(e.seq, clock).await?;
         match self.connector.push_reply(&out).await {
             Ok(remote_id) => {
                 self.store.complete_reply_push(e.seq, &remote_id).await?;
@@ -111,6 +125,7 @@ impl Engine<'_> {
         &self,
         e: &OutboxEntry,
         now: DateTime<Utc>,
+        clock: DateTime<Utc>,
     ) -> Result<Outcome, SyncError> {
         let name = self.connector.name();
         let snap = e.snapshot_uuid.ok_or_else(|| corrupt(e, "no snapshot"))?;
@@ -144,6 +159,7 @@ impl Engine<'_> {
             inventory,
             previous,
         };
+        self.store.mark_outbox_sending(e.seq, clock).await?;
         match self.connector.push_inventory(&out).await {
             Ok(pushed) => {
                 let delay = pushed

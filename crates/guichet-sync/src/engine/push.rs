@@ -33,7 +33,11 @@ impl Engine<'_> {
     ) -> Result<(), SyncError> {
         let mut blocked: HashSet<Uuid> = HashSet::new();
         let mut rate_limited = false;
+        // `now` is when the pass started; a pass with large files runs for minutes, and the
+        // mark of a send in progress must say when that send started (monotonic time added).
+        let started = std::time::Instant::now();
         for e in self.store.outbox().await? {
+            let clock = now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
             let ticket = e.ticket_id;
             if ticket.is_some_and(|t| blocked.contains(&t)) {
                 continue;
@@ -42,7 +46,18 @@ impl Engine<'_> {
                 blocked.extend(ticket);
                 continue;
             }
-            let outcome = match self.push_one(&e, now).await {
+            if let Some(until) = self.settling(&e, clock) {
+                report.notices.push(format!(
+                    "{} {}: an earlier send was interrupted; it is looked up on the server \
+                     from {} (the server may still be finishing it)",
+                    e.kind.as_str(),
+                    e.uuid,
+                    until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ));
+                blocked.extend(ticket);
+                continue;
+            }
+            let outcome = match self.push_one(&e, now, clock).await {
                 Ok(o) => o,
                 Err(SyncError::Store(err)) if is_unreadable(&err) => {
                     // A local file (attachment blob, snapshot) is gone or damaged: retrying
@@ -83,6 +98,13 @@ impl Engine<'_> {
         Ok(())
     }
 
+    /// Until when entry `e` is left to the server, if a send of it was interrupted (its
+    /// sender died with the request out) less than the policy's `settle` ago.
+    fn settling(&self, e: &OutboxEntry, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let until = e.sending_since? + chrono::Duration::from_std(self.policy.settle).ok()?;
+        (until > now).then_some(until)
+    }
+
     /// Records the failure of entry `e`: stops the pass, parks the entry or reschedules it.
     async fn failed(
         &self,
@@ -95,11 +117,15 @@ impl Engine<'_> {
         tracing::warn!(kind = e.kind.as_str(), uuid = %e.uuid, error = %err, "push failed");
         let msg = err.to_string();
         let wait = match err {
+            // No connection, or credentials refused: the request was not taken, so nothing
+            // is left for the server to finish.
             ConnectorError::Offline(_) => {
+                self.store.clear_outbox_sending(e.seq).await?;
                 report.stopped = Some(Stop::Offline(msg));
                 return Ok(AfterFailure::Stop);
             }
             ConnectorError::Auth(_) => {
+                self.store.clear_outbox_sending(e.seq).await?;
                 report.stopped = Some(Stop::Auth(msg));
                 return Ok(AfterFailure::Stop);
             }
@@ -123,10 +149,14 @@ impl Engine<'_> {
             ConnectorError::RateLimited { retry_after } => {
                 Some(retry_after.unwrap_or_else(|| self.policy.delay(e.attempts, rng)))
             }
-            ConnectorError::Timeout(_)
-            | ConnectorError::Transport(_)
-            | ConnectorError::Server { .. }
-            | ConnectorError::Malformed(_) => Some(self.policy.delay(e.attempts, rng)),
+            // The request may have reached the server, which may still be at it: not before
+            // it has had the time to finish (see `RetryPolicy::settle`).
+            ConnectorError::Timeout(_) | ConnectorError::Transport(_) => {
+                Some(self.policy.delay(e.attempts, rng).max(self.policy.settle))
+            }
+            ConnectorError::Server { .. } | ConnectorError::Malformed(_) => {
+                Some(self.policy.delay(e.attempts, rng))
+            }
         };
         let Some(wait) = wait else {
             self.store.park_outbox(e.seq, &msg, now).await?;

@@ -14,6 +14,13 @@ pub struct RetryPolicy {
     pub max: Duration,
     /// Attempts after which an entry that keeps getting malformed answers is parked.
     pub malformed_limit: u32,
+    /// How long a send whose outcome is unknown (its sender died, or the answer timed out or
+    /// the connection broke after the request left) is left to the server before the entry is
+    /// looked up there and sent again: a server may still be finishing a request whose
+    /// client is gone, and a look-up before it has committed finds nothing, which would
+    /// create the ticket twice. The request timeout is the natural value: the time the
+    /// client would have waited for that answer anyway.
+    pub settle: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -22,11 +29,20 @@ impl Default for RetryPolicy {
             base: Duration::from_secs(30),
             max: Duration::from_secs(3600),
             malformed_limit: 3,
+            settle: Duration::from_secs(30),
         }
     }
 }
 
 impl RetryPolicy {
+    /// The default policy with `settle` set to the connection's request timeout.
+    pub fn with_request_timeout(timeout: Duration) -> Self {
+        RetryPolicy {
+            settle: timeout,
+            ..RetryPolicy::default()
+        }
+    }
+
     /// The delay after the `attempts`-th consecutive failure (0-based), jittered into
     /// `[d/2, d]`.
     pub fn delay(&self, attempts: u32, rng: &mut (dyn RngCore + Send)) -> Duration {
