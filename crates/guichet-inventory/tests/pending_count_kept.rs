@@ -75,3 +75,26 @@ fn the_count_is_kept_on_disk_and_used_by_the_next_process() {
     let json = std::fs::read_to_string(&kept).unwrap();
     assert!(json.contains("\"security\":false"), "kept again");
 }
+
+/// The caller's deadline (a check's second) does not cut a count short: a count that stopped
+/// there would be wrong, and a machine too loaded to count within it would never keep one. On
+/// this machine (lists compressed, read through `apt-helper`), a probe whose time is already
+/// up still counts.
+#[test]
+fn a_count_is_not_cut_short_by_the_callers_deadline() {
+    let lists = std::fs::read_dir("/var/lib/apt/lists")
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().contains("_Packages"))
+        })
+        .unwrap_or(false);
+    if !lists || !Path::new("/usr/lib/apt/apt-helper").exists() {
+        eprintln!("SKIP: no apt package lists here");
+        return;
+    }
+    let spent = Probe::system(Utc::now(), std::time::Duration::ZERO);
+    let dir = tempfile::tempdir().unwrap();
+    let counted = apt_pending_updates_kept(&spent, Some(dir.path()));
+    assert!(counted.is_some(), "counted whatever the caller's deadline");
+    assert!(dir.path().join(FILE).exists(), "and kept");
+}
