@@ -1,7 +1,8 @@
 //! What "Check my computer" and the report form show: a diagnosis with its findings, the
 //! articles suggested for what failed or for a report's title, a fix-it action's plan and its
 //! outcome. Mirrors of the shared records for the bindings (the records crate stays serde-only,
-//! free of the app's type generator); the UI picks the sentence in its language.
+//! free of the app's type generator); the UI picks the sentence, the measured value and the
+//! threshold in its language.
 
 use chrono::{DateTime, Utc};
 use guichet_actions::Plan;
@@ -55,10 +56,10 @@ pub struct FindingView {
     pub subject: Option<String>,
     /// How it came out.
     pub status: CheckStatusView,
-    /// The measured value with its unit.
-    pub measured: Option<String>,
-    /// The threshold it was compared with.
-    pub threshold: Option<String>,
+    /// The measured value with its unit, in both languages.
+    pub measured: Option<SentenceView>,
+    /// The threshold it was compared with, in both languages.
+    pub threshold: Option<SentenceView>,
     /// What it means, for the user.
     pub sentence: SentenceView,
     /// Fix-it actions that address it.
@@ -71,8 +72,8 @@ impl From<Finding> for FindingView {
             check: f.check,
             subject: f.subject,
             status: f.status.into(),
-            measured: f.measured,
-            threshold: f.threshold,
+            measured: f.measured.map(SentenceView::from),
+            threshold: f.threshold.map(SentenceView::from),
             sentence: f.sentence.into(),
             fixes: f.fixes,
         }

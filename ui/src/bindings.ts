@@ -839,10 +839,10 @@ export type FindingView = {
 	subject: string | null,
 	/**  How it came out. */
 	status: CheckStatusView,
-	/**  The measured value with its unit. */
-	measured: string | null,
-	/**  The threshold it was compared with. */
-	threshold: string | null,
+	/**  The measured value with its unit, in both languages. */
+	measured: SentenceView | null,
+	/**  The threshold it was compared with, in both languages. */
+	threshold: SentenceView | null,
 	/**  What it means, for the user. */
 	sentence: SentenceView,
 	/**  Fix-it actions that address it. */

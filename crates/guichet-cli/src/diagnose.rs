@@ -2,8 +2,9 @@
 //!
 //! A summary line first ("2 problems, 1 warning"), then every finding, worst first: status,
 //! check, subject, what was measured against which threshold, the sentence for the user in
-//! the CLI's language (`--lang`, else the locale: `LC_ALL`, `LC_MESSAGES`, `LANG`) and the
-//! built-in fixes that address it. `--json` prints the `Diagnosis` record as is.
+//! the CLI's language (`--lang`, else the locale: `LC_ALL`, `LC_MESSAGES`, `LANG`; the measured
+//! value and threshold too) and the built-in fixes that address it. `--json` prints the
+//! `Diagnosis` record as is, every wording in both languages.
 //!
 //! The exit status is 0 whenever the checks ran, problems found or not: a diagnosis that finds
 //! a full disk has succeeded. Scripts read the statuses from `--json`.
@@ -14,7 +15,7 @@ use anyhow::Context as _;
 use chrono::Utc;
 use clap::Args;
 use guichet_core::Lang;
-use guichet_diagnostics::{CheckStatus, Diagnosis, Finding};
+use guichet_diagnostics::{CheckStatus, Diagnosis, Finding, Sentence};
 
 use crate::error::CliError;
 use crate::{output, Context};
@@ -130,6 +131,14 @@ fn status_word(s: CheckStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// The wording of `s` in `lang`.
+fn words(s: &Sentence, lang: Lang) -> &str {
+    match lang {
+        Lang::Fr => &s.fr,
+        Lang::En => &s.en,
+    }
+}
+
 fn finding(out: &mut String, f: &Finding, lang: Lang) {
     let fr = lang == Lang::Fr;
     let _ = write!(out, "\n{:<9} {}", status_word(f.status, lang), f.check);
@@ -141,17 +150,18 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
         (Some(m), Some(t)) => {
             let _ = writeln!(
                 out,
-                "  {m}  ({} {t})",
-                if fr { "seuil" } else { "threshold" }
+                "  {}  ({} {})",
+                words(m, lang),
+                if fr { "seuil :" } else { "threshold" },
+                words(t, lang)
             );
         }
         (Some(m), None) => {
-            let _ = writeln!(out, "  {m}");
+            let _ = writeln!(out, "  {}", words(m, lang));
         }
         (None, _) => {}
     }
-    let sentence = if fr { &f.sentence.fr } else { &f.sentence.en };
-    let _ = writeln!(out, "  {sentence}");
+    let _ = writeln!(out, "  {}", words(&f.sentence, lang));
     if !f.fixes.is_empty() {
         let _ = writeln!(
             out,
@@ -165,15 +175,20 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use guichet_diagnostics::Sentence;
 
     fn f(check: &str, status: CheckStatus) -> Finding {
         Finding {
             check: check.into(),
             subject: Some("/".into()),
             status,
-            measured: Some("1.0 GiB free of 20.0 GiB (5.0 %)".into()),
-            threshold: Some("< 1.0 GiB and < 5.0 %".into()),
+            measured: Some(Sentence::new(
+                "1,0 Gio libres sur 20,0 Gio (5,0 %)",
+                "1.0 GiB free of 20.0 GiB (5.0%)",
+            )),
+            threshold: Some(Sentence::new(
+                "< 1,0 Gio et < 5,0 %",
+                "< 1.0 GiB and < 5.0%",
+            )),
             sentence: Sentence::new("Ce disque est presque plein.", "This disk is almost full."),
             fixes: vec!["free-space".into()],
         }
@@ -211,7 +226,14 @@ mod tests {
             fr.starts_with("2 problèmes, 1 avertissement, 1 non mesuré"),
             "{fr}"
         );
-        assert!(fr.contains("(seuil < 1.0 GiB and < 5.0 %)"), "{fr}");
+        assert!(
+            fr.contains("  1,0 Gio libres sur 20,0 Gio (5,0 %)  (seuil : < 1,0 Gio et < 5,0 %)\n"),
+            "{fr}"
+        );
+        assert!(
+            en.contains("  1.0 GiB free of 20.0 GiB (5.0%)  (threshold < 1.0 GiB and < 5.0%)\n"),
+            "{en}"
+        );
         let fine = Diagnosis {
             findings: vec![f("cpu.load", CheckStatus::Ok)],
             ..d

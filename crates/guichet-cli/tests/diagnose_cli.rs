@@ -68,6 +68,22 @@ fn offline_with_no_desk_it_answers_fast_in_the_users_language() {
         "{en}"
     );
     assert!(en.contains("memory.pressure"), "{en}");
+    // The measured values come in both languages in the JSON, and in the chosen one on screen.
+    let memory = findings
+        .iter()
+        .find(|f| f["check"] == "memory.pressure")
+        .expect("memory.pressure");
+    let measured_fr = memory["measured"]["fr"].as_str().expect("French measure");
+    assert!(measured_fr.contains(" disponibles sur "), "{memory}");
+    assert!(
+        memory["measured"]["en"]
+            .as_str()
+            .expect("English measure")
+            .contains(" available of "),
+        "{memory}"
+    );
+    assert!(en.contains(" available of "), "{en}");
+    assert!(!en.contains(" disponibles sur "), "{en}");
     let fr = stdout(&guichet(
         dir.path(),
         &["diagnose"],
@@ -80,6 +96,9 @@ fn offline_with_no_desk_it_answers_fast_in_the_users_language() {
             .contains(" résultats en "),
         "{fr}"
     );
+    assert!(fr.contains(" disponibles sur "), "{fr}");
+    assert!(fr.contains("(seuil : < "), "{fr}");
+    assert!(!fr.contains(" available of "), "{fr}");
     let forced = stdout(&guichet(
         dir.path(),
         &["diagnose", "--lang", "en"],
@@ -150,11 +169,8 @@ fn a_full_tmpfs_on_tmp_is_a_problem_with_the_free_space_fix() {
         .clone();
     assert_eq!(tmp["status"], "problem", "{tmp}");
     assert_eq!(tmp["fixes"][0], "free-space", "{tmp}");
-    assert!(
-        tmp["measured"]
-            .as_str()
-            .expect("measured")
-            .contains(" free of 8 MiB ("),
-        "{tmp}"
-    );
+    let en = tmp["measured"]["en"].as_str().expect("measured in English");
+    assert!(en.contains(" free of 8 MiB ("), "{tmp}");
+    let fr = tmp["measured"]["fr"].as_str().expect("measured in French");
+    assert!(fr.contains(" libres sur 8 Mio ("), "{tmp}");
 }

@@ -60,3 +60,12 @@ fn glpi10_three_syncs_at_once_send_each_ticket_and_reply_exactly_once() {
         Account::SelfServiceToken,
     );
 }
+
+#[test]
+fn glpi10_published_actions_travel_with_articles_and_a_tampered_one_is_refused() {
+    let Some(server) = glpi(V10) else { return };
+    glpi_live::actions::published_actions_travel_with_articles(
+        server,
+        &[Account::SelfServiceToken, Account::AdminToken],
+    );
+}

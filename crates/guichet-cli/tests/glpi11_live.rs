@@ -66,3 +66,12 @@ fn glpi11_three_syncs_at_once_send_each_ticket_and_reply_exactly_once() {
         Account::SelfServiceOAuth,
     );
 }
+
+#[test]
+fn glpi11_published_actions_travel_with_articles_and_a_tampered_one_is_refused() {
+    let Some(server) = glpi(V11) else { return };
+    glpi_live::actions::published_actions_travel_with_articles(
+        server,
+        &[Account::SelfServiceOAuth, Account::AdminOAuth],
+    );
+}

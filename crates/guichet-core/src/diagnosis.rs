@@ -69,7 +69,7 @@ pub fn problem_labels(diagnosis: &Diagnosis) -> Vec<String> {
 
 /// The section a report's text carries about the last diagnosis: when it ran, the worst
 /// status, then each warning and problem (check, subject, measured value, and the sentence
-/// the user saw, in English: the ticket's other technical lines are). Exactly the text that
+/// the user saw, all in English: the ticket's other technical lines are). Exactly the text that
 /// [`crate::file_report`] appends to the description.
 pub fn diagnosis_section(diagnosis: &Diagnosis) -> String {
     let mut s = format!(
@@ -92,8 +92,8 @@ pub fn diagnosis_section(diagnosis: &Diagnosis) -> String {
             .unwrap_or_default();
         let measured = f
             .measured
-            .as_deref()
-            .map(|m| format!(": {m}"))
+            .as_ref()
+            .map(|m| format!(": {}", m.en.trim()))
             .unwrap_or_default();
         s.push_str(&format!(
             "- {} {}{subject}{measured} ({})\n",
@@ -119,7 +119,7 @@ mod tests {
             check: check.into(),
             subject: subject.map(str::to_string),
             status,
-            measured: Some(measured.into()),
+            measured: Some(Sentence::new(format!("{measured} (fr)"), measured)),
             threshold: None,
             sentence: Sentence::new("Phrase.", format!("About {check}.")),
             fixes: vec![],

@@ -17,7 +17,7 @@ fn finding(check: &str, status: CheckStatus) -> Finding {
         check: check.into(),
         subject: (check == "storage.free").then(|| "/home".to_string()),
         status,
-        measured: Some("measured".into()),
+        measured: Some(Sentence::new("mesuré", "measured")),
         threshold: None,
         sentence: Sentence::new("Phrase.", format!("Sentence about {check}.")),
         fixes: vec![],

@@ -11,6 +11,9 @@
 //!   `unknown` ("took too long"), so one hung command never holds up the page.
 //! * The results are the shared records [`Diagnosis`] and [`Finding`] (in `guichet-records`),
 //!   which the ticket, the inventory document and the bundle carry.
+//! * Every measured value and threshold is worded in French and English, numbers and units
+//!   spelled as each language writes them, through one module (`quantity`: `worded!`,
+//!   `Bytes`, `Share`, `Days`…), so a unit is spelled in one place.
 //!
 //! * The network checks reach the service desk through one module, [`desk_probe`] (name
 //!   lookup, connection, proxy tunnel, TLS handshake keeping the certificate, the answer's
@@ -27,8 +30,9 @@
 //!      `guichet_inventory::Probe` for files and commands, bounded by the context's timeout;
 //!      fetching stays in the inventory crate, per OS);
 //!    * a pure `evaluate(readings, …) -> Vec<Finding>` (or one `Finding`), with an `id` such as
-//!      `storage.free`, a status, the measured value, the threshold, and one French and one
-//!      English sentence a non-technical user understands (`Sentence::new(fr, en)`);
+//!      `storage.free`, a status, the measured value and the threshold (worded in both
+//!      languages with `quantity`'s `worded!`), and one French and one English sentence a
+//!      non-technical user understands (`Sentence::new(fr, en)`);
 //!    * a unit type implementing [`Check`]: `id()` and `run(ctx)`, which reads then evaluates,
 //!      answering one `unknown` finding where the thing cannot be measured;
 //!    * tests of `evaluate` on recorded outputs (a fixture folder with a README naming the
@@ -49,6 +53,7 @@ mod check;
 mod checks;
 mod context;
 pub mod desk_probe;
+mod quantity;
 mod run;
 
 pub use check::Check;

@@ -69,7 +69,7 @@ fn too_slow(check: &str, timeout: Duration) -> Finding {
         subject: None,
         status: CheckStatus::Unknown,
         measured: None,
-        threshold: Some(format!("{} ms", timeout.as_millis())),
+        threshold: Some(Sentence::same(format!("{} ms", timeout.as_millis()))),
         sentence: Sentence::new(
             "Cette vérification n'a pas répondu à temps.",
             "This check did not answer in time.",

@@ -200,7 +200,7 @@ fn a_valid_certificate_is_ok_with_its_days_left_and_the_clock_is_compared() {
     );
     let f = check("desk.https", &c);
     assert_eq!(f.status, CheckStatus::Ok, "{f:?}");
-    let m = f.measured.unwrap();
+    let m = f.measured.unwrap().en;
     assert!(m.starts_with("HTTP 200 in "), "{m}");
     assert!(
         m.ends_with("certificate valid, 89 days left") || m.ends_with("90 days left"),
@@ -249,15 +249,20 @@ fn a_run_connects_to_the_desk_once() {
         assert!(
             clock
                 .measured
-                .as_deref()
+                .as_ref()
                 .unwrap()
+                .en
                 .ends_with("s behind the service desk"),
             "{clock:?}"
         );
         let dns = found("network.dns");
         assert_eq!(dns.status, CheckStatus::Ok, "{dns:?}");
         assert!(
-            dns.measured.as_deref().unwrap().starts_with("localhost → "),
+            dns.measured
+                .as_ref()
+                .unwrap()
+                .en
+                .starts_with("localhost → "),
             "{dns:?}"
         );
         assert_eq!(
@@ -281,7 +286,7 @@ fn five_days_left_is_a_warning() {
         ),
     );
     assert_eq!(f.status, CheckStatus::Warning, "{f:?}");
-    let m = f.measured.unwrap();
+    let m = f.measured.unwrap().en;
     assert!(
         m.ends_with("4 days left") || m.ends_with("5 days left"),
         "{m}"
@@ -302,13 +307,13 @@ fn an_expired_certificate_is_a_problem_and_the_clock_is_still_read() {
     );
     let f = check("desk.https", &c);
     assert_eq!(f.status, CheckStatus::Problem, "{f:?}");
-    let m = f.measured.unwrap();
+    let m = f.measured.unwrap().en;
     assert!(m.starts_with("certificate expired, ends "), "{m}");
     assert!(m.ends_with("(-3 days)") || m.ends_with("(-2 days)"), "{m}");
     // The desk's clock is 10 minutes ahead: this machine is 600 s behind it.
     let f = check("clock.offset", &c);
     assert_eq!(f.status, CheckStatus::Problem, "{f:?}");
-    let m = f.measured.unwrap();
+    let m = f.measured.unwrap().en;
     assert!(m.ends_with("s behind the service desk"), "{m}");
     let secs: i64 = m.split(' ').next().unwrap().parse().unwrap();
     assert!((598..=602).contains(&secs), "{m}");
@@ -325,6 +330,7 @@ fn self_signed_and_wrong_name_certificates_are_refused() {
     assert!(f
         .measured
         .unwrap()
+        .en
         .starts_with("certificate issued by an authority this machine does not trust"));
     let ca = authority();
     let port = tls_server(
@@ -343,6 +349,7 @@ fn self_signed_and_wrong_name_certificates_are_refused() {
     assert!(f
         .measured
         .unwrap()
+        .en
         .starts_with("certificate made out for another name"));
 }
 
@@ -355,7 +362,7 @@ fn a_closed_port_is_unreachable_at_once() {
     assert!(started.elapsed() < Duration::from_millis(500));
     assert_eq!(f.status, CheckStatus::Problem);
     assert!(
-        f.measured.unwrap().contains("refused"),
+        f.measured.unwrap().en.contains("refused"),
         "connection refused"
     );
     assert_eq!(check("clock.offset", &c).status, CheckStatus::Unknown);
@@ -379,7 +386,11 @@ fn the_configured_proxy_carries_the_tunnel_and_is_checked() {
     );
     let f = check("desk.https", &c);
     assert_eq!(f.status, CheckStatus::Ok, "{f:?}");
-    assert!(f.measured.unwrap().contains(&format!("via proxy {proxy}")));
+    assert!(f
+        .measured
+        .unwrap()
+        .en
+        .contains(&format!("via proxy {proxy}")));
     assert_eq!(
         seen.lock().unwrap().as_slice(),
         [format!("CONNECT localhost:{port} HTTP/1.1")]
@@ -389,6 +400,7 @@ fn the_configured_proxy_carries_the_tunnel_and_is_checked() {
     assert!(f
         .measured
         .unwrap()
+        .en
         .starts_with(&format!("{proxy} (set in Guichet) answers in ")));
 
     let (asks, _) = connect_proxy(Some("407 Proxy Authentication Required"));
@@ -427,12 +439,15 @@ fn the_real_request_tracker_on_loopback() {
     let c = ctx(rt.url(), None, None);
     let f = check("desk.https", &c);
     assert_eq!(f.status, CheckStatus::Ok, "{f:?}");
-    assert!(f.measured.unwrap().ends_with("not encrypted (http)"));
+    let m = f.measured.unwrap();
+    assert!(m.en.ends_with("not encrypted (http)"), "{m:?}");
+    assert!(m.fr.ends_with("non chiffré (http)"), "{m:?}");
     let f = check("clock.offset", &c);
     assert_eq!(f.status, CheckStatus::Ok, "{f:?}");
     let secs: i64 = f
         .measured
         .unwrap()
+        .en
         .split(' ')
         .next()
         .unwrap()
@@ -451,7 +466,7 @@ fn the_real_request_tracker_on_loopback() {
     assert!(d
         .findings
         .iter()
-        .all(|f| f.measured.as_deref() != Some("offline")));
+        .all(|f| f.measured.as_ref().is_none_or(|m| m.en != "offline")));
 }
 
 /// What the checks measure on this machine with no desk set up (as a fresh install).
@@ -501,7 +516,7 @@ fn a_silent_server_times_out_within_the_check_time() {
         );
         assert_eq!(f.status, CheckStatus::Problem);
         assert_eq!(
-            f.measured.unwrap(),
+            f.measured.unwrap().en,
             format!("no answer within 1 s ({step})")
         );
     }
@@ -583,6 +598,7 @@ fn a_real_proxy_carries_the_tunnel_and_one_that_wants_a_login_is_unknown() {
     assert!(f
         .measured
         .unwrap()
+        .en
         .contains(&format!("via proxy {}", proxy.url())));
     assert_eq!(check("network.proxy", &c).status, CheckStatus::Ok);
     assert_eq!(check("clock.offset", &c).status, CheckStatus::Ok);
@@ -595,5 +611,6 @@ fn a_real_proxy_carries_the_tunnel_and_one_that_wants_a_login_is_unknown() {
     assert!(f
         .measured
         .unwrap()
+        .en
         .starts_with("the proxy asks for a login (407)"));
 }

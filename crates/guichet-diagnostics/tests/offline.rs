@@ -73,7 +73,10 @@ fn inside() {
     let got: Vec<(&str, CheckStatus, Option<&str>)> = d
         .findings
         .iter()
-        .map(|f| (f.check.as_str(), f.status, f.measured.as_deref()))
+        .map(|f| {
+            let en = f.measured.as_ref().map(|m| m.en.as_str());
+            (f.check.as_str(), f.status, en)
+        })
         .collect();
     assert_eq!(
         got,

@@ -48,8 +48,9 @@ fn stopped_queues_and_stuck_jobs_on_a_real_cups() {
     );
     assert!(queues[0]
         .measured
-        .as_deref()
+        .as_ref()
         .unwrap()
+        .en
         .ends_with(": Paper jam"));
 
     let jobs = PrintingJobs {
@@ -63,9 +64,16 @@ fn stopped_queues_and_stuck_jobs_on_a_real_cups() {
     assert_eq!(later.len(), 1, "{later:#?}");
     assert_eq!(later[0].status, CheckStatus::Problem);
     assert_eq!(later[0].subject.as_deref(), Some("desk"));
-    let measured = later[0].measured.as_deref().unwrap();
-    assert!(measured.ends_with(&format!("yours: {mine}")), "{measured}");
-    assert!(measured.starts_with("2 job(s)"), "{measured}");
+    let measured = later[0].measured.as_ref().unwrap();
+    assert!(
+        measured.en.ends_with(&format!("yours: {mine}")),
+        "{measured:?}"
+    );
+    assert!(measured.en.starts_with("2 jobs waiting"), "{measured:?}");
+    assert!(
+        measured.fr.starts_with("2 documents en attente"),
+        "{measured:?}"
+    );
 
     // Both checks together, as the page runs them: inside the 1 s deadline each (neither is
     // reported "did not answer in time"), and the run's own time is printed.

@@ -18,8 +18,10 @@
 //! * ticket changes: tickets modified after the `date_mod` cursor (GLPI's own clock, kept as
 //!   `YYYY-MM-DD HH:MM:SS` text), restricted to the watched ones, with their public follow-ups
 //!   and solutions as replies;
-//! * knowledge base: GLPI has no change feed, so the cursor is the JSON map `id → date_mod` of
-//!   what was seen last; upserts and deletions are the difference with the current list;
+//! * knowledge base: GLPI has no change feed, so the cursor is the JSON map `id → version` of
+//!   what was seen last; upserts and deletions are the difference with the current list; the
+//!   published fix-it actions are the `*.guichet-action` Documents linked to an article (see
+//!   [`kb`](self::kb));
 //! * inventory: CONTACT then a full or partial INVENTORY, partial against the inventory the
 //!   engine says the server last accepted (`previous`); nothing at all when nothing changed.
 
@@ -32,14 +34,15 @@ use async_trait::async_trait;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use guichet_inventory::{to_glpi, GlpiOptions, Inventory};
 use guichet_records::{
-    Article, InventoryMode, RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate,
+    InventoryMode, RemoteFile, RemoteReply, RemoteReplyFiles, RemoteTicketUpdate,
 };
 use guichet_store::DEFAULT_ATTACHMENT_LIMIT;
 use guichet_sync::{
     Connector, ConnectorError, KbChanges, OutgoingInventory, OutgoingReply, OutgoingTicket,
     PushedInventory, PushedTicket, TicketChanges,
 };
-use std::collections::BTreeMap;
+
+mod kb;
 
 /// The connector name under which cursors and remote ids are stored.
 pub const NAME: &str = "glpi";
@@ -417,61 +420,7 @@ impl Connector for GlpiConnector {
     }
 
     async fn pull_kb(&self, cursor: Option<&str>) -> Result<KbChanges, ConnectorError> {
-        let known: BTreeMap<i64, NaiveDateTime> = cursor
-            .and_then(|c| serde_json::from_str::<BTreeMap<String, String>>(c).ok())
-            .map(|m| {
-                m.into_iter()
-                    .filter_map(|(k, v)| Some((k.parse().ok()?, parse_glpi_time(&v)?)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let snap = match self.rest.kb_snapshot().await {
-            Ok(snap) => snap,
-            // A profile without the right to read the knowledge base (nor its FAQ): the pull is
-            // skipped with a notice, the rest of the pass goes on.
-            Err(e) if e.is_forbidden() => {
-                return Err(ConnectorError::NotSetUp(format!(
-                    "this GLPI account may not read the knowledge base ({}); give its profile \
-                     the right to read the FAQ or the knowledge base",
-                    self.classify(e)
-                )))
-            }
-            Err(e) => return Err(self.classify(e)),
-        };
-        let changes = snap.changes_since(&known);
-        let upserts = changes
-            .upserted
-            .iter()
-            .map(|a| Article {
-                connector: NAME.into(),
-                remote_id: a.id.to_string(),
-                title: a.title.clone(),
-                summary: None,
-                body_html: a.content_html.clone(),
-                category: snap.category_of(a),
-                tags: snap.tags_of(a),
-                language: None,
-                updated_at: utc(a.date_mod),
-                remote_version: a.date_mod.format("%Y-%m-%d %H:%M:%S").to_string(),
-                images: Vec::new(),
-            })
-            .collect();
-        let map: BTreeMap<String, String> = snap
-            .articles
-            .values()
-            .map(|a| {
-                (
-                    a.id.to_string(),
-                    a.date_mod.format("%Y-%m-%d %H:%M:%S").to_string(),
-                )
-            })
-            .collect();
-        Ok(KbChanges {
-            upserts,
-            deletions: changes.deleted.iter().map(i64::to_string).collect(),
-            cursor: Some(serde_json::to_string(&map).unwrap_or_default()),
-            ..KbChanges::default()
-        })
+        self.kb_changes(cursor).await
     }
 
     async fn push_inventory(

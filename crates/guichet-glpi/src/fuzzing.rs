@@ -40,10 +40,12 @@ pub fn answer(status: u16, headers: &[(&str, &str)], body: &[u8]) {
 }
 
 /// A JSON answer of API v1 (GLPI 10) through its readers: tickets, search rows, follow-ups,
-/// solutions, the session, the knowledge base. An array is read as the rows of a list.
+/// solutions, the session, the knowledge base and the action files linked to an article. An
+/// array is read as the rows of a list.
 pub fn v1_json(v: &Value) {
     let rows = rows(v);
     for r in &rows {
+        let _ = v1::kb::action_documents(r);
         let _ = v1::tickets::ticket_from(r);
         let _ = v1::tickets::search_row(r);
         if !v1::tickets::is_private(r) {

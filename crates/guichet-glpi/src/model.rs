@@ -232,6 +232,27 @@ pub struct KbArticle {
     pub date_mod: NaiveDateTime,
 }
 
+/// A Document linked to a knowledge-base article (`Document_Item` on a `KnowbaseItem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbDocument {
+    /// The Document's id.
+    pub id: i64,
+    /// Its file name as uploaded.
+    pub filename: String,
+    /// SHA-1 of its file, as GLPI computed it (changes when the file is replaced).
+    pub sha1sum: String,
+}
+
+impl KbDocument {
+    /// Whether it is a published fix-it action (`*.guichet-action`, case ignored).
+    pub fn is_action(&self) -> bool {
+        self.filename.to_ascii_lowercase().ends_with(&format!(
+            ".{}",
+            guichet_actions::published::ACTION_EXTENSION
+        ))
+    }
+}
+
 /// Everything the API user can see in the knowledge base.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KbSnapshot {
@@ -239,6 +260,9 @@ pub struct KbSnapshot {
     pub articles: BTreeMap<i64, KbArticle>,
     /// Categories by id.
     pub categories: BTreeMap<i64, KbCategory>,
+    /// The published action files (see [`KbDocument::is_action`]) linked to each article, when
+    /// the account could list them; an article absent here carries none.
+    pub actions: BTreeMap<i64, Vec<KbDocument>>,
 }
 
 /// What changed in the knowledge base since a previous look.
@@ -278,13 +302,26 @@ impl KbSnapshot {
         )
     }
 
-    /// Compares with what was known (`id → date_mod`). GLPI has no deletion feed for the
-    /// knowledge base, so deletions are found by absence from the full list.
-    pub fn changes_since(&self, known: &BTreeMap<i64, NaiveDateTime>) -> KbChanges {
+    /// The version of article `a`: its `date_mod` (`YYYY-MM-DD HH:MM:SS`), then `+id:sha1` for
+    /// each action file linked to it. GLPI leaves an article's `date_mod` as it was when a
+    /// Document is linked to it or unlinked (10.0.10 and 11.0.6 update only a ticket's), so the
+    /// files count in the version; an article without any keeps its bare date.
+    pub fn version_of(&self, a: &KbArticle) -> String {
+        let mut v = a.date_mod.format("%Y-%m-%d %H:%M:%S").to_string();
+        for d in self.actions.get(&a.id).into_iter().flatten() {
+            v.push_str(&format!("+{}:{}", d.id, d.sha1sum));
+        }
+        v
+    }
+
+    /// Compares with what was known (`id → version`, see [`KbSnapshot::version_of`]). GLPI has
+    /// no deletion feed for the knowledge base, so deletions are found by absence from the full
+    /// list.
+    pub fn changes_since(&self, known: &BTreeMap<i64, String>) -> KbChanges {
         let upserted = self
             .articles
             .values()
-            .filter(|a| known.get(&a.id) != Some(&a.date_mod))
+            .filter(|a| known.get(&a.id) != Some(&self.version_of(a)))
             .cloned()
             .collect();
         let deleted = known
@@ -333,6 +370,7 @@ mod tests {
             ]
             .into_iter()
             .collect(),
+            actions: BTreeMap::new(),
         };
         let article = |categories: Vec<i64>| KbArticle {
             id: 9,
@@ -350,5 +388,32 @@ mod tests {
             Some("Guichet > storage.free")
         );
         assert!(snap.tags_of(&article(vec![2])).is_empty());
+    }
+
+    #[test]
+    fn a_file_linked_to_an_article_changes_its_version_though_glpi_keeps_its_date() {
+        let date = parse_glpi_time("2026-12-06 21:12:09").unwrap();
+        let article = KbArticle {
+            id: 1,
+            title: "Imprimante".into(),
+            content_html: String::new(),
+            categories: Vec::new(),
+            date_mod: date,
+        };
+        let mut snap = KbSnapshot::default();
+        snap.articles.insert(1, article.clone());
+        assert_eq!(snap.version_of(&article), "2026-12-06 21:12:09");
+        let known = BTreeMap::from([(1, snap.version_of(&article))]);
+        assert!(snap.changes_since(&known).upserted.is_empty());
+
+        let doc = KbDocument {
+            id: 2,
+            filename: "Reset.GUICHET-ACTION".into(),
+            sha1sum: "63ca".into(),
+        };
+        assert!(doc.is_action());
+        snap.actions.insert(1, vec![doc]);
+        assert_eq!(snap.version_of(&article), "2026-12-06 21:12:09+2:63ca");
+        assert_eq!(snap.changes_since(&known).upserted, [article]);
     }
 }

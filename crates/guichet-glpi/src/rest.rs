@@ -255,6 +255,15 @@ impl RestClient {
         }
     }
 
+    /// Downloads a knowledge-base article's document unless it is over `limit` bytes: v1, or
+    /// the high-level API's download route (which GLPI 11 opens to whoever reads the article).
+    pub async fn download_kb_document(&self, id: i64, limit: u64) -> Result<DocumentFile> {
+        match self {
+            RestClient::V1(c) => c.download_document(id, limit).await,
+            RestClient::V2(c) => c.download_document(id, limit).await,
+        }
+    }
+
     /// File names already attached to a ticket (empty with v2, which cannot upload).
     pub async fn document_names(&self, ticket: i64) -> Result<Vec<String>> {
         match self {

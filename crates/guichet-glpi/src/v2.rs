@@ -8,7 +8,7 @@
 use crate::content::{marker_key, marker_uuid, to_text, with_marker};
 use crate::error::{GlpiError, Result};
 use crate::model::*;
-use crate::transport::{check, join, send, Answer, Flavor, Secret};
+use crate::transport::{check, join, send, send_capped, Answer, Capped, Flavor, Secret};
 use crate::v1::as_i64;
 use crate::v1::tickets::solution_from;
 use chrono::NaiveDateTime;
@@ -347,11 +347,47 @@ impl RestClientV2 {
         Ok(rows.iter().filter_map(solution_from).collect())
     }
 
-    /// The visible knowledge base (`/Knowledgebase/Article` and `/Knowledgebase/Category`).
+    /// The visible knowledge base (`/Knowledgebase/Article` and `/Knowledgebase/Category`),
+    /// with the action files linked to its articles listed through the REST API v1 (API 2.2
+    /// has no route to an article's documents); none without the v1 client.
     pub async fn kb_snapshot(&self) -> Result<KbSnapshot> {
         let cats = self.get_all("Knowledgebase/Category", None).await?;
         let articles = self.get_all("Knowledgebase/Article", None).await?;
-        kb_from(&cats, &articles)
+        let mut snap = kb_from(&cats, &articles)?;
+        if let Some(v1) = self.files() {
+            let ids: Vec<i64> = snap.articles.keys().copied().collect();
+            snap.actions = v1.kb_actions(&ids).await?;
+        }
+        Ok(snap)
+    }
+
+    /// `GET /Management/Document/{id}/Download` (API 2.0), a file over `limit` bytes not read.
+    /// GLPI 11 lets whoever may read a knowledge-base article download its documents here
+    /// (`Document::canViewFile`), where the REST API v1 asks for the right to read Documents,
+    /// which a Self-Service profile lacks (403, observed on 11.0.6).
+    pub async fn download_document(&self, id: i64, limit: u64) -> Result<DocumentFile> {
+        let url = join(
+            &self.config.base_url,
+            &format!("api.php/{VERSION}/Management/Document/{id}/Download"),
+        );
+        for attempt in 0..2 {
+            let token = self.bearer().await?;
+            let req = self.http.get(&url).bearer_auth(token.expose());
+            let answer = match send_capped(req, limit).await? {
+                Capped::TooLarge(n) => return Ok(DocumentFile::TooLarge(n)),
+                Capped::Answer(a) => *a,
+            };
+            if answer.status == 401 && attempt == 0 {
+                *self.token.lock().await = None;
+                continue;
+            }
+            return check(answer, Flavor::V2).map(|a| DocumentFile::Bytes(a.body));
+        }
+        Err(GlpiError::Api {
+            status: 401,
+            code: "ERROR_SESSION_TOKEN_INVALID".into(),
+            detail: "authentication renewal failed".into(),
+        })
     }
 }
 

@@ -570,7 +570,11 @@ async fn kb_create_edit_delete_and_visibility() {
             assert_eq!(snap.categories[&wifi].path, "Network > Wi-Fi");
         }
         assert!(!snap.articles.contains_key(&hidden));
-        let known = snap.articles.values().map(|x| (x.id, x.date_mod)).collect();
+        let known = snap
+            .articles
+            .values()
+            .map(|x| (x.id, snap.version_of(x)))
+            .collect();
         assert_eq!(snap.changes_since(&known), KbChanges::default());
 
         emu.kb_edit(a, "Connect to Wi-Fi (new SSID)", "<p>Pick <b>corp2</b></p>");

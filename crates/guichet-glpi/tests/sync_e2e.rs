@@ -515,3 +515,50 @@ async fn a_knowledge_base_the_account_may_not_read_is_a_notice_and_the_pass_succ
     let status = store.sync_status("glpi").await.unwrap();
     assert!(status.last_error.is_none(), "not a failed pass: {status:?}");
 }
+
+/// Published fix-it actions are Documents named `*.guichet-action` linked to an article: those
+/// of a new or changed article come with it, each within 256 KiB (a bigger one is left out, not
+/// read whole); linking one later, which leaves the article's date as GLPI keeps it, still
+/// brings the article back with its files; an unchanged article downloads nothing again.
+#[tokio::test]
+async fn action_files_linked_to_an_article_come_with_it_within_the_limit() {
+    use guichet_sync::Connector as _;
+    let emu = emulator().await;
+    let glpi = connector_for(&emu.base_url(), seed::USER_TOKEN);
+    let a = emu.kb_add("Imprimante", "<p>Relancez.</p>", &[], true);
+    let b = emu.kb_add("Wi-Fi", "<p>Oubliez le réseau.</p>", &[], true);
+    emu.kb_attach(a, "restart.guichet-action", b"SIGNED");
+    emu.kb_attach(a, "notes.txt", b"not an action");
+    let huge = emu.kb_attach(a, "huge.guichet-action", &vec![b' '; 300 * 1024]);
+
+    let first = glpi.pull_kb(None).await.unwrap();
+    let mut ids: Vec<String> = first.upserts.iter().map(|x| x.remote_id.clone()).collect();
+    ids.sort();
+    assert_eq!(ids, [a.to_string(), b.to_string()]);
+    assert_eq!(
+        first.action_files,
+        [(a.to_string(), vec![b"SIGNED".to_vec()])].into(),
+        "the text file is no action, the huge one is over the limit"
+    );
+    let huge_path = format!("/apirest.php/Document/{huge}");
+    assert_eq!(
+        emu.requests("GET", &huge_path),
+        1,
+        "asked once, not read whole"
+    );
+
+    let again = glpi.pull_kb(first.cursor.as_deref()).await.unwrap();
+    assert!(again.upserts.is_empty(), "{:?}", again.upserts);
+    assert!(again.action_files.is_empty());
+    assert_eq!(
+        emu.requests("GET", &huge_path),
+        1,
+        "nothing downloaded again"
+    );
+
+    emu.kb_attach(b, "wifi.guichet-action", b"OTHER");
+    let third = glpi.pull_kb(again.cursor.as_deref()).await.unwrap();
+    let ids: Vec<&str> = third.upserts.iter().map(|x| x.remote_id.as_str()).collect();
+    assert_eq!(ids, [b.to_string()]);
+    assert_eq!(third.action_files[&b.to_string()], [b"OTHER".to_vec()]);
+}

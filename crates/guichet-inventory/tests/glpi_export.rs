@@ -518,7 +518,7 @@ fn the_last_diagnosis_stays_in_guichet_s_own_document_not_in_glpi_s() {
             check: "security.firewall".into(),
             subject: None,
             status: guichet_records::CheckStatus::Problem,
-            measured: Some("inactive".into()),
+            measured: Some(guichet_records::Sentence::new("ufw : inactif", "ufw: off")),
             threshold: None,
             sentence: guichet_records::Sentence::new("Pare-feu coupé.", "Firewall off."),
             fixes: vec![],
@@ -534,6 +534,15 @@ fn the_last_diagnosis_stays_in_guichet_s_own_document_not_in_glpi_s() {
     );
     let back: Inventory = serde_json::from_value(native).unwrap();
     assert_eq!(back, inv);
+    // Documents whose findings carry `measured` as one plain text (before it was worded in
+    // both languages) still read, the text the same in both.
+    let mut plain = serde_json::to_value(&inv).unwrap();
+    plain["diagnosis"]["findings"][0]["measured"] = json!("ufw: off");
+    let read = serde_json::from_value::<Inventory>(plain).unwrap();
+    assert_eq!(
+        read.diagnosis.unwrap().findings[0].measured,
+        Some(guichet_records::Sentence::same("ufw: off"))
+    );
     // Documents written before the field existed still read.
     let mut old = serde_json::to_value(maximal()).unwrap();
     assert!(old.get("diagnosis").is_none(), "absent when there is none");

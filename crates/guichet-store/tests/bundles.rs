@@ -112,7 +112,7 @@ fn with_problem(mut inv: Inventory) -> Inventory {
             check: "security.firewall".into(),
             subject: None,
             status: guichet_records::CheckStatus::Problem,
-            measured: Some("inactive".into()),
+            measured: Some(guichet_records::Sentence::new("ufw : inactif", "ufw: off")),
             threshold: None,
             sentence: guichet_records::Sentence::new("Pare-feu coupé.", "Firewall off."),
             fixes: vec![],

@@ -42,8 +42,8 @@ fn diagnosis(day: u32, status: CheckStatus) -> Diagnosis {
             check: "storage.free".into(),
             subject: Some("/".into()),
             status,
-            measured: Some("1 GiB free".into()),
-            threshold: Some("< 5 GiB".into()),
+            measured: Some(Sentence::new("1 Gio libre", "1 GiB free")),
+            threshold: Some(Sentence::new("< 5 Gio", "< 5 GiB")),
             sentence: Sentence::new("Le disque est presque plein.", "The disk is nearly full."),
             fixes: vec!["free-space".into()],
         }],
@@ -243,6 +243,27 @@ async fn the_last_diagnosis_is_the_latest_taken_and_the_history_is_bounded() {
         s.last_diagnosis().await.unwrap().unwrap().worst(),
         CheckStatus::Warning
     );
+}
+
+/// A diagnosis saved by an earlier Guichet, with `measured` and `threshold` as plain strings,
+/// is still the last diagnosis after the upgrade (its values read the same in both languages).
+#[tokio::test]
+async fn a_diagnosis_stored_with_plain_measured_values_still_reads() {
+    let (_d, s) = store().await;
+    let old = r#"{"taken_at":"2026-11-05T09:00:00Z","elapsed_ms":300,"findings":[
+        {"check":"storage.free","subject":"/","status":"problem","measured":"1 GiB free",
+         "threshold":"< 5 GiB","sentence":{"fr":"Plein.","en":"Full."},"fixes":["free-space"]}]}"#;
+    sqlx::query("INSERT INTO diagnoses (taken_at, worst, diagnosis) VALUES (?, 'problem', ?)")
+        .bind(at(5).to_rfc3339())
+        .bind(old)
+        .execute(s.pool())
+        .await
+        .unwrap();
+    let d = s.last_diagnosis().await.unwrap().expect("the old row");
+    assert_eq!(d.worst(), CheckStatus::Problem);
+    let f = &d.findings[0];
+    assert_eq!(f.measured, Some(Sentence::same("1 GiB free")));
+    assert_eq!(f.threshold, Some(Sentence::same("< 5 GiB")));
 }
 
 fn pc(host: &str, day: u32, d: Option<Diagnosis>) -> SiteImport {

@@ -129,6 +129,49 @@ impl GlpiTechnician {
         Ok(id)
     }
 
+    /// Uploads `bytes` as a Document named `filename` linked to knowledge-base article
+    /// `article`, as an admin attaches a file to an article (apirest.md "Upload a document
+    /// file": multipart `uploadManifest` and `filename[0]`). Returns the Document's id.
+    pub async fn attach_to_article(
+        &self,
+        article: i64,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Result<i64> {
+        let manifest = json!({"input": {
+            "name": filename, "_filename": [filename],
+            "itemtype": "KnowbaseItem", "items_id": article,
+        }});
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(filename.to_owned())
+            .mime_str("application/octet-stream")?;
+        let form = reqwest::multipart::Form::new()
+            .text("uploadManifest", manifest.to_string())
+            .part("filename[0]", part);
+        let answer = self
+            .http
+            .post(format!("{}/Document", self.api))
+            .header("App-Token", &self.app_token)
+            .header("Session-Token", &self.session)
+            .multipart(form)
+            .send()
+            .await?;
+        let status = answer.status();
+        let text = answer.text().await?;
+        let id = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(Value::as_i64));
+        match id {
+            Some(id) if status.is_success() => Ok(id),
+            _ => Err(TestkitError::Rest {
+                method: "POST".into(),
+                path: format!("Document (linked to KnowbaseItem {article})"),
+                status: status.as_u16(),
+                body: text,
+            }),
+        }
+    }
+
     /// A ticket as API v1 shows it.
     pub async fn ticket(&self, id: i64) -> Result<Value> {
         self.call(Method::GET, &format!("Ticket/{id}"), None).await

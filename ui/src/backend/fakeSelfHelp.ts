@@ -34,8 +34,8 @@ function attachedText(d: DiagnosisView): string {
   const head = `Check of this computer (${d.taken_at}, ${d.elapsed_ms} ms): ${n("problem", "problem")}, ${n("warning", "warning")}, ${countOf(d, "ok")} ok, ${countOf(d, "unknown")} unknown`;
   const lines = needingAttention(d).map((f) => {
     const subject = f.subject ? ` (${f.subject})` : "";
-    const measured = f.measured ? `: ${f.measured}` : "";
-    const threshold = f.threshold ? ` [threshold ${f.threshold}]` : "";
+    const measured = f.measured ? `: ${f.measured.en}` : "";
+    const threshold = f.threshold ? ` [threshold ${f.threshold.en}]` : "";
     return `- ${f.status.toUpperCase()} ${f.check}${subject}${measured}${threshold}. ${f.sentence.en}`;
   });
   return [head, ...lines].join("\n");
@@ -47,7 +47,7 @@ export function sampleDiagnosis(healthy = false): DiagnosisView {
 }
 
 function findings(healthy: boolean): Omit<DiagnosisView, "attached"> {
-  const ok = (check: string, measured: string, en: string, fr: string) => ({
+  const ok = (check: string, measured: { en: string; fr: string }, en: string, fr: string) => ({
     check,
     subject: null,
     status: "ok" as const,
@@ -57,8 +57,18 @@ function findings(healthy: boolean): Omit<DiagnosisView, "attached"> {
     fixes: [],
   });
   const fine = [
-    ok("network.dns", "12 ms", "The service desk's name resolves.", "Le nom du service d’assistance est résolu."),
-    ok("memory.pressure", "38 % used", "Memory is fine.", "La mémoire va bien."),
+    ok(
+      "network.dns",
+      { en: "desk.example.org → 192.0.2.10 in 12 ms (DNS 192.0.2.53)", fr: "desk.example.org → 192.0.2.10 en 12 ms (DNS 192.0.2.53)" },
+      "The service desk's name resolves.",
+      "Le nom du service d’assistance est résolu.",
+    ),
+    ok(
+      "memory.pressure",
+      { en: "9.6 GiB available of 15.5 GiB (62%)", fr: "9,6 Gio disponibles sur 15,5 Gio (62 %)" },
+      "Memory is fine.",
+      "La mémoire va bien.",
+    ),
     {
       check: "battery.wear",
       subject: null,
@@ -78,8 +88,8 @@ function findings(healthy: boolean): Omit<DiagnosisView, "attached"> {
         check: "storage.free",
         subject: "/home",
         status: "problem",
-        measured: "1.2 GB free of 250 GB (0.5 %)",
-        threshold: "< 5 GB or < 10 %",
+        measured: { en: "1.2 GiB free of 250.0 GiB (0.5%)", fr: "1,2 Gio libres sur 250,0 Gio (0,5 %)" },
+        threshold: { en: "< 1.0 GiB and < 5.0%", fr: "< 1,0 Gio et < 5,0 %" },
         sentence: { en: "Your disk is almost full: programs may fail to save files.", fr: "Votre disque est presque plein : des programmes risquent de ne plus pouvoir enregistrer." },
         fixes: ["free-space"],
       },
@@ -88,8 +98,8 @@ function findings(healthy: boolean): Omit<DiagnosisView, "attached"> {
         check: "printing.queues",
         subject: "secretariat",
         status: "warning",
-        measured: "stopped, 2 jobs waiting",
-        threshold: "enabled and accepting",
+        measured: { en: "stopped since 2026-11-23 08:40 UTC: Paper jam", fr: "arrêtée depuis le 2026-11-23 08:40 UTC : Paper jam" },
+        threshold: { en: "enabled and accepting jobs", fr: "active et acceptant les documents" },
         sentence: { en: "The printer “secretariat” is stopped: your documents are waiting.", fr: "L’imprimante « secretariat » est arrêtée : vos documents attendent." },
         fixes: ["print-queue"],
       },
@@ -97,8 +107,8 @@ function findings(healthy: boolean): Omit<DiagnosisView, "attached"> {
         check: "system.reboot",
         subject: null,
         status: "warning",
-        measured: "required since 2026-11-20",
-        threshold: "none pending",
+        measured: { en: "required for 3 days", fr: "demandé depuis 3 jours" },
+        threshold: { en: "required for more than 7 days", fr: "demandé depuis plus de 7 jours" },
         sentence: { en: "Updates are waiting for a restart.", fr: "Des mises à jour attendent un redémarrage." },
         fixes: [],
       },

@@ -126,8 +126,8 @@ function Finding({ f, suggestions, onFix }: { f: FindingView; suggestions: Sugge
         <dl className="fields fields-wide">
           <Pair label={t("check.checkId")} value={f.check} />
           {f.subject ? <Pair label={t("check.subject")} value={f.subject} /> : null}
-          <Pair label={t("check.measured")} value={f.measured ?? t("common.unknown")} />
-          {f.threshold ? <Pair label={t("check.threshold")} value={f.threshold} /> : null}
+          <Pair label={t("check.measured")} value={f.measured ? f.measured[lang] : t("common.unknown")} />
+          {f.threshold ? <Pair label={t("check.threshold")} value={f.threshold[lang]} /> : null}
         </dl>
       </details>
       {articles.length > 0 ? (

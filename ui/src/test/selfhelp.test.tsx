@@ -29,11 +29,21 @@ describe("check my computer", () => {
     expect(details.open).toBe(false);
     await user.click(within(items[0]).getByText("Details"));
     expect(details.open).toBe(true);
-    expect(within(details).getByText("1.2 GB free of 250 GB (0.5 %)")).toBeVisible();
-    expect(within(details).getByText("< 5 GB or < 10 %")).toBeVisible();
+    expect(within(details).getByText("1.2 GiB free of 250.0 GiB (0.5%)")).toBeVisible();
+    expect(within(details).getByText("< 1.0 GiB and < 5.0%")).toBeVisible();
     expect(within(details).getByText("/home")).toBeVisible();
     // The fine checks are folded away.
     expect(screen.getByText("The 3 other checks")).toBeInTheDocument();
+  });
+
+  it("shows the measured value and the threshold in the user's language", async () => {
+    const { user } = setup("check", {}, "fr");
+    const first = (await screen.findAllByText("Détails"))[0];
+    const details = first.closest("details")!;
+    await user.click(first);
+    expect(within(details).getByText("1,2 Gio libres sur 250,0 Gio (0,5 %)")).toBeVisible();
+    expect(within(details).getByText("< 1,0 Gio et < 5,0 %")).toBeVisible();
+    expect(within(details).queryByText(/GiB/)).not.toBeInTheDocument();
   });
 
   it("runs again on request", async () => {
@@ -106,7 +116,7 @@ describe("report form self-help", () => {
     const { user, backend } = setup("report");
     expect(await screen.findByText("1 problem, 2 warnings")).toBeInTheDocument();
     await user.click(screen.getByText("See exactly what is attached"));
-    expect(document.getElementById("diagnosis-preview")).toHaveTextContent("PROBLEM storage.free (/home): 1.2 GB free of 250 GB (0.5 %)");
+    expect(document.getElementById("diagnosis-preview")).toHaveTextContent("PROBLEM storage.free (/home): 1.2 GiB free of 250.0 GiB (0.5%)");
     await user.type(screen.getByLabelText(/What is the problem/), "Slow");
     await user.click(screen.getByRole("button", { name: "Send" }));
     await screen.findByText(/saved and queued/);

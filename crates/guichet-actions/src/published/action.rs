@@ -50,7 +50,8 @@ impl Action for PublishedAction {
             steps: vec![
                 m.description.clone(),
                 Sentence::new(
-                    format!("Le script de {} s'exécute dans un bac à sable : le système en lecture seule, sans accès à vos fichiers personnels.", self.verified.publisher),
+                    // « publié par » reads right before any name (« de IT desk » would not).
+                    format!("Le script publié par {} s'exécute dans un bac à sable : le système en lecture seule, sans accès à vos fichiers personnels.", self.verified.publisher),
                     format!("{}'s script runs in a sandbox: the system read-only, no access to your personal files.", self.verified.publisher),
                 ),
                 network,

@@ -15,6 +15,7 @@
 pub mod keyring;
 pub use keyring::guichet;
 
+pub mod actions;
 pub mod concurrency;
 #[path = "../concurrent/mod.rs"]
 pub mod concurrent;

@@ -17,10 +17,11 @@
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::{clamav_signatures, collect_category, Category, Probe, SecurityKind};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::here;
 use super::outcome::finding;
+use crate::quantity::{joined, worded, Days};
 use crate::{Check, Context};
 
 const ID: &str = "security.antivirus";
@@ -109,20 +110,29 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
         .map_or((WARNING_DAYS, PROBLEM_DAYS), |s| {
             (s.warning_days, s.problem_days)
         });
-    let threshold = format!("> {warning_days} days: warning, > {problem_days} days: problem");
+    let threshold = worded!(
+        "> {} : avertissement, > {} : problème",
+        "> {}: warning, > {}: problem",
+        Days(warning_days),
+        Days(problem_days)
+    );
     let Some(signatures) = &r.signatures else {
         if !r.center.is_empty() {
             return security_center(&r.center);
         }
         let (measured, fr, en) = if r.products.is_empty() {
             (
-                "no antivirus found".to_string(),
+                Sentence::new("aucun antivirus trouvé", "no antivirus found"),
                 "Aucun antivirus n'a été trouvé sur cet ordinateur.",
                 "No antivirus was found on this computer.",
             )
         } else {
             (
-                format!("{}: signature age not readable", r.products.join(", ")),
+                worded!(
+                    "{} : âge des signatures illisible",
+                    "{}: signature age not readable",
+                    r.products.join(", ")
+                ),
                 "L'antivirus est installé, mais l'âge de ses signatures ne peut pas être lu ici.",
                 "The antivirus is installed, but the age of its signatures cannot be read here.",
             )
@@ -131,13 +141,18 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             ID,
             CheckStatus::Unknown,
             Some(measured),
-            Some(&threshold),
+            Some(threshold),
             fr,
             en,
         )];
     };
     let days = (now - signatures.built).num_days().max(0);
-    let measured = Some(format!("{}: {days} days old", signatures.label));
+    let measured = Some(worded!(
+        "{} : {} d'ancienneté",
+        "{}: {} old",
+        signatures.label,
+        Days(days)
+    ));
     let (status, fr, en) = if days > problem_days {
         (
             CheckStatus::Problem,
@@ -157,7 +172,7 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             "The antivirus signatures are up to date.",
         )
     };
-    vec![finding(ID, status, measured, Some(&threshold), fr, en)]
+    vec![finding(ID, status, measured, Some(threshold), fr, en)]
 }
 
 /// The finding from Windows Security Center's reports alone (no age readable): warning when
@@ -165,15 +180,22 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
 fn security_center(reports: &[CenterReport]) -> Vec<Finding> {
     let describe = |c: &CenterReport| {
         let state = match (c.enabled, c.up_to_date) {
-            (false, _) => "off",
-            (true, true) => "on, up to date",
-            (true, false) => "on, out of date",
+            (false, _) => Sentence::new("désactivé", "off"),
+            (true, true) => Sentence::new("activé, à jour", "on, up to date"),
+            (true, false) => Sentence::new("activé, pas à jour", "on, out of date"),
         };
-        format!("{}: {state}", c.product)
+        worded!("{} : {}", "{}: {}", c.product, state)
     };
-    let list: Vec<String> = reports.iter().map(describe).collect();
-    let measured = Some(format!("{} (Windows Security Center)", list.join("; ")));
-    let threshold = Some("an antivirus on, its signatures up to date");
+    let list: Vec<Sentence> = reports.iter().map(describe).collect();
+    let measured = Some(worded!(
+        "{} (Centre de sécurité Windows)",
+        "{} (Windows Security Center)",
+        joined(&list, &Sentence::new(" ; ", "; "))
+    ));
+    let threshold = Some(Sentence::new(
+        "un antivirus activé, ses signatures à jour",
+        "an antivirus on, its signatures up to date",
+    ));
     let (status, fr, en) = if !reports.iter().any(|c| c.enabled) {
         (
             CheckStatus::Warning,
@@ -251,8 +273,11 @@ mod tests {
         }
         let f = &evaluate(&r, built + Duration::days(4))[0];
         assert_eq!(
-            f.measured.as_deref(),
-            Some("ClamAV daily 27457: 4 days old")
+            f.measured,
+            Some(Sentence::new(
+                "ClamAV daily 27457 : 4 jours d'ancienneté",
+                "ClamAV daily 27457: 4 days old"
+            ))
         );
     }
 
@@ -262,7 +287,7 @@ mod tests {
         let now = Utc::now();
         let f = &evaluate(&read(&Probe::fixture(dir.path(), now)), now)[0];
         assert_eq!(f.status, CheckStatus::Unknown);
-        assert_eq!(f.measured.as_deref(), Some("no antivirus found"));
+        assert_eq!(f.measured.as_ref().unwrap().en, "no antivirus found");
         let r = Readings {
             products: vec!["Microsoft Defender for Endpoint".into()],
             ..Readings::default()

@@ -10,9 +10,10 @@
 //! not report both capacities.
 
 use guichet_inventory::{collect_category, Battery, Category, Probe};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::outcome::{about, finding};
+use crate::quantity::{worded, Percent, WattHours};
 use crate::{Check, Context};
 
 const ID: &str = "battery.wear";
@@ -32,7 +33,7 @@ pub fn evaluate(batteries: &[Battery]) -> Vec<Finding> {
         return vec![finding(
             ID,
             CheckStatus::Unknown,
-            Some("no battery".into()),
+            Some(Sentence::new("pas de batterie", "no battery")),
             None,
             "Cet ordinateur n'a pas de batterie.",
             "This computer has no battery.",
@@ -45,7 +46,12 @@ pub fn evaluate(batteries: &[Battery]) -> Vec<Finding> {
 }
 
 fn one(b: &Battery) -> Finding {
-    let threshold = format!("< {WARNING_PERCENT} %: warning, < {PROBLEM_PERCENT} %: problem");
+    let threshold = worded!(
+        "< {} : avertissement, < {} : problème",
+        "< {}: warning, < {}: problem",
+        Percent(WARNING_PERCENT),
+        Percent(PROBLEM_PERCENT)
+    );
     let (Some(full), Some(design)) = (
         b.full_capacity_mwh,
         b.design_capacity_mwh.filter(|d| *d > 0),
@@ -53,18 +59,22 @@ fn one(b: &Battery) -> Finding {
         return finding(
             ID,
             CheckStatus::Unknown,
-            Some("capacities not reported".into()),
-            Some(&threshold),
+            Some(Sentence::new(
+                "capacités non indiquées",
+                "capacities not reported",
+            )),
+            Some(threshold),
             "La batterie n'indique pas sa capacité d'origine : son usure ne peut pas être mesurée.",
             "The battery does not report its original capacity: its wear cannot be measured.",
         );
     };
     let percent = full.saturating_mul(100) / design;
-    let wh = |mwh: u64| format!("{}.{:02} Wh", mwh / 1000, (mwh % 1000) / 10);
-    let measured = Some(format!(
-        "{percent} % of design ({} of {})",
-        wh(full),
-        wh(design)
+    let measured = Some(worded!(
+        "{} de la capacité d'origine ({} sur {})",
+        "{} of design ({} of {})",
+        Percent(percent),
+        WattHours(full),
+        WattHours(design)
     ));
     let (status, fr, en) = if percent < PROBLEM_PERCENT {
         (
@@ -85,7 +95,7 @@ fn one(b: &Battery) -> Finding {
             "The battery is in good condition.",
         )
     };
-    finding(ID, status, measured, Some(&threshold), fr, en)
+    finding(ID, status, measured, Some(threshold), fr, en)
 }
 
 /// The check.
@@ -121,13 +131,20 @@ mod tests {
         assert_eq!(f[0].subject.as_deref(), Some("L14M4P23"));
         assert_eq!(f[0].status, CheckStatus::Ok);
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("87 % of design (52.26 Wh of 60.00 Wh)")
+            f[0].measured,
+            Some(Sentence::new(
+                "87 % de la capacité d'origine (52,26 Wh sur 60,00 Wh)",
+                "87% of design (52.26 Wh of 60.00 Wh)"
+            ))
+        );
+        assert_eq!(
+            f[0].threshold.as_ref().unwrap().fr,
+            "< 70 % : avertissement, < 50 % : problème"
         );
         let f = evaluate(&tree("asus-ux32"));
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("97 % of design (44.61 Wh of 45.64 Wh)")
+            f[0].measured.as_ref().unwrap().en,
+            "97% of design (44.61 Wh of 45.64 Wh)"
         );
     }
 
@@ -157,6 +174,9 @@ mod tests {
         let mac = sp::power_battery(&sp::parse_text(&std::fs::read_to_string(path).unwrap()));
         let f = evaluate(&mac.into_iter().collect::<Vec<_>>());
         assert_eq!(f[0].status, CheckStatus::Unknown);
-        assert_eq!(f[0].measured.as_deref(), Some("capacities not reported"));
+        assert_eq!(
+            f[0].measured.as_ref().unwrap().en,
+            "capacities not reported"
+        );
     }
 }

@@ -10,6 +10,7 @@ use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
 use crate::desk_probe::{proxy_for, DeskAnswer, DeskFailure, ProxyEnv};
+use crate::quantity::worded;
 use crate::{Check, Context};
 
 const ID: &str = "clock.offset";
@@ -59,14 +60,22 @@ pub fn offset_secs(date_header: Option<&str>, received_at: DateTime<Utc>) -> Opt
 
 /// How far apart the clocks are, from the desk's answer.
 pub fn evaluate(result: &Result<DeskAnswer, DeskFailure>) -> Finding {
-    let threshold = Some("≤ 60 s (warning), ≤ 300 s (problem)");
+    let threshold = Some(worded!(
+        "≤ {} s (avertissement), ≤ {} s (problème)",
+        "≤ {} s (warning), ≤ {} s (problem)",
+        WARNING_SECS,
+        PROBLEM_SECS
+    ));
     let answer =
         match result {
             Ok(a) => a,
             Err(_) => return finding(
                 ID,
                 CheckStatus::Unknown,
-                Some("service desk unreachable".into()),
+                Some(Sentence::new(
+                    "service d'assistance injoignable",
+                    "service desk unreachable",
+                )),
                 threshold,
                 Sentence::new(
                     "L'heure ne peut pas être comparée : le service d'assistance ne répond pas.",
@@ -78,7 +87,11 @@ pub fn evaluate(result: &Result<DeskAnswer, DeskFailure>) -> Finding {
         return finding(
             ID,
             CheckStatus::Unknown,
-            Some(format!("no usable Date header ({:?})", answer.head.date)),
+            Some(worded!(
+                "pas d'en-tête Date utilisable ({})",
+                "no usable Date header ({})",
+                format!("{:?}", answer.head.date)
+            )),
             threshold,
             Sentence::new(
                 "L'heure ne peut pas être comparée : le service d'assistance n'indique pas la sienne.",
@@ -86,8 +99,17 @@ pub fn evaluate(result: &Result<DeskAnswer, DeskFailure>) -> Finding {
             ),
         );
     };
-    let side = if offset >= 0 { "ahead of" } else { "behind" };
-    let measured = Some(format!("{} s {side} the service desk", offset.abs()));
+    let side = if offset >= 0 {
+        Sentence::new("en avance sur", "ahead of")
+    } else {
+        Sentence::new("en retard sur", "behind")
+    };
+    let measured = Some(worded!(
+        "{} s {} le service d'assistance",
+        "{} s {} the service desk",
+        offset.abs(),
+        side
+    ));
     let (status, fr, en) = if offset.abs() > PROBLEM_SECS {
         (
             CheckStatus::Problem,
@@ -157,12 +179,21 @@ mod tests {
         ];
         for (at, status, measured) in cases {
             let f = evaluate(&answer(date, at));
-            assert_eq!(
-                (f.status, f.measured.as_deref()),
-                (status, Some(measured)),
-                "{at}"
-            );
+            let en = f.measured.as_ref().map(|m| m.en.as_str());
+            assert_eq!((f.status, en), (status, Some(measured)), "{at}");
         }
+        let f = evaluate(&answer(date, "2026-12-06T18:01:10Z"));
+        assert_eq!(
+            f.measured.unwrap().fr,
+            "120 s en retard sur le service d'assistance"
+        );
+        assert_eq!(
+            f.threshold,
+            Some(Sentence::new(
+                "≤ 60 s (avertissement), ≤ 300 s (problème)",
+                "≤ 60 s (warning), ≤ 300 s (problem)"
+            ))
+        );
         assert_eq!(
             evaluate(&answer(None, "2026-12-06T18:03:11Z")).status,
             CheckStatus::Unknown

@@ -70,7 +70,7 @@ pub fn desk(ctx: &Context, check: &str) -> Result<DeskAddress, Box<Finding>> {
         Box::new(finding(
             check,
             CheckStatus::Unknown,
-            Some(target.url.clone()),
+            Some(Sentence::same(target.url.clone())),
             None,
             Sentence::new(
                 "L'adresse du service d'assistance n'est pas une adresse web valide.",
@@ -85,7 +85,7 @@ pub fn offline(check: &str) -> Finding {
     finding(
         check,
         CheckStatus::Unknown,
-        Some("offline".into()),
+        Some(Sentence::new("hors ligne", "offline")),
         None,
         Sentence::new(
             "Hors ligne : cet ordinateur n'est relié à aucun réseau, donc ceci ne peut pas être vérifié.",
@@ -98,8 +98,8 @@ pub fn offline(check: &str) -> Finding {
 pub fn finding(
     check: &str,
     status: CheckStatus,
-    measured: Option<String>,
-    threshold: Option<&str>,
+    measured: Option<Sentence>,
+    threshold: Option<Sentence>,
     sentence: Sentence,
 ) -> Finding {
     Finding {
@@ -107,7 +107,7 @@ pub fn finding(
         subject: None,
         status,
         measured,
-        threshold: threshold.map(str::to_string),
+        threshold,
         sentence,
         fixes: vec![],
     }

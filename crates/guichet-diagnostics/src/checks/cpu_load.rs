@@ -9,6 +9,7 @@
 use guichet_inventory::live::{cpu_load, CpuLoad};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
+use crate::quantity::{counted, worded, Decimal, Share};
 use crate::{Check, Context};
 
 const ID: &str = "cpu.load";
@@ -55,12 +56,24 @@ fn busy() -> Sentence {
     )
 }
 
+/// `2 processeurs` / `2 processors`.
+fn processors(cores: u32) -> Sentence {
+    counted(
+        u64::from(cores),
+        ("processeur", "processeurs"),
+        ("processor", "processors"),
+    )
+}
+
 fn calm() -> Sentence {
     Sentence::new(
         "Le processeur n'est pas surchargé.",
         "The processor is not overloaded.",
     )
 }
+
+/// Status, measured value, threshold and sentence of one reading.
+type Graded = (CheckStatus, Option<Sentence>, Option<Sentence>, Sentence);
 
 /// One finding for the machine.
 pub fn evaluate(load: Option<&CpuLoad>, t: &Thresholds) -> Vec<Finding> {
@@ -83,46 +96,13 @@ pub fn evaluate(load: Option<&CpuLoad>, t: &Thresholds) -> Vec<Finding> {
             },
         ) => {
             let per_core = l.sustained_per_core().unwrap_or(0.0);
-            let measured = format!(
-                "load {one:.2} / {five:.2} / {fifteen:.2} (1/5/15 min) on {cores} processors: \
-                 {per_core:.2} per processor sustained"
-            );
-            let (status, limit, sentence) = if per_core >= t.problem_per_core {
-                (CheckStatus::Problem, t.problem_per_core, Sentence::new(
-                    "Le processeur est surchargé depuis plusieurs minutes : des programmes \
-                     attendent leur tour. Fermez ceux dont vous n'avez pas besoin ou redémarrez.",
-                    "The processor has been overloaded for several minutes: programs are waiting \
-                     their turn. Close the ones you do not need or restart.",
-                ))
-            } else if per_core >= t.warning_per_core {
-                (CheckStatus::Warning, t.warning_per_core, busy())
-            } else {
-                (CheckStatus::Ok, t.warning_per_core, calm())
-            };
-            (
-                status,
-                Some(measured),
-                Some(format!(">= {limit:.1} per processor over 1 and 5 min")),
-                sentence,
-            )
+            averages([*one, *five, *fifteen], *cores, per_core, t)
         }
         Some(CpuLoad::Sample {
             busy_percent,
             over_ms,
             cores,
-        }) => {
-            let measured =
-                format!("{busy_percent:.0} % busy over {over_ms} ms on {cores} processors");
-            let threshold = Some(format!(">= {:.0} % busy", t.sample_warning_percent));
-            if *busy_percent >= t.sample_warning_percent {
-                (CheckStatus::Warning, Some(measured), threshold, Sentence::new(
-                    "Le processeur est très occupé en ce moment : l'ordinateur peut sembler lent.",
-                    "The processor is very busy right now: the computer may feel slow.",
-                ))
-            } else {
-                (CheckStatus::Ok, Some(measured), threshold, calm())
-            }
-        }
+        }) => sample(*busy_percent, *over_ms, *cores, t),
     };
     vec![Finding {
         check: ID.into(),
@@ -133,6 +113,72 @@ pub fn evaluate(load: Option<&CpuLoad>, t: &Thresholds) -> Vec<Finding> {
         sentence,
         fixes: vec![],
     }]
+}
+
+/// Load averages over 1, 5 and 15 minutes (Linux, macOS): the sustained load per processor
+/// decides.
+fn averages(loads: [f64; 3], cores: u32, per_core: f64, t: &Thresholds) -> Graded {
+    let [one, five, fifteen] = loads;
+    let measured = worded!(
+        "charge {} / {} / {} (1/5/15 min) sur {} : {} par processeur en continu",
+        "load {} / {} / {} (1/5/15 min) on {}: {} per processor sustained",
+        Decimal(one, 2),
+        Decimal(five, 2),
+        Decimal(fifteen, 2),
+        processors(cores),
+        Decimal(per_core, 2)
+    );
+    let (status, limit, sentence) = if per_core >= t.problem_per_core {
+        (
+            CheckStatus::Problem,
+            t.problem_per_core,
+            Sentence::new(
+                "Le processeur est surchargé depuis plusieurs minutes : des programmes \
+             attendent leur tour. Fermez ceux dont vous n'avez pas besoin ou redémarrez.",
+                "The processor has been overloaded for several minutes: programs are waiting \
+             their turn. Close the ones you do not need or restart.",
+            ),
+        )
+    } else if per_core >= t.warning_per_core {
+        (CheckStatus::Warning, t.warning_per_core, busy())
+    } else {
+        (CheckStatus::Ok, t.warning_per_core, calm())
+    };
+    let threshold = worded!(
+        ">= {} par processeur sur 1 et 5 min",
+        ">= {} per processor over 1 and 5 min",
+        Decimal(limit, 1)
+    );
+    (status, Some(measured), Some(threshold), sentence)
+}
+
+/// A short sample (Windows): at most a warning.
+fn sample(busy_percent: f32, over_ms: u64, cores: u32, t: &Thresholds) -> Graded {
+    let measured = worded!(
+        "{} d'occupation sur {} ms, {}",
+        "{} busy over {} ms on {}",
+        Share(f64::from(busy_percent)),
+        over_ms,
+        processors(cores)
+    );
+    let threshold = Some(worded!(
+        ">= {} d'occupation",
+        ">= {} busy",
+        Share(f64::from(t.sample_warning_percent))
+    ));
+    if busy_percent >= t.sample_warning_percent {
+        (
+            CheckStatus::Warning,
+            Some(measured),
+            threshold,
+            Sentence::new(
+                "Le processeur est très occupé en ce moment : l'ordinateur peut sembler lent.",
+                "The processor is very busy right now: the computer may feel slow.",
+            ),
+        )
+    } else {
+        (CheckStatus::Ok, Some(measured), threshold, calm())
+    }
 }
 
 #[cfg(test)]
@@ -147,8 +193,11 @@ mod tests {
         let f = evaluate(Some(&l), &Thresholds::default());
         assert_eq!(f[0].status, CheckStatus::Problem, "{f:?}");
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("load 9.47 / 6.89 / 4.12 (1/5/15 min) on 2 processors: 3.44 per processor sustained")
+            f[0].measured,
+            Some(Sentence::new(
+                "charge 9,47 / 6,89 / 4,12 (1/5/15 min) sur 2 processeurs : 3,44 par processeur en continu",
+                "load 9.47 / 6.89 / 4.12 (1/5/15 min) on 2 processors: 3.44 per processor sustained"
+            ))
         );
         // The same machine with 8 processors would be fine.
         let l = recorded::loadavg("debian12-vm-2-cores", 8);
@@ -189,9 +238,14 @@ mod tests {
             over_ms: 200,
             cores: 4,
         };
+        let f = &evaluate(Some(&s(100.0)), &Thresholds::default())[0];
+        assert_eq!(f.status, CheckStatus::Warning);
         assert_eq!(
-            evaluate(Some(&s(100.0)), &Thresholds::default())[0].status,
-            CheckStatus::Warning
+            f.measured,
+            Some(Sentence::new(
+                "100 % d'occupation sur 200 ms, 4 processeurs",
+                "100% busy over 200 ms on 4 processors"
+            ))
         );
         assert_eq!(
             evaluate(Some(&s(30.0)), &Thresholds::default())[0].status,

@@ -12,6 +12,7 @@ use crate::desk_probe::{
     proxy_for, CertReading, CertVerdict, DeskAddress, DeskAnswer, DeskFailure, ProxyChoice,
     ProxyEnv, Step,
 };
+use crate::quantity::{worded, Days};
 use crate::{Check, Context};
 
 const ID: &str = "desk.https";
@@ -59,8 +60,8 @@ pub fn evaluate(
     now: DateTime<Utc>,
 ) -> Finding {
     let via = proxy
-        .map(|p| format!(" via proxy {}", p.url))
-        .unwrap_or_default();
+        .map(|p| worded!(" par le proxy {}", " via proxy {}", p.url))
+        .unwrap_or_else(|| Sentence::same(""));
     let mut f = match result {
         Ok(a) => answered(desk, a, now, &via),
         Err(DeskFailure::Certificate(c)) => refused(c, now, &via),
@@ -70,18 +71,23 @@ pub fn evaluate(
     f
 }
 
-fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &str) -> Finding {
-    let http = format!(
-        "HTTP {} in {} ms{via}",
+fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &Sentence) -> Finding {
+    let http = worded!(
+        "HTTP {} en {} ms{}",
+        "HTTP {} in {} ms{}",
         a.head.status,
-        a.elapsed.as_millis()
+        a.elapsed.as_millis(),
+        via
     );
     if a.head.status >= 500 {
         return finding(
             ID,
             CheckStatus::Warning,
             Some(http),
-            Some("an answer below 500"),
+            Some(Sentence::new(
+                "un code de réponse inférieur à 500",
+                "an answer below 500",
+            )),
             Sentence::new(
                 "Le service d'assistance répond, mais signale une panne de son côté : réessayez plus tard.",
                 "The service desk answers, but reports a failure on its side: try again later.",
@@ -105,7 +111,11 @@ fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &str) -
         return finding(
             ID,
             status,
-            Some(format!("{http}; not encrypted (http)")),
+            Some(worded!(
+                "{} ; non chiffré (http)",
+                "{}; not encrypted (http)",
+                http
+            )),
             None,
             Sentence::new(fr, en),
         );
@@ -119,7 +129,11 @@ fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &str) -
         return finding(
             ID,
             CheckStatus::Ok,
-            Some(format!("{http}; certificate valid")),
+            Some(worded!(
+                "{} ; certificat valide",
+                "{}; certificate valid",
+                http
+            )),
             None,
             Sentence::new(
                 "Le service d'assistance répond, par une connexion sécurisée.",
@@ -127,8 +141,22 @@ fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &str) -
             ),
         );
     };
-    let measured = format!("{http}; certificate valid, {days} days left");
-    let threshold = Some("≥ 14 days left");
+    valid_for(&http, days)
+}
+
+/// A trusted certificate with `days` left before its end.
+fn valid_for(http: &Sentence, days: i64) -> Finding {
+    let measured = worded!(
+        "{} ; certificat valide, encore {}",
+        "{}; certificate valid, {} left",
+        http,
+        Days(days)
+    );
+    let threshold = Some(worded!(
+        "≥ {} restants",
+        "≥ {} left",
+        Days(EXPIRY_WARNING_DAYS)
+    ));
     if days < EXPIRY_WARNING_DAYS {
         return finding(
             ID,
@@ -153,40 +181,44 @@ fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &str) -
     )
 }
 
-fn refused(c: &CertReading, now: DateTime<Utc>, via: &str) -> Finding {
+fn refused(c: &CertReading, now: DateTime<Utc>, via: &Sentence) -> Finding {
     let ends = c
         .not_after
         .map(|t| {
-            format!(
-                ", ends {} ({} days)",
-                t.format("%Y-%m-%d"),
-                (t - now).num_days()
+            worded!(
+                ", fin le {} ({})",
+                ", ends {} ({})",
+                t.format("%Y-%m-%d").to_string(),
+                Days((t - now).num_days())
             )
         })
-        .unwrap_or_default();
+        .unwrap_or_else(|| Sentence::same(""));
     let (what, fr, en) = match &c.verdict {
         CertVerdict::Expired => (
-            "expired".to_string(),
+            Sentence::new("expiré", "expired"),
             "Le certificat de sécurité du service d'assistance a expiré : la connexion n'est pas sûre. Prévenez le support.",
             "The service desk's security certificate has expired: the connection is not safe. Tell IT support.",
         ),
         CertVerdict::NotYetValid => (
-            "not valid yet".to_string(),
+            Sentence::new("pas encore valable", "not valid yet"),
             "Le certificat du service d'assistance n'est pas encore valable : l'horloge de cet ordinateur est sans doute en retard.",
             "The service desk's certificate is not valid yet: this computer's clock is probably behind.",
         ),
         CertVerdict::UnknownIssuer => (
-            "issued by an authority this machine does not trust".to_string(),
+            Sentence::new(
+                "émis par une autorité à laquelle cet ordinateur ne fait pas confiance",
+                "issued by an authority this machine does not trust",
+            ),
             "Le certificat du service d'assistance n'est pas reconnu par cet ordinateur : la connexion n'est pas sûre.",
             "The service desk's certificate is not recognised by this computer: the connection is not safe.",
         ),
         CertVerdict::WrongName => (
-            "made out for another name".to_string(),
+            Sentence::new("établi pour un autre nom", "made out for another name"),
             "Le certificat du service d'assistance est établi pour un autre nom : la connexion n'est pas sûre.",
             "The service desk's certificate is made out for another name: the connection is not safe.",
         ),
         other => (
-            format!("refused: {other:?}"),
+            worded!("refusé : {}", "refused: {}", format!("{other:?}")),
             "Le certificat du service d'assistance est refusé : la connexion n'est pas sûre.",
             "The service desk's certificate is refused: the connection is not safe.",
         ),
@@ -194,53 +226,87 @@ fn refused(c: &CertReading, now: DateTime<Utc>, via: &str) -> Finding {
     finding(
         ID,
         CheckStatus::Problem,
-        Some(format!("certificate {what}{ends}{via}")),
-        Some("a valid certificate"),
+        Some(worded!(
+            "certificat {}{}{}",
+            "certificate {}{}{}",
+            what,
+            ends,
+            via
+        )),
+        Some(Sentence::new("un certificat valide", "a valid certificate")),
         Sentence::new(fr, en),
     )
 }
 
-fn failed(e: &DeskFailure, via: &str) -> Finding {
+fn failed(e: &DeskFailure, via: &Sentence) -> Finding {
     let (status, measured, fr, en) = match e {
         DeskFailure::Proxy(m) if m.ends_with("407") => (
             CheckStatus::Unknown,
-            format!("the proxy asks for a login (407){via}"),
+            worded!(
+                "le proxy demande un identifiant (407){}",
+                "the proxy asks for a login (407){}",
+                via
+            ),
             "Le proxy demande un identifiant, que cette vérification n'envoie pas : elle ne peut pas aller plus loin.",
             "The proxy asks for a login, which this check does not send: it cannot go further.",
         ),
         DeskFailure::Proxy(m) => (
             CheckStatus::Problem,
-            format!("proxy refused the way: {m}{via}"),
+            worded!(
+                "le proxy refuse le passage : {}{}",
+                "proxy refused the way: {}{}",
+                m,
+                via
+            ),
             "Le proxy refuse le passage vers le service d'assistance.",
             "The proxy refuses the way to the service desk.",
         ),
         DeskFailure::TimedOut(step) => (
             CheckStatus::Problem,
-            format!("no answer within 1 s ({}){via}", step_name(*step)),
+            worded!(
+                "pas de réponse en 1 s ({}){}",
+                "no answer within 1 s ({}){}",
+                step_name(*step),
+                via
+            ),
             "Le service d'assistance ne répond pas à temps : le réseau ou le serveur est peut-être en panne.",
             "The service desk does not answer in time: the network or the server may be down.",
         ),
         DeskFailure::NotResolved(m) => (
             CheckStatus::Problem,
-            format!("name not found: {m}{via}"),
+            worded!(
+                "nom introuvable : {}{}",
+                "name not found: {}{}",
+                m,
+                via
+            ),
             "Le service d'assistance est injoignable : son nom est introuvable.",
             "The service desk cannot be reached: its name cannot be found.",
         ),
         DeskFailure::Unreachable(m) | DeskFailure::Broken(m) => (
             CheckStatus::Problem,
-            format!("{m}{via}"),
+            worded!("{}{}", "{}{}", m, via),
             "Le service d'assistance est injoignable : le serveur ne répond pas.",
             "The service desk cannot be reached: the server does not answer.",
         ),
         DeskFailure::Tls(m) => (
             CheckStatus::Problem,
-            format!("secure connection failed: {m}{via}"),
+            worded!(
+                "échec de la connexion sécurisée : {}{}",
+                "secure connection failed: {}{}",
+                m,
+                via
+            ),
             "La connexion sécurisée avec le service d'assistance échoue.",
             "The secure connection with the service desk fails.",
         ),
         DeskFailure::NotHttp | DeskFailure::Certificate(_) => (
             CheckStatus::Problem,
-            format!("the server there does not speak HTTP{via}"),
+            worded!(
+                "le serveur à cette adresse ne parle pas HTTP{}",
+                "the server there does not speak HTTP{}",
+                via
+            ),
             "À cette adresse, un serveur répond, mais ce n'est pas un service web.",
             "A server answers at this address, but it is not a web service.",
         ),
@@ -249,14 +315,15 @@ fn failed(e: &DeskFailure, via: &str) -> Finding {
 }
 
 /// The step's name in the measured value.
-pub fn step_name(step: Step) -> &'static str {
-    match step {
-        Step::Resolving => "name lookup",
-        Step::Connecting => "connecting",
-        Step::Tunnel => "proxy tunnel",
-        Step::Handshake => "TLS handshake",
-        Step::Answer => "waiting for the answer",
-    }
+pub fn step_name(step: Step) -> Sentence {
+    let (fr, en) = match step {
+        Step::Resolving => ("résolution du nom", "name lookup"),
+        Step::Connecting => ("connexion", "connecting"),
+        Step::Tunnel => ("tunnel du proxy", "proxy tunnel"),
+        Step::Handshake => ("négociation TLS", "TLS handshake"),
+        Step::Answer => ("attente de la réponse", "waiting for the answer"),
+    };
+    Sentence::new(fr, en)
 }
 
 #[cfg(test)]
@@ -284,7 +351,7 @@ mod tests {
     fn judge(url: &str, r: &Result<DeskAnswer, DeskFailure>) -> (CheckStatus, String) {
         let d = DeskAddress::parse(url).unwrap();
         let f = evaluate(&d, None, r, at("2026-12-06T18:00:00Z"));
-        (f.status, f.measured.unwrap())
+        (f.status, f.measured.unwrap().en)
     }
 
     #[test]

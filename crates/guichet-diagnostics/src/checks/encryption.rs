@@ -18,10 +18,11 @@
 
 use guichet_inventory::parse::windows::security::BitLockerVolume;
 use guichet_inventory::{block_tree, collect_category, Category, Probe};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::here;
 use super::outcome::finding;
+use crate::quantity::worded;
 use crate::{Check, Context};
 
 const ID: &str = "security.encryption";
@@ -72,17 +73,25 @@ pub fn from_bitlocker(volumes: &[BitLockerVolume]) -> Vec<(String, bool)> {
 /// The finding for these readings.
 pub fn evaluate(r: &Readings) -> Vec<Finding> {
     let laptop = r.chassis.as_deref().map(|c| PORTABLE.contains(&c));
-    let threshold = Some("laptops: / and /home encrypted");
-    let measured = |extra: &str| {
-        let chassis = r.chassis.as_deref().unwrap_or("chassis unknown");
-        Some(format!("{chassis}; {extra}"))
+    let threshold = || {
+        Some(Sentence::new(
+            "portables : / et /home chiffrés",
+            "laptops: / and /home encrypted",
+        ))
+    };
+    let measured = |extra: Sentence| {
+        let chassis = r.chassis.as_deref().map_or_else(
+            || Sentence::new("châssis inconnu", "chassis unknown"),
+            Sentence::same,
+        );
+        Some(worded!("{} ; {}", "{}; {}", chassis, extra))
     };
     let Some(volumes) = &r.volumes else {
         return vec![finding(
             ID,
             CheckStatus::Unknown,
-            measured("disks not readable"),
-            threshold,
+            measured(Sentence::new("disques illisibles", "disks not readable")),
+            threshold(),
             "Le chiffrement du disque ne peut pas être vérifié ici.",
             "Disk encryption cannot be checked here.",
         )];
@@ -98,35 +107,39 @@ pub fn evaluate(r: &Readings) -> Vec<Finding> {
         return vec![finding(
             ID,
             CheckStatus::Ok,
-            measured(&format!("encrypted: {}", list(&all))),
-            threshold,
+            measured(worded!("chiffrés : {}", "encrypted: {}", list(&all))),
+            threshold(),
             "Le disque est chiffré : vos fichiers sont protégés si l'ordinateur est perdu ou volé.",
             "The disk is encrypted: your files are protected if the computer is lost or stolen.",
         )];
     }
-    let m = measured(&format!("not encrypted: {}", list(&plain)));
+    let m = measured(worded!(
+        "non chiffrés : {}",
+        "not encrypted: {}",
+        list(&plain)
+    ));
     match laptop {
         Some(true) => vec![finding(
             ID,
             CheckStatus::Warning,
-            m,
-            threshold,
+            m.clone(),
+            threshold(),
             "Le disque de cet ordinateur portable n'est pas chiffré : en cas de perte ou de vol, vos fichiers seraient lisibles.",
             "This laptop's disk is not encrypted: if it is lost or stolen, your files can be read.",
         )],
         Some(false) => vec![finding(
             ID,
             CheckStatus::Unknown,
-            m,
-            threshold,
+            m.clone(),
+            threshold(),
             "Cet ordinateur n'est pas un portable : le chiffrement du disque n'est pas vérifié.",
             "This computer is not a laptop: disk encryption is not checked.",
         )],
         None => vec![finding(
             ID,
             CheckStatus::Unknown,
-            m,
-            threshold,
+            m.clone(),
+            threshold(),
             "Impossible de savoir si cet ordinateur est un portable : le chiffrement n'est pas évalué.",
             "Whether this computer is a laptop cannot be told: encryption is not assessed.",
         )],
@@ -186,14 +199,23 @@ mod tests {
         };
         let f = &evaluate(&ok)[0];
         assert_eq!(f.status, CheckStatus::Ok);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; encrypted: /, /home"));
+        assert_eq!(
+            f.measured,
+            Some(Sentence::new(
+                "Notebook ; chiffrés : /, /home",
+                "Notebook; encrypted: /, /home"
+            ))
+        );
         let plain = Readings {
             chassis: laptop,
             volumes: volumes("debian12-vm.json"),
         };
         let f = &evaluate(&plain)[0];
         assert_eq!(f.status, CheckStatus::Warning);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; not encrypted: /"));
+        assert_eq!(
+            f.measured.as_ref().unwrap().en,
+            "Notebook; not encrypted: /"
+        );
     }
 
     #[test]
@@ -222,6 +244,6 @@ mod tests {
         };
         let f = &evaluate(&r)[0];
         assert_eq!(f.status, CheckStatus::Ok);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; encrypted: C:"));
+        assert_eq!(f.measured.as_ref().unwrap().en, "Notebook; encrypted: C:");
     }
 }

@@ -8,9 +8,10 @@
 
 use guichet_inventory::parse::systemd::{self, Unit};
 use guichet_inventory::{failed_units, Probe, RunError, UnitScope};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::outcome::{about, finding, names};
+use crate::quantity::worded;
 use crate::{Check, Context};
 
 const ID: &str = "system.failed_units";
@@ -61,7 +62,7 @@ fn scope(answer: &Result<Vec<Unit>, String>, user: bool) -> Finding {
             return finding(
                 ID,
                 CheckStatus::Unknown,
-                Some(e.clone()),
+                Some(Sentence::same(e.clone())),
                 None,
                 "L'état des services n'a pas pu être lu.",
                 "The state of the services could not be read.",
@@ -72,18 +73,23 @@ fn scope(answer: &Result<Vec<Unit>, String>, user: bool) -> Finding {
         .iter()
         .map(|u| u.unit.clone())
         .collect();
-    let measured = Some(format!("{} failed", failed.len()));
+    let none_failed = || Some(Sentence::new("0 en échec", "0 failed"));
     if failed.is_empty() {
         return finding(
             ID,
             CheckStatus::Ok,
-            measured,
-            Some("0 failed"),
+            none_failed(),
+            none_failed(),
             "Tous les services ont démarré correctement.",
             "Every service started correctly.",
         );
     }
-    let measured = Some(format!("{} failed: {}", failed.len(), names(&failed, 5)));
+    let measured = Some(worded!(
+        "{} en échec : {}",
+        "{} failed: {}",
+        failed.len(),
+        names(&failed, 5)
+    ));
     let (fr, en) = if user {
         (
             "Un service de votre session n'a pas pu démarrer ; une fonction peut ne plus marcher. Fermer la session puis la rouvrir suffit souvent.",
@@ -95,7 +101,7 @@ fn scope(answer: &Result<Vec<Unit>, String>, user: bool) -> Finding {
             "A system service could not start; a feature may not work. Restart the computer, and report it if it goes on.",
         )
     };
-    finding(ID, CheckStatus::Warning, measured, Some("0 failed"), fr, en)
+    finding(ID, CheckStatus::Warning, measured, none_failed(), fr, en)
 }
 
 /// The check.
@@ -139,8 +145,11 @@ mod tests {
         assert_eq!(f[0].subject.as_deref(), Some("system"));
         assert_eq!(f[0].status, CheckStatus::Warning);
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("2 failed: cups.service, logrotate.service")
+            f[0].measured,
+            Some(Sentence::new(
+                "2 en échec : cups.service, logrotate.service",
+                "2 failed: cups.service, logrotate.service"
+            ))
         );
         assert_eq!(f[1].status, CheckStatus::Ok);
     }

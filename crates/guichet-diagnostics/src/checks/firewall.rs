@@ -15,10 +15,11 @@
 use guichet_inventory::parse::windows::registry::RegFile;
 use guichet_inventory::parse::windows::security::firewall_profiles;
 use guichet_inventory::{collect_category, Category, Probe, SecurityKind};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::here;
 use super::outcome::finding;
+use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
 const ID: &str = "security.firewall";
@@ -65,15 +66,18 @@ pub fn from_windows_registry(reg: &RegFile) -> Vec<FirewallState> {
 pub fn evaluate(states: &[FirewallState]) -> Vec<Finding> {
     let describe = |s: &FirewallState| {
         let state = match s.on {
-            Some(true) => "on",
-            Some(false) => "off",
-            None => "unknown",
+            Some(true) => Sentence::new("actif", "on"),
+            Some(false) => Sentence::new("inactif", "off"),
+            None => Sentence::new("inconnu", "unknown"),
         };
-        format!("{}: {state}", s.name)
+        worded!("{} : {}", "{}: {}", s.name, state)
     };
-    let measured =
-        Some(states.iter().map(describe).collect::<Vec<_>>().join(", ")).filter(|m| !m.is_empty());
-    let threshold = Some("a firewall on (every Windows profile)");
+    let each: Vec<Sentence> = states.iter().map(describe).collect();
+    let measured = (!each.is_empty()).then(|| joined(&each, &comma()));
+    let threshold = Some(Sentence::new(
+        "un pare-feu actif (chaque profil Windows)",
+        "a firewall on (every Windows profile)",
+    ));
     let windows = states.iter().any(|s| s.name.starts_with("Windows "));
     let any_on = states.iter().any(|s| s.on == Some(true));
     let any_off = states.iter().any(|s| s.on == Some(false));
@@ -101,9 +105,10 @@ pub fn evaluate(states: &[FirewallState]) -> Vec<Finding> {
     vec![finding(
         ID,
         CheckStatus::Unknown,
-        measured.or(Some(
-            "no firewall state readable without administrator rights".into(),
-        )),
+        measured.or(Some(Sentence::new(
+            "aucun état de pare-feu lisible sans droits d'administrateur",
+            "no firewall state readable without administrator rights",
+        ))),
         threshold,
         "L'état du pare-feu ne peut pas être lu sans droits d'administrateur.",
         "The firewall's state cannot be read without administrator rights.",
@@ -154,10 +159,8 @@ mod tests {
         let f = &evaluate(&windows("10"))[0];
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(
-            f.measured.as_deref(),
-            Some(
-                "Windows DomainProfile: on, Windows StandardProfile: on, Windows PublicProfile: on"
-            )
+            f.measured.as_ref().unwrap().en,
+            "Windows DomainProfile: on, Windows StandardProfile: on, Windows PublicProfile: on"
         );
         assert_eq!(
             evaluate(&windows("7_firewall"))[0].status,
@@ -187,7 +190,7 @@ mod tests {
         let off = tree_with_ufw(false);
         let f = &evaluate(&read(&Probe::fixture(off.path(), Utc::now())))[0];
         assert_eq!(f.status, CheckStatus::Warning);
-        assert_eq!(f.measured.as_deref(), Some("ufw: off"));
+        assert_eq!(f.measured, Some(Sentence::new("ufw : inactif", "ufw: off")));
         let on = tree_with_ufw(true);
         let f = &evaluate(&read(&Probe::fixture(on.path(), Utc::now())))[0];
         assert_eq!(f.status, CheckStatus::Ok);

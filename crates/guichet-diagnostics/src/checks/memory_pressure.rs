@@ -5,7 +5,7 @@
 use guichet_inventory::live::{memory_use, MemoryUse};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::quantity::{bytes, percent, share};
+use crate::quantity::{percent, worded, Bytes, Share};
 use crate::{Check, Context};
 
 const ID: &str = "memory.pressure";
@@ -93,13 +93,14 @@ pub fn evaluate(memory: Option<&MemoryUse>, t: &Thresholds) -> Vec<Finding> {
     };
     finding(
         status,
-        Some(format!(
+        Some(worded!(
+            "{} disponibles sur {} ({})",
             "{} available of {} ({})",
-            bytes(available),
-            bytes(m.total_bytes),
-            share(p)
+            Bytes(available),
+            Bytes(m.total_bytes),
+            Share(p)
         )),
-        Some(format!("< {} available", share(limit))),
+        Some(worded!("< {} disponibles", "< {} available", Share(limit))),
         sentence,
     )
 }
@@ -115,8 +116,11 @@ mod tests {
         let f = evaluate(Some(&m), &Thresholds::default());
         assert_eq!(f[0].status, CheckStatus::Ok, "{f:?}");
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("20.8 GiB available of 23.5 GiB (88 %)")
+            f[0].measured,
+            Some(Sentence::new(
+                "20,8 Gio disponibles sur 23,5 Gio (88 %)",
+                "20.8 GiB available of 23.5 GiB (88%)"
+            ))
         );
     }
 

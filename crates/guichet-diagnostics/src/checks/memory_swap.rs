@@ -7,7 +7,7 @@
 use guichet_inventory::live::{memory_use, MemoryUse};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::quantity::{bytes, percent, share};
+use crate::quantity::{percent, worded, Bytes, Share};
 use crate::{Check, Context};
 
 const ID: &str = "memory.swap";
@@ -66,7 +66,7 @@ pub fn evaluate(memory: Option<&MemoryUse>, t: &Thresholds) -> Vec<Finding> {
     if m.swap_total_bytes == 0 {
         return finding(
             CheckStatus::Ok,
-            Some("no swap".into()),
+            Some(Sentence::new("pas d'espace d'échange", "no swap")),
             None,
             Sentence::new(
                 "Aucun espace d'échange n'est configuré : rien à surveiller.",
@@ -80,11 +80,12 @@ pub fn evaluate(memory: Option<&MemoryUse>, t: &Thresholds) -> Vec<Finding> {
     let (status, threshold, sentence) = grade(p, short, t);
     finding(
         status,
-        Some(format!(
+        Some(worded!(
+            "{} utilisés sur {} ({})",
             "{} used of {} ({})",
-            bytes(used),
-            bytes(m.swap_total_bytes),
-            share(p)
+            Bytes(used),
+            Bytes(m.swap_total_bytes),
+            Share(p)
         )),
         Some(threshold),
         sentence,
@@ -92,14 +93,15 @@ pub fn evaluate(memory: Option<&MemoryUse>, t: &Thresholds) -> Vec<Finding> {
 }
 
 /// The status, threshold and sentence of `p` percent of the swap used, memory being `short`.
-fn grade(p: f64, short: bool, t: &Thresholds) -> (CheckStatus, String, Sentence) {
+fn grade(p: f64, short: bool, t: &Thresholds) -> (CheckStatus, Sentence, Sentence) {
     if p >= t.problem_percent && short {
         (
             CheckStatus::Problem,
-            format!(
+            worded!(
+                ">= {} utilisés avec < {} de la mémoire disponible",
                 ">= {} used with < {} memory available",
-                share(t.problem_percent),
-                share(t.short_memory_percent)
+                Share(t.problem_percent),
+                Share(t.short_memory_percent)
             ),
             Sentence::new(
                 "L'espace d'échange est presque plein et la mémoire manque : fermez des \
@@ -110,7 +112,7 @@ fn grade(p: f64, short: bool, t: &Thresholds) -> (CheckStatus, String, Sentence)
     } else if p >= t.warning_percent {
         (
             CheckStatus::Warning,
-            format!(">= {} used", share(t.warning_percent)),
+            worded!(">= {} utilisés", ">= {} used", Share(t.warning_percent)),
             Sentence::new(
                 "L'ordinateur a dû placer beaucoup de mémoire sur le disque, ce qui peut le \
                  ralentir.",
@@ -120,7 +122,7 @@ fn grade(p: f64, short: bool, t: &Thresholds) -> (CheckStatus, String, Sentence)
     } else {
         (
             CheckStatus::Ok,
-            format!(">= {} used", share(t.warning_percent)),
+            worded!(">= {} utilisés", ">= {} used", Share(t.warning_percent)),
             Sentence::new(
                 "L'espace d'échange est peu utilisé.",
                 "Swap space is lightly used.",
@@ -139,7 +141,7 @@ mod tests {
         let m = MemoryUse::from_meminfo(&recorded::meminfo("debian12-vm-busy")).expect("m");
         let f = evaluate(Some(&m), &Thresholds::default());
         assert_eq!(f[0].status, CheckStatus::Ok);
-        assert_eq!(f[0].measured.as_deref(), Some("no swap"));
+        assert_eq!(f[0].measured.as_ref().unwrap().en, "no swap");
     }
 
     #[test]
@@ -158,8 +160,11 @@ mod tests {
         assert_eq!(status(1843 << 20, 600 << 20), CheckStatus::Problem);
         let f = evaluate(Some(&m(1843 << 20, 600 << 20)), &Thresholds::default());
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("1.8 GiB used of 2.0 GiB (90 %)")
+            f[0].measured,
+            Some(Sentence::new(
+                "1,8 Gio utilisés sur 2,0 Gio (90 %)",
+                "1.8 GiB used of 2.0 GiB (90%)"
+            ))
         );
         assert_eq!(
             evaluate(None, &Thresholds::default())[0].status,

@@ -5,10 +5,10 @@
 //! should appear on the page. The steps to add one are in the crate's overview.
 //!
 //! Beside the checks, a few modules hold what several of them share: `connectivity` (the
-//! offline rule and the desk for the network checks), `outcome` and `quantity` (how findings
-//! and amounts are written), `volume_choice` (which volumes the storage checks look at),
-//! `recorded` (test support reading recorded outputs), and `here`, `macos`, `windows` (the
-//! per-OS readings of the security and reboot checks).
+//! offline rule and the desk for the network checks), `outcome` (how findings are written;
+//! amounts are worded by the crate's `quantity`), `volume_choice` (which volumes the storage
+//! checks look at), `recorded` (test support reading recorded outputs), and `here`, `macos`,
+//! `windows` (the per-OS readings of the security and reboot checks).
 
 use std::sync::Arc;
 
@@ -16,7 +16,6 @@ use crate::Check;
 
 mod connectivity;
 mod outcome;
-mod quantity;
 #[cfg(test)]
 mod recorded;
 mod volume_choice;

@@ -11,6 +11,7 @@ use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
 use crate::desk_probe::{proxy_for, DeskAddress, DeskFailure, NameLookup, ProxyEnv, Step};
+use crate::quantity::worded;
 use crate::{Check, Context};
 
 const ID: &str = "network.dns";
@@ -92,7 +93,11 @@ pub fn evaluate_literal(ip: &str) -> Finding {
     finding(
         ID,
         CheckStatus::Ok,
-        Some(format!("{ip} (an IP address: no lookup needed)")),
+        Some(worded!(
+            "{} (une adresse IP : pas de résolution nécessaire)",
+            "{} (an IP address: no lookup needed)",
+            ip
+        )),
         None,
         Sentence::new(
             "Le service d'assistance est désigné par son adresse IP : aucune résolution de nom n'est nécessaire.",
@@ -104,10 +109,11 @@ pub fn evaluate_literal(ip: &str) -> Finding {
 /// How a lookup of the desk's name went.
 pub fn evaluate(l: &Lookup) -> Finding {
     let servers = if l.nameservers.is_empty() {
-        "no DNS server configured".to_string()
+        Sentence::new("aucun serveur DNS configuré", "no DNS server configured")
     } else {
-        format!("DNS {}", l.nameservers.join(", "))
+        Sentence::same(format!("DNS {}", l.nameservers.join(", ")))
     };
+    let within = Sentence::new("une réponse en moins de 1 s", "an answer within 1 s");
     match &l.result {
         Ok(addrs) => {
             let mut ips: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
@@ -115,13 +121,15 @@ pub fn evaluate(l: &Lookup) -> Finding {
             finding(
                 ID,
                 CheckStatus::Ok,
-                Some(format!(
-                    "{} → {} in {} ms ({servers})",
+                Some(worded!(
+                    "{} → {} en {} ms ({})",
+                    "{} → {} in {} ms ({})",
                     l.host,
                     ips.join(", "),
-                    l.elapsed_ms
+                    l.elapsed_ms,
+                    servers
                 )),
-                Some("an answer within 1 s"),
+                Some(within),
                 Sentence::new(
                     "Le nom du service d'assistance est bien trouvé.",
                     "The service desk's name is found.",
@@ -131,7 +139,8 @@ pub fn evaluate(l: &Lookup) -> Finding {
         Err(_) if l.via_proxy => finding(
             ID,
             CheckStatus::Ok,
-            Some(format!(
+            Some(worded!(
+                "{} non résolu ici ; résolu par le proxy",
                 "{} not resolved here; resolved by the proxy",
                 l.host
             )),
@@ -143,15 +152,23 @@ pub fn evaluate(l: &Lookup) -> Finding {
         ),
         Err(e) => {
             let why = match e {
-                DeskFailure::TimedOut(_) => "no answer within 1 s".to_string(),
-                DeskFailure::NotResolved(m) => m.clone(),
-                other => format!("{other:?}"),
+                DeskFailure::TimedOut(_) => {
+                    Sentence::new("pas de réponse en 1 s", "no answer within 1 s")
+                }
+                DeskFailure::NotResolved(m) => Sentence::same(m.clone()),
+                other => Sentence::same(format!("{other:?}")),
             };
             finding(
                 ID,
                 CheckStatus::Problem,
-                Some(format!("{}: {why} ({servers})", l.host)),
-                Some("an answer within 1 s"),
+                Some(worded!(
+                    "{} : {} ({})",
+                    "{}: {} ({})",
+                    l.host,
+                    why,
+                    servers
+                )),
+                Some(within),
                 Sentence::new(
                     "Le nom du service d'assistance est introuvable : la résolution de noms (DNS) ne fonctionne pas, ou le nom est mal saisi.",
                     "The service desk's name cannot be found: name resolution (DNS) is not working, or the name is mistyped.",
@@ -182,18 +199,27 @@ mod tests {
         let ok = evaluate(&lookup(Ok(vec!["192.0.2.10:443".parse().unwrap()]), false));
         assert_eq!(ok.status, CheckStatus::Ok);
         assert_eq!(
-            ok.measured.as_deref(),
-            Some("rt.example.org → 192.0.2.10 in 12 ms (DNS 10.255.255.53)")
+            ok.measured,
+            Some(Sentence::new(
+                "rt.example.org → 192.0.2.10 en 12 ms (DNS 10.255.255.53)",
+                "rt.example.org → 192.0.2.10 in 12 ms (DNS 10.255.255.53)"
+            ))
         );
         let e = DeskFailure::NotResolved(
             "failed to lookup address information: Name or service not known".into(),
         );
         let bad = evaluate(&lookup(Err(e.clone()), false));
         assert_eq!(bad.status, CheckStatus::Problem);
-        assert!(bad.measured.unwrap().contains("Name or service not known"));
+        assert!(bad
+            .measured
+            .unwrap()
+            .fr
+            .contains("Name or service not known"));
         assert_eq!(evaluate(&lookup(Err(e), true)).status, CheckStatus::Ok);
         let slow = evaluate(&lookup(Err(DeskFailure::TimedOut(Step::Resolving)), false));
-        assert!(slow.measured.unwrap().contains("no answer within 1 s"));
+        let slow = slow.measured.unwrap();
+        assert!(slow.en.contains("no answer within 1 s"), "{slow:?}");
+        assert!(slow.fr.contains("pas de réponse en 1 s"), "{slow:?}");
     }
 
     fn ctx(url: Option<&str>) -> Context {
@@ -213,16 +239,18 @@ mod tests {
         assert_eq!(f[0].status, CheckStatus::Ok, "{f:?}");
         assert!(
             f[0].measured
-                .as_deref()
+                .as_ref()
                 .unwrap()
+                .en
                 .starts_with("localhost → "),
             "{f:?}"
         );
         let f = NetworkDns.run(&ctx(Some("https://127.0.0.1:8443/")));
         assert!(f[0]
             .measured
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .en
             .contains("no lookup needed"));
         assert_eq!(NetworkDns.run(&ctx(None))[0].status, CheckStatus::Unknown);
         assert_eq!(

@@ -5,6 +5,7 @@ use guichet_inventory::NetworkState;
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{finding, is_offline, offline, read_state};
+use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
 const ID: &str = "network.gateway";
@@ -40,17 +41,20 @@ pub fn evaluate(state: Option<&NetworkState>) -> Finding {
     if is_offline(state) {
         return offline(ID);
     }
-    let routes: Vec<String> = state
+    let routes: Vec<Sentence> = state
         .ipv4_routes
         .iter()
         .chain(state.ipv6_routes.iter())
-        .map(|r| format!("{} via {}", r.gateway, r.interface))
+        .map(|r| worded!("{} par {}", "{} via {}", r.gateway, r.interface))
         .collect();
     if routes.is_empty() {
         let mut f = finding(
             ID,
             CheckStatus::Problem,
-            Some("no default route".into()),
+            Some(Sentence::new(
+                "aucune route par défaut",
+                "no default route",
+            )),
             None,
             Sentence::new(
                 "Cet ordinateur a une adresse mais aucune passerelle : il ne peut pas sortir du réseau local. Renouvelez la connexion.",
@@ -63,7 +67,7 @@ pub fn evaluate(state: Option<&NetworkState>) -> Finding {
     finding(
         ID,
         CheckStatus::Ok,
-        Some(routes.join(", ")),
+        Some(joined(&routes, &comma())),
         None,
         Sentence::new(
             "La passerelle vers les autres réseaux est configurée.",
@@ -82,8 +86,11 @@ mod tests {
         let f = evaluate(Some(&recorded_vm()));
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("192.0.2.1 via eth0, fd00::1 via eth0")
+            f.measured,
+            Some(Sentence::new(
+                "192.0.2.1 par eth0, fd00::1 par eth0",
+                "192.0.2.1 via eth0, fd00::1 via eth0"
+            ))
         );
     }
 
@@ -99,8 +106,11 @@ mod tests {
         );
         let f = evaluate(Some(&unplugged()));
         assert_eq!(
-            (f.status, f.measured.as_deref()),
-            (CheckStatus::Unknown, Some("offline"))
+            (f.status, f.measured),
+            (
+                CheckStatus::Unknown,
+                Some(Sentence::new("hors ligne", "offline"))
+            )
         );
         assert_eq!(evaluate(None).status, CheckStatus::Unknown);
     }

@@ -6,6 +6,7 @@ use guichet_inventory::{LinkReading, NetworkState};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{finding, is_routable, read_state};
+use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
 const ID: &str = "network.link";
@@ -82,12 +83,13 @@ pub fn evaluate(state: &NetworkState) -> Vec<Finding> {
         .collect();
     if connected.is_empty() {
         let measured = if all.is_empty() {
-            "no network adapter".to_string()
+            Sentence::new("aucune carte réseau", "no network adapter")
         } else {
-            all.iter()
-                .map(|l| format!("{}: no carrier", l.link.name))
-                .collect::<Vec<_>>()
-                .join(", ")
+            let each: Vec<Sentence> = all
+                .iter()
+                .map(|l| worded!("{} : pas de liaison", "{}: no carrier", l.link.name))
+                .collect();
+            joined(&each, &comma())
         };
         return vec![finding(
             ID,
@@ -120,7 +122,7 @@ fn connection(l: &LinkReading, ipv4_known: bool, another_works: bool) -> Finding
         finding(
             ID,
             CheckStatus::Ok,
-            Some(addresses.join(", ")),
+            Some(Sentence::same(addresses.join(", "))),
             None,
             Sentence::new(
                 "Connecté au réseau, avec une adresse.",
@@ -131,7 +133,10 @@ fn connection(l: &LinkReading, ipv4_known: bool, another_works: bool) -> Finding
         finding(
             ID,
             CheckStatus::Unknown,
-            Some("IPv4 addresses not readable".into()),
+            Some(Sentence::new(
+                "adresses IPv4 illisibles",
+                "IPv4 addresses not readable",
+            )),
             None,
             Sentence::new(
                 "Connecté, mais les adresses de cet ordinateur ne peuvent pas être lues ici.",
@@ -140,9 +145,10 @@ fn connection(l: &LinkReading, ipv4_known: bool, another_works: bool) -> Finding
         )
     } else {
         let measured = if link_local.is_empty() {
-            "no address".to_string()
+            Sentence::new("aucune adresse", "no address")
         } else {
-            format!(
+            worded!(
+                "{} (adresses locales au lien seulement : pas de réponse DHCP)",
                 "{} (link-local only: no DHCP answer)",
                 link_local.join(", ")
             )
@@ -155,7 +161,10 @@ fn connection(l: &LinkReading, ipv4_known: bool, another_works: bool) -> Finding
                 CheckStatus::Problem
             },
             Some(measured),
-            Some("an address outside 169.254.0.0/16 and fe80::/10"),
+            Some(Sentence::new(
+                "une adresse hors de 169.254.0.0/16 et fe80::/10",
+                "an address outside 169.254.0.0/16 and fe80::/10",
+            )),
             Sentence::new(
                 "Cette connexion est branchée, mais le réseau ne lui a pas donné d'adresse (pas de réponse DHCP) : renouvelez la connexion, ou débranchez et rebranchez.",
                 "This connection is plugged in, but the network gave it no address (no DHCP answer): renew the connection, or unplug it and plug it back in.",
@@ -176,7 +185,10 @@ mod tests {
 
     fn summary(fs: &[Finding]) -> Vec<(Option<&str>, CheckStatus, Option<&str>)> {
         fs.iter()
-            .map(|f| (f.subject.as_deref(), f.status, f.measured.as_deref()))
+            .map(|f| {
+                let en = f.measured.as_ref().map(|m| m.en.as_str());
+                (f.subject.as_deref(), f.status, en)
+            })
             .collect()
     }
 
@@ -200,6 +212,7 @@ mod tests {
             summary(&fs),
             [(None, CheckStatus::Problem, Some("eth0: no carrier"))]
         );
+        assert_eq!(fs[0].measured.as_ref().unwrap().fr, "eth0 : pas de liaison");
     }
 
     /// Recorded `unshare -n -- ip -j addr show` (guichet-inventory's `ip_json` fixtures).
@@ -237,15 +250,14 @@ mod tests {
         let fs = evaluate(&s);
         assert_eq!(fs[0].status, CheckStatus::Problem);
         assert_eq!(fs[0].fixes, ["network-renew"]);
+        let m = fs[0].measured.as_ref().unwrap();
         assert!(
-            fs[0]
-                .measured
-                .as_deref()
-                .unwrap()
-                .starts_with("169.254.23.7, fe80::fc:ff:fe00:1"),
-            "{:?}",
-            fs[0].measured
+            m.en.starts_with("169.254.23.7, fe80::fc:ff:fe00:1"),
+            "{m:?}"
         );
+        assert!(m
+            .fr
+            .ends_with("(adresses locales au lien seulement : pas de réponse DHCP)"));
         // Another connection that works makes it a warning only.
         let mut wifi = s
             .links

@@ -10,6 +10,7 @@ use super::connectivity::{deadline, finding, offline, offline_for, read_state};
 use crate::desk_probe::{
     self, is_localhost, proxy_for, DeskAddress, DeskFailure, ProxyChoice, ProxyEnv, ProxySource,
 };
+use crate::quantity::worded;
 use crate::{Check, Context};
 
 const ID: &str = "network.proxy";
@@ -61,7 +62,7 @@ pub fn evaluate(
         return finding(
             ID,
             CheckStatus::Ok,
-            Some("no proxy".into()),
+            Some(Sentence::new("aucun proxy", "no proxy")),
             None,
             Sentence::new(
                 "Aucun proxy n'est utilisé : la connexion est directe.",
@@ -70,25 +71,43 @@ pub fn evaluate(
         );
     };
     let from = match &choice.source {
-        ProxySource::Configured => "set in Guichet".to_string(),
-        ProxySource::Environment(name) => format!("from {name}"),
+        ProxySource::Configured => Sentence::new("réglé dans Guichet", "set in Guichet"),
+        ProxySource::Environment(name) => worded!("d'après {}", "from {}", name),
     };
+    let url = &choice.url;
     let (status, measured, fr, en) = match tried {
         None => (
             CheckStatus::Unknown,
-            format!("{} ({from}): only http:// proxies are checked", choice.url),
+            worded!(
+                "{} ({}) : seuls les proxys http:// sont vérifiés",
+                "{} ({}): only http:// proxies are checked",
+                url,
+                from
+            ),
             "Un proxy est utilisé, d'un type que cette vérification ne sait pas tester.",
             "A proxy is used, of a kind this check cannot test.",
         ),
         Some(Ok(took)) => (
             CheckStatus::Ok,
-            format!("{} ({from}) answers in {} ms", choice.url, took.as_millis()),
+            worded!(
+                "{} ({}) répond en {} ms",
+                "{} ({}) answers in {} ms",
+                url,
+                from,
+                took.as_millis()
+            ),
             "Un proxy est utilisé, et il répond.",
             "A proxy is used, and it answers.",
         ),
         Some(Err(e)) => (
             CheckStatus::Problem,
-            format!("{} ({from}) does not answer: {}", choice.url, why(e)),
+            worded!(
+                "{} ({}) ne répond pas : {}",
+                "{} ({}) does not answer: {}",
+                url,
+                from,
+                why(e)
+            ),
             "Le proxy par lequel passe la connexion ne répond pas : le réseau ou le proxy est en panne, ou son adresse a changé.",
             "The proxy the connection goes through does not answer: the network or the proxy is down, or its address changed.",
         ),
@@ -96,12 +115,12 @@ pub fn evaluate(
     finding(ID, status, Some(measured), None, Sentence::new(fr, en))
 }
 
-fn why(e: &DeskFailure) -> String {
+fn why(e: &DeskFailure) -> Sentence {
     match e {
-        DeskFailure::TimedOut(_) => "no answer within 1 s".into(),
-        DeskFailure::NotResolved(m) => format!("name not found ({m})"),
-        DeskFailure::Unreachable(m) | DeskFailure::Broken(m) => m.clone(),
-        other => format!("{other:?}"),
+        DeskFailure::TimedOut(_) => Sentence::new("pas de réponse en 1 s", "no answer within 1 s"),
+        DeskFailure::NotResolved(m) => worded!("nom introuvable ({})", "name not found ({})", m),
+        DeskFailure::Unreachable(m) | DeskFailure::Broken(m) => Sentence::same(m.clone()),
+        other => Sentence::same(format!("{other:?}")),
     }
 }
 
@@ -123,8 +142,11 @@ mod tests {
         let f = evaluate(Some(&c), Some(&Ok(Duration::from_millis(4))));
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("http://proxy.corp:3128 (from HTTPS_PROXY) answers in 4 ms")
+            f.measured,
+            Some(Sentence::new(
+                "http://proxy.corp:3128 (d'après HTTPS_PROXY) répond en 4 ms",
+                "http://proxy.corp:3128 (from HTTPS_PROXY) answers in 4 ms"
+            ))
         );
         let refused = Err(DeskFailure::Unreachable(
             "Connection refused (os error 111)".into(),
@@ -132,8 +154,8 @@ mod tests {
         let f = evaluate(Some(&choice(ProxySource::Configured)), Some(&refused));
         assert_eq!(f.status, CheckStatus::Problem);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("http://proxy.corp:3128 (set in Guichet) does not answer: Connection refused (os error 111)")
+            f.measured.unwrap().en,
+            "http://proxy.corp:3128 (set in Guichet) does not answer: Connection refused (os error 111)"
         );
         assert_eq!(evaluate(Some(&c), None).status, CheckStatus::Unknown);
     }

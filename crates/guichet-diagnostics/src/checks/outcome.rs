@@ -1,4 +1,5 @@
-//! One way to write a finding, so each check's evaluation reads as its decisions only.
+//! One way to write a finding, so each check's evaluation reads as its decisions only. The
+//! measured value and threshold are worded in both languages (see [`crate::quantity`]).
 
 use guichet_records::{CheckStatus, Finding, Sentence};
 
@@ -6,8 +7,8 @@ use guichet_records::{CheckStatus, Finding, Sentence};
 pub(crate) fn finding(
     check: &str,
     status: CheckStatus,
-    measured: Option<String>,
-    threshold: Option<&str>,
+    measured: Option<Sentence>,
+    threshold: Option<Sentence>,
     fr: impl Into<String>,
     en: impl Into<String>,
 ) -> Finding {
@@ -16,7 +17,7 @@ pub(crate) fn finding(
         subject: None,
         status,
         measured,
-        threshold: threshold.map(str::to_string),
+        threshold,
         sentence: Sentence::new(fr, en),
         fixes: vec![],
     }
@@ -26,8 +27,8 @@ pub(crate) fn finding(
 pub(crate) fn machine(
     check: &str,
     status: CheckStatus,
-    measured: Option<String>,
-    threshold: Option<String>,
+    measured: Option<Sentence>,
+    threshold: Option<Sentence>,
     sentence: Sentence,
 ) -> Vec<Finding> {
     vec![Finding {
@@ -47,7 +48,8 @@ pub(crate) fn about(mut f: Finding, subject: impl Into<String>) -> Finding {
     f
 }
 
-/// A list of names for `measured`, at most `limit` then "+N".
+/// A list of names for a measured value, at most `limit` then "+N" (the same in both
+/// languages).
 pub(crate) fn names(items: &[String], limit: usize) -> String {
     let mut s = items
         .iter()

@@ -12,6 +12,7 @@ use guichet_inventory::{
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::printing_queues::{clean, no_queue, unreadable, FIX};
+use crate::quantity::{counted, worded};
 use crate::{Check, Context};
 
 /// The check's id.
@@ -79,8 +80,13 @@ pub fn evaluate(
             check: ID.into(),
             subject: None,
             status: CheckStatus::Ok,
-            measured: Some(format!("{n} job(s) waiting, none for {limit} min or more")),
-            threshold: Some(format!("{limit} min")),
+            measured: Some(worded!(
+                "{} en attente, aucun depuis {} min ou plus",
+                "{} waiting, none for {} min or more",
+                jobs(n),
+                limit
+            )),
+            threshold: Some(worded!("{} min", "{} min", limit)),
             sentence: Sentence::new(
                 "Aucun document n'est bloqué dans les files d'impression.",
                 "No document is stuck in the print queues.",
@@ -112,12 +118,16 @@ fn stuck_in_queue(
         .filter_map(|j| j.submitted)
         .min()
         .map_or(0, |t| minutes(now - t));
-    let mut measured = format!(
-        "{} job(s) waiting for {limit} min or more, the oldest for {oldest} min",
-        jobs.len()
+    let mut measured = worded!(
+        "{} en attente depuis {} min ou plus, le plus ancien depuis {} min",
+        "{} waiting for {} min or more, the oldest for {} min",
+        self::jobs(jobs.len()),
+        limit,
+        oldest
     );
     if !own.is_empty() {
-        measured.push_str(&format!("; yours: {}", clean(&own.join(", "))));
+        let yours = clean(&own.join(", "));
+        measured = worded!("{} ; les vôtres : {}", "{}; yours: {}", measured, yours);
     }
     let (status, sentence, fixes) = if own.is_empty() {
         (
@@ -140,7 +150,7 @@ fn stuck_in_queue(
         subject: Some(queue),
         status,
         measured: Some(measured),
-        threshold: Some(format!("{limit} min")),
+        threshold: Some(worded!("{} min", "{} min", limit)),
         sentence,
         fixes,
     }
@@ -158,6 +168,12 @@ fn own_sentence(n: usize, queue: &str, limit: i64) -> Sentence {
             format!("{n} of your documents have been waiting for more than {limit} minutes on the printer “{queue}” without being printed."),
         )
     }
+}
+
+/// `2 documents` / `2 jobs`.
+fn jobs(n: usize) -> Sentence {
+    let n = u64::try_from(n).unwrap_or(u64::MAX);
+    counted(n, ("document", "documents"), ("job", "jobs"))
 }
 
 fn minutes(d: Duration) -> i64 {
@@ -199,8 +215,11 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].status, CheckStatus::Ok);
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("4 job(s) waiting, none for 10 min or more")
+            f[0].measured,
+            Some(Sentence::new(
+                "4 documents en attente, aucun depuis 10 min ou plus",
+                "4 jobs waiting, none for 10 min or more"
+            ))
         );
     }
 
@@ -218,7 +237,7 @@ mod tests {
                 (
                     f.subject.as_deref(),
                     f.status,
-                    f.measured.as_deref(),
+                    f.measured.as_ref().map(|m| m.en.as_str()),
                     f.fixes.len(),
                 )
             })
@@ -226,9 +245,24 @@ mod tests {
         assert_eq!(
             got,
             [
-                (Some("desk"), CheckStatus::Problem, Some("2 job(s) waiting for 10 min or more, the oldest for 35 min; yours: desk-1"), 1),
-                (Some("lobby"), CheckStatus::Problem, Some("1 job(s) waiting for 10 min or more, the oldest for 35 min; yours: lobby-3"), 1),
-                (Some("spare"), CheckStatus::Warning, Some("1 job(s) waiting for 10 min or more, the oldest for 35 min"), 0),
+                (
+                    Some("desk"),
+                    CheckStatus::Problem,
+                    Some("2 jobs waiting for 10 min or more, the oldest for 35 min; yours: desk-1"),
+                    1
+                ),
+                (
+                    Some("lobby"),
+                    CheckStatus::Problem,
+                    Some("1 job waiting for 10 min or more, the oldest for 35 min; yours: lobby-3"),
+                    1
+                ),
+                (
+                    Some("spare"),
+                    CheckStatus::Warning,
+                    Some("1 job waiting for 10 min or more, the oldest for 35 min"),
+                    0
+                ),
             ]
         );
         assert!(
@@ -256,12 +290,13 @@ mod tests {
                 (Some("spare"), CheckStatus::Problem),
             ]
         );
-        assert_eq!(f[0].threshold.as_deref(), Some("30 min"));
-        assert!(f[0]
-            .measured
-            .as_deref()
-            .unwrap()
-            .ends_with("oldest for 60 min; yours: desk-2"));
+        assert_eq!(f[0].threshold, Some(Sentence::same("30 min")));
+        let m = f[0].measured.as_ref().unwrap();
+        assert!(m.en.ends_with("oldest for 60 min; yours: desk-2"), "{m:?}");
+        assert!(
+            m.fr.ends_with("le plus ancien depuis 60 min ; les vôtres : desk-2"),
+            "{m:?}"
+        );
         // Nobody named: nothing is "yours", so nothing is offered to cancel.
         let anonymous = evaluate(
             &Ok(recorded("lpstat-o.txt")),

@@ -7,6 +7,7 @@ use guichet_inventory::{
 };
 use guichet_records::{CheckStatus, Finding, Sentence};
 
+use crate::quantity::worded;
 use crate::{Check, Context};
 
 /// The check's id.
@@ -49,11 +50,19 @@ pub fn evaluate(status: &Result<PrintingStatus, PrintingError>) -> Vec<Finding> 
         check: ID.into(),
         subject: None,
         status: CheckStatus::Ok,
-        measured: Some(format!(
-            "{n} queue{}, all enabled and accepting jobs",
-            if n == 1 { "" } else { "s" }
-        )),
-        threshold: Some("enabled and accepting jobs".into()),
+        measured: Some(if n == 1 {
+            Sentence::new(
+                "1 file d'impression, active et acceptant les documents",
+                "1 queue, enabled and accepting jobs",
+            )
+        } else {
+            worded!(
+                "{} files d'impression, toutes actives et acceptant les documents",
+                "{} queues, all enabled and accepting jobs",
+                n
+            )
+        }),
+        threshold: Some(ready()),
         sentence: Sentence::new(
             "Les imprimantes sont prêtes à imprimer.",
             "The printers are ready to print.",
@@ -67,7 +76,11 @@ fn queue_problem(q: &PrintQueue) -> Option<Finding> {
     let reason = q.message.as_deref().map(clean);
     let (measured, sentence) = if q.state == QueueState::Stopped {
         (
-            format!("stopped{}", since_and_reason(q.since, reason.as_deref())),
+            worded!(
+                "arrêtée{}",
+                "stopped{}",
+                since_and_reason(q.since, reason.as_deref())
+            ),
             Sentence::new(
                 format!("L'imprimante « {name} » est arrêtée : les documents envoyés attendent sans être imprimés."),
                 format!("The printer “{name}” is stopped: documents sent to it wait without being printed."),
@@ -75,7 +88,8 @@ fn queue_problem(q: &PrintQueue) -> Option<Finding> {
         )
     } else if !q.accepting {
         (
-            format!(
+            worded!(
+                "refuse les documents{}",
                 "not accepting jobs{}",
                 since_and_reason(None, reason.as_deref())
             ),
@@ -92,21 +106,28 @@ fn queue_problem(q: &PrintQueue) -> Option<Finding> {
         subject: Some(name),
         status: CheckStatus::Problem,
         measured: Some(measured),
-        threshold: Some("enabled and accepting jobs".into()),
+        threshold: Some(ready()),
         sentence,
         fixes: vec![FIX.into()],
     })
 }
 
-fn since_and_reason(since: Option<DateTime<Utc>>, reason: Option<&str>) -> String {
-    let mut out = String::new();
-    if let Some(t) = since {
-        out.push_str(&format!(" since {}", t.format("%Y-%m-%d %H:%M UTC")));
-    }
-    if let Some(r) = reason {
-        out.push_str(&format!(": {r}"));
-    }
-    out
+/// The threshold of every queue: what a queue should be.
+fn ready() -> Sentence {
+    Sentence::new(
+        "active et acceptant les documents",
+        "enabled and accepting jobs",
+    )
+}
+
+fn since_and_reason(since: Option<DateTime<Utc>>, reason: Option<&str>) -> Sentence {
+    let since = since.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+    let since = since.map_or_else(
+        || Sentence::same(""),
+        |t| worded!(" depuis le {}", " since {}", t),
+    );
+    let reason = reason.map_or_else(|| Sentence::same(""), |r| worded!(" : {}", ": {}", r));
+    worded!("{}{}", "{}{}", since, reason)
 }
 
 /// Text from CUPS (queue names, state messages) without control characters.
@@ -138,7 +159,17 @@ pub(super) fn unreadable(check: &str, e: &PrintingError) -> Finding {
         check: check.into(),
         subject: None,
         status: CheckStatus::Unknown,
-        measured: Some(clean(&e.to_string())),
+        measured: Some(match e {
+            PrintingError::NotInstalled => Sentence::new(
+                "CUPS n'est pas installé (pas de lpstat)",
+                "CUPS is not installed (no lpstat)",
+            ),
+            PrintingError::NotRunning => Sentence::new(
+                "aucun ordonnanceur CUPS ne fonctionne",
+                "no CUPS scheduler is running",
+            ),
+            PrintingError::Failed(m) => Sentence::same(clean(m)),
+        }),
         threshold: None,
         sentence,
         fixes: vec![],
@@ -151,7 +182,7 @@ pub(super) fn no_queue(check: &str) -> Finding {
         check: check.into(),
         subject: None,
         status: CheckStatus::Unknown,
-        measured: Some("0 queues".into()),
+        measured: Some(Sentence::new("0 file d'impression", "0 queues")),
         threshold: None,
         sentence: Sentence::new(
             "Aucune imprimante n'est installée sur cet ordinateur.",
@@ -185,7 +216,10 @@ mod tests {
         let findings = evaluate(&Ok(recorded()));
         let got: Vec<(Option<&str>, CheckStatus, Option<&str>)> = findings
             .iter()
-            .map(|f| (f.subject.as_deref(), f.status, f.measured.as_deref()))
+            .map(|f| {
+                let en = f.measured.as_ref().map(|m| m.en.as_str());
+                (f.subject.as_deref(), f.status, en)
+            })
             .collect();
         assert_eq!(
             got,
@@ -209,6 +243,10 @@ mod tests {
         );
         assert!(findings.iter().all(|f| f.fixes == [FIX]));
         assert!(findings[0].sentence.fr.contains("« desk »"));
+        assert_eq!(
+            findings[0].measured.as_ref().unwrap().fr,
+            "arrêtée depuis le 2026-12-06 18:07 UTC : Paper jam"
+        );
     }
 
     #[test]
@@ -221,8 +259,11 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].status, CheckStatus::Ok);
         assert_eq!(
-            findings[0].measured.as_deref(),
-            Some("2 queues, all enabled and accepting jobs")
+            findings[0].measured,
+            Some(Sentence::new(
+                "2 files d'impression, toutes actives et acceptant les documents",
+                "2 queues, all enabled and accepting jobs"
+            ))
         );
     }
 
@@ -247,7 +288,8 @@ mod tests {
         let mut status = recorded();
         status.queues[0].message = Some("jam\u{1b}[2J\r\nnow".into());
         let findings = evaluate(&Ok(status));
-        let measured = findings[0].measured.as_deref().unwrap();
-        assert!(!measured.chars().any(char::is_control), "{measured:?}");
+        let measured = findings[0].measured.as_ref().unwrap();
+        assert!(!measured.en.chars().any(char::is_control), "{measured:?}");
+        assert!(!measured.fr.chars().any(char::is_control), "{measured:?}");
     }
 }

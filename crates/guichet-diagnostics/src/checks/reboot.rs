@@ -14,10 +14,11 @@
 use chrono::{DateTime, Utc};
 use guichet_inventory::parse::reboot::RebootRequired;
 use guichet_inventory::{modified, reboot_required, Probe};
-use guichet_records::{CheckStatus, Finding};
+use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::here;
 use super::outcome::{finding, names};
+use crate::quantity::{worded, Days};
 use crate::{Check, Context};
 
 const ID: &str = "system.reboot";
@@ -48,7 +49,11 @@ pub fn read(probe: &Probe) -> Readings {
 
 /// The finding for these readings at `now`.
 pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
-    let threshold = format!("required for more than {OVERDUE_DAYS} days");
+    let threshold = worded!(
+        "demandé depuis plus de {}",
+        "required for more than {}",
+        Days(OVERDUE_DAYS)
+    );
     let Some(reboot) = &r.reboot else {
         return vec![finding(
             ID,
@@ -63,19 +68,20 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
         return vec![finding(
             ID,
             CheckStatus::Ok,
-            Some("not required".into()),
-            Some(&threshold),
+            Some(Sentence::new("non demandé", "not required")),
+            Some(threshold),
             "Aucun redémarrage n'est attendu.",
             "No restart is waiting.",
         )];
     }
     let days = r.since.map(|s| (now - s).num_days().max(0));
     let mut measured = match days {
-        Some(d) => format!("required for {d} days"),
-        None => "required".to_string(),
+        Some(d) => worded!("demandé depuis {}", "required for {}", Days(d)),
+        None => Sentence::new("demandé", "required"),
     };
     if !reboot.because.is_empty() {
-        measured.push_str(&format!(" ({})", names(&reboot.because, 3)));
+        let because = names(&reboot.because, 3);
+        measured = worded!("{} ({})", "{} ({})", measured, because);
     }
     let overdue = days.is_some_and(|d| d > OVERDUE_DAYS);
     let (status, fr, en) = if overdue {
@@ -91,14 +97,7 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             "Updates are waiting for a restart: restart the computer when you can.",
         )
     };
-    vec![finding(
-        ID,
-        status,
-        Some(measured),
-        Some(&threshold),
-        fr,
-        en,
-    )]
+    vec![finding(ID, status, Some(measured), Some(threshold), fr, en)]
 }
 
 /// The check.
@@ -140,8 +139,15 @@ mod tests {
         let f = &evaluate(&r, since + Duration::days(2))[0];
         assert_eq!(f.status, CheckStatus::Warning);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("required for 2 days (linux-image-6.8.0-51-generic, linux-base)")
+            f.measured,
+            Some(Sentence::new(
+                "demandé depuis 2 jours (linux-image-6.8.0-51-generic, linux-base)",
+                "required for 2 days (linux-image-6.8.0-51-generic, linux-base)"
+            ))
+        );
+        assert_eq!(
+            f.threshold.as_ref().unwrap().fr,
+            "demandé depuis plus de 7 jours"
         );
         let f = &evaluate(&r, since + Duration::days(OVERDUE_DAYS + 1))[0];
         assert_eq!(f.status, CheckStatus::Problem);
@@ -180,8 +186,8 @@ mod tests {
         let f = &evaluate(&read(&Probe::fixture(r, now)), now)[0];
         assert_eq!(f.status, CheckStatus::Warning);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("required (kernel 6.1.0-30-amd64)")
+            f.measured.as_ref().unwrap().en,
+            "required (kernel 6.1.0-30-amd64)"
         );
     }
 }

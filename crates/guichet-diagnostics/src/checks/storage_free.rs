@@ -9,8 +9,8 @@
 use guichet_inventory::live::{volumes_use, VolumeUse};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::quantity::{bytes, percent, share};
 use super::volume_choice::volumes_to_check;
+use crate::quantity::{percent, worded, Bytes, Share};
 use crate::{Check, Context};
 
 const ID: &str = "storage.free";
@@ -114,13 +114,19 @@ fn volume(v: &VolumeUse, t: &Thresholds) -> Finding {
         check: ID.into(),
         subject: Some(v.mount_point.clone()),
         status,
-        measured: Some(format!(
+        measured: Some(worded!(
+            "{} libres sur {} ({})",
             "{} free of {} ({})",
-            bytes(free),
-            bytes(v.total_bytes),
-            share(p)
+            Bytes(free),
+            Bytes(v.total_bytes),
+            Share(p)
         )),
-        threshold: Some(format!("< {} and < {}", bytes(size), share(pct))),
+        threshold: Some(worded!(
+            "< {} et < {}",
+            "< {} and < {}",
+            Bytes(size),
+            Share(pct)
+        )),
         sentence,
         fixes: if status >= CheckStatus::Warning {
             vec!["free-space".into()]
@@ -142,10 +148,16 @@ mod tests {
         assert_eq!(f[0].subject.as_deref(), Some("/"));
         assert_eq!(f[0].status, CheckStatus::Ok);
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("34.5 GiB free of 252.0 GiB (14 %)")
+            f[0].measured,
+            Some(Sentence::new(
+                "34,5 Gio libres sur 252,0 Gio (14 %)",
+                "34.5 GiB free of 252.0 GiB (14%)"
+            ))
         );
-        assert_eq!(f[0].threshold.as_deref(), Some("< 5.0 GiB and < 10 %"));
+        assert_eq!(
+            f[0].threshold,
+            Some(Sentence::new("< 5,0 Gio et < 10 %", "< 5.0 GiB and < 10%"))
+        );
         assert!(f[0].fixes.is_empty());
     }
 
@@ -164,10 +176,9 @@ mod tests {
         let f = evaluate(&vols, &t);
         assert_eq!(f[0].status, CheckStatus::Problem);
         assert_eq!(f[0].subject.as_deref(), Some("/tmp"));
-        assert_eq!(
-            f[0].measured.as_deref(),
-            Some("572 KiB free of 8 MiB (7.0 %)")
-        );
+        let m = f[0].measured.as_ref().unwrap();
+        assert_eq!(m.en, "572 KiB free of 8 MiB (7.0%)");
+        assert_eq!(m.fr, "572 Kio libres sur 8 Mio (7,0 %)");
     }
 
     #[test]

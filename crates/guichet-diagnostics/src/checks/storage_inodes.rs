@@ -7,8 +7,8 @@
 use guichet_inventory::live::{volumes_use, InodeUse, VolumeUse};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::quantity::{percent, share};
 use super::volume_choice::volumes_to_check;
+use crate::quantity::{percent, worded, Count, Share};
 use crate::{Check, Context};
 
 const ID: &str = "storage.inodes";
@@ -107,8 +107,14 @@ fn volume(v: &VolumeUse, i: InodeUse, t: &Thresholds) -> Finding {
         check: ID.into(),
         subject: Some(v.mount_point.clone()),
         status,
-        measured: Some(format!("{left} inodes free of {} ({})", i.total, share(p))),
-        threshold: Some(format!("< {}", share(limit))),
+        measured: Some(worded!(
+            "{} inodes libres sur {} ({})",
+            "{} inodes free of {} ({})",
+            Count(left),
+            Count(i.total),
+            Share(p)
+        )),
+        threshold: Some(worded!("< {} libres", "< {} free", Share(limit))),
         sentence,
         fixes: vec![],
     }
@@ -125,8 +131,11 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].status, CheckStatus::Ok);
         assert_eq!(
-            f[0].measured.as_deref(),
-            Some("15993093 inodes free of 16777216 (95 %)")
+            f[0].measured,
+            Some(Sentence::new(
+                "15 993 093 inodes libres sur 16 777 216 (95 %)",
+                "15,993,093 inodes free of 16,777,216 (95%)"
+            ))
         );
     }
 
@@ -149,7 +158,7 @@ mod tests {
         );
         let f = evaluate(&vols, &t(30.0, 24.0));
         assert_eq!(f[0].status, CheckStatus::Problem);
-        assert_eq!(f[0].threshold.as_deref(), Some("< 24 %"));
+        assert_eq!(f[0].threshold.as_ref().unwrap().en, "< 24% free");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use guichet_inventory::{apt_pending_updates_kept, modified, Probe};
 use guichet_records::{CheckStatus, Finding};
 
 use super::outcome::finding;
+use crate::quantity::{worded, Days};
 use crate::{Check, Context};
 
 const ID: &str = "system.updates";
@@ -45,8 +46,10 @@ pub fn read(probe: &Probe, cache_dir: Option<&Path>) -> Readings {
 
 /// The finding for these readings at `now`.
 pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
-    let threshold = format!(
-        "security updates waiting: warning; with no package change for {STALE_DAYS} days: problem"
+    let threshold = worded!(
+        "correctifs de sécurité en attente : avertissement ; sans changement de paquet depuis {} : problème",
+        "security updates waiting: warning; with no package change for {}: problem",
+        Days(STALE_DAYS)
     );
     let Some(p) = &r.pending else {
         return vec![finding(
@@ -59,9 +62,19 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
         )];
     };
     let idle_days = r.last_change.map(|t| (now - t).num_days().max(0));
-    let mut measured = format!("{} pending, {} security", p.total(), p.security());
+    let mut measured = worded!(
+        "{} en attente, dont {} de sécurité",
+        "{} pending, {} security",
+        p.total(),
+        p.security()
+    );
     if let Some(d) = idle_days {
-        measured.push_str(&format!(", last package change {d} days ago"));
+        measured = worded!(
+            "{}, dernier changement de paquet il y a {}",
+            "{}, last package change {} ago",
+            measured,
+            Days(d)
+        );
     }
     let (status, fr, en) = if p.security() == 0 {
         if p.total() == 0 {
@@ -90,14 +103,7 @@ pub fn evaluate(r: &Readings, now: DateTime<Utc>) -> Vec<Finding> {
             "Security fixes are waiting to be installed: run the updates.",
         )
     };
-    vec![finding(
-        ID,
-        status,
-        Some(measured),
-        Some(&threshold),
-        fr,
-        en,
-    )]
+    vec![finding(ID, status, Some(measured), Some(threshold), fr, en)]
 }
 
 /// The check.
@@ -161,9 +167,18 @@ mod tests {
         let f = &evaluate(&r, now)[0];
         assert_eq!(f.status, CheckStatus::Warning);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("8 pending, 5 security, last package change 3 days ago")
+            f.measured,
+            Some(guichet_records::Sentence::new(
+                "8 en attente, dont 5 de sécurité, dernier changement de paquet il y a 3 jours",
+                "8 pending, 5 security, last package change 3 days ago"
+            ))
         );
+        assert!(f
+            .threshold
+            .as_ref()
+            .unwrap()
+            .fr
+            .contains("depuis 14 jours : problème"));
         r.last_change = Some(now - Duration::days(STALE_DAYS + 1));
         assert_eq!(evaluate(&r, now)[0].status, CheckStatus::Problem);
     }
@@ -177,7 +192,9 @@ mod tests {
         };
         let f = &evaluate(&r, now)[0];
         assert_eq!(f.status, CheckStatus::Ok);
-        assert!(f.measured.as_deref().unwrap().contains(", 0 security"));
+        let m = f.measured.as_ref().unwrap();
+        assert!(m.en.contains(", 0 security"), "{m:?}");
+        assert!(m.fr.contains(", dont 0 de sécurité"), "{m:?}");
         let none = Readings {
             pending: None,
             last_change: None,

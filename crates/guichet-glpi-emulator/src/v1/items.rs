@@ -50,6 +50,17 @@ pub(super) fn rows(st: &State, itemtype: &str) -> Option<Vec<Value>> {
             })
             .collect(),
         "Document" => st.documents.values().map(document_json).collect(),
+        // One row per link, as `glpi_documents_items` (a technician may list it).
+        "Document_Item" => st
+            .documents
+            .values()
+            .flat_map(|d| {
+                d.links.iter().enumerate().map(move |(n, (t, i))| {
+                    json!({"id": d.id * 1000 + n as i64, "documents_id": d.id,
+                           "itemtype": t, "items_id": i})
+                })
+            })
+            .collect(),
         "Computer" => st.computers.values().map(computer_json).collect(),
         _ => return None,
     })
@@ -266,11 +277,34 @@ pub(super) fn get_item(st: &State, req: &Req, itemtype: &str, id: &str) -> Resp 
             if itemtype == "Ticket" && req.query("with_documents") == Some("true") {
                 r["_documents"] = Value::Array(ticket_documents(st, id));
             }
+            if itemtype == "KnowbaseItem" && req.query("with_documents") == Some("true") {
+                r["_documents"] = Value::Array(kb_documents(st, id));
+            }
             let date_mod = r["date_mod"].as_str().unwrap_or_default().to_owned();
             Resp::json(200, &r).with_header("Last-Modified", date_mod)
         }
         None => error(404, "ERROR_ITEM_NOT_FOUND", "Item not found"),
     }
+}
+
+/// An article's documents as GLPI lists them (`sha1sum` here is a stand-in digest of the bytes:
+/// it changes when they do, which is all a client may rely on).
+fn kb_documents(st: &State, article: i64) -> Vec<Value> {
+    use std::hash::{Hash as _, Hasher as _};
+    st.documents
+        .values()
+        .filter(|d| {
+            d.links
+                .iter()
+                .any(|(t, i)| t == "KnowbaseItem" && *i == article)
+        })
+        .map(|d| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            d.bytes.hash(&mut h);
+            json!({"id": d.id, "name": d.name, "filename": d.filename, "mime": d.mime,
+                   "sha1sum": format!("{:016x}", h.finish()), "is_deleted": 0})
+        })
+        .collect()
 }
 
 fn ticket_documents(st: &State, ticket: i64) -> Vec<Value> {

@@ -40,7 +40,7 @@ mod tests {
         assert_eq!(on, Some(true));
         let f = &evaluate(&laptop(on))[0];
         assert_eq!(f.status, CheckStatus::Ok);
-        assert_eq!(f.measured.as_deref(), Some("Laptop; encrypted: /"));
+        assert_eq!(f.measured.as_ref().unwrap().en, "Laptop; encrypted: /");
         let off = filevault(&fixture("fdesetup-off.txt"));
         assert_eq!(evaluate(&laptop(off))[0].status, CheckStatus::Warning);
         let deferred = filevault(&fixture("fdesetup-deferred.txt"));

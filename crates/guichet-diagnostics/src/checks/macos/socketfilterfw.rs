@@ -47,8 +47,8 @@ mod tests {
         let f = &evaluate(&[on])[0];
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("macOS application firewall: on")
+            f.measured.as_ref().unwrap().en,
+            "macOS application firewall: on"
         );
         let off = firewall_state(&fixture("socketfilterfw-disabled.txt"));
         assert_eq!(evaluate(&[off])[0].status, CheckStatus::Warning);

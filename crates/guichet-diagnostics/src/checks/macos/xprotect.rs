@@ -124,7 +124,13 @@ mod tests {
         };
         let f = &evaluate(&r, built + Duration::days(10))[0];
         assert_eq!(f.status, CheckStatus::Ok, "ten days is normal for XProtect");
-        assert_eq!(f.measured.as_deref(), Some("XProtect 5287: 10 days old"));
+        assert_eq!(
+            f.measured,
+            Some(guichet_records::Sentence::new(
+                "XProtect 5287 : 10 jours d'ancienneté",
+                "XProtect 5287: 10 days old"
+            ))
+        );
         let f = &evaluate(&r, built + Duration::days(WARNING_DAYS + 1))[0];
         assert_eq!(f.status, CheckStatus::Warning);
         let f = &evaluate(&r, built + Duration::days(PROBLEM_DAYS + 1))[0];

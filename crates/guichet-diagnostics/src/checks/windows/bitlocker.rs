@@ -87,12 +87,15 @@ mod tests {
         );
         let f = &evaluate(&r)[0];
         assert_eq!(f.status, CheckStatus::Ok);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; encrypted: C:"));
+        assert_eq!(f.measured.as_ref().unwrap().en, "Notebook; encrypted: C:");
         let off =
             fixture("encryption-laptop-on.json").replace("\"bitlocker\":1", "\"bitlocker\":2");
         let f = &evaluate(&encryption_readings(&off))[0];
         assert_eq!(f.status, CheckStatus::Warning);
-        assert_eq!(f.measured.as_deref(), Some("Notebook; not encrypted: C:"));
+        assert_eq!(
+            f.measured.as_ref().unwrap().en,
+            "Notebook; not encrypted: C:"
+        );
     }
 
     #[test]

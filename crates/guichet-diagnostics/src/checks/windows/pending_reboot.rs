@@ -99,7 +99,7 @@ mod tests {
         };
         let f = &evaluate(&readings, chrono::Utc::now())[0];
         assert_eq!(f.status, CheckStatus::Warning);
-        assert_eq!(f.measured.as_deref(), Some("required (Windows Update)"));
+        assert_eq!(f.measured.as_ref().unwrap().en, "required (Windows Update)");
     }
 
     #[test]

@@ -127,8 +127,8 @@ mod tests {
         let f = &evaluate(&r, built + Duration::days(1))[0];
         assert_eq!(f.status, CheckStatus::Ok);
         assert_eq!(
-            f.measured.as_deref(),
-            Some("Microsoft Defender Antivirus 1.421.123.0: 1 days old")
+            f.measured.as_ref().unwrap().en,
+            "Microsoft Defender Antivirus 1.421.123.0: 1 day old"
         );
         let f = &evaluate(&r, built + Duration::days(5))[0];
         assert_eq!(f.status, CheckStatus::Warning);
@@ -144,8 +144,11 @@ mod tests {
         let f = &evaluate(&r, now)[0];
         assert_eq!(f.status, CheckStatus::Warning, "{f:?}");
         assert_eq!(
-            f.measured.as_deref(),
-            Some("ESET Security: on, out of date; Windows Defender: off (Windows Security Center)")
+            f.measured,
+            Some(guichet_records::Sentence::new(
+                "ESET Security : activé, pas à jour ; Windows Defender : désactivé (Centre de sécurité Windows)",
+                "ESET Security: on, out of date; Windows Defender: off (Windows Security Center)"
+            ))
         );
         // The same product reporting fresh signatures: ok.
         let fresh = fixture("antivirus-third-party.jsonl").replace("266256", "266240");
