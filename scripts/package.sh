@@ -24,7 +24,7 @@ for arg in "$@"; do
   esac
 done
 
-for tool in mksquashfs glib-compile-schemas ldd curl sha256sum; do
+for tool in mksquashfs glib-compile-schemas ldd curl sha256sum dpkg-deb; do
   command -v "$tool" >/dev/null || { echo "package: $tool not found: run ./scripts/setup.sh" >&2; exit 1; }
 done
 [ -x ui/node_modules/.bin/tauri ] || npm --prefix ui install --no-audit --no-fund --no-save
@@ -47,6 +47,18 @@ fi
 deb=$bundle/deb/${product}_${version}_amd64.deb
 debdata=$bundle/deb/${product}_${version}_amd64/data
 [ -f "$deb" ] && [ -d "$debdata/usr" ] || { echo "package: $deb or its data tree is missing" >&2; exit 1; }
+# The host tools the checks and actions run are declared as Recommends (tauri.conf.json):
+# bubblewrap, the sandbox of published actions (without it they are refused, never run
+# unsandboxed), and cups-client (lpstat, cancel, cupsenable: without it the printing checks
+# answer "unknown" and the print-queue action is refused). The AppImage cannot declare them and
+# behaves the same way where they are missing.
+recommends=$(dpkg-deb -f "$deb" Recommends)
+for tool in bubblewrap cups-client; do
+  case ", $recommends," in
+    *", $tool,"*) ;;
+    *) echo "package: the .deb does not recommend $tool (Recommends: $recommends)" >&2; exit 1 ;;
+  esac
+done
 
 # 2. The AppImage runtime (the ELF stub that mounts the squashfs appended to it and runs AppRun):
 #    AppImageKit's type-2 runtime as shipped in the `appimage` crate 0.4.0 (Apache-2.0 OR MIT),

@@ -13,6 +13,8 @@ fn guichet(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> Outpu
     Command::new(env!("CARGO_BIN_EXE_guichet"))
         .args(args)
         .env("GUICHET_DATA_DIR", dir)
+        // The pending updates' count is kept in the cache folder: this test's, not the user's.
+        .env("XDG_CACHE_HOME", dir.join("cache"))
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")

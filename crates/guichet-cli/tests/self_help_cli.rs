@@ -12,6 +12,8 @@ fn guichet(data: &Path, lang: &str, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env_remove("GUICHET_DATA_DIR")
+        // The pending updates' count is kept in the cache folder: this test's, not the user's.
+        .env("XDG_CACHE_HOME", data.join("cache"))
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("LANG", lang)

@@ -41,10 +41,12 @@ pub fn network_up() -> bool {
         && guichet_diagnostics::network_up(std::time::Duration::from_millis(500)).unwrap_or(true)
 }
 
-/// What the checks are given: the time, the configured service desk, the user's home.
+/// What the checks are given: the time, the configured service desk, the user's home, and
+/// the user's cache folder (where the pending updates' count is kept between runs).
 pub async fn diagnosis_context(store: &Store, now: DateTime<Utc>) -> Result<Context, CoreError> {
     let mut ctx = Context::new(now);
     ctx.home = home();
+    ctx.cache_dir = guichet_store::default_cache_dir();
     ctx.network_forced_down = network_forced_down();
     let cfg = match ConnectorConfig::load(store).await {
         Ok(cfg) => cfg,

@@ -5,6 +5,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -106,7 +107,12 @@ fn read_head(s: &mut impl Read) -> Option<String> {
 }
 
 /// A TLS server on loopback answering every request `200` with a `Date` `skew` off.
-fn tls_server((chain, key): Chain, skew: chrono::Duration) -> u16 {
+fn tls_server(chain: Chain, skew: chrono::Duration) -> u16 {
+    tls_server_counting(chain, skew).0
+}
+
+/// [`tls_server`], with the count of connections it accepted.
+fn tls_server_counting((chain, key): Chain, skew: chrono::Duration) -> (u16, Arc<AtomicUsize>) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = Arc::new(
         rustls::ServerConfig::builder_with_provider(provider)
@@ -118,8 +124,11 @@ fn tls_server((chain, key): Chain, skew: chrono::Duration) -> u16 {
     );
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
     std::thread::spawn(move || {
         for tcp in listener.incoming().flatten() {
+            count.fetch_add(1, Ordering::SeqCst);
             let config = config.clone();
             std::thread::spawn(move || {
                 let _ = tcp.set_read_timeout(Some(Duration::from_secs(5)));
@@ -137,7 +146,7 @@ fn tls_server((chain, key): Chain, skew: chrono::Duration) -> u16 {
             });
         }
     });
-    port
+    (port, accepted)
 }
 
 /// A `CONNECT` proxy on loopback (tunnels to loopback only), or one that always answers
@@ -205,6 +214,63 @@ fn a_valid_certificate_is_ok_with_its_days_left_and_the_clock_is_compared() {
         &ctx(&format!("https://localhost:{port}/"), None, None),
     );
     assert_eq!(f.status, CheckStatus::Problem, "{f:?}");
+}
+
+/// A whole run visits the desk once: one name lookup and one connection serve `network.dns`,
+/// `desk.https` and `clock.offset` (each made its own before), whose findings stay what each
+/// check finds alone: with a valid certificate, and with an expired one (the clock is still
+/// read, on the same connection).
+#[test]
+fn a_run_connects_to_the_desk_once() {
+    let ca = authority();
+    for (days_after, status) in [(90, CheckStatus::Ok), (-3, CheckStatus::Problem)] {
+        let (port, accepted) = tls_server_counting(
+            issued(&ca, "localhost", 100, days_after),
+            chrono::Duration::minutes(10),
+        );
+        let c = ctx(
+            &format!("https://localhost:{port}/"),
+            None,
+            Some(ca.pem.clone()),
+        );
+        let d = run(&c);
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "one connection per run");
+        let found = |id: &str| d.findings.iter().find(|f| f.check == id).unwrap().clone();
+        let https = found("desk.https");
+        assert_eq!(https.status, status, "{https:?}");
+        let alone = check(
+            "desk.https",
+            &ctx(&c.desk.as_ref().unwrap().url, None, c.desk_ca_file.clone()),
+        );
+        assert_eq!(alone.status, status, "{alone:?}");
+        let clock = found("clock.offset");
+        assert_eq!(clock.status, CheckStatus::Problem, "{clock:?}");
+        assert!(
+            clock
+                .measured
+                .as_ref()
+                .unwrap()
+                .en
+                .ends_with("s behind the service desk"),
+            "{clock:?}"
+        );
+        let dns = found("network.dns");
+        assert_eq!(dns.status, CheckStatus::Ok, "{dns:?}");
+        assert!(
+            dns.measured
+                .as_ref()
+                .unwrap()
+                .en
+                .starts_with("localhost → "),
+            "{dns:?}"
+        );
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            2,
+            "the check alone: its own run"
+        );
+    }
 }
 
 #[test]

@@ -30,7 +30,8 @@ pub fn has_default_route() -> Option<bool> {
 /// Pending updates as Debian/Ubuntu's update-notifier publishes them
 /// (`N updates can be applied immediately.`), else counted from apt's own files (the dpkg
 /// database against the package lists, [`crate::apt_pending_updates`]; about a quarter of a
-/// second, bounded to 1 s); `None` when neither is there.
+/// second, more on a loaded machine: a count is never cut short, it would be wrong); `None`
+/// when neither is there.
 pub fn pending_updates() -> Option<u32> {
     if let Some(n) = std::fs::read_to_string(update_notifier::UPDATES_AVAILABLE)
         .ok()

@@ -17,7 +17,8 @@
 //! * Live readings: [`live`] (CPU load, memory and swap in use, space and inodes per volume,
 //!   uptime, network counters, processes) through `sysinfo`, for the diagnostics.
 //! * Printing: [`printing_status`] reads the CUPS queues and jobs with `lpstat`, on demand.
-//! * The system's upkeep, for "Check my computer": [`apt_pending_updates`],
+//! * The system's upkeep, for "Check my computer": [`apt_pending_updates`] (kept on disk
+//!   between processes with [`apt_pending_updates_kept`]),
 //!   [`reboot_required`], [`failed_units`], [`block_tree`], [`clamav_signatures`]; one
 //!   category of the inventory alone (batteries, security products, the machine) with
 //!   [`collect_category`].
@@ -37,6 +38,7 @@ mod diff;
 mod export;
 mod host;
 mod network_state;
+mod pending_count_file;
 mod platform;
 mod printing;
 mod probe;
@@ -68,7 +70,7 @@ pub use printing::{
 pub use probe::{Probe, RunError};
 pub use summary::system_summary;
 pub use upkeep::{
-    apt_pending_updates, block_tree, clamav_signatures, failed_units, modified, reboot_required,
-    UnitScope,
+    apt_pending_updates, apt_pending_updates_kept, block_tree, clamav_signatures, failed_units,
+    modified, reboot_required, UnitScope,
 };
 pub use windows_commands::powershell_args;

@@ -5,12 +5,14 @@
 //! thing cannot be read (another OS, no systemd, no apt) the answer is `None`.
 
 use std::io::Read;
+use std::path::Path;
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::Duration;
 
 use crate::parse::apt_lists::{self, Counter, PendingUpdates};
 use crate::parse::clamav::{self, CvdHeader};
 use crate::parse::{lsblk, reboot, systemd};
+use crate::pending_count_file::{self, Stamp, StampEntry};
 use crate::probe::{Probe, RunError};
 
 const APT_LISTS: &str = "/var/lib/apt/lists";
@@ -18,22 +20,20 @@ const DPKG_STATUS: &str = "/var/lib/dpkg/status";
 /// apt's own tool, which decompresses its lists whatever their compression.
 const APT_HELPER: &str = "/usr/lib/apt/apt-helper";
 
-/// What the last count was made from: the root read, then each file's name, size and
-/// modification time (the lists change at `apt update`, the status at each install).
-type Stamp = Vec<(String, u64, Option<SystemTime>)>;
-
 /// The last count, kept for the process: the home page asks at each refresh, and reading
 /// ~50 MB of lists again when none changed would be wasted.
 static LAST: Mutex<Option<(Stamp, PendingUpdates)>> = Mutex::new(None);
 
+/// What a count is made from: the root read, then each file's name, size and modification
+/// time (the lists change at `apt update`, the status at each install).
 fn stamp(probe: &Probe, lists: &[String]) -> Stamp {
-    let mut out = vec![(probe.path("/").to_string_lossy().into_owned(), 0, None)];
+    let root = probe.path("/").to_string_lossy().into_owned();
+    let mut out = vec![StampEntry::new(root, None)];
     let files = std::iter::once(DPKG_STATUS.to_string())
         .chain(lists.iter().map(|f| format!("{APT_LISTS}/{f}")));
     for path in files {
         let meta = probe.metadata(&path).ok();
-        let len = meta.as_ref().map_or(0, |m| m.len());
-        out.push((path, len, meta.and_then(|m| m.modified().ok())));
+        out.push(StampEntry::new(path, meta.as_ref()));
     }
     out
 }
@@ -41,8 +41,15 @@ fn stamp(probe: &Probe, lists: &[String]) -> Stamp {
 /// Pending updates from the dpkg database and apt's package lists (see
 /// [`apt_lists`](crate::parse::apt_lists)); `None` when this is not an apt system or it has
 /// no package list yet. Compressed lists are read through `apt-helper cat-file`. The answer is
-/// kept while none of these files changes.
+/// kept for the process while none of these files changes.
 pub fn apt_pending_updates(probe: &Probe) -> Option<PendingUpdates> {
+    apt_pending_updates_kept(probe, None)
+}
+
+/// [`apt_pending_updates`], also kept on disk in `cache_dir` (the user's cache folder for
+/// Guichet) so that the next process does not count again either while none of the files
+/// changed (kept with each file's path, size and modification time).
+pub fn apt_pending_updates_kept(probe: &Probe, cache_dir: Option<&Path>) -> Option<PendingUpdates> {
     let lists: Vec<String> = probe
         .list(APT_LISTS)
         .into_iter()
@@ -54,24 +61,48 @@ pub fn apt_pending_updates(probe: &Probe) -> Option<PendingUpdates> {
             return Some(last.clone());
         }
     }
-    let counted = count(probe, lists)?;
+    let kept = cache_dir.and_then(|dir| pending_count_file::read(dir, &stamp));
+    let counted = match kept {
+        Some(kept) => kept,
+        None => {
+            let counted = count(probe, lists)?;
+            if let Some(dir) = cache_dir {
+                if let Err(e) = pending_count_file::write(dir, &stamp, &counted) {
+                    tracing::debug!(dir = %dir.display(), error = %e, "pending updates not kept");
+                }
+            }
+            counted
+        }
+    };
     if let Ok(mut last) = LAST.lock() {
         *last = Some((stamp, counted.clone()));
     }
     Some(counted)
 }
 
+/// How long a count may take, whatever the caller's deadline. A count cut short would be wrong
+/// and is never kept; with the caller's deadline (a check's second), a machine too loaded to
+/// count within it would start again at each run and never keep a count. So the count goes on
+/// past it (the check is reported late once), and is kept for the next runs.
+const COUNT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Counts from the lists; `None` when none could be read, or one was cut short.
 fn count(probe: &Probe, lists: Vec<String>) -> Option<PendingUpdates> {
+    let probe = probe.clone().with_timeout(COUNT_TIMEOUT);
     let status = probe.read(DPKG_STATUS).ok()?;
     let mut counter = Counter::new(&status);
     let mut read_any = false;
     for file in lists {
         let path = format!("{APT_LISTS}/{file}");
         let mut pieces = Pieces::default();
-        let mut sink = |bytes: &[u8]| pieces.push(bytes, |text| counter.feed(&file, text));
+        let mut fed = false;
+        let mut sink = |bytes: &[u8]| {
+            fed |= !bytes.is_empty();
+            pieces.push(bytes, |text| counter.feed(&file, text));
+        };
         // Lists were kept by their name: plain (`Some(None)`) or compressed (`Some(Some(ext))`).
         let read = match apt_lists::package_list_compression(&file) {
-            Some(None) | None => read_in_pieces(probe, &path, &mut sink),
+            Some(None) | None => read_in_pieces(&probe, &path, &mut sink),
             Some(Some(_)) => {
                 let host = probe.path(&path).to_string_lossy().into_owned();
                 probe
@@ -80,6 +111,10 @@ fn count(probe: &Probe, lists: Vec<String>) -> Option<PendingUpdates> {
                     .is_ok()
             }
         };
+        if fed && !read {
+            // Part of a list was counted: the count would be short.
+            return None;
+        }
         pieces.finish(|text| counter.feed(&file, text));
         read_any |= read;
     }
@@ -96,19 +131,29 @@ impl Pieces {
     fn push(&mut self, bytes: &[u8], mut whole: impl FnMut(&str)) {
         self.pending.extend_from_slice(bytes);
         if let Some(end) = apt_lists::complete_paragraphs_end(&self.pending) {
-            whole(&String::from_utf8_lossy(&self.pending[..end]));
+            whole(&text(&self.pending[..end]));
             self.pending.drain(..end);
         }
     }
 
     fn finish(self, mut whole: impl FnMut(&str)) {
         if !self.pending.is_empty() {
-            whole(&String::from_utf8_lossy(&self.pending));
+            whole(&text(&self.pending));
         }
     }
 }
 
-/// Reads an uncompressed list in pieces of 1 MiB; whether it could be opened.
+/// Bytes of a list as text. Lists are UTF-8: `from_utf8`'s check runs several times faster
+/// than `from_utf8_lossy`'s (which took a quarter of a count's time), and the lossy
+/// conversion is kept for a list that is not.
+fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Reads an uncompressed list in pieces of 1 MiB; whether it was read to its end.
 fn read_in_pieces(probe: &Probe, path: &str, sink: &mut dyn FnMut(&[u8])) -> bool {
     let Ok(mut file) = std::fs::File::open(probe.path(path)) else {
         return false;
@@ -119,7 +164,7 @@ fn read_in_pieces(probe: &Probe, path: &str, sink: &mut dyn FnMut(&[u8])) -> boo
             Ok(0) => return true,
             Ok(n) => sink(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return true,
+            Err(_) => return false,
         }
     }
 }

@@ -26,6 +26,12 @@ pub fn default_data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "Guichet", "guichet").map(|d| d.data_dir().to_path_buf())
 }
 
+/// The per-OS default cache directory (XDG cache dir on Linux: `~/.cache/guichet`): what is
+/// kept there can be computed again (the diagnostics' pending-updates count).
+pub fn default_cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "Guichet", "guichet").map(|d| d.cache_dir().to_path_buf())
+}
+
 /// The local store.
 #[derive(Debug, Clone)]
 pub struct Store {

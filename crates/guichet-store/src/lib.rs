@@ -66,7 +66,7 @@ pub use articles::{
     Article, ArticleHit, ArticleImage, StarterSync, StoredArticle, StoredImage, TaggedArticle,
     RANK_WINDOW, SNIPPET_CLOSE, SNIPPET_OPEN, STARTER_CONNECTOR,
 };
-pub use db::{default_data_dir, Store, DATABASE_FILE, MIGRATOR};
+pub use db::{default_cache_dir, default_data_dir, Store, DATABASE_FILE, MIGRATOR};
 pub use deflections::DeflectionCounts;
 pub use diagnoses::DIAGNOSES_KEPT;
 pub use error::StoreError;

@@ -15,8 +15,6 @@
 //! warning. On macOS, XProtect's signatures are dated by their last install, with limits for
 //! Apple's slower pace (see `macos::xprotect`).
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use guichet_inventory::{clamav_signatures, collect_category, Category, Probe, SecurityKind};
 use guichet_records::{CheckStatus, Finding, Sentence};
@@ -235,11 +233,6 @@ impl Check for Antivirus {
             ctx.now,
         )
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Antivirus)
 }
 
 #[cfg(test)]

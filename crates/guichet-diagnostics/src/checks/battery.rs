@@ -9,8 +9,6 @@
 //! Unknown when there is no battery (a desktop or a virtual machine) or when the battery does
 //! not report both capacities.
 
-use std::sync::Arc;
-
 use guichet_inventory::{collect_category, Battery, Category, Probe};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
@@ -112,11 +110,6 @@ impl Check for BatteryWear {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&read(&Probe::system(ctx.now, ctx.timeout)))
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(BatteryWear)
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! `Date` header of its answer. Logins with time-limited tokens (Kerberos, OAuth) fail past a
 //! few minutes. The desk's certificate is not judged here (`desk.https` does): a clock far
 //! off is the usual reason a certificate looks expired or not yet valid, so the date is read
-//! whatever the certificate, and nothing but a `HEAD` request is sent.
+//! whatever the certificate, and nothing but a `HEAD` request is sent: the answer is the run's
+//! one visit to the desk ([`crate::desk_probe::DeskVisit`]), shared with `desk.https`.
 
 use chrono::{DateTime, Utc};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
-use crate::desk_probe::{self, proxy_for, DeskAnswer, DeskFailure, ProxyEnv, Trust};
+use crate::desk_probe::{proxy_for, DeskAnswer, DeskFailure, ProxyEnv};
 use crate::quantity::worded;
 use crate::{Check, Context};
 
@@ -19,7 +20,7 @@ pub const WARNING_SECS: i64 = 60;
 /// Past this offset, in seconds, a problem (Kerberos's default tolerance).
 pub const PROBLEM_SECS: i64 = 300;
 
-/// The check (fetching: [`crate::desk_probe`]).
+/// The check (fetching: the run's [`crate::desk_probe::DeskVisit`]).
 #[derive(Debug)]
 pub struct ClockOffset;
 
@@ -42,13 +43,10 @@ impl Check for ClockOffset {
         if offline_for(read_state(ctx).as_ref(), proxy.is_none() && d.is_loopback()) {
             return vec![offline(ID)];
         }
-        let result = desk_probe::probe(
-            &d,
-            proxy.as_ref(),
-            ctx.desk_ca_file.as_deref(),
-            Trust::ReadAnyway,
-            until,
-        );
+        let result = ctx
+            .desk_visit(&d, proxy.as_ref(), until)
+            .answer(until)
+            .read_anyway();
         vec![evaluate(&result)]
     }
 }

@@ -1,14 +1,16 @@
 //! `desk.https`: does the service desk answer over HTTPS, with a certificate this machine
 //! trusts, made out for its name, and for how many more days? A plain `http://` desk is
-//! reachable but not encrypted (acceptable on this machine only).
+//! reachable but not encrypted (acceptable on this machine only). The answer is the run's one
+//! visit to the desk ([`crate::desk_probe::DeskVisit`]), as a client refusing a bad
+//! certificate sees it.
 
 use chrono::{DateTime, Utc};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
 use crate::desk_probe::{
-    self, proxy_for, CertReading, CertVerdict, DeskAddress, DeskAnswer, DeskFailure, ProxyChoice,
-    ProxyEnv, Step, Trust,
+    proxy_for, CertReading, CertVerdict, DeskAddress, DeskAnswer, DeskFailure, ProxyChoice,
+    ProxyEnv, Step,
 };
 use crate::quantity::{worded, Days};
 use crate::{Check, Context};
@@ -18,7 +20,7 @@ const ID: &str = "desk.https";
 /// Days before a certificate's end when it is worth a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;
 
-/// The check (fetching: [`crate::desk_probe`]).
+/// The check (fetching: the run's [`crate::desk_probe::DeskVisit`]).
 #[derive(Debug)]
 pub struct DeskHttps;
 
@@ -42,13 +44,10 @@ impl Check for DeskHttps {
         if offline_for(read_state(ctx).as_ref(), direct_loopback) {
             return vec![offline(ID)];
         }
-        let result = desk_probe::probe(
-            &d,
-            proxy.as_ref(),
-            ctx.desk_ca_file.as_deref(),
-            Trust::Verify,
-            until,
-        );
+        let result = ctx
+            .desk_visit(&d, proxy.as_ref(), until)
+            .answer(until)
+            .verified();
         vec![evaluate(&d, proxy.as_ref(), &result, ctx.now)]
     }
 }

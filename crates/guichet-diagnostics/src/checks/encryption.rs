@@ -16,8 +16,6 @@
 //! "encrypted" in the site register. Unknown too when the chassis or the disks cannot be read
 //! (no DMI in a container; a Windows edition without BitLocker).
 
-use std::sync::Arc;
-
 use guichet_inventory::parse::windows::security::BitLockerVolume;
 use guichet_inventory::{block_tree, collect_category, Category, Probe};
 use guichet_records::{CheckStatus, Finding, Sentence};
@@ -160,11 +158,6 @@ impl Check for Encryption {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&here::encryption(&Probe::system(ctx.now, ctx.timeout)))
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Encryption)
 }
 
 #[cfg(test)]

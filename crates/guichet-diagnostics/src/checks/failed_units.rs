@@ -6,8 +6,6 @@
 //! or a restart is needed), ok when none did, unknown when systemd does not run here (another
 //! init, a container, Windows, macOS) or did not answer within the probe's deadline.
 
-use std::sync::Arc;
-
 use guichet_inventory::parse::systemd::{self, Unit};
 use guichet_inventory::{failed_units, Probe, RunError, UnitScope};
 use guichet_records::{CheckStatus, Finding, Sentence};
@@ -118,11 +116,6 @@ impl Check for FailedUnits {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&read(&Probe::system(ctx.now, ctx.timeout)))
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(FailedUnits)
 }
 
 #[cfg(test)]

@@ -12,8 +12,6 @@
 //! Not a problem: an office network usually filters too, so nothing is broken now. Unknown when
 //! no firewall state can be read as this user (no front end installed and no root).
 
-use std::sync::Arc;
-
 use guichet_inventory::parse::windows::registry::RegFile;
 use guichet_inventory::parse::windows::security::firewall_profiles;
 use guichet_inventory::{collect_category, Category, Probe, SecurityKind};
@@ -129,11 +127,6 @@ impl Check for Firewall {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&here::firewall(&Probe::system(ctx.now, ctx.timeout)))
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Firewall)
 }
 
 #[cfg(test)]

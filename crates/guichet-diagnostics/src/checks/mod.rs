@@ -1,28 +1,24 @@
-//! The built-in checks, one file each. To add one: write its file (readings through
-//! `guichet-inventory`, a pure `evaluate` tested on recorded outputs, a `Check` impl), then
-//! list it in [`all_checks`] where it should appear on the page.
+//! The built-in checks, one file each, and [`all_checks`], the one list that runs them.
+//!
+//! Every check is registered the same way: its file declares a type implementing
+//! [`Check`](crate::Check), and [`all_checks`] lists it, wrapped in an `Arc`, at the place it
+//! should appear on the page. The steps to add one are in the crate's overview.
+//!
+//! Beside the checks, a few modules hold what several of them share: `connectivity` (the
+//! offline rule and the desk for the network checks), `outcome` (how findings are written;
+//! amounts are worded by the crate's `quantity`), `volume_choice` (which volumes the storage
+//! checks look at), `recorded` (test support reading recorded outputs), and `here`, `macos`,
+//! `windows` (the per-OS readings of the security and reboot checks).
 
 use std::sync::Arc;
 
-mod printing_jobs;
-mod printing_queues;
-
-pub use connectivity::network_up;
-pub use printing_jobs::PrintingJobs;
-pub use printing_queues::PrintingQueues;
-
 use crate::Check;
 
-mod cpu_load;
-mod memory_pressure;
-mod memory_swap;
+mod connectivity;
+mod outcome;
 #[cfg(test)]
 mod recorded;
-mod storage_free;
-mod storage_inodes;
 mod volume_choice;
-
-mod outcome;
 
 // Per-OS readings of the security and reboot checks: the parsers are compiled everywhere and
 // tested on Linux, the fetch only where it runs (and in the Linux tests).
@@ -35,20 +31,30 @@ mod macos;
 )]
 mod windows;
 
-pub mod antivirus;
-pub mod battery;
+mod antivirus;
+mod battery;
 mod clock_offset;
-mod connectivity;
+mod cpu_load;
 mod desk_https;
-pub mod encryption;
-pub mod failed_units;
-pub mod firewall;
+mod encryption;
+mod failed_units;
+mod firewall;
+mod memory_pressure;
+mod memory_swap;
 mod network_dns;
 mod network_gateway;
 mod network_link;
 mod network_proxy;
-pub mod reboot;
-pub mod updates;
+mod printing_jobs;
+mod printing_queues;
+mod reboot;
+mod storage_free;
+mod storage_inodes;
+mod updates;
+
+pub use connectivity::network_up;
+pub use printing_jobs::PrintingJobs;
+pub use printing_queues::PrintingQueues;
 
 /// Every built-in check, in the order the page shows them.
 pub fn all_checks() -> Vec<Arc<dyn Check>> {
@@ -66,12 +72,12 @@ pub fn all_checks() -> Vec<Arc<dyn Check>> {
         Arc::new(clock_offset::ClockOffset),
         Arc::new(PrintingQueues::default()),
         Arc::new(PrintingJobs::default()),
-        failed_units::check(),
-        reboot::check(),
-        updates::check(),
-        firewall::check(),
-        antivirus::check(),
-        encryption::check(),
-        battery::check(),
+        Arc::new(failed_units::FailedUnits),
+        Arc::new(reboot::Reboot),
+        Arc::new(updates::Updates),
+        Arc::new(firewall::Firewall),
+        Arc::new(antivirus::Antivirus),
+        Arc::new(encryption::Encryption),
+        Arc::new(battery::BatteryWear),
     ]
 }

@@ -1,6 +1,8 @@
 //! `network.dns`: does the service desk's name resolve? Looked up with the system resolver on
-//! a thread, waited for within the check's time. An IP address needs no lookup; through a
-//! proxy, the proxy looks the name up, so a local failure is not the user's problem.
+//! a thread, waited for within the check's time: the lookup of the run's one visit to the desk
+//! ([`crate::desk_probe::DeskVisit`]), so that the desk is looked up once per run. An IP address
+//! needs no lookup; through a proxy, the proxy looks the name up (the visit does not), so a
+//! local failure is not the user's problem.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -8,7 +10,7 @@ use std::time::Instant;
 use guichet_records::{CheckStatus, Finding, Sentence};
 
 use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
-use crate::desk_probe::{self, proxy_for, DeskFailure, ProxyEnv};
+use crate::desk_probe::{proxy_for, DeskAddress, DeskFailure, NameLookup, ProxyEnv, Step};
 use crate::quantity::worded;
 use crate::{Check, Context};
 
@@ -56,16 +58,34 @@ impl Check for NetworkDns {
             ctx.desk.as_ref().and_then(|t| t.proxy.as_deref()),
             &ProxyEnv::from_process(),
         );
-        let started = Instant::now();
-        let result = desk_probe::resolve(&d.host, d.port, until);
+        let looked_up = match &proxy {
+            // The visit goes through the proxy, which looks the desk up: this lookup is the
+            // run's only one of the desk's name.
+            Some(_) => NameLookup::of(&d.host, d.port, until),
+            None => shared_lookup(ctx, &d, until),
+        };
         vec![evaluate(&Lookup {
             host: d.host,
-            result,
-            elapsed_ms: started.elapsed().as_millis(),
+            result: looked_up.result,
+            elapsed_ms: looked_up.elapsed.as_millis(),
             nameservers: state.map(|s| s.nameservers).unwrap_or_default(),
             via_proxy: proxy.is_some(),
         })]
     }
+}
+
+/// The lookup of the run's visit to the desk (see [`crate::desk_probe::DeskVisit`]), waited
+/// for until `until`.
+fn shared_lookup(ctx: &Context, d: &DeskAddress, until: Instant) -> NameLookup {
+    let started = Instant::now();
+    let seen = ctx.desk_visit(d, None, until).lookup(until);
+    seen.lookup.unwrap_or_else(|| NameLookup {
+        result: Err(match seen.outcome {
+            Some(Err(e)) => e,
+            _ => DeskFailure::TimedOut(Step::Resolving),
+        }),
+        elapsed: started.elapsed(),
+    })
 }
 
 /// A desk given by IP address: nothing to resolve.
@@ -196,10 +216,7 @@ mod tests {
             .fr
             .contains("Name or service not known"));
         assert_eq!(evaluate(&lookup(Err(e), true)).status, CheckStatus::Ok);
-        let slow = evaluate(&lookup(
-            Err(DeskFailure::TimedOut(desk_probe::Step::Resolving)),
-            false,
-        ));
+        let slow = evaluate(&lookup(Err(DeskFailure::TimedOut(Step::Resolving)), false));
         let slow = slow.measured.unwrap();
         assert!(slow.en.contains("no answer within 1 s"), "{slow:?}");
         assert!(slow.fr.contains("pas de réponse en 1 s"), "{slow:?}");

@@ -11,8 +11,6 @@
 //! read there, and `softwareupdate -l` asks Apple's servers for seconds). Windows records no
 //! time for its flags: a warning there, never overdue.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use guichet_inventory::parse::reboot::RebootRequired;
 use guichet_inventory::{modified, reboot_required, Probe};
@@ -114,11 +112,6 @@ impl Check for Reboot {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         evaluate(&here::reboot(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Reboot)
 }
 
 #[cfg(test)]

@@ -10,11 +10,11 @@
 //! machine is not being updated at all. Unknown without apt (other distributions, Windows,
 //! macOS) or before the first `apt update`.
 
-use std::sync::Arc;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use guichet_inventory::parse::apt_lists::PendingUpdates;
-use guichet_inventory::{apt_pending_updates, modified, Probe};
+use guichet_inventory::{apt_pending_updates_kept, modified, Probe};
 use guichet_records::{CheckStatus, Finding};
 
 use super::outcome::finding;
@@ -34,10 +34,12 @@ pub struct Readings {
     pub last_change: Option<DateTime<Utc>>,
 }
 
-/// Reads apt's files through the inventory.
-pub fn read(probe: &Probe) -> Readings {
+/// Reads apt's files through the inventory; the count is kept in `cache_dir` between runs
+/// (counting reads ~50 MB of lists: only the first run after an `apt update` or an install
+/// pays, see `guichet_inventory::apt_pending_updates_kept`).
+pub fn read(probe: &Probe, cache_dir: Option<&Path>) -> Readings {
     Readings {
-        pending: apt_pending_updates(probe),
+        pending: apt_pending_updates_kept(probe, cache_dir),
         last_change: modified(probe, "/var/lib/dpkg/status"),
     }
 }
@@ -114,13 +116,9 @@ impl Check for Updates {
     }
 
     fn run(&self, ctx: &Context) -> Vec<Finding> {
-        evaluate(&read(&Probe::system(ctx.now, ctx.timeout)), ctx.now)
+        let probe = Probe::system(ctx.now, ctx.timeout);
+        evaluate(&read(&probe, ctx.cache_dir.as_deref()), ctx.now)
     }
-}
-
-/// The check, for [`crate::all_checks`].
-pub fn check() -> Arc<dyn Check> {
-    Arc::new(Updates)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The one place the checks talk to the service desk: resolve its name, connect (directly or
 //! through an `http://` proxy with `CONNECT`), shake hands over TLS keeping the certificate,
 //! and ask for the desk's page with `HEAD` to read the status and the `Date` header. Every step
-//! stops at the caller's deadline.
+//! stops at the caller's deadline. A run of the checks visits the desk once ([`DeskVisit`]):
+//! the desk checks share that one lookup and that one request.
 //!
 //! Why not `guichet_sync::http` (reqwest): it hides the server's certificate and flattens a
 //! refused handshake into an error message, so an expired certificate could not be told from
@@ -14,11 +15,13 @@ mod address;
 mod head;
 mod proxy;
 mod tls;
+pub(crate) mod visit;
 
 pub use address::{is_localhost, DeskAddress};
 pub use head::Head;
 pub use proxy::{proxy_for, ProxyChoice, ProxyEnv, ProxySource};
 pub use tls::{not_after, CertReading, CertVerdict};
+pub use visit::{DeskVisit, VisitState};
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -30,9 +33,10 @@ use chrono::{DateTime, Utc};
 use rustls::pki_types::ServerName;
 
 /// The step a probe was at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Step {
     /// Looking up a name.
+    #[default]
     Resolving,
     /// Opening the connection.
     Connecting,
@@ -78,6 +82,27 @@ pub struct DeskAnswer {
     pub elapsed: Duration,
 }
 
+/// A name looked up, and how long it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameLookup {
+    /// The addresses found, or why none.
+    pub result: Result<Vec<SocketAddr>, DeskFailure>,
+    /// How long the lookup took.
+    pub elapsed: Duration,
+}
+
+impl NameLookup {
+    /// Looks `host` up (see [`resolve`]), timed.
+    pub fn of(host: &str, port: u16, deadline: Instant) -> NameLookup {
+        let started = Instant::now();
+        let result = resolve(host, port, deadline);
+        NameLookup {
+            result,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
 /// Resolves `host` on a thread and waits until `deadline` at most: the system resolver cannot
 /// be interrupted, so a hung lookup is left to finish on its own.
 pub fn resolve(host: &str, port: u16, deadline: Instant) -> Result<Vec<SocketAddr>, DeskFailure> {
@@ -107,8 +132,13 @@ pub fn resolve(host: &str, port: u16, deadline: Instant) -> Result<Vec<SocketAdd
 
 /// Opens a TCP connection to `host:port`, trying each address until `deadline`.
 pub fn connect(host: &str, port: u16, deadline: Instant) -> Result<TcpStream, DeskFailure> {
+    connect_to(resolve(host, port, deadline)?, deadline)
+}
+
+/// Opens a TCP connection to the first of `addrs` that accepts one before `deadline`.
+fn connect_to(addrs: Vec<SocketAddr>, deadline: Instant) -> Result<TcpStream, DeskFailure> {
     let mut last = DeskFailure::Unreachable("no address".into());
-    for addr in resolve(host, port, deadline)? {
+    for addr in addrs {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(DeskFailure::TimedOut(Step::Connecting));
@@ -131,6 +161,28 @@ pub enum Trust {
     ReadAnyway,
 }
 
+/// What a probe tells as it goes, so that checks waiting on it learn each part as soon as it
+/// is known (the desk's name lookup long before its answer) and, at their deadline, the step
+/// it was at.
+pub trait Progress {
+    /// The probe has moved on to `step`.
+    fn step(&self, step: Step);
+    /// The desk's own name was looked up (a direct connection only: through a proxy, the
+    /// proxy's name is looked up instead).
+    fn looked_up(&self, lookup: &NameLookup);
+    /// The handshake is over (whatever its result), having shown this certificate, if any.
+    fn certificate(&self, cert: Option<&CertReading>);
+}
+
+/// A probe nobody watches.
+struct Unwatched;
+
+impl Progress for Unwatched {
+    fn step(&self, _: Step) {}
+    fn looked_up(&self, _: &NameLookup) {}
+    fn certificate(&self, _: Option<&CertReading>) {}
+}
+
 /// Asks the desk at `desk` for its page, through `proxy` if given, trusting the system's roots
 /// and `ca_file`'s; stops at `deadline`.
 pub fn probe(
@@ -140,6 +192,18 @@ pub fn probe(
     trust: Trust,
     deadline: Instant,
 ) -> Result<DeskAnswer, DeskFailure> {
+    probe_watched(desk, proxy, ca_file, trust, deadline, &Unwatched)
+}
+
+/// [`probe`], telling `progress` each step.
+pub fn probe_watched(
+    desk: &DeskAddress,
+    proxy: Option<&ProxyChoice>,
+    ca_file: Option<&Path>,
+    trust: Trust,
+    deadline: Instant,
+    progress: &dyn Progress,
+) -> Result<DeskAnswer, DeskFailure> {
     let started = Instant::now();
     let endpoint = match proxy {
         Some(p) => Some(p.http_endpoint().ok_or_else(|| {
@@ -147,10 +211,15 @@ pub fn probe(
         })?),
         None => None,
     };
-    let (host, port) = endpoint
-        .clone()
-        .unwrap_or_else(|| (desk.host.clone(), desk.port));
-    let mut tcp = connect(&host, port, deadline)?;
+    let mut tcp = match &endpoint {
+        Some((host, port)) => connect(host, *port, deadline),
+        None => {
+            let lookup = NameLookup::of(&desk.host, desk.port, deadline);
+            progress.looked_up(&lookup);
+            progress.step(Step::Connecting);
+            connect_to(lookup.result?, deadline)
+        }
+    }?;
     set_deadline(&tcp, deadline, Step::Connecting)?;
     let request_target = if endpoint.is_some() && !desk.tls {
         format!("http://{}{}", desk.host_header(), desk.path)
@@ -163,12 +232,15 @@ pub fn probe(
         env!("CARGO_PKG_VERSION"),
     );
     if !desk.tls {
+        progress.step(Step::Answer);
         let head = exchange(&mut tcp, request.as_bytes(), deadline)?;
         return Ok(answer(head, None, started));
     }
     if endpoint.is_some() {
+        progress.step(Step::Tunnel);
         tunnel(&mut tcp, desk, deadline)?;
     }
+    progress.step(Step::Handshake);
     let (config, verifier) =
         tls::client_config(ca_file, trust == Trust::ReadAnyway).map_err(DeskFailure::Tls)?;
     let name = ServerName::try_from(desk.host.clone())
@@ -176,11 +248,28 @@ pub fn probe(
     let mut conn = rustls::ClientConnection::new(Arc::new(config), name)
         .map_err(|e| DeskFailure::Tls(e.to_string()))?;
     set_deadline(&tcp, deadline, Step::Handshake)?;
+    let shaken = handshake(&mut conn, &mut tcp, &verifier, trust, deadline);
+    let cert = verifier.seen();
+    progress.certificate(cert.as_ref());
+    shaken?;
+    progress.step(Step::Answer);
+    let mut stream = rustls::Stream::new(&mut conn, &mut tcp);
+    let head = exchange(&mut stream, request.as_bytes(), deadline)?;
+    Ok(answer(head, cert, started))
+}
+
+fn handshake(
+    conn: &mut rustls::ClientConnection,
+    tcp: &mut TcpStream,
+    verifier: &tls::KeepingVerifier,
+    trust: Trust,
+    deadline: Instant,
+) -> Result<(), DeskFailure> {
     while conn.is_handshaking() {
         if Instant::now() >= deadline {
             return Err(DeskFailure::TimedOut(Step::Handshake));
         }
-        if let Err(e) = conn.complete_io(&mut tcp) {
+        if let Err(e) = conn.complete_io(tcp) {
             return Err(match verifier.seen() {
                 Some(c) if c.verdict != CertVerdict::Valid && trust == Trust::Verify => {
                     DeskFailure::Certificate(c)
@@ -190,10 +279,7 @@ pub fn probe(
             });
         }
     }
-    let cert = verifier.seen();
-    let mut stream = rustls::Stream::new(&mut conn, &mut tcp);
-    let head = exchange(&mut stream, request.as_bytes(), deadline)?;
-    Ok(answer(head, cert, started))
+    Ok(())
 }
 
 fn answer(head: Head, cert: Option<CertReading>, started: Instant) -> DeskAnswer {

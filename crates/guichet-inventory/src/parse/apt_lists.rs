@@ -50,7 +50,7 @@ pub fn package_list_compression(file: &str) -> Option<Option<&str>> {
 }
 
 /// One package with a newer version available.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingPackage {
     /// Package name.
     pub name: String,
@@ -65,7 +65,7 @@ pub struct PendingPackage {
 }
 
 /// The count of pending updates, with the packages concerned (sorted by name).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingUpdates {
     /// Every upgradable package.
     pub packages: Vec<PendingPackage>,
