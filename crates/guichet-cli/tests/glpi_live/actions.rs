@@ -165,6 +165,10 @@ pub fn published_actions_travel_with_articles(server: &GlpiServer, accounts: &[A
 struct User {
     dir: tempfile::TempDir,
     _secrets: Secrets,
+    /// The machine's own address of the server: keyring entries are named after the URL,
+    /// and the other tests of this binary, running beside this one, connect the same
+    /// accounts to the same server (their guards would delete this one's entries).
+    _proxy: guichet_testkit::FaultProxy,
 }
 
 impl User {
@@ -172,11 +176,13 @@ impl User {
     fn connect(server: &GlpiServer, account: Account, signers: &Value) -> User {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("policy.json"), signers.to_string()).unwrap();
-        let secrets = connect(server, dir.path(), server.url(), account);
+        let proxy = proxy(server);
+        let secrets = connect(server, dir.path(), &proxy.url(), account);
         ok(server, guichet(dir.path(), &["sync"], ""));
         User {
             dir,
             _secrets: secrets,
+            _proxy: proxy,
         }
     }
 
