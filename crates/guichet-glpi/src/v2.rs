@@ -356,7 +356,16 @@ impl RestClientV2 {
         let mut snap = kb_from(&cats, &articles)?;
         if let Some(v1) = self.files() {
             let ids: Vec<i64> = snap.articles.keys().copied().collect();
-            snap.actions = v1.kb_actions(&ids).await?;
+            match v1.kb_actions(&ids).await {
+                Ok(actions) => snap.actions = actions,
+                // The API v1 is a side door here: a server whose v1 client wants an App-Token
+                // this connection was not given (or refuses the account) still serves its
+                // articles; only their action files cannot be listed.
+                Err(e) if e.is_auth() || e.is_forbidden() => {
+                    tracing::warn!(error = %e, "the REST API v1 refused this account: knowledge-base action files not listed");
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(snap)
     }
