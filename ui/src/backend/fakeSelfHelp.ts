@@ -123,7 +123,7 @@ function findings(healthy: boolean): Omit<DiagnosisView, "attached"> {
 const PLANS: Record<string, PlanView> = {
   "free-space": {
     action: "free-space",
-    title: { en: "Free up space", fr: "Libérer de la place" },
+    title: { en: "Free disk space", fr: "Libérer de l’espace disque" },
     steps: [
       { en: "Empty your trash: 2.1 GB", fr: "Vider votre corbeille : 2,1 Go" },
       { en: "Clear your thumbnail cache: 310 MB", fr: "Vider le cache des vignettes : 310 Mo" },
@@ -134,7 +134,7 @@ const PLANS: Record<string, PlanView> = {
   },
   "print-queue": {
     action: "print-queue",
-    title: { en: "Unblock the printer", fr: "Débloquer l’imprimante" },
+    title: { en: "Unblock printing", fr: "Débloquer l’impression" },
     steps: [
       { en: "Cancel your 2 stuck jobs on “secretariat”", fr: "Annuler vos 2 impressions bloquées sur « secretariat »" },
       { en: "Re-enable the queue “secretariat”", fr: "Réactiver la file « secretariat »" },
@@ -160,7 +160,7 @@ export function createSelfHelp(articles: Article[], opts: SelfHelpOptions = {}) 
   > = {
     async diagnose() {
       const d = sampleDiagnosis(opts.healthy);
-      // After "free up space" ran, the disk check passes.
+      // After "free disk space" ran, the disk check passes.
       if (fixed) d.findings = d.findings.filter((f) => f.check !== "storage.free");
       last = { ...d, attached: attachedText(d) };
       return last;

@@ -72,19 +72,19 @@ describe("fix-it actions and their runs", () => {
     const list = document.getElementById("check-actions")!;
     await user.click(within(list).getByText("Fix-it actions"));
     expect(within(list).getByText(/its publisher is not trusted on this computer/)).toBeVisible();
-    await user.click(within(list).getByRole("button", { name: "Unblock the printer" }));
-    const dialog = await screen.findByRole("dialog", { name: "Unblock the printer" });
+    await user.click(within(list).getByRole("button", { name: "Unblock printing" }));
+    const dialog = await screen.findByRole("dialog", { name: "Unblock printing" });
     expect(within(dialog).getByText("Re-enable the queue “secretariat”")).toBeInTheDocument();
   });
 
   it("attaches a run to a new report: ticked, previewed exactly, carried by the ticket", async () => {
     const { user, backend } = setup("check");
     await screen.findByText("1 problem, 2 warnings");
-    await user.click(screen.getByRole("button", { name: "Fix it: free up space" }));
+    await user.click(screen.getByRole("button", { name: "Fix it: free disk space" }));
     await user.click(await screen.findByRole("button", { name: "Do it" }));
     await user.click(await screen.findByRole("button", { name: "Attach to a new report" }));
     expect(await screen.findByRole("heading", { level: 1, name: "Report a problem" })).toBeInTheDocument();
-    const box = await screen.findByRole("checkbox", { name: /^Free up space \(.*\): done$/ });
+    const box = await screen.findByRole("checkbox", { name: /^Free disk space \(.*\): done$/ });
     expect(box).toBeChecked();
     await user.click(screen.getByText("See exactly what is attached (fix-run-1-free-space.txt)"));
     expect(document.getElementById("fix-run-preview-1")).toHaveTextContent("Fix-it action: free-space Run: 1");
@@ -96,7 +96,7 @@ describe("fix-it actions and their runs", () => {
 
     // A later report offers the run but does not send it again unless ticked.
     await user.click(screen.getByRole("button", { name: "Report another problem" }));
-    const again = await screen.findByRole("checkbox", { name: /^Free up space/ });
+    const again = await screen.findByRole("checkbox", { name: /^Free disk space/ });
     expect(again).not.toBeChecked();
     expect(document.getElementById("fix-run-preview-1")).toBeNull();
   }, 20_000);
@@ -104,12 +104,12 @@ describe("fix-it actions and their runs", () => {
   it("is keyboard-reachable: the run's box toggles with Space", async () => {
     const { user } = setup("check");
     await screen.findByText("1 problem, 2 warnings");
-    await user.click(screen.getByRole("button", { name: "Fix it: free up space" }));
+    await user.click(screen.getByRole("button", { name: "Fix it: free disk space" }));
     await user.click(await screen.findByRole("button", { name: "Do it" }));
     const attach = await screen.findByRole("button", { name: "Attach to a new report" });
     attach.focus();
     await user.keyboard("{Enter}");
-    const box = await screen.findByRole("checkbox", { name: /^Free up space/ });
+    const box = await screen.findByRole("checkbox", { name: /^Free disk space/ });
     box.focus();
     await user.keyboard(" ");
     expect(box).not.toBeChecked();

@@ -84,9 +84,9 @@ describe("check my computer", () => {
   it("shows a fix's plan before running it; Escape cancels and gives focus back; confirming runs it and shows the outcome", async () => {
     const { user, backend } = setup("check");
     await screen.findByText("1 problem, 2 warnings");
-    const fixButton = screen.getByRole("button", { name: "Fix it: free up space" });
+    const fixButton = screen.getByRole("button", { name: "Fix it: free disk space" });
     await user.click(fixButton);
-    const dialog = await screen.findByRole("dialog", { name: "Free up space" });
+    const dialog = await screen.findByRole("dialog", { name: "Free disk space" });
     expect(within(dialog).getByText("Empty your trash: 2.1 GB")).toBeInTheDocument();
     expect(within(dialog).getByText("Built into Guichet.")).toBeInTheDocument();
     // Focus is inside and stays inside.
