@@ -253,6 +253,18 @@ impl Probe {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        // Inside the AppImage, AppRun puts the bundled libraries first in LD_LIBRARY_PATH for
+        // the app; a host program (`lpstat`, `ip`, `nmcli`) must load the host's own, or it
+        // may fail to start on a system newer than the one the AppImage was built on.
+        if let (Some(appdir), Some(libs)) = (
+            std::env::var_os("APPDIR"),
+            std::env::var_os("LD_LIBRARY_PATH"),
+        ) {
+            match host_library_path(&libs.to_string_lossy(), Path::new(&appdir)) {
+                Some(host) => command.env("LD_LIBRARY_PATH", host),
+                None => command.env_remove("LD_LIBRARY_PATH"),
+            };
+        }
         // The app has no console: without CREATE_NO_WINDOW each `powershell` or `reg` it
         // starts would flash a console window on the user's screen.
         #[cfg(windows)]
@@ -364,6 +376,16 @@ fn failed(program: &str, status: ExitStatus, stderr: &[u8]) -> RunError {
     }
 }
 
+/// `LD_LIBRARY_PATH` without the folders inside the AppImage's `appdir` (what the host had
+/// before AppRun prepended its own), or `None` when nothing is left.
+fn host_library_path(value: &str, appdir: &Path) -> Option<String> {
+    let host: Vec<&str> = value
+        .split(':')
+        .filter(|d| !d.is_empty() && !Path::new(d).starts_with(appdir))
+        .collect();
+    (!host.is_empty()).then(|| host.join(":"))
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -388,5 +410,27 @@ mod tests {
             .with_timeout(Duration::from_secs(5))
             .run_streaming("false", &[], &mut |_| {});
         assert!(matches!(r, Err(RunError::Failed { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn host_programs_started_from_the_appimage_do_not_load_its_bundled_libraries() {
+        let appdir = Path::new("/tmp/.mount_GuichetAbc");
+        assert_eq!(
+            host_library_path("/tmp/.mount_GuichetAbc/usr/lib/x86_64-linux-gnu", appdir),
+            None
+        );
+        assert_eq!(
+            host_library_path(
+                "/tmp/.mount_GuichetAbc/usr/lib/x86_64-linux-gnu:/opt/site/lib",
+                appdir
+            )
+            .as_deref(),
+            Some("/opt/site/lib")
+        );
+        // A folder that only shares the name's beginning is the host's.
+        assert_eq!(
+            host_library_path("/tmp/.mount_GuichetAbcd/lib", appdir).as_deref(),
+            Some("/tmp/.mount_GuichetAbcd/lib")
+        );
     }
 }
