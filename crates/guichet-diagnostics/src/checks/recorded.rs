@@ -3,9 +3,15 @@
 
 use guichet_inventory::live::{InodeUse, VolumeUse};
 
-fn fixture(path: &str) -> String {
+/// The text of `tests/fixtures/<path>`.
+pub(crate) fn fixture(path: &str) -> String {
+    String::from_utf8(fixture_bytes(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The bytes of `tests/fixtures/<path>` (exports in UTF-16, binary property lists).
+pub(crate) fn fixture_bytes(path: &str) -> Vec<u8> {
     let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 
 /// The volumes of `df/<name>.txt` (`df -B1 --output=source,fstype,size,avail,itotal,iavail,target`),

@@ -92,8 +92,7 @@ mod tests {
     use guichet_records::CheckStatus;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!("{}/tests/fixtures/macos/{name}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::checks::recorded::fixture_bytes(&format!("macos/{name}"))
     }
 
     fn at(s: &str) -> DateTime<Utc> {

@@ -70,11 +70,7 @@ mod tests {
     use guichet_records::CheckStatus;
 
     fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/windows/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::checks::recorded::fixture(&format!("windows/{name}"))
     }
 
     #[test]

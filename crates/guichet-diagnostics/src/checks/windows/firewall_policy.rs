@@ -118,11 +118,7 @@ mod tests {
     use guichet_records::CheckStatus;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/fixtures/windows/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+        crate::checks::recorded::fixture_bytes(&format!("windows/{name}"))
     }
 
     /// A profile's export recorded by GLPI Agent (`reg export` of the local store's key).

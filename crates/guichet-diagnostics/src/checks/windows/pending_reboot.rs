@@ -79,11 +79,7 @@ mod tests {
     use guichet_records::CheckStatus;
 
     fn fixture(name: &str) -> Answer {
-        let path = format!(
-            "{}/tests/fixtures/windows/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        Answer::Present(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        Answer::Present(crate::checks::recorded::fixture(&format!("windows/{name}")))
     }
 
     #[test]
