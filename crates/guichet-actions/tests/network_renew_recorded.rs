@@ -2,7 +2,6 @@
 //! stand-in `nmcli` serves them by arguments and logs what it was asked, so the plan and the
 //! run go through real processes without a NetworkManager (absent on the build host).
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,7 +25,7 @@ fn stand_in(dir: &Path, state: &str) -> (PathBuf, PathBuf) {
         "no-bus" => format!("cat {FIXTURES}/no-bus.stderr >&2; exit 1"),
         _ => String::new(),
     };
-    std::fs::write(
+    install_script(
         &script,
         format!(
             r#"#!/bin/sh
@@ -46,10 +45,33 @@ esac
 "#,
             log = log.display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     (script, log)
+}
+
+/// Writes an executable script at `path` from a child process. Written by this process, the
+/// file's write descriptor would be inherited by whatever another test thread forks at that
+/// moment, and starting the script then fails with "Text file busy" (ETXTBSY) until that child
+/// execs: this test binary's three tests each write a stand-in and start processes in parallel.
+fn install_script(path: &Path, text: String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    assert!(
+        child.wait().unwrap().success(),
+        "writing {}",
+        path.display()
+    );
 }
 
 fn ctx() -> ActionContext {
