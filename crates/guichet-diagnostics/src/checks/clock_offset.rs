@@ -8,7 +8,8 @@
 use chrono::{DateTime, Utc};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
+use super::connectivity::{deadline, desk, offline, offline_for, read_state};
+use super::outcome::sentenced;
 use crate::desk_probe::{proxy_for, DeskAnswer, DeskFailure, ProxyEnv};
 use crate::quantity::worded;
 use crate::{Check, Context};
@@ -69,7 +70,7 @@ pub fn evaluate(result: &Result<DeskAnswer, DeskFailure>) -> Finding {
     let answer =
         match result {
             Ok(a) => a,
-            Err(_) => return finding(
+            Err(_) => return sentenced(
                 ID,
                 CheckStatus::Unknown,
                 Some(Sentence::new(
@@ -84,7 +85,7 @@ pub fn evaluate(result: &Result<DeskAnswer, DeskFailure>) -> Finding {
             ),
         };
     let Some(offset) = offset_secs(answer.head.date.as_deref(), answer.received_at) else {
-        return finding(
+        return sentenced(
             ID,
             CheckStatus::Unknown,
             Some(worded!(
@@ -129,7 +130,7 @@ pub fn evaluate(result: &Result<DeskAnswer, DeskFailure>) -> Finding {
             "This computer's clock is on time.",
         )
     };
-    finding(ID, status, measured, threshold, Sentence::new(fr, en))
+    sentenced(ID, status, measured, threshold, Sentence::new(fr, en))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::time::Instant;
 use guichet_inventory::NetworkState;
 use guichet_records::{CheckStatus, Finding, Sentence};
 
+use super::outcome::sentenced;
 use crate::desk_probe::DeskAddress;
 use crate::Context;
 
@@ -72,7 +73,7 @@ pub fn offline_for(state: Option<&NetworkState>, target_is_loopback: bool) -> bo
 /// The configured desk, parsed; `Err` with a finding when there is none or it is not a URL.
 pub fn desk(ctx: &Context, check: &str) -> Result<DeskAddress, Box<Finding>> {
     let Some(target) = &ctx.desk else {
-        return Err(Box::new(finding(
+        return Err(Box::new(sentenced(
             check,
             CheckStatus::Unknown,
             None,
@@ -84,7 +85,7 @@ pub fn desk(ctx: &Context, check: &str) -> Result<DeskAddress, Box<Finding>> {
         )));
     };
     DeskAddress::parse(&target.url).ok_or_else(|| {
-        Box::new(finding(
+        Box::new(sentenced(
             check,
             CheckStatus::Unknown,
             Some(Sentence::same(target.url.clone())),
@@ -99,7 +100,7 @@ pub fn desk(ctx: &Context, check: &str) -> Result<DeskAddress, Box<Finding>> {
 
 /// The answer of every network check when the machine is offline.
 pub fn offline(check: &str) -> Finding {
-    finding(
+    sentenced(
         check,
         CheckStatus::Unknown,
         Some(Sentence::new("hors ligne", "offline")),
@@ -109,25 +110,6 @@ pub fn offline(check: &str) -> Finding {
             "No network: this computer is not connected to any network, so this cannot be checked.",
         ),
     )
-}
-
-/// A finding of the machine as a whole.
-pub fn finding(
-    check: &str,
-    status: CheckStatus,
-    measured: Option<Sentence>,
-    threshold: Option<Sentence>,
-    sentence: Sentence,
-) -> Finding {
-    Finding {
-        check: check.to_string(),
-        subject: None,
-        status,
-        measured,
-        threshold,
-        sentence,
-        fixes: vec![],
-    }
 }
 
 #[cfg(test)]

@@ -104,15 +104,7 @@ pub fn evaluate(load: Option<&CpuLoad>, t: &Thresholds) -> Vec<Finding> {
             cores,
         }) => sample(*busy_percent, *over_ms, *cores, t),
     };
-    vec![Finding {
-        check: ID.into(),
-        subject: None,
-        status,
-        measured,
-        threshold,
-        sentence,
-        fixes: vec![],
-    }]
+    super::outcome::machine(ID, status, measured, threshold, sentence)
 }
 
 /// Load averages over 1, 5 and 15 minutes (Linux, macOS): the sustained load per processor

@@ -7,7 +7,8 @@
 use chrono::{DateTime, Utc};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
+use super::connectivity::{deadline, desk, offline, offline_for, read_state};
+use super::outcome::sentenced;
 use crate::desk_probe::{
     proxy_for, CertReading, CertVerdict, DeskAddress, DeskAnswer, DeskFailure, ProxyChoice,
     ProxyEnv, Step,
@@ -80,7 +81,7 @@ fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &Senten
         via
     );
     if a.head.status >= 500 {
-        return finding(
+        return sentenced(
             ID,
             CheckStatus::Warning,
             Some(http),
@@ -108,7 +109,7 @@ fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &Senten
                 "The service desk answers, but without encryption: what is sent can be read on the network.",
             )
         };
-        return finding(
+        return sentenced(
             ID,
             status,
             Some(worded!(
@@ -126,7 +127,7 @@ fn answered(desk: &DeskAddress, a: &DeskAnswer, now: DateTime<Utc>, via: &Senten
         .and_then(|c| c.not_after)
         .map(|t| (t - now).num_days())
     else {
-        return finding(
+        return sentenced(
             ID,
             CheckStatus::Ok,
             Some(worded!(
@@ -158,7 +159,7 @@ fn valid_for(http: &Sentence, days: i64) -> Finding {
         Days(EXPIRY_WARNING_DAYS)
     ));
     if days < EXPIRY_WARNING_DAYS {
-        return finding(
+        return sentenced(
             ID,
             CheckStatus::Warning,
             Some(measured),
@@ -169,7 +170,7 @@ fn valid_for(http: &Sentence, days: i64) -> Finding {
             ),
         );
     }
-    finding(
+    sentenced(
         ID,
         CheckStatus::Ok,
         Some(measured),
@@ -223,7 +224,7 @@ fn refused(c: &CertReading, now: DateTime<Utc>, via: &Sentence) -> Finding {
             "The service desk's certificate is refused: the connection is not safe.",
         ),
     };
-    finding(
+    sentenced(
         ID,
         CheckStatus::Problem,
         Some(worded!(
@@ -311,7 +312,7 @@ fn failed(e: &DeskFailure, via: &Sentence) -> Finding {
             "A server answers at this address, but it is not a web service.",
         ),
     };
-    finding(ID, status, Some(measured), None, Sentence::new(fr, en))
+    sentenced(ID, status, Some(measured), None, Sentence::new(fr, en))
 }
 
 /// The step's name in the measured value.

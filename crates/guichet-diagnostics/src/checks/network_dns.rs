@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::connectivity::{deadline, desk, finding, offline, offline_for, read_state};
+use super::connectivity::{deadline, desk, offline, offline_for, read_state};
+use super::outcome::sentenced;
 use crate::desk_probe::{proxy_for, DeskAddress, DeskFailure, NameLookup, ProxyEnv, Step};
 use crate::quantity::worded;
 use crate::{Check, Context};
@@ -90,7 +91,7 @@ fn shared_lookup(ctx: &Context, d: &DeskAddress, until: Instant) -> NameLookup {
 
 /// A desk given by IP address: nothing to resolve.
 pub fn evaluate_literal(ip: &str) -> Finding {
-    finding(
+    sentenced(
         ID,
         CheckStatus::Ok,
         Some(worded!(
@@ -118,7 +119,7 @@ pub fn evaluate(l: &Lookup) -> Finding {
         Ok(addrs) => {
             let mut ips: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
             ips.dedup();
-            finding(
+            sentenced(
                 ID,
                 CheckStatus::Ok,
                 Some(worded!(
@@ -136,7 +137,7 @@ pub fn evaluate(l: &Lookup) -> Finding {
                 ),
             )
         }
-        Err(_) if l.via_proxy => finding(
+        Err(_) if l.via_proxy => sentenced(
             ID,
             CheckStatus::Ok,
             Some(worded!(
@@ -158,7 +159,7 @@ pub fn evaluate(l: &Lookup) -> Finding {
                 DeskFailure::NotResolved(m) => Sentence::same(m.clone()),
                 other => Sentence::same(format!("{other:?}")),
             };
-            finding(
+            sentenced(
                 ID,
                 CheckStatus::Problem,
                 Some(worded!(

@@ -4,7 +4,8 @@
 use guichet_inventory::NetworkState;
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::connectivity::{finding, is_offline, offline, read_state};
+use super::connectivity::{is_offline, offline, read_state};
+use super::outcome::sentenced;
 use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
@@ -27,7 +28,7 @@ impl Check for NetworkGateway {
 /// The gateways of the default routes, IPv4 first; offline and unreadable say so.
 pub fn evaluate(state: Option<&NetworkState>) -> Finding {
     let Some(state) = state else {
-        return finding(
+        return sentenced(
             ID,
             CheckStatus::Unknown,
             None,
@@ -48,7 +49,7 @@ pub fn evaluate(state: Option<&NetworkState>) -> Finding {
         .map(|r| worded!("{} par {}", "{} via {}", r.gateway, r.interface))
         .collect();
     if routes.is_empty() {
-        let mut f = finding(
+        let mut f = sentenced(
             ID,
             CheckStatus::Problem,
             Some(Sentence::new(
@@ -64,7 +65,7 @@ pub fn evaluate(state: Option<&NetworkState>) -> Finding {
         f.fixes = vec!["network-renew".into()];
         return f;
     }
-    finding(
+    sentenced(
         ID,
         CheckStatus::Ok,
         Some(joined(&routes, &comma())),

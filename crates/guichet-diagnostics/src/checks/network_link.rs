@@ -5,7 +5,8 @@
 use guichet_inventory::{LinkReading, NetworkState};
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::connectivity::{finding, is_routable, read_state};
+use super::connectivity::{is_routable, read_state};
+use super::outcome::sentenced;
 use crate::quantity::{comma, joined, worded};
 use crate::{Check, Context};
 
@@ -23,7 +24,7 @@ impl Check for NetworkLink {
     fn run(&self, ctx: &Context) -> Vec<Finding> {
         match read_state(ctx) {
             Some(s) => evaluate(&s),
-            None => vec![finding(
+            None => vec![sentenced(
                 ID,
                 CheckStatus::Unknown,
                 None,
@@ -91,7 +92,7 @@ pub fn evaluate(state: &NetworkState) -> Vec<Finding> {
                 .collect();
             joined(&each, &comma())
         };
-        return vec![finding(
+        return vec![sentenced(
             ID,
             CheckStatus::Problem,
             Some(measured),
@@ -119,7 +120,7 @@ fn connection(l: &LinkReading, ipv4_known: bool, another_works: bool) -> Finding
         .map(|a| a.address.clone())
         .collect();
     let mut f = if !addresses.is_empty() {
-        finding(
+        sentenced(
             ID,
             CheckStatus::Ok,
             Some(Sentence::same(addresses.join(", "))),
@@ -130,7 +131,7 @@ fn connection(l: &LinkReading, ipv4_known: bool, another_works: bool) -> Finding
             ),
         )
     } else if !ipv4_known {
-        finding(
+        sentenced(
             ID,
             CheckStatus::Unknown,
             Some(Sentence::new(
@@ -153,7 +154,7 @@ fn connection(l: &LinkReading, ipv4_known: bool, another_works: bool) -> Finding
                 link_local.join(", ")
             )
         };
-        let mut f = finding(
+        let mut f = sentenced(
             ID,
             if another_works {
                 CheckStatus::Warning

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use guichet_records::{CheckStatus, Finding, Sentence};
 
-use super::connectivity::{deadline, finding, offline, offline_for, read_state};
+use super::connectivity::{deadline, offline, offline_for, read_state};
+use super::outcome::sentenced;
 use crate::desk_probe::{
     self, is_localhost, proxy_for, DeskAddress, DeskFailure, ProxyChoice, ProxyEnv, ProxySource,
 };
@@ -59,7 +60,7 @@ pub fn evaluate(
     tried: Option<&Result<Duration, DeskFailure>>,
 ) -> Finding {
     let Some(choice) = choice else {
-        return finding(
+        return sentenced(
             ID,
             CheckStatus::Ok,
             Some(Sentence::new("aucun proxy", "no proxy")),
@@ -112,7 +113,7 @@ pub fn evaluate(
             "The proxy the connection goes through does not answer: the network or the proxy is down, or its address changed.",
         ),
     };
-    finding(ID, status, Some(measured), None, Sentence::new(fr, en))
+    sentenced(ID, status, Some(measured), None, Sentence::new(fr, en))
 }
 
 fn why(e: &DeskFailure) -> Sentence {

@@ -3,6 +3,25 @@
 
 use guichet_records::{CheckStatus, Finding, Sentence};
 
+/// A finding of `check` about the machine as a whole, its sentence already made.
+pub(crate) fn sentenced(
+    check: &str,
+    status: CheckStatus,
+    measured: Option<Sentence>,
+    threshold: Option<Sentence>,
+    sentence: Sentence,
+) -> Finding {
+    Finding {
+        check: check.to_string(),
+        subject: None,
+        status,
+        measured,
+        threshold,
+        sentence,
+        fixes: vec![],
+    }
+}
+
 /// A finding of `check` about the machine as a whole.
 pub(crate) fn finding(
     check: &str,
@@ -12,18 +31,10 @@ pub(crate) fn finding(
     fr: impl Into<String>,
     en: impl Into<String>,
 ) -> Finding {
-    Finding {
-        check: check.to_string(),
-        subject: None,
-        status,
-        measured,
-        threshold,
-        sentence: Sentence::new(fr, en),
-        fixes: vec![],
-    }
+    sentenced(check, status, measured, threshold, Sentence::new(fr, en))
 }
 
-/// The one finding of `check` about the machine as a whole, its sentence already made.
+/// The one finding of `check` about the machine as a whole, as a check's list.
 pub(crate) fn machine(
     check: &str,
     status: CheckStatus,
@@ -31,15 +42,7 @@ pub(crate) fn machine(
     threshold: Option<Sentence>,
     sentence: Sentence,
 ) -> Vec<Finding> {
-    vec![Finding {
-        check: check.to_string(),
-        subject: None,
-        status,
-        measured,
-        threshold,
-        sentence,
-        fixes: vec![],
-    }]
+    vec![sentenced(check, status, measured, threshold, sentence)]
 }
 
 /// The same finding about `subject` (a battery, a mount point, a systemd manager).
