@@ -314,38 +314,19 @@ impl Emulator {
         let mut st = self.state();
         let tech = Self::technician(&st);
         let followup = st.add_followup(ticket, content, false, tech);
-        let doc = st.next_id();
-        st.documents.insert(
-            doc,
-            state::Document {
-                id: doc,
-                name: filename.to_owned(),
-                filename: filename.to_owned(),
-                mime: mime.to_owned(),
-                bytes: bytes.to_vec(),
-                links: vec![("ITILFollowup".to_owned(), followup)],
-            },
-        );
+        let doc = st.add_document(filename, mime, bytes, ("ITILFollowup", followup));
         (followup, doc)
     }
 
     /// An admin attaches a file to knowledge-base article `article` (a Document linked to the
     /// `KnowbaseItem`; GLPI leaves the article's `date_mod` as it was); returns the document id.
     pub fn kb_attach(&self, article: i64, filename: &str, bytes: &[u8]) -> i64 {
-        let mut st = self.state();
-        let doc = st.next_id();
-        st.documents.insert(
-            doc,
-            state::Document {
-                id: doc,
-                name: filename.to_owned(),
-                filename: filename.to_owned(),
-                mime: "application/json".to_owned(),
-                bytes: bytes.to_vec(),
-                links: vec![("KnowbaseItem".to_owned(), article)],
-            },
-        );
-        doc
+        self.state().add_document(
+            filename,
+            "application/json",
+            bytes,
+            ("KnowbaseItem", article),
+        )
     }
 
     /// The files (file name, bytes) linked to a follow-up, in document order.

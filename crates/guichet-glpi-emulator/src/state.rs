@@ -320,6 +320,30 @@ impl State {
         id
     }
 
+    /// Stores a file named `filename` as a new Document linked to `link` (item type, id);
+    /// returns its id.
+    pub fn add_document(
+        &mut self,
+        filename: &str,
+        mime: &str,
+        bytes: &[u8],
+        link: (&str, i64),
+    ) -> i64 {
+        let id = self.next_id();
+        self.documents.insert(
+            id,
+            Document {
+                id,
+                name: filename.to_owned(),
+                filename: filename.to_owned(),
+                mime: mime.to_owned(),
+                bytes: bytes.to_vec(),
+                links: vec![(link.0.to_owned(), link.1)],
+            },
+        );
+        id
+    }
+
     /// The user with this login.
     pub fn user_by_name(&self, name: &str) -> Option<&User> {
         self.users.values().find(|u| u.name == name)
